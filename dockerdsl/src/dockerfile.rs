@@ -1,0 +1,384 @@
+//! The `Dockerfile`: the stages reachable from its targets, validated, in canonical order.
+
+use crate::error::{Error, Location, Problem};
+use crate::instruction::{Arg, Instruction};
+use crate::source::Source;
+use crate::stage::{Base, Stage};
+use crate::validate;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The `# syntax=` line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Syntax {
+    /// `# syntax=docker/dockerfile:1`: the newest stable 1.x frontend (the default).
+    #[default]
+    Stable,
+    /// `# syntax=docker/dockerfile:1.N`: a pinned frontend. Making the `Dockerfile` fails when
+    /// a feature it uses needs a newer one.
+    Minor(u32),
+    /// No syntax line: the builder's built-in frontend is used.
+    Omitted,
+}
+
+/// The `# escape=` directive: the character that continues lines and escapes in words.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Escape {
+    /// `\`, the default.
+    #[default]
+    Backslash,
+    /// `` ` ``, common for Windows paths (rendered as `` # escape=` ``).
+    Backtick,
+}
+
+impl Escape {
+    pub(crate) fn char(self) -> char {
+        match self {
+            Escape::Backslash => '\\',
+            Escape::Backtick => '`',
+        }
+    }
+}
+
+/// The `# check=` directive: which of BuildKit's build checks to skip, and whether a
+/// warning fails the build.
+///
+/// ```
+/// use dockerdsl::BuildChecks;
+///
+/// let checks = BuildChecks::new().skip("JSONArgsRecommended").error(true);
+/// assert_eq!(checks.directive(), "skip=JSONArgsRecommended;error=true");
+/// assert_eq!(BuildChecks::new().skip_all().directive(), "skip=all");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct BuildChecks {
+    skip: Vec<String>,
+    skip_all: bool,
+    error: Option<bool>,
+    experimental: Vec<String>,
+    experimental_all: bool,
+}
+
+impl BuildChecks {
+    /// No option set (renders as nothing until one is).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Skip the check `rule`.
+    pub fn skip(mut self, rule: impl Into<String>) -> Self {
+        self.skip.push(rule.into());
+        self
+    }
+
+    /// Skip every check.
+    pub fn skip_all(mut self) -> Self {
+        self.skip_all = true;
+        self
+    }
+
+    /// Make any warning fail the build.
+    pub fn error(mut self, error: bool) -> Self {
+        self.error = Some(error);
+        self
+    }
+
+    /// Enable the experimental check `rule`.
+    pub fn experimental(mut self, rule: impl Into<String>) -> Self {
+        self.experimental.push(rule.into());
+        self
+    }
+
+    /// Enable every experimental check.
+    pub fn experimental_all(mut self) -> Self {
+        self.experimental_all = true;
+        self
+    }
+
+    /// The directive's value, as after `# check=`.
+    pub fn directive(&self) -> String {
+        let mut parts = Vec::new();
+        if self.skip_all {
+            parts.push("skip=all".to_owned());
+        } else if !self.skip.is_empty() {
+            parts.push(format!("skip={}", self.skip.join(",")));
+        }
+        if let Some(e) = self.error {
+            parts.push(format!("error={e}"));
+        }
+        if self.experimental_all {
+            parts.push("experimental=all".to_owned());
+        } else if !self.experimental.is_empty() {
+            parts.push(format!("experimental={}", self.experimental.join(",")));
+        }
+        parts.join(";")
+    }
+
+    pub(crate) fn rules(&self) -> impl Iterator<Item = &str> {
+        self.skip.iter().chain(&self.experimental).map(String::as_str)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.directive().is_empty()
+    }
+}
+
+/// A valid multi-stage Dockerfile: the stages reachable from its targets, each once,
+/// dependencies first, the default target last.
+///
+/// Making one checks everything and reports every problem at once; after that, rendering
+/// cannot fail: `Display` writes the canonical text.
+///
+/// ```
+/// use dockerdsl::{Arg, Dockerfile, Stage, Syntax};
+///
+/// let base = Stage::from_image("base", "alpine:${ALPINE}").run("apk add --no-cache curl");
+/// let app = Stage::from_stage("app", &base).cmd(["curl", "--version"]);
+/// let df = Dockerfile::builder()
+///     .syntax(Syntax::Minor(7))
+///     .arg(Arg::new("ALPINE").default("3.20"))
+///     .target(&app)
+///     .build()?;
+/// assert_eq!(
+///     df.to_string(),
+///     "# syntax=docker/dockerfile:1.7\n\
+///      \n\
+///      ARG ALPINE=3.20\n\
+///      \n\
+///      FROM alpine:${ALPINE} AS base\n\
+///      RUN apk add --no-cache curl\n\
+///      \n\
+///      FROM base AS app\n\
+///      CMD [\"curl\", \"--version\"]\n"
+/// );
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dockerfile {
+    syntax: Syntax,
+    escape: Escape,
+    checks: Option<BuildChecks>,
+    args: Vec<Arg>,
+    stages: Vec<Stage>,
+}
+
+impl Dockerfile {
+    /// The Dockerfile that builds `target` (and what it needs), with the default header.
+    pub fn new(target: &Stage) -> Result<Dockerfile, Error> {
+        Dockerfile::builder().target(target).build()
+    }
+
+    /// Options: header, global ARGs, several targets.
+    pub fn builder() -> DockerfileBuilder {
+        DockerfileBuilder::default()
+    }
+
+    /// The stages, in the order they are rendered.
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    /// The global ARGs (before the first `FROM`).
+    pub fn args(&self) -> &[Arg] {
+        &self.args
+    }
+
+    /// The `# syntax=` line.
+    pub fn syntax(&self) -> Syntax {
+        self.syntax
+    }
+
+    /// The escape character.
+    pub fn escape(&self) -> Escape {
+        self.escape
+    }
+
+    /// The `# check=` directive, when set.
+    pub fn checks(&self) -> Option<&BuildChecks> {
+        self.checks.as_ref()
+    }
+}
+
+impl fmt::Display for Dockerfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        crate::render::dockerfile(self, &mut out);
+        f.write_str(&out)
+    }
+}
+
+/// Builds a [`Dockerfile`] with options; see [`Dockerfile::builder`].
+#[derive(Debug, Clone, Default)]
+pub struct DockerfileBuilder {
+    syntax: Syntax,
+    escape: Escape,
+    checks: Option<BuildChecks>,
+    args: Vec<Arg>,
+    targets: Vec<Stage>,
+}
+
+impl DockerfileBuilder {
+    /// The `# syntax=` line (default [`Syntax::Stable`]).
+    pub fn syntax(mut self, syntax: Syntax) -> Self {
+        self.syntax = syntax;
+        self
+    }
+
+    /// The escape character (default backslash).
+    pub fn escape(mut self, escape: Escape) -> Self {
+        self.escape = escape;
+        self
+    }
+
+    /// The `# check=` directive (syntax 1.8).
+    pub fn checks(mut self, checks: BuildChecks) -> Self {
+        self.checks = Some(checks).filter(|c| !c.is_empty());
+        self
+    }
+
+    /// A global `ARG`, usable in `FROM` lines (`alpine:${ALPINE}`); a stage that needs its
+    /// value re-declares it with `.arg("NAME")`.
+    pub fn arg(mut self, arg: impl Into<Arg>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// A stage to build. The file holds every stage the targets need; the last target given
+    /// is the last stage, so a plain `docker build` builds it.
+    pub fn target(mut self, stage: &Stage) -> Self {
+        self.targets.push(stage.clone());
+        self
+    }
+
+    /// Checks everything and returns the Dockerfile, or every problem found.
+    pub fn build(self) -> Result<Dockerfile, Error> {
+        let mut problems = Vec::new();
+        if self.targets.is_empty() {
+            problems.push(Problem {
+                location: Location::default(),
+                message: "the Dockerfile has no target stage".into(),
+                help: Some("add one with `.target(&stage)`".into()),
+            });
+        }
+        let stages = order(&self.targets, &mut problems);
+        let df = Dockerfile {
+            syntax: self.syntax,
+            escape: self.escape,
+            checks: self.checks,
+            args: self.args,
+            stages,
+        };
+        validate::dockerfile(&df, &mut problems);
+        if problems.is_empty() {
+            Ok(df)
+        } else {
+            Err(Error::new(problems))
+        }
+    }
+}
+
+/// The stages a stage depends on, in the order they appear in it: its base first.
+pub(crate) fn dependencies(stage: &Stage) -> Vec<&Stage> {
+    let mut deps = Vec::new();
+    if let Base::Stage(s) = stage.base() {
+        deps.push(s);
+    }
+    for i in stage.instructions() {
+        for src in Instruction::sources(i) {
+            if let Source::Stage(s) = src {
+                deps.push(s);
+            }
+        }
+    }
+    deps
+}
+
+/// Depth-first post-order from the targets, following each stage's dependencies in order.
+/// Iterative, so that long chains of stages cannot overflow the stack.
+fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
+    let mut seen: BTreeMap<&str, &Stage> = BTreeMap::new();
+    let mut reported: Vec<(String, String)> = Vec::new();
+    let mut out: Vec<Stage> = Vec::new();
+    for target in targets {
+        // (stage, its dependencies, how many were visited)
+        let mut stack: Vec<(&Stage, Vec<&Stage>, usize)> = Vec::new();
+        if visit(target, &mut seen, &mut reported, problems) {
+            stack.push((target, dependencies(target), 0));
+        }
+        while let Some((stage, deps, next)) = stack.last_mut() {
+            if let Some(dep) = deps.get(*next).copied() {
+                *next += 1;
+                if visit(dep, &mut seen, &mut reported, problems) {
+                    stack.push((dep, dependencies(dep), 0));
+                }
+            } else {
+                out.push((*stage).clone());
+                stack.pop();
+            }
+        }
+    }
+    if let (Some(last), Some(last_out)) = (targets.last(), out.last()) {
+        if last.name() != last_out.name() {
+            let dependent = out
+                .iter()
+                .find(|s| dependencies(s).iter().any(|d| d.name() == last.name()))
+                .map_or(String::new(), |s| s.name().to_owned());
+            problems.push(Problem {
+                location: Location {
+                    stage: Some(last.name().to_owned()),
+                    ..Location::default()
+                },
+                message: format!(
+                    "the last target `{}` cannot be the last stage: stage `{dependent}` depends on it",
+                    last.name()
+                ),
+                help: Some(format!("give `{dependent}` as the last target, or drop it from the targets")),
+            });
+        }
+    }
+    out
+}
+
+/// Marks `stage` as seen; returns whether it is new. Two different stages with one name are
+/// a problem, reported once for the pair.
+fn visit<'a>(
+    stage: &'a Stage,
+    seen: &mut BTreeMap<&'a str, &'a Stage>,
+    reported: &mut Vec<(String, String)>,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    match seen.get(stage.name()) {
+        None => {
+            seen.insert(stage.name(), stage);
+            true
+        }
+        Some(first) if *first == stage => false,
+        Some(first) => {
+            let describe = |s: &Stage| match s.base() {
+                Base::Scratch => "one from scratch".to_owned(),
+                Base::Image(i) => format!("one from `{i}`"),
+                Base::Stage(b) => format!("one from stage `{}`", b.name()),
+                Base::Context(c) => format!("one from context `{}`", c.name()),
+            };
+            let (a, b) = (describe(first), describe(stage));
+            let key = (a.clone(), b.clone());
+            if !reported.contains(&key) {
+                reported.push(key);
+                let detail = if a == b {
+                    format!("{a} with {} instructions, {b} with {}", first.instructions().len(), stage.instructions().len())
+                } else {
+                    format!("{a}, {b}")
+                };
+                problems.push(Problem {
+                    location: Location {
+                        stage: Some(stage.name().to_owned()),
+                        ..Location::default()
+                    },
+                    message: format!("two different stages are named `{}` ({detail})", stage.name()),
+                    help: Some("give each stage its own name, e.g. with `.rename(..)`".into()),
+                });
+            }
+            false
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Errors: every problem found when a [`Dockerfile`](crate::Dockerfile) is made, each with
+//! where it is.
+
+use std::fmt;
+
+/// Every problem found in a stage graph, reported at once.
+///
+/// ```
+/// use dockerdsl::{Dockerfile, Stage};
+///
+/// let app = Stage::from_image("App", "alpine:3.20").workdir("");
+/// let err = Dockerfile::new(&app).unwrap_err();
+/// assert_eq!(err.problems().len(), 2);
+/// assert_eq!(
+///     err.to_string(),
+///     "2 problems in the Dockerfile:\n\
+///      error: stage `App`: invalid stage name \"App\"\n  \
+///        = help: stage names are lower-case: use \"app\"\n\
+///      error: stage `App`, instruction 1 (WORKDIR), path: the path is empty\n",
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    problems: Vec<Problem>,
+}
+
+impl Error {
+    pub(crate) fn new(problems: Vec<Problem>) -> Self {
+        Error { problems }
+    }
+
+    /// The problems, in the order of the Dockerfile: global ARGs, then stages in graph order,
+    /// each stage's instructions in order.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [one] => write!(f, "{one}"),
+            many => {
+                writeln!(f, "{} problems in the Dockerfile:", many.len())?;
+                for p in many {
+                    writeln!(f, "error: {p}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// One problem: what is wrong, where, and how to fix it when there is a known fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub(crate) location: Location,
+    pub(crate) message: String,
+    pub(crate) help: Option<String>,
+}
+
+impl Problem {
+    /// Where the problem is.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// What is wrong, in lower case.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// How to fix it, when there is a known fix.
+    pub fn help(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc = self.location.to_string();
+        if loc.is_empty() {
+            write!(f, "{}", self.message)?;
+        } else {
+            write!(f, "{loc}: {}", self.message)?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a problem is: a stage (or the global ARGs), an instruction, a field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    pub(crate) stage: Option<String>,
+    pub(crate) instruction: Option<(usize, String)>,
+    pub(crate) field: Option<&'static str>,
+}
+
+impl Location {
+    /// The stage's name, or `None` for the file's header and global ARGs.
+    pub fn stage(&self) -> Option<&str> {
+        self.stage.as_deref()
+    }
+
+    /// The instruction's position in its stage (from 1, comments not counted) and its
+    /// keyword, such as `COPY` or `ONBUILD RUN`. For a global ARG, its position among them.
+    pub fn instruction(&self) -> Option<(usize, &str)> {
+        self.instruction.as_ref().map(|(n, k)| (*n, k.as_str()))
+    }
+
+    /// The field of the instruction, such as `dest` or `--chmod`.
+    pub fn field(&self) -> Option<&str> {
+        self.field
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut sep = "";
+        match &self.stage {
+            Some(stage) => {
+                write!(f, "stage `{stage}`")?;
+                sep = ", ";
+            }
+            None if self.instruction.is_some() => {
+                write!(f, "global")?;
+                sep = " ";
+            }
+            None => {}
+        }
+        if let Some((n, keyword)) = &self.instruction {
+            write!(f, "{sep}instruction {n} ({keyword})")?;
+            sep = ", ";
+        }
+        if let Some(field) = self.field {
+            write!(f, "{sep}{field}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,114 @@
+//! Dockerfiles as typed Rust values.
+//!
+//! Declare build stages as values, link them with [`Stage::copy_from`] and
+//! [`Stage::from_stage`], and get back one canonical multi-stage Dockerfile. A reference to a
+//! stage is a value, so a misspelt, missing or later stage is a compile error, not a failed
+//! build in CI:
+//!
+//! ```compile_fail
+//! use dockerdsl::Stage;
+//!
+//! let app = Stage::from_image("app", "alpine:3.20")
+//!     .copy_from(&bulder, "/go/main", "/main"); // error[E0425]: cannot find value `bulder`
+//! let builder = Stage::from_image("builder", "golang:1.23");
+//! ```
+//!
+//! ```
+//! use dockerdsl::{Dockerfile, Stage};
+//!
+//! let builder = Stage::from_image("builder", "golang:1.23-alpine")
+//!     .workdir("/src")
+//!     .copy(".", ".")
+//!     .run("CGO_ENABLED=0 go build -o /go/main .");
+//! let app = Stage::from_image("app", "alpine:3.20")
+//!     .copy_from(&builder, "/go/main", "/main")
+//!     .cmd(["/main"]);
+//!
+//! let dockerfile = Dockerfile::new(&app)?;
+//! assert!(dockerfile.to_string().contains("COPY --from=builder /go/main /main\n"));
+//! # Ok::<(), dockerdsl::Error>(())
+//! ```
+//!
+//! # The model
+//!
+//! A [`Stage`] holds a name, a [`Base`] and [`Instruction`]s in the order they were added;
+//! every instruction and flag of the stable Dockerfile syntax is a typed value ([`Run`],
+//! [`Copy`], [`Add`], [`Mount`], [`Healthcheck`], [`Port`], [`Chmod`], [`Signal`],
+//! [`ImageRef`], ...). Free text (a shell command, a path, a value) is one typed field.
+//!
+//! A [`Dockerfile`] is made from one or more target stages. It holds exactly the stages they
+//! reach, each once, dependencies first (depth-first from the targets, following each stage's
+//! references in order, its base first), and the last target last. Making it checks the whole
+//! graph and returns every problem at once, each with its stage, instruction and field
+//! ([`Error`]). A `Dockerfile` is always valid: rendering it (`Display`) cannot fail.
+//!
+//! # Canonical form
+//!
+//! The same model gives the same bytes, every run and on every machine:
+//!
+//! 1. `# syntax=docker/dockerfile:1` ([`Syntax`]: pinned to `1.N`, or omitted), then
+//!    `# escape=` and `# check=` when set, then a blank line.
+//! 2. Global `ARG`s in declaration order, then a blank line.
+//! 3. Stages in graph order, separated by one blank line: `FROM [--platform=P] BASE AS name`.
+//!    Keywords are upper-case.
+//! 4. Instructions in the order given, never reordered. Flags in one order per instruction:
+//!    `RUN --mount... --network --security`; `COPY --from --chown --chmod --link --parents
+//!    --exclude...`; `ADD --chown --chmod --link --checksum --keep-git-dir --unpack
+//!    --exclude...`; `HEALTHCHECK --interval --timeout --start-period --start-interval
+//!    --retries`. Mount options: `type`, then `target` (or a secret's `id`), then the rest.
+//!    With two or more flags, `RUN` and `HEALTHCHECK` put each flag, then the command, on a
+//!    continuation line of their own.
+//! 5. `CMD`, `ENTRYPOINT`, `SHELL` and `HEALTHCHECK CMD` in JSON (exec) form, strings escaped
+//!    as JSON; shell form only through [`Command::shell`].
+//! 6. `ENV`, `LABEL` and `ARG` as `key=value`, the value double-quoted when it is empty or
+//!    has whitespace, quotes or the escape character; `$` is left for BuildKit's variable
+//!    substitution. `MAINTAINER` renders as `LABEL org.opencontainers.image.authors=...`.
+//! 7. `COPY`/`ADD` in JSON form when a path has whitespace, quotes, the escape character or
+//!    a control character, or starts with `--`, `[` or `<<`; several sources need a
+//!    destination ending in `/`. `VOLUME` is always in JSON form.
+//! 8. A multi-line `RUN` script renders as a heredoc (`RUN <<EOF`), an inline file as a
+//!    heredoc with a quoted delimiter (`COPY <<"EOF" /dest`, so BuildKit substitutes nothing in
+//!    it); the delimiter is `EOF`, or `EOF1`, `EOF2`... when a body line equals it. A blank
+//!    line follows the terminator when another instruction follows (hadolint cannot read an
+//!    instruction straight after one). [`Run::chain`] renders as an `&&` chain, one command
+//!    per line, with ` \` continuations and 4-space indentation.
+//! 9. No trailing spaces outside heredoc bodies (which are the user's bytes), no empty
+//!    continuation lines, no physical line over 65,535 bytes (refused when made), one final
+//!    newline.
+//! 10. The output passes BuildKit's parser and build checks and hadolint without findings
+//!     caused by these choices.
+//!
+//! # What is refused
+//!
+//! User text ends up in a line-oriented language. Whatever the input, the renderer never
+//! lets a value end an instruction early (newlines and carriage returns outside heredocs and
+//! JSON strings), join the next line (a trailing escape character), pass for a flag (a
+//! leading `--`), split into several words (whitespace: quoted or JSON form instead), close
+//! a heredoc early (the delimiter is chosen to avoid body lines), start a comment, or carry a
+//! NUL byte. Each is encoded so that BuildKit reads back exactly the value given, or refused
+//! with an error when the `Dockerfile` is made.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod dockerfile;
+mod error;
+mod instruction;
+mod mount;
+mod render;
+mod rules;
+mod source;
+mod stage;
+mod validate;
+mod values;
+
+pub use dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
+pub use error::{Error, Location, Problem};
+pub use instruction::{Add, Arg, Check, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources};
+pub use mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
+pub use source::{IntoSource, Source};
+pub use stage::{Base, Stage};
+pub use values::{Chmod, Context, ImageRef, Network, ParseError, Platform, Port, Protocol, Security, Signal};
+
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

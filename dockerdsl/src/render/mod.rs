@@ -1,0 +1,444 @@
+//! The canonical renderer. It runs on a validated [`Dockerfile`](crate::Dockerfile) and cannot
+//! fail; the rules it follows are listed in the crate documentation ("Canonical form").
+
+pub(crate) mod escape;
+
+use crate::dockerfile::{Dockerfile, Escape, Syntax};
+use crate::instruction::{Add, Arg, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources};
+use crate::mount::Mount;
+use crate::source::Source;
+use crate::stage::{Base, Stage};
+use escape::{bare_word, go_duration, heredoc_delimiter, json_array, plain_path, word};
+
+/// The label `MAINTAINER` is rendered as.
+pub(crate) const AUTHORS_LABEL: &str = "org.opencontainers.image.authors";
+
+/// Indentation of continuation lines.
+const INDENT: &str = "    ";
+
+pub(crate) fn dockerfile(df: &Dockerfile, out: &mut String) {
+    let esc = df.escape().char();
+    let mut header = false;
+    match df.syntax() {
+        Syntax::Stable => {
+            out.push_str("# syntax=docker/dockerfile:1\n");
+            header = true;
+        }
+        Syntax::Minor(n) => {
+            out.push_str(&format!("# syntax=docker/dockerfile:1.{n}\n"));
+            header = true;
+        }
+        Syntax::Omitted => {}
+    }
+    if df.escape() == Escape::Backtick {
+        out.push_str("# escape=`\n");
+        header = true;
+    }
+    if let Some(checks) = df.checks() {
+        out.push_str(&format!("# check={}\n", checks.directive()));
+        header = true;
+    }
+    let mut first = !header;
+    if !df.args().is_empty() {
+        if !first {
+            out.push('\n');
+        }
+        first = false;
+        for arg in df.args() {
+            out.push_str(&arg_line(arg, esc));
+            out.push('\n');
+        }
+    }
+    for stage in df.stages() {
+        if !first {
+            out.push('\n');
+        }
+        first = false;
+        stage_text(stage, esc, out);
+    }
+}
+
+fn stage_text(stage: &Stage, esc: char, out: &mut String) {
+    out.push_str("FROM ");
+    if let Some(p) = stage.platform() {
+        out.push_str("--platform=");
+        out.push_str(p.as_str());
+        out.push(' ');
+    }
+    match stage.base() {
+        Base::Scratch => out.push_str("scratch"),
+        Base::Image(i) => out.push_str(i.as_str()),
+        Base::Stage(s) => out.push_str(s.name()),
+        Base::Context(c) => out.push_str(c.name()),
+    }
+    out.push_str(" AS ");
+    out.push_str(stage.name());
+    out.push('\n');
+    let mut blank_before_next = false;
+    for instruction in stage.instructions() {
+        if blank_before_next {
+            out.push('\n');
+        }
+        blank_before_next = instruction_text(instruction, esc, out);
+    }
+}
+
+/// Renders one instruction, ending with a newline. Returns whether it ended with a heredoc
+/// terminator, after which the next instruction needs a blank line (hadolint cannot read an
+/// instruction straight after a terminator).
+pub(crate) fn instruction_text(instruction: &Instruction, esc: char, out: &mut String) -> bool {
+    match instruction {
+        Instruction::Run(run) => return run_text(run, esc, out),
+        Instruction::Cmd(c) => command_line("CMD", c, out),
+        Instruction::Entrypoint(c) => command_line("ENTRYPOINT", c, out),
+        Instruction::Shell(argv) => {
+            out.push_str("SHELL ");
+            out.push_str(&json_array(argv.iter().map(String::as_str)));
+        }
+        Instruction::Env(pairs) => pairs_line("ENV", pairs, esc, out),
+        Instruction::Label(pairs) => pairs_line("LABEL", pairs, esc, out),
+        Instruction::Arg(arg) => out.push_str(&arg_line(arg, esc)),
+        Instruction::Expose(ports) => {
+            out.push_str("EXPOSE");
+            for p in ports {
+                out.push(' ');
+                out.push_str(&p.to_string());
+            }
+        }
+        Instruction::Copy(copy) => return copy_text(copy, esc, out),
+        Instruction::Add(add) => return add_text(add, esc, out),
+        Instruction::Volume(paths) => {
+            out.push_str("VOLUME ");
+            let words: Vec<String> = paths.iter().map(|p| bare_word(p, esc)).collect();
+            out.push_str(&json_array(words.iter().map(String::as_str)));
+        }
+        Instruction::User(u) => {
+            out.push_str("USER ");
+            out.push_str(&word(u, esc));
+        }
+        Instruction::Workdir(p) => {
+            out.push_str("WORKDIR ");
+            out.push_str(&word(p, esc));
+        }
+        Instruction::OnBuild(inner) => {
+            out.push_str("ONBUILD ");
+            return instruction_text(inner, esc, out);
+        }
+        Instruction::StopSignal(s) => {
+            out.push_str("STOPSIGNAL ");
+            out.push_str(s.as_str());
+        }
+        Instruction::Healthcheck(Healthcheck::None) => out.push_str("HEALTHCHECK NONE"),
+        Instruction::Healthcheck(Healthcheck::Check(check)) => {
+            let mut flags = Vec::new();
+            let durations = [
+                ("interval", check.interval),
+                ("timeout", check.timeout),
+                ("start-period", check.start_period),
+                ("start-interval", check.start_interval),
+            ];
+            for (name, d) in durations {
+                if let Some(d) = d {
+                    flags.push(format!("--{name}={}", go_duration(d)));
+                }
+            }
+            if let Some(n) = check.retries {
+                flags.push(format!("--retries={n}"));
+            }
+            let mut cmd = String::from("CMD ");
+            command_text(&check.command, &mut cmd);
+            with_flags("HEALTHCHECK", &flags, &[cmd], esc, out);
+        }
+        Instruction::Maintainer(name) => {
+            pairs_line("LABEL", &[(AUTHORS_LABEL.to_owned(), name.clone())], esc, out);
+        }
+        Instruction::Comment(text) => {
+            for (i, line) in text.split('\n').enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                let line = line.trim();
+                out.push('#');
+                if !line.is_empty() {
+                    out.push(' ');
+                    out.push_str(line);
+                }
+            }
+        }
+    }
+    out.push('\n');
+    false
+}
+
+pub(crate) fn arg_line(arg: &Arg, esc: char) -> String {
+    match &arg.default {
+        Some(v) => format!("ARG {}={}", arg.name, word(v, esc)),
+        None => format!("ARG {}", arg.name),
+    }
+}
+
+fn pairs_line(keyword: &str, pairs: &[(String, String)], esc: char, out: &mut String) {
+    out.push_str(keyword);
+    for (k, v) in pairs {
+        out.push(' ');
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&word(v, esc));
+    }
+}
+
+fn command_text(c: &Command, out: &mut String) {
+    match c {
+        Command::Exec(argv) => out.push_str(&json_array(argv.iter().map(String::as_str))),
+        Command::Shell(s) => out.push_str(s),
+    }
+}
+
+fn command_line(keyword: &str, c: &Command, out: &mut String) {
+    out.push_str(keyword);
+    out.push(' ');
+    command_text(c, out);
+}
+
+/// `KEYWORD flags... body...`: with two or more flags, each flag and then each body line go
+/// on their own continuation lines; with fewer, everything starts on the first line. Ends
+/// without a newline.
+fn with_flags(keyword: &str, flags: &[String], body: &[String], esc: char, out: &mut String) {
+    out.push_str(keyword);
+    let split = flags.len() >= 2;
+    for (i, flag) in flags.iter().enumerate() {
+        if split && i > 0 {
+            out.push(' ');
+            out.push(esc);
+            out.push('\n');
+            out.push_str(INDENT);
+        } else {
+            out.push(' ');
+        }
+        out.push_str(flag);
+    }
+    for (i, line) in body.iter().enumerate() {
+        if (split && !flags.is_empty()) || i > 0 {
+            out.push(' ');
+            out.push(esc);
+            out.push('\n');
+            out.push_str(INDENT);
+        } else {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+}
+
+fn mount_flag(m: &Mount) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let from = |parts: &mut Vec<String>, f: &Option<Source>| {
+        if let Some(f) = f {
+            parts.push(format!("from={}", source_name(f)));
+        }
+    };
+    let ids = |parts: &mut Vec<String>, mode: Option<u32>, uid: Option<u32>, gid: Option<u32>| {
+        if let Some(m) = mode {
+            parts.push(format!("mode={m:04o}"));
+        }
+        if let Some(u) = uid {
+            parts.push(format!("uid={u}"));
+        }
+        if let Some(g) = gid {
+            parts.push(format!("gid={g}"));
+        }
+    };
+    match m {
+        Mount::Bind(b) => {
+            parts.push("type=bind".into());
+            parts.push(format!("target={}", b.target));
+            if let Some(s) = &b.source {
+                parts.push(format!("source={s}"));
+            }
+            from(&mut parts, &b.from);
+            if b.rw {
+                parts.push("rw".into());
+            }
+        }
+        Mount::Cache(c) => {
+            parts.push("type=cache".into());
+            parts.push(format!("target={}", c.target));
+            if let Some(id) = &c.id {
+                parts.push(format!("id={id}"));
+            }
+            if let Some(s) = c.sharing {
+                parts.push(format!("sharing={}", s.as_str()));
+            }
+            if let Some(s) = &c.source {
+                parts.push(format!("source={s}"));
+            }
+            from(&mut parts, &c.from);
+            if c.ro {
+                parts.push("ro".into());
+            }
+            ids(&mut parts, c.mode, c.uid, c.gid);
+        }
+        Mount::Tmpfs(t) => {
+            parts.push("type=tmpfs".into());
+            parts.push(format!("target={}", t.target));
+            if let Some(s) = t.size {
+                parts.push(format!("size={s}"));
+            }
+        }
+        Mount::Secret(s) => {
+            parts.push("type=secret".into());
+            parts.push(format!("id={}", s.id));
+            if let Some(t) = &s.target {
+                parts.push(format!("target={t}"));
+            }
+            if let Some(e) = &s.env {
+                parts.push(format!("env={e}"));
+            }
+            if s.required {
+                parts.push("required=true".into());
+            }
+            ids(&mut parts, s.mode, s.uid, s.gid);
+        }
+        Mount::Ssh(s) => {
+            parts.push("type=ssh".into());
+            if let Some(id) = &s.id {
+                parts.push(format!("id={id}"));
+            }
+            if let Some(t) = &s.target {
+                parts.push(format!("target={t}"));
+            }
+            if s.required {
+                parts.push("required=true".into());
+            }
+            ids(&mut parts, s.mode, s.uid, s.gid);
+        }
+    }
+    format!("--mount={}", parts.join(","))
+}
+
+pub(crate) fn source_name(s: &Source) -> &str {
+    match s {
+        Source::Stage(stage) => stage.name(),
+        Source::Image(i) => i.as_str(),
+        Source::Context(c) => c.name(),
+    }
+}
+
+fn run_text(run: &Run, esc: char, out: &mut String) -> bool {
+    let mut flags: Vec<String> = run.mounts.iter().map(mount_flag).collect();
+    if let Some(n) = run.network {
+        flags.push(format!("--network={}", n.as_str()));
+    }
+    if let Some(s) = run.security {
+        flags.push(format!("--security={}", s.as_str()));
+    }
+    let heredoc = match &run.command {
+        RunCommand::Shell(s) if s.contains('\n') => {
+            let delimiter = heredoc_delimiter(s);
+            with_flags("RUN", &flags, &[format!("<<{delimiter}")], esc, out);
+            push_heredoc(s, &delimiter, out);
+            return true;
+        }
+        RunCommand::Shell(s) => vec![s.clone()],
+        RunCommand::Exec(argv) => vec![json_array(argv.iter().map(String::as_str))],
+        RunCommand::Chain(cmds) => cmds
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i == 0 { c.clone() } else { format!("&& {c}") })
+            .collect(),
+    };
+    with_flags("RUN", &flags, &heredoc, esc, out);
+    out.push('\n');
+    false
+}
+
+fn push_heredoc(body: &str, delimiter: &str, out: &mut String) {
+    out.push('\n');
+    out.push_str(body);
+    if !body.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(delimiter);
+    out.push('\n');
+}
+
+/// Flags shared by COPY and ADD, in their documented order.
+fn file_flags(chown: &Option<String>, chmod: &Option<crate::values::Chmod>, link: bool) -> Vec<String> {
+    let mut flags = Vec::new();
+    if let Some(c) = chown {
+        flags.push(format!("--chown={c}"));
+    }
+    if let Some(m) = chmod {
+        flags.push(format!("--chmod={m}"));
+    }
+    if link {
+        flags.push("--link".into());
+    }
+    flags
+}
+
+/// `KEYWORD flags sources dest`, in shell form when every path is plain, else JSON form;
+/// an inline source is a heredoc with a quoted delimiter, so BuildKit does not substitute
+/// variables in the file's content.
+fn files_text(keyword: &str, flags: &[String], sources: &Sources, dest: &str, esc: char, out: &mut String) -> bool {
+    out.push_str(keyword);
+    for f in flags {
+        out.push(' ');
+        out.push_str(f);
+    }
+    match sources {
+        Sources::Inline(body) => {
+            let delimiter = heredoc_delimiter(body);
+            out.push_str(&format!(" <<\"{delimiter}\" {dest}"));
+            push_heredoc(body, &delimiter, out);
+            true
+        }
+        Sources::Paths(paths) => {
+            let all = paths.iter().map(String::as_str).chain([dest]);
+            if paths.iter().all(|p| plain_path(p, esc)) && plain_path(dest, esc) {
+                for p in all {
+                    out.push(' ');
+                    out.push_str(p);
+                }
+            } else {
+                let words: Vec<String> = all.map(|p| bare_word(p, esc)).collect();
+                out.push(' ');
+                out.push_str(&json_array(words.iter().map(String::as_str)));
+            }
+            out.push('\n');
+            false
+        }
+    }
+}
+
+fn copy_text(copy: &Copy, esc: char, out: &mut String) -> bool {
+    let mut flags = Vec::new();
+    if let Some(f) = &copy.from {
+        flags.push(format!("--from={}", source_name(f)));
+    }
+    flags.extend(file_flags(&copy.chown, &copy.chmod, copy.link));
+    if copy.parents {
+        flags.push("--parents".into());
+    }
+    for e in &copy.exclude {
+        flags.push(format!("--exclude={e}"));
+    }
+    files_text("COPY", &flags, &copy.sources, &copy.dest, esc, out)
+}
+
+fn add_text(add: &Add, esc: char, out: &mut String) -> bool {
+    let mut flags = file_flags(&add.chown, &add.chmod, add.link);
+    if let Some(c) = &add.checksum {
+        flags.push(format!("--checksum={c}"));
+    }
+    if let Some(k) = add.keep_git_dir {
+        flags.push(format!("--keep-git-dir={k}"));
+    }
+    if let Some(u) = add.unpack {
+        flags.push(format!("--unpack={u}"));
+    }
+    for e in &add.exclude {
+        flags.push(format!("--exclude={e}"));
+    }
+    files_text("ADD", &flags, &add.sources, &add.dest, esc, out)
+}

@@ -1,0 +1,656 @@
+//! The validation rules, in one place.
+//!
+//! Every check on a user-supplied string lives here: the builder runs them when a
+//! `Dockerfile` is made, and the `dockerfile!` macro will run the very same functions on
+//! literals at compile time. The file depends on nothing but `core`/`alloc` so that the
+//! macro crate can compile it in with `#[path]` instead of keeping a copy.
+//!
+//! Each check returns `Err(Invalid)`: a lower-case message and, where there is one, a hint
+//! on how to fix it.
+
+use std::string::String;
+
+/// Why a value was refused: what is wrong, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Invalid {
+    fn new(message: impl Into<String>) -> Self {
+        Invalid {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+pub type Check = Result<(), Invalid>;
+
+/// Quotes a value for a message, escaping what would make the message ambiguous.
+pub fn show(value: &str) -> String {
+    format!("{value:?}")
+}
+
+/// Stage names and named build contexts: BuildKit's `^[a-z][a-z0-9-_.]*$`.
+pub fn stage_name(name: &str) -> Check {
+    let valid = name.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'));
+    if !valid {
+        let help = if !name.is_empty() && name.to_ascii_lowercase() != name {
+            format!("stage names are lower-case: use {}", show(&name.to_ascii_lowercase()))
+        } else {
+            "a stage name starts with a lower-case letter, followed by lower-case letters, digits, `-`, `_` or `.`".into()
+        };
+        return Err(Invalid::new(format!("invalid stage name {}", show(name))).help(help));
+    }
+    if name == "scratch" || name == "context" {
+        return Err(Invalid::new(format!("stage name `{name}` is reserved by BuildKit"))
+            .help("choose another name, such as `base` or `build`"));
+    }
+    Ok(())
+}
+
+/// Names of build arguments and environment variables: what `$NAME` can refer to.
+pub fn variable_name(name: &str) -> Check {
+    let valid = name
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if valid {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid variable name {}", show(name)))
+            .help("a name is a letter or `_` followed by letters, digits and `_`, so that `$NAME` can refer to it"))
+    }
+}
+
+/// Label keys, such as `org.opencontainers.image.source`.
+pub fn label_key(key: &str) -> Check {
+    let valid = key.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/' | b':'));
+    if valid {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid label key {}", show(key)))
+            .help("label keys are letters, digits, `.`, `-`, `_`, `/` and `:`, such as `org.opencontainers.image.source`"))
+    }
+}
+
+/// A character no Dockerfile can carry, or that no program could receive.
+fn forbidden_control(s: &str) -> Option<(char, &'static str)> {
+    s.chars().find_map(|c| match c {
+        '\0' => Some((c, "a NUL byte")),
+        _ => None,
+    })
+}
+
+/// Text that must stay on one line (values, paths read by a rest-of-line parser, commands).
+pub fn one_line(s: &str) -> Check {
+    if let Some((_, what)) = forbidden_control(s) {
+        return Err(Invalid::new(format!("contains {what}")));
+    }
+    if s.contains('\n') {
+        return Err(Invalid::new("contains a newline, which would end the instruction")
+            .help("a Dockerfile cannot carry a newline here; remove it"));
+    }
+    if s.contains('\r') {
+        return Err(Invalid::new("contains a carriage return, which would end the instruction")
+            .help("a Dockerfile cannot carry a carriage return here; remove it"));
+    }
+    Ok(())
+}
+
+/// Text free of NUL: file contents and paths given in JSON form.
+pub fn no_nul(s: &str) -> Check {
+    match forbidden_control(s) {
+        Some((_, what)) => Err(Invalid::new(format!("contains {what}"))),
+        None => Ok(()),
+    }
+}
+
+pub fn not_empty(s: &str, what: &str) -> Check {
+    if s.is_empty() {
+        Err(Invalid::new(format!("{what} is empty")))
+    } else {
+        Ok(())
+    }
+}
+
+/// A heredoc body (a script or an inline file): read raw by BuildKit, line by line.
+pub fn heredoc_body(s: &str) -> Check {
+    no_nul(s)?;
+    if s.contains('\r') {
+        return Err(Invalid::new("contains a carriage return, which BuildKit drops from heredoc lines")
+            .help("use `\\n` line ends"));
+    }
+    Ok(())
+}
+
+/// A single-line shell command (shell-form RUN, CMD, ENTRYPOINT, HEALTHCHECK, or one command
+/// of a chain). `escape` is the Dockerfile's escape character; `heredocs` says whether the
+/// instruction reads heredocs (RUN does, CMD does not).
+pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
+    one_line(cmd)?;
+    if cmd.trim().is_empty() {
+        return Err(Invalid::new("the command is empty"));
+    }
+    if cmd.trim() != cmd {
+        return Err(Invalid::new("the command starts or ends with whitespace, which BuildKit drops")
+            .help("trim the command"));
+    }
+    if cmd.ends_with(escape) {
+        return Err(Invalid::new(format!(
+            "the command ends with the escape character `{escape}`, which would join the next line onto it"
+        ))
+        .help("remove the trailing escape character, or write the command as a script with a newline"));
+    }
+    if cmd.starts_with("--") {
+        return Err(Invalid::new("the command starts with `--`, which BuildKit would read as a flag")
+            .help("use the exec form, or start the command with the program name"));
+    }
+    if looks_like_json_array(cmd) {
+        return Err(Invalid::new("the command is a JSON array, which BuildKit would read as the exec form")
+            .help("use the exec form to run a program without a shell"));
+    }
+    if heredocs && has_heredoc_marker(cmd) {
+        return Err(Invalid::new("the command contains `<<`, which BuildKit would read as a heredoc whose body follows")
+            .help("write the whole script as one multi-line string: it is rendered as a heredoc"));
+    }
+    Ok(())
+}
+
+/// BuildKit tries JSON first: `[` ... `]` that is a valid array of strings is the exec form.
+/// Deliberately conservative: any `[`...`]` text is treated as JSON-like.
+fn looks_like_json_array(s: &str) -> bool {
+    let t = s.trim();
+    t.starts_with('[') && t.ends_with(']')
+}
+
+/// `<<WORD` (optionally `<<-WORD`, with a file descriptor before it) starts a heredoc in
+/// RUN, COPY and ADD; `<<<` (a here-string) does not.
+fn has_heredoc_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + 2 <= b.len() {
+        if b[i] == b'<' && b[i + 1] == b'<' {
+            let prev_lt = i > 0 && b[i - 1] == b'<';
+            let next = b.get(i + 2).copied();
+            if !prev_lt && next != Some(b'<') {
+                return true;
+            }
+            // Skip the whole run of `<`.
+            while i < b.len() && b[i] == b'<' {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// One element of an exec-form (JSON) array.
+pub fn exec_arg(s: &str) -> Check {
+    no_nul(s)
+}
+
+/// A value of a `--flag=value` word. BuildKit splits flags on whitespace, strips quotes and
+/// backslashes, and reads them byte by byte (so non-ASCII text is mangled).
+pub fn flag_value(s: &str) -> Check {
+    if s.is_empty() {
+        return Err(Invalid::new("the value is empty"));
+    }
+    if let Some(c) = s
+        .chars()
+        .find(|c| !c.is_ascii_graphic() || matches!(c, '"' | '\'' | '\\'))
+    {
+        let what = match c {
+            '"' | '\'' => "a quote",
+            '\\' => "a backslash",
+            c if c.is_whitespace() => "whitespace",
+            c if c.is_control() => "a control character",
+            _ => "a non-ASCII character",
+        };
+        return Err(Invalid::new(format!(
+            "{} contains {what}, which a Dockerfile flag cannot carry",
+            show(s)
+        )));
+    }
+    Ok(())
+}
+
+/// A value inside `--mount=...`: a flag value that is also a CSV field.
+pub fn mount_value(s: &str) -> Check {
+    flag_value(s)?;
+    if s.contains(',') {
+        return Err(Invalid::new(format!(
+            "{} contains a comma, which separates mount options",
+            show(s)
+        )));
+    }
+    Ok(())
+}
+
+/// `--chown=user[:group]`: names or ids, or variables.
+pub fn chown(s: &str) -> Check {
+    flag_value(s)?;
+    let (user, group) = match s.split_once(':') {
+        Some((u, g)) => (u, Some(g)),
+        None => (s, None),
+    };
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'{' | b'}')
+            })
+    };
+    if !part(user) || group.is_some_and(|g| !g.is_empty() && !part(g)) {
+        return Err(Invalid::new(format!("invalid owner {}", show(s)))
+            .help("write `user`, `user:group`, `uid` or `uid:gid`"));
+    }
+    Ok(())
+}
+
+/// `USER user[:group]`.
+pub fn user(s: &str) -> Check {
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'{' | b'}')
+            })
+    };
+    let ok = match s.split_once(':') {
+        Some((u, g)) => part(u) && part(g),
+        None => part(s),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid user {}", show(s)))
+            .help("write `user`, `user:group`, `uid` or `uid:gid`"))
+    }
+}
+
+/// `--chmod=` in symbolic form: `u=rwX,go=rX`, `+x`, `g=u`.
+pub fn chmod_symbolic(s: &str) -> Check {
+    let clause = |c: &str| {
+        let ops = c.find(['+', '-', '=']);
+        let Some(at) = ops else { return false };
+        let (who, rest) = c.split_at(at);
+        who.bytes().all(|b| matches!(b, b'u' | b'g' | b'o' | b'a'))
+            && !rest.is_empty()
+            && rest.bytes().all(|b| {
+                matches!(b, b'+' | b'-' | b'=' | b'r' | b'w' | b'x' | b'X' | b's' | b't' | b'u' | b'g' | b'o')
+            })
+    };
+    if !s.is_empty() && s.split(',').all(clause) {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid symbolic mode {}", show(s)))
+            .help("write clauses like `u=rwX,go=rX` or `+x`, or use an octal mode"))
+    }
+}
+
+/// An octal mode: at most `0o7777`.
+pub fn chmod_octal(mode: u32) -> Check {
+    if mode <= 0o7777 {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("mode {mode:o} is not a file mode")).help("use at most 0o7777"))
+    }
+}
+
+/// STOPSIGNAL: `SIGTERM`, `TERM`, `SIGRTMIN+3`, a number, or a variable.
+pub fn signal(s: &str) -> Check {
+    let name = s.strip_prefix("SIG").unwrap_or(s);
+    let valid = if s.starts_with('$') {
+        variable_reference(s)
+    } else if let Ok(n) = s.parse::<u16>() {
+        (1..=64).contains(&n)
+    } else {
+        !name.is_empty()
+            && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-'))
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid signal {}", show(s)))
+            .help("write a signal name such as `SIGTERM`, or a number from 1 to 64"))
+    }
+}
+
+/// `$NAME` or `${NAME}` and nothing else.
+fn variable_reference(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('$') else { return false };
+    let name = rest
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .unwrap_or(rest);
+    variable_name(name).is_ok()
+}
+
+/// Names of the variables a string refers to with `$NAME` or `${NAME...}`.
+pub fn variables(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' {
+            let start = if b.get(i + 1) == Some(&b'{') { i + 2 } else { i + 1 };
+            let mut end = start;
+            while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+                end += 1;
+            }
+            if end > start {
+                out.push(&s[start..end]);
+            }
+            i = end.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `--platform=os/arch[/variant]`, or a variable such as `$BUILDPLATFORM`.
+pub fn platform(s: &str) -> Check {
+    if s.contains('$') {
+        return if variable_reference(s) {
+            Ok(())
+        } else {
+            Err(Invalid::new(format!("invalid platform {}", show(s)))
+                .help("write `$BUILDPLATFORM`, `$TARGETPLATFORM` or `os/arch[/variant]`"))
+        };
+    }
+    let parts: Vec<&str> = s.split('/').collect();
+    let ok = (2..=3).contains(&parts.len())
+        && parts.iter().all(|p| {
+            !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid platform {}", show(s)))
+            .help("write `os/arch[/variant]`, such as `linux/amd64` or `linux/arm/v7`"))
+    }
+}
+
+/// The parts of an image reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageParts<'a> {
+    pub registry: Option<&'a str>,
+    pub repository: &'a str,
+    pub tag: Option<&'a str>,
+    pub digest: Option<&'a str>,
+}
+
+/// Parses `[registry[:port]/]path[:tag][@algorithm:hex]` with the grammar of
+/// `distribution/reference`. References with variables (`${BASE}:1`) are accepted when
+/// the rest is well-formed; their parts are what the text says before substitution.
+pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
+    let fail = |why: &str| {
+        Invalid::new(format!("invalid image reference {}: {why}", show(s)))
+            .help("write `[registry/]repository[:tag][@sha256:digest]`, such as `alpine:3.20` or `ghcr.io/org/app:1.2`")
+    };
+    if s.is_empty() {
+        return Err(fail("it is empty"));
+    }
+    if s.len() > 4096 {
+        return Err(fail("it is too long"));
+    }
+    if s == "scratch" {
+        return Err(Invalid::new("`scratch` is not an image").help("use `Stage::from_scratch` for an empty base"));
+    }
+    let templated = s.contains('$');
+    let (name, digest) = match s.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (s, None),
+    };
+    if let Some(d) = digest {
+        digest_ok(d, templated).map_err(|why| fail(why))?;
+    }
+    // The tag is after the last `:` that comes after the last `/`.
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let (path_part, tag) = match name[last_slash..].rfind(':') {
+        Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
+        None => (name, None),
+    };
+    if let Some(t) = tag {
+        let ok = if templated && t.contains('$') {
+            template_ok(t)
+        } else {
+            !t.is_empty()
+                && t.len() <= 128
+                && t.as_bytes().first().is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                && t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        };
+        if !ok {
+            return Err(fail("the tag is not valid"));
+        }
+    }
+    let components: Vec<&str> = path_part.split('/').collect();
+    let (registry, repo_start) = match components.as_slice() {
+        [first, _, ..] if first.contains(['.', ':']) || *first == "localhost" => (Some(*first), first.len() + 1),
+        _ => (None, 0),
+    };
+    if let Some(r) = registry {
+        let (host, port) = match r.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (r, None),
+        };
+        let host_ok = !host.is_empty()
+            && host.split('.').all(|l| {
+                !l.is_empty()
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 5);
+        if !(host_ok && port_ok) && !(templated && template_ok(r)) {
+            return Err(fail("the registry is not a valid host name"));
+        }
+    }
+    let repository = &path_part[repo_start..];
+    for component in repository.split('/') {
+        let ok = if templated && component.contains('$') {
+            template_ok(component)
+        } else {
+            path_component_ok(component)
+        };
+        if !ok {
+            return Err(fail(if component.bytes().any(|b| b.is_ascii_uppercase()) {
+                "repository names are lower-case"
+            } else {
+                "a repository path component is not valid"
+            }));
+        }
+    }
+    Ok(ImageParts {
+        registry,
+        repository,
+        tag,
+        digest,
+    })
+}
+
+/// `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`
+fn path_component_ok(c: &str) -> bool {
+    let b = c.as_bytes();
+    if b.is_empty() || !b[0].is_ascii_lowercase() && !b[0].is_ascii_digit() {
+        return false;
+    }
+    if !b[b.len() - 1].is_ascii_lowercase() && !b[b.len() - 1].is_ascii_digit() {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // A separator: `.`, `_`, `__`, or a run of `-`.
+        let start = i;
+        while i < b.len() && matches!(b[i], b'.' | b'_' | b'-') {
+            i += 1;
+        }
+        let sep = &c_slice(b, start, i);
+        let ok = *sep == b"." || *sep == b"_" || *sep == b"__" || sep.iter().all(|&x| x == b'-');
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+fn c_slice(b: &[u8], start: usize, end: usize) -> &[u8] {
+    &b[start..end]
+}
+
+fn digest_ok(d: &str, templated: bool) -> Result<(), &'static str> {
+    if templated && d.contains('$') {
+        return if template_ok(d) { Ok(()) } else { Err("the digest is not valid") };
+    }
+    let Some((algo, hex)) = d.split_once(':') else {
+        return Err("a digest is `algorithm:hex`, such as `sha256:` and 64 hex digits");
+    };
+    let algo_ok = algo.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+        && algo.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'.' | b'_' | b'-'));
+    let hex_ok = hex.len() >= 32 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !algo_ok || !hex_ok {
+        return Err("the digest is not valid");
+    }
+    if algo == "sha256" && hex.len() != 64 {
+        return Err("a sha256 digest has 64 hex digits");
+    }
+    Ok(())
+}
+
+/// Text with `${VAR}`/`$VAR` references and otherwise reference-safe characters.
+fn template_ok(s: &str) -> bool {
+    let mut depth = 0i32;
+    for b in s.bytes() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => depth -= 1,
+            _ if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'$' | b':' | b'/' | b'+' | b'@') => {}
+            _ => return false,
+        }
+        if !(0..=1).contains(&depth) {
+            return false;
+        }
+    }
+    depth == 0 && !s.is_empty()
+}
+
+/// `# check=` rule names: PascalCase words.
+pub fn check_rule(name: &str) -> Check {
+    let ok = name.as_bytes().first().is_some_and(u8::is_ascii_uppercase) && name.bytes().all(|b| b.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid build check name {}", show(name)))
+            .help("build checks are named in PascalCase, such as `JSONArgsRecommended`"))
+    }
+}
+
+/// A Go duration as BuildKit's HEALTHCHECK flags read it: at least 1ms, or zero.
+pub fn health_duration_nanos(nanos: u128) -> Check {
+    if nanos == 0 || nanos >= 1_000_000 {
+        Ok(())
+    } else {
+        Err(Invalid::new("durations shorter than 1ms are not allowed").help("use zero for the default, or at least 1ms"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_names() {
+        assert!(stage_name("go-builder").is_ok());
+        assert!(stage_name("a.b_c-1").is_ok());
+        assert!(stage_name("1bad").is_err());
+        assert!(stage_name("").is_err());
+        assert_eq!(stage_name("Builder").unwrap_err().help.as_deref(), Some("stage names are lower-case: use \"builder\""));
+        assert!(stage_name("scratch").unwrap_err().message.contains("reserved"));
+        assert!(stage_name("context").is_err());
+    }
+
+    #[test]
+    fn images() {
+        let p = image("ghcr.io:443/org/app:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef").unwrap();
+        assert_eq!(p.registry, Some("ghcr.io:443"));
+        assert_eq!(p.repository, "org/app");
+        assert_eq!(p.tag, Some("1.2"));
+        assert!(p.digest.is_some());
+        let p = image("alpine").unwrap();
+        assert_eq!((p.registry, p.repository, p.tag), (None, "alpine", None));
+        let p = image("localhost:5000/x").unwrap();
+        assert_eq!((p.registry, p.repository, p.tag), (Some("localhost:5000"), "x", None));
+        let p = image("library/rust:1.83-slim-bookworm").unwrap();
+        assert_eq!((p.registry, p.repository, p.tag), (None, "library/rust", Some("1.83-slim-bookworm")));
+        assert!(image("rust:${RUST_VERSION}-slim").is_ok());
+        assert!(image("${BASE}").is_ok());
+        for bad in ["", "Alpine", "alpine:", "a b", "alpine:3 20", "a@sha256:12", "scratch", "a//b", "-a", "a:b:c", "a\nRUN x", "${A"] {
+            assert!(image(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn commands() {
+        assert!(shell_command("echo hi", '\\', true).is_ok());
+        assert!(shell_command("cat <<< hi", '\\', true).is_ok());
+        assert!(shell_command("cat <<EOF", '\\', true).is_err());
+        assert!(shell_command("cat <<EOF", '\\', false).is_ok());
+        assert!(shell_command("echo \\", '\\', true).is_err());
+        assert!(shell_command("echo `", '`', true).is_err());
+        assert!(shell_command("--x", '\\', true).is_err());
+        assert!(shell_command("[\"a\"]", '\\', true).is_err());
+        assert!(shell_command("a\nb", '\\', true).is_err());
+        assert!(shell_command(" a", '\\', true).is_err());
+    }
+
+    #[test]
+    fn variables_found() {
+        assert_eq!(variables("a$B-${C}:${D:-x}$"), ["B", "C", "D"]);
+    }
+
+    #[test]
+    fn small_values() {
+        assert!(signal("SIGTERM").is_ok());
+        assert!(signal("SIGRTMIN+3").is_ok());
+        assert!(signal("9").is_ok());
+        assert!(signal("${SIG}").is_ok());
+        assert!(signal("SIGTERM SIGKILL").is_err());
+        assert!(signal("0").is_err());
+        assert!(platform("linux/arm/v7").is_ok());
+        assert!(platform("$BUILDPLATFORM").is_ok());
+        assert!(platform("linux").is_err());
+        assert!(chmod_symbolic("u=rwX,go=rX").is_ok());
+        assert!(chmod_symbolic("+x").is_ok());
+        assert!(chmod_symbolic("g=u").is_ok());
+        assert!(chmod_symbolic("x").is_err());
+        assert!(chown("app:app").is_ok());
+        assert!(chown("1000:").is_ok());
+        assert!(chown("a b").is_err());
+        assert!(flag_value("caf\u{e9}").is_err());
+        assert!(mount_value("a,b").is_err());
+    }
+}

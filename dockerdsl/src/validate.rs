@@ -1,0 +1,529 @@
+//! Checks a whole `Dockerfile` model, collecting every problem with its location. The rules
+//! themselves live in [`rules`](crate::rules); this module walks the model and says where.
+
+use crate::dockerfile::{Dockerfile, Syntax};
+use crate::error::{Location, Problem};
+use crate::instruction::{Add, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources};
+use crate::mount::Mount;
+use crate::render::{self, escape::plain_path};
+use crate::rules::{self, Check, Invalid};
+use crate::source::Source;
+use crate::stage::{Base, Stage};
+use std::collections::BTreeSet;
+
+/// Platform arguments BuildKit defines in the global scope.
+const AUTOMATIC_ARGS: [&str; 8] = [
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+];
+
+/// BuildKit reads lines of at most 64 KiB - 1 bytes.
+const MAX_LINE: usize = 65_535;
+
+struct Cx<'a> {
+    problems: &'a mut Vec<Problem>,
+    location: Location,
+    escape: char,
+    /// The pinned minor version of the frontend, if any.
+    minor: Option<u32>,
+    stage_names: BTreeSet<&'a str>,
+}
+
+impl Cx<'_> {
+    fn report(&mut self, field: Option<&'static str>, invalid: Invalid) {
+        self.problems.push(Problem {
+            location: Location {
+                field,
+                ..self.location.clone()
+            },
+            message: invalid.message,
+            help: invalid.help,
+        });
+    }
+
+    fn check(&mut self, field: &'static str, result: Check) {
+        if let Err(e) = result {
+            self.report(Some(field), e);
+        }
+    }
+
+    /// A feature that needs `docker/dockerfile:1.{minor}` or newer.
+    fn needs(&mut self, field: &'static str, feature: &str, minor: u32) {
+        if let Some(pinned) = self.minor {
+            if pinned < minor {
+                self.report(
+                    Some(field),
+                    Invalid {
+                        message: format!("{feature} needs docker/dockerfile:1.{minor}, but the syntax is pinned to 1.{pinned}"),
+                        help: Some(format!("pin `Syntax::Minor({minor})` or newer, or use `Syntax::Stable`")),
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn invalid(message: impl Into<String>, help: Option<&str>) -> Invalid {
+    Invalid {
+        message: message.into(),
+        help: help.map(str::to_owned),
+    }
+}
+
+pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
+    let mut cx = Cx {
+        problems,
+        location: Location::default(),
+        escape: df.escape().char(),
+        minor: match df.syntax() {
+            Syntax::Minor(n) => Some(n),
+            _ => None,
+        },
+        stage_names: df.stages().iter().map(Stage::name).collect(),
+    };
+    if let Some(checks) = df.checks() {
+        for rule in checks.rules() {
+            cx.check("# check", rules::check_rule(rule));
+        }
+        cx.needs("# check", "the check directive", 8);
+    }
+    for (i, arg) in df.args().iter().enumerate() {
+        cx.location = Location {
+            stage: None,
+            instruction: Some((i + 1, "ARG".into())),
+            field: None,
+        };
+        cx.check("name", rules::variable_name(&arg.name));
+        if let Some(v) = &arg.default {
+            cx.check("default", rules::one_line(v));
+        }
+        let line = render::arg_line(arg, cx.escape);
+        line_lengths(&mut cx, &line);
+    }
+    let global: BTreeSet<&str> = df
+        .args()
+        .iter()
+        .map(|a| a.name.as_str())
+        .chain(AUTOMATIC_ARGS)
+        .collect();
+    for stage in df.stages() {
+        stage_checks(&mut cx, stage, &global);
+    }
+}
+
+fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
+    cx.location = Location {
+        stage: Some(stage.name().to_owned()),
+        instruction: None,
+        field: None,
+    };
+    if let Err(e) = rules::stage_name(stage.name()) {
+        cx.report(None, e);
+    }
+    let mut from_vars = Vec::new();
+    if let Some(p) = stage.platform() {
+        cx.check("--platform", rules::platform(p.as_str()));
+        from_vars.extend(rules::variables(p.as_str()));
+    }
+    match stage.base() {
+        Base::Image(image) => {
+            cx.check("base image", image.check());
+            from_vars.extend(rules::variables(image.as_str()));
+            if cx.stage_names.contains(image.as_str()) {
+                cx.report(
+                    Some("base image"),
+                    invalid(
+                        format!("image `{image}` has the name of a stage, so BuildKit would use the stage"),
+                        Some("use `Stage::from_stage` for the stage, or add a tag to the image"),
+                    ),
+                );
+            }
+        }
+        Base::Context(c) => context_checks(cx, "base context", c.name()),
+        Base::Scratch | Base::Stage(_) => {}
+    }
+    for var in from_vars {
+        if !global.contains(var) {
+            cx.report(
+                Some("FROM"),
+                invalid(
+                    format!("`${var}` in FROM is not a global build argument, so it would be empty"),
+                    Some(&format!("declare it with `Dockerfile::builder().arg(\"{var}\")`")),
+                ),
+            );
+        }
+    }
+    let mut n = 0;
+    for instruction in stage.instructions() {
+        if !matches!(instruction, Instruction::Comment(_)) {
+            n += 1;
+        }
+        cx.location = Location {
+            stage: Some(stage.name().to_owned()),
+            instruction: Some((n, instruction.keyword().to_owned())),
+            field: None,
+        };
+        instruction_checks(cx, instruction);
+        let mut text = String::new();
+        render::instruction_text(instruction, cx.escape, &mut text);
+        line_lengths(cx, &text);
+    }
+}
+
+fn line_lengths(cx: &mut Cx<'_>, text: &str) {
+    if let Some(len) = text.lines().map(str::len).find(|&len| len > MAX_LINE) {
+        cx.report(
+            None,
+            invalid(
+                format!("a line of this instruction is {len} bytes long; BuildKit reads at most {MAX_LINE}"),
+                Some("shorten the value, or move the data into a file in the build context"),
+            ),
+        );
+    }
+}
+
+fn context_checks(cx: &mut Cx<'_>, field: &'static str, name: &str) {
+    cx.check(field, rules::stage_name(name));
+    if cx.stage_names.contains(name) {
+        cx.report(
+            Some(field),
+            invalid(
+                format!("build context `{name}` has the name of a stage, so BuildKit would use the stage"),
+                Some("rename the context or the stage"),
+            ),
+        );
+    }
+}
+
+fn source_checks(cx: &mut Cx<'_>, field: &'static str, source: &Source) {
+    match source {
+        Source::Stage(_) => {}
+        Source::Image(image) => {
+            cx.check(field, image.check());
+            if image.as_str().contains('$') {
+                cx.report(
+                    Some(field),
+                    invalid(
+                        "variables are not expanded in `--from`",
+                        Some("make a stage `FROM ${VAR}` and copy from that stage"),
+                    ),
+                );
+            }
+            if cx.stage_names.contains(image.as_str()) {
+                cx.report(
+                    Some(field),
+                    invalid(
+                        format!("image `{image}` has the name of a stage, so BuildKit would use the stage"),
+                        Some("refer to the stage by value, or add a tag to the image"),
+                    ),
+                );
+            }
+        }
+        Source::Context(c) => context_checks(cx, field, c.name()),
+    }
+}
+
+fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
+    match instruction {
+        Instruction::Run(run) => run_checks(cx, run),
+        Instruction::Cmd(c) | Instruction::Entrypoint(c) => command_checks(cx, "command", c, true),
+        Instruction::Shell(argv) => {
+            if argv.is_empty() {
+                cx.report(Some("shell"), invalid("SHELL needs at least the shell program", Some("write e.g. `[\"/bin/bash\", \"-c\"]`")));
+            }
+            for a in argv {
+                cx.check("shell", rules::exec_arg(a));
+            }
+        }
+        Instruction::Env(pairs) | Instruction::Label(pairs) => {
+            let is_env = matches!(instruction, Instruction::Env(_));
+            if pairs.is_empty() {
+                cx.report(None, invalid("no key=value pair", None));
+            }
+            for (k, v) in pairs {
+                if is_env {
+                    cx.check("key", rules::variable_name(k));
+                } else {
+                    cx.check("key", rules::label_key(k));
+                }
+                cx.check("value", rules::one_line(v));
+            }
+        }
+        Instruction::Arg(arg) => {
+            cx.check("name", rules::variable_name(&arg.name));
+            if let Some(v) = &arg.default {
+                cx.check("default", rules::one_line(v));
+            }
+        }
+        Instruction::Expose(ports) => {
+            if ports.is_empty() {
+                cx.report(None, invalid("no port", None));
+            }
+            for p in ports {
+                cx.check("port", p.check());
+            }
+        }
+        Instruction::Copy(copy) => copy_checks(cx, copy),
+        Instruction::Add(add) => add_checks(cx, add),
+        Instruction::Volume(paths) => {
+            if paths.is_empty() {
+                cx.report(None, invalid("no path", None));
+            }
+            for p in paths {
+                cx.check("path", path(p));
+            }
+        }
+        Instruction::User(u) => cx.check("user", rules::user(u)),
+        Instruction::Workdir(p) => {
+            cx.check("path", path(p).and_then(|()| rules::one_line(p)));
+        }
+        Instruction::OnBuild(inner) => {
+            if matches!(**inner, Instruction::OnBuild(_) | Instruction::Maintainer(_) | Instruction::Comment(_)) {
+                cx.report(
+                    None,
+                    invalid(format!("{} is not allowed in ONBUILD", inner.keyword()), Some("ONBUILD takes any instruction but ONBUILD, FROM and MAINTAINER")),
+                );
+            }
+            if !inner.sources().is_empty() {
+                cx.needs("--from", "a stage reference in ONBUILD", 11);
+            }
+            let outer = cx.location.clone();
+            if let Some((n, _)) = &outer.instruction {
+                cx.location.instruction = Some((*n, format!("ONBUILD {}", inner.keyword())));
+            }
+            instruction_checks(cx, inner);
+            cx.location = outer;
+        }
+        Instruction::StopSignal(s) => cx.check("signal", rules::signal(s.as_str())),
+        Instruction::Healthcheck(Healthcheck::None) => {}
+        Instruction::Healthcheck(Healthcheck::Check(check)) => {
+            command_checks(cx, "command", &check.command, false);
+            let durations = [
+                ("--interval", check.interval),
+                ("--timeout", check.timeout),
+                ("--start-period", check.start_period),
+                ("--start-interval", check.start_interval),
+            ];
+            for (field, d) in durations {
+                if let Some(d) = d {
+                    cx.check(field, rules::health_duration_nanos(d.as_nanos()));
+                }
+            }
+            if check.start_interval.is_some() {
+                cx.needs("--start-interval", "`--start-interval`", 6);
+            }
+        }
+        Instruction::Maintainer(name) => cx.check("name", rules::one_line(name)),
+        Instruction::Comment(text) => {
+            let r = rules::no_nul(text).and_then(|()| {
+                if text.contains('\r') {
+                    Err(invalid("contains a carriage return", Some("use `\\n` to start a new comment line")))
+                } else {
+                    Ok(())
+                }
+            });
+            cx.check("text", r);
+        }
+    }
+}
+
+fn path(p: &str) -> Check {
+    rules::not_empty(p, "the path")?;
+    rules::no_nul(p)
+}
+
+fn command_checks(cx: &mut Cx<'_>, field: &'static str, c: &Command, empty_ok: bool) {
+    match c {
+        Command::Exec(argv) => {
+            if argv.is_empty() && !empty_ok {
+                cx.report(Some(field), invalid("the command is empty", None));
+            }
+            for a in argv {
+                cx.check(field, rules::exec_arg(a));
+            }
+        }
+        Command::Shell(s) => cx.check(field, rules::shell_command(s, cx.escape, false)),
+    }
+}
+
+fn run_checks(cx: &mut Cx<'_>, run: &Run) {
+    match &run.command {
+        RunCommand::Shell(s) if s.contains('\n') => {
+            if s.trim().is_empty() {
+                cx.report(Some("command"), invalid("the script is empty", None));
+            }
+            cx.check("command", rules::heredoc_body(s));
+            cx.needs("command", "a multi-line script (heredoc)", 4);
+        }
+        RunCommand::Shell(s) => cx.check("command", rules::shell_command(s, cx.escape, true)),
+        RunCommand::Chain(cmds) => {
+            if cmds.is_empty() {
+                cx.report(Some("command"), invalid("the chain has no command", None));
+            }
+            for c in cmds {
+                cx.check("command", rules::shell_command(c, cx.escape, true));
+            }
+        }
+        RunCommand::Exec(argv) => {
+            if argv.is_empty() {
+                cx.report(Some("command"), invalid("the command is empty", None));
+            }
+            for a in argv {
+                cx.check("command", rules::exec_arg(a));
+            }
+        }
+    }
+    for m in &run.mounts {
+        mount_checks(cx, m);
+    }
+    if !run.mounts.is_empty() {
+        cx.needs("--mount", "`--mount`", 2);
+    }
+    if run.network.is_some() {
+        cx.needs("--network", "`--network`", 3);
+    }
+    if run.security.is_some() {
+        cx.needs("--security", "`--security`", 20);
+    }
+}
+
+fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
+    let target = |cx: &mut Cx<'_>, t: &str| cx.check("--mount target", rules::mount_value(t));
+    match m {
+        Mount::Bind(b) => {
+            target(cx, &b.target);
+            if let Some(s) = &b.source {
+                cx.check("--mount source", rules::mount_value(s));
+            }
+            if let Some(f) = &b.from {
+                source_checks(cx, "--mount from", f);
+            }
+        }
+        Mount::Cache(c) => {
+            target(cx, &c.target);
+            if let Some(id) = &c.id {
+                cx.check("--mount id", rules::mount_value(id));
+            }
+            if let Some(s) = &c.source {
+                cx.check("--mount source", rules::mount_value(s));
+            }
+            if let Some(f) = &c.from {
+                source_checks(cx, "--mount from", f);
+            }
+            if let Some(mode) = c.mode {
+                cx.check("--mount mode", rules::chmod_octal(mode));
+            }
+        }
+        Mount::Tmpfs(t) => target(cx, &t.target),
+        Mount::Secret(s) => {
+            cx.check("--mount id", rules::mount_value(&s.id));
+            if let Some(t) = &s.target {
+                target(cx, t);
+            }
+            if let Some(e) = &s.env {
+                cx.check("--mount env", rules::variable_name(e));
+                cx.needs("--mount env", "a secret mounted as an environment variable", 10);
+            }
+            if let Some(mode) = s.mode {
+                cx.check("--mount mode", rules::chmod_octal(mode));
+            }
+        }
+        Mount::Ssh(s) => {
+            if let Some(id) = &s.id {
+                cx.check("--mount id", rules::mount_value(id));
+            }
+            if let Some(t) = &s.target {
+                target(cx, t);
+            }
+            if let Some(mode) = s.mode {
+                cx.check("--mount mode", rules::chmod_octal(mode));
+            }
+        }
+    }
+}
+
+fn files_checks(cx: &mut Cx<'_>, sources: &Sources, dest: &str, chown: &Option<String>, chmod: &Option<crate::values::Chmod>, link: bool, exclude: &[String]) {
+    match sources {
+        Sources::Paths(paths) => {
+            if paths.is_empty() {
+                cx.report(Some("sources"), invalid("no source", None));
+            }
+            for p in paths {
+                cx.check("source", path(p));
+            }
+            if paths.len() > 1 && !dest.ends_with('/') {
+                cx.report(
+                    Some("dest"),
+                    invalid(
+                        format!("with {} sources the destination must be a directory ending in `/`", paths.len()),
+                        Some(&format!("write {}", rules::show(&format!("{dest}/")))),
+                    ),
+                );
+            }
+        }
+        Sources::Inline(content) => {
+            cx.check("content", rules::heredoc_body(content));
+            cx.needs("content", "an inline file (heredoc)", 4);
+            if !plain_path(dest, cx.escape) {
+                cx.report(
+                    Some("dest"),
+                    invalid(
+                        "the destination of an inline file cannot contain whitespace, quotes or the escape character",
+                        Some("BuildKit reads it as a bare word after the heredoc; choose a plain path"),
+                    ),
+                );
+            }
+        }
+    }
+    cx.check("dest", path(dest));
+    if let Some(c) = chown {
+        cx.check("--chown", rules::chown(c));
+        if c.ends_with(':') {
+            cx.needs("--chown", "`--chown=user:` (the user's group)", 28);
+        }
+    }
+    if let Some(m) = chmod {
+        cx.check("--chmod", m.check());
+        let symbolic = matches!(m, crate::values::Chmod::Symbolic(_));
+        cx.needs("--chmod", if symbolic { "a symbolic `--chmod`" } else { "`--chmod`" }, if symbolic { 14 } else { 2 });
+    }
+    if link {
+        cx.needs("--link", "`--link`", 4);
+    }
+    for e in exclude {
+        cx.check("--exclude", rules::flag_value(e));
+    }
+    if !exclude.is_empty() {
+        cx.needs("--exclude", "`--exclude`", 19);
+    }
+}
+
+fn copy_checks(cx: &mut Cx<'_>, copy: &Copy) {
+    if let Some(f) = &copy.from {
+        source_checks(cx, "--from", f);
+    }
+    files_checks(cx, &copy.sources, &copy.dest, &copy.chown, &copy.chmod, copy.link, &copy.exclude);
+    if copy.parents {
+        cx.needs("--parents", "`--parents`", 20);
+    }
+}
+
+fn add_checks(cx: &mut Cx<'_>, add: &Add) {
+    files_checks(cx, &add.sources, &add.dest, &add.chown, &add.chmod, add.link, &add.exclude);
+    if let Some(c) = &add.checksum {
+        cx.check("--checksum", rules::flag_value(c));
+        cx.needs("--checksum", "`--checksum`", 6);
+    }
+    if add.keep_git_dir.is_some() {
+        cx.needs("--keep-git-dir", "`--keep-git-dir`", 1);
+    }
+    if add.unpack.is_some() {
+        cx.needs("--unpack", "`--unpack`", 17);
+    }
+}
