@@ -115,7 +115,10 @@ impl BuildChecks {
     }
 
     pub(crate) fn rules(&self) -> impl Iterator<Item = &str> {
-        self.skip.iter().chain(&self.experimental).map(String::as_str)
+        self.skip
+            .iter()
+            .chain(&self.experimental)
+            .map(String::as_str)
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -365,7 +368,11 @@ fn visit<'a>(
             if !reported.contains(&key) {
                 reported.push(key);
                 let detail = if a == b {
-                    format!("{a} with {} instructions, {b} with {}", first.instructions().len(), stage.instructions().len())
+                    format!(
+                        "{a} with {} instructions, {b} with {}",
+                        first.instructions().len(),
+                        stage.instructions().len()
+                    )
                 } else {
                     format!("{a}, {b}")
                 };
@@ -374,7 +381,10 @@ fn visit<'a>(
                         stage: Some(stage.name().to_owned()),
                         ..Location::default()
                     },
-                    message: format!("two different stages are named `{}` ({detail})", stage.name()),
+                    message: format!(
+                        "two different stages are named `{}` ({detail})",
+                        stage.name()
+                    ),
                     help: Some("give each stage its own name, e.g. with `.rename(..)`".into()),
                 });
             }

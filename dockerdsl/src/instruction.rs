@@ -155,7 +155,10 @@ impl Run {
         S: Into<String>,
     {
         Run::with(RunCommand::Chain(
-            commands.into_iter().map(|c| c.into().trim().to_owned()).collect(),
+            commands
+                .into_iter()
+                .map(|c| c.into().trim().to_owned())
+                .collect(),
         ))
     }
 
@@ -380,7 +383,10 @@ impl Copy {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Copy::with(Sources::Paths(sources.into_iter().map(Into::into).collect()), dest.into())
+        Copy::with(
+            Sources::Paths(sources.into_iter().map(Into::into).collect()),
+            dest.into(),
+        )
     }
 
     /// A file with this content at `dest` (rendered as a heredoc; syntax 1.4).
@@ -492,7 +498,10 @@ impl Add {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Add::with(Sources::Paths(sources.into_iter().map(Into::into).collect()), dest.into())
+        Add::with(
+            Sources::Paths(sources.into_iter().map(Into::into).collect()),
+            dest.into(),
+        )
     }
 
     /// A file with this content at `dest` (a heredoc; syntax 1.4).

@@ -88,7 +88,10 @@
 //! NUL byte. Each is encoded so that BuildKit reads back exactly the value given, or refused
 //! with an error when the `Dockerfile` is made.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod dockerfile;
 mod error;
@@ -103,11 +106,15 @@ mod values;
 
 pub use dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
 pub use error::{Error, Location, Problem};
-pub use instruction::{Add, Arg, Check, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources};
+pub use instruction::{
+    Add, Arg, Check, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
+};
 pub use mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
 pub use source::{IntoSource, Source};
 pub use stage::{Base, Stage};
-pub use values::{Chmod, Context, ImageRef, Network, ParseError, Platform, Port, Protocol, Security, Signal};
+pub use values::{
+    Chmod, Context, ImageRef, Network, ParseError, Platform, Port, Protocol, Security, Signal,
+};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

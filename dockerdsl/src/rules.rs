@@ -41,20 +41,25 @@ pub fn show(value: &str) -> String {
 /// Stage names and named build contexts: BuildKit's `^[a-z][a-z0-9-_.]*$`.
 pub fn stage_name(name: &str) -> Check {
     let valid = name.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'));
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        });
     if !valid {
         let help = if !name.is_empty() && name.to_ascii_lowercase() != name {
-            format!("stage names are lower-case: use {}", show(&name.to_ascii_lowercase()))
+            format!(
+                "stage names are lower-case: use {}",
+                show(&name.to_ascii_lowercase())
+            )
         } else {
             "a stage name starts with a lower-case letter, followed by lower-case letters, digits, `-`, `_` or `.`".into()
         };
         return Err(Invalid::new(format!("invalid stage name {}", show(name))).help(help));
     }
     if name == "scratch" || name == "context" {
-        return Err(Invalid::new(format!("stage name `{name}` is reserved by BuildKit"))
-            .help("choose another name, such as `base` or `build`"));
+        return Err(
+            Invalid::new(format!("stage name `{name}` is reserved by BuildKit"))
+                .help("choose another name, such as `base` or `build`"),
+        );
     }
     Ok(())
 }
@@ -76,7 +81,10 @@ pub fn variable_name(name: &str) -> Check {
 
 /// Label keys, such as `org.opencontainers.image.source`.
 pub fn label_key(key: &str) -> Check {
-    let valid = key.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
+    let valid = key
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphanumeric)
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/' | b':'));
@@ -102,12 +110,16 @@ pub fn one_line(s: &str) -> Check {
         return Err(Invalid::new(format!("contains {what}")));
     }
     if s.contains('\n') {
-        return Err(Invalid::new("contains a newline, which would end the instruction")
-            .help("a Dockerfile cannot carry a newline here; remove it"));
+        return Err(
+            Invalid::new("contains a newline, which would end the instruction")
+                .help("a Dockerfile cannot carry a newline here; remove it"),
+        );
     }
     if s.contains('\r') {
-        return Err(Invalid::new("contains a carriage return, which would end the instruction")
-            .help("a Dockerfile cannot carry a carriage return here; remove it"));
+        return Err(
+            Invalid::new("contains a carriage return, which would end the instruction")
+                .help("a Dockerfile cannot carry a carriage return here; remove it"),
+        );
     }
     Ok(())
 }
@@ -132,8 +144,10 @@ pub fn not_empty(s: &str, what: &str) -> Check {
 pub fn heredoc_body(s: &str) -> Check {
     no_nul(s)?;
     if s.contains('\r') {
-        return Err(Invalid::new("contains a carriage return, which BuildKit drops from heredoc lines")
-            .help("use `\\n` line ends"));
+        return Err(Invalid::new(
+            "contains a carriage return, which BuildKit drops from heredoc lines",
+        )
+        .help("use `\\n` line ends"));
     }
     Ok(())
 }
@@ -147,8 +161,10 @@ pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
         return Err(Invalid::new("the command is empty"));
     }
     if cmd.trim() != cmd {
-        return Err(Invalid::new("the command starts or ends with whitespace, which BuildKit drops")
-            .help("trim the command"));
+        return Err(Invalid::new(
+            "the command starts or ends with whitespace, which BuildKit drops",
+        )
+        .help("trim the command"));
     }
     if cmd.ends_with(escape) {
         return Err(Invalid::new(format!(
@@ -157,16 +173,22 @@ pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
         .help("remove the trailing escape character, or write the command as a script with a newline"));
     }
     if cmd.starts_with("--") {
-        return Err(Invalid::new("the command starts with `--`, which BuildKit would read as a flag")
-            .help("use the exec form, or start the command with the program name"));
+        return Err(Invalid::new(
+            "the command starts with `--`, which BuildKit would read as a flag",
+        )
+        .help("use the exec form, or start the command with the program name"));
     }
     if looks_like_json_array(cmd) {
-        return Err(Invalid::new("the command is a JSON array, which BuildKit would read as the exec form")
-            .help("use the exec form to run a program without a shell"));
+        return Err(Invalid::new(
+            "the command is a JSON array, which BuildKit would read as the exec form",
+        )
+        .help("use the exec form to run a program without a shell"));
     }
     if heredocs && has_heredoc_marker(cmd) {
-        return Err(Invalid::new("the command contains `<<`, which BuildKit would read as a heredoc whose body follows")
-            .help("write the whole script as one multi-line string: it is rendered as a heredoc"));
+        return Err(Invalid::new(
+            "the command contains `<<`, which BuildKit would read as a heredoc whose body follows",
+        )
+        .help("write the whole script as one multi-line string: it is rendered as a heredoc"));
     }
     Ok(())
 }
@@ -292,7 +314,20 @@ pub fn chmod_symbolic(s: &str) -> Check {
         who.bytes().all(|b| matches!(b, b'u' | b'g' | b'o' | b'a'))
             && !rest.is_empty()
             && rest.bytes().all(|b| {
-                matches!(b, b'+' | b'-' | b'=' | b'r' | b'w' | b'x' | b'X' | b's' | b't' | b'u' | b'g' | b'o')
+                matches!(
+                    b,
+                    b'+' | b'-'
+                        | b'='
+                        | b'r'
+                        | b'w'
+                        | b'x'
+                        | b'X'
+                        | b's'
+                        | b't'
+                        | b'u'
+                        | b'g'
+                        | b'o'
+                )
             })
     };
     if !s.is_empty() && s.split(',').all(clause) {
@@ -336,7 +371,9 @@ pub fn signal(s: &str) -> Check {
 
 /// `$NAME` or `${NAME}` and nothing else.
 fn variable_reference(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix('$') else { return false };
+    let Some(rest) = s.strip_prefix('$') else {
+        return false;
+    };
     let name = rest
         .strip_prefix('{')
         .and_then(|r| r.strip_suffix('}'))
@@ -351,7 +388,11 @@ pub fn variables(s: &str) -> Vec<&str> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'$' {
-            let start = if b.get(i + 1) == Some(&b'{') { i + 2 } else { i + 1 };
+            let start = if b.get(i + 1) == Some(&b'{') {
+                i + 2
+            } else {
+                i + 1
+            };
             let mut end = start;
             while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
                 end += 1;
@@ -380,7 +421,9 @@ pub fn platform(s: &str) -> Check {
     let parts: Vec<&str> = s.split('/').collect();
     let ok = (2..=3).contains(&parts.len())
         && parts.iter().all(|p| {
-            !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         });
     if ok {
         Ok(())
@@ -414,7 +457,8 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         return Err(fail("it is too long"));
     }
     if s == "scratch" {
-        return Err(Invalid::new("`scratch` is not an image").help("use `Stage::from_scratch` for an empty base"));
+        return Err(Invalid::new("`scratch` is not an image")
+            .help("use `Stage::from_scratch` for an empty base"));
     }
     let templated = s.contains('$');
     let (name, digest) = match s.split_once('@') {
@@ -436,8 +480,11 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         } else {
             !t.is_empty()
                 && t.len() <= 128
-                && t.as_bytes().first().is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                && t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+                && t.as_bytes()
+                    .first()
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
         };
         if !ok {
             return Err(fail("the tag is not valid"));
@@ -445,7 +492,9 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
     }
     let components: Vec<&str> = path_part.split('/').collect();
     let (registry, repo_start) = match components.as_slice() {
-        [first, _, ..] if first.contains(['.', ':']) || *first == "localhost" => (Some(*first), first.len() + 1),
+        [first, _, ..] if first.contains(['.', ':']) || *first == "localhost" => {
+            (Some(*first), first.len() + 1)
+        }
         _ => (None, 0),
     };
     if let Some(r) = registry {
@@ -460,7 +509,8 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
                     && !l.ends_with('-')
                     && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
             });
-        let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 5);
+        let port_ok = port
+            .is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 5);
         if !(host_ok && port_ok) && !(templated && template_ok(r)) {
             return Err(fail("the registry is not a valid host name"));
         }
@@ -524,14 +574,23 @@ fn c_slice(b: &[u8], start: usize, end: usize) -> &[u8] {
 
 fn digest_ok(d: &str, templated: bool) -> Result<(), &'static str> {
     if templated && d.contains('$') {
-        return if template_ok(d) { Ok(()) } else { Err("the digest is not valid") };
+        return if template_ok(d) {
+            Ok(())
+        } else {
+            Err("the digest is not valid")
+        };
     }
     let Some((algo, hex)) = d.split_once(':') else {
         return Err("a digest is `algorithm:hex`, such as `sha256:` and 64 hex digits");
     };
     let algo_ok = algo.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
-        && algo.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'.' | b'_' | b'-'));
-    let hex_ok = hex.len() >= 32 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        && algo.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'.' | b'_' | b'-')
+        });
+    let hex_ok = hex.len() >= 32
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     if !algo_ok || !hex_ok {
         return Err("the digest is not valid");
     }
@@ -548,7 +607,8 @@ fn template_ok(s: &str) -> bool {
         match b {
             b'{' => depth += 1,
             b'}' => depth -= 1,
-            _ if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'$' | b':' | b'/' | b'+' | b'@') => {}
+            _ if b.is_ascii_alphanumeric()
+                || matches!(b, b'.' | b'_' | b'-' | b'$' | b':' | b'/' | b'+' | b'@') => {}
             _ => return false,
         }
         if !(0..=1).contains(&depth) {
@@ -560,12 +620,15 @@ fn template_ok(s: &str) -> bool {
 
 /// `# check=` rule names: PascalCase words.
 pub fn check_rule(name: &str) -> Check {
-    let ok = name.as_bytes().first().is_some_and(u8::is_ascii_uppercase) && name.bytes().all(|b| b.is_ascii_alphanumeric());
+    let ok = name.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+        && name.bytes().all(|b| b.is_ascii_alphanumeric());
     if ok {
         Ok(())
     } else {
-        Err(Invalid::new(format!("invalid build check name {}", show(name)))
-            .help("build checks are named in PascalCase, such as `JSONArgsRecommended`"))
+        Err(
+            Invalid::new(format!("invalid build check name {}", show(name)))
+                .help("build checks are named in PascalCase, such as `JSONArgsRecommended`"),
+        )
     }
 }
 
@@ -574,7 +637,8 @@ pub fn health_duration_nanos(nanos: u128) -> Check {
     if nanos == 0 || nanos >= 1_000_000 {
         Ok(())
     } else {
-        Err(Invalid::new("durations shorter than 1ms are not allowed").help("use zero for the default, or at least 1ms"))
+        Err(Invalid::new("durations shorter than 1ms are not allowed")
+            .help("use zero for the default, or at least 1ms"))
     }
 }
 
@@ -588,8 +652,16 @@ mod tests {
         assert!(stage_name("a.b_c-1").is_ok());
         assert!(stage_name("1bad").is_err());
         assert!(stage_name("").is_err());
-        assert_eq!(stage_name("Builder").unwrap_err().help.as_deref(), Some("stage names are lower-case: use \"builder\""));
-        assert!(stage_name("scratch").unwrap_err().message.contains("reserved"));
+        assert_eq!(
+            stage_name("Builder").unwrap_err().help.as_deref(),
+            Some("stage names are lower-case: use \"builder\"")
+        );
+        assert!(
+            stage_name("scratch")
+                .unwrap_err()
+                .message
+                .contains("reserved")
+        );
         assert!(stage_name("context").is_err());
     }
 
@@ -603,12 +675,31 @@ mod tests {
         let p = image("alpine").unwrap();
         assert_eq!((p.registry, p.repository, p.tag), (None, "alpine", None));
         let p = image("localhost:5000/x").unwrap();
-        assert_eq!((p.registry, p.repository, p.tag), (Some("localhost:5000"), "x", None));
+        assert_eq!(
+            (p.registry, p.repository, p.tag),
+            (Some("localhost:5000"), "x", None)
+        );
         let p = image("library/rust:1.83-slim-bookworm").unwrap();
-        assert_eq!((p.registry, p.repository, p.tag), (None, "library/rust", Some("1.83-slim-bookworm")));
+        assert_eq!(
+            (p.registry, p.repository, p.tag),
+            (None, "library/rust", Some("1.83-slim-bookworm"))
+        );
         assert!(image("rust:${RUST_VERSION}-slim").is_ok());
         assert!(image("${BASE}").is_ok());
-        for bad in ["", "Alpine", "alpine:", "a b", "alpine:3 20", "a@sha256:12", "scratch", "a//b", "-a", "a:b:c", "a\nRUN x", "${A"] {
+        for bad in [
+            "",
+            "Alpine",
+            "alpine:",
+            "a b",
+            "alpine:3 20",
+            "a@sha256:12",
+            "scratch",
+            "a//b",
+            "-a",
+            "a:b:c",
+            "a\nRUN x",
+            "${A",
+        ] {
             assert!(image(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -152,7 +152,9 @@ impl Stage {
     /// assert_eq!(s.instructions().len(), 1);
     /// ```
     pub fn push(mut self, instruction: impl Into<Instruction>) -> Self {
-        Arc::make_mut(&mut self.0).instructions.push(instruction.into());
+        Arc::make_mut(&mut self.0)
+            .instructions
+            .push(instruction.into());
         self
     }
 
@@ -177,7 +179,9 @@ impl Stage {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.push(Instruction::Shell(shell.into_iter().map(Into::into).collect()))
+        self.push(Instruction::Shell(
+            shell.into_iter().map(Into::into).collect(),
+        ))
     }
 
     /// `ENV key=value`. The value is subject to BuildKit's variable substitution
@@ -194,7 +198,10 @@ impl Stage {
         V: Into<String>,
     {
         self.push(Instruction::Env(
-            pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
         ))
     }
 
@@ -211,7 +218,10 @@ impl Stage {
         V: Into<String>,
     {
         self.push(Instruction::Label(
-            pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
         ))
     }
 
@@ -225,6 +235,17 @@ impl Stage {
         self.push(Instruction::Expose(vec![port.into()]))
     }
 
+    /// `EXPOSE` with several ports in one instruction.
+    pub fn expose_all<I, P>(self, ports: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<Port>,
+    {
+        self.push(Instruction::Expose(
+            ports.into_iter().map(Into::into).collect(),
+        ))
+    }
+
     /// `COPY src dest` from the build context.
     pub fn copy(self, src: impl Into<String>, dest: impl Into<String>) -> Self {
         self.push(Instruction::Copy(Copy::new(src, dest)))
@@ -232,7 +253,12 @@ impl Stage {
 
     /// `COPY --from=<stage> src dest`: `from` is a stage value (`&builder`), an image
     /// ([`Source::image`](crate::Source::image)) or a [`Context`].
-    pub fn copy_from(self, from: impl IntoSource, src: impl Into<String>, dest: impl Into<String>) -> Self {
+    pub fn copy_from(
+        self,
+        from: impl IntoSource,
+        src: impl Into<String>,
+        dest: impl Into<String>,
+    ) -> Self {
         self.push(Instruction::Copy(Copy::new(src, dest).from(from)))
     }
 

@@ -153,8 +153,12 @@ fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
             cx.report(
                 Some("FROM"),
                 invalid(
-                    format!("`${var}` in FROM is not a global build argument, so it would be empty"),
-                    Some(&format!("declare it with `Dockerfile::builder().arg(\"{var}\")`")),
+                    format!(
+                        "`${var}` in FROM is not a global build argument, so it would be empty"
+                    ),
+                    Some(&format!(
+                        "declare it with `Dockerfile::builder().arg(\"{var}\")`"
+                    )),
                 ),
             );
         }
@@ -235,7 +239,13 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
         Instruction::Cmd(c) | Instruction::Entrypoint(c) => command_checks(cx, "command", c, true),
         Instruction::Shell(argv) => {
             if argv.is_empty() {
-                cx.report(Some("shell"), invalid("SHELL needs at least the shell program", Some("write e.g. `[\"/bin/bash\", \"-c\"]`")));
+                cx.report(
+                    Some("shell"),
+                    invalid(
+                        "SHELL needs at least the shell program",
+                        Some("write e.g. `[\"/bin/bash\", \"-c\"]`"),
+                    ),
+                );
             }
             for a in argv {
                 cx.check("shell", rules::exec_arg(a));
@@ -284,10 +294,16 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
             cx.check("path", path(p).and_then(|()| rules::one_line(p)));
         }
         Instruction::OnBuild(inner) => {
-            if matches!(**inner, Instruction::OnBuild(_) | Instruction::Maintainer(_) | Instruction::Comment(_)) {
+            if matches!(
+                **inner,
+                Instruction::OnBuild(_) | Instruction::Maintainer(_) | Instruction::Comment(_)
+            ) {
                 cx.report(
                     None,
-                    invalid(format!("{} is not allowed in ONBUILD", inner.keyword()), Some("ONBUILD takes any instruction but ONBUILD, FROM and MAINTAINER")),
+                    invalid(
+                        format!("{} is not allowed in ONBUILD", inner.keyword()),
+                        Some("ONBUILD takes any instruction but ONBUILD, FROM and MAINTAINER"),
+                    ),
                 );
             }
             if !inner.sources().is_empty() {
@@ -323,7 +339,10 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
         Instruction::Comment(text) => {
             let r = rules::no_nul(text).and_then(|()| {
                 if text.contains('\r') {
-                    Err(invalid("contains a carriage return", Some("use `\\n` to start a new comment line")))
+                    Err(invalid(
+                        "contains a carriage return",
+                        Some("use `\\n` to start a new comment line"),
+                    ))
                 } else {
                     Ok(())
                 }
@@ -428,7 +447,11 @@ fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
             }
             if let Some(e) = &s.env {
                 cx.check("--mount env", rules::variable_name(e));
-                cx.needs("--mount env", "a secret mounted as an environment variable", 10);
+                cx.needs(
+                    "--mount env",
+                    "a secret mounted as an environment variable",
+                    10,
+                );
             }
             if let Some(mode) = s.mode {
                 cx.check("--mount mode", rules::chmod_octal(mode));
@@ -448,7 +471,15 @@ fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
     }
 }
 
-fn files_checks(cx: &mut Cx<'_>, sources: &Sources, dest: &str, chown: &Option<String>, chmod: &Option<crate::values::Chmod>, link: bool, exclude: &[String]) {
+fn files_checks(
+    cx: &mut Cx<'_>,
+    sources: &Sources,
+    dest: &str,
+    chown: &Option<String>,
+    chmod: &Option<crate::values::Chmod>,
+    link: bool,
+    exclude: &[String],
+) {
     match sources {
         Sources::Paths(paths) => {
             if paths.is_empty() {
@@ -461,7 +492,10 @@ fn files_checks(cx: &mut Cx<'_>, sources: &Sources, dest: &str, chown: &Option<S
                 cx.report(
                     Some("dest"),
                     invalid(
-                        format!("with {} sources the destination must be a directory ending in `/`", paths.len()),
+                        format!(
+                            "with {} sources the destination must be a directory ending in `/`",
+                            paths.len()
+                        ),
                         Some(&format!("write {}", rules::show(&format!("{dest}/")))),
                     ),
                 );
@@ -491,7 +525,15 @@ fn files_checks(cx: &mut Cx<'_>, sources: &Sources, dest: &str, chown: &Option<S
     if let Some(m) = chmod {
         cx.check("--chmod", m.check());
         let symbolic = matches!(m, crate::values::Chmod::Symbolic(_));
-        cx.needs("--chmod", if symbolic { "a symbolic `--chmod`" } else { "`--chmod`" }, if symbolic { 14 } else { 2 });
+        cx.needs(
+            "--chmod",
+            if symbolic {
+                "a symbolic `--chmod`"
+            } else {
+                "`--chmod`"
+            },
+            if symbolic { 14 } else { 2 },
+        );
     }
     if link {
         cx.needs("--link", "`--link`", 4);
@@ -508,14 +550,30 @@ fn copy_checks(cx: &mut Cx<'_>, copy: &Copy) {
     if let Some(f) = &copy.from {
         source_checks(cx, "--from", f);
     }
-    files_checks(cx, &copy.sources, &copy.dest, &copy.chown, &copy.chmod, copy.link, &copy.exclude);
+    files_checks(
+        cx,
+        &copy.sources,
+        &copy.dest,
+        &copy.chown,
+        &copy.chmod,
+        copy.link,
+        &copy.exclude,
+    );
     if copy.parents {
         cx.needs("--parents", "`--parents`", 20);
     }
 }
 
 fn add_checks(cx: &mut Cx<'_>, add: &Add) {
-    files_checks(cx, &add.sources, &add.dest, &add.chown, &add.chmod, add.link, &add.exclude);
+    files_checks(
+        cx,
+        &add.sources,
+        &add.dest,
+        &add.chown,
+        &add.chmod,
+        add.link,
+        &add.exclude,
+    );
     if let Some(c) = &add.checksum {
         cx.check("--checksum", rules::flag_value(c));
         cx.needs("--checksum", "`--checksum`", 6);

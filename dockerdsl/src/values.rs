@@ -296,7 +296,10 @@ impl std::str::FromStr for Port {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || ParseError {
             message: format!("invalid port {}", rules::show(s)),
-            help: Some("write `PORT[/PROTOCOL]` or `START-END[/PROTOCOL]`, with protocol tcp, udp or sctp".into()),
+            help: Some(
+                "write `PORT[/PROTOCOL]` or `START-END[/PROTOCOL]`, with protocol tcp, udp or sctp"
+                    .into(),
+            ),
         };
         let (ports, protocol) = match s.split_once('/') {
             Some((p, "tcp")) => (p, Protocol::Tcp),
@@ -318,7 +321,11 @@ impl std::str::FromStr for Port {
                 (p, p)
             }
         };
-        let port = Port { start, end, protocol };
+        let port = Port {
+            start,
+            end,
+            protocol,
+        };
         port.check()?;
         Ok(port)
     }

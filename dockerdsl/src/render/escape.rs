@@ -131,7 +131,10 @@ mod tests {
 
     #[test]
     fn json() {
-        assert_eq!(json_array(["a\"b", "c\nd", "\u{1}"]), r#"["a\"b", "c\nd", "\u0001"]"#);
+        assert_eq!(
+            json_array(["a\"b", "c\nd", "\u{1}"]),
+            r#"["a\"b", "c\nd", "\u0001"]"#
+        );
         assert_eq!(json_array([]), "[]");
     }
 

@@ -4,7 +4,9 @@
 pub(crate) mod escape;
 
 use crate::dockerfile::{Dockerfile, Escape, Syntax};
-use crate::instruction::{Add, Arg, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources};
+use crate::instruction::{
+    Add, Arg, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
+};
 use crate::mount::Mount;
 use crate::source::Source;
 use crate::stage::{Base, Stage};
@@ -150,7 +152,12 @@ pub(crate) fn instruction_text(instruction: &Instruction, esc: char, out: &mut S
             with_flags("HEALTHCHECK", &flags, &[cmd], esc, out);
         }
         Instruction::Maintainer(name) => {
-            pairs_line("LABEL", &[(AUTHORS_LABEL.to_owned(), name.clone())], esc, out);
+            pairs_line(
+                "LABEL",
+                &[(AUTHORS_LABEL.to_owned(), name.clone())],
+                esc,
+                out,
+            );
         }
         Instruction::Comment(text) => {
             for (i, line) in text.split('\n').enumerate() {
@@ -363,7 +370,11 @@ fn push_heredoc(body: &str, delimiter: &str, out: &mut String) {
 }
 
 /// Flags shared by COPY and ADD, in their documented order.
-fn file_flags(chown: &Option<String>, chmod: &Option<crate::values::Chmod>, link: bool) -> Vec<String> {
+fn file_flags(
+    chown: &Option<String>,
+    chmod: &Option<crate::values::Chmod>,
+    link: bool,
+) -> Vec<String> {
     let mut flags = Vec::new();
     if let Some(c) = chown {
         flags.push(format!("--chown={c}"));
@@ -380,7 +391,14 @@ fn file_flags(chown: &Option<String>, chmod: &Option<crate::values::Chmod>, link
 /// `KEYWORD flags sources dest`, in shell form when every path is plain, else JSON form;
 /// an inline source is a heredoc with a quoted delimiter, so BuildKit does not substitute
 /// variables in the file's content.
-fn files_text(keyword: &str, flags: &[String], sources: &Sources, dest: &str, esc: char, out: &mut String) -> bool {
+fn files_text(
+    keyword: &str,
+    flags: &[String],
+    sources: &Sources,
+    dest: &str,
+    esc: char,
+    out: &mut String,
+) -> bool {
     out.push_str(keyword);
     for f in flags {
         out.push(' ');
