@@ -77,7 +77,7 @@ impl Instruction {
     pub fn sources(&self) -> Vec<&Source> {
         match self {
             Instruction::Copy(c) => c.from.iter().collect(),
-            Instruction::Run(r) => r.mounts.iter().filter_map(Mount::from_source).collect(),
+            Instruction::Run(r) => r.mounts.iter().filter_map(Mount::source_ref).collect(),
             Instruction::OnBuild(inner) => inner.sources(),
             _ => Vec::new(),
         }
@@ -85,7 +85,7 @@ impl Instruction {
 }
 
 impl Mount {
-    fn from_source(&self) -> Option<&Source> {
+    fn source_ref(&self) -> Option<&Source> {
         match self {
             Mount::Bind(b) => b.from.as_ref(),
             Mount::Cache(c) => c.from.as_ref(),
@@ -579,7 +579,7 @@ impl Add {
 ///         .retries(3),
 /// );
 /// assert!(Dockerfile::new(&s)?.to_string().contains(
-///     "HEALTHCHECK --interval=1m30s --timeout=2s500ms --retries=3 \\\n    CMD [\"wget\", \"-qO-\", \"http://localhost/\"]\n"
+///     "HEALTHCHECK --interval=90s \\\n    --timeout=2.5s \\\n    --retries=3 \\\n    CMD [\"wget\", \"-qO-\", \"http://localhost/\"]\n"
 /// ));
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```

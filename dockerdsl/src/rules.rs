@@ -178,11 +178,17 @@ pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
         )
         .help("use the exec form, or start the command with the program name"));
     }
-    if looks_like_json_array(cmd) {
+    if starts_with_json_array(cmd) {
         return Err(Invalid::new(
-            "the command is a JSON array, which BuildKit would read as the exec form",
+            "the command starts with a JSON array, which BuildKit would run as the exec form",
         )
         .help("use the exec form to run a program without a shell"));
+    }
+    if cmd.starts_with('#') {
+        return Err(Invalid::new(
+            "the command starts with `#`, so the shell would ignore it (and BuildKit drops it on a continuation line)",
+        )
+        .help("remove the command, or write a comment with `.comment(..)`"));
     }
     if heredocs && has_heredoc_marker(cmd) {
         return Err(Invalid::new(
@@ -193,11 +199,55 @@ pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
     Ok(())
 }
 
-/// BuildKit tries JSON first: `[` ... `]` that is a valid array of strings is the exec form.
-/// Deliberately conservative: any `[`...`]` text is treated as JSON-like.
-fn looks_like_json_array(s: &str) -> bool {
-    let t = s.trim();
-    t.starts_with('[') && t.ends_with(']')
+/// BuildKit tries JSON first, and Go's decoder stops after the first value: text that
+/// starts with an array of strings (`["ls"] && make`) runs that array in exec form.
+fn starts_with_json_array(s: &str) -> bool {
+    let b = s.trim_start().as_bytes();
+    let ws = |i: &mut usize| {
+        while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
+            *i += 1;
+        }
+    };
+    if b.first() != Some(&b'[') {
+        return false;
+    }
+    let mut i = 1;
+    ws(&mut i);
+    if b.get(i) == Some(&b']') {
+        return true;
+    }
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return false;
+        }
+        i += 1;
+        // A JSON string: `\` escapes the next byte.
+        loop {
+            match b.get(i) {
+                None => return false,
+                Some(b'\\') => i += 2,
+                Some(b'"') => break,
+                Some(_) => i += 1,
+            }
+        }
+        i += 1;
+        ws(&mut i);
+        match b.get(i) {
+            Some(b',') => {
+                i += 1;
+                ws(&mut i);
+            }
+            Some(b']') => return true,
+            _ => return false,
+        }
+    }
+}
+
+/// Whether BuildKit would take this word for a heredoc marker (`<<EOF`, `2<<-X`): it checks
+/// every argument of COPY and ADD, in JSON form too.
+pub fn heredoc_like(s: &str) -> bool {
+    s.trim_start_matches(|c: char| c.is_ascii_digit())
+        .starts_with("<<")
 }
 
 /// `<<WORD` (optionally `<<-WORD`, with a file descriptor before it) starts a heredoc in
@@ -236,11 +286,11 @@ pub fn flag_value(s: &str) -> Check {
     }
     if let Some(c) = s
         .chars()
-        .find(|c| !c.is_ascii_graphic() || matches!(c, '"' | '\'' | '\\'))
+        .find(|c| !c.is_ascii_graphic() || matches!(c, '"' | '\'' | '\\' | '`'))
     {
         let what = match c {
             '"' | '\'' => "a quote",
-            '\\' => "a backslash",
+            '\\' | '`' => "an escape character",
             c if c.is_whitespace() => "whitespace",
             c if c.is_control() => "a control character",
             _ => "a non-ASCII character",
@@ -466,7 +516,7 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         None => (s, None),
     };
     if let Some(d) = digest {
-        digest_ok(d, templated).map_err(|why| fail(why))?;
+        digest_ok(d, templated).map_err(fail)?;
     }
     // The tag is after the last `:` that comes after the last `/`.
     let last_slash = name.rfind('/').map_or(0, |i| i + 1);
@@ -511,7 +561,7 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
             });
         let port_ok = port
             .is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 5);
-        if !(host_ok && port_ok) && !(templated && template_ok(r)) {
+        if !(host_ok && port_ok || templated && template_ok(r)) {
             return Err(fail("the registry is not a valid host name"));
         }
     }
@@ -540,36 +590,32 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
 
 /// `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`
 fn path_component_ok(c: &str) -> bool {
+    let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     let b = c.as_bytes();
-    if b.is_empty() || !b[0].is_ascii_lowercase() && !b[0].is_ascii_digit() {
-        return false;
-    }
-    if !b[b.len() - 1].is_ascii_lowercase() && !b[b.len() - 1].is_ascii_digit() {
+    if !b.first().is_some_and(alnum) || !b.last().is_some_and(alnum) {
         return false;
     }
     let mut i = 0;
     while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+        if alnum(&b[i]) {
             i += 1;
             continue;
         }
-        // A separator: `.`, `_`, `__`, or a run of `-`.
+        // A separator: `.`, `_`, `__`, or a run of `-`, between alphanumerics.
         let start = i;
         while i < b.len() && matches!(b[i], b'.' | b'_' | b'-') {
             i += 1;
         }
-        let sep = &c_slice(b, start, i);
-        let ok = *sep == b"." || *sep == b"_" || *sep == b"__" || sep.iter().all(|&x| x == b'-');
+        let sep = &b[start..i];
+        let ok = sep == b"."
+            || sep == b"_"
+            || sep == b"__"
+            || (!sep.is_empty() && sep.iter().all(|&x| x == b'-'));
         if !ok {
             return false;
         }
     }
     true
-}
-
-fn c_slice(b: &[u8], start: usize, end: usize) -> &[u8] {
-    &b[start..end]
 }
 
 fn digest_ok(d: &str, templated: bool) -> Result<(), &'static str> {
@@ -714,6 +760,11 @@ mod tests {
         assert!(shell_command("echo `", '`', true).is_err());
         assert!(shell_command("--x", '\\', true).is_err());
         assert!(shell_command("[\"a\"]", '\\', true).is_err());
+        assert!(shell_command("[\"ls\", \"-l\"] && make", '\\', true).is_err());
+        assert!(shell_command("[ ] && x", '\\', true).is_err());
+        assert!(shell_command("[ -f x ] && make", '\\', true).is_ok());
+        assert!(shell_command("[[ -f x ]]", '\\', true).is_ok());
+        assert!(shell_command("# note", '\\', true).is_err());
         assert!(shell_command("a\nb", '\\', true).is_err());
         assert!(shell_command(" a", '\\', true).is_err());
     }

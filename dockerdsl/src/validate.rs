@@ -287,6 +287,18 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
             }
             for p in paths {
                 cx.check("path", path(p));
+                if p.trim() != p {
+                    cx.report(
+                        Some("path"),
+                        invalid(
+                            format!(
+                                "volume {} starts or ends with whitespace, which BuildKit drops",
+                                rules::show(p)
+                            ),
+                            Some("trim the path"),
+                        ),
+                    );
+                }
             }
         }
         Instruction::User(u) => cx.check("user", rules::user(u)),

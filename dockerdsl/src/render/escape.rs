@@ -6,6 +6,7 @@
 //! lexer removes quotes and escapes and substitutes `$VARIABLES`. `$` is left as written
 //! everywhere: substitution is a feature users rely on (`ENV PATH=/app/bin:$PATH`).
 
+use crate::rules::heredoc_like;
 use std::time::Duration;
 
 /// A string as a JSON string literal (Go's `encoding/json` reads it back unchanged).
@@ -26,11 +27,15 @@ pub(crate) fn json_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String
     out
 }
 
-/// Whether the shell-word lexer would change this text (or the parser split it): empty, has
-/// whitespace (Go's `unicode.IsSpace` and Rust's `char::is_whitespace` agree), quotes, or the
-/// escape character.
+/// Whether the shell-word lexer would change this text (or the parser split it or take it
+/// for a flag): empty, has whitespace (Go's `unicode.IsSpace` and Rust's
+/// `char::is_whitespace` agree), quotes or the escape character, starts with `--` (flags are
+/// taken from the front of every instruction), or starts with U+FEFF (Go's `text/scanner`
+/// skips a byte-order mark at the start of its input).
 fn needs_quotes(s: &str, escape: char) -> bool {
     s.is_empty()
+        || s.starts_with("--")
+        || s.starts_with('\u{feff}')
         || s.chars()
             .any(|c| c.is_whitespace() || c == '"' || c == '\'' || c == escape)
 }
@@ -54,9 +59,13 @@ pub(crate) fn word(s: &str, escape: char) -> String {
 }
 
 /// A word for the lexer without quotes, for inside a JSON array: the escape character
-/// escapes any character outside quotes.
+/// escapes any character outside quotes. A leading U+FEFF or heredoc marker (`<<EOF`,
+/// `1<<EOF`) is escaped too, so that neither the lexer nor the heredoc check sees it.
 pub(crate) fn bare_word(s: &str, escape: char) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::with_capacity(s.len() + 1);
+    if s.starts_with('\u{feff}') || heredoc_like(s) {
+        out.push(escape);
+    }
     for c in s.chars() {
         if c == '"' || c == '\'' || c == escape {
             out.push(escape);
@@ -67,12 +76,12 @@ pub(crate) fn bare_word(s: &str, escape: char) -> String {
 }
 
 /// Whether a COPY/ADD/VOLUME path can be written as a bare whitespace-separated word: no
-/// whitespace, quotes, escape character or control characters, not a flag, not JSON.
+/// whitespace, quotes, escape character or control characters, not a flag, not JSON, not a
+/// heredoc marker.
 pub(crate) fn plain_path(s: &str, escape: char) -> bool {
     !needs_quotes(s, escape)
-        && !s.starts_with("--")
         && !s.starts_with('[')
-        && !s.starts_with("<<")
+        && !heredoc_like(s)
         && !s.chars().any(char::is_control)
 }
 
@@ -87,31 +96,23 @@ pub(crate) fn heredoc_delimiter(body: &str) -> String {
     delimiter
 }
 
-/// A Go duration, as BuildKit's flags parse it: `1m30s`, `2s500ms`, `0s`.
+/// A Go duration: whole hours or minutes when exact, else seconds with a decimal fraction
+/// (`1h`, `2m`, `90s`, `2.5s`). Go also reads `2s500ms`, but hadolint reads only `h`, `m`
+/// and `s` units.
 pub(crate) fn go_duration(d: Duration) -> String {
-    if d.is_zero() {
-        return "0s".into();
+    let secs = d.as_secs();
+    let nanos = d.subsec_nanos();
+    if nanos == 0 && secs > 0 && secs % 3600 == 0 {
+        return format!("{}h", secs / 3600);
     }
-    let total = d.as_nanos();
-    let units: [(u128, &str); 6] = [
-        (3_600_000_000_000, "h"),
-        (60_000_000_000, "m"),
-        (1_000_000_000, "s"),
-        (1_000_000, "ms"),
-        (1_000, "us"),
-        (1, "ns"),
-    ];
-    let mut rest = total;
-    let mut out = String::new();
-    for (size, unit) in units {
-        let n = rest / size;
-        if n > 0 {
-            out.push_str(&n.to_string());
-            out.push_str(unit);
-            rest -= n * size;
-        }
+    if nanos == 0 && secs > 0 && secs % 60 == 0 {
+        return format!("{}m", secs / 60);
     }
-    out
+    if nanos == 0 {
+        return format!("{secs}s");
+    }
+    let fraction = format!("{nanos:09}");
+    format!("{secs}.{}s", fraction.trim_end_matches('0'))
 }
 
 #[cfg(test)]
@@ -127,6 +128,11 @@ mod tests {
         assert_eq!(word("it's", '`'), "\"it's\"");
         assert_eq!(word("a`b", '`'), "\"a``b\"");
         assert_eq!(bare_word("it's a \"b\"\\", '\\'), "it\\'s a \\\"b\\\"\\\\");
+        assert_eq!(word("--x", '\\'), "\"--x\"");
+        assert_eq!(word("\u{feff}x", '\\'), "\"\u{feff}x\"");
+        assert_eq!(bare_word("1<<EOF", '\\'), "\\1<<EOF");
+        assert_eq!(bare_word("\u{feff}x", '`'), "`\u{feff}x");
+        assert!(!plain_path("2<<X", '\\'));
     }
 
     #[test]
@@ -147,10 +153,16 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(go_duration(Duration::from_secs(90)), "1m30s");
-        assert_eq!(go_duration(Duration::from_millis(2500)), "2s500ms");
+        assert_eq!(go_duration(Duration::from_secs(90)), "90s");
+        assert_eq!(go_duration(Duration::from_secs(120)), "2m");
+        assert_eq!(go_duration(Duration::from_millis(2500)), "2.5s");
+        assert_eq!(go_duration(Duration::from_millis(1)), "0.001s");
         assert_eq!(go_duration(Duration::from_secs(3600)), "1h");
         assert_eq!(go_duration(Duration::ZERO), "0s");
-        assert_eq!(go_duration(Duration::new(1, 1)), "1s1ns");
+        assert_eq!(
+            go_duration(Duration::MAX),
+            "18446744073709551615.999999999s"
+        );
+        assert_eq!(go_duration(Duration::new(1, 1)), "1.000000001s");
     }
 }
