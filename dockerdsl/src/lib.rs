@@ -33,7 +33,7 @@
 //!
 //! A [`Stage`] holds a name, a [`Base`] and [`Instruction`]s in the order they were added;
 //! every instruction and flag of the stable Dockerfile syntax is a typed value ([`Run`],
-//! [`Copy`], [`Add`], [`Mount`], [`Healthcheck`], [`Port`], [`Chmod`], [`Signal`],
+//! [`Copy`](struct@Copy), [`Add`], [`Mount`], [`Healthcheck`], [`Port`], [`Chmod`], [`Signal`],
 //! [`ImageRef`], ...). Free text (a shell command, a path, a value) is one typed field.
 //!
 //! A [`Dockerfile`] is made from one or more target stages. It holds exactly the stages they

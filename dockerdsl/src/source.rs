@@ -35,7 +35,14 @@ impl Source {
 /// [`ImageRef`] (through [`Source::image`]) or a [`Context`].
 ///
 /// A string is deliberately not one: a stage is referred to by its value, so that a
-/// misspelt or missing stage does not compile.
+/// misspelt or missing stage does not compile. This fails with "`&str` is not a stage, an
+/// image or a build context":
+///
+/// ```compile_fail
+/// use dockerdsl::Stage;
+///
+/// let app = Stage::from_image("app", "alpine:3.20").copy_from("builder", "/go/main", "/main");
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a stage, an image or a build context",
     label = "expected `&Stage`, `Source::image(..)` or `Context::new(..)` here",
