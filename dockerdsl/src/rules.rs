@@ -200,46 +200,81 @@ pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
 }
 
 /// BuildKit tries JSON first, and Go's decoder stops after the first value: text that
-/// starts with an array of strings (`["ls"] && make`) runs that array in exec form.
+/// starts with a JSON array runs it in exec form (`["ls"] && make`), or fails the build when
+/// an element is not a string (`[1]`).
 fn starts_with_json_array(s: &str) -> bool {
     let b = s.trim_start().as_bytes();
-    let ws = |i: &mut usize| {
-        while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
-            *i += 1;
-        }
-    };
-    if b.first() != Some(&b'[') {
-        return false;
-    }
-    let mut i = 1;
-    ws(&mut i);
-    if b.get(i) == Some(&b']') {
-        return true;
-    }
-    loop {
-        if b.get(i) != Some(&b'"') {
-            return false;
-        }
+    b.first() == Some(&b'[') && json_value_end(b, 0, 0).is_some()
+}
+
+const TOO_DEEP: usize = usize::MAX;
+
+fn skip_json_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
-        // A JSON string: `\` escapes the next byte.
-        loop {
-            match b.get(i) {
-                None => return false,
-                Some(b'\\') => i += 2,
-                Some(b'"') => break,
-                Some(_) => i += 1,
+    }
+    i
+}
+
+/// Where the JSON value starting at `i` ends, if one does. Lenient on number and escape
+/// syntax: anything close enough to JSON is treated as JSON, so more is refused, never less.
+/// Nesting deeper than 64 counts as JSON too (`TOO_DEEP`), which bounds the recursion.
+fn json_value_end(b: &[u8], i: usize, depth: u32) -> Option<usize> {
+    if depth > 64 {
+        return Some(TOO_DEEP);
+    }
+    let i = skip_json_ws(b, i);
+    match b.get(i)? {
+        b'"' => {
+            let mut j = i + 1;
+            loop {
+                match b.get(j)? {
+                    b'\\' => j += 2,
+                    b'"' => return Some(j + 1),
+                    _ => j += 1,
+                }
             }
         }
-        i += 1;
-        ws(&mut i);
-        match b.get(i) {
-            Some(b',') => {
-                i += 1;
-                ws(&mut i);
+        open @ (b'[' | b'{') => {
+            let close = if *open == b'[' { b']' } else { b'}' };
+            let mut j = skip_json_ws(b, i + 1);
+            if b.get(j) == Some(&close) {
+                return Some(j + 1);
             }
-            Some(b']') => return true,
-            _ => return false,
+            loop {
+                if *open == b'{' {
+                    j = json_value_end(b, j, depth + 1)?;
+                    if j == TOO_DEEP {
+                        return Some(TOO_DEEP);
+                    }
+                    j = skip_json_ws(b, j);
+                    if b.get(j) != Some(&b':') {
+                        return None;
+                    }
+                    j += 1;
+                }
+                j = json_value_end(b, j, depth + 1)?;
+                if j == TOO_DEEP {
+                    return Some(TOO_DEEP);
+                }
+                j = skip_json_ws(b, j);
+                match b.get(j)? {
+                    b',' => j += 1,
+                    c if *c == close => return Some(j + 1),
+                    _ => return None,
+                }
+            }
         }
+        c if c.is_ascii_alphanumeric() || *c == b'-' => {
+            let mut j = i;
+            while j < b.len()
+                && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'-' | b'+' | b'.'))
+            {
+                j += 1;
+            }
+            Some(j)
+        }
+        _ => None,
     }
 }
 
@@ -764,6 +799,11 @@ mod tests {
         assert!(shell_command("[ ] && x", '\\', true).is_err());
         assert!(shell_command("[ -f x ] && make", '\\', true).is_ok());
         assert!(shell_command("[[ -f x ]]", '\\', true).is_ok());
+        assert!(shell_command("[1]", '\\', true).is_err());
+        assert!(shell_command(&"[".repeat(100_000), '\\', true).is_err());
+        assert!(shell_command(&format!("{}x", "[".repeat(100_000)), '\\', true).is_err());
+        assert!(shell_command("[true, null, {\"a\": [1]}] x", '\\', true).is_err());
+        assert!(shell_command("[ \"$a\" = b ] && c", '\\', true).is_ok());
         assert!(shell_command("# note", '\\', true).is_err());
         assert!(shell_command("a\nb", '\\', true).is_err());
         assert!(shell_command(" a", '\\', true).is_err());
