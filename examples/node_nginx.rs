@@ -26,15 +26,7 @@ pub fn dockerfile() -> Result<Dockerfile, dockerdsl::Error> {
     Dockerfile::new(&production)
 }
 
-fn main() -> std::process::ExitCode {
-    match dockerfile() {
-        Ok(dockerfile) => {
-            print!("{dockerfile}");
-            std::process::ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+fn main() -> Result<(), dockerdsl::Error> {
+    print!("{}", dockerfile()?);
+    Ok(())
 }

@@ -19,7 +19,10 @@ use std::fmt;
 ///      error: stage `App`, instruction 1 (WORKDIR), path: the path is empty\n",
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` prints the same text as `Display`, so that `fn main() -> Result<(), Error>` shows
+/// the readable message; [`Error::problems`] gives the structure.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Error {
     problems: Vec<Problem>,
 }
@@ -48,6 +51,12 @@ impl fmt::Display for Error {
                 Ok(())
             }
         }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 

@@ -265,16 +265,19 @@ fn json_value_end(b: &[u8], i: usize, depth: u32) -> Option<usize> {
                 }
             }
         }
-        c if c.is_ascii_alphanumeric() || *c == b'-' => {
-            let mut j = i;
+        c if c.is_ascii_digit() || *c == b'-' => {
+            let mut j = i + 1;
             while j < b.len()
-                && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'-' | b'+' | b'.'))
+                && (b[j].is_ascii_digit() || matches!(b[j], b'-' | b'+' | b'.' | b'e' | b'E'))
             {
                 j += 1;
             }
             Some(j)
         }
-        _ => None,
+        _ => ["true", "false", "null"]
+            .into_iter()
+            .find(|word| b[i..].starts_with(word.as_bytes()))
+            .map(|word| i + word.len()),
     }
 }
 
@@ -350,37 +353,34 @@ pub fn mount_value(s: &str) -> Check {
     Ok(())
 }
 
-/// `--chown=user[:group]`: names or ids, or variables.
+/// A user or group name, a numeric id, or a variable.
+fn owner_part(p: &str) -> bool {
+    !p.is_empty()
+        && p.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'{' | b'}')
+        })
+}
+
+/// `--chown=user[:group]`: names or ids, or variables; `user:` means the user's group.
 pub fn chown(s: &str) -> Check {
     flag_value(s)?;
-    let (user, group) = match s.split_once(':') {
-        Some((u, g)) => (u, Some(g)),
-        None => (s, None),
+    let ok = match s.split_once(':') {
+        Some((u, g)) => owner_part(u) && (g.is_empty() || owner_part(g)),
+        None => owner_part(s),
     };
-    let part = |p: &str| {
-        !p.is_empty()
-            && p.bytes().all(|b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'{' | b'}')
-            })
-    };
-    if !part(user) || group.is_some_and(|g| !g.is_empty() && !part(g)) {
-        return Err(Invalid::new(format!("invalid owner {}", show(s)))
-            .help("write `user`, `user:group`, `uid` or `uid:gid`"));
+    if ok {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid owner {}", show(s)))
+            .help("write `user`, `user:group`, `uid` or `uid:gid`"))
     }
-    Ok(())
 }
 
 /// `USER user[:group]`.
 pub fn user(s: &str) -> Check {
-    let part = |p: &str| {
-        !p.is_empty()
-            && p.bytes().all(|b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'{' | b'}')
-            })
-    };
     let ok = match s.split_once(':') {
-        Some((u, g)) => part(u) && part(g),
-        None => part(s),
+        Some((u, g)) => owner_part(u) && owner_part(g),
+        None => owner_part(s),
     };
     if ok {
         Ok(())
@@ -804,6 +804,8 @@ mod tests {
         assert!(shell_command(&format!("{}x", "[".repeat(100_000)), '\\', true).is_err());
         assert!(shell_command("[true, null, {\"a\": [1]}] x", '\\', true).is_err());
         assert!(shell_command("[ \"$a\" = b ] && c", '\\', true).is_ok());
+        assert!(shell_command("[x] && y", '\\', true).is_ok());
+        assert!(shell_command("[-1e5, true, false, null] x", '\\', true).is_err());
         assert!(shell_command("# note", '\\', true).is_err());
         assert!(shell_command("a\nb", '\\', true).is_err());
         assert!(shell_command(" a", '\\', true).is_err());

@@ -244,6 +244,11 @@ fn mount_flag(m: &Mount) -> String {
             parts.push(format!("from={}", source_name(f)));
         }
     };
+    let required = |parts: &mut Vec<String>, required: bool| {
+        if required {
+            parts.push("required=true".into());
+        }
+    };
     let ids = |parts: &mut Vec<String>, mode: Option<u32>, uid: Option<u32>, gid: Option<u32>| {
         if let Some(m) = mode {
             parts.push(format!("mode={m:04o}"));
@@ -301,9 +306,7 @@ fn mount_flag(m: &Mount) -> String {
             if let Some(e) = &s.env {
                 parts.push(format!("env={e}"));
             }
-            if s.required {
-                parts.push("required=true".into());
-            }
+            required(&mut parts, s.required);
             ids(&mut parts, s.mode, s.uid, s.gid);
         }
         Mount::Ssh(s) => {
@@ -314,9 +317,7 @@ fn mount_flag(m: &Mount) -> String {
             if let Some(t) = &s.target {
                 parts.push(format!("target={t}"));
             }
-            if s.required {
-                parts.push("required=true".into());
-            }
+            required(&mut parts, s.required);
             ids(&mut parts, s.mode, s.uid, s.gid);
         }
     }
