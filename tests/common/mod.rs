@@ -28,7 +28,11 @@ pub fn example_body(source: &str) -> &str {
 /// The source of `case!(name, { ... });` in `file`, as written.
 pub fn case_source<'a>(file: &'a str, name: &str) -> &'a str {
     let open = format!("case!({name}, {{");
-    let Some(start) = file.find(&open) else { return "" };
-    let end = file[start..].find("\n});").map_or(file.len(), |i| start + i + 5);
+    let Some(start) = file.find(&open) else {
+        return "";
+    };
+    let end = file[start..]
+        .find("\n});")
+        .map_or(file.len(), |i| start + i + 5);
     &file[start..end]
 }
