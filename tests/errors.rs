@@ -537,3 +537,103 @@ fn every_problem_at_once_in_file_order() {
             .starts_with("5 problems in the Dockerfile:\nerror: stage `Build`: invalid stage name")
     );
 }
+
+#[test]
+fn text_that_cannot_be_carried() {
+    assert_eq!(
+        problem(alpine("app").run("echo a\r\necho b\r\n")),
+        pair(
+            "stage `app`, instruction 1 (RUN), command",
+            "contains a carriage return, which BuildKit drops from heredoc lines"
+        )
+    );
+    assert_eq!(
+        problem(alpine("app").push(Copy::inline("a\r\n", "/a"))).0,
+        "stage `app`, instruction 1 (COPY), content"
+    );
+    assert_eq!(
+        problem(alpine("app").comment("a\rb")),
+        pair(
+            "stage `app`, comment before instruction 1, text",
+            "contains a carriage return"
+        )
+    );
+    assert_eq!(
+        problem(alpine("app").cmd(["a\0b"])),
+        pair(
+            "stage `app`, instruction 1 (CMD), command",
+            "contains a NUL byte"
+        )
+    );
+    assert_eq!(
+        problem(alpine("app").shell(["/bin/sh\0"])),
+        pair(
+            "stage `app`, instruction 1 (SHELL), shell",
+            "contains a NUL byte"
+        )
+    );
+    assert_eq!(
+        problem(alpine("app").volume(" /data")),
+        pair(
+            "stage `app`, instruction 1 (VOLUME), path",
+            "volume \" /data\" starts or ends with whitespace, which BuildKit drops"
+        )
+    );
+}
+
+#[test]
+fn invalid_context_names() {
+    assert_eq!(
+        problem(Stage::from_context("app", Context::new("Src"))),
+        pair("stage `app`, base context", "invalid stage name \"Src\"")
+    );
+    let run = Run::new("make").mount(Mount::bind("/src").from(Context::new("bad name")));
+    assert_eq!(
+        problem(alpine("app").run(run)).0,
+        "stage `app`, instruction 1 (RUN), --mount from"
+    );
+}
+
+#[test]
+fn features_and_their_frontend_versions() {
+    let pinned = |minor: u32, stage: &Stage| {
+        Dockerfile::builder()
+            .syntax(Syntax::Minor(minor))
+            .target(stage)
+            .build()
+    };
+    let build = alpine("build");
+    let onbuild = alpine("app").onbuild(Copy::new("/a", "/a").from(&build));
+    assert_eq!(
+        problems_of(pinned(10, &onbuild)),
+        [pair(
+            "stage `app`, instruction 1 (ONBUILD), --from",
+            "a stage reference in ONBUILD needs docker/dockerfile:1.11, but the syntax is pinned to 1.10"
+        )]
+    );
+    let chown = alpine("app").push(Copy::new("a", "/a").chown("app:"));
+    assert_eq!(problems_of(pinned(27, &chown)).len(), 1);
+    assert!(pinned(28, &chown).is_ok());
+    let checks = Dockerfile::builder()
+        .syntax(Syntax::Minor(7))
+        .checks(BuildChecks::new().skip_all())
+        .target(&alpine("app"))
+        .build();
+    assert_eq!(
+        problems_of(checks),
+        [pair(
+            "# check",
+            "the check directive needs docker/dockerfile:1.8, but the syntax is pinned to 1.7"
+        )]
+    );
+    let secret_env = alpine("app").run(Run::new("make").mount(Mount::secret("t").env("TOKEN")));
+    assert_eq!(
+        problems_of(pinned(9, &secret_env))[0].1,
+        "a secret mounted as an environment variable needs docker/dockerfile:1.10, but the syntax is pinned to 1.9"
+    );
+    let security = alpine("app").run(Run::new("make").security(Security::Insecure));
+    assert_eq!(
+        problems_of(pinned(19, &security))[0].0,
+        "stage `app`, instruction 1 (RUN), --security"
+    );
+}

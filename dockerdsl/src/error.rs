@@ -118,6 +118,7 @@ impl Location {
 
     /// The instruction's position in its stage (from 1, comments not counted) and its
     /// keyword, such as `COPY` or `ONBUILD RUN`. For a global ARG, its position among them.
+    /// For a comment, the keyword is `#` and the position that of the instruction after it.
     pub fn instruction(&self) -> Option<(usize, &str)> {
         self.instruction.as_ref().map(|(n, k)| (*n, k.as_str()))
     }
@@ -142,9 +143,16 @@ impl fmt::Display for Location {
             }
             None => {}
         }
-        if let Some((n, keyword)) = &self.instruction {
-            write!(f, "{sep}instruction {n} ({keyword})")?;
-            sep = ", ";
+        match &self.instruction {
+            Some((n, keyword)) if keyword == "#" => {
+                write!(f, "{sep}comment before instruction {n}")?;
+                sep = ", ";
+            }
+            Some((n, keyword)) => {
+                write!(f, "{sep}instruction {n} ({keyword})")?;
+                sep = ", ";
+            }
+            None => {}
         }
         if let Some(field) = self.field {
             write!(f, "{sep}{field}")?;

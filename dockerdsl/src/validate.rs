@@ -168,9 +168,14 @@ fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
         if !matches!(instruction, Instruction::Comment(_)) {
             n += 1;
         }
+        let position = if matches!(instruction, Instruction::Comment(_)) {
+            n + 1
+        } else {
+            n
+        };
         cx.location = Location {
             stage: Some(stage.name().to_owned()),
-            instruction: Some((n, instruction.keyword().to_owned())),
+            instruction: Some((position, instruction.keyword().to_owned())),
             field: None,
         };
         instruction_checks(cx, instruction);
