@@ -2,10 +2,11 @@
 
 use crate::error::{Error, Location, Problem};
 use crate::instruction::{Arg, Instruction};
+use crate::render;
 use crate::source::Source;
 use crate::stage::{Base, Stage};
 use crate::validate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The `# syntax=` line.
@@ -299,23 +300,24 @@ pub(crate) fn dependencies(stage: &Stage) -> Vec<&Stage> {
 /// Depth-first post-order from the targets, following each stage's dependencies in order.
 /// Iterative, so that long chains of stages cannot overflow the stack.
 fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
-    let mut seen: BTreeMap<&str, &Stage> = BTreeMap::new();
-    let mut reported: Vec<(String, String)> = Vec::new();
+    let mut graph = Graph::default();
     let mut out: Vec<Stage> = Vec::new();
     for target in targets {
-        // (stage, its dependencies, how many were visited)
-        let mut stack: Vec<(&Stage, Vec<&Stage>, usize)> = Vec::new();
-        if visit(target, &mut seen, &mut reported, problems) {
-            stack.push((target, dependencies(target), 0));
+        // (stage, its dependencies, how many were visited, whether it is written out)
+        let mut stack: Vec<(&Stage, Vec<&Stage>, usize, bool)> = Vec::new();
+        if let Some(emit) = graph.visit(target, problems) {
+            stack.push((target, dependencies(target), 0, emit));
         }
-        while let Some((stage, deps, next)) = stack.last_mut() {
+        while let Some((stage, deps, next, emit)) = stack.last_mut() {
             if let Some(dep) = deps.get(*next).copied() {
                 *next += 1;
-                if visit(dep, &mut seen, &mut reported, problems) {
-                    stack.push((dep, dependencies(dep), 0));
+                if let Some(emit) = graph.visit(dep, problems) {
+                    stack.push((dep, dependencies(dep), 0, emit));
                 }
             } else {
-                out.push((*stage).clone());
+                if *emit {
+                    out.push((*stage).clone());
+                }
                 stack.pop();
             }
         }
@@ -342,53 +344,65 @@ fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
     out
 }
 
-/// Marks `stage` as seen; returns whether it is new. Two different stages with one name are
-/// a problem, reported once for the pair.
-fn visit<'a>(
-    stage: &'a Stage,
-    seen: &mut BTreeMap<&'a str, &'a Stage>,
-    reported: &mut Vec<(String, String)>,
-    problems: &mut Vec<Problem>,
-) -> bool {
-    match seen.get(stage.name()) {
-        None => {
-            seen.insert(stage.name(), stage);
-            true
+/// What the walk has seen: each stage value once, and the first stage of each name.
+#[derive(Default)]
+struct Graph<'a> {
+    by_name: BTreeMap<&'a str, &'a Stage>,
+    values: BTreeSet<usize>,
+    reported: Vec<(String, String)>,
+}
+
+impl<'a> Graph<'a> {
+    /// Whether to walk into `stage`, and if so whether it is written out: `None` for a value
+    /// already walked or a name clash (reported once per pair), `Some(true)` for a new name,
+    /// `Some(false)` for another value equal to the stage of its name (it is not written
+    /// again, but its own references are still checked for clashes).
+    ///
+    /// Two stages are equal when they render the same: references show as names, so the
+    /// comparison needs no recursion, and the references are compared as the walk reaches
+    /// them.
+    fn visit(&mut self, stage: &'a Stage, problems: &mut Vec<Problem>) -> Option<bool> {
+        if !self.values.insert(stage.id()) {
+            return None;
         }
-        Some(first) if *first == stage => false,
-        Some(first) => {
-            let describe = |s: &Stage| match s.base() {
-                Base::Scratch => "one from scratch".to_owned(),
-                Base::Image(i) => format!("one from `{i}`"),
-                Base::Stage(b) => format!("one from stage `{}`", b.name()),
-                Base::Context(c) => format!("one from context `{}`", c.name()),
+        let Some(first) = self.by_name.get(stage.name()).copied() else {
+            self.by_name.insert(stage.name(), stage);
+            return Some(true);
+        };
+        if render::stage_source(first) == render::stage_source(stage) {
+            return Some(false);
+        }
+        let describe = |s: &Stage| match s.base() {
+            Base::Scratch => "one from scratch".to_owned(),
+            Base::Image(i) => format!("one from `{i}`"),
+            Base::Stage(b) => format!("one from stage `{}`", b.name()),
+            Base::Context(c) => format!("one from context `{}`", c.name()),
+        };
+        let (a, b) = (describe(first), describe(stage));
+        let key = (a.clone(), b.clone());
+        if !self.reported.contains(&key) {
+            self.reported.push(key);
+            let detail = if a == b {
+                format!(
+                    "{a} with {} instructions, {b} with {}",
+                    first.instructions().len(),
+                    stage.instructions().len()
+                )
+            } else {
+                format!("{a}, {b}")
             };
-            let (a, b) = (describe(first), describe(stage));
-            let key = (a.clone(), b.clone());
-            if !reported.contains(&key) {
-                reported.push(key);
-                let detail = if a == b {
-                    format!(
-                        "{a} with {} instructions, {b} with {}",
-                        first.instructions().len(),
-                        stage.instructions().len()
-                    )
-                } else {
-                    format!("{a}, {b}")
-                };
-                problems.push(Problem {
-                    location: Location {
-                        stage: Some(stage.name().to_owned()),
-                        ..Location::default()
-                    },
-                    message: format!(
-                        "two different stages are named `{}` ({detail})",
-                        stage.name()
-                    ),
-                    help: Some("give each stage its own name, e.g. with `.rename(..)`".into()),
-                });
-            }
-            false
+            problems.push(Problem {
+                location: Location {
+                    stage: Some(stage.name().to_owned()),
+                    ..Location::default()
+                },
+                message: format!(
+                    "two different stages are named `{}` ({detail})",
+                    stage.name()
+                ),
+                help: Some("give each stage its own name, e.g. with `.rename(..)`".into()),
+            });
         }
+        None
     }
 }

@@ -84,6 +84,33 @@ impl Instruction {
     }
 }
 
+impl Instruction {
+    /// Moves out the stages this instruction refers to (see `StageData`'s `Drop`).
+    pub(crate) fn take_stages(&mut self, out: &mut Vec<crate::stage::Stage>) {
+        let mut take = |from: &mut Option<Source>| {
+            if matches!(from, Some(Source::Stage(_))) {
+                if let Some(Source::Stage(s)) = from.take() {
+                    out.push(s);
+                }
+            }
+        };
+        match self {
+            Instruction::Copy(c) => take(&mut c.from),
+            Instruction::Run(r) => {
+                for m in &mut r.mounts {
+                    match m {
+                        Mount::Bind(b) => take(&mut b.from),
+                        Mount::Cache(c) => take(&mut c.from),
+                        _ => {}
+                    }
+                }
+            }
+            Instruction::OnBuild(inner) => inner.take_stages(out),
+            _ => {}
+        }
+    }
+}
+
 impl Mount {
     fn source_ref(&self) -> Option<&Source> {
         match self {

@@ -37,7 +37,7 @@ impl From<Context> for Base {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 struct StageData {
     name: String,
     base: Base,
@@ -310,11 +310,65 @@ impl Stage {
     pub(crate) fn same(&self, other: &Stage) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
+
+    /// Identifies the value (not its content): clones share it.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
 }
 
+/// Dropping the last handle to a long chain of stages would drop each base inside the
+/// previous drop, one stack frame per stage; a chain of 100,000 stages overflowed a 2 MiB
+/// thread stack. The referenced stages are moved out and dropped from a loop instead.
+impl Drop for StageData {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        self.take_references(&mut pending);
+        while let Some(stage) = pending.pop() {
+            if let Ok(mut data) = Arc::try_unwrap(stage.0) {
+                data.take_references(&mut pending);
+            }
+        }
+    }
+}
+
+impl StageData {
+    /// Moves out every stage this one refers to (leaving its base as scratch), so that
+    /// dropping it drops no other stage.
+    fn take_references(&mut self, out: &mut Vec<Stage>) {
+        if let Base::Stage(s) = std::mem::replace(&mut self.base, Base::Scratch) {
+            out.push(s);
+        }
+        for instruction in &mut self.instructions {
+            instruction.take_stages(out);
+        }
+    }
+}
+
+/// Two stages are equal when they render the same text (their `FROM` line and
+/// instructions) and the stages they refer to are equal in turn. The comparison walks both
+/// graphs with a loop, so deep chains cannot overflow the stack.
 impl PartialEq for Stage {
     fn eq(&self, other: &Self) -> bool {
-        self.same(other) || self.0 == other.0
+        let mut pending = vec![(self, other)];
+        let mut compared = std::collections::BTreeSet::new();
+        while let Some((a, b)) = pending.pop() {
+            if a.same(b) || !compared.insert((a.id(), b.id())) {
+                continue;
+            }
+            if crate::render::stage_source(a) != crate::render::stage_source(b) {
+                return false;
+            }
+            let (da, db) = (
+                crate::dockerfile::dependencies(a),
+                crate::dockerfile::dependencies(b),
+            );
+            if da.len() != db.len() {
+                return false;
+            }
+            pending.extend(da.into_iter().zip(db));
+        }
+        true
     }
 }
 

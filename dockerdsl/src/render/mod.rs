@@ -60,6 +60,14 @@ pub(crate) fn dockerfile(df: &Dockerfile, out: &mut String) {
     }
 }
 
+/// A stage's text on its own (with the default escape character): what decides whether two
+/// stage values with one name are the same stage.
+pub(crate) fn stage_source(stage: &Stage) -> String {
+    let mut out = String::new();
+    stage_text(stage, '\\', &mut out);
+    out
+}
+
 fn stage_text(stage: &Stage, esc: char, out: &mut String) {
     out.push_str("FROM ");
     if let Some(p) = stage.platform() {
