@@ -348,6 +348,35 @@ impl From<&str> for Arg {
     }
 }
 
+/// `--chown`, `--chmod`, `--link` and `--exclude`, shared by `COPY` and `ADD`.
+macro_rules! file_options {
+    () => {
+        /// `--chown=user[:group]`.
+        pub fn chown(mut self, owner: impl Into<String>) -> Self {
+            self.chown = Some(owner.into());
+            self
+        }
+
+        /// `--chmod`: octal (`0o755`) or symbolic (`"u=rwX,go=rX"`, syntax 1.14).
+        pub fn chmod(mut self, mode: impl Into<Chmod>) -> Self {
+            self.chmod = Some(mode.into());
+            self
+        }
+
+        /// `--link`: copy into an independent layer (syntax 1.4).
+        pub fn link(mut self) -> Self {
+            self.link = true;
+            self
+        }
+
+        /// `--exclude=pattern`; may be given more than once (syntax 1.19).
+        pub fn exclude(mut self, pattern: impl Into<String>) -> Self {
+            self.exclude.push(pattern.into());
+            self
+        }
+    };
+}
+
 /// What `COPY` or `ADD` takes: paths (or URLs), or one inline file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sources {
@@ -440,33 +469,11 @@ impl Copy {
         self
     }
 
-    /// `--chown=user[:group]`.
-    pub fn chown(mut self, owner: impl Into<String>) -> Self {
-        self.chown = Some(owner.into());
-        self
-    }
-
-    /// `--chmod`: octal (`0o755`) or symbolic (`"u=rwX,go=rX"`).
-    pub fn chmod(mut self, mode: impl Into<Chmod>) -> Self {
-        self.chmod = Some(mode.into());
-        self
-    }
-
-    /// `--link`: copy into an independent layer (syntax 1.4).
-    pub fn link(mut self) -> Self {
-        self.link = true;
-        self
-    }
+    file_options!();
 
     /// `--parents`: keep the sources' parent directories (syntax 1.20).
     pub fn parents(mut self) -> Self {
         self.parents = true;
-        self
-    }
-
-    /// `--exclude=pattern`; may be given more than once (syntax 1.19).
-    pub fn exclude(mut self, pattern: impl Into<String>) -> Self {
-        self.exclude.push(pattern.into());
         self
     }
 
@@ -550,23 +557,7 @@ impl Add {
         }
     }
 
-    /// `--chown=user[:group]`.
-    pub fn chown(mut self, owner: impl Into<String>) -> Self {
-        self.chown = Some(owner.into());
-        self
-    }
-
-    /// `--chmod`.
-    pub fn chmod(mut self, mode: impl Into<Chmod>) -> Self {
-        self.chmod = Some(mode.into());
-        self
-    }
-
-    /// `--link` (syntax 1.4).
-    pub fn link(mut self) -> Self {
-        self.link = true;
-        self
-    }
+    file_options!();
 
     /// `--checksum=`: `sha256:<hex>` for a URL, a commit for a Git source (syntax 1.6).
     pub fn checksum(mut self, checksum: impl Into<String>) -> Self {
@@ -583,12 +574,6 @@ impl Add {
     /// `--unpack=`: force or prevent unpacking an archive (syntax 1.17).
     pub fn unpack(mut self, unpack: bool) -> Self {
         self.unpack = Some(unpack);
-        self
-    }
-
-    /// `--exclude=pattern`; may be given more than once (syntax 1.19).
-    pub fn exclude(mut self, pattern: impl Into<String>) -> Self {
-        self.exclude.push(pattern.into());
         self
     }
 }

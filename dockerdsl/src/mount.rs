@@ -2,6 +2,29 @@
 
 use crate::source::{IntoSource, Source};
 
+/// `mode`, `uid` and `gid`, shared by cache, secret and ssh mounts.
+macro_rules! owner_options {
+    ($what:literal, $default:literal) => {
+        #[doc = concat!("The ", $what, "'s mode (default `", $default, "`).")]
+        pub fn mode(mut self, mode: u32) -> Self {
+            self.mode = Some(mode);
+            self
+        }
+
+        #[doc = concat!("The ", $what, "'s owner.")]
+        pub fn uid(mut self, uid: u32) -> Self {
+            self.uid = Some(uid);
+            self
+        }
+
+        #[doc = concat!("The ", $what, "'s group.")]
+        pub fn gid(mut self, gid: u32) -> Self {
+            self.gid = Some(gid);
+            self
+        }
+    };
+}
+
 /// One `--mount` of a `RUN`.
 ///
 /// ```
@@ -190,23 +213,7 @@ impl CacheMount {
         self
     }
 
-    /// The directory's mode (default `0o755`).
-    pub fn mode(mut self, mode: u32) -> Self {
-        self.mode = Some(mode);
-        self
-    }
-
-    /// The directory's owner.
-    pub fn uid(mut self, uid: u32) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-
-    /// The directory's group.
-    pub fn gid(mut self, gid: u32) -> Self {
-        self.gid = Some(gid);
-        self
-    }
+    owner_options!("directory", "0o755");
 }
 
 /// Options of a tmpfs mount; see [`Mount::tmpfs`].
@@ -256,23 +263,7 @@ impl SecretMount {
         self
     }
 
-    /// The file's mode (default `0o400`).
-    pub fn mode(mut self, mode: u32) -> Self {
-        self.mode = Some(mode);
-        self
-    }
-
-    /// The file's owner.
-    pub fn uid(mut self, uid: u32) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-
-    /// The file's group.
-    pub fn gid(mut self, gid: u32) -> Self {
-        self.gid = Some(gid);
-        self
-    }
+    owner_options!("file", "0o400");
 }
 
 /// Options of an SSH mount; see [`Mount::ssh`].
@@ -305,23 +296,7 @@ impl SshMount {
         self
     }
 
-    /// The socket's mode (default `0o600`).
-    pub fn mode(mut self, mode: u32) -> Self {
-        self.mode = Some(mode);
-        self
-    }
-
-    /// The socket's owner.
-    pub fn uid(mut self, uid: u32) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-
-    /// The socket's group.
-    pub fn gid(mut self, gid: u32) -> Self {
-        self.gid = Some(gid);
-        self
-    }
+    owner_options!("socket", "0o600");
 }
 
 macro_rules! into_mount {
