@@ -85,3 +85,13 @@ fn long_chains_do_not_overflow_the_stack() {
     });
     worker.unwrap().join().unwrap();
 }
+
+#[test]
+fn debug_shows_referenced_stages_by_name() {
+    let build = Stage::from_image("build", "golang:1.23").run("go build");
+    let app = Stage::from_stage("app", &build).copy_from(&build, "/a", "/a");
+    let text = format!("{app:?}");
+    assert!(text.contains("base: Stage(\"build\")"), "{text}");
+    assert!(text.contains("from: Some(Stage(\"build\"))"), "{text}");
+    assert!(!text.contains("go build"), "{text}");
+}

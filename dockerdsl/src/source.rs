@@ -5,7 +5,7 @@ use crate::stage::Stage;
 use crate::values::{Context, ImageRef};
 
 /// The origin of copied or mounted files.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Source {
     /// An earlier stage of the same Dockerfile.
     Stage(Stage),
@@ -28,6 +28,18 @@ impl Source {
     /// ```
     pub fn image(reference: impl Into<ImageRef>) -> Source {
         Source::Image(reference.into())
+    }
+}
+
+/// A referenced stage shows as its name, so that `Debug` output stays short and printing a
+/// deep graph does not recurse through it.
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Stage(s) => f.debug_tuple("Stage").field(&s.name()).finish(),
+            Source::Image(i) => f.debug_tuple("Image").field(i).finish(),
+            Source::Context(c) => f.debug_tuple("Context").field(c).finish(),
+        }
     }
 }
 
