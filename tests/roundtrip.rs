@@ -2563,6 +2563,26 @@ fn workdir_starting_with_dashes_round_trips() {
     }
 }
 
+/// Text with brackets that is not a JSON array: accepted, and read back as shell text in
+/// every shell position (RUN with 0-3 flags, a chain's first command, CMD, ENTRYPOINT,
+/// HEALTHCHECK, ONBUILD RUN).
+fn assert_shell_text_round_trips(cmd: &str, esc: Escape) {
+    assert!(bk::json_array(cmd).is_none(), "{cmd}");
+    assert_accepted(Run::new(cmd), esc);
+    for flags in 0..4 {
+        run_shell_case(cmd, flags, esc).unwrap();
+        run_chain_case(&[cmd.to_owned(), "true".to_owned()], flags, esc).unwrap();
+    }
+    for (which, i) in (0u8..).zip(cmd_likes(cmd)) {
+        assert_accepted(i, esc);
+        for flags in 0..3 {
+            cmd_case(Command::shell(cmd), which, flags, esc).unwrap();
+        }
+    }
+    assert_accepted(onbuild(Run::new(cmd)), esc);
+    onbuild_prop(1, cmd, esc).unwrap();
+}
+
 /// Bug 3. BuildKit tries JSON first, and (in the versions that decode with
 /// `json.NewDecoder`) ignores what follows the array: `RUN ["ls"] && make` used to run `ls`
 /// alone, in exec form. A shell command starting with a JSON array of strings is refused (and
@@ -2598,19 +2618,7 @@ fn json_prefixed_command_is_refused() {
             "[\"a\" \"b\"]",
             "echo [\"a\"]",
         ] {
-            assert!(bk::json_array(cmd).is_none(), "{cmd}");
-            assert_accepted(Run::new(cmd), esc);
-            for flags in 0..4 {
-                run_shell_case(cmd, flags, esc).unwrap();
-                run_chain_case(&[cmd.to_owned(), "true".to_owned()], flags, esc).unwrap();
-            }
-            for (which, i) in (0u8..).zip(cmd_likes(cmd)) {
-                assert_accepted(i, esc);
-                for flags in 0..3 {
-                    cmd_case(Command::shell(cmd), which, flags, esc).unwrap();
-                }
-            }
-            onbuild_prop(1, cmd, esc).unwrap();
+            assert_shell_text_round_trips(cmd, esc);
         }
     }
 }
@@ -2804,20 +2812,7 @@ fn non_string_json_array_command_is_refused() {
             "[1 2]",
             "[trueish]",
         ] {
-            assert!(bk::json_array(cmd).is_none(), "{cmd}");
-            assert_accepted(Run::new(cmd), esc);
-            for flags in 0..4 {
-                run_shell_case(cmd, flags, esc).unwrap();
-                run_chain_case(&[cmd.to_owned(), "true".to_owned()], flags, esc).unwrap();
-            }
-            for (which, i) in (0u8..).zip(cmd_likes(cmd)) {
-                assert_accepted(i, esc);
-                for flags in 0..3 {
-                    cmd_case(Command::shell(cmd), which, flags, esc).unwrap();
-                }
-            }
-            assert_accepted(onbuild(Run::new(cmd)), esc);
-            onbuild_prop(1, cmd, esc).unwrap();
+            assert_shell_text_round_trips(cmd, esc);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The `Dockerfile`: the stages reachable from its targets, validated, in canonical order.
 
-use crate::error::{Error, Location, Problem};
+use crate::error::{Error, Problem};
 use crate::instruction::{Arg, Instruction};
 use crate::render;
 use crate::source::Source;
@@ -258,11 +258,11 @@ impl DockerfileBuilder {
     pub fn build(self) -> Result<Dockerfile, Error> {
         let mut problems = Vec::new();
         if self.targets.is_empty() {
-            problems.push(Problem {
-                location: Location::default(),
-                message: "the Dockerfile has no target stage".into(),
-                help: Some("add one with `.target(&stage)`".into()),
-            });
+            problems.push(Problem::stage(
+                None,
+                "the Dockerfile has no target stage".into(),
+                "add one with `.target(&stage)`".into(),
+            ));
         }
         let stages = order(&self.targets, &mut problems);
         let df = Dockerfile {
@@ -328,17 +328,14 @@ fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
                 .iter()
                 .find(|s| dependencies(s).iter().any(|d| d.name() == last.name()))
                 .map_or(String::new(), |s| s.name().to_owned());
-            problems.push(Problem {
-                location: Location {
-                    stage: Some(last.name().to_owned()),
-                    ..Location::default()
-                },
-                message: format!(
+            problems.push(Problem::stage(
+                Some(last.name()),
+                format!(
                     "the last target `{}` cannot be the last stage: stage `{dependent}` depends on it",
                     last.name()
                 ),
-                help: Some(format!("give `{dependent}` as the last target, or drop it from the targets")),
-            });
+                format!("give `{dependent}` as the last target, or drop it from the targets"),
+            ));
         }
     }
     out
@@ -391,17 +388,14 @@ impl<'a> Graph<'a> {
             } else {
                 format!("{a}, {b}")
             };
-            problems.push(Problem {
-                location: Location {
-                    stage: Some(stage.name().to_owned()),
-                    ..Location::default()
-                },
-                message: format!(
+            problems.push(Problem::stage(
+                Some(stage.name()),
+                format!(
                     "two different stages are named `{}` ({detail})",
                     stage.name()
                 ),
-                help: Some("give each stage its own name, e.g. with `.rename(..)`".into()),
-            });
+                "give each stage its own name, e.g. with `.rename(..)`".into(),
+            ));
         }
         None
     }

@@ -71,6 +71,18 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem with a whole stage (or, without a name, with the whole Dockerfile).
+    pub(crate) fn stage(stage: Option<&str>, message: String, help: String) -> Problem {
+        Problem {
+            location: Location {
+                stage: stage.map(str::to_owned),
+                ..Location::default()
+            },
+            message,
+            help: Some(help),
+        }
+    }
+
     /// Where the problem is.
     pub fn location(&self) -> &Location {
         &self.location
