@@ -36,3 +36,24 @@ pub fn case_source<'a>(file: &'a str, name: &str) -> &'a str {
         .map_or(file.len(), |i| start + i + 5);
     &file[start..end]
 }
+
+/// The shared corpus of real Dockerfiles, from the `DOCKERDSL_CORPUS` variable (`.ci/run` sets it
+/// to `../shared/corpus`). It is test data from other repositories, so it is never copied into
+/// the project. Unset: the caller's test is skipped and says so. Set to a missing folder: a
+/// misconfigured CI, so the test fails rather than passing vacuously.
+pub fn corpus(test: &str) -> Option<std::path::PathBuf> {
+    let Some(dir) = std::env::var_os("DOCKERDSL_CORPUS") else {
+        eprintln!(
+            "{test}: skipped, DOCKERDSL_CORPUS is not set \
+             (run `DOCKERDSL_CORPUS=../shared/corpus cargo test`, as .ci/run does)"
+        );
+        return None;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    assert!(
+        dir.is_dir(),
+        "{test}: DOCKERDSL_CORPUS={} is not a directory",
+        dir.display()
+    );
+    Some(dir)
+}
