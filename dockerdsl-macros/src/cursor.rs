@@ -153,9 +153,10 @@ pub(crate) fn unraw(i: &Ident) -> String {
         .map_or_else(|| s.clone(), str::to_owned)
 }
 
-/// A group's tokens as a parenthesized expression, keeping the user's spans inside.
+/// A group's tokens as one expression, keeping the user's spans. The group is invisible (not
+/// parentheses): it keeps precedence without an `unused_parens` warning in the user's code.
 pub(crate) fn expr(group: &Group) -> TokenStream {
-    let mut g = Group::new(Delimiter::Parenthesis, group.stream());
+    let mut g = Group::new(Delimiter::None, group.stream());
     g.set_span(group.span());
     TokenTree::Group(g).into()
 }

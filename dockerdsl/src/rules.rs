@@ -768,7 +768,9 @@ pub fn port_range(start: u16, end: u16) -> Check {
 }
 
 /// A Go duration (`30s`, `1m30s`, `2.5s`, `500ms`, `1h`), as BuildKit's HEALTHCHECK flags
-/// read it, in nanoseconds; then checked with [`health_duration_nanos`].
+/// read it, in nanoseconds; then checked with [`health_duration_nanos`]. The `dockerfile!`
+/// macro reads HEALTHCHECK literals with it; the builder takes a `Duration`.
+#[allow(dead_code)]
 pub fn duration(s: &str) -> Result<u128, Invalid> {
     let bad = || {
         Invalid::new(format!("invalid duration {}", show(s)))
