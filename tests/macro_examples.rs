@@ -4,6 +4,9 @@
 #[path = "../examples/go_alpine.rs"]
 #[allow(dead_code)]
 mod go_alpine;
+#[path = "../examples/kitchen_sink.rs"]
+#[allow(dead_code)]
+mod kitchen_sink;
 #[path = "../examples/node_nginx.rs"]
 #[allow(dead_code)]
 mod node_nginx;
@@ -11,7 +14,7 @@ mod node_nginx;
 #[allow(dead_code)]
 mod rust_chef;
 
-use dockerdsl::{Dockerfile, Error, Mount, Sharing, dockerfile};
+use dockerdsl::{Arg, BuildChecks, Dockerfile, Error, Mount, Sharing, dockerfile};
 
 fn same(name: &str, builder: Result<Dockerfile, Error>, with_macro: Result<Dockerfile, Error>) {
     let (builder, with_macro) = match (builder, with_macro) {
@@ -64,7 +67,11 @@ fn node_nginx() {
             CMD ["nginx", "-g", "daemon off;"];
         }
     }
-    same("node_nginx", node_nginx::dockerfile(), Dockerfile::new(&production));
+    same(
+        "node_nginx",
+        node_nginx::dockerfile(),
+        Dockerfile::new(&production),
+    );
 }
 
 #[test]
@@ -98,7 +105,11 @@ fn rust_chef() {
             ENTRYPOINT ["/usr/local/bin/app"];
         }
     }
-    same("rust_chef", rust_chef::dockerfile(), Dockerfile::new(&runtime));
+    same(
+        "rust_chef",
+        rust_chef::dockerfile(),
+        Dockerfile::new(&runtime),
+    );
 }
 
 /// Computed values and stages from the surrounding code mix with literals.
@@ -117,12 +128,108 @@ fn expressions_and_outer_stages() {
             ENV VERSION = {version};
         }
     }
-    let text = Dockerfile::new(&app).map(|d| d.to_string()).unwrap_or_default();
-    assert!(text.contains("FROM golang:1.23-alpine AS build\n"), "{text}");
+    let text = Dockerfile::new(&app)
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    assert!(
+        text.contains("FROM golang:1.23-alpine AS build\n"),
+        "{text}"
+    );
     assert!(
         text.contains("RUN --mount=type=cache,target=/go/pkg/mod,sharing=locked go build ./...\n"),
         "{text}"
     );
-    assert!(text.contains("COPY --from=outer /bin/busybox /busybox\n"), "{text}");
-    assert!(text.contains("FROM outer AS app\nCOPY --from=build /go/bin/app-1.23 /app\nENV VERSION=1.23\n"), "{text}");
+    assert!(
+        text.contains("COPY --from=outer /bin/busybox /busybox\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "FROM outer AS app\nCOPY --from=build /go/bin/app-1.23 /app\nENV VERSION=1.23\n"
+        ),
+        "{text}"
+    );
+}
+
+/// Every instruction and flag of the builder, reached from the macro: the kitchen sink.
+#[test]
+fn kitchen_sink() {
+    dockerfile! {
+        toolchain = FROM --platform="$BUILDPLATFORM" "golang:${GO_VERSION}-bookworm" {
+            ARG TARGETOS;
+            ARG TARGETARCH;
+            ENV CGO_ENABLED = "0";
+            SHELL ["/bin/bash", "-o", "pipefail", "-c"];
+            WORKDIR "/src";
+        }
+        assets = FROM scratch {
+            COPY << "User-agent: *\nDisallow:\n" "/robots.txt";
+        }
+        build = FROM toolchain {
+            # "Dependencies first: a source change reuses this layer.";
+            RUN --mount=type=bind,target="/src/go.mod",source="go.mod"
+                --mount=type=bind,target="/src/go.sum",source="go.sum"
+                --mount=type=cache,target="/go/pkg/mod",id="gomod",sharing=locked,mode=0755,uid=0,gid=0
+                "go mod download";
+            RUN --mount=type=bind,target="/src",rw
+                --mount=type=cache,target="/root/.cache/go-build",from=assets,source="/",ro
+                --mount=type=tmpfs,target="/tmp",size=67108864
+                --mount=type=secret,id="netrc",target="/root/.netrc",env="NETRC_TOKEN",required,mode=0o400,uid=0,gid=0
+                --mount=type=ssh,id="default",target="/run/ssh.sock",required,mode=600,uid=0,gid=0
+                --network=default
+                --security=sandbox
+                "GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app ./cmd/app";
+            RUN --network=none "go test ./...";
+            RUN "set -eu\nmkdir -p /out/etc\necho \"built for $TARGETOS/$TARGETARCH\" > /out/etc/build-info\n";
+            RUN ["/out/app", "--version"];
+        }
+        release = FROM "debian:bookworm-slim" {
+            ARG VERSION = "0.0.0-dev";
+            LABEL "org.opencontainers.image.title" = "kitchen sink"
+                  "org.opencontainers.image.version" = "$VERSION";
+            MAINTAINER "Docker DSL <dockerdsl@example.com>";
+            ENV APP_HOME = "/srv/app";
+            ENV LANG = "C.UTF-8", TZ = "Etc/UTC";
+            WORKDIR "$APP_HOME";
+            COPY --from=build --chown="10001:10001" --chmod=755 --link "/out/app" "/usr/local/bin/app";
+            COPY --parents --exclude="*.local.toml" --exclude="*.secret.json"
+                "./config/./*.toml" "./config/./*.json" "/etc/app/";
+            COPY --from="nginx:1.27-alpine" "/etc/nginx/mime.types" "/etc/app/";
+            COPY --from={dockerdsl::Context::new("static-files")} --chmod="u=rwX,go=rX" "/" "/srv/app/static/";
+            COPY --chmod=0o644 << "listen = \"0.0.0.0:8080\"\n" "/etc/app/app.toml";
+            ADD --checksum="sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+                --chown="10001" --chmod=640 --link --unpack=true
+                "https://example.com/releases/data-1.2.tar.gz" "/srv/app/data/";
+            ADD --keep-git-dir "https://github.com/moby/buildkit.git#v0.16.0" "/srv/buildkit";
+            ADD --exclude="**/*.md" "vendor.tar.gz" "third_party.tar.xz" "/srv/app/src/";
+            COPY --chmod=755 << "#!/bin/sh\nexec /usr/local/bin/app \"$@\"\n" "/usr/local/bin/entrypoint";
+            VOLUME "/srv/app/data";
+            EXPOSE 8080;
+            EXPOSE 5353/udp 9000-9010;
+            ONBUILD COPY --from=build "/out/app" "/usr/local/bin/app";
+            ONBUILD RUN "echo rebuilding on top of release";
+            STOPSIGNAL SIGQUIT;
+            HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --start-interval=2s --retries=3
+                CMD ["/usr/local/bin/app", "health"];
+            USER "10001:10001";
+            ENTRYPOINT ["/usr/local/bin/entrypoint"];
+            CMD ["serve", "--port", "8080"];
+        }
+        debug = FROM toolchain {
+            HEALTHCHECK NONE;
+            RUN "apt-get update"
+                && "apt-get install -y --no-install-recommends strace=6.1-0.1"
+                && "rm -rf /var/lib/apt/lists/*";
+            ENTRYPOINT "exec /usr/local/bin/app serve --debug";
+            CMD [];
+            COPY --from=build "/out/app" "/usr/local/bin/app";
+        }
+    }
+    let with_macro = Dockerfile::builder()
+        .checks(BuildChecks::new().skip("SecretsUsedInArgOrEnv").error(true))
+        .arg(Arg::new("GO_VERSION").default("1.23"))
+        .target(&debug)
+        .target(&release)
+        .build();
+    same("kitchen_sink", kitchen_sink::dockerfile(), with_macro);
 }

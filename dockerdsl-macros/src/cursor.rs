@@ -115,11 +115,11 @@ impl Cursor {
         }
     }
 
-    /// A flag: `--name` or `--two-words`; returns the name and the span of its first `-`.
-    pub(crate) fn flag(&mut self) -> Option<Result<(String, Span)>> {
-        let start = self.eat_pair('-')?;
-        let mut name = match self.next() {
-            Some(TokenTree::Ident(i)) => unraw(&i),
+    /// A flag: `--name` or `--two-words`.
+    pub(crate) fn flag(&mut self) -> Option<Result<Flag>> {
+        let first = self.eat_pair('-')?;
+        let (mut name, mut last) = match self.next() {
+            Some(TokenTree::Ident(i)) => (unraw(&i), i.span()),
             other => {
                 return Some(Err(error(
                     other.map_or(self.end, |t| t.span()),
@@ -132,9 +132,10 @@ impl Cursor {
             if let Some(TokenTree::Ident(i)) = self.next() {
                 name.push('-');
                 name.push_str(&unraw(&i));
+                last = i.span();
             }
         }
-        Some(Ok((name, start)))
+        Some(Ok(Flag { name, first, last }))
     }
 
     /// Fails on what is left, if anything.
@@ -159,4 +160,21 @@ pub(crate) fn expr(group: &Group) -> TokenStream {
     let mut g = Group::new(Delimiter::None, group.stream());
     g.set_span(group.span());
     TokenTree::Group(g).into()
+}
+
+/// A flag's name and where it is written.
+pub(crate) struct Flag {
+    pub(crate) name: String,
+    first: Span,
+    pub(crate) last: Span,
+}
+
+impl Flag {
+    /// An error underlining the whole flag, `--` included.
+    pub(crate) fn error(&self, message: impl std::fmt::Display) -> syn::Error {
+        let mut dash = proc_macro2::Punct::new('-', Spacing::Alone);
+        dash.set_span(self.first);
+        let name = Ident::new("flag", self.last);
+        syn::Error::new_spanned(quote::quote!(#dash #name), message)
+    }
 }

@@ -1,7 +1,7 @@
 //! One instruction: parsed, its literals checked, and expanded to a value that converts
 //! into `dockerdsl::Instruction` (a builder value such as `Run`, or an `Instruction`).
 
-use crate::cursor::{self, Cursor, Result, error};
+use crate::cursor::{self, Cursor, Flag, Result, error};
 use crate::rules::{self, Check};
 use crate::stage::{Cx, invalid};
 use crate::suggest;
@@ -53,10 +53,10 @@ impl Value {
     /// The value as a `String`.
     fn string(&self, k: &TokenStream) -> TokenStream {
         match self {
-            Value::Lit(l, _) => quote!(#k::__private::String::from(#l)),
+            Value::Lit(l, _) => quote!(#k::__private::string(#l)),
             Value::Expr(g) => {
                 let e = cursor::expr(g);
-                quote!(#k::__private::Into::<#k::__private::String>::into(#e))
+                quote!(#k::__private::string(#e))
             }
         }
     }
@@ -176,7 +176,7 @@ pub(crate) fn parse(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
                 let v = value(c, "the value")?;
                 check_value(cx, &v, rules::one_line);
                 let v = v.string(&k);
-                pairs.push(quote!((#k::__private::String::from(#key), #v)));
+                pairs.push(quote!((#k::__private::string(#key), #v)));
                 c.eat_punct(',');
             }
             if pairs.is_empty() {
@@ -298,24 +298,25 @@ fn key(c: &mut Cursor) -> Result<(String, Span)> {
     }
 }
 
-fn unknown_flag(word: &str, flag: &str, span: Span, known: &[&str]) -> syn::Error {
-    let help = suggest::help(flag, known, |c| format!("`--{c}`"));
-    error(
-        span,
-        format!("unknown flag `--{flag}` of {word}\nhelp: {help}"),
-    )
+fn unknown_flag(word: &str, flag: &Flag, known: &[&str]) -> syn::Error {
+    let help = suggest::help(&flag.name, known, |c| format!("`--{c}`"));
+    flag.error(format!(
+        "unknown flag `--{}` of {word}\nhelp: {help}",
+        flag.name
+    ))
 }
 
 /// `"text"`, `"a" && "b"`, `["exe", "arg"]` or `{expr}` with RUN's flags.
 fn run(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
     let k = cx.krate.clone();
     let mut flags = Vec::new();
-    while let Some(flag) = c.flag() {
-        let (flag, span) = flag?;
+    while let Some(f) = c.flag() {
+        let f = f?;
+        let flag = f.name.clone();
         match flag.as_str() {
             "mount" => {
                 c.expect_punct('=', "after `--mount`")?;
-                let m = mount(cx, c, span)?;
+                let m = mount(cx, c, &f)?;
                 flags.push(quote!(.mount(#m)));
             }
             "network" | "security" => {
@@ -333,12 +334,7 @@ fn run(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
                 flags.push(quote!(.#setter(#v)));
             }
             _ => {
-                return Err(unknown_flag(
-                    "RUN",
-                    &flag,
-                    span,
-                    &["mount", "network", "security"],
-                ));
+                return Err(unknown_flag("RUN", &f, &["mount", "network", "security"]));
             }
         }
     }
@@ -426,7 +422,7 @@ enum OptionValue {
 }
 
 /// `type=cache,target="/x",sharing=locked,...`
-fn mount(cx: &mut Cx, c: &mut Cursor, flag_span: Span) -> Result<TokenStream> {
+fn mount(cx: &mut Cx, c: &mut Cursor, flag: &Flag) -> Result<TokenStream> {
     let k = cx.krate.clone();
     let mut options: Vec<(String, Span, Option<OptionValue>)> = Vec::new();
     loop {
@@ -602,10 +598,9 @@ fn mount(cx: &mut Cx, c: &mut Cursor, flag_span: Span) -> Result<TokenStream> {
         (None, _) => quote!(#k::Mount::ssh()),
         (Some(_), Some(arg)) => quote!(#k::Mount::#kind_ident(#arg)),
         (Some(key), None) => {
-            return Err(error(
-                flag_span,
-                format!("a {kind} mount needs `{key}`: `--mount=type={kind},{key}=\"...\"`"),
-            ));
+            return Err(flag.error(format!(
+                "a {kind} mount needs `{key}`: `--mount=type={kind},{key}=\"...\"`"
+            )));
         }
     };
     Ok(quote!(#constructor #(#setters)*))
@@ -808,10 +803,11 @@ fn files(cx: &mut Cx, c: &mut Cursor, copy: bool) -> Result<TokenStream> {
         )
     };
     let mut flags = Vec::new();
-    while let Some(flag) = c.flag() {
-        let (flag, span) = flag?;
+    while let Some(f) = c.flag() {
+        let f = f?;
+        let (flag, span) = (f.name.clone(), f.last);
         if !known.contains(&flag.as_str()) {
-            return Err(unknown_flag(word, &flag, span, known));
+            return Err(unknown_flag(word, &f, known));
         }
         match flag.as_str() {
             "link" | "parents" => {
@@ -937,10 +933,11 @@ fn healthcheck(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
         "retries",
     ];
     let mut flags = Vec::new();
-    while let Some(flag) = c.flag() {
-        let (flag, span) = flag?;
+    while let Some(f) = c.flag() {
+        let f = f?;
+        let (flag, span) = (f.name.clone(), f.last);
         if !known.contains(&flag.as_str()) {
-            return Err(unknown_flag("HEALTHCHECK", &flag, span, &known));
+            return Err(unknown_flag("HEALTHCHECK", &f, &known));
         }
         c.expect_punct('=', &format!("after `--{flag}`"))?;
         let setter = proc_macro2::Ident::new(&flag.replace('-', "_"), span);

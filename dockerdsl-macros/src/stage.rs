@@ -42,7 +42,7 @@ impl Cx {
                 self.push(error(
                     span,
                     format!(
-                        "{} is the name of a stage declared in this call; refer to the stage by its identifier: `{ident}`",
+                        "{} names a stage declared in this call; refer to the stage by its identifier: `{ident}`",
                         rules::show(text)
                     ),
                 ));
@@ -271,13 +271,13 @@ fn header(cx: &mut Cx, d: &Declared) -> Result<TokenStream> {
     }
     let mut platform = None;
     while let Some(flag) = c.flag() {
-        let (flag, span) = flag?;
-        if flag != "platform" {
-            let help = suggest::help(&flag, &["platform"], |c| format!("`--{c}`"));
-            return Err(error(
-                span,
-                format!("unknown flag `--{flag}` of FROM\nhelp: {help}"),
-            ));
+        let flag = flag?;
+        if flag.name != "platform" {
+            let help = suggest::help(&flag.name, &["platform"], |c| format!("`--{c}`"));
+            return Err(flag.error(format!(
+                "unknown flag `--{}` of FROM\nhelp: {help}",
+                flag.name
+            )));
         }
         c.expect_punct('=', "after `--platform`")?;
         let value = crate::instruction::value(&mut c, "a platform")?;

@@ -205,4 +205,10 @@ pub mod __private {
     pub use std::time::Duration;
     pub use std::vec;
     pub use std::vec::Vec;
+
+    /// A `String` from anything the builder methods take as one, without `From` or `Into`
+    /// in scope.
+    pub fn string(s: impl Into<String>) -> String {
+        s.into()
+    }
 }
