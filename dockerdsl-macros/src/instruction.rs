@@ -557,7 +557,7 @@ fn mount(cx: &mut Cx, c: &mut Cursor, flag: &Flag) -> Result<TokenStream> {
             }
             ("mode" | "uid" | "gid" | "size", Some(OptionValue::Int(l))) => {
                 let n = if name == "mode" {
-                    octal(cx, &l).map(|m| octal_literal(m))
+                    octal(cx, &l).map(octal_literal)
                 } else {
                     integer(cx, &l).map(|n| TokenTree::Literal(Literal::u64_unsuffixed(n)).into())
                 };

@@ -31,12 +31,11 @@ impl Cx {
     /// `"go-builder"` where a stage could be meant: the name or identifier of a stage in
     /// this call.
     pub(crate) fn not_a_stage_name(&mut self, text: &str, span: Span) -> bool {
-        let ident = self.names.get(text).cloned().or_else(|| {
-            self.names
-                .values()
-                .find(|i| i.as_str() == text)
-                .map(Clone::clone)
-        });
+        let ident = self
+            .names
+            .get(text)
+            .cloned()
+            .or_else(|| self.names.values().find(|i| i.as_str() == text).cloned());
         match ident {
             Some(ident) => {
                 self.push(error(

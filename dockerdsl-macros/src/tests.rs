@@ -46,3 +46,57 @@ snapshot!(
     }
 "#
 );
+
+snapshot!(
+    run_forms_and_mounts,
+    r#"
+    build = FROM --platform="$BUILDPLATFORM" "rust:1.83" {
+        RUN --mount=type=cache,target="/usr/local/cargo/registry",sharing=locked,mode=755
+            --mount=type=secret,id="token",env="TOKEN",required
+            --mount=type=bind,from=assets,source="/",target="/assets",rw
+            --mount=type=ssh
+            --network=none --security={Security::Insecure}
+            "cargo build" && "cp target/release/app /app";
+        RUN "set -e\necho one\n";
+        RUN ["/bin/true"];
+        RUN {script};
+    }
+"#
+);
+
+snapshot!(
+    files_ports_and_checks,
+    r#"
+    app = FROM {&base} AS "app" {
+        COPY --from=build --chown="app:app" --chmod=0o755 --link "/out/app" "/app";
+        COPY --parents --exclude="*.tmp" "a" "b" "/dest/";
+        COPY --from="nginx:1.27" << "hello\n" "/hello";
+        ADD --checksum="sha256:abc" --keep-git-dir=false --unpack {url} "/src";
+        EXPOSE 80 53/udp 8000-8010/sctp "9000" {port};
+        HEALTHCHECK --interval=1m30s --timeout=2.5s --retries=3 CMD "curl -f http://localhost/";
+        HEALTHCHECK NONE;
+        ONBUILD COPY --from=build "/out/app" "/app";
+        STOPSIGNAL SIGQUIT;
+        # "a comment";
+        LABEL "org.opencontainers.image.title" = "app", version = {v};
+        ARG VERSION = "1.0";
+        CMD [];
+    }
+"#
+);
+
+// After errors, every stage is still declared (the bad instruction is left out), so the
+// caller's code raises no follow-on errors.
+snapshot!(
+    fallback_after_errors,
+    r#"
+    base = FORM "alpine" {
+        RUN "make";
+    }
+    app = FROM base {
+        WORKDRI "/app";
+        COPY --from=base "/a" "/b";
+        EXPOSE 99999;
+    }
+"#
+);
