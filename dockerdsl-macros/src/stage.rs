@@ -295,7 +295,16 @@ fn header(cx: &mut Cx, d: &Declared) -> Result<TokenStream> {
                     "expected an image reference as a string literal",
                 ));
             };
-            if cx.not_a_stage_name(&text, span) {
+            if text == *name || text == cursor::unraw(&d.ident) {
+                // Refused when the Dockerfile is made too: BuildKit would take the stage.
+                cx.push(error(
+                    span,
+                    format!(
+                        "image {} has the name of this stage\nhelp: add a tag (\"{text}:<tag>\"), or name the stage with `AS \"...\"`",
+                        rules::show(&text)
+                    ),
+                ));
+            } else if cx.not_a_stage_name(&text, span) {
                 cx.check(span, rules::image(&text));
             }
             quote!(#k::Stage::from_image(#name, #l))

@@ -144,48 +144,123 @@
 ///
 /// # Common errors
 ///
-/// A misspelt stage (`COPY --from=go_bulder ...`):
+/// Each message below is pinned by a compile-fail test (`tests/ui/*.stderr`), so that what
+/// is shown here is what rustc prints.
+///
+/// A misspelt stage (`tests/ui/misspelt_stage.rs`):
+///
+/// ```compile_fail,E0425
+/// use dockerdsl::dockerfile;
+///
+/// dockerfile! {
+///     go_builder = FROM "golang:1.23-alpine" AS "go-builder" {
+///         RUN "go build -o /go/main .";
+///     }
+///     app = FROM "alpine:3.20" {
+///         COPY --from=go_bulder "/go/main" "/main";
+///     }
+/// }
+/// ```
 ///
 /// ```text
 /// error[E0425]: cannot find value `go_bulder` in this scope
+///  --> tests/ui/misspelt_stage.rs:9:25
 ///   |
-///   |         COPY --from=go_bulder "/go/main" "/main";
-///   |                     ^^^^^^^^^ help: a local variable with a similar name exists: `go_builder`
+/// 9 |             COPY --from=go_bulder "/go/main" "/main";
+///   |                         ^^^^^^^^^
+///   |
+/// help: a local variable with a similar name exists
+///   |
+/// 9 |             COPY --from=go_builder "/go/main" "/main";
+///   |                              +
 /// ```
 ///
-/// A stage used before it is declared, or as its own base, gives the same error, without
-/// the suggestion when nothing similar is in scope.
+/// A stage used before it is declared, or by itself, gives the same error ("not found in
+/// this scope"), since its variable does not exist yet.
 ///
-/// An invalid literal, here an image reference with an upper-case letter:
+/// An invalid literal, here an image reference with an upper-case letter
+/// (`tests/ui/invalid_image.rs`); ports, durations, signals, modes, mount options, stage
+/// names, keys and commands read the same way:
 ///
 /// ```text
 /// error: invalid image reference "Alpine:3.20": repository names are lower-case
 ///        help: write `[registry/]repository[:tag][@sha256:digest]`, such as `alpine:3.20` or `ghcr.io/org/app:1.2`
+///  --> tests/ui/invalid_image.rs:5:21
 ///   |
-///   |     base = FROM "Alpine:3.20" {
-///   |                 ^^^^^^^^^^^^^
+/// 5 |         base = FROM "Alpine:3.20" {}
+///   |                     ^^^^^^^^^^^^^
 /// ```
 ///
-/// A misspelt instruction or flag:
+/// A misspelt instruction, flag, mount type or option (`tests/ui/unknown_instruction.rs`,
+/// `unknown_flag.rs`, `invalid_mount.rs`):
 ///
 /// ```text
 /// error: unknown instruction `WORKDRI`
 ///        help: did you mean `WORKDIR`?
+///  --> tests/ui/unknown_instruction.rs:6:13
+///   |
+/// 6 |             WORKDRI "/app";
+///   |             ^^^^^^^
+///
+/// error: unknown flag `--form` of COPY
+///        help: did you mean `--from`?
+///  --> tests/ui/unknown_flag.rs:7:18
+///   |
+/// 7 |             COPY --form=build "/go/bin/app" "/app";
+///   |                  ^^^^^^
 /// ```
 ///
-/// A stage named by a string where the grammar takes the stage's identifier:
+/// Two stages with one name (`tests/ui/duplicate_stage_name.rs`):
 ///
 /// ```text
-/// error: "go-builder" is the name of a stage declared in this call; refer to the stage by its identifier: `go_builder`
+/// error: duplicate stage name `build`: a stage above already has it
+///        help: give one of them another name with `AS "..."`
+///  --> tests/ui/duplicate_stage_name.rs:6:30
+///   |
+/// 6 |         test = FROM build AS "build" {}
+///   |                              ^^^^^^^
+///
+/// error: stage `build` first named here
+///  --> tests/ui/duplicate_stage_name.rs:5:9
+///   |
+/// 5 |         build = FROM "golang:1.23" {}
+///   |         ^^^^^
 /// ```
 ///
-/// Something that is not a stage where a stage is expected (`--from={"builder"}`):
+/// A stage named by a string where its identifier is meant (`tests/ui/stage_as_string.rs`):
+///
+/// ```text
+/// error: "go-builder" names a stage declared in this call; refer to the stage by its identifier: `go_builder`
+///  --> tests/ui/stage_as_string.rs:7:25
+///   |
+/// 7 |             COPY --from="go-builder" "/go/main" "/main";
+///   |                         ^^^^^^^^^^^^
+/// ```
+///
+/// A JSON (exec) form that is not one (`tests/ui/json_form.rs`):
+///
+/// ```text
+/// error: expected `,` between the elements of the exec form (JSON array)
+///  --> tests/ui/json_form.rs:6:25
+///   |
+/// 6 |             CMD ["/app" "--serve"];
+///   |                         ^^^^^^^^^
+/// ```
+///
+/// Something that is not a stage where a stage is expected, such as `--from={"builder"}`
+/// (`tests/ui/not_a_stage.rs`; the builder's `copy_from("builder", ..)` gives the same):
 ///
 /// ```text
 /// error[E0277]: `&str` is not a stage, an image or a build context
+///  --> tests/ui/not_a_stage.rs:6:26
+///   |
+/// 6 | |             COPY --from={"builder"} "/go/main" "/main";
+///   | |                          ^^^^^^^^^ expected `&Stage`, `Source::image(..)` or `Context::new(..)` here
+///   |
+///   = help: the trait `IntoSource` is not implemented for `&str`
+///   = note: refer to a stage by its value (`&builder`), not by its name: the compiler then checks that it exists
+///   = note: for an external image write `Source::image("nginx:1.27")`
 /// ```
-///
-/// The test suite pins each of these messages (`tests/ui/*.stderr`).
 #[macro_export]
 macro_rules! dockerfile {
     ($($tokens:tt)*) => {

@@ -9,4 +9,12 @@ fn main() {
         debug = FROM "go_builder" {}
     }
     let _ = (app, debug);
+    own_name();
+}
+
+fn own_name() {
+    dockerfile! {
+        nginx = FROM "nginx" {}
+    }
+    let _ = nginx;
 }
