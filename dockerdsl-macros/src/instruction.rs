@@ -298,20 +298,26 @@ fn key(c: &mut Cursor) -> Result<(String, Span)> {
     }
 }
 
-fn unknown_flag(word: &str, flag: &Flag, known: &[&str]) -> syn::Error {
+/// The next flag, if any, refused with a suggestion unless `known` has it.
+pub(crate) fn known_flag(c: &mut Cursor, word: &str, known: &[&str]) -> Result<Option<Flag>> {
+    let Some(flag) = c.flag().transpose()? else {
+        return Ok(None);
+    };
+    if known.contains(&flag.name.as_str()) {
+        return Ok(Some(flag));
+    }
     let help = suggest::help(&flag.name, known, |c| format!("`--{c}`"));
-    flag.error(format!(
+    Err(flag.error(format!(
         "unknown flag `--{}` of {word}\nhelp: {help}",
         flag.name
-    ))
+    )))
 }
 
 /// `"text"`, `"a" && "b"`, `["exe", "arg"]` or `{expr}` with RUN's flags.
 fn run(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
     let k = cx.krate.clone();
     let mut flags = Vec::new();
-    while let Some(f) = c.flag() {
-        let f = f?;
+    while let Some(f) = known_flag(c, "RUN", &["mount", "network", "security"])? {
         let flag = f.name.clone();
         match flag.as_str() {
             "mount" => {
@@ -319,7 +325,7 @@ fn run(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
                 let m = mount(cx, c, &f)?;
                 flags.push(quote!(.mount(#m)));
             }
-            "network" | "security" => {
+            _ => {
                 c.expect_punct('=', &format!("after `--{flag}`"))?;
                 let (ty, choices): (_, &[&str]) = if flag == "network" {
                     (quote!(Network), &["default", "none", "host"])
@@ -332,9 +338,6 @@ fn run(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
                     quote!(#k::#ty::#variant)
                 })?;
                 flags.push(quote!(.#setter(#v)));
-            }
-            _ => {
-                return Err(unknown_flag("RUN", &f, &["mount", "network", "security"]));
             }
         }
     }
@@ -803,12 +806,8 @@ fn files(cx: &mut Cx, c: &mut Cursor, copy: bool) -> Result<TokenStream> {
         )
     };
     let mut flags = Vec::new();
-    while let Some(f) = c.flag() {
-        let f = f?;
-        let (flag, span) = (f.name.clone(), f.last);
-        if !known.contains(&flag.as_str()) {
-            return Err(unknown_flag(word, &f, known));
-        }
+    while let Some(f) = known_flag(c, word, known)? {
+        let (flag, span) = (f.name, f.last);
         match flag.as_str() {
             "link" | "parents" => {
                 let setter = proc_macro2::Ident::new(&flag, span);
@@ -933,12 +932,8 @@ fn healthcheck(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
         "retries",
     ];
     let mut flags = Vec::new();
-    while let Some(f) = c.flag() {
-        let f = f?;
-        let (flag, span) = (f.name.clone(), f.last);
-        if !known.contains(&flag.as_str()) {
-            return Err(unknown_flag("HEALTHCHECK", &f, &known));
-        }
+    while let Some(f) = known_flag(c, "HEALTHCHECK", &known)? {
+        let (flag, span) = (f.name, f.last);
         c.expect_punct('=', &format!("after `--{flag}`"))?;
         let setter = proc_macro2::Ident::new(&flag.replace('-', "_"), span);
         let v = match c.next() {

@@ -269,15 +269,7 @@ fn header(cx: &mut Cx, d: &Declared) -> Result<TokenStream> {
         }
     }
     let mut platform = None;
-    while let Some(flag) = c.flag() {
-        let flag = flag?;
-        if flag.name != "platform" {
-            let help = suggest::help(&flag.name, &["platform"], |c| format!("`--{c}`"));
-            return Err(flag.error(format!(
-                "unknown flag `--{}` of FROM\nhelp: {help}",
-                flag.name
-            )));
-        }
+    while crate::instruction::known_flag(&mut c, "FROM", &["platform"])?.is_some() {
         c.expect_punct('=', "after `--platform`")?;
         let value = crate::instruction::value(&mut c, "a platform")?;
         if let Some((text, span)) = value.literal() {
