@@ -100,3 +100,77 @@ snapshot!(
     }
 "#
 );
+
+/// Every instruction and flag, for the robustness test below.
+const EVERYTHING: &str = r#"
+    base = FROM --platform="$BUILDPLATFORM" "alpine:3.20" AS "base" {
+        RUN --mount=type=cache,target="/c",sharing=locked,mode=755,uid=0 --network=none
+            "a" && "b";
+        RUN ["/bin/true"];
+        CMD ["/app"]; ENTRYPOINT "exec app"; SHELL ["/bin/sh", "-c"];
+        ENV A = "1", B = {b}; LABEL "k.v" = "x"; ARG V = "1";
+        EXPOSE 80 53/udp 8000-8010/tcp "9000";
+        COPY --from=other --chown="a:b" --chmod=755 --link --parents --exclude="x" "a" "b" "/d/";
+        COPY << "body\n" "/f";
+        ADD --checksum="sha256:00" --keep-git-dir=true --unpack "u" "/d";
+        VOLUME "/v"; USER "app"; WORKDIR "/w"; MAINTAINER "m";
+        ONBUILD RUN "x"; STOPSIGNAL SIGQUIT;
+        HEALTHCHECK --interval=30s --retries=3 CMD ["x"]; HEALTHCHECK NONE;
+        # "comment";
+    }
+    app = FROM base { COPY --from=base "/a" "/b"; }
+"#;
+
+/// The leaf token number `target` (depth-first) removed, groups kept; `seen` counts leaves.
+fn without(tokens: TokenStream, target: usize, seen: &mut usize) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    let mut out = Vec::new();
+    for t in tokens {
+        match t {
+            TokenTree::Group(g) => {
+                let mut inner = Group::new(g.delimiter(), without(g.stream(), target, seen));
+                inner.set_span(g.span());
+                out.push(TokenTree::Group(inner));
+            }
+            leaf => {
+                if *seen != target {
+                    out.push(leaf);
+                }
+                *seen += 1;
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Whatever token is missing, the macro does not panic and its expansion is valid Rust
+/// (errors as `compile_error!`, every stage still declared).
+#[test]
+fn any_token_missing_still_expands() {
+    let input: TokenStream = match EVERYTHING.parse() {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
+    };
+    let full = expand(format!("[::dockerdsl] {input}").parse().unwrap_or_default());
+    assert!(!full.to_string().contains("compile_error"), "{full}");
+    let mut i = 0;
+    loop {
+        let mut seen = 0;
+        let cut = without(input.clone(), i, &mut seen);
+        if seen <= i {
+            break; // every leaf has been removed once
+        }
+        let output = expand(quote::quote!([::dockerdsl] #cut));
+        let file = format!("fn main() {{ {output} }}");
+        if let Err(e) = syn::parse_file(&file) {
+            panic!("token {i} removed: the expansion does not parse: {e}\n{output}");
+        }
+        let text = output.to_string();
+        assert!(
+            text.contains("let base") || i < 2,
+            "token {i} removed: {text}"
+        );
+        i += 1;
+    }
+    assert!(i > 150, "only {i} tokens");
+}
