@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub mod bk;
+pub mod oracle;
+pub mod spec;
 pub mod strategies;
 
 /// Snapshots `input` and `output` together, so that a reviewer sees both in one file:
