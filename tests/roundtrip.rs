@@ -20,7 +20,7 @@
 //!
 //! The properties check every generated input, with one exception, counted as a rejected
 //! case (never as a pass): inputs where `parse-dockerfile` itself disagrees with BuildKit
-//! (`pd_corner`), since it cannot be the oracle there. No library bug is open. The eight
+//! (`pd_corner`), since it cannot be the oracle there. No library bug is open. The nine
 //! found by these properties are fixed, the properties no longer skip their inputs, and each
 //! has a regression test named after its hazard (at the end of the file):
 //!
@@ -35,7 +35,11 @@
 //!    `volume_with_surrounding_whitespace_is_refused`;
 //! 7. a backtick in flag values, removed by the lexer: `backtick_in_flag_values_is_refused`;
 //! 8. a command starting with a JSON array holding a non-string (`RUN [1]`), which fails the
-//!    build: `non_string_json_array_command_is_refused`.
+//!    build: `non_string_json_array_command_is_refused`;
+//! 9. a malformed `${` on a heredoc's line (a mount value, `--chown`, an inline file's
+//!    destination), which makes BuildKit miss the heredoc and read its body as instructions
+//!    (found by BuildKit's own parser in `tests/oracle.rs`):
+//!    `malformed_substitution_on_a_heredoc_line_is_refused`.
 //!
 //! Each property runs 2048 cases (`config`); the whole file takes about three seconds in
 //! a debug build on two cores (six on one).
@@ -2008,6 +2012,29 @@ fn non_string_json_array_command_is_refused() {
             "[trueish]",
         ] {
             assert_shell_text_round_trips(cmd, esc);
+        }
+    }
+}
+
+#[test]
+fn malformed_substitution_on_a_heredoc_line_is_refused() {
+    for esc in [Escape::Backslash, Escape::Backtick] {
+        for bad in ["${", "${}", "a${x", "${A!x}", "${:x}"] {
+            let script = || Run::new("echo a\nEOF");
+            assert_refused(script().mount(Mount::bind(bad)), esc);
+            assert_refused(script().mount(Mount::cache("/c").id(bad)), esc);
+            assert_refused(onbuild(script().mount(Mount::tmpfs(bad))), esc);
+            assert_refused(Copy::inline("x\nUSER root", format!("/d{bad}")), esc);
+            assert_refused(Copy::inline("x", "/d").chown(bad), esc);
+            assert_refused(Add::inline("x", "/d").exclude(bad), esc);
+            assert_refused(onbuild(Copy::inline("x", "/d").chown(bad)), esc);
+        }
+        // Well-formed substitutions stay allowed.
+        for good in ["${A}", "$A", "${A:-x}"] {
+            let run = Run::new("echo a\nb").mount(Mount::bind(good));
+            assert!(render(&sandwich(run), esc, &[]).is_some(), "{good}");
+            let copy = Copy::inline("x", format!("/d{good}")).chown(good);
+            assert!(render(&sandwich(copy), esc, &[]).is_some(), "{good}");
         }
     }
 }
