@@ -16,7 +16,8 @@
 
 mod common;
 
-use common::oracle::{BuildKit, Shape, pd_shapes, read_buildkit};
+use common::oracle::{BuildKit, read_buildkit};
+use common::read::{pd_corner, pd_reads};
 use common::spec::*;
 use common::strategies::*;
 use proptest::prelude::*;
@@ -27,7 +28,7 @@ use std::time::Duration;
 
 /// Generated models per run. With up to 3 stages of up to 8 instructions each, this puts
 /// tens of thousands of field values through BuildKit's parser in well under a minute.
-const MODELS: u32 = 3000;
+const MODELS: u32 = 5000;
 
 // =====================================================================================
 // Strategies for whole Dockerfiles.
@@ -330,6 +331,31 @@ fn fail(text: &str, why: impl std::fmt::Display) -> TestCaseError {
     TestCaseError::fail(format!("{why}\n----- rendered -----\n{text}"))
 }
 
+/// `who`'s reading of `text` must be `wants`, instruction by instruction.
+fn compare(who: &str, reads: &[Read], wants: &[Read], text: &str) -> Result<(), TestCaseError> {
+    if reads.len() != wants.len() {
+        let got: Vec<&str> = reads.iter().map(|r| r.keyword.as_str()).collect();
+        let want: Vec<&str> = wants.iter().map(|r| r.keyword.as_str()).collect();
+        return Err(fail(
+            text,
+            format!("{who} reads instructions {got:?}, the model has {want:?}"),
+        ));
+    }
+    for (n, (got, want)) in reads.iter().zip(wants).enumerate() {
+        if got != want {
+            return Err(fail(
+                text,
+                format!(
+                    "instruction {} ({}): {who} reads\n  {got:?}\nthe model has\n  {want:?}",
+                    n + 1,
+                    want.keyword
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `text` must read back as `wants` through BuildKit's parser and, as far as its structure
 /// goes, through `parse-dockerfile`.
 fn check_text(
@@ -346,52 +372,12 @@ fn check_text(
         .map(|c| read_buildkit(c, escape))
         .collect::<Result<_, _>>()
         .map_err(|e| fail(text, format!("BuildKit's reading: {e}")))?;
-    if reads.len() != wants.len() {
-        let got: Vec<&str> = reads.iter().map(|r| r.keyword.as_str()).collect();
-        let want: Vec<&str> = wants.iter().map(|r| r.keyword.as_str()).collect();
-        return Err(fail(
-            text,
-            format!("BuildKit reads instructions {got:?}, the model has {want:?}"),
-        ));
-    }
-    for (n, (got, want)) in reads.iter().zip(wants).enumerate() {
-        if got != want {
-            return Err(fail(
-                text,
-                format!(
-                    "instruction {} ({}): BuildKit reads\n  {got:?}\nthe model has\n  {want:?}",
-                    n + 1,
-                    want.keyword
-                ),
-            ));
-        }
-    }
+    compare("BuildKit", &reads, wants, text)?;
     if pd_corner(wants) {
         return Ok(());
     }
-    let pd = pd_shapes(text).map_err(|e| fail(text, format!("parse-dockerfile: {e}")))?;
-    let want: Vec<Shape> = wants.iter().map(Shape::of).collect();
-    if pd != want {
-        return Err(fail(
-            text,
-            format!("parse-dockerfile reads\n  {pd:?}\nthe model has\n  {want:?}"),
-        ));
-    }
-    Ok(())
-}
-
-/// Where `parse-dockerfile` 0.1.9 is known to differ from BuildKit (see `roundtrip.rs`): a
-/// shell command starting with `<<` that is not a heredoc to BuildKit (`<<<` here-strings),
-/// and `ENTRYPOINT []`, which it refuses ("at least one argument") and BuildKit reads as
-/// resetting the entrypoint.
-fn pd_corner(wants: &[Read]) -> bool {
-    wants.iter().any(|w| {
-        let first = w.args.first();
-        (w.keyword.ends_with("RUN")
-            && !w.json
-            && first.is_some_and(|a| a.starts_with("<<") && a != MARKER))
-            || (w.keyword.ends_with("ENTRYPOINT") && w.json && first.is_none())
-    })
+    let pd = pd_reads(text, escape).map_err(|e| fail(text, format!("parse-dockerfile: {e}")))?;
+    compare("parse-dockerfile", &pd, wants, text)
 }
 
 #[derive(Default)]
@@ -527,11 +513,10 @@ fn snapshots_read_back_through_buildkit() {
                 continue;
             }
         };
-        let bk_shapes: Vec<Shape> = reads.iter().map(Shape::of).collect();
-        match pd_shapes(text) {
-            Ok(pd) if pd == bk_shapes => {}
+        match pd_reads(text, escape) {
+            Ok(pd) if pd == reads => {}
             Ok(pd) => problems.push(format!(
-                "{name}: parse-dockerfile reads\n  {pd:?}\nBuildKit reads\n  {bk_shapes:?}"
+                "{name}: parse-dockerfile reads\n  {pd:?}\nBuildKit reads\n  {reads:?}"
             )),
             // parse-dockerfile 0.1.9 refuses `ENTRYPOINT []` ("at least one argument"),
             // which BuildKit reads as resetting the entrypoint.

@@ -4,6 +4,8 @@
 
 pub mod bk;
 pub mod oracle;
+pub mod pieces;
+pub mod read;
 pub mod spec;
 pub mod strategies;
 

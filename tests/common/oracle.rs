@@ -1,14 +1,14 @@
 //! BuildKit's own parser (PyPI `dockerfile`, which wraps BuildKit's Go parser), run as one
 //! long-lived process (`.ci/buildkit_parse.py`), and the reading of its answers into
-//! [`Read`]s that compare with a spec's wants. Also `parse-dockerfile`'s reading of the same
-//! text, for the cross-checks.
+//! [`Read`]s that compare with a spec's wants.
 //!
 //! BuildKit's parser splits the file into instructions, flags, words, JSON arrays and
 //! heredocs; quote removal happens later, in BuildKit's shell-word lexer, which the wrapper
 //! does not expose: [`bk::lexer_read`] stands in for it, as it does in `roundtrip.rs`.
 
 use super::bk;
-use super::spec::{MARKER, Read, mount_fields};
+use super::read::{read_flag, read_port};
+use super::spec::{MARKER, Read};
 use serde::Deserialize;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -100,66 +100,6 @@ impl Drop for BuildKit {
     }
 }
 
-const LEXED_FLAGS: &[&str] = &["chown", "chmod", "checksum"];
-const DURATION_FLAGS: &[&str] = &["interval", "timeout", "start-period", "start-interval"];
-
-/// A flag value as BuildKit uses it: `--mount` as sorted CSV fields with lexed values
-/// (`mode` octal, in decimal), durations in nanoseconds, octal `--chmod` in decimal.
-pub fn read_flag(name: &str, value: Option<&str>, escape: char) -> Result<Option<String>, String> {
-    let Some(v) = value else {
-        return Ok(None);
-    };
-    if name == "mount" {
-        // BuildKit reads the value with Go's encoding/csv; the renderer never quotes a field
-        // (what would need quoting is refused), so fields are split at commas.
-        let mut fields = Vec::new();
-        for field in v.split(',') {
-            let field = match field.split_once('=') {
-                None => field.to_ascii_lowercase(),
-                Some((k, v)) => {
-                    let k = k.to_ascii_lowercase();
-                    let v = if k == "from" {
-                        v.to_owned()
-                    } else {
-                        bk::lexer_read(v, escape)?
-                    };
-                    let v = if k == "mode" {
-                        u64::from_str_radix(&v, 8).map_or(v, |m| m.to_string())
-                    } else {
-                        v
-                    };
-                    format!("{k}={v}")
-                }
-            };
-            fields.push(field);
-        }
-        return Ok(Some(mount_fields(fields)));
-    }
-    if DURATION_FLAGS.contains(&name) {
-        return Ok(Some(bk::go_duration(v).map_or_else(
-            || format!("bad duration {v:?}"),
-            |d| d.as_nanos().to_string(),
-        )));
-    }
-    if LEXED_FLAGS.contains(&name) {
-        let v = bk::lexer_read(v, escape)?;
-        if name == "chmod" && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-            return Ok(Some(
-                u64::from_str_radix(&v, 8).map_or(v, |m| m.to_string()),
-            ));
-        }
-        return Ok(Some(v));
-    }
-    Ok(Some(v.to_owned()))
-}
-
-/// `EXPOSE` words as `start-end/protocol`.
-fn read_port(word: &str) -> String {
-    let (ports, proto) = word.split_once('/').unwrap_or((word, "tcp"));
-    let (start, end) = ports.split_once('-').unwrap_or((ports, ports));
-    format!("{start}-{end}/{}", proto.to_ascii_lowercase())
-}
-
 /// BuildKit's reading of one instruction, as a [`Read`].
 pub fn read_buildkit(c: &Cmd, escape: char) -> Result<Read, String> {
     if c.cmd == "ONBUILD" {
@@ -223,80 +163,4 @@ pub fn read_buildkit(c: &Cmd, escape: char) -> Result<Read, String> {
         args,
         heredocs: c.heredocs.clone(),
     })
-}
-
-/// What `parse-dockerfile` reads of a file's structure, for the cross-check: keywords
-/// (`ONBUILD RUN` for triggers), flag names and heredoc bodies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shape {
-    pub keyword: String,
-    pub flags: Vec<String>,
-    pub heredocs: Vec<String>,
-}
-
-impl Shape {
-    /// The shape of a [`Read`].
-    pub fn of(r: &Read) -> Shape {
-        Shape {
-            keyword: r.keyword.clone(),
-            flags: r.flags.iter().map(|(n, _)| n.clone()).collect(),
-            heredocs: r.heredocs.clone(),
-        }
-    }
-}
-
-/// `parse-dockerfile`'s reading of `text`.
-pub fn pd_shapes(text: &str) -> Result<Vec<Shape>, String> {
-    use parse_dockerfile as pd;
-    fn flags(f: &[pd::Flag<'_>]) -> Vec<String> {
-        let mut v: Vec<String> = f.iter().map(|f| f.name.value.to_string()).collect();
-        v.sort();
-        v
-    }
-    fn shape(i: &pd::Instruction<'_>) -> Shape {
-        let (keyword, flags, heredocs): (&str, Vec<String>, Vec<String>) = match i {
-            pd::Instruction::Add(i) => ("ADD", flags(&i.options), sources(&i.src)),
-            pd::Instruction::Copy(i) => ("COPY", flags(&i.options), sources(&i.src)),
-            pd::Instruction::Run(i) => (
-                "RUN",
-                flags(&i.options),
-                i.here_docs.iter().map(|h| h.value.to_string()).collect(),
-            ),
-            pd::Instruction::From(i) => ("FROM", flags(&i.options), Vec::new()),
-            pd::Instruction::Healthcheck(i) => ("HEALTHCHECK", flags(&i.options), Vec::new()),
-            pd::Instruction::Onbuild(o) => {
-                let mut s = shape(&o.instruction);
-                s.keyword = format!("ONBUILD {}", s.keyword);
-                return s;
-            }
-            pd::Instruction::Arg(_) => ("ARG", Vec::new(), Vec::new()),
-            pd::Instruction::Cmd(_) => ("CMD", Vec::new(), Vec::new()),
-            pd::Instruction::Entrypoint(_) => ("ENTRYPOINT", Vec::new(), Vec::new()),
-            pd::Instruction::Env(_) => ("ENV", Vec::new(), Vec::new()),
-            pd::Instruction::Expose(_) => ("EXPOSE", Vec::new(), Vec::new()),
-            pd::Instruction::Label(_) => ("LABEL", Vec::new(), Vec::new()),
-            pd::Instruction::Maintainer(_) => ("MAINTAINER", Vec::new(), Vec::new()),
-            pd::Instruction::Shell(_) => ("SHELL", Vec::new(), Vec::new()),
-            pd::Instruction::Stopsignal(_) => ("STOPSIGNAL", Vec::new(), Vec::new()),
-            pd::Instruction::User(_) => ("USER", Vec::new(), Vec::new()),
-            pd::Instruction::Volume(_) => ("VOLUME", Vec::new(), Vec::new()),
-            pd::Instruction::Workdir(_) => ("WORKDIR", Vec::new(), Vec::new()),
-            _ => ("?", Vec::new(), Vec::new()),
-        };
-        Shape {
-            keyword: keyword.to_owned(),
-            flags,
-            heredocs,
-        }
-    }
-    fn sources(src: &[pd::Source<'_>]) -> Vec<String> {
-        src.iter()
-            .filter_map(|s| match s {
-                pd::Source::HereDoc(h) => Some(h.value.to_string()),
-                _ => None,
-            })
-            .collect()
-    }
-    let df = pd::parse(text).map_err(|e| e.to_string())?;
-    Ok(df.instructions.iter().map(shape).collect())
 }

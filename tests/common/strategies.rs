@@ -2,83 +2,9 @@
 //! carriage returns, both escape characters, quotes, `$`, `#`, `--`, heredoc markers, JSON
 //! brackets, Unicode spaces, a byte-order mark, NUL), mixed into plausible values.
 
+use super::pieces::{BODY_LINES, HOSTILE};
 use dockerdsl::Escape;
 use proptest::prelude::*;
-
-/// Pieces that break line-oriented text, mixed heavily into every strategy.
-pub const HOSTILE: &[&str] = &[
-    "\n",
-    "\n\n",
-    "\r",
-    "\r\n",
-    "\\",
-    "\\\\",
-    "\\\n",
-    " \\",
-    "`",
-    "``",
-    "`\n",
-    "\"",
-    "'",
-    "$",
-    "${X}",
-    "$X",
-    "${X:-a b}",
-    "#",
-    "\n#",
-    "\n# c",
-    "#!",
-    "--",
-    "-",
-    "--x",
-    "<<EOF",
-    "<<-EOF",
-    "<<'EOF'",
-    "0<<EOF",
-    "1<<X",
-    "<<<",
-    "<",
-    "EOF",
-    "\nEOF\n",
-    "EOF1",
-    "\nEOF",
-    "[",
-    "]",
-    "[\"a\"]",
-    "[]",
-    "[1]",
-    "=",
-    "a=b",
-    ",",
-    " ",
-    "  ",
-    "\t",
-    "\u{b}",
-    "\u{c}",
-    "\0",
-    "é",
-    "日本",
-    "\u{2028}",
-    "\u{2029}",
-    "\u{85}",
-    "\u{a0}",
-    "\u{3000}",
-    "\u{feff}",
-    "\u{200b}",
-    "😀",
-    "\u{1b}",
-    "\u{7f}",
-    "&&",
-    "{",
-    "}",
-    "*",
-    "?",
-    ":",
-    "/",
-    "./",
-    ".",
-    "~",
-];
 
 pub fn piece() -> BoxedStrategy<String> {
     prop_oneof![
@@ -128,20 +54,6 @@ pub fn flag_text() -> BoxedStrategy<String> {
     ]
     .boxed()
 }
-
-/// Body lines that a heredoc must survive: delimiters and near-delimiters.
-pub const BODY_LINES: &[&str] = &[
-    "EOF",
-    "EOF1",
-    "EOF2",
-    " EOF",
-    "EOF ",
-    "\tEOF",
-    "#!/bin/sh",
-    "",
-    "\\",
-    "`",
-];
 
 /// Multi-line text for heredoc bodies: lines of hostile text, some equal to a delimiter.
 pub fn body_text() -> BoxedStrategy<String> {
