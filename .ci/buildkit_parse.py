@@ -1,7 +1,9 @@
 """BuildKit's own parser as a line-oriented service for the oracle tests (tests/oracle.rs).
 
-Reads one JSON object per line on stdin, `{"text": "<Dockerfile>"}`, and answers with one
-JSON line: `{"ok": [instruction, ...]}` or `{"error": "<parser message>"}`. Each instruction
+Reads one JSON object per line on stdin, `{"text": "<Dockerfile>", "checks": bool}`, and
+answers with one JSON line: `{"ok": [instruction, ...], "checks": [[rule, line], ...]}` or
+`{"error": "<parser message>"}`. `checks` are BuildKit's build checks that the text decides
+(`buildkit_checks.py`), given when asked for. Each instruction
 is what the PyPI package `dockerfile` (a wrapper of BuildKit's Go parser) returns: keyword,
 flags, json, value, heredoc bodies. The wrapper reports neither the flags nor the heredocs of
 an instruction inside `ONBUILD`, so the inner instruction is parsed again on its own (its
@@ -16,6 +18,8 @@ import re
 import sys
 
 import dockerfile
+
+import buildkit_checks
 
 # BuildKit's `reDirective` (frontend/dockerfile/parser/directives.go).
 DIRECTIVE = re.compile(r"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
@@ -43,11 +47,12 @@ def command(c):
     }
 
 
-def parse(text):
+def parse(text, checks):
     lines = text.split("\n")
     head = directives(lines)
     out = []
-    for c in dockerfile.parse_string(text):
+    commands = dockerfile.parse_string(text)
+    for c in commands:
         item = command(c)
         if item["cmd"] == "ONBUILD":
             own = lines[c.start_line - 1 : c.end_line]
@@ -57,13 +62,17 @@ def parse(text):
                 raise ValueError(f"ONBUILD at line {c.start_line} holds {len(inner) - 1} instructions")
             item["inner"] = command(inner[1])
         out.append(item)
-    return out
+    answer = {"ok": out}
+    if checks:
+        answer["checks"] = buildkit_checks.check(text, commands)
+    return answer
 
 
 def main():
     for line in sys.stdin:
         try:
-            answer = {"ok": parse(json.loads(line)["text"])}
+            request = json.loads(line)
+            answer = parse(request["text"], request.get("checks", False))
         except (dockerfile.GoParseError, ValueError) as e:
             answer = {"error": str(e)}
         sys.stdout.write(json.dumps(answer) + "\n")

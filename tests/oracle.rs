@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::oracle::{BuildKit, read_buildkit};
+use common::oracle::{BuildKit, RENDERER_RULES, read_buildkit};
 use common::read::{pd_corner, pd_reads};
 use common::spec::*;
 use common::strategies::*;
@@ -364,10 +364,19 @@ fn check_text(
     wants: &[Read],
     escape: char,
 ) -> Result<(), TestCaseError> {
-    let cmds = bk
+    let parsed = bk
         .parse(text)
         .map_err(|e| fail(text, format!("BuildKit's parser refused it: {e}")))?;
-    let reads: Vec<Read> = cmds
+    let findings: Vec<&(String, u32)> = parsed
+        .checks
+        .iter()
+        .filter(|(rule, _)| RENDERER_RULES.contains(&rule.as_str()))
+        .collect();
+    if !findings.is_empty() {
+        return Err(fail(text, format!("build checks: {findings:?}")));
+    }
+    let reads: Vec<Read> = parsed
+        .cmds
         .iter()
         .map(|c| read_buildkit(c, escape))
         .collect::<Result<_, _>>()
@@ -497,13 +506,29 @@ fn snapshots_read_back_through_buildkit() {
     let snapshots = rendered_snapshots();
     assert!(!snapshots.is_empty(), "no snapshot holds rendered output");
     let mut problems = Vec::new();
+    let mut checked_rules = 0;
     for (name, text) in &snapshots {
         let escape = declared_escape(text);
         let reads = match bk.parse(text) {
-            Ok(cmds) => cmds
-                .iter()
-                .map(|c| read_buildkit(c, escape))
-                .collect::<Result<Vec<_>, _>>(),
+            Ok(parsed) => {
+                // Examples are clean under every rule; other snapshots may show what their
+                // input asks for (two `CMD`s to show both forms), never a renderer's finding.
+                let example = name.starts_with("examples__");
+                let findings: Vec<_> = parsed
+                    .checks
+                    .iter()
+                    .filter(|(rule, _)| example || RENDERER_RULES.contains(&rule.as_str()))
+                    .collect();
+                if !findings.is_empty() {
+                    problems.push(format!("{name}: build checks {findings:?}"));
+                }
+                checked_rules += parsed.checks.len();
+                parsed
+                    .cmds
+                    .iter()
+                    .map(|c| read_buildkit(c, escape))
+                    .collect::<Result<Vec<_>, _>>()
+            }
             Err(e) => Err(format!("BuildKit's parser refused it: {e}")),
         };
         let reads = match reads {
@@ -525,8 +550,106 @@ fn snapshots_read_back_through_buildkit() {
         }
     }
     eprintln!(
-        "oracle: {} rendered snapshots read by BuildKit's parser and parse-dockerfile",
+        "oracle: {} rendered snapshots read by BuildKit's parser and parse-dockerfile; \
+         {checked_rules} build-check findings on the user's choices, none from the renderer",
         snapshots.len()
     );
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// The build checks of `.ci/buildkit_checks.py` give, on every file of the shared corpus
+/// that BuildKit accepted, exactly the findings BuildKit itself gave for those rules
+/// (`buildkit-verdicts.jsonl`, from BuildKit's own frontend code). Only then do the other
+/// tests trust them on dockerdsl's output.
+#[test]
+fn build_checks_agree_with_buildkit_on_the_corpus() {
+    let test = "build_checks_agree_with_buildkit_on_the_corpus";
+    let Some(mut bk) = BuildKit::start(test) else {
+        return;
+    };
+    let Some(corpus) = common::corpus(test) else {
+        return;
+    };
+    let rules = [
+        "ConsistentInstructionCasing",
+        "DuplicateStageName",
+        "ExposeInvalidFormat",
+        "ExposeProtoCasing",
+        "FromAsCasing",
+        "FromPlatformFlagConstDisallowed",
+        "JSONArgsRecommended",
+        "LegacyKeyValueFormat",
+        "MaintainerDeprecated",
+        "MultipleInstructionsDisallowed",
+        "NoEmptyContinuation",
+        "RedundantTargetPlatform",
+        "ReservedStageName",
+        "SecretsUsedInArgOrEnv",
+        "StageNameCasing",
+        "UndefinedArgInFrom",
+        "WorkdirRelativePath",
+    ];
+    let mut files = 0;
+    let mut findings = 0;
+    let mut problems = Vec::new();
+    let mut sets: Vec<_> = std::fs::read_dir(&corpus)
+        .expect("corpus")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("buildkit-verdicts.jsonl").is_file())
+        .collect();
+    sets.sort();
+    for dir in sets {
+        let verdicts = std::fs::read_to_string(dir.join("buildkit-verdicts.jsonl")).unwrap();
+        for line in verdicts.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a verdict");
+            if v.get("error").is_some() {
+                continue;
+            }
+            let file = v["file"].as_str().expect("file");
+            let path = [dir.join(file), dir.join("files").join(file)]
+                .into_iter()
+                .find(|p| p.is_file())
+                .unwrap_or_else(|| panic!("{file} is missing"));
+            let bytes = std::fs::read(&path).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            let mut want: Vec<(String, u32)> = v["warnings"]
+                .as_array()
+                .expect("warnings")
+                .iter()
+                .filter(|w| rules.contains(&w["rule"].as_str().unwrap_or("")))
+                .map(|w| {
+                    let rule = w["rule"].as_str().unwrap_or("").to_owned();
+                    (
+                        rule,
+                        u32::try_from(w["line"].as_u64().unwrap_or(0)).unwrap(),
+                    )
+                })
+                .collect();
+            want.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+            want.dedup();
+            match bk.parse(&text) {
+                Ok(parsed) if parsed.checks == want => {
+                    files += 1;
+                    findings += want.len();
+                }
+                Ok(parsed) => problems.push(format!(
+                    "{}: ours {:?}, BuildKit's {want:?}",
+                    path.display(),
+                    parsed.checks
+                )),
+                Err(e) => problems.push(format!("{}: {e}", path.display())),
+            }
+        }
+    }
+    eprintln!(
+        "oracle: build checks agree with BuildKit's verdicts on {files} corpus files \
+         ({findings} findings, {} rules)",
+        rules.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        files > 0,
+        "no corpus verdicts found under {}",
+        corpus.display()
+    );
 }

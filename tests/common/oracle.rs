@@ -31,8 +31,37 @@ pub struct Cmd {
 #[derive(Deserialize)]
 struct Answer {
     ok: Option<Vec<Cmd>>,
+    #[serde(default)]
+    checks: Vec<(String, u32)>,
     error: Option<String>,
 }
+
+/// A file as BuildKit's parser reads it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub cmds: Vec<Cmd>,
+    /// BuildKit's build checks that the text decides (`.ci/buildkit_checks.py`): rule and
+    /// line of every finding.
+    pub checks: Vec<(String, u32)>,
+}
+
+/// The build checks whose findings could only come from the renderer's choices (keyword
+/// and `AS` casing, `key=value` form, `MAINTAINER`, continuation lines, stage names, `EXPOSE`
+/// format): never allowed in anything dockerdsl renders. The other rules flag what the user
+/// asked for (a shell-form `CMD`, a relative `WORKDIR`, a constant `--platform`, two `CMD`s
+/// in a stage, a secret-looking `ARG` name).
+pub const RENDERER_RULES: &[&str] = &[
+    "ConsistentInstructionCasing",
+    "DuplicateStageName",
+    "ExposeInvalidFormat",
+    "ExposeProtoCasing",
+    "FromAsCasing",
+    "LegacyKeyValueFormat",
+    "MaintainerDeprecated",
+    "NoEmptyContinuation",
+    "ReservedStageName",
+    "StageNameCasing",
+];
 
 /// The running parser.
 pub struct BuildKit {
@@ -74,9 +103,9 @@ impl BuildKit {
         })
     }
 
-    /// The instructions of `text`, or BuildKit's parse error.
-    pub fn parse(&mut self, text: &str) -> Result<Vec<Cmd>, String> {
-        let request = serde_json::json!({ "text": text }).to_string();
+    /// The instructions of `text` and its build-check findings, or BuildKit's parse error.
+    pub fn parse(&mut self, text: &str) -> Result<Parsed, String> {
+        let request = serde_json::json!({ "text": text, "checks": true }).to_string();
         writeln!(self.stdin, "{request}").expect("write to the BuildKit parser");
         self.stdin.flush().expect("flush to the BuildKit parser");
         let mut line = String::new();
@@ -86,7 +115,10 @@ impl BuildKit {
         assert!(!line.is_empty(), "the BuildKit parser exited");
         let answer: Answer = serde_json::from_str(&line).expect("an answer in JSON");
         match (answer.ok, answer.error) {
-            (Some(cmds), _) => Ok(cmds),
+            (Some(cmds), _) => Ok(Parsed {
+                cmds,
+                checks: answer.checks,
+            }),
             (None, Some(e)) => Err(e),
             (None, None) => Err("empty answer".into()),
         }
