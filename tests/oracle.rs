@@ -443,17 +443,33 @@ fn generated_models_read_back_through_buildkit() {
         )
     });
     let c = counts.into_inner();
+    // Hostile: anything but a plain word of ASCII letters, digits and `/._-:`.
+    let hostile = c
+        .distinct
+        .iter()
+        .filter(|s| {
+            s.is_empty()
+                || !s
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "/._-:".contains(ch))
+        })
+        .count();
     eprintln!(
         "oracle: {} generated models ({} refused as a whole), {} instructions checked \
          against BuildKit's parser ({} refused on their own and left out); {} free-text \
-         values, {} distinct; {} models not cross-checked with parse-dockerfile (its known \
-         differences from BuildKit)",
+         values, {} distinct, {hostile} of them hostile; {}; {} models not cross-checked \
+         with parse-dockerfile (its known differences from BuildKit)",
         c.models,
         c.refused_models,
         c.instructions,
         c.refused_instructions,
         c.fields,
         c.distinct.len(),
+        if result.is_ok() {
+            "0 mismatches"
+        } else {
+            "a MISMATCH, below"
+        },
         c.pd_corners,
     );
     if let Err(e) = result {
