@@ -23,7 +23,7 @@ use common::strategies::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 /// Generated models per run. With up to 3 stages of up to 8 instructions each, this puts
@@ -398,6 +398,9 @@ struct Counts {
     pd_corners: u32,
     fields: usize,
     distinct: BTreeSet<String>,
+    /// How many of each keyword and flag reached the parser: every one must.
+    keywords: BTreeMap<String, usize>,
+    flags: BTreeMap<String, usize>,
 }
 
 #[test]
@@ -427,6 +430,12 @@ fn generated_models_read_back_through_buildkit() {
         let text = df.to_string();
         let wants = wants(&built.spec);
         c.instructions += wants.len();
+        for w in &wants {
+            *c.keywords.entry(w.keyword.clone()).or_default() += 1;
+            for (f, _) in &w.flags {
+                *c.flags.entry(format!("{} --{f}", w.keyword)).or_default() += 1;
+            }
+        }
         if pd_corner(&wants) {
             c.pd_corners += 1;
         }
@@ -472,8 +481,59 @@ fn generated_models_read_back_through_buildkit() {
         },
         c.pd_corners,
     );
+    eprintln!("oracle: instructions by keyword {:?}", c.keywords);
+    eprintln!("oracle: flags {:?}", c.flags);
     if let Err(e) = result {
         panic!("{e}");
+    }
+    // Every instruction and flag of the model reached BuildKit's parser.
+    for kw in [
+        "FROM",
+        "RUN",
+        "CMD",
+        "ENTRYPOINT",
+        "SHELL",
+        "ENV",
+        "LABEL",
+        "ARG",
+        "EXPOSE",
+        "COPY",
+        "ADD",
+        "VOLUME",
+        "USER",
+        "WORKDIR",
+        "STOPSIGNAL",
+        "HEALTHCHECK",
+        "ONBUILD RUN",
+        "ONBUILD COPY",
+    ] {
+        assert!(c.keywords.contains_key(kw), "no {kw} reached the parser");
+    }
+    for flag in [
+        "FROM --platform",
+        "RUN --mount",
+        "RUN --network",
+        "RUN --security",
+        "COPY --from",
+        "COPY --chown",
+        "COPY --chmod",
+        "COPY --link",
+        "COPY --exclude",
+        "COPY --parents",
+        "ADD --chown",
+        "ADD --chmod",
+        "ADD --link",
+        "ADD --exclude",
+        "ADD --checksum",
+        "ADD --keep-git-dir",
+        "ADD --unpack",
+        "HEALTHCHECK --interval",
+        "HEALTHCHECK --timeout",
+        "HEALTHCHECK --start-period",
+        "HEALTHCHECK --start-interval",
+        "HEALTHCHECK --retries",
+    ] {
+        assert!(c.flags.contains_key(flag), "no {flag} reached the parser");
     }
     // Most models must reach the parser, or the test proves little.
     assert!(
