@@ -1,7 +1,8 @@
 """BuildKit's own parser as a line-oriented service for the oracle tests (tests/oracle.rs).
 
 Reads one JSON object per line on stdin, `{"text": "<Dockerfile>", "checks": bool}`, and
-answers with one JSON line: `{"ok": [instruction, ...], "checks": [[rule, line], ...]}` or
+answers with one JSON line: `{"ok": [instruction, ...], "checks": [[rule, line], ...],
+"rules": [rule, ...]}` or
 `{"error": "<parser message>"}`. `checks` are BuildKit's build checks that the text decides
 (`buildkit_checks.py`), given when asked for. Each instruction
 is what the PyPI package `dockerfile` (a wrapper of BuildKit's Go parser) returns: keyword,
@@ -65,6 +66,7 @@ def parse(text, checks):
     answer = {"ok": out}
     if checks:
         answer["checks"] = buildkit_checks.check(text, commands)
+        answer["rules"] = list(buildkit_checks.RULES)
     return answer
 
 

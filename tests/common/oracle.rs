@@ -33,6 +33,8 @@ struct Answer {
     ok: Option<Vec<Cmd>>,
     #[serde(default)]
     checks: Vec<(String, u32)>,
+    #[serde(default)]
+    rules: Vec<String>,
     error: Option<String>,
 }
 
@@ -43,6 +45,8 @@ pub struct Parsed {
     /// BuildKit's build checks that the text decides (`.ci/buildkit_checks.py`): rule and
     /// line of every finding.
     pub checks: Vec<(String, u32)>,
+    /// The rules those checks cover.
+    pub rules: Vec<String>,
 }
 
 /// The build checks whose findings could only come from the renderer's choices (keyword
@@ -124,6 +128,7 @@ impl BuildKit {
             (Some(cmds), _) => Ok(Parsed {
                 cmds,
                 checks: answer.checks,
+                rules: answer.rules,
             }),
             (None, Some(e)) => Err(e),
             (None, None) => Err("empty answer".into()),
