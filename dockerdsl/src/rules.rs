@@ -338,6 +338,51 @@ pub fn flag_value(s: &str) -> Check {
             show(s)
         )));
     }
+    substitutions(s)
+}
+
+/// Every `${` starts a substitution that BuildKit's shell-word lexer can read: `${NAME}`, or
+/// `${NAME}` with a `-`, `+` or `?` modifier (optionally after `:`) and a word without `$`,
+/// braces, quotes or escapes. BuildKit runs the lexer over the whole line of an instruction
+/// to find its heredocs, and a lexer error there (`${`, `${}`, `${a!b}`) means it finds none:
+/// the heredoc body is then read as instructions. Outside heredoc lines the same text fails
+/// the build when BuildKit substitutes it.
+pub fn substitutions(s: &str) -> Check {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' && b.get(i + 1) == Some(&b'{') {
+            let start = i + 2;
+            let mut j = start;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                j += 1;
+            }
+            let named = j > start && !b[start].is_ascii_digit();
+            if b.get(j) == Some(&b':') {
+                j += 1;
+            }
+            let modifier = matches!(b.get(j), Some(b'-' | b'+' | b'?'));
+            if modifier {
+                j += 1;
+                while j < b.len()
+                    && !matches!(b[j], b'$' | b'{' | b'}' | b'"' | b'\'' | b'\\' | b'`')
+                {
+                    j += 1;
+                }
+            }
+            let plain = b.get(j) == Some(&b'}') && (modifier || b[j - 1] != b':');
+            if !(named && plain) {
+                return Err(Invalid::new(format!(
+                    "{} holds a malformed variable substitution, which BuildKit cannot read",
+                    show(s)
+                ))
+                .help("write `${NAME}`, `$NAME` or `${NAME:-default}`"));
+            }
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
     Ok(())
 }
 
@@ -967,6 +1012,29 @@ mod tests {
         assert_eq!(duration("0s").unwrap(), 0);
         for bad in ["", "30", "s", "1x", "1.2.3s", "10us", "1..s"] {
             assert!(duration(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn substitutions_buildkit_can_read() {
+        for ok in [
+            "a", "$", "$}", "$A", "${A}", "${A_1}/x", "${A:-x}", "${A-x}", "${A:+}", "${A?}",
+        ] {
+            assert!(substitutions(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "${",
+            "${}",
+            "a${x",
+            "${:x}",
+            "${1}",
+            "${A:}",
+            "${A!x}",
+            "${A:-${B}}",
+            "${{A}}",
+        ] {
+            assert!(substitutions(bad).is_err(), "{bad}");
+            assert!(flag_value(bad).is_err(), "{bad}");
         }
     }
 }
