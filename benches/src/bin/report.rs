@@ -267,9 +267,13 @@ fn build_cost(out: &mut String) {
                     s.to_owned()
                 }
             };
+            let secs = match secs.parse::<f64>() {
+                Ok(_) => format!("{secs} s"),
+                Err(_) => secs.to_owned(),
+            };
             let _ = writeln!(
                 out,
-                "| {what} | {secs} s | {} | {} |",
+                "| {what} | {secs} | {} | {} |",
                 or_dash(compiled),
                 or_dash(tree)
             );
