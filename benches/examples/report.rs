@@ -96,7 +96,10 @@ fn machine(out: &mut String) {
             .join(" ")
     );
     if let Ok(secs) = std::env::var("BENCH_ELAPSED") {
-        let _ = writeln!(out, "- the whole run (`bash benches/run`) took {secs} s");
+        let _ = writeln!(
+            out,
+            "- the whole run (`bash benches/run`, compiling included) took {secs} s"
+        );
     }
 }
 
