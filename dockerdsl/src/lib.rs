@@ -97,6 +97,7 @@ mod dockerfile;
 mod error;
 mod instruction;
 mod mount;
+pub mod recipes;
 mod render;
 mod rules;
 mod source;
