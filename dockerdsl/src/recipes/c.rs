@@ -22,7 +22,7 @@ use crate::values::ImageRef;
 /// WORKDIR /src
 /// COPY . .
 /// RUN mkdir -p /out \
-///     && cc -static -O2 -s -o /out/hello *.c
+///     && cc -static -O2 -s -o /out/hello ./*.c
 ///
 /// FROM scratch AS final
 /// COPY --from=c-builder /out/hello /hello
@@ -59,7 +59,7 @@ impl CStatic {
     }
 
     /// The command that builds `/out/<binary>` (default
-    /// `cc -static -O2 -s -o /out/<binary> *.c`), such as `make && cp app /out/app`. It
+    /// `cc -static -O2 -s -o /out/<binary> ./*.c`), such as `make && cp app /out/app`. It
     /// must link statically: `scratch` has no C library.
     pub fn compile(mut self, command: impl Into<String>) -> Self {
         self.compile = Some(command.into());
@@ -80,7 +80,7 @@ impl CStatic {
         let compile = self
             .compile
             .clone()
-            .unwrap_or_else(|| format!("cc -static -O2 -s -o {out} *.c"));
+            .unwrap_or_else(|| format!("cc -static -O2 -s -o {out} ./*.c"));
         let builder = Stage::from_image("c-builder", &self.builder_image)
             .workdir("/src")
             .copy(".", ".")
