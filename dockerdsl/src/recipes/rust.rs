@@ -3,7 +3,7 @@
 use super::ImageOptions;
 use crate::error::Error;
 use crate::instruction::{Copy, Run};
-use crate::mount::{Mount, Sharing};
+use crate::mount::Mount;
 use crate::stage::Stage;
 use crate::values::ImageRef;
 
@@ -44,15 +44,15 @@ pub enum DependencyCache {
 /// ENV CARGO_HOME=/usr/local/cargo
 /// WORKDIR /app
 /// COPY Cargo.toml Cargo.lock ./
-/// RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
-///     --mount=type=cache,target=/usr/local/cargo/git,sharing=locked \
+/// RUN --mount=type=cache,target=/usr/local/cargo/registry \
+///     --mount=type=cache,target=/usr/local/cargo/git \
 ///     mkdir -p src \
 ///     && echo "fn main() {}" > src/main.rs \
 ///     && cargo build --release --locked \
 ///     && rm -r src
 /// COPY . .
-/// RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
-///     --mount=type=cache,target=/usr/local/cargo/git,sharing=locked \
+/// RUN --mount=type=cache,target=/usr/local/cargo/registry \
+///     --mount=type=cache,target=/usr/local/cargo/git \
 ///     touch src/main.rs \
 ///     && cargo build --release --locked --bin app
 ///
@@ -122,9 +122,11 @@ impl RustApp {
             (toolchain_stage, &self.builder_image),
             ("final", &self.runtime_image),
         ])?;
+        // Shared (the default), not locked: cargo locks its home itself, and buildah 1.28
+        // deadlocks on two locked cache mounts in one step.
         let cached = |run: Run| {
-            run.mount(Mount::cache(format!("{CARGO_HOME}/registry")).sharing(Sharing::Locked))
-                .mount(Mount::cache(format!("{CARGO_HOME}/git")).sharing(Sharing::Locked))
+            run.mount(Mount::cache(format!("{CARGO_HOME}/registry")))
+                .mount(Mount::cache(format!("{CARGO_HOME}/git")))
         };
         let toolchain =
             |name: &str| Stage::from_image(name, &self.builder_image).env("CARGO_HOME", CARGO_HOME);
