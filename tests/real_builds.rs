@@ -25,14 +25,16 @@ struct Case {
     single: Dockerfile,
     /// The source file changed between the two multi-stage builds.
     source: &'static str,
-    /// How a line is commented out in it.
-    comment: &'static str,
     artifact: &'static str,
     /// Paths of the toolchain and the sources, none of which may be in the final image.
     absent: &'static [&'static str],
-    /// A command run in the final image, and what its output must contain.
-    check: (&'static [&'static str], &'static str),
+    /// A command run in the final image; it prints `hello from`, and after the change to
+    /// the source `hello again from`.
+    check: &'static [&'static str],
 }
+
+/// The change to the source between the two builds: the artifact changes with it.
+const CHANGE: (&str, &str) = ("hello from", "hello again from");
 
 /// Dockerfiles as buildah 1.28 reads them: no syntax line (it would be ignored) and the
 /// compatibility rendering (no heredocs, no `--link`).
@@ -52,15 +54,38 @@ fn labels(title: &str) -> OciLabels {
         .licenses("MIT OR Apache-2.0")
 }
 
+/// The local image `name` pinned to its digest (`busybox:1.35@sha256:...`): the recipes
+/// require pinned images here, and buildah finds them by digest without a registry.
+fn pinned(name: &str) -> String {
+    let digest = buildah(&[
+        "images",
+        "--format",
+        "{{.Digest}}",
+        &format!("localhost/{name}"),
+    ]);
+    let digest = digest.trim();
+    assert!(
+        digest.starts_with("sha256:"),
+        "no digest for {name}: {digest:?}"
+    );
+    format!("{name}@{digest}")
+}
+
 fn cases() -> Vec<Case> {
     let ok = |r: Result<Stage, dockerdsl::Error>| r.unwrap_or_else(|e| panic!("{e}"));
+    let options = |title: &str, uid: u32| {
+        ImageOptions::new()
+            .non_root(uid)
+            .oci(labels(title))
+            .require_digests()
+    };
     vec![
         Case {
             name: "go-static",
             multi: dockerfile(&ok(GoStatic::new("hello")
-                .builder_image("golang:1.19-bookworm")
-                .runtime_image("busybox:1.35")
-                .options(ImageOptions::new().non_root(10001).oci(labels("hello-go")))
+                .builder_image(pinned("golang:1.19-bookworm"))
+                .runtime_image(pinned("busybox:1.35"))
+                .options(options("hello-go", 10001))
                 .stage())),
             single: dockerfile(
                 &Stage::from_image("single", "golang:1.19-bookworm")
@@ -71,28 +96,23 @@ fn cases() -> Vec<Case> {
                     .entrypoint(["/usr/local/bin/hello"]),
             ),
             source: "main.go",
-            comment: "//",
             artifact: "/usr/local/bin/hello",
             absent: &["/usr/bin/go", "/usr/lib/go-1.19", "/src", "/go"],
-            check: (&["/usr/local/bin/hello"], "hello from go"),
+            check: &["/usr/local/bin/hello"],
         },
         Case {
             name: "static-site",
             multi: dockerfile(&ok(StaticSite::new()
-                .builder_image("node:18-bookworm-slim")
+                .builder_image(pinned("node:18-bookworm-slim"))
                 .no_install()
                 .build("node build.js")
                 .server(Server::new(
-                    "busybox:1.35",
+                    pinned("busybox:1.35"),
                     "/www",
                     ["httpd", "-f", "-v", "-p", "8080", "-h", "/www"],
                     8080,
                 ))
-                .options(
-                    ImageOptions::new()
-                        .non_root(10001)
-                        .oci(labels("hello-site")),
-                )
+                .options(options("hello-site", 10001))
                 .stage())),
             single: dockerfile(
                 &Stage::from_image("single", "node:18-bookworm-slim")
@@ -103,16 +123,15 @@ fn cases() -> Vec<Case> {
                     .cmd(["node", "serve.js"]),
             ),
             source: "src/index.html",
-            comment: "<!--",
             artifact: "/www/index.html",
             absent: &["/usr/bin/node", "/usr/bin/nodejs", "/src"],
-            check: (&["cat", "/www/index.html"], "built by build.js"),
+            check: &["cat", "/www/index.html"],
         },
         Case {
             name: "c-static",
             multi: dockerfile(&ok(CStatic::new("hello")
-                .builder_image("gcc:12-bookworm")
-                .options(ImageOptions::new().non_root(65534).oci(labels("hello-c")))
+                .builder_image(pinned("gcc:12-bookworm"))
+                .options(options("hello-c", 65534))
                 .stage())),
             single: dockerfile(
                 &Stage::from_image("single", "gcc:12-bookworm")
@@ -122,21 +141,17 @@ fn cases() -> Vec<Case> {
                     .entrypoint(["/usr/local/bin/hello"]),
             ),
             source: "hello.c",
-            comment: "//",
             artifact: "/hello",
             absent: &["/usr/bin/gcc", "/usr/lib/gcc", "/src", "/bin/sh"],
-            check: (&["/hello"], "hello from c"),
+            check: &["/hello"],
         },
         Case {
             name: "rust-deps-cached",
             multi: dockerfile(&ok(RustApp::new("hello")
-                .builder_image("rust:1.96-slim-bookworm")
+                .builder_image(pinned("rust:1.96-slim-bookworm"))
+                .runtime_image(pinned("debian:bookworm-slim"))
                 .dependency_cache(DependencyCache::Manifests)
-                .options(
-                    ImageOptions::new()
-                        .non_root(10001)
-                        .oci(labels("hello-rust")),
-                )
+                .options(options("hello-rust", 10001))
                 .stage())),
             single: dockerfile(
                 &Stage::from_image("single", "rust:1.96-slim-bookworm")
@@ -149,7 +164,6 @@ fn cases() -> Vec<Case> {
                     .entrypoint(["/usr/local/bin/hello"]),
             ),
             source: "src/main.rs",
-            comment: "//",
             artifact: "/usr/local/bin/hello",
             absent: &[
                 "/usr/bin/cargo",
@@ -157,7 +171,7 @@ fn cases() -> Vec<Case> {
                 "/usr/local/cargo",
                 "/app",
             ],
-            check: (&["/usr/local/bin/hello"], "hello from rust"),
+            check: &["/usr/local/bin/hello"],
         },
     ]
 }
@@ -179,7 +193,8 @@ fn real_builds() {
         eprintln!("== {}", case.name);
         rows.push(build_case(&case, &fixtures, &out));
     }
-    let report = report(&rows);
+    let driver = buildah(&["info", "--format", "{{.store.GraphDriverName}}"]);
+    let report = report(driver.trim(), &rows);
     std::fs::write(out.join("REPORT.md"), &report).unwrap();
     println!("{report}");
     for row in &rows {
@@ -217,17 +232,21 @@ fn build_case(case: &Case, fixtures: &Path, out: &Path) -> Row {
 
     build(&multi_file, &context, &tag, &dir.join("build-1.log"));
     let first = inspect(&tag);
-    check_files(case, &tag);
+    check_files(case, &tag, CHANGE.0);
 
-    // A source-only change: the rebuild must reuse every step before the sources are copied.
+    // A source-only change; the rebuilt image must run the changed program.
     let source = context.join(case.source);
-    let mut text = std::fs::read_to_string(&source).unwrap();
-    let end = if case.comment == "<!--" { " -->" } else { "" };
-    writeln!(text, "{} changed for the rebuild{end}", case.comment).unwrap();
-    std::fs::write(&source, text).unwrap();
+    let text = std::fs::read_to_string(&source).unwrap();
+    assert!(
+        text.contains(CHANGE.0),
+        "{} does not say {:?}",
+        case.source,
+        CHANGE.0
+    );
+    std::fs::write(&source, text.replace(CHANGE.0, CHANGE.1)).unwrap();
     let log = build(&multi_file, &context, &tag, &dir.join("build-2.log"));
     let second = inspect(&tag);
-    check_files(case, &tag);
+    check_files(case, &tag, CHANGE.1);
     let rebuild = steps(&log);
     let shared_layers = second
         .layers
@@ -348,8 +367,9 @@ fn inspect(tag: &str) -> Image {
     Image { size, layers }
 }
 
-/// Opens the image: the artifact is there and runs, the toolchain and sources are not.
-fn check_files(case: &Case, tag: &str) {
+/// Opens the image: the artifact is there and runs (printing `expected`), the toolchain and
+/// sources are not.
+fn check_files(case: &Case, tag: &str, expected: &str) {
     let container = buildah(&["from", "--pull=never", tag])
         .trim()
         .lines()
@@ -370,7 +390,7 @@ fn check_files(case: &Case, tag: &str) {
         )
         .collect();
     let mut run = vec!["run", "--isolation=chroot", container.as_str(), "--"];
-    run.extend(case.check.0);
+    run.extend(case.check);
     let output = buildah(&run);
     buildah(&["umount", &container]);
     buildah(&["rm", &container]);
@@ -381,11 +401,10 @@ fn check_files(case: &Case, tag: &str) {
         problems.join("; ")
     );
     assert!(
-        output.contains(case.check.1),
-        "{}: `{}` printed {output:?}, not {:?}",
+        output.contains(expected),
+        "{}: `{}` printed {output:?}, without {expected:?}",
         case.name,
-        case.check.0.join(" "),
-        case.check.1
+        case.check.join(" "),
     );
 }
 
@@ -431,15 +450,17 @@ fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
-fn report(rows: &[Row]) -> String {
-    let mut out = String::from(
+fn report(driver: &str, rows: &[Row]) -> String {
+    let mut out = format!(
         "# Real builds\n\n\
-         Every recipe of `dockerdsl::recipes` built with buildah (chroot isolation, vfs storage, \
-         `--layers`, `--pull=never`) from the compatibility rendering, next to the equivalent \
-         single-stage Dockerfile. Sizes are the sum of the image's layers, uncompressed. The \
-         rebuild follows a change to one source file.\n\n\
+         Every recipe of `dockerdsl::recipes` built with buildah (chroot isolation, {driver} \
+         storage, `--layers`, `--pull=never`, images pinned to digests) from the compatibility \
+         rendering, next to the equivalent single-stage Dockerfile. Sizes are the sum of the \
+         image's layers, uncompressed. The rebuild follows a change to the program's text in \
+         one source file (`{}` → `{}`).\n\n\
          | recipe | multi-stage | single-stage | multi / single | final layers | rebuild: steps reused | rebuild: final layers kept |\n\
          | --- | ---: | ---: | ---: | ---: | --- | ---: |\n",
+        CHANGE.0, CHANGE.1
     );
     for r in rows {
         let reused = r.rebuild.iter().filter(|s| s.reused).count();
