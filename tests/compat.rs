@@ -129,3 +129,45 @@ fn refusals_name_stage_and_instruction() -> Result<(), Error> {
     assert_eq!(built.unwrap_err(), err);
     Ok(())
 }
+
+proptest::proptest! {
+    /// Any multi-line script that makes a valid Dockerfile is read back by a parser nobody
+    /// here wrote (parse-dockerfile) as the exec form of the shell with exactly the script as
+    /// its last argument, under any `SHELL`.
+    #[test]
+    fn scripts_read_back_as_the_shells_argument(
+        lines in proptest::collection::vec("[ -~\t\u{e9}\u{2028}\\\\\"']{0,20}", 2..5),
+        shell in proptest::option::of(proptest::collection::vec("[!-~]{1,8}", 1..4)),
+    ) {
+        let script = lines.join("\n");
+        let mut stage = Stage::from_image("app", "debian:bookworm-slim");
+        if let Some(shell) = &shell {
+            stage = stage.shell(shell.clone());
+        }
+        let stage = stage.run(script.as_str());
+        let df = Dockerfile::new(&stage);
+        // Too many refused inputs make proptest fail, so the test cannot pass vacuously.
+        proptest::prop_assume!(df.is_ok());
+        let Ok(df) = df else { return Ok(()) };
+        match df.render_compat() {
+            Ok(text) => {
+                let parsed = parse_dockerfile::parse(&text)
+                    .map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}\n{text}")))?;
+                let Some(parse_dockerfile::Instruction::Run(run)) = parsed.instructions.last() else {
+                    return Err(proptest::test_runner::TestCaseError::fail(format!("no RUN last\n{text}")));
+                };
+                let parse_dockerfile::Command::Exec(argv) = &run.arguments else {
+                    return Err(proptest::test_runner::TestCaseError::fail(format!("not exec form\n{text}")));
+                };
+                let got: Vec<&str> = argv.value.iter().map(|s| s.value.as_ref()).collect();
+                let mut want: Vec<&str> = match &shell {
+                    Some(shell) => shell.iter().map(String::as_str).collect(),
+                    None => vec!["/bin/sh", "-c"],
+                };
+                want.push(&script);
+                proptest::prop_assert_eq!(got, want, "{}", text);
+            }
+            Err(e) => proptest::prop_assert!(script.starts_with("#!"), "refused: {e}"),
+        }
+    }
+}
