@@ -106,6 +106,13 @@
 //! 10. The output passes BuildKit's parser and build checks and hadolint without findings
 //!     caused by these choices.
 //!
+//! # Recipes and older builders
+//!
+//! [`recipes`] holds ready-made multi-stage builds (Go, a static site, C, Rust), each a
+//! function of its options returning the final stage. [`Dockerfile::render_compat`] writes
+//! a Dockerfile for builders without heredocs or `COPY --link` (such as buildah 1.28), or
+//! says which instruction stops it.
+//!
 //! # What is refused
 //!
 //! User text ends up in a line-oriented language. Whatever the input, the renderer never
@@ -127,6 +134,7 @@ mod instruction;
 #[cfg(feature = "macros")]
 mod macros;
 mod mount;
+pub mod recipes;
 mod render;
 mod rules;
 mod source;
