@@ -95,8 +95,11 @@
 
 mod dockerfile;
 mod error;
+pub mod graph;
+pub mod import;
 mod instruction;
 mod mount;
+mod parse;
 mod render;
 mod rules;
 mod source;
@@ -107,9 +110,12 @@ mod values;
 pub use dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
 pub use error::{Error, Location, Problem};
 pub use instruction::{
-    Add, Arg, Check, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
+    Add, Arg, Check, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
 };
 pub use mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
+pub use parse::{
+    Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse, parse_file,
+};
 pub use source::{IntoSource, Source};
 pub use stage::{Base, Stage};
 pub use values::{
