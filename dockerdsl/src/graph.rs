@@ -59,7 +59,13 @@ fn edges(df: &Dockerfile) -> (Vec<Edge>, BTreeMap<String, usize>) {
                 _ => "COPY --from",
             };
             for src in instruction.sources() {
-                if let Some(from) = node(src, &mut externals) {
+                let Some(from) = node(src, &mut externals) else {
+                    continue;
+                };
+                let seen = out
+                    .iter()
+                    .any(|e: &Edge| e.from == from && e.to == i && e.label == label);
+                if !seen {
                     out.push(Edge {
                         from,
                         to: i,

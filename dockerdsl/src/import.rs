@@ -284,7 +284,9 @@ fn pair_vec(p: &[(String, String)]) -> String {
 }
 
 fn port(p: &Port) -> String {
-    let base = if p.start() == p.end() {
+    let base = if let Some(v) = p.as_variable() {
+        format!("Port::variable({})", lit(v))
+    } else if p.start() == p.end() {
         format!("Port::tcp({})", p.start())
     } else {
         format!("Port::range({}, {})", p.start(), p.end())

@@ -927,6 +927,16 @@ fn template_ok(s: &str) -> bool {
     depth == 0 && !s.is_empty()
 }
 
+/// `EXPOSE` port from a variable: `$PORT`, `${PORT:-80}`, nothing else around it.
+pub fn port_variable(s: &str) -> Check {
+    if s.starts_with('$') && template_ok(s) {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid port variable {}", show(s)))
+            .help("write `$NAME` or `${NAME}`"))
+    }
+}
+
 /// `# check=` rule names: PascalCase words.
 pub fn check_rule(name: &str) -> Check {
     let ok = name.as_bytes().first().is_some_and(u8::is_ascii_uppercase)

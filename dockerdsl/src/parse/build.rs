@@ -238,8 +238,15 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
         if split.keyword.eq_ignore_ascii_case("from") {
             let args = words::whitespace_words(&split.args);
             if let [_, as_, name] = args.as_slice() {
-                if as_.eq_ignore_ascii_case("as") {
-                    all_names.insert(name.to_ascii_lowercase());
+                if as_.eq_ignore_ascii_case("as") && !all_names.insert(name.to_ascii_lowercase()) {
+                    errors.push(
+                        Diagnostic::new(
+                            l.line,
+                            l.column,
+                            format!("duplicate stage name `{}`", name.to_ascii_lowercase()),
+                        )
+                        .help("BuildKit builds the last stage of a name; give each stage its own name"),
+                    );
                 }
             }
         }
@@ -360,6 +367,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                 .help("a Dockerfile needs at least one stage"),
         );
     }
+    source_date_epoch(&args, &done, &map, &mut errors);
     if !errors.is_empty() {
         return Err(ParseErrors::new(errors));
     }
@@ -378,6 +386,48 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                 .map(|p| located(p, &map, &done))
                 .collect(),
         )),
+    }
+}
+
+/// BuildKit takes `SOURCE_DATE_EPOCH` from a stage named by that global ARG's default, and
+/// such a stage must be only a source: its `FROM` and nothing else.
+fn source_date_epoch(
+    args: &[Arg],
+    stages: &[Stage],
+    map: &[SourceInstruction],
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(default) = args
+        .iter()
+        .rev()
+        .find(|a| a.name == "SOURCE_DATE_EPOCH")
+        .and_then(|a| a.default.as_deref())
+    else {
+        return;
+    };
+    let lower = default.to_ascii_lowercase();
+    let Some(index) = stages.iter().position(|s| s.name() == lower) else {
+        return;
+    };
+    let first = stages[index]
+        .instructions()
+        .iter()
+        .find(|i| !matches!(i, Instruction::Comment(_)));
+    let from = map
+        .iter()
+        .find(|m| m.position == Position::From { stage: index });
+    if let (Some(i), Some(from)) = (first, from) {
+        errors.push(
+            Diagnostic::new(
+                from.line,
+                from.column,
+                format!(
+                    "SOURCE_DATE_EPOCH stage does not meet source-only requirements: unsupported {} instruction",
+                    i.keyword()
+                ),
+            )
+            .help("a stage that SOURCE_DATE_EPOCH names holds only its FROM line"),
+        );
     }
 }
 
