@@ -1040,7 +1040,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
                 },
             }
         }
-        None => RunCommand::Shell(split.args.clone()),
+        None => shell_lines(l, split),
     };
     let mut run = Run {
         command,
@@ -1080,6 +1080,52 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
         });
     }
     Ok(run)
+}
+
+/// A shell-form RUN command: one line, or the lines it was written on (with the comment
+/// lines among them), so that the canonical form keeps its layout.
+fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
+    let mut lines: Vec<String> = Vec::new();
+    let mut offset = 0;
+    for (piece, comment) in &l.pieces {
+        if *comment {
+            if !lines.is_empty() {
+                lines.push(piece.trim_end().to_owned());
+            }
+            continue;
+        }
+        let end = offset + piece.len();
+        if end > split.args_at {
+            let from = split.args_at.saturating_sub(offset);
+            let text = piece.get(from..).unwrap_or_default();
+            if lines.is_empty() {
+                lines.push(text.trim_start().to_owned());
+            } else if !text.is_empty() || end < l.joined.len() {
+                lines.push(text.to_owned());
+            }
+        }
+        offset = end;
+    }
+    while lines
+        .last()
+        .is_some_and(|x| crate::rules::is_comment_line(x) || x.trim().is_empty())
+    {
+        lines.pop();
+    }
+    if let Some(last) = lines.last_mut() {
+        let trimmed = last.trim_end().len();
+        last.truncate(trimmed);
+    }
+    let joined: String = lines
+        .iter()
+        .filter(|x| !crate::rules::is_comment_line(x))
+        .map(String::as_str)
+        .collect();
+    if lines.len() > 1 && joined == split.args {
+        RunCommand::Lines(lines)
+    } else {
+        RunCommand::Shell(split.args.clone())
+    }
 }
 
 /// The heredocs of an instruction, their content as BuildKit gives it (leading tabs
