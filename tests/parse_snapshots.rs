@@ -43,7 +43,7 @@ ENTRYPOINT ["tini", "--"]
 
 case!(
     directives_and_comments,
-    r#"# syntax=docker/dockerfile:1.7
+    r#"# syntax=docker/dockerfile:1.8
 # check=skip=JSONArgsRecommended;error=true
 
 # Build arguments, with a comment each.
@@ -105,7 +105,8 @@ two
 
 case!(
     flags_mounts_and_healthchecks,
-    r#"FROM rust:1.83 AS build
+    r#"FROM alpine:3.20 AS assets
+FROM rust:1.83 AS build
 RUN --network=none --mount=dst=/usr/local/cargo/registry,type=cache,sharing=locked,id=reg \
     --mount=type=secret,id=token,env=TOKEN \
     --mount=type=ssh,required \
@@ -116,7 +117,7 @@ RUN --security=insecure --mount=type=cache,target=/c,mode=0700,uid=1000,gid=1000
 COPY --link --chmod=u=rwX,go=rX --chown=app: --exclude=*.md --exclude=target --parents ./src/./lib /app/
 ADD --unpack=false --keep-git-dir --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/a.tar.gz /opt/
 HEALTHCHECK --retries=5 --start-period=1m30s --interval=30s CMD curl -f http://localhost/ || exit 1
-ONBUILD COPY --from=build /app /app
+ONBUILD COPY --from=assets /app /app
 ONBUILD RUN <<EOF
 echo triggered
 EOF
@@ -125,6 +126,15 @@ EXPOSE 80/TCP 53/udp 8000-8010 $PORT
 VOLUME /data /logs
 USER app:app
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+"#
+);
+
+case!(
+    pinned_syntax_too_old,
+    r#"# syntax=docker/dockerfile:1.7
+# check=skip=all
+FROM alpine:3.20 AS a
+COPY --chmod=u+x run.sh /
 "#
 );
 

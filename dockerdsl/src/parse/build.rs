@@ -321,6 +321,12 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
         };
         if keyword_lower == "from" {
             let Ok((name, stage)) = from(&mut cx, &split, done.len()) else {
+                // Read the stage's instructions all the same, so that their own problems
+                // are reported and not taken for instructions outside any stage.
+                open = Some(Open {
+                    name: String::new(),
+                    stage: Stage::from_scratch(""),
+                });
                 continue;
             };
             let mut stage = stage;
@@ -417,7 +423,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
         Err(e) => Err(ParseErrors::new(
             e.problems()
                 .iter()
-                .map(|p| located(p, &map, &done))
+                .map(|p| located(p, &map, &done, &read.directives))
                 .collect(),
         )),
     }
@@ -466,8 +472,26 @@ fn source_date_epoch(
 }
 
 /// A model problem at the line of the instruction it is about.
-fn located(p: &Problem, map: &[SourceInstruction], stages: &[Stage]) -> Diagnostic {
+fn located(
+    p: &Problem,
+    map: &[SourceInstruction],
+    stages: &[Stage],
+    directives: &[super::Directive],
+) -> Diagnostic {
     let loc = p.location();
+    let directive = loc.field().and_then(|f| f.strip_prefix("# ")).and_then(|name| {
+        directives
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(name))
+    });
+    if let Some(d) = directive {
+        let message = format!("# {}: {}", d.name, p.message());
+        let diag = Diagnostic::new(d.line, 1, message);
+        return match p.help() {
+            Some(h) => diag.help(h),
+            None => diag,
+        };
+    }
     let stage = loc
         .stage()
         .and_then(|name| stages.iter().position(|s| s.name() == name));
@@ -763,8 +787,12 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             let mut ports = Vec::new();
             for w in words {
                 let w = cx.word(&w)?;
-                let lower = w.to_ascii_lowercase();
-                match lower.parse::<Port>() {
+                // BuildKit reads the protocol in any case.
+                let normal = match w.rsplit_once('/') {
+                    Some((p, proto)) => format!("{p}/{}", proto.to_ascii_lowercase()),
+                    None => w.clone(),
+                };
+                match normal.parse::<Port>() {
                     Ok(p) => ports.push(p),
                     Err(e) => {
                         return Err(cx.error_help(
