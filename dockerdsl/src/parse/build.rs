@@ -367,7 +367,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                 let Ok(new) = instruction(&mut cx, &split, l) else {
                     continue;
                 };
-                let mut stage = o.stage.clone();
+                // Taken out, not cloned: a shared stage would be copied on every push.
+                let mut stage = std::mem::replace(&mut o.stage, Stage::from_scratch(""));
                 if !comments.is_empty() {
                     stage = stage.comment(comments.join("\n"));
                 }
@@ -479,11 +480,14 @@ fn located(
     directives: &[super::Directive],
 ) -> Diagnostic {
     let loc = p.location();
-    let directive = loc.field().and_then(|f| f.strip_prefix("# ")).and_then(|name| {
-        directives
-            .iter()
-            .find(|d| d.name.eq_ignore_ascii_case(name))
-    });
+    let directive = loc
+        .field()
+        .and_then(|f| f.strip_prefix("# "))
+        .and_then(|name| {
+            directives
+                .iter()
+                .find(|d| d.name.eq_ignore_ascii_case(name))
+        });
     if let Some(d) = directive {
         let message = format!("# {}: {}", d.name, p.message());
         let diag = Diagnostic::new(d.line, 1, message);
