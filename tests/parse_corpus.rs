@@ -26,14 +26,23 @@ const MODEL_LIMITS: &[(&str, &str)] = &[
     // without `/` (BuildKit fails that only when it builds).
     ("h07_dup_alias_case.Dockerfile", "duplicate stage name"),
     ("n26_dup_stage.Dockerfile", "duplicate stage name"),
-    ("h14_stage_named_scratch.Dockerfile", "invalid name for build stage"),
-    ("h24_copy_multi_nodir.Dockerfile", "the destination must be a directory"),
+    (
+        "h14_stage_named_scratch.Dockerfile",
+        "invalid name for build stage",
+    ),
+    (
+        "h24_copy_multi_nodir.Dockerfile",
+        "the destination must be a directory",
+    ),
 ];
 
 /// Rejected files whose first error is not on the line BuildKit names, and why.
 const OTHER_LINE: &[(&str, &str)] = &[
     // BuildKit names line 1 for a repeated directive; the parser names the repeat.
-    ("n18_dup_directive.Dockerfile", "the repeated directive's own line"),
+    (
+        "n18_dup_directive.Dockerfile",
+        "the repeated directive's own line",
+    ),
 ];
 
 pub struct CorpusFile {
