@@ -29,6 +29,34 @@
 //! # Ok::<(), dockerdsl::Error>(())
 //! ```
 //!
+//! # The `dockerfile!` macro
+//!
+//! With the `macros` feature (on by default), [`dockerfile!`] declares stages in a syntax
+//! close to a Dockerfile. Stage names become local variables, so references are still
+//! resolved by the compiler, and literals are checked at compile time by the same rules the
+//! builder runs. Its documentation has the grammar and the common errors.
+//!
+//! ```
+//! use dockerdsl::{dockerfile, Dockerfile};
+//!
+//! dockerfile! {
+//!     builder = FROM "golang:1.23-alpine" {
+//!         WORKDIR "/src";
+//!         COPY "." ".";
+//!         RUN "CGO_ENABLED=0 go build -o /go/main .";
+//!     }
+//!     app = FROM "alpine:3.20" {
+//!         COPY --from=builder "/go/main" "/main";
+//!         CMD ["/main"];
+//!     }
+//! }
+//! assert!(Dockerfile::new(&app)?.to_string().contains("COPY --from=builder /go/main /main\n"));
+//! # Ok::<(), dockerdsl::Error>(())
+//! ```
+//!
+//! Build scripts that only use the builder can turn the feature off
+//! (`default-features = false`) and skip compiling the macro and its parser.
+//!
 //! # The model
 //!
 //! A [`Stage`] holds a name, a [`Base`] and [`Instruction`]s in the order they were added;
@@ -141,6 +169,8 @@ mod error;
 pub mod graph;
 pub mod import;
 mod instruction;
+#[cfg(feature = "macros")]
+mod macros;
 mod mount;
 mod parse;
 mod render;
@@ -164,6 +194,10 @@ pub use stage::{Base, Stage};
 pub use values::{
     Chmod, Context, ImageRef, Network, ParseError, Platform, Port, Protocol, Security, Signal,
 };
+
+#[cfg(feature = "macros")]
+#[doc(hidden)]
+pub use macros::__private;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
