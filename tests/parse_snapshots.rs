@@ -164,3 +164,37 @@ FROM alpine AS later
 ENV ONLYKEY
 "#
 );
+
+/// What `dockerdsl import` prints for a representative file, with the builder and with
+/// the macro (tests/import_corpus.rs compiles such code for every corpus file).
+const IMPORTED: &str = r#"# syntax=docker/dockerfile:1.7
+ARG GO=1.23
+
+# the build
+FROM --platform=$BUILDPLATFORM golang:${GO} AS build
+WORKDIR /src
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    go build -o /out/app .
+COPY <<EOF /etc/app.conf
+home=$HOME
+EOF
+
+FROM gcr.io/distroless/static
+COPY --from=build /out/app /app
+HEALTHCHECK --interval=30s CMD ["/app", "health"]
+ENTRYPOINT ["/app"]
+"#;
+
+#[test]
+fn imported_with_the_builder() {
+    let parsed = dockerdsl::parse(IMPORTED).expect("valid");
+    let code = dockerdsl::import::builder(parsed.dockerfile());
+    common::snapshot_io("import", "builder", IMPORTED, &code);
+}
+
+#[test]
+fn imported_with_the_macro() {
+    let parsed = dockerdsl::parse(IMPORTED).expect("valid");
+    let code = dockerdsl::import::with_macro(parsed.dockerfile());
+    common::snapshot_io("import", "macro", IMPORTED, &code);
+}

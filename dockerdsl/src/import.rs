@@ -171,8 +171,17 @@ const KEYWORDS: [&str; 52] = [
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield", "union",
 ];
 
-/// A Rust string literal.
+/// A Rust string literal: a raw literal over several lines for text with newlines (a
+/// script, a file's content), so that it reads as in the Dockerfile; else escaped.
 fn lit(s: &str) -> String {
+    let plain = !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+    if s.contains('\n') && plain {
+        let mut hashes = String::new();
+        while s.contains(&format!("\"{hashes}")) {
+            hashes.push('#');
+        }
+        return format!("r{hashes}\"{s}\"{hashes}");
+    }
     format!("{s:?}")
 }
 
@@ -203,21 +212,55 @@ fn pairs(p: &[(String, String)]) -> String {
 
 /// A chained stage method for one instruction.
 fn method(i: &Instruction, var_of: &dyn Fn(&Stage) -> String) -> String {
+    let array = |v: &[String]| {
+        format!(
+            "[{}]",
+            v.iter().map(|s| lit(s)).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let command = |c: &Command| match c {
+        Command::Exec(argv) if !argv.is_empty() => array(argv),
+        other => command(other),
+    };
     match i {
-        Instruction::Run(r)
-            if r.mounts.is_empty() && r.network.is_none() && r.security.is_none() =>
-        {
-            match &r.command {
-                RunCommand::Shell(s) => format!(".run({})", lit(s)),
-                _ => format!(".run({})", run_expr(r, var_of)),
+        Instruction::Run(r) => match &r.command {
+            RunCommand::Shell(s)
+                if r.mounts.is_empty() && r.network.is_none() && r.security.is_none() =>
+            {
+                format!(".run({})", lit(s))
             }
-        }
+            _ => format!(".run({})", run_expr(r, var_of)),
+        },
+        Instruction::Cmd(c) => format!(".cmd({})", command(c)),
+        Instruction::Entrypoint(c) => format!(".entrypoint({})", command(c)),
+        Instruction::Shell(argv) => format!(".shell({})", array(argv)),
         Instruction::Env(p) => format!(".envs({})", pairs(p)),
         Instruction::Label(p) => format!(".labels({})", pairs(p)),
         Instruction::Arg(a) => format!(".arg({})", arg_expr(a)),
+        Instruction::Expose(ports) => {
+            let parts: Vec<String> = ports.iter().map(port).collect();
+            format!(".expose_all([{}])", parts.join(", "))
+        }
+        Instruction::Copy(c) => match (&c.sources, &c.from) {
+            (Sources::Paths(p), from) if p.len() == 1 && plain_copy(c) => match from {
+                None => format!(".copy({}, {})", lit(&p[0]), lit(&c.dest)),
+                Some(f) => format!(
+                    ".copy_from({}, {}, {})",
+                    source(f, var_of),
+                    lit(&p[0]),
+                    lit(&c.dest)
+                ),
+            },
+            _ => format!(".push({})", copy_expr(c, var_of)),
+        },
+        Instruction::Add(a) => format!(".push({})", add_expr(a)),
+        Instruction::Volume(v) if v.len() == 1 => format!(".volume({})", lit(&v[0])),
         Instruction::User(u) => format!(".user({})", lit(u)),
         Instruction::Workdir(w) => format!(".workdir({})", lit(w)),
         Instruction::StopSignal(s) => format!(".stopsignal({})", lit(s.as_str())),
+        Instruction::Healthcheck(Healthcheck::Check(c)) => {
+            format!(".healthcheck({})", check_expr(c))
+        }
         Instruction::Maintainer(m) => format!(".maintainer({})", lit(m)),
         Instruction::Comment(c) => format!(".comment({})", lit(c)),
         Instruction::OnBuild(inner) => format!(".onbuild({})", expr(inner, var_of)),
@@ -281,6 +324,7 @@ fn port(p: &Port) -> String {
 
 fn command(c: &Command) -> String {
     match c {
+        Command::Exec(argv) if !argv.is_empty() => format!("Command::exec({})", list(argv)),
         Command::Exec(argv) => format!("Command::Exec({})", vec_of(argv)),
         Command::Shell(s) => format!("Command::shell({})", lit(s)),
     }
@@ -297,24 +341,27 @@ fn duration(d: Duration) -> String {
 fn health(h: &Healthcheck) -> String {
     match h {
         Healthcheck::None => "Healthcheck::None".to_owned(),
-        Healthcheck::Check(c) => {
-            let mut e = format!("Healthcheck::cmd({})", command(&c.command));
-            for (name, d) in [
-                ("interval", c.interval),
-                ("timeout", c.timeout),
-                ("start_period", c.start_period),
-                ("start_interval", c.start_interval),
-            ] {
-                if let Some(d) = d {
-                    let _ = write!(e, ".{name}({})", duration(d));
-                }
-            }
-            if let Some(r) = c.retries {
-                let _ = write!(e, ".retries({r})");
-            }
-            format!("Healthcheck::Check({e})")
+        Healthcheck::Check(c) => format!("Healthcheck::Check({})", check_expr(c)),
+    }
+}
+
+/// `Healthcheck::cmd(..)` with its timings: a `Check`.
+fn check_expr(c: &crate::instruction::Check) -> String {
+    let mut e = format!("Healthcheck::cmd({})", command(&c.command));
+    for (name, d) in [
+        ("interval", c.interval),
+        ("timeout", c.timeout),
+        ("start_period", c.start_period),
+        ("start_interval", c.start_interval),
+    ] {
+        if let Some(d) = d {
+            let _ = write!(e, ".{name}({})", duration(d));
         }
     }
+    if let Some(r) = c.retries {
+        let _ = write!(e, ".retries({r})");
+    }
+    e
 }
 
 fn heredocs(docs: &[Heredoc]) -> String {
@@ -497,6 +544,11 @@ fn file_options(
     for x in exclude {
         let _ = write!(e, ".exclude({})", lit(x));
     }
+}
+
+/// A COPY with no flag but `--from`.
+fn plain_copy(c: &Copy) -> bool {
+    c.chown.is_none() && c.chmod.is_none() && !c.link && !c.parents && c.exclude.is_empty()
 }
 
 fn copy_expr(c: &Copy, var_of: &dyn Fn(&Stage) -> String) -> String {
@@ -719,7 +771,12 @@ fn macro_instruction(
             e
         }
         Instruction::Maintainer(m) => format!("MAINTAINER {}", lit(m)),
-        Instruction::Comment(c) => format!("# {}", lit(c)),
+        // One `#` a line, as in the Dockerfile (the text renders the same).
+        Instruction::Comment(c) => c
+            .split('\n')
+            .map(|line| format!("# {}", lit(line)))
+            .collect::<Vec<_>>()
+            .join(";\n            "),
     })
 }
 
