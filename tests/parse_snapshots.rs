@@ -10,17 +10,26 @@ fn snapshot(name: &str, input: &str) {
         Ok(parsed) => {
             common::snapshot_io("parse", name, input, &parsed.dockerfile().to_string());
         }
-        Err(errors) => {
-            let text = format!("{}\n----- errors -----\n{errors}", input.trim_end());
-            insta::with_settings!({
-                omit_expression => true,
-                prepend_module_to_snapshot => false,
-                snapshot_path => "snapshots",
-            }, {
-                insta::assert_snapshot!(format!("parse__{name}"), text);
-            });
-        }
+        Err(errors) => section_snapshot(
+            &format!("parse__{name}"),
+            input,
+            "errors",
+            &errors.to_string(),
+        ),
     }
+}
+
+/// Input and output in one snapshot, the output under `----- {section} -----`: only
+/// Dockerfiles go under `rendered` (the oracle tests read those with BuildKit's parser).
+fn section_snapshot(name: &str, input: &str, section: &str, output: &str) {
+    let text = format!("{}\n----- {section} -----\n{output}", input.trim_end());
+    insta::with_settings!({
+        omit_expression => true,
+        prepend_module_to_snapshot => false,
+        snapshot_path => "snapshots",
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
 }
 
 macro_rules! case {
@@ -189,12 +198,12 @@ ENTRYPOINT ["/app"]
 fn imported_with_the_builder() {
     let parsed = dockerdsl::parse(IMPORTED).expect("valid");
     let code = dockerdsl::import::builder(parsed.dockerfile());
-    common::snapshot_io("import", "builder", IMPORTED, &code);
+    section_snapshot("import__builder", IMPORTED, "imported", &code);
 }
 
 #[test]
 fn imported_with_the_macro() {
     let parsed = dockerdsl::parse(IMPORTED).expect("valid");
     let code = dockerdsl::import::with_macro(parsed.dockerfile());
-    common::snapshot_io("import", "macro", IMPORTED, &code);
+    section_snapshot("import__macro", IMPORTED, "imported", &code);
 }
