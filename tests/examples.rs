@@ -9,6 +9,9 @@ mod kitchen_sink;
 #[path = "../examples/node_nginx.rs"]
 #[allow(dead_code)]
 mod node_nginx;
+#[path = "../examples/recipes.rs"]
+#[allow(dead_code)]
+mod recipes;
 #[path = "../examples/rust_chef.rs"]
 #[allow(dead_code)]
 mod rust_chef;
@@ -77,6 +80,33 @@ fn rust_chef() {
 }
 
 #[test]
+fn recipes() {
+    let d = snapshot(
+        "recipes",
+        include_str!("../examples/recipes.rs"),
+        recipes::dockerfile(),
+    );
+    assert_eq!(
+        stage_names(&d),
+        [
+            "base",
+            "go-builder",
+            "go",
+            "site-builder",
+            "site",
+            "c-builder",
+            "c",
+            "chef",
+            "planner",
+            "rust-builder",
+            "rust"
+        ]
+    );
+    // The compatibility text keeps every recipe: they use no heredoc and no `--link`.
+    assert_eq!(d.render_compat().as_ref(), Ok(&d.to_string()));
+}
+
+#[test]
 fn kitchen_sink() {
     let d = snapshot(
         "kitchen_sink",
@@ -136,6 +166,7 @@ fn output_is_deterministic() {
             node_nginx::dockerfile(),
             rust_chef::dockerfile(),
             kitchen_sink::dockerfile(),
+            recipes::dockerfile(),
         ]
         .map(|d| d.map(|d| d.to_string()).unwrap_or_default())
     };

@@ -128,3 +128,20 @@ fn a_flag_that_ends_inside_a_character_is_read_without_panic() {
     let errors = dockerdsl::parse("FROM a AS b\nRUN --network=\u{1F141}x true\n");
     assert!(errors.is_err());
 }
+
+#[test]
+fn parsed_heredocs_are_refused_for_older_builders() {
+    let text = "FROM alpine:3.20 AS a\nRUN python3 <<EOF\nprint(1)\nEOF\n\nCOPY <<EOF /x\ny\nEOF\n\nRUN a \\\n  && b\n";
+    let parsed = dockerdsl::parse(text).expect("valid");
+    let err = parsed.dockerfile().render_compat().expect_err("heredocs");
+    assert_eq!(err.problems().len(), 2, "{err}");
+    let text = "FROM alpine:3.20 AS a\nRUN a \\\n  # note\n  && b\n";
+    let parsed = dockerdsl::parse(text).expect("valid");
+    assert_eq!(
+        parsed
+            .dockerfile()
+            .render_compat()
+            .expect("continuations are old"),
+        "FROM alpine:3.20 AS a\nRUN a \\\n  # note\n  && b\n"
+    );
+}

@@ -168,6 +168,7 @@ pub struct Dockerfile {
     args: Vec<Arg>,
     arg_comments: Vec<(usize, String)>,
     stages: Vec<Stage>,
+    compat: bool,
 }
 
 impl Dockerfile {
@@ -210,12 +211,69 @@ impl Dockerfile {
     pub fn checks(&self) -> Option<&BuildChecks> {
         self.checks.as_ref()
     }
+
+    /// Whether this Dockerfile renders for older builders
+    /// ([`DockerfileBuilder::compat`]).
+    pub fn is_compat(&self) -> bool {
+        self.compat
+    }
+
+    /// The text for older builders (such as buildah 1.28 or Docker's classic builder), which
+    /// read no heredocs and no `COPY --link`, or the problems that stop it. The canonical
+    /// text (`Display`) is unchanged; [`DockerfileBuilder::compat`] makes a Dockerfile that
+    /// renders this way from the start.
+    ///
+    /// What changes:
+    ///
+    /// - A multi-line `RUN` script becomes the exec form of the shell in effect (the last
+    ///   `SHELL` of the stage or of the stages it is built on, else `/bin/sh -c`) with the
+    ///   script as its one argument, which is what BuildKit runs for such a heredoc. A
+    ///   stage on an image whose configuration sets another shell would need a `SHELL`
+    ///   instruction to say so.
+    /// - `--link` is dropped from `COPY` and `ADD`: it changes how a layer is made and
+    ///   cached, not the files.
+    ///
+    /// What is refused, with the stage and instruction: an inline file (`COPY <<EOF`), a
+    /// script that starts with `#!` (BuildKit runs it with that interpreter), a script in
+    /// `ONBUILD` (the shell of the image that triggers it is not known), and
+    /// `RUN --network` (which older builders do not read, and which cannot be dropped
+    /// without changing what the step may do).
+    ///
+    /// ```
+    /// use dockerdsl::{Copy, Dockerfile, Stage, Syntax};
+    ///
+    /// let app = Stage::from_image("app", "debian:bookworm-slim")
+    ///     .run("set -e\napt-get update\napt-get install -y curl")
+    ///     .push(Copy::new("app.sh", "/usr/local/bin/").link());
+    /// let df = Dockerfile::builder().syntax(Syntax::Omitted).target(&app).build()?;
+    /// assert_eq!(
+    ///     df.render_compat()?,
+    ///     "FROM debian:bookworm-slim AS app\n\
+    ///      RUN [\"/bin/sh\", \"-c\", \"set -e\\napt-get update\\napt-get install -y curl\"]\n\
+    ///      COPY app.sh /usr/local/bin/\n"
+    /// );
+    ///
+    /// let inline = Stage::from_image("app", "alpine:3.20").push(Copy::inline("x\n", "/x"));
+    /// let err = Dockerfile::new(&inline)?.render_compat().unwrap_err();
+    /// assert!(err.to_string().starts_with("stage `app`, instruction 1 (COPY), source: "));
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn render_compat(&self) -> Result<String, Error> {
+        let mut problems = Vec::new();
+        validate::compat(self, &mut problems);
+        if !problems.is_empty() {
+            return Err(Error::new(problems));
+        }
+        let mut out = String::new();
+        render::dockerfile_with(self, true, &mut out);
+        Ok(out)
+    }
 }
 
 impl fmt::Display for Dockerfile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
-        crate::render::dockerfile(self, &mut out);
+        render::dockerfile_with(self, self.compat, &mut out);
         f.write_str(&out)
     }
 }
@@ -229,6 +287,7 @@ pub struct DockerfileBuilder {
     args: Vec<Arg>,
     arg_comments: Vec<(usize, String)>,
     targets: Vec<Stage>,
+    compat: bool,
 }
 
 impl DockerfileBuilder {
@@ -247,6 +306,24 @@ impl DockerfileBuilder {
     /// The `# check=` directive (syntax 1.8).
     pub fn checks(mut self, checks: BuildChecks) -> Self {
         self.checks = Some(checks).filter(|c| !c.is_empty());
+        self
+    }
+
+    /// Render for older builders (default `false`): the Dockerfile's text (`Display`) is then
+    /// that of [`Dockerfile::render_compat`], and [`build`](Self::build) also reports what
+    /// cannot be written that way.
+    ///
+    /// ```
+    /// use dockerdsl::{Copy, Dockerfile, Stage, Syntax};
+    ///
+    /// let app = Stage::from_image("app", "busybox:1.36")
+    ///     .push(Copy::new("site/", "/www/").link());
+    /// let df = Dockerfile::builder().syntax(Syntax::Omitted).compat(true).target(&app).build()?;
+    /// assert_eq!(df.to_string(), "FROM busybox:1.36 AS app\nCOPY site/ /www/\n");
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn compat(mut self, compat: bool) -> Self {
+        self.compat = compat;
         self
     }
 
@@ -289,6 +366,7 @@ impl DockerfileBuilder {
             args: self.args,
             arg_comments: self.arg_comments,
             stages,
+            compat: self.compat,
         };
         validate::dockerfile(&df, &mut problems);
         if problems.is_empty() {

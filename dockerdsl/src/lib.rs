@@ -150,6 +150,13 @@
 //! variable, a `$` that is not a substitution (`'$x'`, `\$x`) in a value the model keeps,
 //! `RUN --device` (labs), and `COPY`/`ADD` mixing heredocs and paths.
 //!
+//! # Recipes and older builders
+//!
+//! [`recipes`] holds ready-made multi-stage builds (Go, a static site, C, Rust), each a
+//! function of its options returning the final stage. [`Dockerfile::render_compat`] writes
+//! a Dockerfile for builders without heredocs or `COPY --link` (such as buildah 1.28), or
+//! says which instruction stops it.
+//!
 //! # What is refused
 //!
 //! User text ends up in a line-oriented language. Whatever the input, the renderer never
@@ -174,6 +181,7 @@ mod instruction;
 mod macros;
 mod mount;
 mod parse;
+pub mod recipes;
 mod render;
 mod rules;
 mod source;

@@ -5,7 +5,7 @@ use crate::dockerfile::{Dockerfile, Syntax};
 use crate::error::{Location, Problem};
 use crate::instruction::{Add, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources};
 use crate::mount::Mount;
-use crate::render::{self, escape::plain_path};
+use crate::render::{self, Style, escape::plain_path};
 use crate::rules::{self, Check, Invalid};
 use crate::source::Source;
 use crate::stage::{Base, Stage};
@@ -121,6 +121,9 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
     for stage in df.stages() {
         stage_checks(&mut cx, stage, &global);
     }
+    if df.is_compat() {
+        compat(df, problems);
+    }
 }
 
 fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
@@ -172,25 +175,121 @@ fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
             );
         }
     }
+    for (location, instruction) in located(stage) {
+        cx.location = location;
+        instruction_checks(cx, instruction);
+        let mut text = String::new();
+        render::instruction_text(instruction, Style::canonical(cx.escape), &mut text);
+        line_lengths(cx, &text);
+    }
+}
+
+/// Each instruction of `stage` with its location: its position counts instructions from 1,
+/// and a comment takes the position of the instruction after it.
+fn located(stage: &Stage) -> impl Iterator<Item = (Location, &Instruction)> {
     let mut n = 0;
-    for instruction in stage.instructions() {
-        if !matches!(instruction, Instruction::Comment(_)) {
+    stage.instructions().iter().map(move |instruction| {
+        let comment = matches!(instruction, Instruction::Comment(_));
+        if !comment {
             n += 1;
         }
-        let position = if matches!(instruction, Instruction::Comment(_)) {
-            n + 1
-        } else {
-            n
-        };
-        cx.location = Location {
+        let position = if comment { n + 1 } else { n };
+        let location = Location {
             stage: Some(stage.name().to_owned()),
             instruction: Some((position, instruction.keyword().to_owned())),
             field: None,
         };
-        instruction_checks(cx, instruction);
-        let mut text = String::new();
-        render::instruction_text(instruction, cx.escape, &mut text);
-        line_lengths(cx, &text);
+        (location, instruction)
+    })
+}
+
+/// What stops [`Dockerfile::render_compat`](crate::Dockerfile::render_compat): the features
+/// of newer builders that the compatibility text cannot express without changing what the
+/// build does.
+pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
+    let mut cx = Cx {
+        problems,
+        location: Location::default(),
+        escape: df.escape().char(),
+        minor: None,
+        stage_names: BTreeSet::new(),
+    };
+    for stage in df.stages() {
+        let mut shell = render::inherited_shell(stage);
+        for (location, instruction) in located(stage) {
+            cx.location = location;
+            compat_checks(&mut cx, instruction, false);
+            let mut text = String::new();
+            let style = Style {
+                esc: cx.escape,
+                compat: Some(&shell),
+            };
+            render::instruction_text(instruction, style, &mut text);
+            line_lengths(&mut cx, &text);
+            if let Instruction::Shell(argv) = instruction {
+                shell.clone_from(argv);
+            }
+        }
+    }
+}
+
+fn compat_checks(cx: &mut Cx<'_>, instruction: &Instruction, onbuild: bool) {
+    let older = "older builders do not read it";
+    let inline = |cx: &mut Cx<'_>, sources: &Sources| {
+        if matches!(sources, Sources::Inline(_) | Sources::Heredocs(_)) {
+            cx.report(
+                Some("source"),
+                invalid(
+                    format!("an inline file is a heredoc, and {older}"),
+                    Some("put the file in the build context and copy it from there"),
+                ),
+            );
+        }
+    };
+    match instruction {
+        Instruction::Run(run) => {
+            if let RunCommand::Heredocs { .. } = &run.command {
+                cx.report(
+                    Some("command"),
+                    invalid(
+                        format!("a command that reads heredocs needs them, and {older}"),
+                        Some("put the documents in the build context and read them from there"),
+                    ),
+                );
+            }
+            if let RunCommand::Shell(s) = &run.command {
+                if s.contains('\n') && s.starts_with("#!") {
+                    cx.report(
+                        Some("command"),
+                        invalid(
+                            format!("a script with a shebang line is run by its interpreter as a heredoc file, and {older}"),
+                            Some("put the script in the build context, copy it and run it"),
+                        ),
+                    );
+                } else if s.contains('\n') && onbuild {
+                    cx.report(
+                        Some("command"),
+                        invalid(
+                            format!("a multi-line script in ONBUILD is a heredoc, and {older}"),
+                            Some("use `Run::chain` or a one-line command"),
+                        ),
+                    );
+                }
+            }
+            if run.network.is_some() {
+                cx.report(
+                    Some("--network"),
+                    invalid(
+                        format!("`RUN --network` limits what the step may reach, and {older}"),
+                        Some("drop `.network(..)` for builders without it"),
+                    ),
+                );
+            }
+        }
+        Instruction::Copy(copy) => inline(cx, &copy.sources),
+        Instruction::Add(add) => inline(cx, &add.sources),
+        Instruction::OnBuild(inner) => compat_checks(cx, inner, true),
+        _ => {}
     }
 }
 

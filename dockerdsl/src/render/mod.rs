@@ -19,7 +19,27 @@ pub(crate) const AUTHORS_LABEL: &str = "org.opencontainers.image.authors";
 /// Indentation of continuation lines.
 const INDENT: &str = "    ";
 
-pub(crate) fn dockerfile(df: &Dockerfile, out: &mut String) {
+/// The shell BuildKit runs a shell-form command in when no `SHELL` says otherwise.
+pub(crate) const DEFAULT_SHELL: [&str; 2] = ["/bin/sh", "-c"];
+
+/// How instructions are written: the escape character, and in compatibility mode (see
+/// [`Dockerfile::render_compat`](crate::Dockerfile::render_compat)) the shell in effect, which
+/// runs what would otherwise be a heredoc script.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Style<'a> {
+    pub(crate) esc: char,
+    pub(crate) compat: Option<&'a [String]>,
+}
+
+impl Style<'_> {
+    pub(crate) fn canonical(esc: char) -> Style<'static> {
+        Style { esc, compat: None }
+    }
+}
+
+/// Renders `df` canonically, or for older builders when `compat` is set (after
+/// [`validate::compat`](crate::validate::compat) found nothing in the way).
+pub(crate) fn dockerfile_with(df: &Dockerfile, compat: bool, out: &mut String) {
     let esc = df.escape().char();
     let mut header = false;
     match df.syntax() {
@@ -63,7 +83,7 @@ pub(crate) fn dockerfile(df: &Dockerfile, out: &mut String) {
             out.push('\n');
         }
         first = false;
-        stage_text(stage, esc, out);
+        stage_text(stage, esc, compat, out);
     }
     // Without a header, a first comment line such as `# escape=x` would be read as a
     // parser directive: an empty comment line before it ends the directives.
@@ -88,11 +108,32 @@ fn arg_comments(df: &Dockerfile, before: usize, out: &mut String) {
 /// stage values with one name are the same stage.
 pub(crate) fn stage_source(stage: &Stage) -> String {
     let mut out = String::new();
-    stage_text(stage, '\\', &mut out);
+    stage_text(stage, '\\', false, &mut out);
     out
 }
 
-fn stage_text(stage: &Stage, esc: char, out: &mut String) {
+/// The `SHELL` in effect at the start of `stage`: the last one of the nearest stage it is
+/// built on that sets one, else the default. (An image's own configured shell is not known
+/// here; see [`Dockerfile::render_compat`](crate::Dockerfile::render_compat).)
+pub(crate) fn inherited_shell(stage: &Stage) -> Vec<String> {
+    let mut base = stage.base();
+    while let Base::Stage(s) = base {
+        if let Some(shell) = last_shell(s.instructions()) {
+            return shell.to_vec();
+        }
+        base = s.base();
+    }
+    DEFAULT_SHELL.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn last_shell(instructions: &[Instruction]) -> Option<&[String]> {
+    instructions.iter().rev().find_map(|i| match i {
+        Instruction::Shell(argv) => Some(argv.as_slice()),
+        _ => None,
+    })
+}
+
+fn stage_text(stage: &Stage, esc: char, compat: bool, out: &mut String) {
     if let Some(text) = stage.leading_comment() {
         comment_text(text, out);
         out.push('\n');
@@ -112,21 +153,38 @@ fn stage_text(stage: &Stage, esc: char, out: &mut String) {
     out.push_str(" AS ");
     out.push_str(stage.name());
     out.push('\n');
+    let mut shell = if compat {
+        inherited_shell(stage)
+    } else {
+        Vec::new()
+    };
     let mut blank_before_next = false;
     for instruction in stage.instructions() {
         if blank_before_next {
             out.push('\n');
         }
-        blank_before_next = instruction_text(instruction, esc, out);
+        let style = Style {
+            esc,
+            compat: compat.then_some(shell.as_slice()),
+        };
+        blank_before_next = instruction_text(instruction, style, out);
+        if let Instruction::Shell(argv) = instruction {
+            shell.clone_from(argv);
+        }
     }
 }
 
 /// Renders one instruction, ending with a newline. Returns whether it ended with a heredoc
 /// terminator, after which the next instruction needs a blank line (hadolint cannot read an
 /// instruction straight after a terminator).
-pub(crate) fn instruction_text(instruction: &Instruction, esc: char, out: &mut String) -> bool {
+pub(crate) fn instruction_text(
+    instruction: &Instruction,
+    style: Style<'_>,
+    out: &mut String,
+) -> bool {
+    let esc = style.esc;
     match instruction {
-        Instruction::Run(run) => return run_text(run, esc, out),
+        Instruction::Run(run) => return run_text(run, style, out),
         Instruction::Cmd(c) => command_line("CMD", c, out),
         Instruction::Entrypoint(c) => command_line("ENTRYPOINT", c, out),
         Instruction::Shell(argv) => {
@@ -143,8 +201,8 @@ pub(crate) fn instruction_text(instruction: &Instruction, esc: char, out: &mut S
                 out.push_str(&p.to_string());
             }
         }
-        Instruction::Copy(copy) => return copy_text(copy, esc, out),
-        Instruction::Add(add) => return add_text(add, esc, out),
+        Instruction::Copy(copy) => return copy_text(copy, style, out),
+        Instruction::Add(add) => return add_text(add, style, out),
         Instruction::Volume(paths) => {
             out.push_str("VOLUME ");
             let words: Vec<String> = paths.iter().map(|p| bare_word(p, esc)).collect();
@@ -160,7 +218,7 @@ pub(crate) fn instruction_text(instruction: &Instruction, esc: char, out: &mut S
         }
         Instruction::OnBuild(inner) => {
             out.push_str("ONBUILD ");
-            return instruction_text(inner, esc, out);
+            return instruction_text(inner, style, out);
         }
         Instruction::StopSignal(s) => {
             out.push_str("STOPSIGNAL ");
@@ -375,7 +433,8 @@ pub(crate) fn source_name(s: &Source) -> &str {
     }
 }
 
-fn run_text(run: &Run, esc: char, out: &mut String) -> bool {
+fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
+    let esc = style.esc;
     let mut flags: Vec<String> = run.mounts.iter().map(mount_flag).collect();
     if let Some(n) = run.network {
         flags.push(format!("--network={}", n.as_str()));
@@ -383,13 +442,21 @@ fn run_text(run: &Run, esc: char, out: &mut String) -> bool {
     if let Some(s) = run.security {
         flags.push(format!("--security={}", s.as_str()));
     }
-    let heredoc = match &run.command {
-        RunCommand::Shell(s) if s.contains('\n') => {
-            let delimiter = heredoc_delimiter(s);
-            with_flags("RUN", &flags, &[format!("<<{delimiter}")], esc, out);
-            push_heredoc(s, &delimiter, out);
-            return true;
-        }
+    let body = match &run.command {
+        RunCommand::Shell(s) if s.contains('\n') => match style.compat {
+            // BuildKit runs a heredoc script without a shebang as the one argument of the
+            // shell in effect, so the exec form with that shell runs the same on any builder.
+            Some(shell) => {
+                let argv = shell.iter().map(String::as_str).chain([s.as_str()]);
+                vec![json_array(argv)]
+            }
+            None => {
+                let delimiter = heredoc_delimiter(s);
+                with_flags("RUN", &flags, &[format!("<<{delimiter}")], esc, out);
+                push_heredoc(s, &delimiter, out);
+                return true;
+            }
+        },
         RunCommand::Heredocs { command, heredocs } => {
             with_flags("RUN", &flags, std::slice::from_ref(command), esc, out);
             push_heredocs(heredocs, out);
@@ -426,7 +493,7 @@ fn run_text(run: &Run, esc: char, out: &mut String) -> bool {
             .map(|(i, c)| if i == 0 { c.clone() } else { format!("&& {c}") })
             .collect(),
     };
-    with_flags("RUN", &flags, &heredoc, esc, out);
+    with_flags("RUN", &flags, &body, esc, out);
     out.push('\n');
     false
 }
@@ -525,23 +592,26 @@ fn files_text(
     }
 }
 
-fn copy_text(copy: &Copy, esc: char, out: &mut String) -> bool {
+/// `--link` only changes how the layer is made and cached, so compatibility mode drops it.
+fn copy_text(copy: &Copy, style: Style<'_>, out: &mut String) -> bool {
+    let link = copy.link && style.compat.is_none();
     let mut flags = Vec::new();
     if let Some(f) = &copy.from {
         flags.push(format!("--from={}", source_name(f)));
     }
-    flags.extend(file_flags(&copy.chown, &copy.chmod, copy.link));
+    flags.extend(file_flags(&copy.chown, &copy.chmod, link));
     if copy.parents {
         flags.push("--parents".into());
     }
     for e in &copy.exclude {
         flags.push(format!("--exclude={e}"));
     }
-    files_text("COPY", &flags, &copy.sources, &copy.dest, esc, out)
+    files_text("COPY", &flags, &copy.sources, &copy.dest, style.esc, out)
 }
 
-fn add_text(add: &Add, esc: char, out: &mut String) -> bool {
-    let mut flags = file_flags(&add.chown, &add.chmod, add.link);
+fn add_text(add: &Add, style: Style<'_>, out: &mut String) -> bool {
+    let link = add.link && style.compat.is_none();
+    let mut flags = file_flags(&add.chown, &add.chmod, link);
     if let Some(c) = &add.checksum {
         flags.push(format!("--checksum={c}"));
     }
@@ -554,5 +624,5 @@ fn add_text(add: &Add, esc: char, out: &mut String) -> bool {
     for e in &add.exclude {
         flags.push(format!("--exclude={e}"));
     }
-    files_text("ADD", &flags, &add.sources, &add.dest, esc, out)
+    files_text("ADD", &flags, &add.sources, &add.dest, style.esc, out)
 }
