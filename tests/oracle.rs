@@ -559,7 +559,12 @@ fn rendered_snapshots() -> Vec<(String, String)> {
         let snap = std::fs::read_to_string(&path).expect("snapshot");
         if let Some((_, rendered)) = snap.split_once("\n----- rendered -----\n") {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            out.push((name, rendered.to_owned()));
+            // A snapshot may hold further sections after it (`----- compat -----`).
+            let rendered = match rendered.split_once("\n----- ") {
+                Some((first, _)) => format!("{first}\n"),
+                None => rendered.to_owned(),
+            };
+            out.push((name, rendered));
         }
     }
     out
