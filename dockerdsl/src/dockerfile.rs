@@ -122,6 +122,11 @@ impl BuildChecks {
             .map(String::as_str)
     }
 
+    /// Whether the directive skips the check `rule`.
+    pub(crate) fn skips(&self, rule: &str) -> bool {
+        self.skip_all || self.skip.iter().any(|s| s == rule)
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.directive().is_empty()
     }

@@ -94,8 +94,10 @@
 )]
 
 mod dockerfile;
+mod dockerignore;
 mod error;
 mod instruction;
+pub mod lint;
 mod mount;
 mod render;
 mod rules;
@@ -109,6 +111,7 @@ pub use error::{Error, Location, Problem};
 pub use instruction::{
     Add, Arg, Check, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
 };
+pub use lint::{Lint, Linter, Origin, Rule};
 pub use mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
 pub use source::{IntoSource, Source};
 pub use stage::{Base, Stage};
