@@ -95,6 +95,7 @@
 
 mod dockerfile;
 mod dockerignore;
+mod emit;
 mod error;
 mod instruction;
 pub mod lint;
@@ -107,6 +108,7 @@ mod validate;
 mod values;
 
 pub use dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
+pub use emit::{EmitError, Emitted, Mode, emit, emit_with};
 pub use error::{Error, Location, Problem};
 pub use instruction::{
     Add, Arg, Check, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
