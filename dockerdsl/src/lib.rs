@@ -102,6 +102,8 @@ pub mod lint;
 mod mount;
 mod render;
 mod rules;
+#[cfg(feature = "serde")]
+mod serialize;
 mod source;
 mod stage;
 mod validate;

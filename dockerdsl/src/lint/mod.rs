@@ -44,6 +44,9 @@
 mod model;
 mod vars;
 
+#[cfg(feature = "serde")]
+pub(crate) use vars::suggest as suggest_name;
+
 use crate::dockerfile::Dockerfile;
 use crate::error::Location;
 use std::fmt;
