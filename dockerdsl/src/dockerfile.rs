@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The `# syntax=` line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -23,6 +23,9 @@ pub enum Syntax {
     Minor(u32),
     /// No syntax line: the builder's built-in frontend is used.
     Omitted,
+    /// Any other frontend image, such as `docker/dockerfile:1-labs` or
+    /// `docker/dockerfile-upstream:master` (checked as an image reference).
+    Frontend(String),
 }
 
 /// The `# escape=` directive: the character that continues lines and escapes in words.
@@ -65,27 +68,27 @@ pub struct BuildChecks {
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
-    skip: Vec<String>,
+    pub(crate) skip: Vec<String>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "std::ops::Not::not")
     )]
-    skip_all: bool,
+    pub(crate) skip_all: bool,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    error: Option<bool>,
+    pub(crate) error: Option<bool>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
-    experimental: Vec<String>,
+    pub(crate) experimental: Vec<String>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "std::ops::Not::not")
     )]
-    experimental_all: bool,
+    pub(crate) experimental_all: bool,
 }
 
 impl BuildChecks {
@@ -196,6 +199,7 @@ pub struct Dockerfile {
     escape: Escape,
     checks: Option<BuildChecks>,
     args: Vec<Arg>,
+    arg_comments: Vec<(usize, String)>,
     stages: Vec<Stage>,
 }
 
@@ -222,7 +226,12 @@ impl Dockerfile {
 
     /// The `# syntax=` line.
     pub fn syntax(&self) -> Syntax {
-        self.syntax
+        self.syntax.clone()
+    }
+
+    /// Comments among the global ARGs: each with the number of ARGs before it.
+    pub fn arg_comments(&self) -> &[(usize, String)] {
+        &self.arg_comments
     }
 
     /// The escape character.
@@ -251,6 +260,7 @@ pub struct DockerfileBuilder {
     escape: Escape,
     checks: Option<BuildChecks>,
     args: Vec<Arg>,
+    arg_comments: Vec<(usize, String)>,
     targets: Vec<Stage>,
 }
 
@@ -280,6 +290,13 @@ impl DockerfileBuilder {
         self
     }
 
+    /// A comment line (or lines) before the next global `ARG` (or, after the last one,
+    /// before the blank line that ends them).
+    pub fn comment(mut self, text: impl Into<String>) -> Self {
+        self.arg_comments.push((self.args.len(), text.into()));
+        self
+    }
+
     /// A stage to build. The file holds every stage the targets need; the last target given
     /// is the last stage, so a plain `docker build` builds it.
     pub fn target(mut self, stage: &Stage) -> Self {
@@ -303,6 +320,7 @@ impl DockerfileBuilder {
             escape: self.escape,
             checks: self.checks,
             args: self.args,
+            arg_comments: self.arg_comments,
             stages,
         };
         validate::dockerfile(&df, &mut problems);

@@ -42,7 +42,7 @@ impl Dockerfile {
                 let taken: Vec<&str> = match instruction {
                     Instruction::Copy(c) if c.from.is_none() => match &c.sources {
                         Sources::Paths(p) => p.iter().map(String::as_str).collect(),
-                        Sources::Inline(_) => Vec::new(),
+                        Sources::Inline(_) | Sources::Heredocs(_) => Vec::new(),
                     },
                     Instruction::Add(a) => match &a.sources {
                         Sources::Paths(p) => p
@@ -50,7 +50,7 @@ impl Dockerfile {
                             .map(String::as_str)
                             .filter(|p| !remote(p))
                             .collect(),
-                        Sources::Inline(_) => Vec::new(),
+                        Sources::Inline(_) | Sources::Heredocs(_) => Vec::new(),
                     },
                     Instruction::Run(r) => r
                         .mounts

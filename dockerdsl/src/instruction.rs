@@ -137,6 +137,78 @@ pub enum RunCommand {
     Chain(Vec<String>),
     /// A program and its arguments, without a shell (the JSON form).
     Exec(Vec<String>),
+    /// A command line that reads here-documents (`python3 <<EOF`, `<<A cat > a && <<B cat > b`),
+    /// given to the shell with the documents' bodies after it. The `<<NAME` markers in
+    /// `command` name the documents, in order.
+    Heredocs {
+        /// The command line, with its `<<NAME` markers as written.
+        command: String,
+        /// The documents, in the order of their markers.
+        heredocs: Vec<Heredoc>,
+    },
+}
+
+/// A here-document: a body given inline, ended by a line equal to its name.
+///
+/// ```
+/// use dockerdsl::{Copy, Dockerfile, Heredoc, Stage};
+///
+/// let s = Stage::from_image("s", "alpine:3.20").push(Copy::heredocs(
+///     [Heredoc::new("EOF", "home=$HOME\n").expand()],
+///     "/etc/app.conf",
+/// ));
+/// assert!(Dockerfile::new(&s)?.to_string().contains("COPY <<EOF /etc/app.conf\nhome=$HOME\nEOF\n"));
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Heredoc {
+    pub(crate) name: String,
+    pub(crate) content: String,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub(crate) expand: bool,
+}
+
+impl Heredoc {
+    /// A document called `name` (its terminator line; for `COPY` into a directory also the
+    /// file's name) with `content`. A missing final newline is added, as BuildKit would.
+    /// BuildKit substitutes no variables in it unless [`Heredoc::expand`] is called.
+    pub fn new(name: impl Into<String>, content: impl Into<String>) -> Self {
+        let mut content = content.into();
+        if !content.is_empty() && !content.ends_with('\n') {
+            content.push('\n');
+        }
+        Heredoc {
+            name: name.into(),
+            content,
+            expand: false,
+        }
+    }
+
+    /// Let BuildKit substitute `$VARIABLES` in `COPY`/`ADD` content (an unquoted `<<NAME`).
+    pub fn expand(mut self) -> Self {
+        self.expand = true;
+        self
+    }
+
+    /// The name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The content.
+    pub fn content(&self) -> &str {
+        &self.content
+    }
+
+    /// Whether variables are substituted in the content.
+    pub fn expands(&self) -> bool {
+        self.expand
+    }
 }
 
 /// `RUN` with its flags.
@@ -216,6 +288,25 @@ impl Run {
         S: Into<String>,
     {
         Run::with(RunCommand::Exec(argv.into_iter().map(Into::into).collect()))
+    }
+
+    /// A command line that reads here-documents: `command` holds a `<<NAME` marker for each
+    /// document, in order.
+    ///
+    /// ```
+    /// use dockerdsl::{Heredoc, Run};
+    ///
+    /// let run = Run::heredocs("python3 <<EOF", [Heredoc::new("EOF", "print('hi')\n")]);
+    /// assert_eq!(run.mounts().len(), 0);
+    /// ```
+    pub fn heredocs<I>(command: impl Into<String>, heredocs: I) -> Self
+    where
+        I: IntoIterator<Item = Heredoc>,
+    {
+        Run::with(RunCommand::Heredocs {
+            command: command.into(),
+            heredocs: heredocs.into_iter().collect(),
+        })
     }
 
     fn with(command: RunCommand) -> Self {
@@ -417,6 +508,9 @@ pub enum Sources {
     /// The content of one file, written to the destination (a heredoc). It always ends with
     /// a newline: one is added when missing, as BuildKit would.
     Inline(String),
+    /// Files given as here-documents, each named (`COPY <<A <<B /dir/` writes `/dir/A` and
+    /// `/dir/B`), with or without variable substitution.
+    Heredocs(Vec<Heredoc>),
 }
 
 impl Sources {
@@ -499,6 +593,18 @@ impl Copy {
     {
         Copy::with(
             Sources::Paths(sources.into_iter().map(Into::into).collect()),
+            dest.into(),
+        )
+    }
+
+    /// Files given as here-documents (syntax 1.4): one file at `dest`, or with `dest`
+    /// ending in `/` files named after the documents.
+    pub fn heredocs<I>(heredocs: I, dest: impl Into<String>) -> Self
+    where
+        I: IntoIterator<Item = Heredoc>,
+    {
+        Copy::with(
+            Sources::Heredocs(heredocs.into_iter().collect()),
             dest.into(),
         )
     }
@@ -622,6 +728,18 @@ impl Add {
     {
         Add::with(
             Sources::Paths(sources.into_iter().map(Into::into).collect()),
+            dest.into(),
+        )
+    }
+
+    /// Files given as here-documents (syntax 1.4): one file at `dest`, or with `dest`
+    /// ending in `/` files named after the documents.
+    pub fn heredocs<I>(heredocs: I, dest: impl Into<String>) -> Self
+    where
+        I: IntoIterator<Item = Heredoc>,
+    {
+        Add::with(
+            Sources::Heredocs(heredocs.into_iter().collect()),
             dest.into(),
         )
     }

@@ -97,9 +97,12 @@ mod dockerfile;
 mod dockerignore;
 mod emit;
 mod error;
+pub mod graph;
+pub mod import;
 mod instruction;
 pub mod lint;
 mod mount;
+mod parse;
 mod render;
 mod rules;
 #[cfg(feature = "serde")]
@@ -113,10 +116,13 @@ pub use dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax}
 pub use emit::{EmitError, Emitted, Mode, emit, emit_with};
 pub use error::{Error, Location, Problem};
 pub use instruction::{
-    Add, Arg, Check, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
+    Add, Arg, Check, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
 };
 pub use lint::{Lint, Linter, Origin, Rule};
 pub use mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
+pub use parse::{
+    Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse, parse_file,
+};
 pub use source::{IntoSource, Source};
 pub use stage::{Base, Stage};
 pub use values::{

@@ -61,7 +61,8 @@ pub enum Mount {
 }
 
 impl Mount {
-    /// A bind mount of the build context (or of `from`) at `target`.
+    /// A bind mount of the build context (or of `from`) at `target`; an empty target
+    /// mounts at the working directory (BuildKit's default when `target` is left out).
     pub fn bind(target: impl Into<String>) -> BindMount {
         BindMount {
             target: target.into(),

@@ -7,7 +7,7 @@
 //! and replaced by the stage of that name, which must come earlier in `stages`.
 
 use crate::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
-use crate::instruction::{Arg, Instruction, Sources};
+use crate::instruction::{Arg, Instruction, RunCommand, Sources};
 use crate::mount::Mount;
 use crate::source::Source;
 use crate::stage::{Base, Stage};
@@ -228,16 +228,27 @@ fn sources_mut(instruction: &mut Instruction) -> Vec<&mut Source> {
 /// Inline file content always ends with a newline (see `Sources::Inline`); a hand-written
 /// document may omit it.
 fn normalize(instruction: &mut Instruction) {
+    let end = |content: &mut String| {
+        if !content.is_empty() && !content.ends_with('\n') {
+            content.push('\n');
+        }
+    };
     let sources = match instruction {
         Instruction::Copy(c) => &mut c.sources,
         Instruction::Add(a) => &mut a.sources,
+        Instruction::Run(r) => {
+            if let RunCommand::Heredocs { heredocs, .. } = &mut r.command {
+                heredocs.iter_mut().for_each(|h| end(&mut h.content));
+            }
+            return;
+        }
         Instruction::OnBuild(inner) => return normalize(inner),
         _ => return,
     };
-    if let Sources::Inline(content) = sources {
-        if !content.ends_with('\n') {
-            content.push('\n');
-        }
+    match sources {
+        Sources::Inline(content) => end(content),
+        Sources::Heredocs(docs) => docs.iter_mut().for_each(|h| end(&mut h.content)),
+        Sources::Paths(_) => {}
     }
 }
 

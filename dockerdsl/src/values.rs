@@ -227,23 +227,39 @@ impl Protocol {
 /// assert_eq!("9000-9001/sctp".parse::<Port>()?, Port::range(9000, 9001).protocol(Protocol::Sctp));
 /// # Ok::<(), dockerdsl::ParseError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// A port can also be a build variable that BuildKit substitutes (`EXPOSE $PORT`):
+/// [`Port::variable`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Port {
     start: u16,
     end: u16,
     protocol: Protocol,
+    variable: Option<String>,
 }
 
 impl Port {
     /// A TCP port.
     pub fn tcp(port: u16) -> Self {
+        Port::range(port, port)
+    }
+
+    /// A port from a build variable, such as `"$PORT"` or `"${PORT:-8080}"`, substituted by
+    /// BuildKit (checked when the `Dockerfile` is made). Its `start` and `end` are 0.
+    pub fn variable(text: impl Into<String>) -> Self {
         Port {
-            start: port,
-            end: port,
+            start: 0,
+            end: 0,
             protocol: Protocol::Tcp,
+            variable: Some(text.into()),
         }
+    }
+
+    /// The variable, for a port given by one.
+    pub fn as_variable(&self) -> Option<&str> {
+        self.variable.as_deref()
     }
 
     /// A UDP port.
@@ -262,6 +278,7 @@ impl Port {
             start,
             end,
             protocol: Protocol::Tcp,
+            variable: None,
         }
     }
 
@@ -286,6 +303,9 @@ impl Port {
     }
 
     pub(crate) fn check(&self) -> rules::Check {
+        if let Some(v) = &self.variable {
+            return rules::port_variable(v);
+        }
         if self.start <= self.end {
             Ok(())
         } else {
@@ -315,6 +335,17 @@ impl std::str::FromStr for Port {
                     .into(),
             ),
         };
+        if s.starts_with('$') {
+            let (text, protocol) = match s.rsplit_once('/') {
+                Some((p, "tcp")) => (p, Protocol::Tcp),
+                Some((p, "udp")) => (p, Protocol::Udp),
+                Some((p, "sctp")) => (p, Protocol::Sctp),
+                _ => (s, Protocol::Tcp),
+            };
+            let port = Port::variable(text).protocol(protocol);
+            port.check()?;
+            return Ok(port);
+        }
         let (ports, protocol) = match s.split_once('/') {
             Some((p, "tcp")) => (p, Protocol::Tcp),
             Some((p, "udp")) => (p, Protocol::Udp),
@@ -335,11 +366,7 @@ impl std::str::FromStr for Port {
                 (p, p)
             }
         };
-        let port = Port {
-            start,
-            end,
-            protocol,
-        };
+        let port = Port::range(start, end).protocol(protocol);
         port.check()?;
         Ok(port)
     }
@@ -347,8 +374,12 @@ impl std::str::FromStr for Port {
 
 impl fmt::Display for Port {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.start)?;
-        if self.end != self.start {
+        if let Some(v) = &self.variable {
+            f.write_str(v)?;
+        } else {
+            write!(f, "{}", self.start)?;
+        }
+        if self.variable.is_none() && self.end != self.start {
             write!(f, "-{}", self.end)?;
         }
         if self.protocol != Protocol::Tcp {

@@ -8,6 +8,7 @@ use crate::instruction::{
     Add, Arg, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
 };
 use crate::mount::Mount;
+use crate::rules::directive_like;
 use crate::source::Source;
 use crate::stage::{Base, Stage};
 use escape::{bare_word, go_duration, heredoc_delimiter, json_array, plain_path, word};
@@ -30,6 +31,10 @@ pub(crate) fn dockerfile(df: &Dockerfile, out: &mut String) {
             out.push_str(&format!("# syntax=docker/dockerfile:1.{n}\n"));
             header = true;
         }
+        Syntax::Frontend(image) => {
+            out.push_str(&format!("# syntax={image}\n"));
+            header = true;
+        }
         Syntax::Omitted => {}
     }
     if df.escape() == Escape::Backtick {
@@ -46,10 +51,12 @@ pub(crate) fn dockerfile(df: &Dockerfile, out: &mut String) {
             out.push('\n');
         }
         first = false;
-        for arg in df.args() {
+        for (i, arg) in df.args().iter().enumerate() {
+            arg_comments(df, i, out);
             out.push_str(&arg_line(arg, esc));
             out.push('\n');
         }
+        arg_comments(df, df.args().len(), out);
     }
     for stage in df.stages() {
         if !first {
@@ -57,6 +64,23 @@ pub(crate) fn dockerfile(df: &Dockerfile, out: &mut String) {
         }
         first = false;
         stage_text(stage, esc, out);
+    }
+    // Without a header, a first comment line such as `# escape=x` would be read as a
+    // parser directive: an empty comment line before it ends the directives.
+    if !header
+        && out
+            .lines()
+            .next()
+            .is_some_and(|l| directive_like(l).is_some())
+    {
+        out.insert_str(0, "#\n");
+    }
+}
+
+fn arg_comments(df: &Dockerfile, before: usize, out: &mut String) {
+    for (_, text) in df.arg_comments().iter().filter(|(n, _)| *n == before) {
+        comment_text(text, out);
+        out.push('\n');
     }
 }
 
@@ -69,6 +93,10 @@ pub(crate) fn stage_source(stage: &Stage) -> String {
 }
 
 fn stage_text(stage: &Stage, esc: char, out: &mut String) {
+    if let Some(text) = stage.leading_comment() {
+        comment_text(text, out);
+        out.push('\n');
+    }
     out.push_str("FROM ");
     if let Some(p) = stage.platform() {
         out.push_str("--platform=");
@@ -167,22 +195,25 @@ pub(crate) fn instruction_text(instruction: &Instruction, esc: char, out: &mut S
                 out,
             );
         }
-        Instruction::Comment(text) => {
-            for (i, line) in text.split('\n').enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                let line = line.trim();
-                out.push('#');
-                if !line.is_empty() {
-                    out.push(' ');
-                    out.push_str(line);
-                }
-            }
-        }
+        Instruction::Comment(text) => comment_text(text, out),
     }
     out.push('\n');
     false
+}
+
+/// `# text`, a line for each line of `text`, without the final newline.
+fn comment_text(text: &str, out: &mut String) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = line.trim();
+        out.push('#');
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
+        }
+    }
 }
 
 pub(crate) fn arg_line(arg: &Arg, esc: char) -> String {
@@ -271,7 +302,10 @@ fn mount_flag(m: &Mount) -> String {
     match m {
         Mount::Bind(b) => {
             parts.push("type=bind".into());
-            parts.push(format!("target={}", b.target));
+            // No target: BuildKit mounts at the working directory.
+            if !b.target.is_empty() {
+                parts.push(format!("target={}", b.target));
+            }
             if let Some(s) = &b.source {
                 parts.push(format!("source={s}"));
             }
@@ -355,6 +389,11 @@ fn run_text(run: &Run, esc: char, out: &mut String) -> bool {
             push_heredoc(s, &delimiter, out);
             return true;
         }
+        RunCommand::Heredocs { command, heredocs } => {
+            with_flags("RUN", &flags, std::slice::from_ref(command), esc, out);
+            push_heredocs(heredocs, out);
+            return true;
+        }
         RunCommand::Shell(s) => vec![s.clone()],
         RunCommand::Exec(argv) => vec![json_array(argv.iter().map(String::as_str))],
         RunCommand::Chain(cmds) => cmds
@@ -376,6 +415,16 @@ fn push_heredoc(body: &str, delimiter: &str, out: &mut String) {
     }
     out.push_str(delimiter);
     out.push('\n');
+}
+
+/// Ends the instruction's line, then writes each document's body and terminator.
+fn push_heredocs(docs: &[crate::instruction::Heredoc], out: &mut String) {
+    out.push('\n');
+    for doc in docs {
+        out.push_str(&doc.content);
+        out.push_str(&doc.name);
+        out.push('\n');
+    }
 }
 
 /// Flags shared by COPY and ADD, in their documented order.
@@ -419,6 +468,20 @@ fn files_text(
             out.push_str(&format!(" <<\"{delimiter}\" {dest}"));
             push_heredoc(body, &delimiter, out);
             true
+        }
+        Sources::Heredocs(docs) => {
+            for doc in docs {
+                let marker = if doc.expand {
+                    format!(" <<{}", doc.name)
+                } else {
+                    format!(" <<\"{}\"", doc.name)
+                };
+                out.push_str(&marker);
+            }
+            out.push(' ');
+            out.push_str(dest);
+            push_heredocs(docs, out);
+            !docs.is_empty()
         }
         Sources::Paths(paths) => {
             let all = paths.iter().map(String::as_str).chain([dest]);
