@@ -196,6 +196,48 @@ fn every_rule_has_a_name_and_a_url() {
     }
 }
 
+/// Snapshots a Dockerfile's text with the lints of the parsed file (each with its line).
+macro_rules! parsed_case {
+    ($name:ident, $text:expr) => {
+        #[test]
+        fn $name() {
+            let text: &str = $text;
+            let parsed = dockerdsl::parse(text)
+                .unwrap_or_else(|e| panic!("{} does not parse:\n{e}", stringify!($name)));
+            let mut out = String::new();
+            for lint in parsed.lint() {
+                out.push_str(&format!("{lint}\n"));
+            }
+            common::snapshot_io("lints", stringify!($name), text, &out);
+        }
+    };
+}
+
+parsed_case!(
+    parsed_keyword_casing,
+    "from alpine:3.20 AS Build\nrun true\nRUN true\nCopy a /a\nfrom build as next\nworkdir /app\n"
+);
+
+parsed_case!(
+    parsed_legacy_forms,
+    "FROM alpine:3.20\nMAINTAINER Jane <jane@example.com>\nENV A 1\nLABEL version 2\nENV B=2\nEXPOSE 80/TCP 53/udp\nCMD echo $A\n"
+);
+
+parsed_case!(
+    parsed_empty_continuation,
+    "FROM alpine:3.20\nRUN apk add \\\n\n    curl \\\n    # a comment is not empty\n    wget\nRUN <<EOF\necho a \\\n\nEOF\n"
+);
+
+parsed_case!(
+    parsed_check_comments_and_directive,
+    "# check=skip=JSONArgsRecommended\nFROM alpine:3.20 AS app\n# check=skip=SecretsUsedInArgOrEnv\nARG GITHUB_TOKEN\nARG DB_PASSWORD\nCMD exec app\n"
+);
+
+parsed_case!(
+    parsed_model_lints_have_lines,
+    "ARG TAG\nFROM alpine:${TAG} AS base\n\nFROM base AS app\nCOPY $SRC rel\nWORKDIR rel\nCMD [\"a\"]\n\nCMD [\"b\"]\nUSER root\n"
+);
+
 #[path = "../examples/go_alpine.rs"]
 #[allow(dead_code)]
 mod go_alpine;

@@ -43,12 +43,14 @@
 
 mod model;
 mod vars;
+mod written;
 
 #[cfg(feature = "serde")]
 pub(crate) use vars::suggest as suggest_name;
 
 use crate::dockerfile::Dockerfile;
 use crate::error::Location;
+use crate::parse::Parsed;
 use std::fmt;
 
 macro_rules! rules {
@@ -254,11 +256,50 @@ impl<'a> Linter<'a> {
     /// Every lint of `dockerfile`, in file order, without the rules its `# check=skip=...`
     /// directive skips.
     pub fn lint(&self, dockerfile: &Dockerfile) -> Vec<Lint> {
-        let mut found = model::lints(dockerfile, self.dockerignore);
-        if let Some(checks) = dockerfile.checks() {
-            found.retain(|l| !checks.skips(l.rule.name()));
-        }
-        found
+        let found = model::lints(dockerfile, self.dockerignore, None);
+        skip_checked(dockerfile, found)
+    }
+
+    /// Every lint of a parsed file, by line: the model's lints, each with its line, and the
+    /// ones about how the file is written (keyword casing, `FROM ... as`, `ENV k v`,
+    /// `MAINTAINER`, empty continuation lines, `EXPOSE` protocols).
+    ///
+    /// ```
+    /// use dockerdsl::Linter;
+    ///
+    /// let parsed = dockerdsl::parse("FROM alpine:3.20 as build\nENV A 1\ncmd echo $A\n")?;
+    /// let lints: Vec<String> = Linter::new()
+    ///     .lint_parsed(&parsed)
+    ///     .iter()
+    ///     .map(|l| format!("{}:{}", l.line().unwrap_or(0), l.rule()))
+    ///     .collect();
+    /// assert_eq!(
+    ///     lints,
+    ///     ["1:FromAsCasing", "2:LegacyKeyValueFormat", "3:JSONArgsRecommended", "3:ConsistentInstructionCasing"]
+    /// );
+    /// # Ok::<(), dockerdsl::ParseErrors>(())
+    /// ```
+    pub fn lint_parsed(&self, parsed: &Parsed) -> Vec<Lint> {
+        let lines = written::lines(parsed);
+        let mut found = model::lints(parsed.dockerfile(), self.dockerignore, Some(&lines));
+        found.extend(written::lints(parsed));
+        found.sort_by_key(|l| l.line.unwrap_or(usize::MAX));
+        skip_checked(parsed.dockerfile(), found)
+    }
+}
+
+/// Drops what the `# check=skip=...` directive skips.
+fn skip_checked(dockerfile: &Dockerfile, mut found: Vec<Lint>) -> Vec<Lint> {
+    if let Some(checks) = dockerfile.checks() {
+        found.retain(|l| !checks.skips(l.rule.name()));
+    }
+    found
+}
+
+impl Parsed {
+    /// The lints of a parsed file, each with its line: see [`Linter::lint_parsed`].
+    pub fn lint(&self) -> Vec<Lint> {
+        Linter::new().lint_parsed(self)
     }
 }
 

@@ -62,11 +62,13 @@ impl Chain {
 }
 
 /// Where a lint is, for ordering and display: stage index (0 for global ARGs) and the
-/// instruction's position (0 for the `FROM` line).
+/// instruction's position (0 for the `FROM` line), and its index among the stage's
+/// instructions (comments included; `None` for the `FROM` line) to find its line.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
     stage: usize,
     position: usize,
+    index: Option<usize>,
     location: LocationKey,
 }
 
@@ -88,27 +90,47 @@ impl Key {
 
 struct Cx<'a> {
     found: Vec<(Key, Lint)>,
+    lines: Option<&'a Lines>,
+    /// Rules skipped by `# check=skip=...` comments right before the current instruction.
+    skip: Skip,
     ignore: Option<Patterns>,
     chains: BTreeMap<&'a str, Chain>,
 }
 
 impl Cx<'_> {
     fn push(&mut self, key: &Key, rule: Rule, message: String) {
+        if self.skip.skips(rule) {
+            return;
+        }
+        let line = self.lines.and_then(|l| {
+            let stage = key.stage.checked_sub(1)?;
+            l.get(&(stage, key.index)).copied()
+        });
         self.found.push((
             key.clone(),
             Lint {
                 rule,
                 message,
                 location: key.location(),
-                line: None,
+                line,
             },
         ));
     }
 }
 
-pub(super) fn lints(df: &Dockerfile, dockerignore: Option<&str>) -> Vec<Lint> {
+/// The line of each `FROM` (index `None`) and instruction of a parsed file, by stage index
+/// and instruction index.
+pub(super) type Lines = BTreeMap<(usize, Option<usize>), usize>;
+
+pub(super) fn lints(
+    df: &Dockerfile,
+    dockerignore: Option<&str>,
+    lines: Option<&Lines>,
+) -> Vec<Lint> {
     let mut cx = Cx {
         found: Vec::new(),
+        lines,
+        skip: Skip::default(),
         ignore: dockerignore
             .map(Patterns::parse)
             .filter(|p| !p.has_exceptions()),
@@ -120,6 +142,7 @@ pub(super) fn lints(df: &Dockerfile, dockerignore: Option<&str>) -> Vec<Lint> {
         let from = Key {
             stage: i + 1,
             position: 0,
+            index: None,
             location: LocationKey {
                 stage: Some(stage.name().to_owned()),
                 keyword: None,
@@ -244,15 +267,20 @@ fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Cha
     // The last CMD, ENTRYPOINT and HEALTHCHECK of this stage (not inherited).
     let mut once: BTreeMap<&str, Key> = BTreeMap::new();
     let mut position = 0;
-    for instruction in stage.instructions() {
-        if matches!(instruction, Instruction::Comment(_)) {
+    let mut comments: Vec<&str> = Vec::new();
+    for (index, instruction) in stage.instructions().iter().enumerate() {
+        if let Instruction::Comment(text) = instruction {
+            comments.push(text);
             continue;
         }
+        cx.skip = Skip::from_comments(&comments);
+        comments.clear();
         position += 1;
         let keyword = instruction.keyword();
         let key = Key {
             stage: from.stage,
             position,
+            index: Some(index),
             location: LocationKey {
                 stage: from.location.stage.clone(),
                 keyword: Some(keyword.to_owned()),
@@ -375,7 +403,49 @@ fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Cha
         }
         uses.report(cx, &key, &chain);
     }
+    cx.skip = Skip::default();
     chain
+}
+
+/// What `# check=skip=...` comments right before an instruction skip for it, as BuildKit
+/// merges them into the checks of that instruction.
+#[derive(Default)]
+struct Skip {
+    all: bool,
+    rules: BTreeSet<String>,
+}
+
+impl Skip {
+    fn from_comments(comments: &[&str]) -> Skip {
+        let mut skip = Skip::default();
+        for line in comments.iter().flat_map(|c| c.lines()) {
+            let Some((key, value)) = line.trim().split_once('=') else {
+                continue;
+            };
+            if !key.trim().eq_ignore_ascii_case("check") {
+                continue;
+            }
+            for option in value.split(';') {
+                let Some((k, v)) = option.split_once('=') else {
+                    continue;
+                };
+                if k.trim() == "skip" {
+                    for rule in v.split(',').map(str::trim) {
+                        if rule == "all" {
+                            skip.all = true;
+                        } else {
+                            skip.rules.insert(rule.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        skip
+    }
+
+    fn skips(&self, rule: Rule) -> bool {
+        self.all || self.rules.contains(rule.name())
+    }
 }
 
 /// Reports the instruction that `key` overrides, as BuildKit does (the earlier one is the
