@@ -324,6 +324,7 @@ fn run_expr(r: &Run, var_of: &dyn Fn(&Stage) -> String) -> String {
     let mut e = match &r.command {
         RunCommand::Shell(s) => format!("Run::new({})", lit(s)),
         RunCommand::Chain(c) => format!("Run::chain({})", list(c)),
+        RunCommand::Lines(l) => format!("Run::lines({})", list(l)),
         RunCommand::Exec(argv) => {
             if argv.is_empty() {
                 "Run::exec(Vec::<String>::new())".to_owned()

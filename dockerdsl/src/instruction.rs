@@ -137,6 +137,11 @@ pub enum RunCommand {
     Chain(Vec<String>),
     /// A program and its arguments, without a shell (the JSON form).
     Exec(Vec<String>),
+    /// Shell text written over several lines, as a Dockerfile writes it with continuation
+    /// lines: BuildKit runs the lines joined together (each line but the last is followed
+    /// by the escape character, which is dropped). Lines whose first non-blank character is
+    /// `#` are comments, which BuildKit skips.
+    Lines(Vec<String>),
     /// A command line that reads here-documents (`python3 <<EOF`, `<<A cat > a && <<B cat > b`),
     /// given to the shell with the documents' bodies after it. The `<<NAME` markers in
     /// `command` name the documents, in order.
@@ -288,6 +293,32 @@ impl Run {
         S: Into<String>,
     {
         Run::with(RunCommand::Exec(argv.into_iter().map(Into::into).collect()))
+    }
+
+    /// Shell text over several lines, kept as written (see [`RunCommand::Lines`]).
+    ///
+    /// ```
+    /// use dockerdsl::{Dockerfile, Run, Stage};
+    ///
+    /// let s = Stage::from_image("s", "debian:bookworm").run(Run::lines([
+    ///     "apt-get update && apt-get install -y ",
+    ///     "    curl ",
+    ///     "    # git",
+    ///     "    jq",
+    /// ]));
+    /// assert!(Dockerfile::new(&s)?.to_string().contains(
+    ///     "RUN apt-get update && apt-get install -y \\\n    curl \\\n    # git\n    jq\n"
+    /// ));
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn lines<I, S>(lines: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Run::with(RunCommand::Lines(
+            lines.into_iter().map(Into::into).collect(),
+        ))
     }
 
     /// A command line that reads here-documents: `command` holds a `<<NAME` marker for each

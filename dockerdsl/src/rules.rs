@@ -199,6 +199,46 @@ pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
     Ok(())
 }
 
+/// Whether BuildKit reads this physical line as a comment: its first non-blank character
+/// is `#`.
+pub fn is_comment_line(line: &str) -> bool {
+    line.trim_start().starts_with('#')
+}
+
+/// Shell text over several lines (`RunCommand::Lines`): the joined text is a shell
+/// command (so the last line is not blank), the first and last lines are not comments, and
+/// no line ends with the escape character (the renderer adds it where a line continues).
+pub fn shell_lines(lines: &[String], escape: char) -> Check {
+    let Some(first) = lines.first() else {
+        return Err(Invalid::new("the command has no line"));
+    };
+    if is_comment_line(first) {
+        return Err(Invalid::new("the first line is a comment")
+            .help("start with a command; later lines may be comments"));
+    }
+    if lines.last().is_some_and(|l| is_comment_line(l)) {
+        return Err(
+            Invalid::new("the last line is a comment, which would end the instruction")
+                .help("end with a command line"),
+        );
+    }
+    let mut joined = String::new();
+    for line in lines {
+        one_line(line)?;
+        if is_comment_line(line) {
+            continue;
+        }
+        if line.trim_end_matches([' ', '\t']).ends_with(escape) {
+            return Err(Invalid::new(format!(
+                "a line ends with the escape character `{escape}`, which the renderer adds where a line continues"
+            ))
+            .help("remove the trailing escape character"));
+        }
+        joined.push_str(line);
+    }
+    shell_command(&joined, escape, true)
+}
+
 /// BuildKit tries JSON first, and Go's decoder stops after the first value: text that
 /// starts with a JSON array runs it in exec form (`["ls"] && make`), or fails the build when
 /// an element is not a string (`[1]`).

@@ -408,6 +408,7 @@ fn run_checks(cx: &mut Cx<'_>, run: &Run) {
             cx.needs("command", "a multi-line script (heredoc)", 4);
         }
         RunCommand::Shell(s) => cx.check("command", rules::shell_command(s, cx.escape, true)),
+        RunCommand::Lines(lines) => cx.check("command", rules::shell_lines(lines, cx.escape)),
         RunCommand::Chain(cmds) => {
             if cmds.is_empty() {
                 cx.report(Some("command"), invalid("the chain has no command", None));

@@ -269,9 +269,10 @@ def norm(cmd, esc, stages):
     if kw == "expose":
         ports = []
         for p in v:
-            p = unquote(p, esc).lower()
-            if p.endswith("/tcp"):
-                p = p[:-4]
+            p = unquote(p, esc)
+            if "/" in p:
+                port, proto = p.rsplit("/", 1)
+                p = port if proto.lower() == "tcp" else port + "/" + proto.lower()
             ports.append(p)
         return (kw, ports)
     if kw == "healthcheck":

@@ -28,18 +28,46 @@ struct Cx<'a> {
     current: Option<&'a str>,
     /// Names of every stage of the file, lower-case.
     all_names: &'a BTreeSet<String>,
+    /// The instruction's source text, and what in it the next error is about.
+    text: &'a str,
+    focus: Option<String>,
 }
 
 impl Cx<'_> {
+    /// Where the focused text is in the instruction's source, else its keyword.
+    fn position(&self) -> (usize, usize) {
+        let found = self
+            .focus
+            .as_deref()
+            .filter(|f| !f.is_empty())
+            .and_then(|f| self.text.find(f));
+        match found {
+            Some(at) => {
+                let before = &self.text[..at];
+                let line = before.matches('\n').count();
+                let start = before.rfind('\n').map_or(0, |i| i + 1);
+                (self.line + line, before[start..].chars().count() + 1)
+            }
+            None => (self.line, self.column),
+        }
+    }
+
+    /// Points the next errors at this text of the instruction.
+    fn focus(&mut self, text: &str) {
+        self.focus = Some(text.to_owned());
+    }
+
     fn error(&mut self, message: impl Into<String>) -> Bad {
+        let (line, column) = self.position();
         self.errors
-            .push(Diagnostic::new(self.line, self.column, message.into()));
+            .push(Diagnostic::new(line, column, message.into()));
         Bad
     }
 
     fn error_help(&mut self, message: impl Into<String>, help: impl Into<String>) -> Bad {
+        let (line, column) = self.position();
         self.errors
-            .push(Diagnostic::new(self.line, self.column, message.into()).help(help));
+            .push(Diagnostic::new(line, column, message.into()).help(help));
         Bad
     }
 
@@ -124,6 +152,7 @@ impl Flags {
                 Some((n, v)) => (n, Some(v.to_owned())),
                 None => (body, None),
             };
+            cx.focus(&format!("--{name}"));
             if !allowed.contains(&name) {
                 let help = if allowed.is_empty() {
                     format!("{keyword} takes no flags")
@@ -153,6 +182,7 @@ impl Flags {
             }
             list.push((name.to_owned(), value));
         }
+        cx.focus = None;
         if bad { Err(Bad) } else { Ok(Flags { list }) }
     }
 
@@ -165,6 +195,7 @@ impl Flags {
 
     /// A string flag's value.
     fn string(&self, cx: &mut Cx<'_>, name: &str) -> Result<Option<String>, Bad> {
+        cx.focus(&format!("--{name}"));
         match self.all(name).next() {
             None => Ok(None),
             Some(Some(v)) => Ok(Some(v.to_owned())),
@@ -177,6 +208,7 @@ impl Flags {
 
     /// A bool flag: absent, bare, or `=true`/`=false`.
     fn boolean(&self, cx: &mut Cx<'_>, name: &str) -> Result<Option<bool>, Bad> {
+        cx.focus(&format!("--{name}"));
         match self.all(name).next() {
             None => Ok(None),
             Some(None) => Ok(Some(true)),
@@ -284,9 +316,17 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
             done: &done,
             current: current.as_deref(),
             all_names: &all_names,
+            text: &l.text,
+            focus: None,
         };
         if keyword_lower == "from" {
             let Ok((name, stage)) = from(&mut cx, &split, done.len()) else {
+                // Read the stage's instructions all the same, so that their own problems
+                // are reported and not taken for instructions outside any stage.
+                open = Some(Open {
+                    name: String::new(),
+                    stage: Stage::from_scratch(""),
+                });
                 continue;
             };
             let mut stage = stage;
@@ -319,7 +359,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                         "only ARG may come before the first FROM",
                     );
                 } else {
-                    cx.error(format!("unknown instruction `{}`", split.keyword));
+                    unknown_instruction(&mut cx, &split.keyword);
                 }
                 pending_comments = comments;
             }
@@ -383,7 +423,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
         Err(e) => Err(ParseErrors::new(
             e.problems()
                 .iter()
-                .map(|p| located(p, &map, &done))
+                .map(|p| located(p, &map, &done, &read.directives))
                 .collect(),
         )),
     }
@@ -432,8 +472,26 @@ fn source_date_epoch(
 }
 
 /// A model problem at the line of the instruction it is about.
-fn located(p: &Problem, map: &[SourceInstruction], stages: &[Stage]) -> Diagnostic {
+fn located(
+    p: &Problem,
+    map: &[SourceInstruction],
+    stages: &[Stage],
+    directives: &[super::Directive],
+) -> Diagnostic {
     let loc = p.location();
+    let directive = loc.field().and_then(|f| f.strip_prefix("# ")).and_then(|name| {
+        directives
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(name))
+    });
+    if let Some(d) = directive {
+        let message = format!("# {}: {}", d.name, p.message());
+        let diag = Diagnostic::new(d.line, 1, message);
+        return match p.help() {
+            Some(h) => diag.help(h),
+            None => diag,
+        };
+    }
     let stage = loc
         .stage()
         .and_then(|name| stages.iter().position(|s| s.name() == name));
@@ -582,6 +640,7 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
     };
     let name = match name {
         Some(n) => {
+            cx.focus(n);
             let lower = n.to_ascii_lowercase();
             if crate::rules::stage_name(&lower).is_err() {
                 return Err(cx.error_help(
@@ -728,8 +787,12 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             let mut ports = Vec::new();
             for w in words {
                 let w = cx.word(&w)?;
-                let lower = w.to_ascii_lowercase();
-                match lower.parse::<Port>() {
+                // BuildKit reads the protocol in any case.
+                let normal = match w.rsplit_once('/') {
+                    Some((p, proto)) => format!("{p}/{}", proto.to_ascii_lowercase()),
+                    None => w.clone(),
+                };
+                match normal.parse::<Port>() {
                     Ok(p) => ports.push(p),
                     Err(e) => {
                         return Err(cx.error_help(
@@ -786,7 +849,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                     "{} isn't allowed as an ONBUILD trigger",
                     inner.keyword.to_ascii_uppercase()
                 ))),
-                k if !known(k) => Err(cx.error(format!("unknown instruction `{}`", inner.keyword))),
+                k if !known(k) => Err(unknown_instruction(cx, &inner.keyword)),
                 _ => {
                     let mut new = instruction(cx, &inner, l)?;
                     if new.len() != 1 {
@@ -800,8 +863,39 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             }
         }
         "healthcheck" => one(Instruction::Healthcheck(healthcheck(cx, split)?)),
-        _ => Err(cx.error(format!("unknown instruction `{}`", split.keyword))),
+        _ => Err(unknown_instruction(cx, &split.keyword)),
     }
+}
+
+/// An unknown keyword, with the closest known one when it is a likely typo.
+fn unknown_instruction(cx: &mut Cx<'_>, keyword: &str) -> Bad {
+    let lower = keyword.to_ascii_lowercase();
+    let closest = KEYWORDS
+        .iter()
+        .map(|k| (distance(&lower, k), *k))
+        .min()
+        .filter(|(d, _)| *d <= 2);
+    let help = match closest {
+        Some((_, k)) => format!("did you mean {}?", k.to_ascii_uppercase()),
+        None => "expected an instruction such as FROM, RUN, COPY, ENV or CMD".to_owned(),
+    };
+    cx.error_help(format!("unknown instruction `{keyword}`"), help)
+}
+
+/// Levenshtein distance, for suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 fn not_strings(cx: &mut Cx<'_>) -> Bad {
@@ -974,7 +1068,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
                 },
             }
         }
-        None => RunCommand::Shell(split.args.clone()),
+        None => shell_lines(l, split),
     };
     let mut run = Run {
         command,
@@ -1016,6 +1110,52 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
     Ok(run)
 }
 
+/// A shell-form RUN command: one line, or the lines it was written on (with the comment
+/// lines among them), so that the canonical form keeps its layout.
+fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
+    let mut lines: Vec<String> = Vec::new();
+    let mut offset = 0;
+    for (piece, comment) in &l.pieces {
+        if *comment {
+            if !lines.is_empty() {
+                lines.push(piece.trim_end().to_owned());
+            }
+            continue;
+        }
+        let end = offset + piece.len();
+        if end > split.args_at {
+            let from = split.args_at.saturating_sub(offset);
+            let text = piece.get(from..).unwrap_or_default();
+            if lines.is_empty() {
+                lines.push(text.trim_start().to_owned());
+            } else if !text.is_empty() || end < l.joined.len() {
+                lines.push(text.to_owned());
+            }
+        }
+        offset = end;
+    }
+    while lines
+        .last()
+        .is_some_and(|x| crate::rules::is_comment_line(x) || x.trim().is_empty())
+    {
+        lines.pop();
+    }
+    if let Some(last) = lines.last_mut() {
+        let trimmed = last.trim_end().len();
+        last.truncate(trimmed);
+    }
+    let joined: String = lines
+        .iter()
+        .filter(|x| !crate::rules::is_comment_line(x))
+        .map(String::as_str)
+        .collect();
+    if lines.len() > 1 && joined == split.args {
+        RunCommand::Lines(lines)
+    } else {
+        RunCommand::Shell(split.args.clone())
+    }
+}
+
 /// The heredocs of an instruction, their content as BuildKit gives it (leading tabs
 /// stripped for `<<-`).
 fn heredocs(l: &Logical) -> Vec<Heredoc> {
@@ -1038,6 +1178,7 @@ fn heredocs(l: &Logical) -> Vec<Heredoc> {
 
 /// One `--mount=` value: CSV fields `key=value` or bare keys.
 fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
+    cx.focus(value);
     let mut fields = Vec::new();
     for field in csv_fields(value).ok_or_else(|| cx.error(format!("invalid mount `{value}`")))? {
         let (k, v) = match field.split_once('=') {

@@ -15,6 +15,9 @@ pub(crate) struct Logical {
     pub column: usize,
     /// The logical line: continuation lines joined, comment lines dropped.
     pub joined: String,
+    /// The physical lines the logical line was joined from, without their continuation
+    /// escapes, and the comment lines among them (`true`), in order.
+    pub pieces: Vec<(String, bool)>,
     /// Every physical line of it.
     pub text: String,
     /// Heredocs, with their content as read (before tab stripping).
@@ -142,14 +145,20 @@ pub(crate) fn read(text: &str, errors: &mut Vec<Diagnostic>) -> Lines {
             continue;
         }
         let mut joined = first.to_owned();
+        let mut pieces = vec![(first.to_owned(), false)];
         while continued && i < physical.len() {
             let next = physical[i];
             i += 1;
-            if is_comment(next) || next.trim_start_matches(is_blank).is_empty() {
+            if is_comment(next) {
+                pieces.push((next.to_owned(), true));
+                continue;
+            }
+            if next.trim_start_matches(is_blank).is_empty() {
                 continue;
             }
             let (part, more) = trim_continuation(next, escape);
             joined.push_str(part);
+            pieces.push((part.to_owned(), false));
             continued = more;
         }
         if joined.trim().is_empty() {
@@ -194,6 +203,7 @@ pub(crate) fn read(text: &str, errors: &mut Vec<Diagnostic>) -> Lines {
             end_line: i,
             column,
             joined,
+            pieces,
             text: physical[start..i].join("\n"),
             heredocs,
             comments: std::mem::take(&mut comments),

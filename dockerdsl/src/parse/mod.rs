@@ -253,7 +253,8 @@ impl fmt::Display for Diagnostic {
 ///     err.to_string(),
 ///     "2:6: unknown flag `--bogus` for COPY\n\
 ///      \x20 = help: COPY takes --from, --chown, --chmod, --link, --parents, --exclude\n\
-///      3:1: unknown instruction `FOO`\n"
+///      3:1: unknown instruction `FOO`\n\
+///      \x20 = help: did you mean FROM?\n"
 /// );
 /// ```
 #[derive(Clone, PartialEq, Eq)]

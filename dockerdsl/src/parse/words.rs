@@ -7,6 +7,8 @@ pub(crate) struct Split {
     pub keyword: String,
     pub flags: Vec<String>,
     pub args: String,
+    /// Byte offset of the (trimmed) arguments in the line.
+    pub args_at: usize,
 }
 
 /// BuildKit's `reWhitespace`: `[\t\v\f\r ]+`.
@@ -16,18 +18,23 @@ fn is_ws(c: char) -> bool {
 
 /// `splitCommand`: the keyword, the builder flags, and the rest trimmed.
 pub(crate) fn split_command(line: &str) -> Split {
+    let lead = line.len() - line.trim_start_matches(char::is_whitespace).len();
     let trimmed = line.trim_matches(char::is_whitespace);
     let (keyword, rest) = match trimmed.find(is_ws) {
         Some(at) => (&trimmed[..at], trimmed[at..].trim_start_matches(is_ws)),
         None => (trimmed, ""),
     };
+    let rest_at = lead + (trimmed.len() - rest.len());
     let (flags, args_from) = extract_builder_flags(rest);
+    let args = &rest[args_from..];
+    let args_trimmed = args.trim_start_matches(char::is_whitespace);
     Split {
         keyword: keyword.to_owned(),
         flags,
-        args: rest[args_from..]
-            .trim_matches(char::is_whitespace)
+        args: args_trimmed
+            .trim_end_matches(char::is_whitespace)
             .to_owned(),
+        args_at: rest_at + args_from + (args.len() - args_trimmed.len()),
     }
 }
 
@@ -311,6 +318,7 @@ mod tests {
         assert_eq!(s.args, "--x /y");
         let s = split_command("  run   echo hi  ");
         assert_eq!((s.keyword.as_str(), s.args.as_str()), ("run", "echo hi"));
+        assert_eq!(&"  run   echo hi  "[s.args_at..s.args_at + 2], "ec");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::instruction::{
     Add, Arg, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
 };
 use crate::mount::Mount;
-use crate::rules::directive_like;
+use crate::rules::{directive_like, is_comment_line};
 use crate::source::Source;
 use crate::stage::{Base, Stage};
 use escape::{bare_word, go_duration, heredoc_delimiter, json_array, plain_path, word};
@@ -393,6 +393,29 @@ fn run_text(run: &Run, esc: char, out: &mut String) -> bool {
             with_flags("RUN", &flags, std::slice::from_ref(command), esc, out);
             push_heredocs(heredocs, out);
             return true;
+        }
+        RunCommand::Lines(lines) => {
+            let Some((first, rest)) = lines.split_first() else {
+                return false;
+            };
+            with_flags("RUN", &flags, std::slice::from_ref(first), esc, out);
+            // Every line but the last one that is not a comment ends with the escape
+            // character; comment lines inside the continuation are skipped by BuildKit.
+            let last = rest
+                .iter()
+                .rposition(|l| !is_comment_line(l))
+                .map_or(0, |i| i + 1);
+            let mut previous_continues = last > 0;
+            for (i, line) in rest.iter().enumerate() {
+                if previous_continues {
+                    out.push(esc);
+                }
+                out.push('\n');
+                out.push_str(line);
+                previous_continues = i + 1 < last && !is_comment_line(line);
+            }
+            out.push('\n');
+            return false;
         }
         RunCommand::Shell(s) => vec![s.clone()],
         RunCommand::Exec(argv) => vec![json_array(argv.iter().map(String::as_str))],
