@@ -479,14 +479,11 @@ fn located(
     directives: &[super::Directive],
 ) -> Diagnostic {
     let loc = p.location();
-    let directive = loc
-        .field()
-        .and_then(|f| f.strip_prefix("# "))
-        .and_then(|name| {
-            directives
-                .iter()
-                .find(|d| d.name.eq_ignore_ascii_case(name))
-        });
+    let directive = loc.field().and_then(|f| f.strip_prefix("# ")).and_then(|name| {
+        directives
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(name))
+    });
     if let Some(d) = directive {
         let message = format!("# {}: {}", d.name, p.message());
         let diag = Diagnostic::new(d.line, 1, message);
