@@ -206,7 +206,8 @@ macro_rules! parsed_case {
                 .unwrap_or_else(|e| panic!("{} does not parse:\n{e}", stringify!($name)));
             let mut out = String::new();
             for lint in parsed.lint() {
-                out.push_str(&format!("{lint}\n"));
+                let (line, column) = (lint.line().unwrap_or(0), lint.column().unwrap_or(0));
+                out.push_str(&format!("{line}:{column}: {lint}\n"));
             }
             common::snapshot_io("lints", stringify!($name), text, &out);
         }
@@ -231,6 +232,11 @@ parsed_case!(
 parsed_case!(
     parsed_check_comments_and_directive,
     "# check=skip=JSONArgsRecommended\nFROM alpine:3.20 AS app\n# check=skip=SecretsUsedInArgOrEnv\nARG GITHUB_TOKEN\nARG DB_PASSWORD\nCMD exec app\n"
+);
+
+parsed_case!(
+    parsed_indented_keywords_have_their_column,
+    "FROM alpine:3.20 AS a\n  env A 1\n\tcmd echo\ncmd [\"b\"]\n"
 );
 
 parsed_case!(

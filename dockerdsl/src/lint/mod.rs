@@ -190,6 +190,7 @@ pub struct Lint {
     message: String,
     location: Location,
     line: Option<usize>,
+    column: Option<usize>,
 }
 
 impl Lint {
@@ -212,6 +213,12 @@ impl Lint {
     /// The line in the file, from 1, when the Dockerfile was parsed from text.
     pub fn line(&self) -> Option<usize> {
         self.line
+    }
+
+    /// The column of the instruction's keyword, from 1, when the Dockerfile was parsed from
+    /// text: with [`line`](Lint::line), what `FILE:LINE:COL: warning[Rule]: ...` shows.
+    pub fn column(&self) -> Option<usize> {
+        self.column
     }
 }
 

@@ -98,29 +98,39 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    /// Where `key` is in a parsed file.
+    fn written(&self, key: &Key) -> Option<&(usize, usize, String)> {
+        let stage = key.stage.checked_sub(1)?;
+        self.lines?.get(&(stage, key.index))
+    }
+
+    /// The keyword as written in a parsed file (BuildKit's messages quote it so), or the
+    /// model's.
+    fn keyword<'k>(&'k self, key: &Key, model: &'k str) -> &'k str {
+        self.written(key).map_or(model, |(_, _, k)| k.as_str())
+    }
+
     fn push(&mut self, key: &Key, rule: Rule, message: String) {
         if self.skip.skips(rule) {
             return;
         }
-        let line = self.lines.and_then(|l| {
-            let stage = key.stage.checked_sub(1)?;
-            l.get(&(stage, key.index)).copied()
-        });
+        let at = self.written(key);
         self.found.push((
             key.clone(),
             Lint {
                 rule,
                 message,
                 location: key.location(),
-                line,
+                line: at.map(|(line, _, _)| *line),
+                column: at.map(|(_, column, _)| *column),
             },
         ));
     }
 }
 
-/// The line of each `FROM` (index `None`) and instruction of a parsed file, by stage index
-/// and instruction index.
-pub(super) type Lines = BTreeMap<(usize, Option<usize>), usize>;
+/// The line, column and keyword as written of each `FROM` (index `None`) and instruction of
+/// a parsed file, by stage index and instruction index.
+pub(super) type Lines = BTreeMap<(usize, Option<usize>), (usize, usize, String)>;
 
 pub(super) fn lints(
     df: &Dockerfile,
@@ -290,11 +300,11 @@ fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Cha
         match instruction {
             Instruction::Cmd(c) | Instruction::Entrypoint(c) => {
                 if matches!(c, Command::Shell(_)) && !chain.shell {
-                    cx.push(
-                        &key,
-                        Rule::JsonArgsRecommended,
-                        format!("JSON arguments recommended for {keyword} to prevent unintended behavior related to OS signals"),
+                    let written = cx.keyword(&key, keyword);
+                    let message = format!(
+                        "JSON arguments recommended for {written} to prevent unintended behavior related to OS signals"
                     );
+                    cx.push(&key, Rule::JsonArgsRecommended, message);
                 }
                 used_once(cx, &mut once, keyword, &key);
             }
@@ -452,11 +462,11 @@ impl Skip {
 /// one that has no effect).
 fn used_once<'a>(cx: &mut Cx<'_>, once: &mut BTreeMap<&'a str, Key>, keyword: &'a str, key: &Key) {
     if let Some(previous) = once.insert(keyword, key.clone()) {
-        cx.push(
-            &previous,
-            Rule::MultipleInstructionsDisallowed,
-            format!("Multiple {keyword} instructions should not be used in the same stage because only the last one will be used"),
+        let written = cx.keyword(key, keyword);
+        let message = format!(
+            "Multiple {written} instructions should not be used in the same stage because only the last one will be used"
         );
+        cx.push(&previous, Rule::MultipleInstructionsDisallowed, message);
     }
 }
 

@@ -6,20 +6,25 @@ use super::{Lint, Rule};
 use crate::error::Location;
 use crate::instruction::Instruction;
 use crate::parse::{Parsed, Position, SourceInstruction};
-use std::collections::BTreeMap;
 
-/// The line of each `FROM` (index `None`) and instruction (by stage and instruction index)
-/// of a parsed file: what the model lints report their lines with.
-pub(super) fn lines(parsed: &Parsed) -> BTreeMap<(usize, Option<usize>), usize> {
-    let mut lines = BTreeMap::new();
+/// Where each `FROM` (index `None`) and instruction (by stage and instruction index) of a
+/// parsed file is: what the model lints report their lines with.
+pub(super) fn lines(parsed: &Parsed) -> super::model::Lines {
+    let mut lines = super::model::Lines::new();
     for i in parsed.instructions() {
         match i.position() {
             Position::From { stage } => {
-                lines.insert((*stage, None), i.line());
+                lines.insert(
+                    (*stage, None),
+                    (i.line(), i.column(), i.keyword().to_owned()),
+                );
             }
             Position::Instructions { stage, indices } => {
                 for index in indices.clone() {
-                    lines.insert((*stage, Some(index)), i.line());
+                    lines.insert(
+                        (*stage, Some(index)),
+                        (i.line(), i.column(), i.keyword().to_owned()),
+                    );
                 }
             }
             Position::GlobalArgs(_) => {}
@@ -37,6 +42,8 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
             message,
             location: location(parsed, i.position()),
             line: Some(line),
+            // An empty continuation line is reported on a later line than the keyword's.
+            column: Some(if line == i.line() { i.column() } else { 1 }),
         });
     };
     for i in parsed.instructions() {
@@ -157,6 +164,7 @@ fn casing(parsed: &Parsed) -> Vec<Lint> {
                 ),
                 location: location(parsed, i.position()),
                 line: Some(i.line()),
+                column: Some(i.column()),
             });
         }
     }
