@@ -25,6 +25,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // of rerunning on any change, so this script names its own input too.
     println!("cargo:rerun-if-changed=build.rs");
     let dockerfile = dockerfile()?;
+    // BuildKit's build checks and hadolint's structural rules, shown by `cargo build`.
+    for lint in dockerfile.lint() {
+        println!("cargo:warning={}: {}", lint.rule(), lint.message());
+    }
     dockerdsl::emit("Dockerfile", &dockerfile)?;
     dockerdsl::emit(".dockerignore", &dockerfile.dockerignore())?;
     Ok(())
