@@ -78,6 +78,49 @@
 //! 10. The output passes BuildKit's parser and build checks and hadolint without findings
 //!     caused by these choices.
 //!
+//! # Reading Dockerfiles
+//!
+//! [`parse`] (and [`parse_file`]) read an existing Dockerfile into the same model, following
+//! BuildKit's parser: directives, continuation lines, comments, heredocs, JSON and shell
+//! forms, legacy forms, keywords in any case, a BOM and CRLF line ends. Every stage of the
+//! file is kept, in file order; stage references by name or index become references to the
+//! stage values. A file BuildKit rejects gives [`ParseErrors`] (every problem, each with its
+//! line and column), never a model. [`Parsed`] also maps each instruction back to its lines,
+//! keyword and text.
+//!
+//! Rendering a parsed file gives its canonical form (`dockerdsl fmt`). It means the same to
+//! BuildKit's parser; what it changes on purpose:
+//!
+//! - keywords upper-case, `AS` upper-case, stage names lower-case (BuildKit lower-cases them);
+//!   a stage without a name is named `stage-N` (N its index), and references by index
+//!   (`--from=0`) are written by name;
+//! - `ENV`/`LABEL key value` (legacy) as `key=value`; `MAINTAINER x` as
+//!   `LABEL org.opencontainers.image.authors=x`; `ARG A B` as one `ARG` per name;
+//! - words re-quoted the canonical way (double quotes only where needed); JSON arrays with
+//!   `", "` separators; `VOLUME` always in JSON form; `COPY`/`ADD` in JSON form only when a
+//!   path needs it;
+//! - flags in the canonical order, `--flag=true` as `--flag`, `--link=false`/`--parents=false`
+//!   left out, octal modes without a leading zero, durations as `90s`/`2m`/`1h`, mount
+//!   options spelled `target`/`source`/`ro`/`rw` with `type=` first, `required=true`, a
+//!   secret's default id written out, tmpfs sizes in bytes; `EXPOSE 80/tcp` as `80`, protocols
+//!   lower-case;
+//! - `RUN` shell commands keep the lines they were written on (with the comment lines among
+//!   them); `CMD`/`ENTRYPOINT` shell forms are joined into one line (they stay shell form);
+//! - heredocs: `<<-` bodies with their leading tabs stripped, a quoted delimiter as
+//!   `<<"NAME"`, a `RUN` that is only a heredoc with the delimiter `EOF` (or `EOF1`...);
+//!   a blank line after every heredoc terminator;
+//! - comments: kept, attached to what follows them (a comment before `FROM` stays above
+//!   it), `# text` with one space, trailing spaces removed; blank lines between
+//!   instructions removed, one blank line between stages; comment lines inside a `CMD`,
+//!   `COPY` or other continued instruction (not `RUN`) are dropped, as BuildKit drops them;
+//! - a header only when the file had directives: `# syntax=` as written, `# escape=` and
+//!   `# check=` normalised.
+//!
+//! What BuildKit accepts but the model cannot hold is refused with an error saying so: two
+//! stages with one name, stages named `scratch` or `context`, a mount type given by a
+//! variable, a `$` that is not a substitution (`'$x'`, `\$x`) in a value the model keeps,
+//! `RUN --device` (labs), and `COPY`/`ADD` mixing heredocs and paths.
+//!
 //! # What is refused
 //!
 //! User text ends up in a line-oriented language. Whatever the input, the renderer never

@@ -367,7 +367,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                 let Ok(new) = instruction(&mut cx, &split, l) else {
                     continue;
                 };
-                let mut stage = o.stage.clone();
+                // Taken out, not cloned: a shared stage would be copied on every push.
+                let mut stage = std::mem::replace(&mut o.stage, Stage::from_scratch(""));
                 if !comments.is_empty() {
                     stage = stage.comment(comments.join("\n"));
                 }
@@ -479,16 +480,19 @@ fn located(
     directives: &[super::Directive],
 ) -> Diagnostic {
     let loc = p.location();
-    let directive = loc.field().and_then(|f| f.strip_prefix("# ")).and_then(|name| {
-        directives
-            .iter()
-            .find(|d| d.name.eq_ignore_ascii_case(name))
-    });
+    let directive = loc
+        .field()
+        .and_then(|f| f.strip_prefix("# "))
+        .and_then(|name| {
+            directives
+                .iter()
+                .find(|d| d.name.eq_ignore_ascii_case(name))
+        });
     if let Some(d) = directive {
         let message = format!("# {}: {}", d.name, p.message());
         let diag = Diagnostic::new(d.line, 1, message);
         return match p.help() {
-            Some(h) => diag.help(h),
+            Some(h) => diag.help(file_help(h)),
             None => diag,
         };
     }
@@ -529,8 +533,22 @@ fn located(
     };
     let d = Diagnostic::new(line, column, message);
     match p.help() {
-        Some(h) => d.help(h),
+        Some(h) => d.help(file_help(h)),
         None => d,
+    }
+}
+
+/// The model's hints speak the builder API; for a file, the same fix in Dockerfile terms.
+fn file_help(help: &str) -> String {
+    let minor = help
+        .strip_prefix("pin `Syntax::Minor(")
+        .and_then(|rest| rest.split_once(')'))
+        .map(|(n, _)| n);
+    match minor {
+        Some(n) => format!(
+            "write `# syntax=docker/dockerfile:1.{n}` (or newer), or `# syntax=docker/dockerfile:1`"
+        ),
+        None => help.to_owned(),
     }
 }
 
@@ -1076,36 +1094,53 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
         network: None,
         security: None,
     };
+    // Every flag is read, so that each of its problems is reported.
+    let mut bad = false;
     for m in flags.all("mount") {
-        let Some(m) = m else {
-            return Err(cx.error("missing a value on flag `--mount`"));
-        };
-        run.mounts.push(mount(cx, m)?);
+        match m {
+            None => {
+                cx.error("missing a value on flag `--mount`");
+                bad = true;
+            }
+            Some(m) => match mount(cx, m) {
+                Ok(m) => run.mounts.push(m),
+                Err(Bad) => bad = true,
+            },
+        }
     }
-    if let Some(n) = flags.string(cx, "network")? {
-        run.network = Some(match n.as_str() {
-            "default" => Network::Default,
-            "none" => Network::None,
-            "host" => Network::Host,
+    match flags.string(cx, "network") {
+        Ok(Some(n)) => match n.as_str() {
+            "default" => run.network = Some(Network::Default),
+            "none" => run.network = Some(Network::None),
+            "host" => run.network = Some(Network::Host),
             _ => {
-                return Err(cx.error_help(
+                cx.error_help(
                     format!("invalid network mode `{n}`"),
                     "write default, none or host",
-                ));
+                );
+                bad = true;
             }
-        });
+        },
+        Ok(None) => {}
+        Err(Bad) => bad = true,
     }
-    if let Some(s) = flags.string(cx, "security")? {
-        run.security = Some(match s.as_str() {
-            "sandbox" => Security::Sandbox,
-            "insecure" => Security::Insecure,
+    match flags.string(cx, "security") {
+        Ok(Some(s)) => match s.as_str() {
+            "sandbox" => run.security = Some(Security::Sandbox),
+            "insecure" => run.security = Some(Security::Insecure),
             _ => {
-                return Err(cx.error_help(
+                cx.error_help(
                     format!("security `{s}` is not valid"),
                     "write sandbox or insecure",
-                ));
+                );
+                bad = true;
             }
-        });
+        },
+        Ok(None) => {}
+        Err(Bad) => bad = true,
+    }
+    if bad {
+        return Err(Bad);
     }
     Ok(run)
 }

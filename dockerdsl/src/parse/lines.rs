@@ -36,6 +36,9 @@ pub(crate) struct Lines {
     pub trailing_comments: Vec<String>,
 }
 
+/// The longest physical line BuildKit reads.
+const MAX_LINE: usize = 65_535;
+
 /// `isComment`: the first non-blank character is `#`.
 fn is_comment(line: &str) -> bool {
     line.trim_start_matches(is_blank).starts_with('#')
@@ -78,6 +81,17 @@ pub(crate) fn read(text: &str, errors: &mut Vec<Diagnostic>) -> Lines {
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
 
+    // bufio.Scanner's limit: BuildKit refuses longer lines.
+    if let Some(n) = physical.iter().position(|l| l.len() > MAX_LINE) {
+        errors.push(
+            Diagnostic::new(
+                n + 1,
+                1,
+                format!("dockerfile line greater than max allowed size of {MAX_LINE} bytes"),
+            )
+            .help("split the line with continuation lines, or move the data into a file"),
+        );
+    }
     let mut out = Lines::default();
     let mut escape = '\\';
     let mut i = 0;
