@@ -1,10 +1,49 @@
 //! Arbitrary text in every validated field (stage and context names, image references,
 //! platforms, modes, owners, signals, keys): making the Dockerfile never panics or hangs,
-//! and what is accepted renders to a file BuildKit's grammar reads with the instructions
-//! intact.
+//! and what is accepted renders to a file that `parse-dockerfile` and BuildKit's own parser
+//! (when the oracle is installed, see `tests/oracle.rs`) read with the instructions intact
+//! and without a build-check finding that only the renderer could cause.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::oracle::{BuildKit, RENDERER_RULES};
 use dockerdsl::*;
 use proptest::prelude::*;
+use std::cell::RefCell;
+
+thread_local! {
+    /// One BuildKit parser per test thread, started on first use.
+    static BUILDKIT: RefCell<Option<Option<BuildKit>>> = const { RefCell::new(None) };
+}
+
+/// BuildKit's parser must read `text` as `instructions` instructions, with no finding of a
+/// renderer-caused build check.
+fn buildkit_reads(text: &str, instructions: usize) {
+    BUILDKIT.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let bk = cell.get_or_insert_with(|| BuildKit::start("hostile"));
+        let Some(bk) = bk else {
+            return;
+        };
+        let parsed = match bk.parse(text) {
+            Ok(p) => p,
+            Err(e) => panic!("accepted but BuildKit's parser refused it ({e}):\n{text}"),
+        };
+        assert_eq!(
+            parsed.cmds.len(),
+            instructions,
+            "BuildKit reads instructions lost or injected:\n{text}"
+        );
+        let findings: Vec<_> = parsed
+            .checks
+            .iter()
+            .filter(|(rule, _)| RENDERER_RULES.contains(&rule.as_str()))
+            .collect();
+        assert!(findings.is_empty(), "build checks {findings:?}:\n{text}");
+    });
+}
 
 /// Text mixing the pieces that break parsers with ordinary characters.
 fn hostile() -> impl Strategy<Value = String> {
@@ -39,6 +78,7 @@ fn check(stages: usize, stage: Stage) {
         "instructions lost or injected:\n{text}"
     );
     assert_eq!(df.stages().len(), stages);
+    buildkit_reads(&text, keywords);
 }
 
 proptest! {

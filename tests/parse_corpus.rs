@@ -93,7 +93,7 @@ fn oracle_python() -> PathBuf {
     );
     assert!(
         python.exists(),
-        "{} is missing: run `bash .ci/oracle-venv` (as .ci/run does)",
+        "{} is missing: run `export DOCKERDSL_ORACLE_PYTHON=$(bash .ci/oracles-setup)` (as .ci/run does)",
         python.display()
     );
     python

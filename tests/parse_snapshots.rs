@@ -3,10 +3,23 @@
 
 mod common;
 
-fn fmt(input: &str) -> String {
+/// The canonical text in a `----- rendered -----` section (which the oracle tests read back
+/// with BuildKit's parser), or the errors in an `----- errors -----` section.
+fn snapshot(name: &str, input: &str) {
     match dockerdsl::parse(input) {
-        Ok(parsed) => parsed.dockerfile().to_string(),
-        Err(errors) => format!("errors:\n{errors}"),
+        Ok(parsed) => {
+            common::snapshot_io("parse", name, input, &parsed.dockerfile().to_string());
+        }
+        Err(errors) => {
+            let text = format!("{}\n----- errors -----\n{errors}", input.trim_end());
+            insta::with_settings!({
+                omit_expression => true,
+                prepend_module_to_snapshot => false,
+                snapshot_path => "snapshots",
+            }, {
+                insta::assert_snapshot!(format!("parse__{name}"), text);
+            });
+        }
     }
 }
 
@@ -14,8 +27,7 @@ macro_rules! case {
     ($name:ident, $input:expr) => {
         #[test]
         fn $name() {
-            let input: &str = $input;
-            common::snapshot_io("parse", stringify!($name), input, &fmt(input));
+            snapshot(stringify!($name), $input);
         }
     };
 }

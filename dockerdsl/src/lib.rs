@@ -29,6 +29,34 @@
 //! # Ok::<(), dockerdsl::Error>(())
 //! ```
 //!
+//! # The `dockerfile!` macro
+//!
+//! With the `macros` feature (on by default), [`dockerfile!`] declares stages in a syntax
+//! close to a Dockerfile. Stage names become local variables, so references are still
+//! resolved by the compiler, and literals are checked at compile time by the same rules the
+//! builder runs. Its documentation has the grammar and the common errors.
+//!
+//! ```
+//! use dockerdsl::{dockerfile, Dockerfile};
+//!
+//! dockerfile! {
+//!     builder = FROM "golang:1.23-alpine" {
+//!         WORKDIR "/src";
+//!         COPY "." ".";
+//!         RUN "CGO_ENABLED=0 go build -o /go/main .";
+//!     }
+//!     app = FROM "alpine:3.20" {
+//!         COPY --from=builder "/go/main" "/main";
+//!         CMD ["/main"];
+//!     }
+//! }
+//! assert!(Dockerfile::new(&app)?.to_string().contains("COPY --from=builder /go/main /main\n"));
+//! # Ok::<(), dockerdsl::Error>(())
+//! ```
+//!
+//! Build scripts that only use the builder can turn the feature off
+//! (`default-features = false`) and skip compiling the macro and its parser.
+//!
 //! # The model
 //!
 //! A [`Stage`] holds a name, a [`Base`] and [`Instruction`]s in the order they were added;
@@ -160,6 +188,7 @@
 //!
 //! # Features
 //!
+//! - `macros` (default): the [`dockerfile!`] macro.
 //! - `serde` (default): `Serialize`/`Deserialize` for [`Dockerfile`] and the model's types.
 //! - `schemars`: `JsonSchema` for the same types.
 //! - `cli`: the `dockerdsl` command-line tool.
@@ -181,6 +210,8 @@ pub mod graph;
 pub mod import;
 mod instruction;
 pub mod lint;
+#[cfg(feature = "macros")]
+mod macros;
 mod mount;
 mod parse;
 mod render;
@@ -208,6 +239,10 @@ pub use stage::{Base, Stage};
 pub use values::{
     Chmod, Context, ImageRef, Network, ParseError, Platform, Port, Protocol, Security, Signal,
 };
+
+#[cfg(feature = "macros")]
+#[doc(hidden)]
+pub use macros::__private;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

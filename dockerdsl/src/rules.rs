@@ -579,6 +579,51 @@ pub fn flag_value(s: &str) -> Check {
             show(s)
         )));
     }
+    substitutions(s)
+}
+
+/// Every `${` starts a substitution that BuildKit's shell-word lexer can read: `${NAME}`, or
+/// `${NAME}` with a `-`, `+` or `?` modifier (optionally after `:`) and a word without `$`,
+/// braces, quotes or escapes. BuildKit runs the lexer over the whole line of an instruction
+/// to find its heredocs, and a lexer error there (`${`, `${}`, `${a!b}`) means it finds none:
+/// the heredoc body is then read as instructions. Outside heredoc lines the same text fails
+/// the build when BuildKit substitutes it.
+pub fn substitutions(s: &str) -> Check {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' && b.get(i + 1) == Some(&b'{') {
+            let start = i + 2;
+            let mut j = start;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                j += 1;
+            }
+            let named = j > start && !b[start].is_ascii_digit();
+            if b.get(j) == Some(&b':') {
+                j += 1;
+            }
+            let modifier = matches!(b.get(j), Some(b'-' | b'+' | b'?'));
+            if modifier {
+                j += 1;
+                while j < b.len()
+                    && !matches!(b[j], b'$' | b'{' | b'}' | b'"' | b'\'' | b'\\' | b'`')
+                {
+                    j += 1;
+                }
+            }
+            let plain = b.get(j) == Some(&b'}') && (modifier || b[j - 1] != b':');
+            if !(named && plain) {
+                return Err(Invalid::new(format!(
+                    "{} holds a malformed variable substitution, which BuildKit cannot read",
+                    show(s)
+                ))
+                .help("write `${NAME}`, `$NAME` or `${NAME:-default}`"));
+            }
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
     Ok(())
 }
 
@@ -991,6 +1036,114 @@ pub fn check_rule(name: &str) -> Check {
     }
 }
 
+/// The parts of an `EXPOSE` port: `80`, `53/udp`, `8000-8010/tcp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortParts<'a> {
+    pub start: u16,
+    pub end: u16,
+    /// `tcp`, `udp` or `sctp`.
+    pub protocol: &'a str,
+}
+
+/// `PORT[/PROTOCOL]` or `START-END[/PROTOCOL]`, the protocol in lower case.
+pub fn port(s: &str) -> Result<PortParts<'_>, Invalid> {
+    let bad = || {
+        Invalid::new(format!("invalid port {}", show(s))).help(
+            "write `PORT[/PROTOCOL]` or `START-END[/PROTOCOL]`, with protocol tcp, udp or sctp",
+        )
+    };
+    let (ports, protocol) = match s.split_once('/') {
+        Some((p, proto @ ("tcp" | "udp" | "sctp"))) => (p, proto),
+        Some(_) => return Err(bad()),
+        None => (s, "tcp"),
+    };
+    let num = |t: &str| {
+        if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        t.parse::<u16>().ok()
+    };
+    let (start, end) = match ports.split_once('-') {
+        Some((a, b)) => (num(a).ok_or_else(bad)?, num(b).ok_or_else(bad)?),
+        None => {
+            let p = num(ports).ok_or_else(bad)?;
+            (p, p)
+        }
+    };
+    port_range(start, end)?;
+    Ok(PortParts {
+        start,
+        end,
+        protocol,
+    })
+}
+
+/// A port range must not run backwards.
+pub fn port_range(start: u16, end: u16) -> Check {
+    if start <= end {
+        Ok(())
+    } else {
+        Err(
+            Invalid::new(format!("port range {start}-{end} runs backwards"))
+                .help(format!("write Port::range({end}, {start})")),
+        )
+    }
+}
+
+/// A Go duration (`30s`, `1m30s`, `2.5s`, `500ms`, `1h`), as BuildKit's HEALTHCHECK flags
+/// read it, in nanoseconds; then checked with [`health_duration_nanos`]. The `dockerfile!`
+/// macro and the parser read HEALTHCHECK flags with it; the builder takes a `Duration`.
+#[allow(dead_code)]
+pub fn duration(s: &str) -> Result<u128, Invalid> {
+    let bad = || {
+        Invalid::new(format!("invalid duration {}", show(s)))
+            .help("write a number and a unit (`h`, `m`, `s`, `ms`, `us`, `ns`), such as `30s`, `1m30s` or `2.5s`")
+    };
+    let mut rest = s;
+    let mut total: u128 = 0;
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .ok_or_else(bad)?;
+        let (number, tail) = rest.split_at(digits);
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
+        let (unit, tail) = tail.split_at(unit_len);
+        let scale: u128 = match unit {
+            "h" => 3_600_000_000_000,
+            "m" => 60_000_000_000,
+            "s" => 1_000_000_000,
+            "ms" => 1_000_000,
+            "us" | "\u{b5}s" => 1_000,
+            "ns" => 1,
+            _ => return Err(bad()),
+        };
+        let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+        if whole.is_empty() && fraction.is_empty() || fraction.contains('.') {
+            return Err(bad());
+        }
+        let whole: u128 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| bad())?
+        };
+        let mut part = whole.checked_mul(scale).ok_or_else(bad)?;
+        let mut place = scale;
+        for digit in fraction.bytes() {
+            place /= 10;
+            part += u128::from(digit - b'0') * place;
+        }
+        total = total.checked_add(part).ok_or_else(bad)?;
+        rest = tail;
+    }
+    health_duration_nanos(total)?;
+    Ok(total)
+}
+
 /// A Go duration as BuildKit's HEALTHCHECK flags read it: at least 1ms, or zero.
 pub fn health_duration_nanos(nanos: u128) -> Check {
     if nanos == 0 || nanos >= 1_000_000 {
@@ -1114,5 +1267,52 @@ mod tests {
         assert!(chown("a b").is_err());
         assert!(flag_value("caf\u{e9}").is_err());
         assert!(mount_value("a,b").is_err());
+    }
+
+    #[test]
+    fn ports_and_durations() {
+        assert_eq!(
+            port("8000-8010/udp").unwrap(),
+            PortParts {
+                start: 8000,
+                end: 8010,
+                protocol: "udp"
+            }
+        );
+        assert_eq!(port("80").unwrap().protocol, "tcp");
+        for bad in ["", "80/TCP", "x", "70000", "90-80", "-1", "80/"] {
+            assert!(port(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert_eq!(duration("30s").unwrap(), 30_000_000_000);
+        assert_eq!(duration("1m30s").unwrap(), 90_000_000_000);
+        assert_eq!(duration("2.5s").unwrap(), 2_500_000_000);
+        assert_eq!(duration("500ms").unwrap(), 500_000_000);
+        assert_eq!(duration("0s").unwrap(), 0);
+        for bad in ["", "30", "s", "1x", "1.2.3s", "10us", "1..s"] {
+            assert!(duration(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn substitutions_buildkit_can_read() {
+        for ok in [
+            "a", "$", "$}", "$A", "${A}", "${A_1}/x", "${A:-x}", "${A-x}", "${A:+}", "${A?}",
+        ] {
+            assert!(substitutions(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "${",
+            "${}",
+            "a${x",
+            "${:x}",
+            "${1}",
+            "${A:}",
+            "${A!x}",
+            "${A:-${B}}",
+            "${{A}}",
+        ] {
+            assert!(substitutions(bad).is_err(), "{bad}");
+            assert!(flag_value(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -578,6 +578,8 @@ fn files_checks(
                     ),
                 );
             }
+            // On the heredoc's line, or BuildKit does not find the heredoc.
+            cx.check("dest", rules::substitutions(dest));
         }
     }
     cx.check("dest", path(dest));

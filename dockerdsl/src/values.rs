@@ -306,14 +306,7 @@ impl Port {
         if let Some(v) = &self.variable {
             return rules::port_variable(v);
         }
-        if self.start <= self.end {
-            Ok(())
-        } else {
-            Err(Invalid {
-                message: format!("port range {}-{} runs backwards", self.start, self.end),
-                help: Some(format!("write Port::range({}, {})", self.end, self.start)),
-            })
-        }
+        rules::port_range(self.start, self.end)
     }
 }
 
@@ -328,13 +321,6 @@ impl std::str::FromStr for Port {
 
     /// `80`, `80/udp`, `8000-8010/tcp`; the protocol in lower case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || ParseError {
-            message: format!("invalid port {}", rules::show(s)),
-            help: Some(
-                "write `PORT[/PROTOCOL]` or `START-END[/PROTOCOL]`, with protocol tcp, udp or sctp"
-                    .into(),
-            ),
-        };
         if s.starts_with('$') {
             let (text, protocol) = match s.rsplit_once('/') {
                 Some((p, "tcp")) => (p, Protocol::Tcp),
@@ -346,29 +332,13 @@ impl std::str::FromStr for Port {
             port.check()?;
             return Ok(port);
         }
-        let (ports, protocol) = match s.split_once('/') {
-            Some((p, "tcp")) => (p, Protocol::Tcp),
-            Some((p, "udp")) => (p, Protocol::Udp),
-            Some((p, "sctp")) => (p, Protocol::Sctp),
-            Some(_) => return Err(bad()),
-            None => (s, Protocol::Tcp),
+        let parts = rules::port(s)?;
+        let protocol = match parts.protocol {
+            "udp" => Protocol::Udp,
+            "sctp" => Protocol::Sctp,
+            _ => Protocol::Tcp,
         };
-        let num = |t: &str| {
-            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            t.parse::<u16>().ok()
-        };
-        let (start, end) = match ports.split_once('-') {
-            Some((a, b)) => (num(a).ok_or_else(bad)?, num(b).ok_or_else(bad)?),
-            None => {
-                let p = num(ports).ok_or_else(bad)?;
-                (p, p)
-            }
-        };
-        let port = Port::range(start, end).protocol(protocol);
-        port.check()?;
-        Ok(port)
+        Ok(Port::range(parts.start, parts.end).protocol(protocol))
     }
 }
 

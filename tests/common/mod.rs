@@ -2,6 +2,13 @@
 //! Each test crate uses part of it.
 #![allow(dead_code)]
 
+pub mod bk;
+pub mod oracle;
+pub mod pieces;
+pub mod read;
+pub mod spec;
+pub mod strategies;
+
 /// Snapshots `input` and `output` together, so that a reviewer sees both in one file:
 /// `tests/snapshots/{group}__{name}.snap`.
 pub fn snapshot_io(group: &str, name: &str, input: &str, output: &str) {

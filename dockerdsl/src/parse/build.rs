@@ -961,12 +961,16 @@ fn healthcheck(cx: &mut Cx<'_>, split: &Split) -> Result<Healthcheck, Bad> {
             let duration = |cx: &mut Cx<'_>, name: &str| -> Result<Option<Duration>, Bad> {
                 match flags.string(cx, name)? {
                     None => Ok(None),
-                    Some(v) => match go_duration(&v) {
-                        Some(d) => Ok(Some(d)),
-                        None => Err(cx.error_help(
-                            format!("invalid duration `{v}` for --{name}"),
-                            "write a Go duration with a unit, such as `30s` or `1m30s`",
-                        )),
+                    // Go's `time.ParseDuration` also reads a bare `0`.
+                    Some(v) if v == "0" => Ok(Some(Duration::ZERO)),
+                    Some(v) => match crate::rules::duration(&v) {
+                        Ok(nanos) => Ok(Some(Duration::from_nanos(
+                            u64::try_from(nanos).unwrap_or(u64::MAX),
+                        ))),
+                        Err(e) => Err(match e.help {
+                            Some(h) => cx.error_help(format!("--{name}: {}", e.message), h),
+                            None => cx.error(format!("--{name}: {}", e.message)),
+                        }),
                     },
                 }
             };
@@ -1002,55 +1006,6 @@ fn healthcheck(cx: &mut Cx<'_>, split: &Split) -> Result<Healthcheck, Bad> {
             "write `HEALTHCHECK CMD ...` or `HEALTHCHECK NONE`",
         )),
     }
-}
-
-/// Go's `time.ParseDuration`, for non-negative durations.
-fn go_duration(s: &str) -> Option<Duration> {
-    if s == "0" {
-        return Some(Duration::ZERO);
-    }
-    let mut rest = s.strip_prefix('+').unwrap_or(s);
-    if rest.is_empty() {
-        return None;
-    }
-    let mut nanos: u128 = 0;
-    while !rest.is_empty() {
-        let n = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let number = &rest[..n];
-        rest = &rest[n..];
-        let u = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let unit: u128 = match &rest[..u] {
-            "ns" => 1,
-            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => return None,
-        };
-        rest = &rest[u..];
-        let (int, frac) = number.split_once('.').unwrap_or((number, ""));
-        if int.is_empty() && frac.is_empty() {
-            return None;
-        }
-        let int: u128 = if int.is_empty() { 0 } else { int.parse().ok()? };
-        let mut part = int.checked_mul(unit)?;
-        let mut scale = unit;
-        for d in frac.bytes().take(20) {
-            scale /= 10;
-            part += u128::from(d - b'0') * scale;
-        }
-        nanos = nanos.checked_add(part)?;
-    }
-    let secs = u64::try_from(nanos / 1_000_000_000).ok()?;
-    Some(Duration::new(
-        secs,
-        u32::try_from(nanos % 1_000_000_000).ok()?,
-    ))
 }
 
 fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
@@ -1556,14 +1511,6 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(go_duration("1m30s"), Some(Duration::from_secs(90)));
-        assert_eq!(go_duration("2.5s"), Some(Duration::from_millis(2500)));
-        assert_eq!(go_duration("5"), None);
-        assert_eq!(go_duration("0"), Some(Duration::ZERO));
-    }
 
     #[test]
     fn csv() {

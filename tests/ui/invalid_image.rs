@@ -1,0 +1,11 @@
+use dockerdsl::dockerfile;
+
+fn main() {
+    dockerfile! {
+        base = FROM "Alpine:3.20" {}
+        app = FROM "alpine:3.20" {
+            COPY --from="nginx:1.27 alpine" "/etc/nginx" "/etc/nginx";
+        }
+    }
+    let _ = (base, app);
+}
