@@ -6,7 +6,26 @@ mod common;
 
 use dockerdsl::*;
 
-/// Snapshots the code of `$body`, the Dockerfile it builds and its lints.
+/// One snapshot: the input, the lints, and the rendered Dockerfile when there is one. The
+/// rendered part comes last, after the marker the other snapshots use, so that the oracle
+/// tests read it as a Dockerfile too.
+fn snapshot(name: &str, input: &str, lints: &str, rendered: Option<&str>) {
+    let mut text = format!("{}\n----- lints -----\n{lints}", input.trim_end());
+    if let Some(r) = rendered {
+        text.push_str("----- rendered -----\n");
+        text.push_str(r);
+    }
+    let name = format!("lints__{name}");
+    insta::with_settings!({
+        omit_expression => true,
+        prepend_module_to_snapshot => false,
+        snapshot_path => "snapshots",
+    }, {
+        insta::assert_snapshot!(name.as_str(), text);
+    });
+}
+
+/// Snapshots the code of `$body`, its lints and the Dockerfile it builds.
 macro_rules! case {
     ($name:ident, $body:block) => {
         case!($name, Linter::new(), $body);
@@ -19,17 +38,12 @@ macro_rules! case {
                 Ok(d) => d,
                 Err(e) => panic!("{} does not build:\n{e}", stringify!($name)),
             };
-            let lints = $linter.lint(&df);
-            let mut out = df.to_string();
-            out.push_str("----- lints -----\n");
-            for lint in &lints {
-                out.push_str(&format!("{lint}\n"));
-            }
-            common::snapshot_io(
-                "lints",
+            let lints: String = $linter.lint(&df).iter().map(|l| format!("{l}\n")).collect();
+            snapshot(
                 stringify!($name),
                 common::case_source(include_str!("lints.rs"), stringify!($name)),
-                &out,
+                &lints,
+                Some(&df.to_string()),
             );
         }
     };
@@ -209,7 +223,7 @@ macro_rules! parsed_case {
                 let (line, column) = (lint.line().unwrap_or(0), lint.column().unwrap_or(0));
                 out.push_str(&format!("{line}:{column}: {lint}\n"));
             }
-            common::snapshot_io("lints", stringify!($name), text, &out);
+            snapshot(stringify!($name), text, &out, None);
         }
     };
 }
@@ -275,10 +289,10 @@ fn examples() {
             out.push_str(&format!("{lint}\n"));
         }
     }
-    common::snapshot_io(
-        "lints",
+    snapshot(
         "examples",
         "dockerdsl examples: Dockerfile::lint()",
         &out,
+        None,
     );
 }
