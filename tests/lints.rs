@@ -152,7 +152,9 @@ case!(secrets_in_arg_and_env, {
         .env("DB_PASSWORD", "x")
         .env("KEYBOARD", "us")
         .arg("AUTH")
-        .arg("TOKEN_FILE");
+        .arg("TOKEN_FILE")
+        // BuildKit's regex finds a secret word anywhere between `_`s, not only first or last.
+        .arg("MY_TOKEN_VALUE");
     Dockerfile::new(&app)
 });
 
