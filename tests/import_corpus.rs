@@ -1,6 +1,6 @@
-//! `dockerdsl import` for real: the Rust source generated for every corpus file is compiled
-//! (all of it in one generated crate, built once) and run, and each renders exactly the text
-//! `dockerdsl fmt` gives for the file.
+//! `dockerdsl import` for real: the Rust source generated for every corpus file, with the
+//! builder and with the `dockerfile!` macro, is compiled (all of it in one generated crate,
+//! built once) and run, and each renders exactly the text `dockerdsl fmt` gives for the file.
 
 mod common;
 
@@ -29,17 +29,20 @@ fn imported_code_compiles_and_renders_like_fmt() {
             // Refused files are covered by the parse_corpus test.
             continue;
         };
-        let n = expected.len();
-        std::fs::write(
-            src.join(format!("f{n}.rs")),
+        // Each file twice: builder code, then the `dockerfile!` macro.
+        let generated = [
             dockerdsl::import::builder(parsed.dockerfile()),
-        )
-        .expect("module written");
-        main.push_str(&format!("#[path = \"f{n}.rs\"]\nmod f{n};\n"));
-        calls.push_str(&format!(
-            "    write(&out, {n}, f{n}::dockerfile().map(|d| d.to_string()));\n"
-        ));
-        expected.push((entry, parsed.dockerfile().to_string()));
+            dockerdsl::import::with_macro(parsed.dockerfile()),
+        ];
+        for code in generated {
+            let n = expected.len();
+            std::fs::write(src.join(format!("f{n}.rs")), code).expect("module written");
+            main.push_str(&format!("#[path = \"f{n}.rs\"]\nmod f{n};\n"));
+            calls.push_str(&format!(
+                "    write(&out, {n}, f{n}::dockerfile().map(|d| d.to_string()));\n"
+            ));
+            expected.push((entry.clone(), parsed.dockerfile().to_string()));
+        }
     }
     main.push_str(
         "\nfn write(out: &std::path::Path, n: usize, text: Result<String, dockerdsl::Error>) {\n    \
@@ -91,8 +94,10 @@ fn imported_code_compiles_and_renders_like_fmt() {
         }
     }
     eprintln!(
-        "import: {} corpus files imported, compiled and rendered like fmt",
-        expected.len() - failures.len()
+        "import: {} corpus files imported twice (builder, macro), {} of the {} programs compiled and rendered like fmt",
+        expected.len() / 2,
+        expected.len() - failures.len(),
+        expected.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

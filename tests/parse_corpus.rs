@@ -86,28 +86,33 @@ pub fn corpus_files(dir: &Path) -> Vec<CorpusFile> {
     out
 }
 
-fn oracle_python() -> PathBuf {
-    let python = std::env::var_os("DOCKERDSL_ORACLE_PYTHON").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/oracle-venv/bin/python"),
-        PathBuf::from,
-    );
+/// The oracle's Python (`DOCKERDSL_ORACLE_PYTHON`, set by .ci/run), or `None` with a note
+/// that the comparison with BuildKit's parser is skipped; under CI it is required.
+fn oracle_python(test: &str) -> Option<PathBuf> {
+    if let Some(python) = std::env::var_os("DOCKERDSL_ORACLE_PYTHON") {
+        return Some(PathBuf::from(python));
+    }
     assert!(
-        python.exists(),
-        "{} is missing: run `export DOCKERDSL_ORACLE_PYTHON=$(bash .ci/oracles-setup)` (as .ci/run does)",
-        python.display()
+        !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "{test}: DOCKERDSL_ORACLE_PYTHON is not set, and CI=true requires the BuildKit oracle \
+         (.ci/run sets it up with `bash .ci/oracles-setup`)"
     );
-    python
+    eprintln!(
+        "{test}: the comparison with BuildKit's parser is skipped: run \
+         `export DOCKERDSL_ORACLE_PYTHON=$(bash .ci/oracles-setup)` and test again (.ci/run does)"
+    );
+    None
 }
 
 /// Runs tests/oracle/same_meaning.py on (name, original, formatted) triples; returns the
 /// names it found different, with why.
-pub fn different_to_buildkit(jobs: &[(String, PathBuf, PathBuf)]) -> Vec<String> {
+pub fn different_to_buildkit(python: &Path, jobs: &[(String, PathBuf, PathBuf)]) -> Vec<String> {
     let input: Vec<serde_json::Value> = jobs
         .iter()
         .map(|(name, a, b)| serde_json::json!({"name": name, "original": a, "formatted": b}))
         .collect();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/same_meaning.py");
-    let mut child = Command::new(oracle_python())
+    let mut child = Command::new(python)
         .arg(script)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -199,9 +204,16 @@ fn corpus_round_trips_with_the_same_meaning() {
             }
         }
     }
-    failures.extend(different_to_buildkit(&jobs));
+    let test = "corpus_round_trips_with_the_same_meaning";
+    let meaning = match oracle_python(test) {
+        Some(python) => {
+            failures.extend(different_to_buildkit(&python, &jobs));
+            "with the same meaning to BuildKit's parser"
+        }
+        None => "idempotently (meaning not checked)",
+    };
     eprintln!(
-        "corpus: {} round-tripped with the same meaning, {rejected} rejected as BuildKit does, {limits} beyond the model",
+        "corpus: {} round-tripped {meaning}, {rejected} rejected as BuildKit does, {limits} beyond the model",
         jobs.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));

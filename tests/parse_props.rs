@@ -77,6 +77,12 @@ const FRAGMENTS: &[&str] = &[
     "\u{feff}",
     "é",
     "\0",
+    // Characters holding the bytes 0x85 or 0xA0, which BuildKit's flag reader takes for
+    // spaces.
+    "\u{1F141}",
+    "Å",
+    "\u{a0}",
+    "\u{85}",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -114,4 +120,11 @@ fn a_well_formed_file_survives_random_blank_lines_and_comments() {
         parsed.instructions()[1].text(),
         "RUN echo \\\n  # inner\n  hi"
     );
+}
+
+#[test]
+fn a_flag_that_ends_inside_a_character_is_read_without_panic() {
+    // U+1F141 holds the byte 0x85, which BuildKit's byte-wise flag reader takes for a space.
+    let errors = dockerdsl::parse("FROM a AS b\nRUN --network=\u{1F141}x true\n");
+    assert!(errors.is_err());
 }

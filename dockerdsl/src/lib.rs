@@ -138,7 +138,8 @@
 //!   `<<"NAME"`, a `RUN` that is only a heredoc with the delimiter `EOF` (or `EOF1`...);
 //!   a blank line after every heredoc terminator;
 //! - comments: kept, attached to what follows them (a comment before `FROM` stays above
-//!   it), `# text` with one space, trailing spaces removed; blank lines between
+//!   it), `# text` with one space after `#` (indentation after it kept), trailing spaces
+//!   removed; blank lines between
 //!   instructions removed, one blank line between stages; comment lines inside a `CMD`,
 //!   `COPY` or other continued instruction (not `RUN`) are dropped, as BuildKit drops them;
 //! - a header only when the file had directives: `# syntax=` as written, `# escape=` and

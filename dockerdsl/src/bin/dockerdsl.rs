@@ -79,10 +79,12 @@ fn run() -> Result<ExitCode, String> {
             let Some(parsed) = read_parsed(&file.display().to_string(), &read(Some(file))?) else {
                 return Ok(ExitCode::FAILURE);
             };
+            let df = parsed.dockerfile();
             if args.flag {
-                return Err("import --macro is not available yet: the `dockerfile!` macro has not landed; use `import` for builder code".into());
+                print!("{}", dockerdsl::import::with_macro(df));
+            } else {
+                print!("{}", dockerdsl::import::builder(df));
             }
-            print!("{}", dockerdsl::import::builder(parsed.dockerfile()));
             Ok(ExitCode::SUCCESS)
         }
         "graph" => {

@@ -49,10 +49,12 @@ fn is_blank(c: char) -> bool {
     c.is_whitespace()
 }
 
-/// The comment's text after `#`, as BuildKit keeps it.
+/// The comment's text after `#` and one space, its indentation kept (license headers,
+/// aligned notes); trailing blanks dropped.
 fn comment_text(line: &str) -> String {
     let t = line.trim_start_matches(is_blank);
-    t.strip_prefix('#').unwrap_or(t).trim().to_owned()
+    let t = t.strip_prefix('#').unwrap_or(t);
+    t.strip_prefix(' ').unwrap_or(t).trim_end().to_owned()
 }
 
 /// `trimContinuationCharacter`: whether the line ends with the escape character (and only

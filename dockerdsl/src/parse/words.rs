@@ -25,7 +25,12 @@ pub(crate) fn split_command(line: &str) -> Split {
         None => (trimmed, ""),
     };
     let rest_at = lead + (trimmed.len() - rest.len());
-    let (flags, args_from) = extract_builder_flags(rest);
+    let (flags, mut args_from) = extract_builder_flags(rest);
+    // The flag reader works on bytes (as BuildKit's does) and takes the UTF-8 continuation
+    // bytes 0x85 and 0xA0 for spaces, so it can stop inside a character.
+    while !rest.is_char_boundary(args_from) {
+        args_from += 1;
+    }
     let args = &rest[args_from..];
     let args_trimmed = args.trim_start_matches(char::is_whitespace);
     Split {
@@ -319,6 +324,9 @@ mod tests {
         let s = split_command("  run   echo hi  ");
         assert_eq!((s.keyword.as_str(), s.args.as_str()), ("run", "echo hi"));
         assert_eq!(&"  run   echo hi  "[s.args_at..s.args_at + 2], "ec");
+        // U+1F141 holds the byte 0x85, which the flag reader takes for a space.
+        let s = split_command("RUN --network=\u{1F141} x");
+        assert_eq!(s.args, "x");
     }
 
     #[test]

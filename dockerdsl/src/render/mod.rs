@@ -201,13 +201,14 @@ pub(crate) fn instruction_text(instruction: &Instruction, esc: char, out: &mut S
     false
 }
 
-/// `# text`, a line for each line of `text`, without the final newline.
+/// `# text`, a line for each line of `text`, without the final newline. A line's
+/// indentation is kept; trailing blanks are not.
 fn comment_text(text: &str, out: &mut String) {
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let line = line.trim();
+        let line = line.trim_end();
         out.push('#');
         if !line.is_empty() {
             out.push(' ');
