@@ -14,6 +14,8 @@ mod node_nginx;
 #[allow(dead_code)]
 mod rust_chef;
 
+mod common;
+
 use dockerdsl::{Dockerfile, Instruction, Mode};
 
 fn round_trip(name: &str, df: Result<Dockerfile, dockerdsl::Error>) {
@@ -142,4 +144,34 @@ fn json_schema_is_current() {
     if let Err(e) = dockerdsl::emit_with(path, &text, Mode::from_env()) {
         panic!("{e}");
     }
+}
+
+/// Every corpus file the parser reads survives JSON byte for byte too: the models of real
+/// Dockerfiles use every part of the model (heredocs, mounts, ONBUILD, kept line breaks).
+#[test]
+fn every_parsed_corpus_file_round_trips() {
+    let Some(dir) = common::corpus("every_parsed_corpus_file_round_trips") else {
+        return;
+    };
+    let mut files = 0;
+    for sub in ["real/files", "buildkit-tests", "targeted"] {
+        let mut paths: Vec<_> = std::fs::read_dir(dir.join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| !p.extension().is_some_and(|e| e == "jsonl" || e == "tsv"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let Ok(parsed) = dockerdsl::parse_file(&path) else {
+                continue;
+            };
+            files += 1;
+            let df = parsed.dockerfile();
+            let json = serde_json::to_string(df).unwrap();
+            let back: Dockerfile = serde_json::from_str(&json)
+                .unwrap_or_else(|e| panic!("{}: {e}\n{json}", path.display()));
+            assert_eq!(back.to_string(), df.to_string(), "{}", path.display());
+        }
+    }
+    assert!(files > 200, "only {files} corpus files parsed");
 }

@@ -57,6 +57,9 @@ struct StageRepr {
     /// `FROM --platform=...`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     platform: Option<Platform>,
+    /// A comment above the `FROM` line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    comment: Option<String>,
     /// The instructions, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     instructions: Vec<Instruction>,
@@ -81,6 +84,9 @@ struct DockerfileRepr {
     /// Global `ARG`s, before the first stage.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     args: Vec<Arg>,
+    /// Comments among the global `ARG`s: `[n, text]` puts `text` after the first `n`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    arg_comments: Vec<(usize, String)>,
     /// The stages, dependencies first.
     stages: Vec<StageRepr>,
 }
@@ -167,6 +173,7 @@ impl Serialize for Dockerfile {
                     Base::Context(c) => BaseRepr::Context(c.clone()),
                 },
                 platform: s.platform().cloned(),
+                comment: s.leading_comment().map(str::to_owned),
                 instructions: s.instructions().to_vec(),
             })
             .collect();
@@ -175,6 +182,7 @@ impl Serialize for Dockerfile {
             escape: self.escape(),
             checks: self.checks().cloned(),
             args: self.args().to_vec(),
+            arg_comments: self.arg_comments().to_vec(),
             stages,
         }
         .serialize(serializer)
@@ -303,6 +311,9 @@ fn resolve(repr: DockerfileRepr) -> Result<Dockerfile, String> {
         if let Some(p) = s.platform {
             stage = stage.on_platform(p);
         }
+        if let Some(c) = s.comment {
+            stage = stage.with_leading_comment(c);
+        }
         for mut instruction in s.instructions {
             for src in sources_mut(&mut instruction) {
                 if let Source::Stage(placeholder) = src {
@@ -336,8 +347,23 @@ fn resolve(repr: DockerfileRepr) -> Result<Dockerfile, String> {
     if let Some(c) = repr.checks {
         builder = builder.checks(c);
     }
-    for a in repr.args {
+    let args = repr.args.len();
+    if let Some((n, _)) = repr.arg_comments.iter().find(|(n, _)| *n > args) {
+        return Err(format!(
+            "a comment is placed after global ARG {n}, but there are {args} global ARGs"
+        ));
+    }
+    let mut comments = repr.arg_comments;
+    comments.sort_by_key(|(n, _)| *n);
+    let mut comments = comments.into_iter().peekable();
+    for (i, a) in repr.args.into_iter().enumerate() {
+        while let Some((_, text)) = comments.next_if(|(n, _)| *n == i) {
+            builder = builder.comment(text);
+        }
         builder = builder.arg(a);
+    }
+    for (_, text) in comments {
+        builder = builder.comment(text);
     }
     // Every stage is a target, in order: since each refers only to earlier ones, the
     // Dockerfile keeps exactly this order.
