@@ -173,5 +173,6 @@ fn every_parsed_corpus_file_round_trips() {
             assert_eq!(back.to_string(), df.to_string(), "{}", path.display());
         }
     }
+    eprintln!("JSON: {files} parsed corpus files round-trip");
     assert!(files > 200, "only {files} corpus files parsed");
 }
