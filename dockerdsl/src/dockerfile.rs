@@ -11,6 +11,9 @@ use std::fmt;
 
 /// The `# syntax=` line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Syntax {
     /// `# syntax=docker/dockerfile:1`: the newest stable 1.x frontend (the default).
     #[default]
@@ -27,6 +30,9 @@ pub enum Syntax {
 
 /// The `# escape=` directive: the character that continues lines and escapes in words.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Escape {
     /// `\`, the default.
     #[default]
@@ -55,11 +61,33 @@ impl Escape {
 /// assert_eq!(BuildChecks::new().skip_all().directive(), "skip=all");
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BuildChecks {
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub(crate) skip: Vec<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
     pub(crate) skip_all: bool,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) error: Option<bool>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub(crate) experimental: Vec<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
     pub(crate) experimental_all: bool,
 }
 
@@ -123,6 +151,11 @@ impl BuildChecks {
             .iter()
             .chain(&self.experimental)
             .map(String::as_str)
+    }
+
+    /// Whether the directive skips the check `rule`.
+    pub(crate) fn skips(&self, rule: &str) -> bool {
+        self.skip_all || self.skip.iter().any(|s| s == rule)
     }
 
     pub(crate) fn is_empty(&self) -> bool {

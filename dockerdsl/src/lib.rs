@@ -166,6 +166,44 @@
 //! a heredoc early (the delimiter is chosen to avoid body lines), start a comment, or carry a
 //! NUL byte. Each is encoded so that BuildKit reads back exactly the value given, or refused
 //! with an error when the `Dockerfile` is made.
+//!
+//! # Lints
+//!
+//! [`Dockerfile::lint`] reports BuildKit's build checks (`docker build --check`), named and
+//! worded as BuildKit does, and hadolint's rules about a file's structure (DL3006, DL3007,
+//! DL3002, DL3045). Many of BuildKit's checks cannot fire on a builder-made Dockerfile (the
+//! renderer writes `FROM ... AS`, `key=value`, upper-case keywords; names are checked);
+//! the [`lint`] module lists what each rule does here. [`Parsed::lint`] lints a file read by
+//! [`parse`], with lines and the checks about how it is written. [`Linter`] adds a
+//! `.dockerignore` to check `COPY` sources against.
+//!
+//! # Build scripts
+//!
+//! [`emit`] writes a generated file from `build.rs` only when its bytes change, atomically,
+//! and prints the `cargo:rerun-if-changed` lines that fit; under `CI=true` (or
+//! `DOCKERDSL_CHECK=1`) it never writes and fails with a unified diff when the checked-in
+//! file is stale. [`Dockerfile::dockerignore`] gives the `.dockerignore` that keeps only what
+//! the Dockerfile takes from the build context. `examples/build-script` in the repository is
+//! a crate that does both.
+//!
+//! # JSON
+//!
+//! With the `serde` feature (on by default), a [`Dockerfile`] serializes with stage
+//! references as names and deserializes with the same checks as [`Dockerfile::builder`],
+//! plus unknown, later, self and cyclic references, each naming the stages. The
+//! `schemars` feature derives a JSON Schema (`schemars::schema_for!(dockerdsl::Dockerfile)`),
+//! checked in as `dockerdsl/dockerfile.schema.json`.
+//!
+//! # Features
+//!
+//! - `macros` (default): the [`dockerfile!`] macro.
+//! - `serde` (default): `Serialize`/`Deserialize` for [`Dockerfile`] and the model's types.
+//! - `schemars`: `JsonSchema` for the same types.
+//! - `cli`: the `dockerdsl` command-line tool.
+//!
+//! A build script that only writes a Dockerfile can depend on dockerdsl with
+//! `default-features = false`: then it compiles serde_json (for JSON escaping) and similar
+//! (for diffs) and nothing else.
 
 #![cfg_attr(
     not(test),
@@ -173,10 +211,13 @@
 )]
 
 mod dockerfile;
+mod dockerignore;
+mod emit;
 mod error;
 pub mod graph;
 pub mod import;
 mod instruction;
+pub mod lint;
 #[cfg(feature = "macros")]
 mod macros;
 mod mount;
@@ -184,16 +225,20 @@ mod parse;
 pub mod recipes;
 mod render;
 mod rules;
+#[cfg(feature = "serde")]
+mod serialize;
 mod source;
 mod stage;
 mod validate;
 mod values;
 
 pub use dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
+pub use emit::{EmitError, Emitted, Mode, emit, emit_with};
 pub use error::{Error, Location, Problem};
 pub use instruction::{
     Add, Arg, Check, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
 };
+pub use lint::{Lint, Linter, Origin, Rule};
 pub use mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
 pub use parse::{
     Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse, parse_file,

@@ -831,6 +831,13 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
     if s.len() > 4096 {
         return Err(fail("it is too long"));
     }
+    // A leading `-` is never part of a reference; a templated one (`--$X`) would otherwise
+    // pass the template check and be read by BuildKit as a flag of `FROM`.
+    if s.starts_with('-') {
+        return Err(fail(
+            "it starts with `-`, which BuildKit would read as a flag",
+        ));
+    }
     if s == "scratch" {
         return Err(Invalid::new("`scratch` is not an image")
             .help("use `Stage::from_scratch` for an empty base"));
@@ -1184,6 +1191,8 @@ mod tests {
         assert_eq!(p.repository, "org/app");
         assert_eq!(p.tag, Some("1.2"));
         assert!(p.digest.is_some());
+        assert!(image("--$").is_err());
+        assert!(image("-${X}").is_err());
         let p = image("alpine").unwrap();
         assert_eq!((p.registry, p.repository, p.tag), (None, "alpine", None));
         let p = image("localhost:5000/x").unwrap();

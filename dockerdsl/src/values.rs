@@ -55,6 +55,9 @@ impl std::error::Error for ParseError {}
 /// A `&str` converts without a check, so builder calls stay short; the text is checked when
 /// the `Dockerfile` is made. References may use global build arguments (`rust:${RUST_VERSION}`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct ImageRef(String);
 
 impl ImageRef {
@@ -133,6 +136,9 @@ impl fmt::Display for ImageRef {
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct Context(String);
 
 impl Context {
@@ -156,6 +162,9 @@ impl Context {
 /// assert_eq!(Platform::new("linux/arm64").as_str(), "linux/arm64");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct Platform(std::borrow::Cow<'static, str>);
 
 impl Platform {
@@ -183,6 +192,9 @@ impl From<&str> for Platform {
 
 /// A transport protocol for `EXPOSE`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Protocol {
     /// TCP, the default (rendered without a suffix).
     #[default]
@@ -219,6 +231,8 @@ impl Protocol {
 /// A port can also be a build variable that BuildKit substitutes (`EXPOSE $PORT`):
 /// [`Port::variable`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Port {
     start: u16,
     end: u16,
@@ -356,6 +370,9 @@ impl fmt::Display for Port {
 /// # Ok::<(), dockerdsl::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct Signal(std::borrow::Cow<'static, str>);
 
 impl Signal {
@@ -413,6 +430,9 @@ impl From<u8> for Signal {
 /// assert_eq!(Chmod::symbolic("u=rwX,go=rX").to_string(), "u=rwX,go=rX");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Chmod {
     /// An octal mode, at most `0o7777`.
     Octal(u32),
@@ -457,6 +477,9 @@ impl fmt::Display for Chmod {
 
 /// `RUN --network=...`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Network {
     /// The default network.
     Default,
@@ -478,6 +501,9 @@ impl Network {
 
 /// `RUN --security=...`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Security {
     /// The default sandbox.
     Sandbox,
