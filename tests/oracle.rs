@@ -559,10 +559,30 @@ fn rendered_snapshots() -> Vec<(String, String)> {
         let snap = std::fs::read_to_string(&path).expect("snapshot");
         if let Some((_, rendered)) = snap.split_once("\n----- rendered -----\n") {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            out.push((name, rendered.to_owned()));
+            // A snapshot may hold further sections after it (`----- compat -----`).
+            let rendered = match rendered.split_once("\n----- ") {
+                Some((first, _)) => format!("{first}\n"),
+                None => rendered.to_owned(),
+            };
+            out.push((name, rendered));
         }
     }
     out
+}
+
+/// Whether a `RUN` line has a heredoc marker that is not its first argument, or several.
+fn has_inner_heredoc(text: &str) -> bool {
+    text.lines().any(|l| {
+        let Some(args) = l.strip_prefix("RUN ") else {
+            return false;
+        };
+        let args = args
+            .split(' ')
+            .skip_while(|w| w.starts_with("--"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        args.matches("<<").count() > 1 || (args.contains("<<") && !args.starts_with("<<"))
+    })
 }
 
 /// The escape character a rendered file declares.
@@ -622,6 +642,10 @@ fn snapshots_read_back_through_buildkit() {
             // parse-dockerfile 0.1.9 refuses `ENTRYPOINT []` ("at least one argument"),
             // which BuildKit reads as resetting the entrypoint.
             Err(e) if e.contains("at least one argument") => {}
+            // parse-dockerfile 0.1.9 reads a heredoc only when its marker is the first word
+            // and the only one (`RUN python3 <<EOF`, `RUN <<A cat >a && <<B cat >b` are
+            // BuildKit heredocs it takes for instructions); BuildKit's reading was checked.
+            Err(_) if has_inner_heredoc(text) => {}
             Err(e) => problems.push(format!("{name}: parse-dockerfile refused it: {e}")),
         }
     }

@@ -10,7 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The `# syntax=` line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Syntax {
     /// `# syntax=docker/dockerfile:1`: the newest stable 1.x frontend (the default).
     #[default]
@@ -20,10 +23,16 @@ pub enum Syntax {
     Minor(u32),
     /// No syntax line: the builder's built-in frontend is used.
     Omitted,
+    /// Any other frontend image, such as `docker/dockerfile:1-labs` or
+    /// `docker/dockerfile-upstream:master` (checked as an image reference).
+    Frontend(String),
 }
 
 /// The `# escape=` directive: the character that continues lines and escapes in words.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Escape {
     /// `\`, the default.
     #[default]
@@ -52,12 +61,34 @@ impl Escape {
 /// assert_eq!(BuildChecks::new().skip_all().directive(), "skip=all");
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BuildChecks {
-    skip: Vec<String>,
-    skip_all: bool,
-    error: Option<bool>,
-    experimental: Vec<String>,
-    experimental_all: bool,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub(crate) skip: Vec<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub(crate) skip_all: bool,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub(crate) error: Option<bool>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub(crate) experimental: Vec<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub(crate) experimental_all: bool,
 }
 
 impl BuildChecks {
@@ -122,6 +153,11 @@ impl BuildChecks {
             .map(String::as_str)
     }
 
+    /// Whether the directive skips the check `rule`.
+    pub(crate) fn skips(&self, rule: &str) -> bool {
+        self.skip_all || self.skip.iter().any(|s| s == rule)
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.directive().is_empty()
     }
@@ -163,6 +199,7 @@ pub struct Dockerfile {
     escape: Escape,
     checks: Option<BuildChecks>,
     args: Vec<Arg>,
+    arg_comments: Vec<(usize, String)>,
     stages: Vec<Stage>,
     compat: bool,
 }
@@ -190,7 +227,12 @@ impl Dockerfile {
 
     /// The `# syntax=` line.
     pub fn syntax(&self) -> Syntax {
-        self.syntax
+        self.syntax.clone()
+    }
+
+    /// Comments among the global ARGs: each with the number of ARGs before it.
+    pub fn arg_comments(&self) -> &[(usize, String)] {
+        &self.arg_comments
     }
 
     /// The escape character.
@@ -276,6 +318,7 @@ pub struct DockerfileBuilder {
     escape: Escape,
     checks: Option<BuildChecks>,
     args: Vec<Arg>,
+    arg_comments: Vec<(usize, String)>,
     targets: Vec<Stage>,
     compat: bool,
 }
@@ -324,6 +367,13 @@ impl DockerfileBuilder {
         self
     }
 
+    /// A comment line (or lines) before the next global `ARG` (or, after the last one,
+    /// before the blank line that ends them).
+    pub fn comment(mut self, text: impl Into<String>) -> Self {
+        self.arg_comments.push((self.args.len(), text.into()));
+        self
+    }
+
     /// A stage to build. The file holds every stage the targets need; the last target given
     /// is the last stage, so a plain `docker build` builds it.
     pub fn target(mut self, stage: &Stage) -> Self {
@@ -347,6 +397,7 @@ impl DockerfileBuilder {
             escape: self.escape,
             checks: self.checks,
             args: self.args,
+            arg_comments: self.arg_comments,
             stages,
             compat: self.compat,
         };

@@ -7,6 +7,9 @@ use std::time::Duration;
 
 /// One instruction of a stage, in the order written. (`FROM` is the stage itself.)
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Instruction {
     /// `RUN`.
     Run(Run),
@@ -123,6 +126,9 @@ impl Mount {
 
 /// The command of a `RUN`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum RunCommand {
     /// Shell text. One line renders in shell form; text with newlines is a script and
     /// renders as a heredoc (`RUN <<EOF`), run by the default shell (or by its `#!` line).
@@ -131,6 +137,83 @@ pub enum RunCommand {
     Chain(Vec<String>),
     /// A program and its arguments, without a shell (the JSON form).
     Exec(Vec<String>),
+    /// Shell text written over several lines, as a Dockerfile writes it with continuation
+    /// lines: BuildKit runs the lines joined together (each line but the last is followed
+    /// by the escape character, which is dropped). Lines whose first non-blank character is
+    /// `#` are comments, which BuildKit skips.
+    Lines(Vec<String>),
+    /// A command line that reads here-documents (`python3 <<EOF`, `<<A cat > a && <<B cat > b`),
+    /// given to the shell with the documents' bodies after it. The `<<NAME` markers in
+    /// `command` name the documents, in order.
+    Heredocs {
+        /// The command line, with its `<<NAME` markers as written.
+        command: String,
+        /// The documents, in the order of their markers.
+        heredocs: Vec<Heredoc>,
+    },
+}
+
+/// A here-document: a body given inline, ended by a line equal to its name.
+///
+/// ```
+/// use dockerdsl::{Copy, Dockerfile, Heredoc, Stage};
+///
+/// let s = Stage::from_image("s", "alpine:3.20").push(Copy::heredocs(
+///     [Heredoc::new("EOF", "home=$HOME\n").expand()],
+///     "/etc/app.conf",
+/// ));
+/// assert!(Dockerfile::new(&s)?.to_string().contains("COPY <<EOF /etc/app.conf\nhome=$HOME\nEOF\n"));
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Heredoc {
+    pub(crate) name: String,
+    pub(crate) content: String,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub(crate) expand: bool,
+}
+
+impl Heredoc {
+    /// A document called `name` (its terminator line; for `COPY` into a directory also the
+    /// file's name) with `content`. A missing final newline is added, as BuildKit would.
+    /// BuildKit substitutes no variables in it unless [`Heredoc::expand`] is called.
+    pub fn new(name: impl Into<String>, content: impl Into<String>) -> Self {
+        let mut content = content.into();
+        if !content.is_empty() && !content.ends_with('\n') {
+            content.push('\n');
+        }
+        Heredoc {
+            name: name.into(),
+            content,
+            expand: false,
+        }
+    }
+
+    /// Let BuildKit substitute `$VARIABLES` in `COPY`/`ADD` content (an unquoted `<<NAME`).
+    pub fn expand(mut self) -> Self {
+        self.expand = true;
+        self
+    }
+
+    /// The name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The content.
+    pub fn content(&self) -> &str {
+        &self.content
+    }
+
+    /// Whether variables are substituted in the content.
+    pub fn expands(&self) -> bool {
+        self.expand
+    }
 }
 
 /// `RUN` with its flags.
@@ -155,10 +238,24 @@ pub enum RunCommand {
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Run {
     pub(crate) command: RunCommand,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub(crate) mounts: Vec<Mount>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) network: Option<Network>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) security: Option<Security>,
 }
 
@@ -196,6 +293,51 @@ impl Run {
         S: Into<String>,
     {
         Run::with(RunCommand::Exec(argv.into_iter().map(Into::into).collect()))
+    }
+
+    /// Shell text over several lines, kept as written (see [`RunCommand::Lines`]).
+    ///
+    /// ```
+    /// use dockerdsl::{Dockerfile, Run, Stage};
+    ///
+    /// let s = Stage::from_image("s", "debian:bookworm").run(Run::lines([
+    ///     "apt-get update && apt-get install -y ",
+    ///     "    curl ",
+    ///     "    # git",
+    ///     "    jq",
+    /// ]));
+    /// assert!(Dockerfile::new(&s)?.to_string().contains(
+    ///     "RUN apt-get update && apt-get install -y \\\n    curl \\\n    # git\n    jq\n"
+    /// ));
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn lines<I, S>(lines: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Run::with(RunCommand::Lines(
+            lines.into_iter().map(Into::into).collect(),
+        ))
+    }
+
+    /// A command line that reads here-documents: `command` holds a `<<NAME` marker for each
+    /// document, in order.
+    ///
+    /// ```
+    /// use dockerdsl::{Heredoc, Run};
+    ///
+    /// let run = Run::heredocs("python3 <<EOF", [Heredoc::new("EOF", "print('hi')\n")]);
+    /// assert_eq!(run.mounts().len(), 0);
+    /// ```
+    pub fn heredocs<I>(command: impl Into<String>, heredocs: I) -> Self
+    where
+        I: IntoIterator<Item = Heredoc>,
+    {
+        Run::with(RunCommand::Heredocs {
+            command: command.into(),
+            heredocs: heredocs.into_iter().collect(),
+        })
     }
 
     fn with(command: RunCommand) -> Self {
@@ -266,6 +408,9 @@ impl From<&String> for Run {
 /// assert!(matches!(shell, Command::Shell(_)));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Command {
     /// A program and its arguments, run without a shell (`["exe", "arg"]`).
     Exec(Vec<String>),
@@ -311,8 +456,14 @@ impl<S: Into<String>> From<Vec<S>> for Command {
 /// assert_eq!(Arg::new("RUST_VERSION").default("1.83").default_value(), Some("1.83"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Arg {
     pub(crate) name: String,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) default: Option<String>,
 }
 
@@ -379,12 +530,18 @@ macro_rules! file_options {
 
 /// What `COPY` or `ADD` takes: paths (or URLs), or one inline file.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Sources {
     /// Paths, globs, or for `ADD` also URLs and Git repositories.
     Paths(Vec<String>),
     /// The content of one file, written to the destination (a heredoc). It always ends with
     /// a newline: one is added when missing, as BuildKit would.
     Inline(String),
+    /// Files given as here-documents, each named (`COPY <<A <<B /dir/` writes `/dir/A` and
+    /// `/dir/B`), with or without variable substitution.
+    Heredocs(Vec<Heredoc>),
 }
 
 impl Sources {
@@ -416,14 +573,40 @@ impl Sources {
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Copy {
     pub(crate) sources: Sources,
     pub(crate) dest: String,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) from: Option<Source>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) chown: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) chmod: Option<Chmod>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
     pub(crate) link: bool,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
     pub(crate) parents: bool,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub(crate) exclude: Vec<String>,
 }
 
@@ -441,6 +624,18 @@ impl Copy {
     {
         Copy::with(
             Sources::Paths(sources.into_iter().map(Into::into).collect()),
+            dest.into(),
+        )
+    }
+
+    /// Files given as here-documents (syntax 1.4): one file at `dest`, or with `dest`
+    /// ending in `/` files named after the documents.
+    pub fn heredocs<I>(heredocs: I, dest: impl Into<String>) -> Self
+    where
+        I: IntoIterator<Item = Heredoc>,
+    {
+        Copy::with(
+            Sources::Heredocs(heredocs.into_iter().collect()),
             dest.into(),
         )
     }
@@ -508,15 +703,45 @@ impl Copy {
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Add {
     pub(crate) sources: Sources,
     pub(crate) dest: String,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) chown: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) chmod: Option<Chmod>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
     pub(crate) link: bool,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) checksum: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) keep_git_dir: Option<bool>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) unpack: Option<bool>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub(crate) exclude: Vec<String>,
 }
 
@@ -534,6 +759,18 @@ impl Add {
     {
         Add::with(
             Sources::Paths(sources.into_iter().map(Into::into).collect()),
+            dest.into(),
+        )
+    }
+
+    /// Files given as here-documents (syntax 1.4): one file at `dest`, or with `dest`
+    /// ending in `/` files named after the documents.
+    pub fn heredocs<I>(heredocs: I, dest: impl Into<String>) -> Self
+    where
+        I: IntoIterator<Item = Heredoc>,
+    {
+        Add::with(
+            Sources::Heredocs(heredocs.into_iter().collect()),
             dest.into(),
         )
     }
@@ -596,6 +833,9 @@ impl Add {
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Healthcheck {
     /// `HEALTHCHECK NONE`: disables a check inherited from the base image.
     None,
@@ -619,12 +859,34 @@ impl Healthcheck {
 
 /// A health check command and its timings; see [`Healthcheck::cmd`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Check {
     pub(crate) command: Command,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) interval: Option<Duration>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) timeout: Option<Duration>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) start_period: Option<Duration>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) start_interval: Option<Duration>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub(crate) retries: Option<u32>,
 }
 

@@ -106,6 +106,50 @@
 //! 10. The output passes BuildKit's parser and build checks and hadolint without findings
 //!     caused by these choices.
 //!
+//! # Reading Dockerfiles
+//!
+//! [`parse`] (and [`parse_file`]) read an existing Dockerfile into the same model, following
+//! BuildKit's parser: directives, continuation lines, comments, heredocs, JSON and shell
+//! forms, legacy forms, keywords in any case, a BOM and CRLF line ends. Every stage of the
+//! file is kept, in file order; stage references by name or index become references to the
+//! stage values. A file BuildKit rejects gives [`ParseErrors`] (every problem, each with its
+//! line and column), never a model. [`Parsed`] also maps each instruction back to its lines,
+//! keyword and text.
+//!
+//! Rendering a parsed file gives its canonical form (`dockerdsl fmt`). It means the same to
+//! BuildKit's parser; what it changes on purpose:
+//!
+//! - keywords upper-case, `AS` upper-case, stage names lower-case (BuildKit lower-cases them);
+//!   a stage without a name is named `stage-N` (N its index), and references by index
+//!   (`--from=0`) are written by name;
+//! - `ENV`/`LABEL key value` (legacy) as `key=value`; `MAINTAINER x` as
+//!   `LABEL org.opencontainers.image.authors=x`; `ARG A B` as one `ARG` per name;
+//! - words re-quoted the canonical way (double quotes only where needed); JSON arrays with
+//!   `", "` separators; `VOLUME` always in JSON form; `COPY`/`ADD` in JSON form only when a
+//!   path needs it;
+//! - flags in the canonical order, `--flag=true` as `--flag`, `--link=false`/`--parents=false`
+//!   left out, octal modes without a leading zero, durations as `90s`/`2m`/`1h`, mount
+//!   options spelled `target`/`source`/`ro`/`rw` with `type=` first, `required=true`, a
+//!   secret's default id written out, tmpfs sizes in bytes; `EXPOSE 80/tcp` as `80`, protocols
+//!   lower-case;
+//! - `RUN` shell commands keep the lines they were written on (with the comment lines among
+//!   them); `CMD`/`ENTRYPOINT` shell forms are joined into one line (they stay shell form);
+//! - heredocs: `<<-` bodies with their leading tabs stripped, a quoted delimiter as
+//!   `<<"NAME"`, a `RUN` that is only a heredoc with the delimiter `EOF` (or `EOF1`...);
+//!   a blank line after every heredoc terminator;
+//! - comments: kept, attached to what follows them (a comment before `FROM` stays above
+//!   it), `# text` with one space after `#` (indentation after it kept), trailing spaces
+//!   removed; blank lines between
+//!   instructions removed, one blank line between stages; comment lines inside a `CMD`,
+//!   `COPY` or other continued instruction (not `RUN`) are dropped, as BuildKit drops them;
+//! - a header only when the file had directives: `# syntax=` as written, `# escape=` and
+//!   `# check=` normalised.
+//!
+//! What BuildKit accepts but the model cannot hold is refused with an error saying so: two
+//! stages with one name, stages named `scratch` or `context`, a mount type given by a
+//! variable, a `$` that is not a substitution (`'$x'`, `\$x`) in a value the model keeps,
+//! `RUN --device` (labs), and `COPY`/`ADD` mixing heredocs and paths.
+//!
 //! # Recipes and older builders
 //!
 //! [`recipes`] holds ready-made multi-stage builds (Go, a static site, C, Rust), each a
@@ -122,6 +166,44 @@
 //! a heredoc early (the delimiter is chosen to avoid body lines), start a comment, or carry a
 //! NUL byte. Each is encoded so that BuildKit reads back exactly the value given, or refused
 //! with an error when the `Dockerfile` is made.
+//!
+//! # Lints
+//!
+//! [`Dockerfile::lint`] reports BuildKit's build checks (`docker build --check`), named and
+//! worded as BuildKit does, and hadolint's rules about a file's structure (DL3006, DL3007,
+//! DL3002, DL3045). Many of BuildKit's checks cannot fire on a builder-made Dockerfile (the
+//! renderer writes `FROM ... AS`, `key=value`, upper-case keywords; names are checked);
+//! the [`lint`] module lists what each rule does here. [`Parsed::lint`] lints a file read by
+//! [`parse`], with lines and the checks about how it is written. [`Linter`] adds a
+//! `.dockerignore` to check `COPY` sources against.
+//!
+//! # Build scripts
+//!
+//! [`emit`] writes a generated file from `build.rs` only when its bytes change, atomically,
+//! and prints the `cargo:rerun-if-changed` lines that fit; under `CI=true` (or
+//! `DOCKERDSL_CHECK=1`) it never writes and fails with a unified diff when the checked-in
+//! file is stale. [`Dockerfile::dockerignore`] gives the `.dockerignore` that keeps only what
+//! the Dockerfile takes from the build context. `examples/build-script` in the repository is
+//! a crate that does both.
+//!
+//! # JSON
+//!
+//! With the `serde` feature (on by default), a [`Dockerfile`] serializes with stage
+//! references as names and deserializes with the same checks as [`Dockerfile::builder`],
+//! plus unknown, later, self and cyclic references, each naming the stages. The
+//! `schemars` feature derives a JSON Schema (`schemars::schema_for!(dockerdsl::Dockerfile)`),
+//! checked in as `dockerdsl/dockerfile.schema.json`.
+//!
+//! # Features
+//!
+//! - `macros` (default): the [`dockerfile!`] macro.
+//! - `serde` (default): `Serialize`/`Deserialize` for [`Dockerfile`] and the model's types.
+//! - `schemars`: `JsonSchema` for the same types.
+//! - `cli`: the `dockerdsl` command-line tool.
+//!
+//! A build script that only writes a Dockerfile can depend on dockerdsl with
+//! `default-features = false`: then it compiles serde_json (for JSON escaping) and similar
+//! (for diffs) and nothing else.
 
 #![cfg_attr(
     not(test),
@@ -129,25 +211,38 @@
 )]
 
 mod dockerfile;
+mod dockerignore;
+mod emit;
 mod error;
+pub mod graph;
+pub mod import;
 mod instruction;
+pub mod lint;
 #[cfg(feature = "macros")]
 mod macros;
 mod mount;
+mod parse;
 pub mod recipes;
 mod render;
 mod rules;
+#[cfg(feature = "serde")]
+mod serialize;
 mod source;
 mod stage;
 mod validate;
 mod values;
 
 pub use dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
+pub use emit::{EmitError, Emitted, Mode, emit, emit_with};
 pub use error::{Error, Location, Problem};
 pub use instruction::{
-    Add, Arg, Check, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
+    Add, Arg, Check, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
 };
+pub use lint::{Lint, Linter, Origin, Rule};
 pub use mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
+pub use parse::{
+    Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse, parse_file,
+};
 pub use source::{IntoSource, Source};
 pub use stage::{Base, Stage};
 pub use values::{

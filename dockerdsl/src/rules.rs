@@ -199,6 +199,46 @@ pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
     Ok(())
 }
 
+/// Whether BuildKit reads this physical line as a comment: its first non-blank character
+/// is `#`.
+pub fn is_comment_line(line: &str) -> bool {
+    line.trim_start().starts_with('#')
+}
+
+/// Shell text over several lines (`RunCommand::Lines`): the joined text is a shell
+/// command (so the last line is not blank), the first and last lines are not comments, and
+/// no line ends with the escape character (the renderer adds it where a line continues).
+pub fn shell_lines(lines: &[String], escape: char) -> Check {
+    let Some(first) = lines.first() else {
+        return Err(Invalid::new("the command has no line"));
+    };
+    if is_comment_line(first) {
+        return Err(Invalid::new("the first line is a comment")
+            .help("start with a command; later lines may be comments"));
+    }
+    if lines.last().is_some_and(|l| is_comment_line(l)) {
+        return Err(
+            Invalid::new("the last line is a comment, which would end the instruction")
+                .help("end with a command line"),
+        );
+    }
+    let mut joined = String::new();
+    for line in lines {
+        one_line(line)?;
+        if is_comment_line(line) {
+            continue;
+        }
+        if line.trim_end_matches([' ', '\t']).ends_with(escape) {
+            return Err(Invalid::new(format!(
+                "a line ends with the escape character `{escape}`, which the renderer adds where a line continues"
+            ))
+            .help("remove the trailing escape character"));
+        }
+        joined.push_str(line);
+    }
+    shell_command(&joined, escape, true)
+}
+
 /// BuildKit tries JSON first, and Go's decoder stops after the first value: text that
 /// starts with a JSON array runs it in exec form (`["ls"] && make`), or fails the build when
 /// an element is not a string (`[1]`).
@@ -309,6 +349,207 @@ fn has_heredoc_marker(s: &str) -> bool {
         i += 1;
     }
     false
+}
+
+/// A heredoc marker as BuildKit reads it from an instruction line: `<<NAME`, `<<-NAME`
+/// (leading tabs stripped), `<<"NAME"`/`<<'NAME'` (quoted: no substitution), with an
+/// optional file descriptor (`3<<NAME`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeredocMarker {
+    pub name: String,
+    pub expand: bool,
+    pub chomp: bool,
+}
+
+/// The heredoc markers of a line, in order (BuildKit's `heredocsFromLine`): the line is
+/// split into words at unquoted whitespace (quotes and backslash escapes kept), and each
+/// word of the form `<digits><<[-]rest` whose `rest` reads as one word is a marker.
+pub fn heredoc_markers(line: &str) -> Vec<HeredocMarker> {
+    raw_words(line)
+        .iter()
+        .filter_map(|w| heredoc_marker(w))
+        .collect()
+}
+
+/// One word as a heredoc marker (BuildKit's `ParseHeredoc`).
+pub fn heredoc_marker(word: &str) -> Option<HeredocMarker> {
+    let rest = word.trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = rest.strip_prefix("<<")?;
+    let (chomp, rest) = match rest.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    if rest.is_empty() || rest.contains('<') {
+        return None;
+    }
+    let words = lex_words(rest)?;
+    let [name] = words.as_slice() else {
+        return None;
+    };
+    let quotes = |s: &str| s.chars().filter(|c| matches!(c, '"' | '\'')).count();
+    let raw = raw_words(rest);
+    let expand = raw.first().is_some_and(|r| quotes(r) == quotes(name));
+    Some(HeredocMarker {
+        name: name.clone(),
+        expand,
+        chomp,
+    })
+}
+
+/// Words split at unquoted whitespace, quotes and backslash escapes kept.
+fn raw_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = line.chars();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                word.push(c);
+                if c == q {
+                    quote = None;
+                } else if c == '\\' && q == '"' {
+                    if let Some(n) = chars.next() {
+                        word.push(n);
+                    }
+                }
+            }
+            None => match c {
+                '\'' | '"' => {
+                    quote = Some(c);
+                    word.push(c);
+                }
+                '\\' => {
+                    word.push(c);
+                    if let Some(n) = chars.next() {
+                        word.push(n);
+                    }
+                }
+                c if c.is_whitespace() => {
+                    if !word.is_empty() {
+                        words.push(std::mem::take(&mut word));
+                    }
+                }
+                c => word.push(c),
+            },
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// Words after quote removal with the backslash lexer; `None` on an unterminated quote.
+fn lex_words(s: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => word.push(c),
+                    }
+                }
+                in_word = true;
+            }
+            '"' => {
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.peek().copied() {
+                            None => {}
+                            Some(n @ ('"' | '$' | '\\')) => {
+                                word.push(n);
+                                chars.next();
+                            }
+                            Some(_) => word.push('\\'),
+                        },
+                        c => word.push(c),
+                    }
+                }
+                in_word = true;
+            }
+            '\\' => match chars.next() {
+                None => break,
+                Some(n) => {
+                    word.push(n);
+                    in_word = true;
+                }
+            },
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Some(words)
+}
+
+/// The name of a here-document: it is written bare after `<<` and as the terminator line,
+/// so only letters, digits, `_`, `.` and `-` (not first).
+pub fn heredoc_name(name: &str) -> Check {
+    let ok = name
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid heredoc name {}", show(name)))
+            .help("use letters, digits and `_`, such as `EOF`"))
+    }
+}
+
+/// A here-document's content: a heredoc body in which no line equals the name.
+pub fn heredoc_content(name: &str, content: &str) -> Check {
+    heredoc_body(content)?;
+    if content.lines().any(|l| l == name) {
+        return Err(Invalid::new(format!(
+            "a line of the content is `{name}`, which would end the heredoc early"
+        ))
+        .help("choose another name"));
+    }
+    Ok(())
+}
+
+/// Whether a comment line (`# key=value`) would be read as a parser directive at the top
+/// of a file (BuildKit's `reDirective`, for the keys it knows).
+pub fn directive_like(line: &str) -> Option<(String, String)> {
+    let rest = line.strip_prefix('#')?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let key_len = rest
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    let key = &rest[..key_len];
+    if !key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let value = rest[key_len..].trim_start_matches([' ', '\t']);
+    let value = value.strip_prefix('=')?;
+    let value = value.trim_matches([' ', '\t']);
+    if value.is_empty() {
+        return None;
+    }
+    let key = key.to_ascii_lowercase();
+    matches!(key.as_str(), "syntax" | "escape" | "check").then(|| (key, value.to_owned()))
 }
 
 /// One element of an exec-form (JSON) array.
@@ -435,8 +676,12 @@ pub fn user(s: &str) -> Check {
     }
 }
 
-/// `--chmod=` in symbolic form: `u=rwX,go=rX`, `+x`, `g=u`.
+/// `--chmod=` in symbolic form: `u=rwX,go=rX`, `+x`, `g=u`; or a variable (`${MODE}`),
+/// which BuildKit substitutes before reading the mode.
 pub fn chmod_symbolic(s: &str) -> Check {
+    if s.contains('$') {
+        return flag_value(s);
+    }
     let clause = |c: &str| {
         let ops = c.find(['+', '-', '=']);
         let Some(at) = ops else { return false };
@@ -586,21 +831,28 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
     if s.len() > 4096 {
         return Err(fail("it is too long"));
     }
+    // A leading `-` is never part of a reference; a templated one (`--$X`) would otherwise
+    // pass the template check and be read by BuildKit as a flag of `FROM`.
+    if s.starts_with('-') {
+        return Err(fail(
+            "it starts with `-`, which BuildKit would read as a flag",
+        ));
+    }
     if s == "scratch" {
         return Err(Invalid::new("`scratch` is not an image")
             .help("use `Stage::from_scratch` for an empty base"));
     }
     let templated = s.contains('$');
-    let (name, digest) = match s.split_once('@') {
-        Some((n, d)) => (n, Some(d)),
+    let (name, digest) = match outside_braces(s, '@', false) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     };
     if let Some(d) = digest {
         digest_ok(d, templated).map_err(fail)?;
     }
-    // The tag is after the last `:` that comes after the last `/`.
-    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
-    let (path_part, tag) = match name[last_slash..].rfind(':') {
+    // The tag is after the last `:` that comes after the last `/` (outside `${...}`).
+    let last_slash = outside_braces(name, '/', true).map_or(0, |i| i + 1);
+    let (path_part, tag) = match outside_braces(&name[last_slash..], ':', true) {
         Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
         None => (name, None),
     };
@@ -668,6 +920,26 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
     })
 }
 
+/// The first (or last) position of `c` that is not inside `${...}`.
+fn outside_braces(s: &str, c: char, last: bool) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut found = None;
+    for (i, ch) in s.char_indices() {
+        match ch {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ if ch == c && depth == 0 => {
+                found = Some(i);
+                if !last {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`
 fn path_component_ok(c: &str) -> bool {
     let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
@@ -726,13 +998,16 @@ fn digest_ok(d: &str, templated: bool) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// Text with `${VAR}`/`$VAR` references and otherwise reference-safe characters.
+/// Text with `${VAR}`/`$VAR` references and otherwise reference-safe characters. Inside
+/// `${...}` the modifiers of BuildKit's substitution (`${V:-x}`, `${V#p}`, `${V/a/b}`) may
+/// use any visible ASCII character.
 fn template_ok(s: &str) -> bool {
     let mut depth = 0i32;
     for b in s.bytes() {
         match b {
             b'{' => depth += 1,
             b'}' => depth -= 1,
+            _ if depth == 1 && b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'\\') => {}
             _ if b.is_ascii_alphanumeric()
                 || matches!(b, b'.' | b'_' | b'-' | b'$' | b':' | b'/' | b'+' | b'@') => {}
             _ => return false,
@@ -742,6 +1017,16 @@ fn template_ok(s: &str) -> bool {
         }
     }
     depth == 0 && !s.is_empty()
+}
+
+/// `EXPOSE` port from a variable: `$PORT`, `${PORT:-80}`, nothing else around it.
+pub fn port_variable(s: &str) -> Check {
+    if s.starts_with('$') && template_ok(s) {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!("invalid port variable {}", show(s)))
+            .help("write `$NAME` or `${NAME}`"))
+    }
 }
 
 /// `# check=` rule names: PascalCase words.
@@ -814,7 +1099,7 @@ pub fn port_range(start: u16, end: u16) -> Check {
 
 /// A Go duration (`30s`, `1m30s`, `2.5s`, `500ms`, `1h`), as BuildKit's HEALTHCHECK flags
 /// read it, in nanoseconds; then checked with [`health_duration_nanos`]. The `dockerfile!`
-/// macro reads HEALTHCHECK literals with it; the builder takes a `Duration`.
+/// macro and the parser read HEALTHCHECK flags with it; the builder takes a `Duration`.
 #[allow(dead_code)]
 pub fn duration(s: &str) -> Result<u128, Invalid> {
     let bad = || {
@@ -906,6 +1191,8 @@ mod tests {
         assert_eq!(p.repository, "org/app");
         assert_eq!(p.tag, Some("1.2"));
         assert!(p.digest.is_some());
+        assert!(image("--$").is_err());
+        assert!(image("-${X}").is_err());
         let p = image("alpine").unwrap();
         assert_eq!((p.registry, p.repository, p.tag), (None, "alpine", None));
         let p = image("localhost:5000/x").unwrap();

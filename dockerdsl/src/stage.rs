@@ -42,6 +42,7 @@ struct StageData {
     name: String,
     base: Base,
     platform: Option<Platform>,
+    leading_comment: Option<String>,
     instructions: Vec<Instruction>,
 }
 
@@ -87,6 +88,7 @@ impl Stage {
             name: name.into(),
             base: base.into(),
             platform: None,
+            leading_comment: None,
             instructions: Vec::new(),
         }))
     }
@@ -129,6 +131,17 @@ impl Stage {
     /// The instructions, in order.
     pub fn instructions(&self) -> &[Instruction] {
         &self.0.instructions
+    }
+
+    /// The comment above the `FROM` line, when set.
+    pub fn leading_comment(&self) -> Option<&str> {
+        self.0.leading_comment.as_deref()
+    }
+
+    /// A comment above the `FROM` line; newlines start new comment lines.
+    pub fn with_leading_comment(mut self, text: impl Into<String>) -> Self {
+        Arc::make_mut(&mut self.0).leading_comment = Some(text.into());
+        self
     }
 
     /// The same stage under another name.
@@ -381,6 +394,7 @@ impl fmt::Debug for Stage {
             .field("name", &self.0.name)
             .field("base", &BaseDebug(&self.0.base))
             .field("platform", &self.0.platform)
+            .field("leading_comment", &self.0.leading_comment)
             .field("instructions", &self.0.instructions)
             .finish()
     }

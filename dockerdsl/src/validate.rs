@@ -93,6 +93,12 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
         }
         cx.needs("# check", "the check directive", 8);
     }
+    if let Syntax::Frontend(image) = df.syntax() {
+        cx.check("# syntax", rules::image(&image).map(|_| ()));
+    }
+    for (_, text) in df.arg_comments() {
+        cx.check("comment", comment(text));
+    }
     for (i, arg) in df.args().iter().enumerate() {
         cx.location = Location {
             stage: None,
@@ -128,6 +134,9 @@ fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
     };
     if let Err(e) = rules::stage_name(stage.name()) {
         cx.report(None, e);
+    }
+    if let Some(text) = stage.leading_comment() {
+        cx.check("comment", comment(text));
     }
     let mut from_vars = Vec::new();
     if let Some(p) = stage.platform() {
@@ -227,7 +236,7 @@ pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
 fn compat_checks(cx: &mut Cx<'_>, instruction: &Instruction, onbuild: bool) {
     let older = "older builders do not read it";
     let inline = |cx: &mut Cx<'_>, sources: &Sources| {
-        if matches!(sources, Sources::Inline(_)) {
+        if matches!(sources, Sources::Inline(_) | Sources::Heredocs(_)) {
             cx.report(
                 Some("source"),
                 invalid(
@@ -239,6 +248,15 @@ fn compat_checks(cx: &mut Cx<'_>, instruction: &Instruction, onbuild: bool) {
     };
     match instruction {
         Instruction::Run(run) => {
+            if let RunCommand::Heredocs { .. } = &run.command {
+                cx.report(
+                    Some("command"),
+                    invalid(
+                        format!("a command that reads heredocs needs them, and {older}"),
+                        Some("put the documents in the build context and read them from there"),
+                    ),
+                );
+            }
             if let RunCommand::Shell(s) = &run.command {
                 if s.contains('\n') && s.starts_with("#!") {
                     cx.report(
@@ -443,20 +461,21 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
             }
         }
         Instruction::Maintainer(name) => cx.check("name", rules::one_line(name)),
-        Instruction::Comment(text) => {
-            let r = rules::no_nul(text).and_then(|()| {
-                if text.contains('\r') {
-                    Err(invalid(
-                        "contains a carriage return",
-                        Some("use `\\n` to start a new comment line"),
-                    ))
-                } else {
-                    Ok(())
-                }
-            });
-            cx.check("text", r);
-        }
+        Instruction::Comment(text) => cx.check("text", comment(text)),
     }
+}
+
+fn comment(text: &str) -> Check {
+    rules::no_nul(text).and_then(|()| {
+        if text.contains('\r') {
+            Err(invalid(
+                "contains a carriage return",
+                Some("use `\\n` to start a new comment line"),
+            ))
+        } else {
+            Ok(())
+        }
+    })
 }
 
 fn path(p: &str) -> Check {
@@ -488,6 +507,7 @@ fn run_checks(cx: &mut Cx<'_>, run: &Run) {
             cx.needs("command", "a multi-line script (heredoc)", 4);
         }
         RunCommand::Shell(s) => cx.check("command", rules::shell_command(s, cx.escape, true)),
+        RunCommand::Lines(lines) => cx.check("command", rules::shell_lines(lines, cx.escape)),
         RunCommand::Chain(cmds) => {
             if cmds.is_empty() {
                 cx.report(Some("command"), invalid("the chain has no command", None));
@@ -495,6 +515,26 @@ fn run_checks(cx: &mut Cx<'_>, run: &Run) {
             for c in cmds {
                 cx.check("command", rules::shell_command(c, cx.escape, true));
             }
+        }
+        RunCommand::Heredocs { command, heredocs } => {
+            cx.check("command", rules::one_line(command));
+            let markers: Vec<String> = rules::heredoc_markers(command)
+                .into_iter()
+                .map(|m| m.name)
+                .collect();
+            let names: Vec<String> = heredocs.iter().map(|h| h.name.clone()).collect();
+            if markers != names {
+                cx.report(
+                    Some("command"),
+                    invalid(
+                        format!(
+                            "the command's heredoc markers name {markers:?}, but the heredocs are {names:?}"
+                        ),
+                        Some("write one `<<NAME` marker in the command for each heredoc, in order"),
+                    ),
+                );
+            }
+            heredocs_checks(cx, heredocs);
         }
         RunCommand::Exec(argv) => {
             if argv.is_empty() {
@@ -523,7 +563,9 @@ fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
     let target = |cx: &mut Cx<'_>, t: &str| cx.check("--mount target", rules::mount_value(t));
     match m {
         Mount::Bind(b) => {
-            target(cx, &b.target);
+            if !b.target.is_empty() {
+                target(cx, &b.target);
+            }
             if let Some(s) = &b.source {
                 cx.check("--mount source", rules::mount_value(s));
             }
@@ -608,6 +650,21 @@ fn files_checks(
                 );
             }
         }
+        Sources::Heredocs(docs) => {
+            if docs.is_empty() {
+                cx.report(Some("sources"), invalid("no heredoc", None));
+            }
+            heredocs_checks(cx, docs);
+            if !plain_path(dest, cx.escape) {
+                cx.report(
+                    Some("dest"),
+                    invalid(
+                        "the destination of a heredoc cannot contain whitespace, quotes or the escape character",
+                        Some("BuildKit reads it as a bare word after the heredoc; choose a plain path"),
+                    ),
+                );
+            }
+        }
         Sources::Inline(content) => {
             cx.check("content", rules::heredoc_body(content));
             cx.needs("content", "an inline file (heredoc)", 4);
@@ -652,6 +709,16 @@ fn files_checks(
     }
     if !exclude.is_empty() {
         cx.needs("--exclude", "`--exclude`", 19);
+    }
+}
+
+fn heredocs_checks(cx: &mut Cx<'_>, docs: &[crate::instruction::Heredoc]) {
+    for doc in docs {
+        cx.check("heredoc", rules::heredoc_name(&doc.name));
+        cx.check("heredoc", rules::heredoc_content(&doc.name, &doc.content));
+    }
+    if !docs.is_empty() {
+        cx.needs("heredoc", "a heredoc", 4);
     }
 }
 

@@ -55,6 +55,9 @@ impl std::error::Error for ParseError {}
 /// A `&str` converts without a check, so builder calls stay short; the text is checked when
 /// the `Dockerfile` is made. References may use global build arguments (`rust:${RUST_VERSION}`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct ImageRef(String);
 
 impl ImageRef {
@@ -133,6 +136,9 @@ impl fmt::Display for ImageRef {
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct Context(String);
 
 impl Context {
@@ -156,6 +162,9 @@ impl Context {
 /// assert_eq!(Platform::new("linux/arm64").as_str(), "linux/arm64");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct Platform(std::borrow::Cow<'static, str>);
 
 impl Platform {
@@ -183,6 +192,9 @@ impl From<&str> for Platform {
 
 /// A transport protocol for `EXPOSE`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Protocol {
     /// TCP, the default (rendered without a suffix).
     #[default]
@@ -215,21 +227,39 @@ impl Protocol {
 /// assert_eq!("9000-9001/sctp".parse::<Port>()?, Port::range(9000, 9001).protocol(Protocol::Sctp));
 /// # Ok::<(), dockerdsl::ParseError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// A port can also be a build variable that BuildKit substitutes (`EXPOSE $PORT`):
+/// [`Port::variable`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Port {
     start: u16,
     end: u16,
     protocol: Protocol,
+    variable: Option<String>,
 }
 
 impl Port {
     /// A TCP port.
     pub fn tcp(port: u16) -> Self {
+        Port::range(port, port)
+    }
+
+    /// A port from a build variable, such as `"$PORT"` or `"${PORT:-8080}"`, substituted by
+    /// BuildKit (checked when the `Dockerfile` is made). Its `start` and `end` are 0.
+    pub fn variable(text: impl Into<String>) -> Self {
         Port {
-            start: port,
-            end: port,
+            start: 0,
+            end: 0,
             protocol: Protocol::Tcp,
+            variable: Some(text.into()),
         }
+    }
+
+    /// The variable, for a port given by one.
+    pub fn as_variable(&self) -> Option<&str> {
+        self.variable.as_deref()
     }
 
     /// A UDP port.
@@ -248,6 +278,7 @@ impl Port {
             start,
             end,
             protocol: Protocol::Tcp,
+            variable: None,
         }
     }
 
@@ -272,6 +303,9 @@ impl Port {
     }
 
     pub(crate) fn check(&self) -> rules::Check {
+        if let Some(v) = &self.variable {
+            return rules::port_variable(v);
+        }
         rules::port_range(self.start, self.end)
     }
 }
@@ -287,6 +321,17 @@ impl std::str::FromStr for Port {
 
     /// `80`, `80/udp`, `8000-8010/tcp`; the protocol in lower case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.starts_with('$') {
+            let (text, protocol) = match s.rsplit_once('/') {
+                Some((p, "tcp")) => (p, Protocol::Tcp),
+                Some((p, "udp")) => (p, Protocol::Udp),
+                Some((p, "sctp")) => (p, Protocol::Sctp),
+                _ => (s, Protocol::Tcp),
+            };
+            let port = Port::variable(text).protocol(protocol);
+            port.check()?;
+            return Ok(port);
+        }
         let parts = rules::port(s)?;
         let protocol = match parts.protocol {
             "udp" => Protocol::Udp,
@@ -299,8 +344,12 @@ impl std::str::FromStr for Port {
 
 impl fmt::Display for Port {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.start)?;
-        if self.end != self.start {
+        if let Some(v) = &self.variable {
+            f.write_str(v)?;
+        } else {
+            write!(f, "{}", self.start)?;
+        }
+        if self.variable.is_none() && self.end != self.start {
             write!(f, "-{}", self.end)?;
         }
         if self.protocol != Protocol::Tcp {
@@ -321,6 +370,9 @@ impl fmt::Display for Port {
 /// # Ok::<(), dockerdsl::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct Signal(std::borrow::Cow<'static, str>);
 
 impl Signal {
@@ -378,6 +430,9 @@ impl From<u8> for Signal {
 /// assert_eq!(Chmod::symbolic("u=rwX,go=rX").to_string(), "u=rwX,go=rX");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Chmod {
     /// An octal mode, at most `0o7777`.
     Octal(u32),
@@ -422,6 +477,9 @@ impl fmt::Display for Chmod {
 
 /// `RUN --network=...`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Network {
     /// The default network.
     Default,
@@ -443,6 +501,9 @@ impl Network {
 
 /// `RUN --security=...`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Security {
     /// The default sandbox.
     Sandbox,

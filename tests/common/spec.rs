@@ -618,7 +618,10 @@ fn mount_want(m: &MountSpec, prev: Option<&str>) -> String {
             rw,
         } => {
             f.push("type=bind".into());
-            f.push(format!("target={target}"));
+            // An empty bind target is left out: BuildKit mounts at the working directory.
+            if !target.is_empty() {
+                f.push(format!("target={target}"));
+            }
             if let Some(s) = source {
                 f.push(format!("source={s}"));
             }

@@ -175,7 +175,7 @@ impl StaticSite {
             .options
             .labeled(Stage::from_image("final", &self.server.image))
             .copy_from(&builder, output, self.server.root.as_str())
-            .expose(self.server.port);
+            .expose(self.server.port.clone());
         Ok(self.options.user(server).cmd(self.server.command.clone()))
     }
 }

@@ -8,6 +8,7 @@ use crate::instruction::{
     Add, Arg, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
 };
 use crate::mount::Mount;
+use crate::rules::{directive_like, is_comment_line};
 use crate::source::Source;
 use crate::stage::{Base, Stage};
 use escape::{
@@ -53,6 +54,10 @@ pub(crate) fn dockerfile_with(df: &Dockerfile, compat: bool, out: &mut String) {
             out.push_str(&format!("# syntax=docker/dockerfile:1.{n}\n"));
             header = true;
         }
+        Syntax::Frontend(image) => {
+            out.push_str(&format!("# syntax={image}\n"));
+            header = true;
+        }
         Syntax::Omitted => {}
     }
     if df.escape() == Escape::Backtick {
@@ -69,10 +74,12 @@ pub(crate) fn dockerfile_with(df: &Dockerfile, compat: bool, out: &mut String) {
             out.push('\n');
         }
         first = false;
-        for arg in df.args() {
+        for (i, arg) in df.args().iter().enumerate() {
+            arg_comments(df, i, out);
             out.push_str(&arg_line(arg, esc));
             out.push('\n');
         }
+        arg_comments(df, df.args().len(), out);
     }
     for stage in df.stages() {
         if !first {
@@ -80,6 +87,23 @@ pub(crate) fn dockerfile_with(df: &Dockerfile, compat: bool, out: &mut String) {
         }
         first = false;
         stage_text(stage, esc, compat, out);
+    }
+    // Without a header, a first comment line such as `# escape=x` would be read as a
+    // parser directive: an empty comment line before it ends the directives.
+    if !header
+        && out
+            .lines()
+            .next()
+            .is_some_and(|l| directive_like(l).is_some())
+    {
+        out.insert_str(0, "#\n");
+    }
+}
+
+fn arg_comments(df: &Dockerfile, before: usize, out: &mut String) {
+    for (_, text) in df.arg_comments().iter().filter(|(n, _)| *n == before) {
+        comment_text(text, out);
+        out.push('\n');
     }
 }
 
@@ -113,6 +137,10 @@ fn last_shell(instructions: &[Instruction]) -> Option<&[String]> {
 }
 
 fn stage_text(stage: &Stage, esc: char, compat: bool, out: &mut String) {
+    if let Some(text) = stage.leading_comment() {
+        comment_text(text, out);
+        out.push('\n');
+    }
     out.push_str("FROM ");
     if let Some(p) = stage.platform() {
         out.push_str("--platform=");
@@ -228,22 +256,26 @@ pub(crate) fn instruction_text(
                 out,
             );
         }
-        Instruction::Comment(text) => {
-            for (i, line) in text.split('\n').enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                let line = line.trim();
-                out.push('#');
-                if !line.is_empty() {
-                    out.push(' ');
-                    out.push_str(line);
-                }
-            }
-        }
+        Instruction::Comment(text) => comment_text(text, out),
     }
     out.push('\n');
     false
+}
+
+/// `# text`, a line for each line of `text`, without the final newline. A line's
+/// indentation is kept; trailing blanks are not.
+fn comment_text(text: &str, out: &mut String) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = line.trim_end();
+        out.push('#');
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
+        }
+    }
 }
 
 pub(crate) fn arg_line(arg: &Arg, esc: char) -> String {
@@ -344,7 +376,10 @@ fn mount_flag(m: &Mount) -> String {
     match m {
         Mount::Bind(b) => {
             out.push_str("bind");
-            part(&mut out, "target", &b.target);
+            // No target: BuildKit mounts at the working directory.
+            if !b.target.is_empty() {
+                part(&mut out, "target", &b.target);
+            }
             if let Some(s) = &b.source {
                 part(&mut out, "source", s);
             }
@@ -437,6 +472,34 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
                 return true;
             }
         },
+        RunCommand::Heredocs { command, heredocs } => {
+            with_flags("RUN", &flags, std::slice::from_ref(command), esc, out);
+            push_heredocs(heredocs, out);
+            return true;
+        }
+        RunCommand::Lines(lines) => {
+            let Some((first, rest)) = lines.split_first() else {
+                return false;
+            };
+            with_flags("RUN", &flags, std::slice::from_ref(first), esc, out);
+            // Every line but the last one that is not a comment ends with the escape
+            // character; comment lines inside the continuation are skipped by BuildKit.
+            let last = rest
+                .iter()
+                .rposition(|l| !is_comment_line(l))
+                .map_or(0, |i| i + 1);
+            let mut previous_continues = last > 0;
+            for (i, line) in rest.iter().enumerate() {
+                if previous_continues {
+                    out.push(esc);
+                }
+                out.push('\n');
+                out.push_str(line);
+                previous_continues = i + 1 < last && !is_comment_line(line);
+            }
+            out.push('\n');
+            return false;
+        }
         RunCommand::Shell(s) => vec![s.clone()],
         RunCommand::Exec(argv) => vec![json_array(argv.iter().map(String::as_str))],
         RunCommand::Chain(cmds) => cmds
@@ -458,6 +521,16 @@ fn push_heredoc(body: &str, delimiter: &str, out: &mut String) {
     }
     out.push_str(delimiter);
     out.push('\n');
+}
+
+/// Ends the instruction's line, then writes each document's body and terminator.
+fn push_heredocs(docs: &[crate::instruction::Heredoc], out: &mut String) {
+    out.push('\n');
+    for doc in docs {
+        out.push_str(&doc.content);
+        out.push_str(&doc.name);
+        out.push('\n');
+    }
 }
 
 /// Flags shared by COPY and ADD, in their documented order.
@@ -501,6 +574,20 @@ fn files_text(
             out.push_str(&format!(" <<\"{delimiter}\" {dest}"));
             push_heredoc(body, &delimiter, out);
             true
+        }
+        Sources::Heredocs(docs) => {
+            for doc in docs {
+                let marker = if doc.expand {
+                    format!(" <<{}", doc.name)
+                } else {
+                    format!(" <<\"{}\"", doc.name)
+                };
+                out.push_str(&marker);
+            }
+            out.push(' ');
+            out.push_str(dest);
+            push_heredocs(docs, out);
+            !docs.is_empty()
         }
         Sources::Paths(paths) => {
             let all = paths.iter().map(String::as_str).chain([dest]);

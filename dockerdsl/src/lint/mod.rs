@@ -1,0 +1,340 @@
+//! Lints: BuildKit's build checks and hadolint's structural rules, run on the model.
+//!
+//! [`Dockerfile::lint`](crate::Dockerfile::lint) returns [`Lint`]s named after BuildKit's
+//! build checks (`docker build --check`), with BuildKit's own message text, so that a warning
+//! here reads like the one BuildKit would print for the rendered file. A few of hadolint's
+//! rules about a file's structure are added under their hadolint codes.
+//!
+//! # The rules
+//!
+//! Many of BuildKit's checks are about how a file is *written* (keyword casing, `ENV k v`),
+//! and the canonical renderer never writes those; others are about values the builder
+//! refuses. Those rules cannot fire on a `Dockerfile` value; they apply to parsed files,
+//! where the written text is known ([`Parsed::lint`], [`Linter::lint_parsed`]).
+//!
+//! | rule | on a builder-made `Dockerfile` |
+//! | --- | --- |
+//! | `StageNameCasing`, `ReservedStageName`, `DuplicateStageName` | impossible: stage names are checked when the `Dockerfile` is made (lower-case, not `scratch`/`context`, unique) |
+//! | `FromAsCasing`, `ConsistentInstructionCasing`, `NoEmptyContinuation`, `LegacyKeyValueFormat` | impossible: the renderer writes upper-case keywords, `AS`, `key=value`, no empty continuation lines |
+//! | `MaintainerDeprecated` | impossible: `MAINTAINER` renders as a `LABEL`; reported for parsed files |
+//! | (the rules above, on parsed files) | `StageNameCasing`, `FromAsCasing`, `ConsistentInstructionCasing`, `NoEmptyContinuation`, `LegacyKeyValueFormat`, `MaintainerDeprecated`, `ExposeProtoCasing` and `ExposeInvalidFormat` are reported from the text as written; a duplicate or reserved stage name and an undeclared `FROM` variable are errors of [`parse`](crate::parse) |
+//! | `ExposeProtoCasing`, `ExposeInvalidFormat` | impossible: a [`Port`](crate::Port) has a lower-case protocol and no host part |
+//! | `UndefinedArgInFrom` | impossible: a variable in `FROM` that is not a global `ARG` is an error |
+//! | `JSONArgsRecommended` | shell-form `CMD`/`ENTRYPOINT` ([`Command::shell`](crate::Command::shell)) with no `SHELL` before it in the stage or its bases |
+//! | `MultipleInstructionsDisallowed` | several `CMD`, `ENTRYPOINT` or `HEALTHCHECK` in one stage (hadolint DL4003, DL4004, DL3012); reported at each one that is overridden |
+//! | `WorkdirRelativePath` | the first `WORKDIR` of a stage chain is relative |
+//! | `UndefinedVar` | `$NAME` in `ENV`, `LABEL`, `ARG` defaults, `COPY`/`ADD` paths and flags, `WORKDIR`, `USER`, `VOLUME`, `STOPSIGNAL` and mount options, not declared by `ENV` or `ARG` in the stage or its bases; an external image is taken to define only `PATH`, as BuildKit does offline |
+//! | `RedundantTargetPlatform` | `FROM --platform=$TARGETPLATFORM` ([`Platform::TARGET`](crate::Platform::TARGET)) |
+//! | `FromPlatformFlagConstDisallowed` | a constant `--platform` whose OS and architecture are not in the stage's name |
+//! | `SecretsUsedInArgOrEnv` | an `ARG` or `ENV` name that looks like a secret (`*_TOKEN`, `PASSWORD`, ...) |
+//! | `InvalidDefaultArgInFrom` | a base image that is empty or invalid with the global `ARG` defaults |
+//! | `CopyIgnoredFile` | with [`Linter::dockerignore`]: a `COPY`/`ADD` source from the context that the `.dockerignore` excludes (experimental in BuildKit) |
+//! | `InvalidDefinitionDescription` | not implemented (experimental in BuildKit, off by default) |
+//! | `InvalidBaseImagePlatform` | not checkable: it needs the image from its registry |
+//! | `DL3006` (hadolint) | a base image without a tag or digest |
+//! | `DL3007` (hadolint) | a base image tagged `latest` |
+//! | `DL3002` (hadolint) | the last `USER` of the last stage (or of its bases) is root |
+//! | `DL3045` (hadolint) | `COPY` to a relative destination with no `WORKDIR` in the stage or its bases |
+//!
+//! hadolint's DL3022, DL3023 and DL3024 (unknown, own and duplicate stage references) cannot
+//! happen: stage references are values.
+//!
+//! Lints come in the order of the file: global `ARG`s, then stages in order, each stage's
+//! instructions in order (by line for parsed files). A `# check=skip=...` directive, or such a
+//! comment right before an instruction, skips rules as it does for BuildKit.
+//!
+//! # Agreement with BuildKit
+//!
+//! On parsed files the lints are compared with BuildKit's own verdicts on a corpus of 231
+//! Dockerfiles it accepts (`tests/lint_corpus.rs`): every warning is reproduced with the
+//! same rule, line and message, except on the 8 files the model cannot hold, which
+//! [`parse`](crate::parse) refuses. There, a duplicate or reserved stage name is an error at
+//! the line BuildKit warns about. `NoEmptyContinuation` is reported at the last line of the
+//! continued instruction (the corpus has no case of it).
+
+mod model;
+mod vars;
+mod written;
+
+#[cfg(feature = "serde")]
+pub(crate) use vars::suggest as suggest_name;
+
+use crate::dockerfile::Dockerfile;
+use crate::error::Location;
+use crate::parse::Parsed;
+use std::fmt;
+
+macro_rules! rules {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident => $name:literal, $origin:ident, $url:expr;
+    )*) => {
+        /// A lint rule: one of BuildKit's build checks, or a hadolint rule.
+        #[non_exhaustive]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Rule {
+            /// Every rule, BuildKit's first.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
+
+            /// The rule's name: BuildKit's check name (`StageNameCasing`), or hadolint's code
+            /// (`DL3006`).
+            pub fn name(self) -> &'static str {
+                match self { $(Rule::$variant => $name,)* }
+            }
+
+            /// Where the rule is explained.
+            pub fn url(self) -> &'static str {
+                match self { $(Rule::$variant => $url,)* }
+            }
+
+            /// Whose rule this is.
+            pub fn origin(self) -> Origin {
+                match self { $(Rule::$variant => Origin::$origin,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    /// A stage name with upper-case letters.
+    StageNameCasing => "StageNameCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/stage-name-casing/";
+    /// `FROM ... as x` or `from ... AS x`.
+    FromAsCasing => "FromAsCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/from-as-casing/";
+    /// An empty line inside a continued instruction.
+    NoEmptyContinuation => "NoEmptyContinuation", BuildKit, "https://docs.docker.com/go/dockerfile/rule/no-empty-continuation/";
+    /// Keywords in upper and lower case in one file.
+    ConsistentInstructionCasing => "ConsistentInstructionCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/consistent-instruction-casing/";
+    /// Two stages with one name (compared case-insensitively).
+    DuplicateStageName => "DuplicateStageName", BuildKit, "https://docs.docker.com/go/dockerfile/rule/duplicate-stage-name/";
+    /// A stage named `scratch` or `context`.
+    ReservedStageName => "ReservedStageName", BuildKit, "https://docs.docker.com/go/dockerfile/rule/reserved-stage-name/";
+    /// Shell-form `CMD` or `ENTRYPOINT` (hadolint DL3025).
+    JsonArgsRecommended => "JSONArgsRecommended", BuildKit, "https://docs.docker.com/go/dockerfile/rule/json-args-recommended/";
+    /// `MAINTAINER` (hadolint DL4000).
+    MaintainerDeprecated => "MaintainerDeprecated", BuildKit, "https://docs.docker.com/go/dockerfile/rule/maintainer-deprecated/";
+    /// A variable in `FROM` that is not a global `ARG`.
+    UndefinedArgInFrom => "UndefinedArgInFrom", BuildKit, "https://docs.docker.com/go/dockerfile/rule/undefined-arg-in-from/";
+    /// A relative `WORKDIR` before any absolute one.
+    WorkdirRelativePath => "WorkdirRelativePath", BuildKit, "https://docs.docker.com/go/dockerfile/rule/workdir-relative-path/";
+    /// A variable used before it is declared.
+    UndefinedVar => "UndefinedVar", BuildKit, "https://docs.docker.com/go/dockerfile/rule/undefined-var/";
+    /// Several `CMD`, `ENTRYPOINT` or `HEALTHCHECK` in one stage (hadolint DL4003, DL4004,
+    /// DL3012).
+    MultipleInstructionsDisallowed => "MultipleInstructionsDisallowed", BuildKit, "https://docs.docker.com/go/dockerfile/rule/multiple-instructions-disallowed/";
+    /// `ENV key value` or `LABEL key value`.
+    LegacyKeyValueFormat => "LegacyKeyValueFormat", BuildKit, "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/";
+    /// `FROM --platform=$TARGETPLATFORM` (hadolint DL3065).
+    RedundantTargetPlatform => "RedundantTargetPlatform", BuildKit, "https://docs.docker.com/go/dockerfile/rule/redundant-target-platform/";
+    /// An `ARG` or `ENV` name that looks like a secret.
+    SecretsUsedInArgOrEnv => "SecretsUsedInArgOrEnv", BuildKit, "https://docs.docker.com/go/dockerfile/rule/secrets-used-in-arg-or-env/";
+    /// A base image that is empty or invalid with the `ARG` defaults.
+    InvalidDefaultArgInFrom => "InvalidDefaultArgInFrom", BuildKit, "https://docs.docker.com/go/dockerfile/rule/invalid-default-arg-in-from/";
+    /// A constant `FROM --platform` (hadolint DL3029).
+    FromPlatformFlagConstDisallowed => "FromPlatformFlagConstDisallowed", BuildKit, "https://docs.docker.com/go/dockerfile/rule/from-platform-flag-const-disallowed/";
+    /// `EXPOSE 80/TCP`.
+    ExposeProtoCasing => "ExposeProtoCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/expose-proto-casing/";
+    /// `EXPOSE` with an IP address or a host port.
+    ExposeInvalidFormat => "ExposeInvalidFormat", BuildKit, "https://docs.docker.com/go/dockerfile/rule/expose-invalid-format/";
+    /// A `COPY`/`ADD` source that the `.dockerignore` excludes.
+    CopyIgnoredFile => "CopyIgnoredFile", BuildKit, "https://docs.docker.com/go/dockerfile/rule/copy-ignored-file/";
+    /// hadolint DL3006: a base image without a tag.
+    UntaggedImage => "DL3006", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3006";
+    /// hadolint DL3007: a base image tagged `latest`.
+    LatestTag => "DL3007", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3007";
+    /// hadolint DL3002: the image runs as root.
+    LastUserRoot => "DL3002", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3002";
+    /// hadolint DL3045: `COPY` to a relative destination without `WORKDIR`.
+    CopyRelativeWithoutWorkdir => "DL3045", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3045";
+}
+
+/// Whose rule a [`Rule`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// One of BuildKit's build checks (`docker build --check`).
+    BuildKit,
+    /// A hadolint rule.
+    Hadolint,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One warning: which rule, what, and where.
+///
+/// ```
+/// use dockerdsl::{Command, Dockerfile, Rule, Stage};
+///
+/// let app = Stage::from_image("app", "alpine:3.20").cmd(Command::shell("exec app"));
+/// let lints = Dockerfile::new(&app)?.lint();
+/// assert_eq!(lints.len(), 1);
+/// assert_eq!(lints[0].rule(), Rule::JsonArgsRecommended);
+/// assert_eq!(
+///     lints[0].to_string(),
+///     "warning[JSONArgsRecommended]: JSON arguments recommended for CMD to prevent \
+///      unintended behavior related to OS signals\n  \
+///      --> stage `app`, instruction 1 (CMD)\n  \
+///      = see https://docs.docker.com/go/dockerfile/rule/json-args-recommended/",
+/// );
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lint {
+    rule: Rule,
+    message: String,
+    location: Location,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+impl Lint {
+    /// The rule.
+    pub fn rule(&self) -> Rule {
+        self.rule
+    }
+
+    /// What is wrong. For BuildKit's checks, BuildKit's own words (so they start with a
+    /// capital letter, unlike this crate's errors).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Where: the stage and instruction (global `ARG`s have no stage).
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The line in the file, from 1, when the Dockerfile was parsed from text.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// The column of the instruction's keyword, from 1, when the Dockerfile was parsed from
+    /// text: with [`line`](Lint::line), what `FILE:LINE:COL: warning[Rule]: ...` shows.
+    pub fn column(&self) -> Option<usize> {
+        self.column
+    }
+}
+
+impl fmt::Display for Lint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "warning[{}]: {}", self.rule.name(), self.message)?;
+        let loc = self.location.to_string();
+        match (loc.is_empty(), self.line) {
+            (false, Some(line)) => write!(f, "\n  --> {loc}, line {line}")?,
+            (false, None) => write!(f, "\n  --> {loc}")?,
+            (true, Some(line)) => write!(f, "\n  --> line {line}")?,
+            (true, None) => {}
+        }
+        write!(f, "\n  = see {}", self.rule.url())
+    }
+}
+
+/// Lints with options: a `.dockerignore` to check `COPY` sources against.
+///
+/// ```
+/// use dockerdsl::{Dockerfile, Linter, Rule, Stage};
+///
+/// let app = Stage::from_image("app", "alpine:3.20").workdir("/app").copy("secrets.env", ".");
+/// let df = Dockerfile::new(&app)?;
+/// let lints = Linter::new().dockerignore("*.env\n").lint(&df);
+/// assert_eq!(lints[0].rule(), Rule::CopyIgnoredFile);
+/// assert_eq!(
+///     lints[0].message(),
+///     "Attempting to Copy file \"secrets.env\" that is excluded by .dockerignore"
+/// );
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Linter<'a> {
+    dockerignore: Option<&'a str>,
+}
+
+impl<'a> Linter<'a> {
+    /// The default lints: what [`Dockerfile::lint`] runs.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Checks `COPY`/`ADD` sources from the build context against the text of a
+    /// `.dockerignore` (BuildKit's experimental `CopyIgnoredFile`). As BuildKit does, the check
+    /// is skipped when the file has exceptions (`!pattern`), which make a static answer
+    /// unreliable.
+    pub fn dockerignore(mut self, text: &'a str) -> Self {
+        self.dockerignore = Some(text);
+        self
+    }
+
+    /// Every lint of `dockerfile`, in file order, without the rules its `# check=skip=...`
+    /// directive skips.
+    pub fn lint(&self, dockerfile: &Dockerfile) -> Vec<Lint> {
+        let found = model::lints(dockerfile, self.dockerignore, None);
+        skip_checked(dockerfile, found)
+    }
+
+    /// Every lint of a parsed file, by line: the model's lints, each with its line, and the
+    /// ones about how the file is written (keyword casing, `FROM ... as`, `ENV k v`,
+    /// `MAINTAINER`, empty continuation lines, `EXPOSE` protocols).
+    ///
+    /// ```
+    /// use dockerdsl::Linter;
+    ///
+    /// let parsed = dockerdsl::parse("FROM alpine:3.20 as build\nENV A 1\ncmd echo $A\n")?;
+    /// let lints: Vec<String> = Linter::new()
+    ///     .lint_parsed(&parsed)
+    ///     .iter()
+    ///     .map(|l| format!("{}:{}", l.line().unwrap_or(0), l.rule()))
+    ///     .collect();
+    /// assert_eq!(
+    ///     lints,
+    ///     ["1:FromAsCasing", "2:LegacyKeyValueFormat", "3:JSONArgsRecommended", "3:ConsistentInstructionCasing"]
+    /// );
+    /// # Ok::<(), dockerdsl::ParseErrors>(())
+    /// ```
+    pub fn lint_parsed(&self, parsed: &Parsed) -> Vec<Lint> {
+        let lines = written::lines(parsed);
+        let mut found = model::lints(parsed.dockerfile(), self.dockerignore, Some(&lines));
+        found.extend(written::lints(parsed));
+        found.sort_by_key(|l| l.line.unwrap_or(usize::MAX));
+        skip_checked(parsed.dockerfile(), found)
+    }
+}
+
+/// Drops what the `# check=skip=...` directive skips.
+fn skip_checked(dockerfile: &Dockerfile, mut found: Vec<Lint>) -> Vec<Lint> {
+    if let Some(checks) = dockerfile.checks() {
+        found.retain(|l| !checks.skips(l.rule.name()));
+    }
+    found
+}
+
+impl Parsed {
+    /// The lints of a parsed file, each with its line: see [`Linter::lint_parsed`].
+    pub fn lint(&self) -> Vec<Lint> {
+        Linter::new().lint_parsed(self)
+    }
+}
+
+impl Dockerfile {
+    /// BuildKit's build checks and hadolint's structural rules on this Dockerfile, in file
+    /// order; see the [`lint`](crate::lint) module for what each rule reports. A lint is a
+    /// warning: the Dockerfile is valid and builds.
+    ///
+    /// ```
+    /// use dockerdsl::{Dockerfile, Rule, Stage};
+    ///
+    /// let app = Stage::from_image("app", "alpine:latest").workdir("app").user("root");
+    /// let rules: Vec<_> = Dockerfile::new(&app)?.lint().iter().map(|l| l.rule()).collect();
+    /// assert_eq!(rules, [Rule::LatestTag, Rule::WorkdirRelativePath, Rule::LastUserRoot]);
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn lint(&self) -> Vec<Lint> {
+        Linter::new().lint(self)
+    }
+}

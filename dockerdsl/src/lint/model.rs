@@ -1,0 +1,578 @@
+//! The lints that look at the model: they walk the stages in order, carrying along each
+//! stage's chain what BuildKit carries (variables, whether a `WORKDIR` or `SHELL` was set,
+//! the last `USER`).
+
+use super::vars::{expand, go_quote, suggest};
+use super::{Lint, Rule};
+use crate::dockerfile::Dockerfile;
+use crate::dockerignore::Patterns;
+use crate::error::Location;
+use crate::instruction::{Command, Instruction, Sources};
+use crate::mount::Mount;
+use crate::rules;
+use crate::stage::{Base, Stage};
+use crate::values::Platform;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Platform arguments BuildKit defines in the global scope, with the values they have on a
+/// linux/amd64 builder (only their being non-empty matters to the checks).
+const AUTOMATIC_ARGS: [(&str, &str); 8] = [
+    ("TARGETPLATFORM", "linux/amd64"),
+    ("TARGETOS", "linux"),
+    ("TARGETARCH", "amd64"),
+    ("TARGETVARIANT", ""),
+    ("BUILDPLATFORM", "linux/amd64"),
+    ("BUILDOS", "linux"),
+    ("BUILDARCH", "amd64"),
+    ("BUILDVARIANT", ""),
+];
+
+/// What a stage passes on to the stages built on it.
+#[derive(Clone, Default)]
+struct Chain {
+    /// Variables with a value, in the order they were set: what BuildKit suggests from.
+    env: Vec<String>,
+    /// Arguments declared in the stage, with or without a value.
+    args: BTreeSet<String>,
+    workdir: bool,
+    shell: bool,
+    /// The last `USER`, and where it is.
+    user: Option<(String, Key)>,
+}
+
+impl Chain {
+    fn from_image() -> Chain {
+        Chain {
+            // BuildKit makes sure PATH is set; other variables of the image are not known
+            // without pulling it.
+            env: vec!["PATH".into()],
+            ..Chain::default()
+        }
+    }
+
+    fn set(&mut self, name: &str) {
+        if !self.env.iter().any(|e| e == name) {
+            self.env.push(name.to_owned());
+        }
+    }
+
+    fn defined(&self, name: &str) -> bool {
+        self.args.contains(name) || self.env.iter().any(|e| e == name)
+    }
+}
+
+/// Where a lint is, for ordering and display: stage index (0 for global ARGs) and the
+/// instruction's position (0 for the `FROM` line), and its index among the stage's
+/// instructions (comments included; `None` for the `FROM` line) to find its line.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    stage: usize,
+    position: usize,
+    index: Option<usize>,
+    location: LocationKey,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct LocationKey {
+    stage: Option<String>,
+    keyword: Option<String>,
+}
+
+impl Key {
+    fn location(&self) -> Location {
+        Location {
+            stage: self.location.stage.clone(),
+            instruction: self.location.keyword.clone().map(|k| (self.position, k)),
+            field: None,
+        }
+    }
+}
+
+struct Cx<'a> {
+    found: Vec<(Key, Lint)>,
+    lines: Option<&'a Lines>,
+    /// Rules skipped by `# check=skip=...` comments right before the current instruction.
+    skip: Skip,
+    ignore: Option<Patterns>,
+    chains: BTreeMap<&'a str, Chain>,
+}
+
+impl Cx<'_> {
+    /// Where `key` is in a parsed file.
+    fn written(&self, key: &Key) -> Option<&(usize, usize, String)> {
+        let stage = key.stage.checked_sub(1)?;
+        self.lines?.get(&(stage, key.index))
+    }
+
+    /// The keyword as written in a parsed file (BuildKit's messages quote it so), or the
+    /// model's.
+    fn keyword<'k>(&'k self, key: &Key, model: &'k str) -> &'k str {
+        self.written(key).map_or(model, |(_, _, k)| k.as_str())
+    }
+
+    fn push(&mut self, key: &Key, rule: Rule, message: String) {
+        if self.skip.skips(rule) {
+            return;
+        }
+        let at = self.written(key);
+        self.found.push((
+            key.clone(),
+            Lint {
+                rule,
+                message,
+                location: key.location(),
+                line: at.map(|(line, _, _)| *line),
+                column: at.map(|(_, column, _)| *column),
+            },
+        ));
+    }
+}
+
+/// The line, column and keyword as written of each `FROM` (index `None`) and instruction of
+/// a parsed file, by stage index and instruction index.
+pub(super) type Lines = BTreeMap<(usize, Option<usize>), (usize, usize, String)>;
+
+pub(super) fn lints(
+    df: &Dockerfile,
+    dockerignore: Option<&str>,
+    lines: Option<&Lines>,
+) -> Vec<Lint> {
+    let mut cx = Cx {
+        found: Vec::new(),
+        lines,
+        skip: Skip::default(),
+        ignore: dockerignore
+            .map(Patterns::parse)
+            .filter(|p| !p.has_exceptions()),
+        chains: BTreeMap::new(),
+    };
+    let defaults = global_defaults(df);
+    let stages = df.stages();
+    for (i, stage) in stages.iter().enumerate() {
+        let from = Key {
+            stage: i + 1,
+            position: 0,
+            index: None,
+            location: LocationKey {
+                stage: Some(stage.name().to_owned()),
+                keyword: None,
+            },
+        };
+        from_checks(&mut cx, &from, stage, &defaults);
+        let chain = match stage.base() {
+            Base::Stage(base) => cx.chains.get(base.name()).cloned().unwrap_or_default(),
+            Base::Image(_) | Base::Context(_) | Base::Scratch => Chain::from_image(),
+        };
+        let chain = instruction_checks(&mut cx, &from, stage, chain);
+        cx.chains.insert(stage.name(), chain);
+    }
+    if let Some(last) = stages.last() {
+        let user = cx.chains.get(last.name()).and_then(|c| c.user.clone());
+        if let Some((user, key)) = user {
+            let name = user.split(':').next().unwrap_or_default();
+            if name == "root" || name == "0" {
+                cx.push(
+                    &key,
+                    Rule::LastUserRoot,
+                    "Last USER should not be root".into(),
+                );
+            }
+        }
+    }
+    let mut found = cx.found;
+    found.sort_by_key(|(key, _)| (key.stage, key.position));
+    found.into_iter().map(|(_, l)| l).collect()
+}
+
+/// The global `ARG`s with their defaults expanded in order, as BuildKit evaluates them when
+/// no `--build-arg` is given; `None` for one without a default.
+fn global_defaults(df: &Dockerfile) -> BTreeMap<String, Option<String>> {
+    let mut values: BTreeMap<String, Option<String>> = AUTOMATIC_ARGS
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), Some((*v).to_owned())))
+        .collect();
+    for arg in df.args() {
+        let value = arg.default.as_ref().map(|d| {
+            let lookup = |n: &str| values.get(n).cloned().flatten();
+            expand(d, &lookup).unwrap_or_else(|| d.clone())
+        });
+        values.insert(arg.name.clone(), value);
+    }
+    values
+}
+
+fn from_checks(
+    cx: &mut Cx<'_>,
+    key: &Key,
+    stage: &Stage,
+    defaults: &BTreeMap<String, Option<String>>,
+) {
+    if let Some(p) = stage.platform() {
+        platform_checks(cx, key, stage.name(), p);
+    }
+    let Base::Image(image) = stage.base() else {
+        return;
+    };
+    let text = image.as_str();
+    if text.contains('$') {
+        let lookup = |n: &str| defaults.get(n).cloned().flatten();
+        if let Some(result) = expand(text, &lookup) {
+            if result.is_empty() || result == "scratch" || rules::image(&result).is_err() {
+                cx.push(
+                    key,
+                    Rule::InvalidDefaultArgInFrom,
+                    format!(
+                        "Default value for ARG {text} results in empty or invalid base image name"
+                    ),
+                );
+            }
+        }
+        return;
+    }
+    match (image.tag(), image.digest()) {
+        (None, None) => cx.push(
+            key,
+            Rule::UntaggedImage,
+            "Always tag the version of an image explicitly".into(),
+        ),
+        (Some("latest"), None) => cx.push(
+            key,
+            Rule::LatestTag,
+            "Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag".into(),
+        ),
+        _ => {}
+    }
+}
+
+fn platform_checks(cx: &mut Cx<'_>, key: &Key, stage: &str, p: &Platform) {
+    let text = p.as_str();
+    if text == "$TARGETPLATFORM" || text == "${TARGETPLATFORM}" {
+        cx.push(
+            key,
+            Rule::RedundantTargetPlatform,
+            format!("Setting platform to predefined {text} in FROM is redundant as this is the default behavior"),
+        );
+    }
+    if text.contains('$') {
+        return;
+    }
+    let mut parts = text.split('/');
+    let (Some(os), Some(arch)) = (parts.next(), parts.next()) else {
+        return;
+    };
+    if !stage.contains(os) && !stage.contains(arch) {
+        cx.push(
+            key,
+            Rule::FromPlatformFlagConstDisallowed,
+            format!(
+                "FROM --platform flag should not use constant value {}",
+                go_quote(text)
+            ),
+        );
+    }
+}
+
+/// Walks a stage's instructions with the chain it inherits; returns what it passes on.
+fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Chain) -> Chain {
+    // The last CMD, ENTRYPOINT and HEALTHCHECK of this stage (not inherited).
+    let mut once: BTreeMap<&str, Key> = BTreeMap::new();
+    let mut position = 0;
+    let mut comments: Vec<&str> = Vec::new();
+    for (index, instruction) in stage.instructions().iter().enumerate() {
+        if let Instruction::Comment(text) = instruction {
+            comments.push(text);
+            continue;
+        }
+        cx.skip = Skip::from_comments(&comments);
+        comments.clear();
+        position += 1;
+        let keyword = instruction.keyword();
+        let key = Key {
+            stage: from.stage,
+            position,
+            index: Some(index),
+            location: LocationKey {
+                stage: from.location.stage.clone(),
+                keyword: Some(keyword.to_owned()),
+            },
+        };
+        let mut uses = Uses::default();
+        match instruction {
+            Instruction::Cmd(c) | Instruction::Entrypoint(c) => {
+                if matches!(c, Command::Shell(_)) && !chain.shell {
+                    let written = cx.keyword(&key, keyword);
+                    let message = format!(
+                        "JSON arguments recommended for {written} to prevent unintended behavior related to OS signals"
+                    );
+                    cx.push(&key, Rule::JsonArgsRecommended, message);
+                }
+                used_once(cx, &mut once, keyword, &key);
+            }
+            Instruction::Healthcheck(_) => used_once(cx, &mut once, keyword, &key),
+            Instruction::Shell(_) => chain.shell = true,
+            Instruction::Env(pairs) | Instruction::Label(pairs) => {
+                for (k, v) in pairs {
+                    uses.word(k);
+                    uses.word(v);
+                }
+                // The whole instruction is expanded before any of its variables is set:
+                // `ENV A=1 B=$A` refers to an earlier A.
+                uses.report(cx, &key, &chain);
+                if let Instruction::Env(_) = instruction {
+                    for (k, _) in pairs {
+                        secret(cx, &key, "ENV", k);
+                        chain.set(k);
+                    }
+                }
+                continue;
+            }
+            Instruction::Arg(arg) => {
+                secret(cx, &key, "ARG", &arg.name);
+                if let Some(d) = &arg.default {
+                    uses.word(d);
+                    uses.report(cx, &key, &chain);
+                    chain.set(&arg.name);
+                }
+                chain.args.insert(arg.name.clone());
+                continue;
+            }
+            Instruction::Copy(copy) => {
+                files(
+                    cx,
+                    &key,
+                    "Copy",
+                    &copy.sources,
+                    copy.from.is_none(),
+                    &mut uses,
+                );
+                uses.word(&copy.dest);
+                uses.opt(copy.chown.as_deref());
+                if !chain.workdir && relative(&copy.dest) {
+                    cx.push(
+                        &key,
+                        Rule::CopyRelativeWithoutWorkdir,
+                        "`COPY` to a relative destination without `WORKDIR` set.".into(),
+                    );
+                }
+            }
+            Instruction::Add(add) => {
+                files(cx, &key, "Add", &add.sources, true, &mut uses);
+                uses.word(&add.dest);
+                uses.opt(add.chown.as_deref());
+                uses.opt(add.checksum.as_deref());
+            }
+            Instruction::Workdir(path) => {
+                uses.word(path);
+                if !chain.workdir && !path.starts_with('/') && !path.starts_with('$') {
+                    cx.push(
+                        &key,
+                        Rule::WorkdirRelativePath,
+                        format!(
+                            "Relative workdir {} can have unexpected results if the base image changes",
+                            go_quote(path)
+                        ),
+                    );
+                }
+                chain.workdir = true;
+            }
+            Instruction::User(user) => {
+                uses.word(user);
+                chain.user = Some((user.clone(), key.clone()));
+            }
+            Instruction::Volume(paths) => paths.iter().for_each(|p| uses.word(p)),
+            Instruction::StopSignal(s) => uses.word(s.as_str()),
+            Instruction::Run(run) => {
+                for m in &run.mounts {
+                    match m {
+                        Mount::Bind(b) => {
+                            uses.word(&b.target);
+                            uses.opt(b.source.as_deref());
+                        }
+                        Mount::Cache(c) => {
+                            uses.word(&c.target);
+                            uses.opt(c.id.as_deref());
+                            uses.opt(c.source.as_deref());
+                        }
+                        Mount::Tmpfs(t) => uses.word(&t.target),
+                        Mount::Secret(s) => {
+                            uses.word(&s.id);
+                            uses.opt(s.target.as_deref());
+                        }
+                        Mount::Ssh(s) => {
+                            uses.opt(s.id.as_deref());
+                            uses.opt(s.target.as_deref());
+                        }
+                    }
+                }
+            }
+            // ONBUILD runs in another build; BuildKit does not check it here.
+            Instruction::OnBuild(_)
+            | Instruction::Expose(_)
+            | Instruction::Maintainer(_)
+            | Instruction::Comment(_) => {}
+        }
+        uses.report(cx, &key, &chain);
+    }
+    cx.skip = Skip::default();
+    chain
+}
+
+/// What `# check=skip=...` comments right before an instruction skip for it, as BuildKit
+/// merges them into the checks of that instruction.
+#[derive(Default)]
+struct Skip {
+    all: bool,
+    rules: BTreeSet<String>,
+}
+
+impl Skip {
+    fn from_comments(comments: &[&str]) -> Skip {
+        let mut skip = Skip::default();
+        for line in comments.iter().flat_map(|c| c.lines()) {
+            let Some((key, value)) = line.trim().split_once('=') else {
+                continue;
+            };
+            if !key.trim().eq_ignore_ascii_case("check") {
+                continue;
+            }
+            for option in value.split(';') {
+                let Some((k, v)) = option.split_once('=') else {
+                    continue;
+                };
+                if k.trim() == "skip" {
+                    for rule in v.split(',').map(str::trim) {
+                        if rule == "all" {
+                            skip.all = true;
+                        } else {
+                            skip.rules.insert(rule.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        skip
+    }
+
+    fn skips(&self, rule: Rule) -> bool {
+        self.all || self.rules.contains(rule.name())
+    }
+}
+
+/// Reports the instruction that `key` overrides, as BuildKit does (the earlier one is the
+/// one that has no effect).
+fn used_once<'a>(cx: &mut Cx<'_>, once: &mut BTreeMap<&'a str, Key>, keyword: &'a str, key: &Key) {
+    if let Some(previous) = once.insert(keyword, key.clone()) {
+        let written = cx.keyword(key, keyword);
+        let message = format!(
+            "Multiple {written} instructions should not be used in the same stage because only the last one will be used"
+        );
+        cx.push(&previous, Rule::MultipleInstructionsDisallowed, message);
+    }
+}
+
+fn relative(dest: &str) -> bool {
+    !dest.starts_with('/') && !dest.starts_with('$')
+}
+
+fn files(
+    cx: &mut Cx<'_>,
+    key: &Key,
+    verb: &str,
+    sources: &Sources,
+    from_context: bool,
+    uses: &mut Uses,
+) {
+    let Sources::Paths(paths) = sources else {
+        return;
+    };
+    for p in paths {
+        uses.word(p);
+        let remote = p.starts_with("http://") || p.starts_with("https://") || p.starts_with("git@");
+        if !from_context || remote {
+            continue;
+        }
+        if let Some(ignore) = &cx.ignore {
+            let clean = crate::dockerignore::clean(p);
+            if ignore.excludes(&clean) {
+                let message = format!(
+                    "Attempting to {verb} file {} that is excluded by .dockerignore",
+                    go_quote(&clean)
+                );
+                cx.push(key, Rule::CopyIgnoredFile, message);
+            }
+        }
+    }
+}
+
+/// BuildKit's `SecretsUsedInArgOrEnv`: a `_`-separated word of the name is a secret word,
+/// and none is an allowed one.
+fn secret(cx: &mut Cx<'_>, key: &Key, instruction: &str, name: &str) {
+    const DENY: [&str; 10] = [
+        "apikey",
+        "auth",
+        "credential",
+        "credentials",
+        "key",
+        "password",
+        "pword",
+        "passwd",
+        "secret",
+        "token",
+    ];
+    const ALLOW: [&str; 3] = ["public", "file", "version"];
+    let has = |set: &[&str]| {
+        name.split('_')
+            .any(|w| set.iter().any(|s| w.eq_ignore_ascii_case(s)))
+    };
+    if has(&DENY) && !has(&ALLOW) {
+        cx.push(
+            key,
+            Rule::SecretsUsedInArgOrEnv,
+            format!(
+                "Do not use ARG or ENV instructions for sensitive data ({instruction} {})",
+                go_quote(name)
+            ),
+        );
+    }
+}
+
+/// The variables an instruction's words refer to, reported once per word as BuildKit's
+/// expander does.
+#[derive(Default)]
+struct Uses {
+    words: Vec<BTreeSet<String>>,
+}
+
+impl Uses {
+    fn word(&mut self, word: &str) {
+        self.words.push(
+            rules::variables(word)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        );
+    }
+
+    fn opt(&mut self, word: Option<&str>) {
+        if let Some(w) = word {
+            self.word(w);
+        }
+    }
+
+    fn report(&mut self, cx: &mut Cx<'_>, key: &Key, chain: &Chain) {
+        for word in std::mem::take(&mut self.words) {
+            for name in word {
+                if chain.defined(&name) {
+                    continue;
+                }
+                let message = match suggest(&name, chain.env.iter().map(String::as_str)) {
+                    Some(s) => {
+                        format!("Usage of undefined variable '${name}' (did you mean ${s}?)")
+                    }
+                    None => format!("Usage of undefined variable '${name}'"),
+                };
+                cx.push(key, Rule::UndefinedVar, message);
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! The lints about how a parsed file is written: keyword casing, `FROM ... as`, the legacy
+//! `ENV k v` form, `MAINTAINER`, empty continuation lines, `EXPOSE` protocols. They read the
+//! parser's source map, since the model does not keep the text.
+
+use super::{Lint, Rule};
+use crate::error::Location;
+use crate::instruction::Instruction;
+use crate::parse::{Parsed, Position, SourceInstruction};
+
+/// Where each `FROM` (index `None`) and instruction (by stage and instruction index) of a
+/// parsed file is: what the model lints report their lines with.
+pub(super) fn lines(parsed: &Parsed) -> super::model::Lines {
+    let mut lines = super::model::Lines::new();
+    for i in parsed.instructions() {
+        match i.position() {
+            Position::From { stage } => {
+                lines.insert(
+                    (*stage, None),
+                    (i.line(), i.column(), i.keyword().to_owned()),
+                );
+            }
+            Position::Instructions { stage, indices } => {
+                for index in indices.clone() {
+                    lines.insert(
+                        (*stage, Some(index)),
+                        (i.line(), i.column(), i.keyword().to_owned()),
+                    );
+                }
+            }
+            Position::GlobalArgs(_) => {}
+        }
+    }
+    lines
+}
+
+pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
+    let escape = parsed.dockerfile().escape().char();
+    let mut found = Vec::new();
+    let mut push = |i: &SourceInstruction, line: usize, rule: Rule, message: String| {
+        found.push(Lint {
+            rule,
+            message,
+            location: location(parsed, i.position()),
+            line: Some(line),
+            // An empty continuation line is reported on a later line than the keyword's.
+            column: Some(if line == i.line() { i.column() } else { 1 }),
+        });
+    };
+    for i in parsed.instructions() {
+        let keyword = i.keyword();
+        let (words, last_line) = logical(i, escape);
+        if let Some(line) = last_line.filter(|_| empty_continuation(i.text(), escape)) {
+            push(
+                i,
+                line,
+                Rule::NoEmptyContinuation,
+                "Empty continuation line".into(),
+            );
+        }
+        let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
+        match keyword.to_ascii_lowercase().as_str() {
+            "from" => {
+                let args: Vec<&str> = args.into_iter().filter(|a| !a.starts_with("--")).collect();
+                if let [_, as_, name] = args.as_slice() {
+                    if name.to_lowercase() != *name {
+                        push(
+                            i,
+                            i.line(),
+                            Rule::StageNameCasing,
+                            format!("Stage name '{name}' should be lowercase"),
+                        );
+                    }
+                    let lower = keyword.to_lowercase() == keyword;
+                    let upper = keyword.to_uppercase() == keyword;
+                    let mismatch = (lower && as_.to_lowercase() != *as_)
+                        || (upper && !lower && as_.to_uppercase() != *as_);
+                    if mismatch {
+                        push(
+                            i,
+                            i.line(),
+                            Rule::FromAsCasing,
+                            format!("'{as_}' and '{keyword}' keywords' casing do not match"),
+                        );
+                    }
+                }
+            }
+            "maintainer" => push(
+                i,
+                i.line(),
+                Rule::MaintainerDeprecated,
+                "Maintainer instruction is deprecated in favor of using label".into(),
+            ),
+            "env" | "label" if args.first().is_some_and(|a| !a.contains('=')) => push(
+                i,
+                i.line(),
+                Rule::LegacyKeyValueFormat,
+                format!(
+                    "\"{keyword} key=value\" should be used instead of legacy \"{keyword} key value\" format"
+                ),
+            ),
+            "expose" => {
+                for port in args {
+                    let (ports, proto) = port.split_once('/').unwrap_or((port, ""));
+                    if proto.to_lowercase() != proto {
+                        push(
+                            i,
+                            i.line(),
+                            Rule::ExposeProtoCasing,
+                            format!(
+                                "Defined protocol '{port}' in EXPOSE instruction should be lowercase"
+                            ),
+                        );
+                    }
+                    if ports.contains(':') {
+                        push(
+                            i,
+                            i.line(),
+                            Rule::ExposeInvalidFormat,
+                            format!(
+                                "EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'"
+                            ),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found.extend(casing(parsed));
+    found
+}
+
+/// BuildKit's `ConsistentInstructionCasing`: the keywords of the stages (global `ARG`s are
+/// not counted) are compared with the casing most of them use; a tie counts as upper case.
+fn casing(parsed: &Parsed) -> Vec<Lint> {
+    let in_stage: Vec<&SourceInstruction> = parsed
+        .instructions()
+        .iter()
+        .filter(|i| !matches!(i.position(), Position::GlobalArgs(_)))
+        .collect();
+    let (mut lower, mut upper) = (0, 0);
+    for i in &in_stage {
+        let k = i.keyword();
+        if k.to_lowercase() == k {
+            lower += 1;
+        } else if k.to_uppercase() == k {
+            upper += 1;
+        }
+    }
+    let majority_lower = lower > upper;
+    let mut found = Vec::new();
+    for i in in_stage {
+        let k = i.keyword();
+        let wrong = if majority_lower {
+            (k.to_lowercase() != k).then_some("lowercase")
+        } else {
+            (k.to_uppercase() != k).then_some("uppercase")
+        };
+        if let Some(casing) = wrong {
+            found.push(Lint {
+                rule: Rule::ConsistentInstructionCasing,
+                message: format!(
+                    "Command '{k}' should match the case of the command majority ({casing})"
+                ),
+                location: location(parsed, i.position()),
+                line: Some(i.line()),
+                column: Some(i.column()),
+            });
+        }
+    }
+    found
+}
+
+/// The words of an instruction as BuildKit's parser joins them: continuation lines
+/// appended, comment and empty lines inside it dropped, heredoc bodies (after the first line
+/// that does not continue) left out. Also the line where the instruction's own text ends.
+fn logical(i: &SourceInstruction, escape: char) -> (Vec<String>, Option<usize>) {
+    let mut text = String::new();
+    let mut last = i.line();
+    for (n, line) in i.text().lines().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if n > 0 && (line.trim_start().starts_with('#') || line.trim().is_empty()) {
+            continue;
+        }
+        last = i.line() + n;
+        match line.trim_end().strip_suffix(escape) {
+            Some(rest) => text.push_str(rest),
+            None => {
+                text.push_str(line);
+                break;
+            }
+        }
+    }
+    (
+        text.split_whitespace().map(str::to_owned).collect(),
+        Some(last),
+    )
+}
+
+/// Whether a whitespace-only line follows a continued line before the instruction ends.
+fn empty_continuation(text: &str, escape: char) -> bool {
+    let mut continued = false;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if n > 0 && continued {
+            if line.trim().is_empty() {
+                return true;
+            }
+            if line.trim_start().starts_with('#') {
+                continue;
+            }
+        }
+        continued = line.trim_end().ends_with(escape);
+        if !continued {
+            return false;
+        }
+    }
+    false
+}
+
+/// Where a source instruction is, in the terms of the model's errors.
+fn location(parsed: &Parsed, position: &Position) -> Location {
+    let stages = parsed.dockerfile().stages();
+    match position {
+        Position::GlobalArgs(range) => Location {
+            stage: None,
+            instruction: Some((range.start + 1, "ARG".into())),
+            field: None,
+        },
+        Position::From { stage } => Location {
+            stage: stages.get(*stage).map(|s| s.name().to_owned()),
+            ..Location::default()
+        },
+        Position::Instructions { stage, indices } => {
+            let Some(s) = stages.get(*stage) else {
+                return Location::default();
+            };
+            let before = s.instructions()[..indices.start.min(s.instructions().len())]
+                .iter()
+                .filter(|i| !matches!(i, Instruction::Comment(_)))
+                .count();
+            Location {
+                stage: Some(s.name().to_owned()),
+                instruction: s
+                    .instructions()
+                    .get(indices.start)
+                    .map(|i| (before + 1, i.keyword().to_owned())),
+                field: None,
+            }
+        }
+    }
+}

@@ -1,0 +1,1523 @@
+//! From read instructions to the model: stages, their instructions and flags, stage
+//! references resolved into stage values.
+
+use super::lines::{self, Logical};
+use super::words::{self, Split, Unreadable};
+use super::{Diagnostic, ParseErrors, Parsed, Position, SourceInstruction};
+use crate::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
+use crate::error::Problem;
+use crate::instruction::{
+    Add, Arg, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
+};
+use crate::mount::{Mount, Sharing};
+use crate::source::Source;
+use crate::stage::{Base, Stage};
+use crate::values::{Chmod, ImageRef, Network, Platform, Port, Security, Signal};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// A problem at a column of the current instruction.
+struct Cx<'a> {
+    errors: &'a mut Vec<Diagnostic>,
+    line: usize,
+    column: usize,
+    escape: char,
+    /// Stages made so far, by index; the current one is not among them.
+    done: &'a [Stage],
+    /// The name of the stage being read.
+    current: Option<&'a str>,
+    /// Names of every stage of the file, lower-case.
+    all_names: &'a BTreeSet<String>,
+    /// The instruction's source text, and what in it the next error is about.
+    text: &'a str,
+    focus: Option<String>,
+}
+
+impl Cx<'_> {
+    /// Where the focused text is in the instruction's source, else its keyword.
+    fn position(&self) -> (usize, usize) {
+        let found = self
+            .focus
+            .as_deref()
+            .filter(|f| !f.is_empty())
+            .and_then(|f| self.text.find(f));
+        match found {
+            Some(at) => {
+                let before = &self.text[..at];
+                let line = before.matches('\n').count();
+                let start = before.rfind('\n').map_or(0, |i| i + 1);
+                (self.line + line, before[start..].chars().count() + 1)
+            }
+            None => (self.line, self.column),
+        }
+    }
+
+    /// Points the next errors at this text of the instruction.
+    fn focus(&mut self, text: &str) {
+        self.focus = Some(text.to_owned());
+    }
+
+    fn error(&mut self, message: impl Into<String>) -> Bad {
+        let (line, column) = self.position();
+        self.errors
+            .push(Diagnostic::new(line, column, message.into()));
+        Bad
+    }
+
+    fn error_help(&mut self, message: impl Into<String>, help: impl Into<String>) -> Bad {
+        let (line, column) = self.position();
+        self.errors
+            .push(Diagnostic::new(line, column, message.into()).help(help));
+        Bad
+    }
+
+    /// A word through the lexer's quote removal.
+    fn word(&mut self, word: &str) -> Result<String, Bad> {
+        match words::unquote(word, self.escape) {
+            Ok(w) => Ok(w),
+            Err(Unreadable::UnterminatedQuote) => {
+                Err(self.error(format!("unterminated quote in `{word}`")))
+            }
+            Err(Unreadable::LiteralDollar) => Err(self.error_help(
+                format!("`{word}` has a `$` that is not substituted (escaped or in single quotes)"),
+                "the model writes `$` only for variable substitution; this value cannot be kept",
+            )),
+        }
+    }
+
+    /// A stage by name or index, for `--from` and mount `from`: earlier stages only.
+    fn stage_ref(&mut self, name: &str) -> Option<Result<Stage, Bad>> {
+        let lower = name.to_ascii_lowercase();
+        if let Ok(index) = name.parse::<usize>() {
+            return Some(match self.done.get(index) {
+                Some(s) => Ok(s.clone()),
+                None => Err(self.error(format!(
+                    "stage index {index} does not name an earlier stage"
+                ))),
+            });
+        }
+        if let Some(s) = self.done.iter().rev().find(|s| s.name() == lower) {
+            return Some(Ok(s.clone()));
+        }
+        if self.current == Some(lower.as_str()) {
+            return Some(Err(self.error(format!(
+                "circular dependency: stage `{lower}` refers to itself"
+            ))));
+        }
+        if self.all_names.contains(&lower) {
+            return Some(Err(self.error_help(
+                format!("stage `{lower}` is defined later in the file"),
+                "a stage can only use stages defined before it",
+            )));
+        }
+        None
+    }
+
+    /// `--from=` of COPY or a mount: a stage, else an image; no variables.
+    fn source(&mut self, from: &str, what: &str) -> Result<Source, Bad> {
+        if from.contains('$') {
+            return Err(self.error_help(
+                format!("variable expansion is not supported for {what}"),
+                "define a stage with `FROM ${VAR} AS alias` and use the alias",
+            ));
+        }
+        match self.stage_ref(from) {
+            Some(r) => r.map(Source::Stage),
+            None => Ok(Source::Image(ImageRef::from(from))),
+        }
+    }
+}
+
+/// An error was reported; the instruction is skipped.
+struct Bad;
+
+/// Flags as given: name, value (None for a bare `--flag`).
+struct Flags {
+    list: Vec<(String, Option<String>)>,
+}
+
+impl Flags {
+    fn new(
+        cx: &mut Cx<'_>,
+        keyword: &str,
+        raw: &[String],
+        allowed: &[&str],
+        repeatable: &[&str],
+    ) -> Result<Flags, Bad> {
+        let mut list: Vec<(String, Option<String>)> = Vec::new();
+        let mut bad = false;
+        for f in raw {
+            let body = f.trim_start_matches('-');
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_owned())),
+                None => (body, None),
+            };
+            cx.focus(&format!("--{name}"));
+            if !allowed.contains(&name) {
+                let help = if allowed.is_empty() {
+                    format!("{keyword} takes no flags")
+                } else {
+                    format!(
+                        "{keyword} takes {}",
+                        allowed
+                            .iter()
+                            .map(|a| format!("--{a}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                cx.error_help(format!("unknown flag `--{name}` for {keyword}"), help);
+                bad = true;
+                continue;
+            }
+            if list.iter().any(|(n, _)| n == name) && !repeatable.contains(&name) {
+                cx.error(format!("duplicate flag specified: --{name}"));
+                bad = true;
+                continue;
+            }
+            if value.as_deref() == Some("") {
+                cx.error(format!("missing a value on flag `--{name}`"));
+                bad = true;
+                continue;
+            }
+            list.push((name.to_owned(), value));
+        }
+        cx.focus = None;
+        if bad { Err(Bad) } else { Ok(Flags { list }) }
+    }
+
+    fn all(&self, name: &str) -> impl Iterator<Item = Option<&str>> {
+        self.list
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_deref())
+    }
+
+    /// A string flag's value.
+    fn string(&self, cx: &mut Cx<'_>, name: &str) -> Result<Option<String>, Bad> {
+        cx.focus(&format!("--{name}"));
+        match self.all(name).next() {
+            None => Ok(None),
+            Some(Some(v)) => Ok(Some(v.to_owned())),
+            Some(None) => Err(cx.error_help(
+                format!("missing a value on flag `--{name}`"),
+                format!("write `--{name}=VALUE`"),
+            )),
+        }
+    }
+
+    /// A bool flag: absent, bare, or `=true`/`=false`.
+    fn boolean(&self, cx: &mut Cx<'_>, name: &str) -> Result<Option<bool>, Bad> {
+        cx.focus(&format!("--{name}"));
+        match self.all(name).next() {
+            None => Ok(None),
+            Some(None) => Ok(Some(true)),
+            Some(Some(v)) => parse_bool(v).map(Some).ok_or_else(|| {
+                cx.error(format!(
+                    "expecting boolean value for flag `--{name}`, not `{v}`"
+                ))
+            }),
+        }
+    }
+}
+
+/// Go's `strconv.ParseBool`.
+fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// The stage being read.
+struct Open {
+    name: String,
+    /// Lines of the FROM, for mapping problems back.
+    stage: Stage,
+}
+
+pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
+    let mut errors = Vec::new();
+    let read = lines::read(text, &mut errors);
+    let escape = read.escape.unwrap_or('\\');
+
+    let mut syntax = Syntax::Omitted;
+    let mut checks = None;
+    for d in &read.directives {
+        match d.name.to_ascii_lowercase().as_str() {
+            "syntax" => syntax = syntax_of(&d.value),
+            "check" => match checks_of(&d.value) {
+                Ok(c) => checks = Some(c),
+                Err(message) => errors.push(
+                    Diagnostic::new(
+                        d.line,
+                        1,
+                        format!("failed to parse check options: {message}"),
+                    )
+                    .help("write `# check=skip=Rule1,Rule2;error=true` or `# check=skip=all`"),
+                ),
+            },
+            _ => {}
+        }
+    }
+
+    // Every stage name, so that a reference to a later stage is told apart from an image,
+    // and generated names for unnamed stages do not clash.
+    let mut all_names = BTreeSet::new();
+    for l in &read.instructions {
+        let split = words::split_command(&l.joined);
+        if split.keyword.eq_ignore_ascii_case("from") {
+            let args = words::whitespace_words(&split.args);
+            if let [_, as_, name] = args.as_slice() {
+                if as_.eq_ignore_ascii_case("as") && !all_names.insert(name.to_ascii_lowercase()) {
+                    errors.push(
+                        Diagnostic::new(
+                            l.line,
+                            l.column,
+                            format!("duplicate stage name `{}`", name.to_ascii_lowercase()),
+                        )
+                        .help("BuildKit builds the last stage of a name; give each stage its own name"),
+                    );
+                }
+            }
+        }
+    }
+
+    let mut builder = Dockerfile::builder().syntax(syntax);
+    if escape == '`' {
+        builder = builder.escape(Escape::Backtick);
+    }
+    if let Some(c) = checks {
+        builder = builder.checks(c);
+    }
+    let mut args: Vec<Arg> = Vec::new();
+    let mut done: Vec<Stage> = Vec::new();
+    let mut open: Option<Open> = None;
+    let mut map: Vec<SourceInstruction> = Vec::new();
+    let mut pending_comments: Vec<String> = Vec::new();
+
+    for l in &read.instructions {
+        let split = words::split_command(&l.joined);
+        let keyword_lower = split.keyword.to_ascii_lowercase();
+        let mut comments = std::mem::take(&mut pending_comments);
+        comments.extend(l.comments.iter().cloned());
+        if keyword_lower == "from" {
+            if let Some(o) = open.take() {
+                done.push(o.stage);
+            }
+        }
+        let current = open.as_ref().map(|o| o.name.clone());
+        let mut cx = Cx {
+            errors: &mut errors,
+            line: l.line,
+            column: l.column,
+            escape,
+            done: &done,
+            current: current.as_deref(),
+            all_names: &all_names,
+            text: &l.text,
+            focus: None,
+        };
+        if keyword_lower == "from" {
+            let Ok((name, stage)) = from(&mut cx, &split, done.len()) else {
+                // Read the stage's instructions all the same, so that their own problems
+                // are reported and not taken for instructions outside any stage.
+                open = Some(Open {
+                    name: String::new(),
+                    stage: Stage::from_scratch(""),
+                });
+                continue;
+            };
+            let mut stage = stage;
+            if !comments.is_empty() {
+                stage = stage.with_leading_comment(comments.join("\n"));
+            }
+            map.push(source(l, &split, Position::From { stage: done.len() }));
+            open = Some(Open { name, stage });
+            continue;
+        }
+        match &mut open {
+            None if keyword_lower == "arg" => {
+                let Ok(new) = arg_list(&mut cx, &split) else {
+                    continue;
+                };
+                for c in comments {
+                    builder = builder.comment(c);
+                }
+                let start = args.len();
+                for a in new {
+                    builder = builder.arg(a.clone());
+                    args.push(a);
+                }
+                map.push(source(l, &split, Position::GlobalArgs(start..args.len())));
+            }
+            None => {
+                if known(&keyword_lower) {
+                    cx.error_help(
+                        "no build stage in current context",
+                        "only ARG may come before the first FROM",
+                    );
+                } else {
+                    unknown_instruction(&mut cx, &split.keyword);
+                }
+                pending_comments = comments;
+            }
+            Some(o) => {
+                let Ok(new) = instruction(&mut cx, &split, l) else {
+                    continue;
+                };
+                // Taken out, not cloned: a shared stage would be copied on every push.
+                let mut stage = std::mem::replace(&mut o.stage, Stage::from_scratch(""));
+                if !comments.is_empty() {
+                    stage = stage.comment(comments.join("\n"));
+                }
+                let start = stage.instructions().len();
+                for i in new {
+                    stage = stage.push(i);
+                }
+                let end = stage.instructions().len();
+                o.stage = stage;
+                map.push(source(
+                    l,
+                    &split,
+                    Position::Instructions {
+                        stage: done.len(),
+                        indices: start..end,
+                    },
+                ));
+            }
+        }
+    }
+    if let Some(o) = open.take() {
+        let mut stage = o.stage;
+        let trailing: Vec<String> = pending_comments
+            .into_iter()
+            .chain(read.trailing_comments.iter().cloned())
+            .collect();
+        if !trailing.is_empty() {
+            stage = stage.comment(trailing.join("\n"));
+        }
+        done.push(stage);
+    }
+    if read.instructions.is_empty() && errors.is_empty() {
+        errors.push(Diagnostic::new(1, 1, "file with no instructions".into()));
+    } else if done.is_empty() && errors.is_empty() {
+        errors.push(
+            Diagnostic::new(1, 1, "the file has no FROM".into())
+                .help("a Dockerfile needs at least one stage"),
+        );
+    }
+    source_date_epoch(&args, &done, &map, &mut errors);
+    if !errors.is_empty() {
+        return Err(ParseErrors::new(errors));
+    }
+    for s in &done {
+        builder = builder.target(s);
+    }
+    match builder.build() {
+        Ok(dockerfile) => Ok(Parsed {
+            dockerfile,
+            instructions: map,
+            directives: read.directives,
+        }),
+        Err(e) => Err(ParseErrors::new(
+            e.problems()
+                .iter()
+                .map(|p| located(p, &map, &done, &read.directives))
+                .collect(),
+        )),
+    }
+}
+
+/// BuildKit takes `SOURCE_DATE_EPOCH` from a stage named by that global ARG's default, and
+/// such a stage must be only a source: its `FROM` and nothing else.
+fn source_date_epoch(
+    args: &[Arg],
+    stages: &[Stage],
+    map: &[SourceInstruction],
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(default) = args
+        .iter()
+        .rev()
+        .find(|a| a.name == "SOURCE_DATE_EPOCH")
+        .and_then(|a| a.default.as_deref())
+    else {
+        return;
+    };
+    let lower = default.to_ascii_lowercase();
+    let Some(index) = stages.iter().position(|s| s.name() == lower) else {
+        return;
+    };
+    let first = stages[index]
+        .instructions()
+        .iter()
+        .find(|i| !matches!(i, Instruction::Comment(_)));
+    let from = map
+        .iter()
+        .find(|m| m.position == Position::From { stage: index });
+    if let (Some(i), Some(from)) = (first, from) {
+        errors.push(
+            Diagnostic::new(
+                from.line,
+                from.column,
+                format!(
+                    "SOURCE_DATE_EPOCH stage does not meet source-only requirements: unsupported {} instruction",
+                    i.keyword()
+                ),
+            )
+            .help("a stage that SOURCE_DATE_EPOCH names holds only its FROM line"),
+        );
+    }
+}
+
+/// A model problem at the line of the instruction it is about.
+fn located(
+    p: &Problem,
+    map: &[SourceInstruction],
+    stages: &[Stage],
+    directives: &[super::Directive],
+) -> Diagnostic {
+    let loc = p.location();
+    let directive = loc
+        .field()
+        .and_then(|f| f.strip_prefix("# "))
+        .and_then(|name| {
+            directives
+                .iter()
+                .find(|d| d.name.eq_ignore_ascii_case(name))
+        });
+    if let Some(d) = directive {
+        let message = format!("# {}: {}", d.name, p.message());
+        let diag = Diagnostic::new(d.line, 1, message);
+        return match p.help() {
+            Some(h) => diag.help(file_help(h)),
+            None => diag,
+        };
+    }
+    let stage = loc
+        .stage()
+        .and_then(|name| stages.iter().position(|s| s.name() == name));
+    let found = match (stage, loc.instruction()) {
+        (None, Some((n, _))) => map
+            .iter()
+            .find(|m| matches!(&m.position, Position::GlobalArgs(r) if r.contains(&(n - 1)))),
+        (Some(s), None) => map
+            .iter()
+            .find(|m| m.position == Position::From { stage: s }),
+        (Some(s), Some((n, _))) => {
+            // The model counts instructions from 1 without comments.
+            let index = stages.get(s).and_then(|stage| {
+                stage
+                    .instructions()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| !matches!(i, Instruction::Comment(_)))
+                    .nth(n.saturating_sub(1))
+                    .map(|(i, _)| i)
+            });
+            map.iter().find(|m| match (&m.position, index) {
+                (Position::Instructions { stage, indices }, Some(i)) => {
+                    *stage == s && indices.contains(&i)
+                }
+                _ => false,
+            })
+        }
+        (None, None) => None,
+    };
+    let (line, column) = found.map_or((0, 0), |m| (m.line, m.column));
+    let message = match loc.field() {
+        Some(field) => format!("{field}: {}", p.message()),
+        None => p.message().to_owned(),
+    };
+    let d = Diagnostic::new(line, column, message);
+    match p.help() {
+        Some(h) => d.help(file_help(h)),
+        None => d,
+    }
+}
+
+/// The model's hints speak the builder API; for a file, the same fix in Dockerfile terms.
+fn file_help(help: &str) -> String {
+    let minor = help
+        .strip_prefix("pin `Syntax::Minor(")
+        .and_then(|rest| rest.split_once(')'))
+        .map(|(n, _)| n);
+    match minor {
+        Some(n) => format!(
+            "write `# syntax=docker/dockerfile:1.{n}` (or newer), or `# syntax=docker/dockerfile:1`"
+        ),
+        None => help.to_owned(),
+    }
+}
+
+fn source(l: &Logical, split: &Split, position: Position) -> SourceInstruction {
+    SourceInstruction {
+        line: l.line,
+        end_line: l.end_line,
+        column: l.column,
+        keyword: split.keyword.clone(),
+        text: l.text.clone(),
+        position,
+    }
+}
+
+const KEYWORDS: [&str; 18] = [
+    "add",
+    "arg",
+    "cmd",
+    "copy",
+    "entrypoint",
+    "env",
+    "expose",
+    "from",
+    "healthcheck",
+    "label",
+    "maintainer",
+    "onbuild",
+    "run",
+    "shell",
+    "stopsignal",
+    "user",
+    "volume",
+    "workdir",
+];
+
+fn known(keyword: &str) -> bool {
+    KEYWORDS.contains(&keyword)
+}
+
+fn syntax_of(value: &str) -> Syntax {
+    match value.strip_prefix("docker/dockerfile:") {
+        Some("1") => Syntax::Stable,
+        Some(v) => match v.strip_prefix("1.").map(str::parse::<u32>) {
+            Some(Ok(n)) if !v.starts_with("1.0") || v == "1.0" => Syntax::Minor(n),
+            _ => Syntax::Frontend(value.to_owned()),
+        },
+        None => Syntax::Frontend(value.to_owned()),
+    }
+}
+
+/// `# check=skip=A,B;error=true;experimental=all` (BuildKit's `ParseLintOptions`).
+fn checks_of(value: &str) -> Result<BuildChecks, String> {
+    let mut checks = BuildChecks::new();
+    let parts: Vec<&str> = value.split(';').collect();
+    if parts.len() > 3 {
+        return Err("too many check options".into());
+    }
+    for part in parts {
+        let part = part.trim();
+        let Some((key, v)) = part.split_once('=') else {
+            return Err(format!("invalid check option {part:?}"));
+        };
+        let v = v.trim();
+        match key.trim().to_ascii_lowercase().as_str() {
+            "skip" => {
+                if v == "all" {
+                    checks = checks.skip_all();
+                } else {
+                    for rule in v.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                        checks = checks.skip(rule);
+                    }
+                }
+            }
+            "error" => {
+                checks = checks
+                    .error(parse_bool(v).ok_or_else(|| format!("invalid error value {v:?}"))?);
+            }
+            "experimental" => {
+                if v == "all" {
+                    checks = checks.experimental_all();
+                } else {
+                    for rule in v.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                        checks = checks.experimental(rule);
+                    }
+                }
+            }
+            _ => return Err(format!("invalid check option {part:?}")),
+        }
+    }
+    Ok(checks)
+}
+
+/// `FROM [--platform=P] image [AS name]`.
+fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage), Bad> {
+    let flags = Flags::new(cx, "FROM", &split.flags, &["platform"], &[])?;
+    let platform = flags.string(cx, "platform")?;
+    let args = words::whitespace_words(&split.args);
+    let (image, name) = match args.as_slice() {
+        [image] => (image.clone(), None),
+        [image, as_, name] if as_.eq_ignore_ascii_case("as") => (image.clone(), Some(name)),
+        _ => {
+            return Err(cx.error_help(
+                "FROM requires either one or three arguments",
+                "write `FROM image [AS name]`",
+            ));
+        }
+    };
+    let name = match name {
+        Some(n) => {
+            cx.focus(n);
+            let lower = n.to_ascii_lowercase();
+            if crate::rules::stage_name(&lower).is_err() {
+                return Err(cx.error_help(
+                    format!("invalid name for build stage: `{n}`"),
+                    "a stage name starts with a letter, followed by letters, digits, `-`, `_` or `.`",
+                ));
+            }
+            lower
+        }
+        None => {
+            let mut name = format!("stage-{index}");
+            let mut n = 0;
+            while cx.all_names.contains(&name) {
+                n += 1;
+                name = format!("stage-{index}-{n}");
+            }
+            name
+        }
+    };
+    let image = cx.word(&image)?;
+    let base = if image.eq_ignore_ascii_case("scratch") {
+        Base::Scratch
+    } else {
+        let lower = image.to_ascii_lowercase();
+        match cx.done.iter().rev().find(|s| s.name() == lower) {
+            Some(s) => Base::Stage(s.clone()),
+            None => Base::Image(ImageRef::from(image)),
+        }
+    };
+    let mut stage = Stage::new(name.clone(), base);
+    if let Some(p) = platform {
+        stage = stage.on_platform(Platform::new(p));
+    }
+    Ok((name, stage))
+}
+
+/// `ARG a=1 b`: one `Arg` each.
+fn arg_list(cx: &mut Cx<'_>, split: &Split) -> Result<Vec<Arg>, Bad> {
+    Flags::new(cx, "ARG", &split.flags, &[], &[])?;
+    let words = words::parse_words(&split.args, cx.escape);
+    if words.is_empty() {
+        return Err(cx.error_help(
+            "ARG requires at least one argument",
+            "write `ARG NAME[=default]`",
+        ));
+    }
+    let mut out = Vec::new();
+    for w in words {
+        let arg = match w.split_once('=') {
+            Some((k, v)) => Arg::new(cx.word(k)?).default(cx.word(v)?),
+            None => Arg::new(cx.word(&w)?),
+        };
+        out.push(arg);
+    }
+    Ok(out)
+}
+
+/// `ENV`/`LABEL` pairs, in the `key=value` or the legacy `key value` form.
+fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, String)>, Bad> {
+    Flags::new(cx, keyword, &split.flags, &[], &[])?;
+    let words = words::parse_words(&split.args, cx.escape);
+    let Some(first) = words.first() else {
+        return Err(cx.error_help(
+            format!("{keyword} requires at least one argument"),
+            format!("write `{keyword} key=value`"),
+        ));
+    };
+    if !first.contains('=') {
+        let mut parts = split.args.splitn(2, |c: char| {
+            matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ')
+        });
+        let key = parts.next().unwrap_or_default();
+        let value = parts
+            .next()
+            .map(|v| v.trim_start_matches([' ', '\t', '\r', '\u{b}', '\u{c}']));
+        return match value {
+            Some(v) if !v.is_empty() => Ok(vec![(cx.word(key)?, cx.word(v)?)]),
+            _ => Err(cx.error_help(
+                format!("{keyword} must have two arguments"),
+                format!("write `{keyword} key=value`"),
+            )),
+        };
+    }
+    let mut out = Vec::new();
+    for w in &words {
+        let Some((k, v)) = w.split_once('=') else {
+            return Err(cx.error_help(
+                format!("can't find = in `{w}`; must be of the form name=value"),
+                "write every pair as `key=value`",
+            ));
+        };
+        out.push((cx.word(k)?, cx.word(v)?));
+    }
+    Ok(out)
+}
+
+/// One instruction inside a stage (or after ONBUILD).
+fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instruction>, Bad> {
+    let keyword = split.keyword.to_ascii_lowercase();
+    let no_flags = |cx: &mut Cx<'_>, k: &str| Flags::new(cx, k, &split.flags, &[], &[]).map(|_| ());
+    let one = |i: Instruction| Ok(vec![i]);
+    match keyword.as_str() {
+        "run" => one(Instruction::Run(run(cx, split, l)?)),
+        "cmd" | "entrypoint" => {
+            let k = split.keyword.to_ascii_uppercase();
+            no_flags(cx, &k)?;
+            let c = command(cx, &k, &split.args)?;
+            one(if keyword == "cmd" {
+                Instruction::Cmd(c)
+            } else {
+                Instruction::Entrypoint(c)
+            })
+        }
+        "shell" => {
+            no_flags(cx, "SHELL")?;
+            match words::json_array(&split.args) {
+                Some(Ok(argv)) if !argv.is_empty() => one(Instruction::Shell(argv)),
+                Some(Err(())) => Err(not_strings(cx)),
+                _ => Err(cx.error_help(
+                    "SHELL requires the arguments to be in JSON form",
+                    "write `SHELL [\"/bin/bash\", \"-c\"]`",
+                )),
+            }
+        }
+        "env" => one(Instruction::Env(pairs(cx, "ENV", split)?)),
+        "label" => one(Instruction::Label(pairs(cx, "LABEL", split)?)),
+        "maintainer" => {
+            no_flags(cx, "MAINTAINER")?;
+            if split.args.is_empty() {
+                return Err(cx.error("MAINTAINER requires exactly one argument"));
+            }
+            one(Instruction::Maintainer(split.args.clone()))
+        }
+        "arg" => Ok(arg_list(cx, split)?
+            .into_iter()
+            .map(Instruction::Arg)
+            .collect()),
+        "expose" => {
+            no_flags(cx, "EXPOSE")?;
+            let words = words::whitespace_words(&split.args);
+            if words.is_empty() {
+                return Err(cx.error("EXPOSE requires at least one argument"));
+            }
+            let mut ports = Vec::new();
+            for w in words {
+                let w = cx.word(&w)?;
+                // BuildKit reads the protocol in any case.
+                let normal = match w.rsplit_once('/') {
+                    Some((p, proto)) => format!("{p}/{}", proto.to_ascii_lowercase()),
+                    None => w.clone(),
+                };
+                match normal.parse::<Port>() {
+                    Ok(p) => ports.push(p),
+                    Err(e) => {
+                        return Err(cx.error_help(
+                            format!("cannot read port `{w}`: {e}"),
+                            e.help().unwrap_or("write `PORT[/PROTOCOL]`").to_owned(),
+                        ));
+                    }
+                }
+            }
+            one(Instruction::Expose(ports))
+        }
+        "copy" | "add" => files(cx, &keyword, split, l).map(|i| vec![i]),
+        "volume" => {
+            no_flags(cx, "VOLUME")?;
+            let list = match words::json_array(&split.args) {
+                Some(Ok(list)) => list,
+                Some(Err(())) => return Err(not_strings(cx)),
+                None => words::whitespace_words(&split.args),
+            };
+            if list.is_empty() {
+                return Err(cx.error("VOLUME requires at least one argument"));
+            }
+            let mut paths = Vec::new();
+            for p in list {
+                let p = cx.word(&p)?;
+                if p.is_empty() {
+                    return Err(cx.error("VOLUME specified can not be an empty string"));
+                }
+                paths.push(p);
+            }
+            one(Instruction::Volume(paths))
+        }
+        "user" | "workdir" | "stopsignal" => {
+            let k = split.keyword.to_ascii_uppercase();
+            no_flags(cx, &k)?;
+            if split.args.is_empty() {
+                return Err(cx.error(format!("{k} requires exactly one argument")));
+            }
+            let value = cx.word(&split.args)?;
+            one(match keyword.as_str() {
+                "user" => Instruction::User(value),
+                "workdir" => Instruction::Workdir(value),
+                _ => Instruction::StopSignal(Signal::new(value)),
+            })
+        }
+        "onbuild" => {
+            no_flags(cx, "ONBUILD")?;
+            let inner = words::split_command(&split.args);
+            let inner_kw = inner.keyword.to_ascii_lowercase();
+            match inner_kw.as_str() {
+                "" => Err(cx.error("ONBUILD requires at least one argument")),
+                "onbuild" => Err(cx.error("chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")),
+                "from" | "maintainer" => Err(cx.error(format!(
+                    "{} isn't allowed as an ONBUILD trigger",
+                    inner.keyword.to_ascii_uppercase()
+                ))),
+                k if !known(k) => Err(unknown_instruction(cx, &inner.keyword)),
+                _ => {
+                    let mut new = instruction(cx, &inner, l)?;
+                    if new.len() != 1 {
+                        return Err(cx.error("ONBUILD takes one instruction"));
+                    }
+                    Ok(new
+                        .pop()
+                        .map(|i| vec![Instruction::OnBuild(Box::new(i))])
+                        .unwrap_or_default())
+                }
+            }
+        }
+        "healthcheck" => one(Instruction::Healthcheck(healthcheck(cx, split)?)),
+        _ => Err(unknown_instruction(cx, &split.keyword)),
+    }
+}
+
+/// An unknown keyword, with the closest known one when it is a likely typo.
+fn unknown_instruction(cx: &mut Cx<'_>, keyword: &str) -> Bad {
+    let lower = keyword.to_ascii_lowercase();
+    let closest = KEYWORDS
+        .iter()
+        .map(|k| (distance(&lower, k), *k))
+        .min()
+        .filter(|(d, _)| *d <= 2);
+    let help = match closest {
+        Some((_, k)) => format!("did you mean {}?", k.to_ascii_uppercase()),
+        None => "expected an instruction such as FROM, RUN, COPY, ENV or CMD".to_owned(),
+    };
+    cx.error_help(format!("unknown instruction `{keyword}`"), help)
+}
+
+/// Levenshtein distance, for suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+fn not_strings(cx: &mut Cx<'_>) -> Bad {
+    cx.error("when using JSON array syntax, arrays must be comprised of strings only")
+}
+
+/// CMD, ENTRYPOINT and HEALTHCHECK CMD: exec form from JSON, else shell form.
+fn command(cx: &mut Cx<'_>, keyword: &str, args: &str) -> Result<Command, Bad> {
+    match words::json_array(args) {
+        Some(Ok(argv)) => Ok(Command::Exec(argv)),
+        Some(Err(())) => Err(not_strings(cx)),
+        None if args.is_empty() => {
+            Err(cx.error(format!("{keyword} requires at least one argument")))
+        }
+        None => Ok(Command::shell(args)),
+    }
+}
+
+fn healthcheck(cx: &mut Cx<'_>, split: &Split) -> Result<Healthcheck, Bad> {
+    let flags = Flags::new(
+        cx,
+        "HEALTHCHECK",
+        &split.flags,
+        &[
+            "interval",
+            "timeout",
+            "start-period",
+            "start-interval",
+            "retries",
+        ],
+        &[],
+    )?;
+    let args = split.args.as_str();
+    let at = args.find(char::is_whitespace).unwrap_or(args.len());
+    let (typ, rest) = (&args[..at], args[at..].trim_start());
+    match typ.to_ascii_uppercase().as_str() {
+        "NONE" => {
+            if !rest.is_empty() || !flags.list.is_empty() {
+                return Err(cx.error("HEALTHCHECK NONE takes no arguments"));
+            }
+            Ok(Healthcheck::None)
+        }
+        "CMD" => {
+            let mut check = Healthcheck::cmd(command(cx, "HEALTHCHECK CMD", rest)?);
+            let duration = |cx: &mut Cx<'_>, name: &str| -> Result<Option<Duration>, Bad> {
+                match flags.string(cx, name)? {
+                    None => Ok(None),
+                    // Go's `time.ParseDuration` also reads a bare `0`.
+                    Some(v) if v == "0" => Ok(Some(Duration::ZERO)),
+                    Some(v) => match crate::rules::duration(&v) {
+                        Ok(nanos) => Ok(Some(Duration::from_nanos(
+                            u64::try_from(nanos).unwrap_or(u64::MAX),
+                        ))),
+                        Err(e) => Err(match e.help {
+                            Some(h) => cx.error_help(format!("--{name}: {}", e.message), h),
+                            None => cx.error(format!("--{name}: {}", e.message)),
+                        }),
+                    },
+                }
+            };
+            if let Some(d) = duration(cx, "interval")? {
+                check = check.interval(d);
+            }
+            if let Some(d) = duration(cx, "timeout")? {
+                check = check.timeout(d);
+            }
+            if let Some(d) = duration(cx, "start-period")? {
+                check = check.start_period(d);
+            }
+            if let Some(d) = duration(cx, "start-interval")? {
+                check = check.start_interval(d);
+            }
+            if let Some(r) = flags.string(cx, "retries")? {
+                match r.parse::<i64>() {
+                    Ok(n) if n < 0 => {
+                        return Err(cx.error(format!("--retries cannot be negative ({n})")));
+                    }
+                    Ok(n) => match u32::try_from(n) {
+                        Ok(n) => check = check.retries(n),
+                        Err(_) => return Err(cx.error(format!("--retries is too large ({n})"))),
+                    },
+                    Err(_) => return Err(cx.error(format!("invalid --retries value `{r}`"))),
+                }
+            }
+            Ok(Healthcheck::Check(check))
+        }
+        "" => Err(cx.error("HEALTHCHECK requires an argument")),
+        other => Err(cx.error_help(
+            format!("unknown type `{other}` in HEALTHCHECK"),
+            "write `HEALTHCHECK CMD ...` or `HEALTHCHECK NONE`",
+        )),
+    }
+}
+
+fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
+    let flags = Flags::new(
+        cx,
+        "RUN",
+        &split.flags,
+        &["mount", "network", "security", "device"],
+        &["mount", "device"],
+    )?;
+    if flags.all("device").next().is_some() {
+        return Err(cx.error_help(
+            "`RUN --device` is only supported in Dockerfile frontend 1.14.0-labs or later",
+            "the model does not support labs features",
+        ));
+    }
+    let command = match words::json_array(&split.args) {
+        Some(Ok(argv)) => RunCommand::Exec(argv),
+        Some(Err(())) => return Err(not_strings(cx)),
+        None if split.args.is_empty() => {
+            return Err(cx.error("RUN requires at least one argument"));
+        }
+        None if !l.heredocs.is_empty() => {
+            let docs = heredocs(l);
+            let only_marker = crate::rules::heredoc_marker(&split.args).is_some();
+            match docs.as_slice() {
+                [doc] if only_marker && !doc.content.is_empty() => {
+                    RunCommand::Shell(doc.content.clone())
+                }
+                _ => RunCommand::Heredocs {
+                    command: split.args.clone(),
+                    heredocs: docs,
+                },
+            }
+        }
+        None => shell_lines(l, split),
+    };
+    let mut run = Run {
+        command,
+        mounts: Vec::new(),
+        network: None,
+        security: None,
+    };
+    // Every flag is read, so that each of its problems is reported.
+    let mut bad = false;
+    for m in flags.all("mount") {
+        match m {
+            None => {
+                cx.error("missing a value on flag `--mount`");
+                bad = true;
+            }
+            Some(m) => match mount(cx, m) {
+                Ok(m) => run.mounts.push(m),
+                Err(Bad) => bad = true,
+            },
+        }
+    }
+    match flags.string(cx, "network") {
+        Ok(Some(n)) => match n.as_str() {
+            "default" => run.network = Some(Network::Default),
+            "none" => run.network = Some(Network::None),
+            "host" => run.network = Some(Network::Host),
+            _ => {
+                cx.error_help(
+                    format!("invalid network mode `{n}`"),
+                    "write default, none or host",
+                );
+                bad = true;
+            }
+        },
+        Ok(None) => {}
+        Err(Bad) => bad = true,
+    }
+    match flags.string(cx, "security") {
+        Ok(Some(s)) => match s.as_str() {
+            "sandbox" => run.security = Some(Security::Sandbox),
+            "insecure" => run.security = Some(Security::Insecure),
+            _ => {
+                cx.error_help(
+                    format!("security `{s}` is not valid"),
+                    "write sandbox or insecure",
+                );
+                bad = true;
+            }
+        },
+        Ok(None) => {}
+        Err(Bad) => bad = true,
+    }
+    if bad {
+        return Err(Bad);
+    }
+    Ok(run)
+}
+
+/// A shell-form RUN command: one line, or the lines it was written on (with the comment
+/// lines among them), so that the canonical form keeps its layout.
+fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
+    let mut lines: Vec<String> = Vec::new();
+    let mut offset = 0;
+    for (piece, comment) in &l.pieces {
+        if *comment {
+            if !lines.is_empty() {
+                lines.push(piece.trim_end().to_owned());
+            }
+            continue;
+        }
+        let end = offset + piece.len();
+        if end > split.args_at {
+            let from = split.args_at.saturating_sub(offset);
+            let text = piece.get(from..).unwrap_or_default();
+            if lines.is_empty() {
+                lines.push(text.trim_start().to_owned());
+            } else if !text.is_empty() || end < l.joined.len() {
+                lines.push(text.to_owned());
+            }
+        }
+        offset = end;
+    }
+    while lines
+        .last()
+        .is_some_and(|x| crate::rules::is_comment_line(x) || x.trim().is_empty())
+    {
+        lines.pop();
+    }
+    if let Some(last) = lines.last_mut() {
+        let trimmed = last.trim_end().len();
+        last.truncate(trimmed);
+    }
+    let joined: String = lines
+        .iter()
+        .filter(|x| !crate::rules::is_comment_line(x))
+        .map(String::as_str)
+        .collect();
+    if lines.len() > 1 && joined == split.args {
+        RunCommand::Lines(lines)
+    } else {
+        RunCommand::Shell(split.args.clone())
+    }
+}
+
+/// The heredocs of an instruction, their content as BuildKit gives it (leading tabs
+/// stripped for `<<-`).
+fn heredocs(l: &Logical) -> Vec<Heredoc> {
+    l.heredocs
+        .iter()
+        .map(|(marker, content)| Heredoc {
+            name: marker.name.clone(),
+            content: if marker.chomp {
+                content
+                    .split_inclusive('\n')
+                    .map(|line| line.trim_start_matches('\t'))
+                    .collect()
+            } else {
+                content.clone()
+            },
+            expand: marker.expand,
+        })
+        .collect()
+}
+
+/// One `--mount=` value: CSV fields `key=value` or bare keys.
+fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
+    cx.focus(value);
+    let mut fields = Vec::new();
+    for field in csv_fields(value).ok_or_else(|| cx.error(format!("invalid mount `{value}`")))? {
+        let (k, v) = match field.split_once('=') {
+            Some((k, v)) => (k.to_ascii_lowercase(), Some(v.to_owned())),
+            None => (field.to_ascii_lowercase(), None),
+        };
+        fields.push((k, v));
+    }
+    let typ = fields
+        .iter()
+        .find(|(k, _)| k == "type")
+        .and_then(|(_, v)| v.clone())
+        .unwrap_or_else(|| "bind".to_owned());
+    let mut target = None;
+    let mut source = None;
+    let mut from = None;
+    let mut id = None;
+    let mut sharing = None;
+    let mut mode = None;
+    let mut uid = None;
+    let mut gid = None;
+    let mut size = None;
+    let mut env = None;
+    let mut ro: Option<bool> = None;
+    let mut required = false;
+    for (k, v) in &fields {
+        let need = |cx: &mut Cx<'_>| -> Result<String, Bad> {
+            v.clone()
+                .ok_or_else(|| cx.error(format!("mount option `{k}` needs a value")))
+        };
+        let boolean = |cx: &mut Cx<'_>| -> Result<bool, Bad> {
+            match v {
+                None => Ok(true),
+                Some(v) => parse_bool(v)
+                    .ok_or_else(|| cx.error(format!("invalid value `{v}` for mount option `{k}`"))),
+            }
+        };
+        let number = |cx: &mut Cx<'_>, radix: u32| -> Result<u32, Bad> {
+            let s = need(cx)?;
+            u32::from_str_radix(&s, radix)
+                .map_err(|_| cx.error(format!("invalid value `{s}` for mount option `{k}`")))
+        };
+        match k.as_str() {
+            "type" => {}
+            "target" | "dst" | "destination" => target = Some(need(cx)?),
+            "source" | "src" => source = Some(need(cx)?),
+            "from" => from = Some(need(cx)?),
+            "id" => id = Some(need(cx)?),
+            "sharing" => {
+                sharing = Some(match need(cx)?.as_str() {
+                    "shared" => Sharing::Shared,
+                    "private" => Sharing::Private,
+                    "locked" => Sharing::Locked,
+                    other => return Err(cx.error(format!("unsupported sharing value `{other}`"))),
+                });
+            }
+            "mode" => mode = Some(number(cx, 8)?),
+            "uid" => uid = Some(number(cx, 10)?),
+            "gid" => gid = Some(number(cx, 10)?),
+            "size" => {
+                let s = need(cx)?;
+                size = Some(ram_bytes(&s).ok_or_else(|| cx.error(format!("invalid size `{s}`")))?);
+            }
+            "env" => env = Some(need(cx)?),
+            "ro" | "readonly" => ro = Some(boolean(cx)?),
+            "rw" | "readwrite" => ro = Some(!boolean(cx)?),
+            "required" => required = boolean(cx)?,
+            other => return Err(cx.error(format!("unexpected key `{other}` in mount option"))),
+        }
+    }
+    let not_for = |cx: &mut Cx<'_>, what: &str, present: bool| -> Result<(), Bad> {
+        if present {
+            Err(cx.error(format!("{what} not allowed for \"{typ}\" type mounts")))
+        } else {
+            Ok(())
+        }
+    };
+    let from = match from {
+        Some(f) if f.contains('$') => {
+            return Err(cx.error_help(
+                "'from' doesn't support variable expansion, define alias stage instead",
+                "define a stage with `FROM ${VAR} AS alias` and mount from the alias",
+            ));
+        }
+        Some(f) => Some(cx.source(&f, "a mount's `from`")?),
+        None => None,
+    };
+    let owner = mode.is_some() || uid.is_some() || gid.is_some();
+    let need_target = |cx: &mut Cx<'_>, t: Option<String>| {
+        t.ok_or_else(|| cx.error_help("mount target must be specified", "add `target=/path`"))
+    };
+    Ok(match typ.as_str() {
+        "bind" => {
+            not_for(cx, "mode/uid/gid", owner)?;
+            not_for(cx, "sharing", sharing.is_some())?;
+            not_for(cx, "size", size.is_some())?;
+            not_for(cx, "required", required)?;
+            not_for(cx, "id", id.is_some())?;
+            // Without a target BuildKit mounts at the working directory.
+            let mut m = Mount::bind(target.unwrap_or_default());
+            m.source = source;
+            m.from = from;
+            m.rw = ro == Some(false);
+            Mount::Bind(m)
+        }
+        "cache" => {
+            not_for(cx, "size", size.is_some())?;
+            not_for(cx, "required", required)?;
+            let mut m = Mount::cache(need_target(cx, target)?);
+            m.id = id;
+            m.sharing = sharing;
+            m.source = source;
+            m.from = from;
+            m.ro = ro == Some(true);
+            m.mode = mode;
+            m.uid = uid;
+            m.gid = gid;
+            Mount::Cache(m)
+        }
+        "tmpfs" => {
+            not_for(cx, "mode/uid/gid", owner)?;
+            not_for(cx, "from", from.is_some())?;
+            not_for(cx, "required", required)?;
+            let mut m = Mount::tmpfs(need_target(cx, target)?);
+            m.size = size;
+            Mount::Tmpfs(m)
+        }
+        "secret" => {
+            if from.is_some() {
+                return Err(cx.error("secret mount should not have a from"));
+            }
+            not_for(cx, "sharing", sharing.is_some())?;
+            let id = match (id, source) {
+                (Some(_), Some(_)) => {
+                    return Err(cx.error("both id and source are specified for secret mount"));
+                }
+                (Some(i), None) | (None, Some(i)) => i,
+                (None, None) => match &target {
+                    Some(t) => t.rsplit('/').next().unwrap_or(t).to_owned(),
+                    None => {
+                        return Err(cx.error_help("secret mount needs an id", "add `id=NAME`"));
+                    }
+                },
+            };
+            let mut m = Mount::secret(id);
+            m.target = target;
+            m.env = env;
+            m.required = required;
+            m.mode = mode;
+            m.uid = uid;
+            m.gid = gid;
+            Mount::Secret(m)
+        }
+        "ssh" => {
+            if from.is_some() {
+                return Err(cx.error("ssh mount should not have a from"));
+            }
+            let mut m = Mount::ssh();
+            m.id = id;
+            m.target = target;
+            m.required = required;
+            m.mode = mode;
+            m.uid = uid;
+            m.gid = gid;
+            Mount::Ssh(m)
+        }
+        other => {
+            return Err(cx.error_help(
+                format!("unsupported mount type `{other}`"),
+                "use bind, cache, tmpfs, secret or ssh",
+            ));
+        }
+    })
+}
+
+/// Go's `encoding/csv` on one record: fields separated by `,`, a field may be double-quoted
+/// with `""` for a quote.
+fn csv_fields(s: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    loop {
+        let mut field = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    '"' => break,
+                    c => field.push(c),
+                }
+            }
+            match chars.next() {
+                None => {
+                    out.push(field);
+                    return Some(out);
+                }
+                Some(',') => {}
+                Some(_) => return None,
+            }
+        } else {
+            loop {
+                match chars.next() {
+                    None => {
+                        out.push(field);
+                        return Some(out);
+                    }
+                    Some(',') => break,
+                    Some(c) => field.push(c),
+                }
+            }
+        }
+        out.push(field);
+    }
+}
+
+/// go-units `RAMInBytes`: `64m`, `1g`, `512k`, `1024` (binary multiples).
+fn ram_bytes(s: &str) -> Option<u64> {
+    let lower = s.to_ascii_lowercase();
+    let lower = lower.strip_suffix('b').unwrap_or(&lower);
+    let split = lower
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(lower.len());
+    let (num, unit) = lower.split_at(split);
+    let mult: u64 = match unit.strip_suffix('i').unwrap_or(unit) {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        "p" => 1 << 50,
+        _ => return None,
+    };
+    let value: f64 = num.parse().ok()?;
+    let bytes = value * mult as f64;
+    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
+}
+
+/// COPY and ADD.
+fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<Instruction, Bad> {
+    let is_copy = keyword == "copy";
+    let k = if is_copy { "COPY" } else { "ADD" };
+    let allowed: &[&str] = if is_copy {
+        &["from", "chown", "chmod", "link", "parents", "exclude"]
+    } else {
+        &[
+            "chown",
+            "chmod",
+            "link",
+            "checksum",
+            "keep-git-dir",
+            "unpack",
+            "exclude",
+        ]
+    };
+    let flags = Flags::new(cx, k, &split.flags, allowed, &["exclude"])?;
+    let (list, json) = match words::json_array(&split.args) {
+        Some(Ok(list)) => (list, true),
+        Some(Err(())) => return Err(not_strings(cx)),
+        None => (words::whitespace_words(&split.args), false),
+    };
+    if list.len() < 2 {
+        return Err(cx.error_help(
+            format!(
+                "{k} requires at least two arguments, but only {} provided",
+                list.len()
+            ),
+            format!("write `{k} SOURCE... DEST`"),
+        ));
+    }
+    let (dest, srcs) = list
+        .split_last()
+        .ok_or_else(|| cx.error("missing destination"))?;
+    let docs = heredocs(l);
+    let is_doc = |w: &str| !json && crate::rules::heredoc_marker(w).is_some();
+    let sources = if srcs.iter().any(|s| is_doc(s)) {
+        if !srcs.iter().all(|s| is_doc(s)) || docs.len() != srcs.len() {
+            return Err(cx.error_help(
+                format!("{k} mixes heredocs with paths"),
+                "the model keeps either heredocs or paths as sources; split the instruction",
+            ));
+        }
+        Sources::Heredocs(docs)
+    } else {
+        let mut paths = Vec::new();
+        for s in srcs {
+            paths.push(cx.word(s)?);
+        }
+        Sources::Paths(paths)
+    };
+    if is_doc(dest) {
+        return Err(cx.error(format!("a heredoc cannot be the destination of {k}")));
+    }
+    let dest = cx.word(dest)?;
+    let chown = flags.string(cx, "chown")?;
+    let chmod = flags.string(cx, "chmod")?.map(|m| {
+        if !m.is_empty() && m.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            u32::from_str_radix(&m, 8).map_or(Chmod::Symbolic(m), Chmod::Octal)
+        } else {
+            Chmod::Symbolic(m)
+        }
+    });
+    let link = flags.boolean(cx, "link")?.unwrap_or(false);
+    let exclude: Vec<String> = flags.all("exclude").flatten().map(str::to_owned).collect();
+    if flags.all("exclude").any(|v| v.is_none()) {
+        return Err(cx.error("missing a value on flag `--exclude`"));
+    }
+    if is_copy {
+        let from = match flags.string(cx, "from")? {
+            Some(f) => Some(cx.source(&f, "--from")?),
+            None => None,
+        };
+        Ok(Instruction::Copy(Copy {
+            sources,
+            dest,
+            from,
+            chown,
+            chmod,
+            link,
+            parents: flags.boolean(cx, "parents")?.unwrap_or(false),
+            exclude,
+        }))
+    } else {
+        Ok(Instruction::Add(Add {
+            sources,
+            dest,
+            chown,
+            chmod,
+            link,
+            checksum: flags.string(cx, "checksum")?,
+            keep_git_dir: flags.boolean(cx, "keep-git-dir")?,
+            unpack: flags.boolean(cx, "unpack")?,
+            exclude,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv() {
+        assert_eq!(
+            csv_fields("type=cache,\"target=/a,b\"").unwrap(),
+            ["type=cache", "target=/a,b"]
+        );
+        assert_eq!(ram_bytes("64m"), Some(64 << 20));
+    }
+}

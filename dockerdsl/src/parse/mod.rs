@@ -1,0 +1,296 @@
+//! Reading Dockerfiles: [`parse`] turns text into the same model the builder makes, and
+//! keeps a map from the model back to the source (for diagnostics and lints).
+//!
+//! The reading follows BuildKit's parser (`frontend/dockerfile/parser`) and the checks of
+//! its instruction parser: directives, continuation lines, comments, heredocs, JSON and
+//! shell forms, legacy `ENV`/`LABEL` forms, keywords in any case, a BOM and CRLF line
+//! ends. Every problem is reported at once, each with its line and column.
+//!
+//! What the canonical form then changes on purpose is listed in the crate documentation
+//! ("Reading Dockerfiles").
+
+mod build;
+mod lines;
+mod words;
+
+use crate::dockerfile::Dockerfile;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+/// Reads a Dockerfile into the model.
+///
+/// Every stage of the file is kept, in file order (each is a target, the last one last).
+/// Stage references by name or index (`COPY --from=0`) become references to the stage
+/// values; `--from` naming anything else becomes an image ([`Source::image`](crate::Source::image)).
+///
+/// ```
+/// let parsed = dockerdsl::parse(
+///     "from golang:1.23 as build\n\
+///      run go build -o /app .\n\
+///      FROM alpine:3.20\n\
+///      COPY --from=build /app /app\n",
+/// )?;
+/// assert_eq!(
+///     parsed.dockerfile().to_string(),
+///     "FROM golang:1.23 AS build\n\
+///      RUN go build -o /app .\n\
+///      \n\
+///      FROM alpine:3.20 AS stage-1\n\
+///      COPY --from=build /app /app\n"
+/// );
+/// let copy = &parsed.instructions()[3];
+/// assert_eq!((copy.line(), copy.keyword()), (4, "COPY"));
+/// # Ok::<(), dockerdsl::ParseErrors>(())
+/// ```
+pub fn parse(text: &str) -> Result<Parsed, ParseErrors> {
+    build::parse(text)
+}
+
+/// Reads the Dockerfile at `path`; see [`parse`]. A file that cannot be read is reported as
+/// a problem at line 0.
+pub fn parse_file(path: impl AsRef<Path>) -> Result<Parsed, ParseErrors> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|e| {
+        ParseErrors::one(Diagnostic::new(
+            0,
+            0,
+            format!("cannot read {}: {e}", path.display()),
+        ))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        ParseErrors::one(
+            Diagnostic::new(line, 0, "the file is not valid UTF-8".into())
+                .help("save the Dockerfile as UTF-8"),
+        )
+    })?;
+    parse(&text)
+}
+
+/// A Dockerfile read from text: the model, and where each instruction came from.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub(crate) dockerfile: Dockerfile,
+    pub(crate) instructions: Vec<SourceInstruction>,
+    pub(crate) directives: Vec<Directive>,
+}
+
+impl Parsed {
+    /// The model.
+    pub fn dockerfile(&self) -> &Dockerfile {
+        &self.dockerfile
+    }
+
+    /// The model, without the source map.
+    pub fn into_dockerfile(self) -> Dockerfile {
+        self.dockerfile
+    }
+
+    /// Every instruction of the file, in file order (comments are not instructions).
+    pub fn instructions(&self) -> &[SourceInstruction] {
+        &self.instructions
+    }
+
+    /// The parser directives at the top of the file, as written.
+    pub fn directives(&self) -> &[Directive] {
+        &self.directives
+    }
+}
+
+/// Where an instruction of the source went in the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// Global `ARG`s (before the first `FROM`): indices into [`Dockerfile::args`]. One
+    /// `ARG A B` line makes several.
+    GlobalArgs(Range<usize>),
+    /// A `FROM` line: the index of its stage in [`Dockerfile::stages`].
+    From {
+        /// Index of the stage.
+        stage: usize,
+    },
+    /// An instruction of a stage: indices into that stage's
+    /// [`instructions`](crate::Stage::instructions) (comments count). One `ARG A B` line
+    /// makes several.
+    Instructions {
+        /// Index of the stage in [`Dockerfile::stages`].
+        stage: usize,
+        /// Indices of the instructions it became.
+        indices: Range<usize>,
+    },
+}
+
+/// One instruction as written in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceInstruction {
+    pub(crate) line: usize,
+    pub(crate) end_line: usize,
+    pub(crate) column: usize,
+    pub(crate) keyword: String,
+    pub(crate) text: String,
+    pub(crate) position: Position,
+}
+
+impl SourceInstruction {
+    /// The line it starts on, from 1.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The line it ends on (its last continuation line or heredoc terminator), from 1.
+    pub fn end_line(&self) -> usize {
+        self.end_line
+    }
+
+    /// The column of the keyword, from 1.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// The keyword exactly as written (`from`, `Run`).
+    pub fn keyword(&self) -> &str {
+        &self.keyword
+    }
+
+    /// The instruction's source text: every physical line from `line` to `end_line`
+    /// (continuation lines, comment lines inside them, heredoc bodies), joined with `\n`.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where it went in the model.
+    pub fn position(&self) -> &Position {
+        &self.position
+    }
+}
+
+/// A parser directive (`# syntax=...`, `# escape=...`, `# check=...`) as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    pub(crate) line: usize,
+    pub(crate) name: String,
+    pub(crate) value: String,
+}
+
+impl Directive {
+    /// Its line, from 1.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The name as written (`syntax`, `Escape`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The value, trimmed.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+/// One problem in a Dockerfile's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) message: String,
+    pub(crate) help: Option<String>,
+}
+
+impl Diagnostic {
+    pub(crate) fn new(line: usize, column: usize, message: String) -> Self {
+        Diagnostic {
+            line,
+            column,
+            message,
+            help: None,
+        }
+    }
+
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The line, from 1 (0: the whole file).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column, from 1 (0: the whole line).
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// What is wrong, or expected, in lower case.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// How to fix it, when there is a known fix.
+    pub fn hint(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found reading a Dockerfile, in line order.
+///
+/// ```
+/// let err = dockerdsl::parse("FROM alpine:3.20\nCOPY --bogus a b\nFOO bar\n").unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "2:6: unknown flag `--bogus` for COPY\n\
+///      \x20 = help: COPY takes --from, --chown, --chmod, --link, --parents, --exclude\n\
+///      3:1: unknown instruction `FOO`\n\
+///      \x20 = help: did you mean FROM?\n"
+/// );
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ParseErrors {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl ParseErrors {
+    pub(crate) fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
+        diagnostics.sort_by_key(|d| (d.line, d.column));
+        ParseErrors { diagnostics }
+    }
+
+    fn one(d: Diagnostic) -> Self {
+        ParseErrors::new(vec![d])
+    }
+
+    /// The problems, in line order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
+impl fmt::Display for ParseErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.diagnostics {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ParseErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for ParseErrors {}

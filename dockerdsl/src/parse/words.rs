@@ -1,0 +1,350 @@
+//! Splitting an instruction line into keyword, flags and arguments, the way BuildKit's
+//! parser does (`splitCommand`, `extractBuilderFlags`, `parseWords`, `parseJSON`), and
+//! reading a word the way its shell-word lexer does, without substituting variables.
+
+/// An instruction line split into its parts.
+pub(crate) struct Split {
+    pub keyword: String,
+    pub flags: Vec<String>,
+    pub args: String,
+    /// Byte offset of the (trimmed) arguments in the line.
+    pub args_at: usize,
+}
+
+/// BuildKit's `reWhitespace`: `[\t\v\f\r ]+`.
+fn is_ws(c: char) -> bool {
+    matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ')
+}
+
+/// `splitCommand`: the keyword, the builder flags, and the rest trimmed.
+pub(crate) fn split_command(line: &str) -> Split {
+    let lead = line.len() - line.trim_start_matches(char::is_whitespace).len();
+    let trimmed = line.trim_matches(char::is_whitespace);
+    let (keyword, rest) = match trimmed.find(is_ws) {
+        Some(at) => (&trimmed[..at], trimmed[at..].trim_start_matches(is_ws)),
+        None => (trimmed, ""),
+    };
+    let rest_at = lead + (trimmed.len() - rest.len());
+    let (flags, mut args_from) = extract_builder_flags(rest);
+    // The flag reader works on bytes (as BuildKit's does) and takes the UTF-8 continuation
+    // bytes 0x85 and 0xA0 for spaces, so it can stop inside a character.
+    while !rest.is_char_boundary(args_from) {
+        args_from += 1;
+    }
+    let args = &rest[args_from..];
+    let args_trimmed = args.trim_start_matches(char::is_whitespace);
+    Split {
+        keyword: keyword.to_owned(),
+        flags,
+        args: args_trimmed
+            .trim_end_matches(char::is_whitespace)
+            .to_owned(),
+        args_at: rest_at + args_from + (args.len() - args_trimmed.len()),
+    }
+}
+
+/// `unicode.IsSpace(rune(b))` on one byte, as `extractBuilderFlags` reads it.
+fn is_space_byte(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xa0)
+}
+
+/// `extractBuilderFlags`: leading words starting with `--` are flags (quotes removed, a
+/// backslash escapes the next byte); a lone `--` ends them. Returns the flags and the
+/// byte offset where the arguments start.
+fn extract_builder_flags(line: &str) -> (Vec<String>, usize) {
+    #[derive(PartialEq)]
+    enum Phase {
+        Spaces,
+        Word,
+        Quote,
+    }
+    let b = line.as_bytes();
+    let mut words = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut word: Vec<u8> = Vec::new();
+    let mut quote = 0u8;
+    let mut blank_ok = false;
+    let mut pos = 0;
+    let finish = |w: &mut Vec<u8>| String::from_utf8_lossy(&std::mem::take(w)).into_owned();
+    while pos <= b.len() {
+        let at_end = pos == b.len();
+        let mut ch = if at_end { 0 } else { b[pos] };
+        if phase == Phase::Spaces {
+            if at_end {
+                break;
+            }
+            if is_space_byte(ch) {
+                pos += 1;
+                continue;
+            }
+            if ch != b'-' || b.get(pos + 1) != Some(&b'-') {
+                return (words, pos);
+            }
+            phase = Phase::Word;
+        }
+        if at_end {
+            if word != b"--" && (blank_ok || !word.is_empty()) {
+                words.push(finish(&mut word));
+            }
+            break;
+        }
+        if phase == Phase::Word {
+            if is_space_byte(ch) {
+                phase = Phase::Spaces;
+                if word == b"--" {
+                    return (words, pos);
+                }
+                if blank_ok || !word.is_empty() {
+                    words.push(finish(&mut word));
+                }
+                blank_ok = false;
+                pos += 1;
+                continue;
+            }
+            if ch == b'\'' || ch == b'"' {
+                quote = ch;
+                blank_ok = true;
+                phase = Phase::Quote;
+                pos += 1;
+                continue;
+            }
+            if ch == b'\\' {
+                if pos + 1 == b.len() {
+                    pos += 1;
+                    continue;
+                }
+                pos += 1;
+                ch = b[pos];
+            }
+            word.push(ch);
+            pos += 1;
+            continue;
+        }
+        if ch == quote {
+            phase = Phase::Word;
+            pos += 1;
+            continue;
+        }
+        if ch == b'\\' {
+            if pos + 1 == b.len() {
+                phase = Phase::Word;
+                pos += 1;
+                continue;
+            }
+            pos += 1;
+            ch = b[pos];
+        }
+        word.push(ch);
+        pos += 1;
+    }
+    (words, b.len())
+}
+
+/// `parseJSON`: `None` when the text is not a JSON array (then it is shell form or a word
+/// list), `Some(Err(()))` when it is an array with an element that is not a string (an
+/// error), `Some(Ok(strings))` for the exec form.
+pub(crate) fn json_array(rest: &str) -> Option<Result<Vec<String>, ()>> {
+    let rest = rest.trim_start_matches(char::is_whitespace);
+    if !rest.starts_with('[') {
+        return None;
+    }
+    let values: Vec<serde_json::Value> = serde_json::from_str(rest).ok()?;
+    Some(
+        values
+            .into_iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) => Ok(s),
+                _ => Err(()),
+            })
+            .collect(),
+    )
+}
+
+/// `parseStringsWhitespaceDelimited`.
+pub(crate) fn whitespace_words(rest: &str) -> Vec<String> {
+    rest.split(is_ws)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `parseWords`: `ENV`/`LABEL`/`ARG` arguments split into words at unquoted whitespace,
+/// quotes and escapes kept for the lexer.
+pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<String> {
+    #[derive(PartialEq)]
+    enum Phase {
+        Spaces,
+        Word,
+        Quote,
+    }
+    let chars: Vec<char> = rest.chars().collect();
+    let mut words = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut word = String::new();
+    let mut quote = '\0';
+    let mut blank_ok = false;
+    let mut pos = 0;
+    while pos <= chars.len() {
+        let at_end = pos == chars.len();
+        let mut ch = if at_end { '\0' } else { chars[pos] };
+        if phase == Phase::Spaces {
+            if at_end {
+                break;
+            }
+            if ch.is_whitespace() {
+                pos += 1;
+                continue;
+            }
+            phase = Phase::Word;
+        }
+        if at_end {
+            if blank_ok || !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            break;
+        }
+        if phase == Phase::Word {
+            if ch.is_whitespace() {
+                phase = Phase::Spaces;
+                if blank_ok || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                blank_ok = false;
+                pos += 1;
+                continue;
+            }
+            if ch == '\'' || ch == '"' {
+                quote = ch;
+                blank_ok = true;
+                phase = Phase::Quote;
+            }
+            if ch == escape {
+                if pos + 1 == chars.len() {
+                    pos += 1;
+                    continue;
+                }
+                word.push(ch);
+                pos += 1;
+                ch = chars[pos];
+            }
+            word.push(ch);
+            pos += 1;
+            continue;
+        }
+        if ch == quote {
+            phase = Phase::Word;
+        }
+        if ch == escape && quote != '\'' {
+            if pos + 1 == chars.len() {
+                phase = Phase::Word;
+                pos += 1;
+                continue;
+            }
+            pos += 1;
+            word.push(ch);
+            ch = chars[pos];
+        }
+        word.push(ch);
+        pos += 1;
+    }
+    words
+}
+
+/// Why a word cannot be read into the model.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Unreadable {
+    /// An opening quote without its closing one.
+    UnterminatedQuote,
+    /// A `$` that is not a substitution (escaped, or in single quotes): the model writes
+    /// `$` only for substitution.
+    LiteralDollar,
+}
+
+/// The shell-word lexer's quote removal (`ProcessWord`) without substitution: `'...'` is
+/// literal, in `"..."` the escape character escapes `"`, `$` and itself, elsewhere it
+/// escapes any character. `$` stays for BuildKit to substitute; a `$` that would not be
+/// substituted is refused, as the model has no way to write it.
+pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
+    let mut out = String::with_capacity(word.len());
+    let mut chars = word
+        .strip_prefix('\u{feff}')
+        .unwrap_or(word)
+        .chars()
+        .peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            loop {
+                match chars.next() {
+                    None => return Err(Unreadable::UnterminatedQuote),
+                    Some('\'') => break,
+                    Some('$') => return Err(Unreadable::LiteralDollar),
+                    Some(c) => out.push(c),
+                }
+            }
+        } else if c == '"' {
+            loop {
+                match chars.next() {
+                    None => return Err(Unreadable::UnterminatedQuote),
+                    Some('"') => break,
+                    Some(c) if c == escape => match chars.peek().copied() {
+                        None => {}
+                        Some('$') => return Err(Unreadable::LiteralDollar),
+                        Some(n) if n == '"' || n == escape => {
+                            out.push(n);
+                            chars.next();
+                        }
+                        Some(_) => out.push(c),
+                    },
+                    Some(c) => out.push(c),
+                }
+            }
+        } else if c == escape {
+            match chars.next() {
+                Some('$') => return Err(Unreadable::LiteralDollar),
+                Some(n) => out.push(n),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_commands() {
+        let s = split_command("COPY --from=build --chown=\"a b\" -- --x /y");
+        assert_eq!(s.keyword, "COPY");
+        assert_eq!(s.flags, ["--from=build", "--chown=a b"]);
+        assert_eq!(s.args, "--x /y");
+        let s = split_command("  run   echo hi  ");
+        assert_eq!((s.keyword.as_str(), s.args.as_str()), ("run", "echo hi"));
+        assert_eq!(&"  run   echo hi  "[s.args_at..s.args_at + 2], "ec");
+        // U+1F141 holds the byte 0x85, which the flag reader takes for a space.
+        let s = split_command("RUN --network=\u{1F141} x");
+        assert_eq!(s.args, "x");
+    }
+
+    #[test]
+    fn words_and_quotes() {
+        assert_eq!(
+            parse_words("a=\"x y\" b='c d' e\\ f", '\\'),
+            ["a=\"x y\"", "b='c d'", "e\\ f"]
+        );
+        assert_eq!(unquote("\"x \\\"y\\\"\"", '\\'), Ok("x \"y\"".into()));
+        assert_eq!(unquote("a\\ b", '\\'), Ok("a b".into()));
+        assert_eq!(unquote("$HOME/x", '\\'), Ok("$HOME/x".into()));
+        assert_eq!(unquote("'$x'", '\\'), Err(Unreadable::LiteralDollar));
+        assert_eq!(unquote("\"x", '\\'), Err(Unreadable::UnterminatedQuote));
+        assert_eq!(
+            json_array("[\"a\", \"b\"]"),
+            Some(Ok(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(json_array("[\"a\", 1]"), Some(Err(())));
+        assert_eq!(json_array("[ -f x ]"), None);
+    }
+}
