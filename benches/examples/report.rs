@@ -246,7 +246,8 @@ fn build_cost(out: &mut String) {
         "## Cost to users' builds\n\nA minimal binary printing one Dockerfile, built clean \
          (`cargo build`, debug profile, offline after a fetch) by `benches/build-cost`. \
          *compiled* counts cargo's `Compiling` lines (build scripts' and proc macros' \
-         dependencies included); *tree* counts `cargo tree -e normal` (the binary left out).\n"
+         dependencies included); *tree* counts the crates `cargo tree -e normal` lists. Both \
+         count the library itself and leave the binary out.\n"
     );
     let Ok(text) = std::fs::read_to_string(&path) else {
         let _ = writeln!(
