@@ -2,12 +2,13 @@
 //!
 //! ```text
 //! dockerdsl fmt [--check] [FILE...]   canonical form (stdin to stdout without FILEs)
-//! dockerdsl check [FILE...]           problems, one a line: FILE:LINE:COL: error: message
+//! dockerdsl check [FILE...]           problems, one a line: FILE:LINE:COL: error: message,
+//!                                     and lints: FILE:LINE:COL: warning[Rule]: message
 //! dockerdsl import [--macro] FILE     Rust source that builds the file
 //! dockerdsl graph [--dot] FILE        the stage graph as Mermaid (or Graphviz DOT)
 //! ```
 
-use dockerdsl::{Diagnostic, ParseErrors, Parsed};
+use dockerdsl::{Diagnostic, Linter, ParseErrors, Parsed};
 use lexopt::prelude::*;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: dockerdsl fmt [--check] [FILE...]
-       dockerdsl check [FILE...]
+       dockerdsl check [FILE...]    (lints read FILE.dockerignore or .dockerignore beside FILE)
        dockerdsl import [--macro] FILE
        dockerdsl graph [--dot] FILE
 
@@ -131,6 +132,20 @@ fn read(file: Option<&PathBuf>) -> Result<String, String> {
     })
 }
 
+/// The ignore file BuildKit would use for `file` as the Dockerfile of its own folder's
+/// context: `FILE.dockerignore` beside it first, then that folder's `.dockerignore`.
+fn dockerignore_of(file: &std::path::Path) -> Result<Option<String>, String> {
+    let mut specific = file.as_os_str().to_owned();
+    specific.push(".dockerignore");
+    let folder = file.parent().unwrap_or(std::path::Path::new("."));
+    for candidate in [PathBuf::from(specific), folder.join(".dockerignore")] {
+        if candidate.is_file() {
+            return read(Some(&candidate)).map(Some);
+        }
+    }
+    Ok(None)
+}
+
 /// One finding, as `check` prints it.
 fn line(name: &str, severity: &str, d: &Diagnostic) -> String {
     format!(
@@ -213,22 +228,37 @@ fn diff(name: &str, old: &str, new: &str) -> String {
 
 /// `check`: every problem of every file, one a line; exit 1 when there is an error.
 fn check(files: &[PathBuf]) -> Result<ExitCode, String> {
-    let inputs: Vec<(String, String)> = if files.is_empty() {
-        vec![("<stdin>".into(), read(None)?)]
+    let inputs: Vec<(String, String, Option<String>)> = if files.is_empty() {
+        vec![("<stdin>".into(), read(None)?, None)]
     } else {
         files
             .iter()
-            .map(|f| Ok((f.display().to_string(), read(Some(f))?)))
+            .map(|f| Ok((f.display().to_string(), read(Some(f))?, dockerignore_of(f)?)))
             .collect::<Result<_, String>>()?
     };
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for (name, text) in inputs {
+    for (name, text, dockerignore) in inputs {
         match dockerdsl::parse(&text) {
-            // Build-check warnings (issue 6) are reported here, from `parsed`, as
-            // `FILE:LINE:COL: warning[Rule]: message`.
-            Ok(_parsed) => {}
+            Ok(parsed) => {
+                let mut linter = Linter::new();
+                if let Some(ignore) = &dockerignore {
+                    linter = linter.dockerignore(ignore);
+                }
+                for lint in linter.lint_parsed(&parsed) {
+                    // A parsed file's lints always have a position; 1:1 keeps the line
+                    // well-formed should one ever lack it.
+                    let _ = writeln!(
+                        out,
+                        "{name}:{}:{}: warning[{}]: {}",
+                        lint.line().unwrap_or(1),
+                        lint.column().unwrap_or(1),
+                        lint.rule(),
+                        lint.message()
+                    );
+                }
+            }
             Err(errors) => {
                 failed = true;
                 print_errors(&name, &errors, &mut out);
