@@ -317,7 +317,7 @@ pub(crate) fn known_flag(c: &mut Cursor, word: &str, known: &[&str]) -> Result<O
 fn run(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
     let k = cx.krate.clone();
     let mut flags = Vec::new();
-    while let Some(f) = known_flag(c, "RUN", &["mount", "network", "security"])? {
+    while let Some(f) = known_flag(c, "RUN", crate::rules::flags("RUN"))? {
         let flag = f.name.clone();
         match flag.as_str() {
             "mount" => {
@@ -784,27 +784,12 @@ fn port(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
 /// COPY and ADD: flags, then sources and the destination, or `<< content dest`.
 fn files(cx: &mut Cx, c: &mut Cursor, copy: bool) -> Result<TokenStream> {
     let k = cx.krate.clone();
-    let (word, ty, known): (_, _, &[&str]) = if copy {
-        (
-            "COPY",
-            quote!(Copy),
-            &["from", "chown", "chmod", "link", "parents", "exclude"],
-        )
+    let (word, ty) = if copy {
+        ("COPY", quote!(Copy))
     } else {
-        (
-            "ADD",
-            quote!(Add),
-            &[
-                "chown",
-                "chmod",
-                "link",
-                "checksum",
-                "keep-git-dir",
-                "unpack",
-                "exclude",
-            ],
-        )
+        ("ADD", quote!(Add))
     };
+    let known = crate::rules::flags(word);
     let mut flags = Vec::new();
     while let Some(f) = known_flag(c, word, known)? {
         let (flag, span) = (f.name, f.last);
@@ -924,15 +909,8 @@ fn healthcheck(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
         c.next();
         return Ok(quote!(#k::Instruction::Healthcheck(#k::Healthcheck::None)));
     }
-    let known = [
-        "interval",
-        "timeout",
-        "start-period",
-        "start-interval",
-        "retries",
-    ];
     let mut flags = Vec::new();
-    while let Some(f) = known_flag(c, "HEALTHCHECK", &known)? {
+    while let Some(f) = known_flag(c, "HEALTHCHECK", crate::rules::flags("HEALTHCHECK"))? {
         let (flag, span) = (f.name, f.last);
         c.expect_punct('=', &format!("after `--{flag}`"))?;
         let setter = proc_macro2::Ident::new(&flag.replace('-', "_"), span);

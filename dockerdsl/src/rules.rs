@@ -582,6 +582,33 @@ pub fn flag_value(s: &str) -> Check {
     substitutions(s)
 }
 
+/// The flags an instruction takes, without the `--`, by its upper-case keyword: the parser
+/// and the `dockerfile!` macro accept these and refuse any other with this list as the hint.
+pub fn flags(keyword: &str) -> &'static [&'static str] {
+    match keyword {
+        "FROM" => &["platform"],
+        "RUN" => &["mount", "network", "security"],
+        "COPY" => &["from", "chown", "chmod", "link", "parents", "exclude"],
+        "ADD" => &[
+            "chown",
+            "chmod",
+            "link",
+            "checksum",
+            "keep-git-dir",
+            "unpack",
+            "exclude",
+        ],
+        "HEALTHCHECK" => &[
+            "interval",
+            "timeout",
+            "start-period",
+            "start-interval",
+            "retries",
+        ],
+        _ => &[],
+    }
+}
+
 /// Every `${` starts a substitution that BuildKit's shell-word lexer can read: `${NAME}`, or
 /// `${NAME}` with a `-`, `+` or `?` modifier (optionally after `:`) and a word without `$`,
 /// braces, quotes or escapes. BuildKit runs the lexer over the whole line of an instruction

@@ -643,7 +643,7 @@ fn checks_of(value: &str) -> Result<BuildChecks, String> {
 
 /// `FROM [--platform=P] image [AS name]`.
 fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage), Bad> {
-    let flags = Flags::new(cx, "FROM", &split.flags, &["platform"], &[])?;
+    let flags = Flags::new(cx, "FROM", &split.flags, crate::rules::flags("FROM"), &[])?;
     let platform = flags.string(cx, "platform")?;
     let args = words::whitespace_words(&split.args);
     let (image, name) = match args.as_slice() {
@@ -937,13 +937,7 @@ fn healthcheck(cx: &mut Cx<'_>, split: &Split) -> Result<Healthcheck, Bad> {
         cx,
         "HEALTHCHECK",
         &split.flags,
-        &[
-            "interval",
-            "timeout",
-            "start-period",
-            "start-interval",
-            "retries",
-        ],
+        crate::rules::flags("HEALTHCHECK"),
         &[],
     )?;
     let args = split.args.as_str();
@@ -1009,13 +1003,9 @@ fn healthcheck(cx: &mut Cx<'_>, split: &Split) -> Result<Healthcheck, Bad> {
 }
 
 fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
-    let flags = Flags::new(
-        cx,
-        "RUN",
-        &split.flags,
-        &["mount", "network", "security", "device"],
-        &["mount", "device"],
-    )?;
+    // `--device` is known only to be refused with a precise message below.
+    let allowed = [crate::rules::flags("RUN"), &["device"]].concat();
+    let flags = Flags::new(cx, "RUN", &split.flags, &allowed, &["mount", "device"])?;
     if flags.all("device").next().is_some() {
         return Err(cx.error_help(
             "`RUN --device` is only supported in Dockerfile frontend 1.14.0-labs or later",
@@ -1413,20 +1403,7 @@ fn ram_bytes(s: &str) -> Option<u64> {
 fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<Instruction, Bad> {
     let is_copy = keyword == "copy";
     let k = if is_copy { "COPY" } else { "ADD" };
-    let allowed: &[&str] = if is_copy {
-        &["from", "chown", "chmod", "link", "parents", "exclude"]
-    } else {
-        &[
-            "chown",
-            "chmod",
-            "link",
-            "checksum",
-            "keep-git-dir",
-            "unpack",
-            "exclude",
-        ]
-    };
-    let flags = Flags::new(cx, k, &split.flags, allowed, &["exclude"])?;
+    let flags = Flags::new(cx, k, &split.flags, crate::rules::flags(k), &["exclude"])?;
     let (list, json) = match words::json_array(&split.args) {
         Some(Ok(list)) => (list, true),
         Some(Err(())) => return Err(not_strings(cx)),
