@@ -1,21 +1,9 @@
 //! The JSON form: every example survives a round trip byte for byte, stage references are
 //! checked when read, and the checked-in JSON Schema is the one the types generate.
 
-#[path = "../examples/go_alpine.rs"]
-#[allow(dead_code)]
-mod go_alpine;
-#[path = "../examples/kitchen_sink.rs"]
-#[allow(dead_code)]
-mod kitchen_sink;
-#[path = "../examples/node_nginx.rs"]
-#[allow(dead_code)]
-mod node_nginx;
-#[path = "../examples/rust_chef.rs"]
-#[allow(dead_code)]
-mod rust_chef;
-
 mod common;
 
+use common::examples::{go_alpine, kitchen_sink, node_nginx, rust_chef};
 use dockerdsl::{Dockerfile, Instruction, Mode};
 
 fn round_trip(name: &str, df: Result<Dockerfile, dockerdsl::Error>) {
