@@ -74,10 +74,7 @@ fn run() -> Result<ExitCode, String> {
         "fmt" => fmt(args.flag, &args.files),
         "check" => check(&args.files),
         "import" => {
-            let [file] = args.files.as_slice() else {
-                return Err(format!("import takes one FILE\n\n{USAGE}"));
-            };
-            let Some(parsed) = read_parsed(&file.display().to_string(), &read(Some(file))?) else {
+            let Some(parsed) = one_file("import", &args.files)? else {
                 return Ok(ExitCode::FAILURE);
             };
             let df = parsed.dockerfile();
@@ -89,10 +86,7 @@ fn run() -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         "graph" => {
-            let [file] = args.files.as_slice() else {
-                return Err(format!("graph takes one FILE\n\n{USAGE}"));
-            };
-            let Some(parsed) = read_parsed(&file.display().to_string(), &read(Some(file))?) else {
+            let Some(parsed) = one_file("graph", &args.files)? else {
                 return Ok(ExitCode::FAILURE);
             };
             let df = parsed.dockerfile();
@@ -108,6 +102,14 @@ fn run() -> Result<ExitCode, String> {
         }
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
+}
+
+/// The one FILE of `import` and `graph`, parsed; `None` when it has errors (printed).
+fn one_file(command: &str, files: &[PathBuf]) -> Result<Option<Parsed>, String> {
+    let [file] = files else {
+        return Err(format!("{command} takes one FILE\n\n{USAGE}"));
+    };
+    Ok(read_parsed(&file.display().to_string(), &read(Some(file))?))
 }
 
 /// A file's text, or standard input's for `None`.
@@ -209,7 +211,10 @@ fn fmt(check_only: bool, files: &[PathBuf]) -> Result<ExitCode, String> {
             print!("{}", diff(&name, &text, &formatted));
             failed = true;
         } else {
-            std::fs::write(file, formatted).map_err(|e| format!("cannot write {name}: {e}"))?;
+            // Atomically, keeping the file's permissions: an interrupted run leaves the old
+            // file, never half of the new one.
+            dockerdsl::emit_with(file, &formatted, dockerdsl::Mode::Write)
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(if failed {
