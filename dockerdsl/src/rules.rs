@@ -1,9 +1,10 @@
 //! The validation rules, in one place.
 //!
 //! Every check on a user-supplied string lives here: the builder runs them when a
-//! `Dockerfile` is made, and the `dockerfile!` macro will run the very same functions on
-//! literals at compile time. The file depends on nothing but `core`/`alloc` so that the
-//! macro crate can compile it in with `#[path]` instead of keeping a copy.
+//! `Dockerfile` is made, the parser when it reads a file, and the `dockerfile!` macro runs
+//! the very same functions on literals at compile time. The file depends on nothing but the
+//! standard library, so that the macro crate compiles this very file (its `src/rules.rs` is
+//! a symbolic link to it) instead of keeping a copy.
 //!
 //! Each check returns `Err(Invalid)`: a lower-case message and, where there is one, a hint
 //! on how to fix it.
