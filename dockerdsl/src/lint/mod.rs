@@ -58,6 +58,8 @@ mod written;
 
 #[cfg(feature = "serde")]
 pub(crate) use vars::suggest as suggest_name;
+// The parser's "did you mean" for keywords measures with the same distance.
+pub(crate) use vars::levenshtein;
 
 use crate::dockerfile::Dockerfile;
 use crate::error::Location;

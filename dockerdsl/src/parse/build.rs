@@ -890,7 +890,7 @@ fn unknown_instruction(cx: &mut Cx<'_>, keyword: &str) -> Bad {
     let lower = keyword.to_ascii_lowercase();
     let closest = KEYWORDS
         .iter()
-        .map(|k| (distance(&lower, k), *k))
+        .map(|k| (crate::lint::levenshtein(&lower, k), *k))
         .min()
         .filter(|(d, _)| *d <= 2);
     let help = match closest {
@@ -898,22 +898,6 @@ fn unknown_instruction(cx: &mut Cx<'_>, keyword: &str) -> Bad {
         None => "expected an instruction such as FROM, RUN, COPY, ENV or CMD".to_owned(),
     };
     cx.error_help(format!("unknown instruction `{keyword}`"), help)
-}
-
-/// Levenshtein distance, for suggestions.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 fn not_strings(cx: &mut Cx<'_>) -> Bad {
