@@ -154,7 +154,8 @@ impl ImageOptions {
 /// The [OCI image annotations] a final image commonly carries, as labels.
 ///
 /// ```
-/// use dockerdsl::recipes::{ImageOptions, OciLabels};
+/// use dockerdsl::Dockerfile;
+/// use dockerdsl::recipes::{CStatic, ImageOptions, OciLabels};
 ///
 /// let options = ImageOptions::new().oci(
 ///     OciLabels::new()
@@ -164,7 +165,14 @@ impl ImageOptions {
 ///         .source("https://example.com/hello.git")
 ///         .licenses("MIT OR Apache-2.0"),
 /// );
-/// # let _ = options;
+/// let app = CStatic::new("hello").options(options).stage()?;
+/// assert!(Dockerfile::new(&app)?.to_string().contains(
+///     "\nLABEL org.opencontainers.image.title=hello org.opencontainers.image.version=1.2.0 \
+///      org.opencontainers.image.revision=0123abc \
+///      org.opencontainers.image.source=https://example.com/hello.git \
+///      org.opencontainers.image.licenses=\"MIT OR Apache-2.0\"\n"
+/// ));
+/// # Ok::<(), dockerdsl::Error>(())
 /// ```
 ///
 /// [OCI image annotations]: https://github.com/opencontainers/image-spec/blob/main/annotations.md
