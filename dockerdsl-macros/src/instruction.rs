@@ -8,26 +8,6 @@ use crate::suggest;
 use proc_macro2::{Delimiter, Group, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
-const KEYWORDS: &[&str] = &[
-    "RUN",
-    "CMD",
-    "ENTRYPOINT",
-    "SHELL",
-    "ENV",
-    "LABEL",
-    "ARG",
-    "EXPOSE",
-    "COPY",
-    "ADD",
-    "VOLUME",
-    "USER",
-    "WORKDIR",
-    "ONBUILD",
-    "STOPSIGNAL",
-    "HEALTHCHECK",
-    "MAINTAINER",
-];
-
 /// A value: a string literal (checked now) or `{expr}` (checked when the Dockerfile is made).
 pub(crate) enum Value {
     Lit(Literal, String),
@@ -273,7 +253,12 @@ pub(crate) fn parse(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
         }
         "HEALTHCHECK" => healthcheck(cx, c)?,
         _ => {
-            let help = suggest::help(&word, KEYWORDS, |c| format!("`{c}`"));
+            // `FROM` starts a stage; inside one, the others.
+            let in_stage: Vec<&str> = rules::INSTRUCTIONS
+                .into_iter()
+                .filter(|k| *k != "FROM")
+                .collect();
+            let help = suggest::help(&word, &in_stage, |c| format!("`{c}`"));
             return Err(error(
                 keyword.span(),
                 format!("unknown instruction `{word}`\nhelp: {help}"),

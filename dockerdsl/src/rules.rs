@@ -583,6 +583,30 @@ pub fn flag_value(s: &str) -> Check {
     substitutions(s)
 }
 
+/// Every instruction of the stable Dockerfile syntax, upper-case: `FROM`, then those of a
+/// stage. The parser and the `dockerfile!` macro know these and suggest the closest one for
+/// any other word.
+pub const INSTRUCTIONS: [&str; 18] = [
+    "FROM",
+    "RUN",
+    "CMD",
+    "ENTRYPOINT",
+    "SHELL",
+    "ENV",
+    "LABEL",
+    "ARG",
+    "EXPOSE",
+    "COPY",
+    "ADD",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "ONBUILD",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "MAINTAINER",
+];
+
 /// The flags an instruction takes, without the `--`, by its upper-case keyword: the parser
 /// and the `dockerfile!` macro accept these and refuse any other with this list as the hint.
 pub fn flags(keyword: &str) -> &'static [&'static str] {

@@ -563,29 +563,10 @@ fn source(l: &Logical, split: &Split, position: Position) -> SourceInstruction {
     }
 }
 
-const KEYWORDS: [&str; 18] = [
-    "add",
-    "arg",
-    "cmd",
-    "copy",
-    "entrypoint",
-    "env",
-    "expose",
-    "from",
-    "healthcheck",
-    "label",
-    "maintainer",
-    "onbuild",
-    "run",
-    "shell",
-    "stopsignal",
-    "user",
-    "volume",
-    "workdir",
-];
-
 fn known(keyword: &str) -> bool {
-    KEYWORDS.contains(&keyword)
+    crate::rules::INSTRUCTIONS
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(keyword))
 }
 
 fn syntax_of(value: &str) -> Syntax {
@@ -888,9 +869,10 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
 /// An unknown keyword, with the closest known one when it is a likely typo.
 fn unknown_instruction(cx: &mut Cx<'_>, keyword: &str) -> Bad {
     let lower = keyword.to_ascii_lowercase();
-    let closest = KEYWORDS
+    let closest = crate::rules::INSTRUCTIONS
         .iter()
-        .map(|k| (crate::lint::levenshtein(&lower, k), *k))
+        .map(|k| k.to_ascii_lowercase())
+        .map(|k| (crate::lint::levenshtein(&lower, &k), k))
         .min()
         .filter(|(d, _)| *d <= 2);
     let help = match closest {
