@@ -81,6 +81,17 @@ fn the_model_is_validated_when_read() {
     );
     let err = read_err(r#"{"stages": [], "extra": 1}"#);
     assert!(err.starts_with("unknown field `extra`"), "{err}");
+    let err = read_err(
+        r#"{"args": [{"name": "A"}], "arg_comments": [[2, "late"]],
+            "stages": [{"name": "a", "base": "scratch"}]}"#,
+    );
+    assert!(
+        err.starts_with(
+            "`arg_comments` places a comment after global ARG 2, but there are 1 global ARGs; \
+             give each comment the number of ARGs before it (0 to 1)"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
