@@ -583,6 +583,25 @@ pub fn flag_value(s: &str) -> Check {
     substitutions(s)
 }
 
+/// A file name from POSIX's portable set (letters, digits, `.`, `_`, `-`), not starting with
+/// `-`, and not `.` or `..`: a name that a shell command, a path and a JSON array all carry
+/// as written (the recipes put their binary's name in all three).
+pub fn portable_file_name(name: &str) -> Check {
+    if name.is_empty() {
+        return Err(Invalid::new("the name is empty"));
+    }
+    let portable = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if !portable || name.starts_with('-') || name == "." || name == ".." {
+        return Err(
+            Invalid::new(format!("{} is not a plain file name", show(name)))
+                .help("use only letters, digits, `.`, `_` and `-`, and do not start with `-`"),
+        );
+    }
+    Ok(())
+}
+
 /// Every instruction of the stable Dockerfile syntax, upper-case: `FROM`, then those of a
 /// stage. The parser and the `dockerfile!` macro know these and suggest the closest one for
 /// any other word.
