@@ -38,9 +38,10 @@ PLATFORM_ARGS = {
     "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
     "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
 }
-# validations.go getSecretsRegex: a whole name, or its first or last `_`-word.
+# convert.go getSecretsRegex: a secret word as a whole `_`-separated word, anywhere in the
+# name (`(?:_|^)(?:...)(?:_|$)`, searched), so `MY_TOKEN_VALUE` is one too.
 SECRET_WORDS = r"apikey|auth|credential|credentials|key|password|pword|passwd|secret|token"
-SECRET = re.compile(rf"(?i)^(?:{SECRET_WORDS})$|^(?:{SECRET_WORDS})_|_(?:{SECRET_WORDS})$")
+SECRET = re.compile(rf"(?i)(?:_|^)(?:{SECRET_WORDS})(?:_|$)")
 ALLOW = re.compile(r"(?i)(?:^|_)(?:public|file|version)(?:_|$)")
 VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
 DIRECTIVE = re.compile(r"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
@@ -129,7 +130,7 @@ def check(text, commands):
     lower = sum(1 for w in words if w == w.lower())
     majority_lower = lower > upper
     global_args = set()
-    stages = []  # dicts: name, workdir_abs, counts, shell
+    stages = []  # dicts: name, workdir_set, counts, shell
     seen_names = set()
     for c, word in zip(cmds, words):
         line = c.start_line
@@ -175,7 +176,7 @@ def check(text, commands):
             parent = next((s for s in stages if s["name"] == base.lower()), None)
             stages.append({
                 "name": name.lower(),
-                "workdir_abs": parent["workdir_abs"] if parent else False,
+                "workdir_set": parent["workdir_set"] if parent else False,
                 "shell": parent["shell"] if parent else False,
                 "single": {},
             })
@@ -199,11 +200,12 @@ def check(text, commands):
         if cmd in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
             stage["single"].setdefault(cmd, []).append(line)
         if cmd == "WORKDIR":
+            # dispatchWorkdir checks only the first WORKDIR of a stage chain: "every instance
+            # is fixed by fixing the first one".
             path = c.value[0] if c.value else ""
-            if path.startswith("/") or path.startswith("$"):
-                stage["workdir_abs"] = True
-            elif not stage["workdir_abs"]:
+            if not stage["workdir_set"] and not path.startswith(("/", "$")):
                 out.append(("WorkdirRelativePath", line))
+            stage["workdir_set"] = True
         if cmd == "EXPOSE":
             for p in c.value:
                 if ":" in p:

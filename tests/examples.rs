@@ -1,23 +1,8 @@
 //! Every example's output, snapshotted with the example's source as the input.
 
-#[path = "../examples/go_alpine.rs"]
-#[allow(dead_code)]
-mod go_alpine;
-#[path = "../examples/kitchen_sink.rs"]
-#[allow(dead_code)]
-mod kitchen_sink;
-#[path = "../examples/node_nginx.rs"]
-#[allow(dead_code)]
-mod node_nginx;
-#[path = "../examples/recipes.rs"]
-#[allow(dead_code)]
-mod recipes;
-#[path = "../examples/rust_chef.rs"]
-#[allow(dead_code)]
-mod rust_chef;
-
 mod common;
 
+use common::examples::{go_alpine, kitchen_sink, node_nginx, recipes, rust_chef};
 use dockerdsl::{Dockerfile, Instruction, Stage};
 
 fn snapshot(

@@ -260,18 +260,7 @@ parsed_case!(
     "ARG TAG\nFROM alpine:${TAG} AS base\n\nFROM base AS app\nCOPY $SRC rel\nWORKDIR rel\nCMD [\"a\"]\n\nCMD [\"b\"]\nUSER root\n"
 );
 
-#[path = "../examples/go_alpine.rs"]
-#[allow(dead_code)]
-mod go_alpine;
-#[path = "../examples/kitchen_sink.rs"]
-#[allow(dead_code)]
-mod kitchen_sink;
-#[path = "../examples/node_nginx.rs"]
-#[allow(dead_code)]
-mod node_nginx;
-#[path = "../examples/rust_chef.rs"]
-#[allow(dead_code)]
-mod rust_chef;
+use common::examples::{go_alpine, kitchen_sink, node_nginx, rust_chef};
 
 /// What the project's own examples get: kept in a snapshot so that a new lint on them is a
 /// decision, not a surprise.

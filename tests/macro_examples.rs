@@ -1,19 +1,9 @@
 //! The examples written with `dockerfile!` render exactly the bytes of their builder
 //! versions: the macro is another way to write the same model.
 
-#[path = "../examples/go_alpine.rs"]
-#[allow(dead_code)]
-mod go_alpine;
-#[path = "../examples/kitchen_sink.rs"]
-#[allow(dead_code)]
-mod kitchen_sink;
-#[path = "../examples/node_nginx.rs"]
-#[allow(dead_code)]
-mod node_nginx;
-#[path = "../examples/rust_chef.rs"]
-#[allow(dead_code)]
-mod rust_chef;
+mod common;
 
+use common::examples::{go_alpine, kitchen_sink, node_nginx, rust_chef};
 use dockerdsl::{Arg, BuildChecks, Dockerfile, Error, Mount, Sharing, dockerfile};
 
 fn same(name: &str, builder: Result<Dockerfile, Error>, with_macro: Result<Dockerfile, Error>) {

@@ -50,6 +50,34 @@ fn every_unpinned_image_is_reported() {
     );
 }
 
+/// The binary's name goes unquoted into the build command (`cc -o /out/NAME`, `cargo build
+/// --bin NAME`), so a name that is not a plain file name is refused, with the digests.
+#[test]
+fn a_binary_name_must_be_a_plain_file_name() {
+    let c = CStatic::new("hello; rm -rf /")
+        .options(ImageOptions::new().require_digests())
+        .stage()
+        .unwrap_err();
+    assert_eq!(
+        located(&c),
+        [
+            "stage `c-builder`: binary name: \"hello; rm -rf /\" is not a plain file name",
+            "stage `c-builder`: image `gcc:14-bookworm` is not pinned to a digest",
+        ]
+    );
+    assert_eq!(
+        c.problems()[0].help(),
+        Some("use only letters, digits, `.`, `_` and `-`, and do not start with `-`")
+    );
+    for bad in ["", "-v", "..", "my app", "bin/app", "app$X"] {
+        assert!(GoStatic::new(bad).stage().is_err(), "{bad:?} was accepted");
+        assert!(RustApp::new(bad).stage().is_err(), "{bad:?} was accepted");
+    }
+    for good in ["app", "hello-world", "my_app.v2"] {
+        assert!(CStatic::new(good).stage().is_ok(), "{good:?} was refused");
+    }
+}
+
 #[test]
 fn pinned_recipes_render_their_digests() -> Result<(), dockerdsl::Error> {
     let pin = |image: &str| format!("{image}@{DIGEST}");

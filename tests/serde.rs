@@ -1,21 +1,9 @@
 //! The JSON form: every example survives a round trip byte for byte, stage references are
 //! checked when read, and the checked-in JSON Schema is the one the types generate.
 
-#[path = "../examples/go_alpine.rs"]
-#[allow(dead_code)]
-mod go_alpine;
-#[path = "../examples/kitchen_sink.rs"]
-#[allow(dead_code)]
-mod kitchen_sink;
-#[path = "../examples/node_nginx.rs"]
-#[allow(dead_code)]
-mod node_nginx;
-#[path = "../examples/rust_chef.rs"]
-#[allow(dead_code)]
-mod rust_chef;
-
 mod common;
 
+use common::examples::{go_alpine, kitchen_sink, node_nginx, rust_chef};
 use dockerdsl::{Dockerfile, Instruction, Mode};
 
 fn round_trip(name: &str, df: Result<Dockerfile, dockerdsl::Error>) {
@@ -93,6 +81,17 @@ fn the_model_is_validated_when_read() {
     );
     let err = read_err(r#"{"stages": [], "extra": 1}"#);
     assert!(err.starts_with("unknown field `extra`"), "{err}");
+    let err = read_err(
+        r#"{"args": [{"name": "A"}], "arg_comments": [[2, "late"]],
+            "stages": [{"name": "a", "base": "scratch"}]}"#,
+    );
+    assert!(
+        err.starts_with(
+            "`arg_comments` places a comment after global ARG 2, but there are 1 global ARGs; \
+             give each comment the number of ARGs before it (0 to 1)"
+        ),
+        "{err}"
+    );
 }
 
 #[test]

@@ -8,26 +8,6 @@ use crate::suggest;
 use proc_macro2::{Delimiter, Group, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
-const KEYWORDS: &[&str] = &[
-    "RUN",
-    "CMD",
-    "ENTRYPOINT",
-    "SHELL",
-    "ENV",
-    "LABEL",
-    "ARG",
-    "EXPOSE",
-    "COPY",
-    "ADD",
-    "VOLUME",
-    "USER",
-    "WORKDIR",
-    "ONBUILD",
-    "STOPSIGNAL",
-    "HEALTHCHECK",
-    "MAINTAINER",
-];
-
 /// A value: a string literal (checked now) or `{expr}` (checked when the Dockerfile is made).
 pub(crate) enum Value {
     Lit(Literal, String),
@@ -273,7 +253,12 @@ pub(crate) fn parse(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
         }
         "HEALTHCHECK" => healthcheck(cx, c)?,
         _ => {
-            let help = suggest::help(&word, KEYWORDS, |c| format!("`{c}`"));
+            // `FROM` starts a stage; inside one, the others.
+            let in_stage: Vec<&str> = rules::INSTRUCTIONS
+                .into_iter()
+                .filter(|k| *k != "FROM")
+                .collect();
+            let help = suggest::help(&word, &in_stage, |c| format!("`{c}`"));
             return Err(error(
                 keyword.span(),
                 format!("unknown instruction `{word}`\nhelp: {help}"),
@@ -317,7 +302,7 @@ pub(crate) fn known_flag(c: &mut Cursor, word: &str, known: &[&str]) -> Result<O
 fn run(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
     let k = cx.krate.clone();
     let mut flags = Vec::new();
-    while let Some(f) = known_flag(c, "RUN", &["mount", "network", "security"])? {
+    while let Some(f) = known_flag(c, "RUN", crate::rules::flags("RUN"))? {
         let flag = f.name.clone();
         match flag.as_str() {
             "mount" => {
@@ -784,27 +769,12 @@ fn port(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
 /// COPY and ADD: flags, then sources and the destination, or `<< content dest`.
 fn files(cx: &mut Cx, c: &mut Cursor, copy: bool) -> Result<TokenStream> {
     let k = cx.krate.clone();
-    let (word, ty, known): (_, _, &[&str]) = if copy {
-        (
-            "COPY",
-            quote!(Copy),
-            &["from", "chown", "chmod", "link", "parents", "exclude"],
-        )
+    let (word, ty) = if copy {
+        ("COPY", quote!(Copy))
     } else {
-        (
-            "ADD",
-            quote!(Add),
-            &[
-                "chown",
-                "chmod",
-                "link",
-                "checksum",
-                "keep-git-dir",
-                "unpack",
-                "exclude",
-            ],
-        )
+        ("ADD", quote!(Add))
     };
+    let known = crate::rules::flags(word);
     let mut flags = Vec::new();
     while let Some(f) = known_flag(c, word, known)? {
         let (flag, span) = (f.name, f.last);
@@ -924,15 +894,8 @@ fn healthcheck(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
         c.next();
         return Ok(quote!(#k::Instruction::Healthcheck(#k::Healthcheck::None)));
     }
-    let known = [
-        "interval",
-        "timeout",
-        "start-period",
-        "start-interval",
-        "retries",
-    ];
     let mut flags = Vec::new();
-    while let Some(f) = known_flag(c, "HEALTHCHECK", &known)? {
+    while let Some(f) = known_flag(c, "HEALTHCHECK", crate::rules::flags("HEALTHCHECK"))? {
         let (flag, span) = (f.name, f.last);
         c.expect_punct('=', &format!("after `--{flag}`"))?;
         let setter = proc_macro2::Ident::new(&flag.replace('-', "_"), span);

@@ -269,7 +269,7 @@ fn header(cx: &mut Cx, d: &Declared) -> Result<TokenStream> {
         }
     }
     let mut platform = None;
-    while crate::instruction::known_flag(&mut c, "FROM", &["platform"])?.is_some() {
+    while crate::instruction::known_flag(&mut c, "FROM", crate::rules::flags("FROM"))?.is_some() {
         c.expect_punct('=', "after `--platform`")?;
         let value = crate::instruction::value(&mut c, "a platform")?;
         if let Some((text, span)) = value.literal() {

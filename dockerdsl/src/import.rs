@@ -3,7 +3,7 @@
 
 use crate::dockerfile::{Dockerfile, Escape, Syntax};
 use crate::instruction::{
-    Add, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
+    Add, Check, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
 };
 use crate::mount::{Mount, Sharing};
 use crate::source::Source;
@@ -345,18 +345,24 @@ fn health(h: &Healthcheck) -> String {
     }
 }
 
-/// `Healthcheck::cmd(..)` with its timings: a `Check`.
-fn check_expr(c: &crate::instruction::Check) -> String {
-    let mut e = format!("Healthcheck::cmd({})", command(&c.command));
-    for (name, d) in [
+/// A check's timings that are set, by their flag names (the builder's setters are the same
+/// names with `_`), for both forms of the import.
+fn timings(c: &Check) -> impl Iterator<Item = (&'static str, Duration)> {
+    [
         ("interval", c.interval),
         ("timeout", c.timeout),
-        ("start_period", c.start_period),
-        ("start_interval", c.start_interval),
-    ] {
-        if let Some(d) = d {
-            let _ = write!(e, ".{name}({})", duration(d));
-        }
+        ("start-period", c.start_period),
+        ("start-interval", c.start_interval),
+    ]
+    .into_iter()
+    .filter_map(|(name, d)| Some((name, d?)))
+}
+
+/// `Healthcheck::cmd(..)` with its timings: a `Check`.
+fn check_expr(c: &Check) -> String {
+    let mut e = format!("Healthcheck::cmd({})", command(&c.command));
+    for (name, d) in timings(c) {
+        let _ = write!(e, ".{}({})", name.replace('-', "_"), duration(d));
     }
     if let Some(r) = c.retries {
         let _ = write!(e, ".retries({r})");
@@ -754,15 +760,8 @@ fn macro_instruction(
         Instruction::Healthcheck(Healthcheck::None) => "HEALTHCHECK NONE".to_owned(),
         Instruction::Healthcheck(Healthcheck::Check(c)) => {
             let mut e = String::from("HEALTHCHECK");
-            for (name, d) in [
-                ("interval", c.interval),
-                ("timeout", c.timeout),
-                ("start-period", c.start_period),
-                ("start-interval", c.start_interval),
-            ] {
-                if let Some(d) = d {
-                    let _ = write!(e, " --{name}={{{}}}", duration(d));
-                }
+            for (name, d) in timings(c) {
+                let _ = write!(e, " --{name}={{{}}}", duration(d));
             }
             if let Some(r) = c.retries {
                 let _ = write!(e, " --retries={r}");

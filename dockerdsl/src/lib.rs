@@ -139,9 +139,9 @@
 //!   a blank line after every heredoc terminator;
 //! - comments: kept, attached to what follows them (a comment before `FROM` stays above
 //!   it), `# text` with one space after `#` (indentation after it kept), trailing spaces
-//!   removed; blank lines between
-//!   instructions removed, one blank line between stages; comment lines inside a `CMD`,
-//!   `COPY` or other continued instruction (not `RUN`) are dropped, as BuildKit drops them;
+//!   removed; blank lines between instructions removed, one blank line between stages;
+//!   comment lines inside a `CMD`, `COPY` or other continued instruction (not `RUN`) are
+//!   dropped, as BuildKit drops them;
 //! - a header only when the file had directives: `# syntax=` as written, `# escape=` and
 //!   `# check=` normalised.
 //!
@@ -199,7 +199,9 @@
 //! - `macros` (default): the [`dockerfile!`] macro.
 //! - `serde` (default): `Serialize`/`Deserialize` for [`Dockerfile`] and the model's types.
 //! - `schemars`: `JsonSchema` for the same types.
-//! - `cli`: the `dockerdsl` command-line tool.
+//! - `cli`: the `dockerdsl` command-line tool: `fmt [--check]` (the canonical form, or a diff),
+//!   `check` (parse errors and lints as `FILE:LINE:COL` lines), `import [--macro]` (the Rust
+//!   code that builds a file) and `graph [--dot]` (the stages as Mermaid or Graphviz).
 //!
 //! A build script that only writes a Dockerfile can depend on dockerdsl with
 //! `default-features = false`: then it compiles serde_json (for JSON escaping) and similar

@@ -1,9 +1,10 @@
 //! The validation rules, in one place.
 //!
 //! Every check on a user-supplied string lives here: the builder runs them when a
-//! `Dockerfile` is made, and the `dockerfile!` macro will run the very same functions on
-//! literals at compile time. The file depends on nothing but `core`/`alloc` so that the
-//! macro crate can compile it in with `#[path]` instead of keeping a copy.
+//! `Dockerfile` is made, the parser when it reads a file, and the `dockerfile!` macro runs
+//! the very same functions on literals at compile time. The file depends on nothing but the
+//! standard library, so that the macro crate compiles this very file (its `src/rules.rs` is
+//! a symbolic link to it) instead of keeping a copy.
 //!
 //! Each check returns `Err(Invalid)`: a lower-case message and, where there is one, a hint
 //! on how to fix it.
@@ -580,6 +581,76 @@ pub fn flag_value(s: &str) -> Check {
         )));
     }
     substitutions(s)
+}
+
+/// A file name from POSIX's portable set (letters, digits, `.`, `_`, `-`), not starting with
+/// `-`, and not `.` or `..`: a name that a shell command, a path and a JSON array all carry
+/// as written (the recipes put their binary's name in all three).
+pub fn portable_file_name(name: &str) -> Check {
+    if name.is_empty() {
+        return Err(Invalid::new("the name is empty"));
+    }
+    let portable = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if !portable || name.starts_with('-') || name == "." || name == ".." {
+        return Err(
+            Invalid::new(format!("{} is not a plain file name", show(name)))
+                .help("use only letters, digits, `.`, `_` and `-`, and do not start with `-`"),
+        );
+    }
+    Ok(())
+}
+
+/// Every instruction of the stable Dockerfile syntax, upper-case: `FROM`, then those of a
+/// stage. The parser and the `dockerfile!` macro know these and suggest the closest one for
+/// any other word.
+pub const INSTRUCTIONS: [&str; 18] = [
+    "FROM",
+    "RUN",
+    "CMD",
+    "ENTRYPOINT",
+    "SHELL",
+    "ENV",
+    "LABEL",
+    "ARG",
+    "EXPOSE",
+    "COPY",
+    "ADD",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "ONBUILD",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "MAINTAINER",
+];
+
+/// The flags an instruction takes, without the `--`, by its upper-case keyword: the parser
+/// and the `dockerfile!` macro accept these and refuse any other with this list as the hint.
+pub fn flags(keyword: &str) -> &'static [&'static str] {
+    match keyword {
+        "FROM" => &["platform"],
+        "RUN" => &["mount", "network", "security"],
+        "COPY" => &["from", "chown", "chmod", "link", "parents", "exclude"],
+        "ADD" => &[
+            "chown",
+            "chmod",
+            "link",
+            "checksum",
+            "keep-git-dir",
+            "unpack",
+            "exclude",
+        ],
+        "HEALTHCHECK" => &[
+            "interval",
+            "timeout",
+            "start-period",
+            "start-interval",
+            "retries",
+        ],
+        _ => &[],
+    }
 }
 
 /// Every `${` starts a substitution that BuildKit's shell-word lexer can read: `${NAME}`, or

@@ -350,7 +350,8 @@ fn resolve(repr: DockerfileRepr) -> Result<Dockerfile, String> {
     let args = repr.args.len();
     if let Some((n, _)) = repr.arg_comments.iter().find(|(n, _)| *n > args) {
         return Err(format!(
-            "a comment is placed after global ARG {n}, but there are {args} global ARGs"
+            "`arg_comments` places a comment after global ARG {n}, but there are {args} global \
+             ARGs; give each comment the number of ARGs before it (0 to {args})"
         ));
     }
     let mut comments = repr.arg_comments;

@@ -105,6 +105,46 @@ fn check_prints_file_line_column() {
 }
 
 #[test]
+fn check_prints_lints_with_their_rule_and_exits_0() {
+    let path = temp_file(
+        "Dockerfile.lints",
+        "from alpine:3.20 as App\nWORKDIR /app\nCOPY secrets.env .\nCMD app\n",
+    );
+    let p = path.to_str().expect("path");
+    // Without an ignore file beside it, nothing is excluded.
+    let _ = std::fs::remove_file(format!("{p}.dockerignore"));
+    let rules =
+        |out: &Output| -> Vec<String> { text(&out.stdout).lines().map(str::to_owned).collect() };
+    let out = dockerdsl(&["check", p], "");
+    assert_eq!(out.status.code(), Some(0), "warnings do not fail check");
+    assert_eq!(
+        rules(&out),
+        [
+            format!("{p}:1:1: warning[StageNameCasing]: Stage name 'App' should be lowercase"),
+            format!(
+                "{p}:1:1: warning[ConsistentInstructionCasing]: Command 'from' should match \
+                 the case of the command majority (uppercase)"
+            ),
+            format!(
+                "{p}:4:1: warning[JSONArgsRecommended]: JSON arguments recommended for CMD \
+                 to prevent unintended behavior related to OS signals"
+            ),
+        ]
+    );
+    // `FILE.dockerignore` is the file's own ignore list, as BuildKit reads it.
+    std::fs::write(format!("{p}.dockerignore"), "*.env\n").expect("written");
+    let out = dockerdsl(&["check", p], "");
+    assert!(
+        text(&out.stdout).contains(&format!(
+            "{p}:3:1: warning[CopyIgnoredFile]: Attempting to Copy file \"secrets.env\" \
+             that is excluded by .dockerignore"
+        )),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
 fn import_prints_builder_code() {
     let path = temp_file("Dockerfile.import", CANONICAL);
     let out = dockerdsl(&["import", path.to_str().expect("path")], "");

@@ -2,6 +2,11 @@
 //! frontend/dockerfile/{parser,shell,instructions}. Functions are named after their Go
 //! counterparts. The property tests use it where BuildKit's own parser (the oracle) stops:
 //! the parser splits lines into words, the lexer then removes quotes.
+//!
+//! It is written apart from the library on purpose, even where it reads like
+//! `dockerdsl::parse::words` or `rules.rs`: an oracle that called the code it checks would
+//! agree with that code's mistakes. Keep it that way; do not make either call the other.
+
 /// Go's `unicode.IsSpace`. Rust's `char::is_whitespace` is the same set (the Unicode
 /// `White_Space` property, which includes U+0085 and U+00A0).
 pub fn is_space(c: char) -> bool {

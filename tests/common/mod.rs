@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod bk;
+pub mod examples;
 pub mod oracle;
 pub mod pieces;
 pub mod read;

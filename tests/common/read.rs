@@ -128,13 +128,7 @@ fn pd_key_values(raw: &str, arg: bool, escape: char) -> Result<Vec<String>, Stri
 
 fn pd_read(i: &pd::Instruction<'_>, escape: char) -> Result<Read, String> {
     let lex = |w: &str| bk::lexer_read(w, escape);
-    let mut r = Read {
-        keyword: String::new(),
-        flags: Vec::new(),
-        json: false,
-        args: Vec::new(),
-        heredocs: Vec::new(),
-    };
+    let mut r = Read::default();
     let files = |src: &[pd::Source<'_>], dest: &str, r: &mut Read| -> Result<(), String> {
         for s in src {
             match s {

@@ -546,7 +546,7 @@ pub fn build(spec: &Spec) -> Built {
 /// One instruction as a parser reads it, after BuildKit's lexer where BuildKit applies it
 /// (quotes and escapes removed; `$` kept, since substitution is not modelled), so that it
 /// compares with the values the user gave.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Read {
     /// `RUN`; `ONBUILD RUN` for a trigger.
     pub keyword: String,
@@ -725,13 +725,7 @@ fn from_name(f: &FromSpec, prev: Option<&str>) -> Option<String> {
 
 /// What a parser must read for one instruction of the spec.
 pub fn want(i: &InstSpec, prev: Option<&str>) -> Option<Read> {
-    let mut r = Read {
-        keyword: String::new(),
-        flags: Vec::new(),
-        json: false,
-        args: Vec::new(),
-        heredocs: Vec::new(),
-    };
+    let mut r = Read::default();
     let kv = |pairs: &[(String, String)]| {
         pairs
             .iter()

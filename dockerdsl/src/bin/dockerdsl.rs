@@ -2,12 +2,13 @@
 //!
 //! ```text
 //! dockerdsl fmt [--check] [FILE...]   canonical form (stdin to stdout without FILEs)
-//! dockerdsl check [FILE...]           problems, one a line: FILE:LINE:COL: error: message
+//! dockerdsl check [FILE...]           problems, one a line: FILE:LINE:COL: error: message,
+//!                                     and lints: FILE:LINE:COL: warning[Rule]: message
 //! dockerdsl import [--macro] FILE     Rust source that builds the file
 //! dockerdsl graph [--dot] FILE        the stage graph as Mermaid (or Graphviz DOT)
 //! ```
 
-use dockerdsl::{Diagnostic, ParseErrors, Parsed};
+use dockerdsl::{Diagnostic, Linter, ParseErrors, Parsed};
 use lexopt::prelude::*;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: dockerdsl fmt [--check] [FILE...]
-       dockerdsl check [FILE...]
+       dockerdsl check [FILE...]    (lints read FILE.dockerignore or .dockerignore beside FILE)
        dockerdsl import [--macro] FILE
        dockerdsl graph [--dot] FILE
 
@@ -73,10 +74,7 @@ fn run() -> Result<ExitCode, String> {
         "fmt" => fmt(args.flag, &args.files),
         "check" => check(&args.files),
         "import" => {
-            let [file] = args.files.as_slice() else {
-                return Err(format!("import takes one FILE\n\n{USAGE}"));
-            };
-            let Some(parsed) = read_parsed(&file.display().to_string(), &read(Some(file))?) else {
+            let Some(parsed) = one_file("import", &args.files)? else {
                 return Ok(ExitCode::FAILURE);
             };
             let df = parsed.dockerfile();
@@ -88,10 +86,7 @@ fn run() -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         "graph" => {
-            let [file] = args.files.as_slice() else {
-                return Err(format!("graph takes one FILE\n\n{USAGE}"));
-            };
-            let Some(parsed) = read_parsed(&file.display().to_string(), &read(Some(file))?) else {
+            let Some(parsed) = one_file("graph", &args.files)? else {
                 return Ok(ExitCode::FAILURE);
             };
             let df = parsed.dockerfile();
@@ -107,6 +102,14 @@ fn run() -> Result<ExitCode, String> {
         }
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
+}
+
+/// The one FILE of `import` and `graph`, parsed; `None` when it has errors (printed).
+fn one_file(command: &str, files: &[PathBuf]) -> Result<Option<Parsed>, String> {
+    let [file] = files else {
+        return Err(format!("{command} takes one FILE\n\n{USAGE}"));
+    };
+    Ok(read_parsed(&file.display().to_string(), &read(Some(file))?))
 }
 
 /// A file's text, or standard input's for `None`.
@@ -129,6 +132,20 @@ fn read(file: Option<&PathBuf>) -> Result<String, String> {
             file.map_or("standard input".into(), |p| p.display().to_string())
         )
     })
+}
+
+/// The ignore file BuildKit would use for `file` as the Dockerfile of its own folder's
+/// context: `FILE.dockerignore` beside it first, then that folder's `.dockerignore`.
+fn dockerignore_of(file: &std::path::Path) -> Result<Option<String>, String> {
+    let mut specific = file.as_os_str().to_owned();
+    specific.push(".dockerignore");
+    let folder = file.parent().unwrap_or(std::path::Path::new("."));
+    for candidate in [PathBuf::from(specific), folder.join(".dockerignore")] {
+        if candidate.is_file() {
+            return read(Some(&candidate)).map(Some);
+        }
+    }
+    Ok(None)
 }
 
 /// One finding, as `check` prints it.
@@ -194,7 +211,10 @@ fn fmt(check_only: bool, files: &[PathBuf]) -> Result<ExitCode, String> {
             print!("{}", diff(&name, &text, &formatted));
             failed = true;
         } else {
-            std::fs::write(file, formatted).map_err(|e| format!("cannot write {name}: {e}"))?;
+            // Atomically, keeping the file's permissions: an interrupted run leaves the old
+            // file, never half of the new one.
+            dockerdsl::emit_with(file, &formatted, dockerdsl::Mode::Write)
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(if failed {
@@ -213,22 +233,37 @@ fn diff(name: &str, old: &str, new: &str) -> String {
 
 /// `check`: every problem of every file, one a line; exit 1 when there is an error.
 fn check(files: &[PathBuf]) -> Result<ExitCode, String> {
-    let inputs: Vec<(String, String)> = if files.is_empty() {
-        vec![("<stdin>".into(), read(None)?)]
+    let inputs: Vec<(String, String, Option<String>)> = if files.is_empty() {
+        vec![("<stdin>".into(), read(None)?, None)]
     } else {
         files
             .iter()
-            .map(|f| Ok((f.display().to_string(), read(Some(f))?)))
+            .map(|f| Ok((f.display().to_string(), read(Some(f))?, dockerignore_of(f)?)))
             .collect::<Result<_, String>>()?
     };
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for (name, text) in inputs {
+    for (name, text, dockerignore) in inputs {
         match dockerdsl::parse(&text) {
-            // Build-check warnings (issue 6) are reported here, from `parsed`, as
-            // `FILE:LINE:COL: warning[Rule]: message`.
-            Ok(_parsed) => {}
+            Ok(parsed) => {
+                let mut linter = Linter::new();
+                if let Some(ignore) = &dockerignore {
+                    linter = linter.dockerignore(ignore);
+                }
+                for lint in linter.lint_parsed(&parsed) {
+                    // A parsed file's lints always have a position; 1:1 keeps the line
+                    // well-formed should one ever lack it.
+                    let _ = writeln!(
+                        out,
+                        "{name}:{}:{}: warning[{}]: {}",
+                        lint.line().unwrap_or(1),
+                        lint.column().unwrap_or(1),
+                        lint.rule(),
+                        lint.message()
+                    );
+                }
+            }
             Err(errors) => {
                 failed = true;
                 print_errors(&name, &errors, &mut out);

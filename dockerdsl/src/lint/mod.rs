@@ -17,9 +17,9 @@
 //! | `StageNameCasing`, `ReservedStageName`, `DuplicateStageName` | impossible: stage names are checked when the `Dockerfile` is made (lower-case, not `scratch`/`context`, unique) |
 //! | `FromAsCasing`, `ConsistentInstructionCasing`, `NoEmptyContinuation`, `LegacyKeyValueFormat` | impossible: the renderer writes upper-case keywords, `AS`, `key=value`, no empty continuation lines |
 //! | `MaintainerDeprecated` | impossible: `MAINTAINER` renders as a `LABEL`; reported for parsed files |
-//! | (the rules above, on parsed files) | `StageNameCasing`, `FromAsCasing`, `ConsistentInstructionCasing`, `NoEmptyContinuation`, `LegacyKeyValueFormat`, `MaintainerDeprecated`, `ExposeProtoCasing` and `ExposeInvalidFormat` are reported from the text as written; a duplicate or reserved stage name and an undeclared `FROM` variable are errors of [`parse`](crate::parse) |
 //! | `ExposeProtoCasing`, `ExposeInvalidFormat` | impossible: a [`Port`](crate::Port) has a lower-case protocol and no host part |
 //! | `UndefinedArgInFrom` | impossible: a variable in `FROM` that is not a global `ARG` is an error |
+//! | (the rules above, on parsed files) | `StageNameCasing`, `FromAsCasing`, `ConsistentInstructionCasing`, `NoEmptyContinuation`, `LegacyKeyValueFormat`, `MaintainerDeprecated`, `ExposeProtoCasing` and `ExposeInvalidFormat` are reported from the text as written; a duplicate or reserved stage name and an undeclared `FROM` variable are errors of [`parse`](crate::parse) |
 //! | `JSONArgsRecommended` | shell-form `CMD`/`ENTRYPOINT` ([`Command::shell`](crate::Command::shell)) with no `SHELL` before it in the stage or its bases |
 //! | `MultipleInstructionsDisallowed` | several `CMD`, `ENTRYPOINT` or `HEALTHCHECK` in one stage (hadolint DL4003, DL4004, DL3012); reported at each one that is overridden |
 //! | `WorkdirRelativePath` | the first `WORKDIR` of a stage chain is relative |
@@ -58,6 +58,8 @@ mod written;
 
 #[cfg(feature = "serde")]
 pub(crate) use vars::suggest as suggest_name;
+// The parser's "did you mean" for keywords measures with the same distance.
+pub(crate) use vars::levenshtein;
 
 use crate::dockerfile::Dockerfile;
 use crate::error::Location;

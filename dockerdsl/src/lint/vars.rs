@@ -92,7 +92,8 @@ pub(crate) fn suggest<'a>(
     best
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
+/// The edit distance (insertions, deletions, substitutions) BuildKit's suggestions use.
+pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -49,10 +49,10 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
     for i in parsed.instructions() {
         let keyword = i.keyword();
         let (words, last_line) = logical(i, escape);
-        if let Some(line) = last_line.filter(|_| empty_continuation(i.text(), escape)) {
+        if empty_continuation(i.text(), escape) {
             push(
                 i,
-                line,
+                last_line,
                 Rule::NoEmptyContinuation,
                 "Empty continuation line".into(),
             );
@@ -174,7 +174,7 @@ fn casing(parsed: &Parsed) -> Vec<Lint> {
 /// The words of an instruction as BuildKit's parser joins them: continuation lines
 /// appended, comment and empty lines inside it dropped, heredoc bodies (after the first line
 /// that does not continue) left out. Also the line where the instruction's own text ends.
-fn logical(i: &SourceInstruction, escape: char) -> (Vec<String>, Option<usize>) {
+fn logical(i: &SourceInstruction, escape: char) -> (Vec<String>, usize) {
     let mut text = String::new();
     let mut last = i.line();
     for (n, line) in i.text().lines().enumerate() {
@@ -191,10 +191,7 @@ fn logical(i: &SourceInstruction, escape: char) -> (Vec<String>, Option<usize>) 
             }
         }
     }
-    (
-        text.split_whitespace().map(str::to_owned).collect(),
-        Some(last),
-    )
+    (text.split_whitespace().map(str::to_owned).collect(), last)
 }
 
 /// Whether a whitespace-only line follows a continued line before the instruction ends.

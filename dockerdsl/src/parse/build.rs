@@ -563,29 +563,10 @@ fn source(l: &Logical, split: &Split, position: Position) -> SourceInstruction {
     }
 }
 
-const KEYWORDS: [&str; 18] = [
-    "add",
-    "arg",
-    "cmd",
-    "copy",
-    "entrypoint",
-    "env",
-    "expose",
-    "from",
-    "healthcheck",
-    "label",
-    "maintainer",
-    "onbuild",
-    "run",
-    "shell",
-    "stopsignal",
-    "user",
-    "volume",
-    "workdir",
-];
-
 fn known(keyword: &str) -> bool {
-    KEYWORDS.contains(&keyword)
+    crate::rules::INSTRUCTIONS
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(keyword))
 }
 
 fn syntax_of(value: &str) -> Syntax {
@@ -643,7 +624,7 @@ fn checks_of(value: &str) -> Result<BuildChecks, String> {
 
 /// `FROM [--platform=P] image [AS name]`.
 fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage), Bad> {
-    let flags = Flags::new(cx, "FROM", &split.flags, &["platform"], &[])?;
+    let flags = Flags::new(cx, "FROM", &split.flags, crate::rules::flags("FROM"), &[])?;
     let platform = flags.string(cx, "platform")?;
     let args = words::whitespace_words(&split.args);
     let (image, name) = match args.as_slice() {
@@ -888,9 +869,10 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
 /// An unknown keyword, with the closest known one when it is a likely typo.
 fn unknown_instruction(cx: &mut Cx<'_>, keyword: &str) -> Bad {
     let lower = keyword.to_ascii_lowercase();
-    let closest = KEYWORDS
+    let closest = crate::rules::INSTRUCTIONS
         .iter()
-        .map(|k| (distance(&lower, k), *k))
+        .map(|k| k.to_ascii_lowercase())
+        .map(|k| (crate::lint::levenshtein(&lower, &k), k))
         .min()
         .filter(|(d, _)| *d <= 2);
     let help = match closest {
@@ -898,22 +880,6 @@ fn unknown_instruction(cx: &mut Cx<'_>, keyword: &str) -> Bad {
         None => "expected an instruction such as FROM, RUN, COPY, ENV or CMD".to_owned(),
     };
     cx.error_help(format!("unknown instruction `{keyword}`"), help)
-}
-
-/// Levenshtein distance, for suggestions.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 fn not_strings(cx: &mut Cx<'_>) -> Bad {
@@ -937,13 +903,7 @@ fn healthcheck(cx: &mut Cx<'_>, split: &Split) -> Result<Healthcheck, Bad> {
         cx,
         "HEALTHCHECK",
         &split.flags,
-        &[
-            "interval",
-            "timeout",
-            "start-period",
-            "start-interval",
-            "retries",
-        ],
+        crate::rules::flags("HEALTHCHECK"),
         &[],
     )?;
     let args = split.args.as_str();
@@ -1009,13 +969,9 @@ fn healthcheck(cx: &mut Cx<'_>, split: &Split) -> Result<Healthcheck, Bad> {
 }
 
 fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
-    let flags = Flags::new(
-        cx,
-        "RUN",
-        &split.flags,
-        &["mount", "network", "security", "device"],
-        &["mount", "device"],
-    )?;
+    // `--device` is known only to be refused with a precise message below.
+    let allowed = [crate::rules::flags("RUN"), &["device"]].concat();
+    let flags = Flags::new(cx, "RUN", &split.flags, &allowed, &["mount", "device"])?;
     if flags.all("device").next().is_some() {
         return Err(cx.error_help(
             "`RUN --device` is only supported in Dockerfile frontend 1.14.0-labs or later",
@@ -1413,20 +1369,7 @@ fn ram_bytes(s: &str) -> Option<u64> {
 fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<Instruction, Bad> {
     let is_copy = keyword == "copy";
     let k = if is_copy { "COPY" } else { "ADD" };
-    let allowed: &[&str] = if is_copy {
-        &["from", "chown", "chmod", "link", "parents", "exclude"]
-    } else {
-        &[
-            "chown",
-            "chmod",
-            "link",
-            "checksum",
-            "keep-git-dir",
-            "unpack",
-            "exclude",
-        ]
-    };
-    let flags = Flags::new(cx, k, &split.flags, allowed, &["exclude"])?;
+    let flags = Flags::new(cx, k, &split.flags, crate::rules::flags(k), &["exclude"])?;
     let (list, json) = match words::json_array(&split.args) {
         Some(Ok(list)) => (list, true),
         Some(Err(())) => return Err(not_strings(cx)),

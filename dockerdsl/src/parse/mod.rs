@@ -49,6 +49,13 @@ pub fn parse(text: &str) -> Result<Parsed, ParseErrors> {
 
 /// Reads the Dockerfile at `path`; see [`parse`]. A file that cannot be read is reported as
 /// a problem at line 0.
+///
+/// ```
+/// let err = dockerdsl::parse_file("no/such/Dockerfile").unwrap_err();
+/// let problem = &err.diagnostics()[0];
+/// assert_eq!(problem.line(), 0);
+/// assert!(problem.message().starts_with("cannot read no/such/Dockerfile: "));
+/// ```
 pub fn parse_file(path: impl AsRef<Path>) -> Result<Parsed, ParseErrors> {
     let path = path.as_ref();
     let bytes = std::fs::read(path).map_err(|e| {
@@ -100,6 +107,23 @@ impl Parsed {
 }
 
 /// Where an instruction of the source went in the model.
+///
+/// ```
+/// use dockerdsl::Position;
+///
+/// let parsed = dockerdsl::parse("ARG TAG=3.20\nFROM alpine:${TAG} AS app\nARG A B\n")?;
+/// let positions: Vec<&Position> = parsed.instructions().iter().map(|i| i.position()).collect();
+/// assert_eq!(
+///     positions,
+///     [
+///         &Position::GlobalArgs(0..1),
+///         &Position::From { stage: 0 },
+///         // `ARG A B` became two instructions of the stage `app`.
+///         &Position::Instructions { stage: 0, indices: 0..2 },
+///     ]
+/// );
+/// # Ok::<(), dockerdsl::ParseErrors>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Position {
     /// Global `ARG`s (before the first `FROM`): indices into [`Dockerfile::args`]. One

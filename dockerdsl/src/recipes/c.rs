@@ -74,8 +74,10 @@ impl CStatic {
 
     /// The final stage, with `c-builder` behind it.
     pub fn stage(&self) -> Result<Stage, Error> {
-        self.options
-            .check_digests(&[("c-builder", &self.builder_image)])?;
+        self.options.check(
+            &[("c-builder", &self.builder_image)],
+            Some(("c-builder", &self.binary)),
+        )?;
         let out = format!("/out/{}", self.binary);
         let compile = self
             .compile

@@ -120,7 +120,8 @@ impl GoStatic {
         if let Some(image) = &self.runtime_image {
             images.push((runtime_stage, image));
         }
-        self.options.check_digests(&images)?;
+        self.options
+            .check(&images, Some(("go-builder", &self.binary)))?;
 
         let runtime = match &self.runtime_image {
             Some(image) => Stage::from_image(runtime_stage, image),

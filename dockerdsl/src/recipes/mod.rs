@@ -5,7 +5,9 @@
 //! image, so the toolchain, the sources and the build caches stay out of it. Dependencies are
 //! fetched in a layer of their own before the sources are copied, so a change to the sources
 //! reuses it; package caches are cache mounts. Every recipe takes [`ImageOptions`]: a
-//! non-root user, OCI image labels, and a check that every image is pinned to a digest.
+//! non-root user, OCI image labels, and a check that every image is pinned to a digest. A
+//! binary's name must be a plain file name (letters, digits, `.`, `_`, `-`): it goes into
+//! the build command as written, and [`stage`](GoStatic::stage) refuses any other.
 //!
 //! | recipe | builds with | final image |
 //! | --- | --- | --- |
@@ -127,22 +129,39 @@ impl ImageOptions {
     }
 
     /// Every image of the recipe, with the stage that uses it, unpinned when digests are
-    /// required: all reported at once.
-    fn check_digests(&self, images: &[(&str, &ImageRef)]) -> Result<(), Error> {
-        if !self.require_digests {
-            return Ok(());
-        }
-        let problems: Vec<Problem> = images
-            .iter()
-            .filter(|(_, image)| image.digest().is_none())
-            .map(|(stage, image)| {
-                Problem::stage(
+    /// required, and the name of the binary (built in the stage given) when it is not a plain
+    /// file name (it goes into a shell command unquoted): all reported at once.
+    fn check(
+        &self,
+        images: &[(&str, &ImageRef)],
+        binary: Option<(&str, &str)>,
+    ) -> Result<(), Error> {
+        let mut problems: Vec<Problem> = Vec::new();
+        if let Some((stage, name)) = binary {
+            if let Err(invalid) = crate::rules::portable_file_name(name) {
+                problems.push(Problem::stage(
                     Some(stage),
-                    format!("image `{image}` is not pinned to a digest"),
-                    format!("write it as `{image}@sha256:<digest>`, or drop `require_digests()`"),
-                )
-            })
-            .collect();
+                    format!("binary name: {}", invalid.message),
+                    invalid.help.unwrap_or_default(),
+                ));
+            }
+        }
+        if self.require_digests {
+            problems.extend(
+                images
+                    .iter()
+                    .filter(|(_, image)| image.digest().is_none())
+                    .map(|(stage, image)| {
+                        Problem::stage(
+                            Some(stage),
+                            format!("image `{image}` is not pinned to a digest"),
+                            format!(
+                                "write it as `{image}@sha256:<digest>`, or drop `require_digests()`"
+                            ),
+                        )
+                    }),
+            );
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -154,7 +173,8 @@ impl ImageOptions {
 /// The [OCI image annotations] a final image commonly carries, as labels.
 ///
 /// ```
-/// use dockerdsl::recipes::{ImageOptions, OciLabels};
+/// use dockerdsl::Dockerfile;
+/// use dockerdsl::recipes::{CStatic, ImageOptions, OciLabels};
 ///
 /// let options = ImageOptions::new().oci(
 ///     OciLabels::new()
@@ -164,7 +184,14 @@ impl ImageOptions {
 ///         .source("https://example.com/hello.git")
 ///         .licenses("MIT OR Apache-2.0"),
 /// );
-/// # let _ = options;
+/// let app = CStatic::new("hello").options(options).stage()?;
+/// assert!(Dockerfile::new(&app)?.to_string().contains(
+///     "\nLABEL org.opencontainers.image.title=hello org.opencontainers.image.version=1.2.0 \
+///      org.opencontainers.image.revision=0123abc \
+///      org.opencontainers.image.source=https://example.com/hello.git \
+///      org.opencontainers.image.licenses=\"MIT OR Apache-2.0\"\n"
+/// ));
+/// # Ok::<(), dockerdsl::Error>(())
 /// ```
 ///
 /// [OCI image annotations]: https://github.com/opencontainers/image-spec/blob/main/annotations.md

@@ -118,10 +118,13 @@ impl RustApp {
             DependencyCache::CargoChef { .. } => "chef",
             DependencyCache::Manifests => "rust-builder",
         };
-        self.options.check_digests(&[
-            (toolchain_stage, &self.builder_image),
-            ("final", &self.runtime_image),
-        ])?;
+        self.options.check(
+            &[
+                (toolchain_stage, &self.builder_image),
+                ("final", &self.runtime_image),
+            ],
+            Some(("rust-builder", &self.binary)),
+        )?;
         // Shared (the default), not locked: cargo locks its home itself, and buildah 1.28
         // deadlocks on two locked cache mounts in one step.
         let cached = |run: Run| {

@@ -159,10 +159,13 @@ impl StaticSite {
 
     /// The final stage, with `site-builder` behind it.
     pub fn stage(&self) -> Result<Stage, Error> {
-        self.options.check_digests(&[
-            ("site-builder", &self.builder_image),
-            ("final", &self.server.image),
-        ])?;
+        self.options.check(
+            &[
+                ("site-builder", &self.builder_image),
+                ("final", &self.server.image),
+            ],
+            None,
+        )?;
         let mut builder = Stage::from_image("site-builder", &self.builder_image).workdir("/src");
         if let Some(install) = &self.install {
             builder = builder
