@@ -9,22 +9,36 @@
 use crate::rules::heredoc_like;
 use std::time::Duration;
 
-/// A string as a JSON string literal (Go's `encoding/json` reads it back unchanged).
-pub(crate) fn json_string(s: &str) -> String {
-    serde_json::Value::String(s.to_owned()).to_string()
+/// Appends `s` as a JSON string literal. serde_json escapes only `"`, `\\` and control
+/// characters, so text without them is copied between quotes as it is (the same bytes,
+/// without building a JSON value); anything else is written by serde_json.
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
+    } else {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    }
 }
 
 /// `["a", "b"]`.
 pub(crate) fn json_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::from("[");
+    let mut out = String::new();
+    push_json_array(&mut out, items);
+    out
+}
+
+/// Appends `["a", "b"]`.
+pub(crate) fn push_json_array<'a>(out: &mut String, items: impl IntoIterator<Item = &'a str>) {
+    out.push('[');
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        out.push_str(&json_string(item));
+        push_json_string(out, item);
     }
     out.push(']');
-    out
 }
 
 /// Whether the shell-word lexer would change this text (or the parser split it or take it
@@ -43,10 +57,17 @@ fn needs_quotes(s: &str, escape: char) -> bool {
 /// A word for the shell-word lexer, double-quoted when needed. Inside double quotes the
 /// escape character escapes `"`, `$` and itself; `$` is left to substitution.
 pub(crate) fn word(s: &str, escape: char) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_word(&mut out, s, escape);
+    out
+}
+
+/// Appends [`word`]`(s, escape)`.
+pub(crate) fn push_word(out: &mut String, s: &str, escape: char) {
     if !needs_quotes(s, escape) {
-        return s.to_owned();
+        out.push_str(s);
+        return;
     }
-    let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         if c == '"' || c == escape {
@@ -55,7 +76,6 @@ pub(crate) fn word(s: &str, escape: char) -> String {
         out.push(c);
     }
     out.push('"');
-    out
 }
 
 /// A word for the lexer without quotes, for inside a JSON array: the escape character
@@ -142,6 +162,18 @@ mod tests {
             r#"["a\"b", "c\nd", "\u0001"]"#
         );
         assert_eq!(json_array([]), "[]");
+        // The copy-through path writes what serde_json writes.
+        for s in [
+            "plain",
+            "",
+            "caf\u{e9} \u{7f} \u{2028} $HOME 'q'",
+            "a\"b\\c",
+            "\t\r\u{1f}",
+        ] {
+            let mut out = String::new();
+            push_json_string(&mut out, s);
+            assert_eq!(out, serde_json::Value::String(s.to_owned()).to_string());
+        }
     }
 
     #[test]

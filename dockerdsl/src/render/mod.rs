@@ -11,7 +11,10 @@ use crate::mount::Mount;
 use crate::rules::{directive_like, is_comment_line};
 use crate::source::Source;
 use crate::stage::{Base, Stage};
-use escape::{bare_word, go_duration, heredoc_delimiter, json_array, plain_path, word};
+use escape::{
+    bare_word, go_duration, heredoc_delimiter, json_array, plain_path, push_json_array, push_word,
+    word,
+};
 
 /// The label `MAINTAINER` is rendered as.
 pub(crate) const AUTHORS_LABEL: &str = "org.opencontainers.image.authors";
@@ -189,7 +192,7 @@ pub(crate) fn instruction_text(
         Instruction::Entrypoint(c) => command_line("ENTRYPOINT", c, out),
         Instruction::Shell(argv) => {
             out.push_str("SHELL ");
-            out.push_str(&json_array(argv.iter().map(String::as_str)));
+            push_json_array(out, argv.iter().map(String::as_str));
         }
         Instruction::Env(pairs) => pairs_line("ENV", pairs, esc, out),
         Instruction::Label(pairs) => pairs_line("LABEL", pairs, esc, out),
@@ -210,11 +213,11 @@ pub(crate) fn instruction_text(
         }
         Instruction::User(u) => {
             out.push_str("USER ");
-            out.push_str(&word(u, esc));
+            push_word(out, u, esc);
         }
         Instruction::Workdir(p) => {
             out.push_str("WORKDIR ");
-            out.push_str(&word(p, esc));
+            push_word(out, p, esc);
         }
         Instruction::OnBuild(inner) => {
             out.push_str("ONBUILD ");
@@ -288,13 +291,13 @@ fn pairs_line(keyword: &str, pairs: &[(String, String)], esc: char, out: &mut St
         out.push(' ');
         out.push_str(k);
         out.push('=');
-        out.push_str(&word(v, esc));
+        push_word(out, v, esc);
     }
 }
 
 fn command_text(c: &Command, out: &mut String) {
     match c {
-        Command::Exec(argv) => out.push_str(&json_array(argv.iter().map(String::as_str))),
+        Command::Exec(argv) => push_json_array(out, argv.iter().map(String::as_str)),
         Command::Shell(s) => out.push_str(s),
     }
 }
@@ -335,94 +338,106 @@ fn with_flags(keyword: &str, flags: &[String], body: &[String], esc: char, out: 
     }
 }
 
+/// `--mount=type=...,...`, written into one string: this runs for every mount of every `RUN`.
 fn mount_flag(m: &Mount) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let from = |parts: &mut Vec<String>, f: &Option<Source>| {
+    let mut out = String::with_capacity(96);
+    out.push_str("--mount=type=");
+    let part = |out: &mut String, key: &str, value: &str| {
+        out.push(',');
+        out.push_str(key);
+        out.push('=');
+        out.push_str(value);
+    };
+    let number = |out: &mut String, key: &str, n: Option<u32>| {
+        if let Some(n) = n {
+            out.push(',');
+            out.push_str(key);
+            out.push('=');
+            out.push_str(&n.to_string());
+        }
+    };
+    let from = |out: &mut String, f: &Option<Source>| {
         if let Some(f) = f {
-            parts.push(format!("from={}", source_name(f)));
+            part(out, "from", source_name(f));
         }
     };
-    let required = |parts: &mut Vec<String>, required: bool| {
+    let required = |out: &mut String, required: bool| {
         if required {
-            parts.push("required=true".into());
+            out.push_str(",required=true");
         }
     };
-    let ids = |parts: &mut Vec<String>, mode: Option<u32>, uid: Option<u32>, gid: Option<u32>| {
+    let ids = |out: &mut String, mode: Option<u32>, uid: Option<u32>, gid: Option<u32>| {
         if let Some(m) = mode {
-            parts.push(format!("mode={m:04o}"));
+            out.push_str(&format!(",mode={m:04o}"));
         }
-        if let Some(u) = uid {
-            parts.push(format!("uid={u}"));
-        }
-        if let Some(g) = gid {
-            parts.push(format!("gid={g}"));
-        }
+        number(out, "uid", uid);
+        number(out, "gid", gid);
     };
     match m {
         Mount::Bind(b) => {
-            parts.push("type=bind".into());
+            out.push_str("bind");
             // No target: BuildKit mounts at the working directory.
             if !b.target.is_empty() {
-                parts.push(format!("target={}", b.target));
+                part(&mut out, "target", &b.target);
             }
             if let Some(s) = &b.source {
-                parts.push(format!("source={s}"));
+                part(&mut out, "source", s);
             }
-            from(&mut parts, &b.from);
+            from(&mut out, &b.from);
             if b.rw {
-                parts.push("rw".into());
+                out.push_str(",rw");
             }
         }
         Mount::Cache(c) => {
-            parts.push("type=cache".into());
-            parts.push(format!("target={}", c.target));
+            out.push_str("cache");
+            part(&mut out, "target", &c.target);
             if let Some(id) = &c.id {
-                parts.push(format!("id={id}"));
+                part(&mut out, "id", id);
             }
             if let Some(s) = c.sharing {
-                parts.push(format!("sharing={}", s.as_str()));
+                part(&mut out, "sharing", s.as_str());
             }
             if let Some(s) = &c.source {
-                parts.push(format!("source={s}"));
+                part(&mut out, "source", s);
             }
-            from(&mut parts, &c.from);
+            from(&mut out, &c.from);
             if c.ro {
-                parts.push("ro".into());
+                out.push_str(",ro");
             }
-            ids(&mut parts, c.mode, c.uid, c.gid);
+            ids(&mut out, c.mode, c.uid, c.gid);
         }
         Mount::Tmpfs(t) => {
-            parts.push("type=tmpfs".into());
-            parts.push(format!("target={}", t.target));
+            out.push_str("tmpfs");
+            part(&mut out, "target", &t.target);
             if let Some(s) = t.size {
-                parts.push(format!("size={s}"));
+                part(&mut out, "size", &s.to_string());
             }
         }
         Mount::Secret(s) => {
-            parts.push("type=secret".into());
-            parts.push(format!("id={}", s.id));
+            out.push_str("secret");
+            part(&mut out, "id", &s.id);
             if let Some(t) = &s.target {
-                parts.push(format!("target={t}"));
+                part(&mut out, "target", t);
             }
             if let Some(e) = &s.env {
-                parts.push(format!("env={e}"));
+                part(&mut out, "env", e);
             }
-            required(&mut parts, s.required);
-            ids(&mut parts, s.mode, s.uid, s.gid);
+            required(&mut out, s.required);
+            ids(&mut out, s.mode, s.uid, s.gid);
         }
         Mount::Ssh(s) => {
-            parts.push("type=ssh".into());
+            out.push_str("ssh");
             if let Some(id) = &s.id {
-                parts.push(format!("id={id}"));
+                part(&mut out, "id", id);
             }
             if let Some(t) = &s.target {
-                parts.push(format!("target={t}"));
+                part(&mut out, "target", t);
             }
-            required(&mut parts, s.required);
-            ids(&mut parts, s.mode, s.uid, s.gid);
+            required(&mut out, s.required);
+            ids(&mut out, s.mode, s.uid, s.gid);
         }
     }
-    format!("--mount={}", parts.join(","))
+    out
 }
 
 pub(crate) fn source_name(s: &Source) -> &str {

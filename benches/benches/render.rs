@@ -1,0 +1,59 @@
+//! Making and rendering the synthetic Dockerfile at each size, the floor, and the peers'
+//! model-to-text on the same Dockerfile. Each peer's model is built outside the timed code.
+
+use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput};
+use dockerdsl_bench::{SIZES, builder, dfp, dofigen, dsl, floor};
+use std::hint::black_box;
+use std::time::Duration;
+
+fn render(c: &mut Criterion) {
+    let mut group = c.benchmark_group("render");
+    // The 10,000-stage inputs take tens of milliseconds an iteration: flat sampling keeps the
+    // whole run within the time budget.
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(2));
+    for n in SIZES {
+        let df = dsl::make(n);
+        let text = df.to_string();
+        let lines = floor::lines(&text);
+        assert_eq!(floor::concat(&lines), text, "the floor makes other bytes");
+        group.throughput(Throughput::Bytes(text.len() as u64));
+
+        group.bench_with_input(BenchmarkId::new("dockerdsl-make", n), &n, |b, &n| {
+            b.iter(|| dsl::make(black_box(n)))
+        });
+        let stages = dsl::stages(n);
+        group.bench_with_input(BenchmarkId::new("dockerdsl-new", n), &stages, |b, s| {
+            b.iter(|| dockerdsl::Dockerfile::new(black_box(s.last().expect("stages"))))
+        });
+        group.bench_with_input(BenchmarkId::new("dockerdsl-render", n), &df, |b, df| {
+            b.iter(|| black_box(df).to_string())
+        });
+        group.bench_with_input(BenchmarkId::new("floor", n), &lines, |b, lines| {
+            b.iter(|| floor::concat(black_box(lines)))
+        });
+
+        let model = builder::model(&text);
+        group.bench_with_input(BenchmarkId::new("dockerfile_builder", n), &model, |b, m| {
+            b.iter(|| black_box(m).to_string())
+        });
+        let model = dfp::model(n);
+        group.bench_with_input(
+            BenchmarkId::new("dockerfile-parser-rs", n),
+            &model,
+            |b, m| b.iter(|| dfp::to_text(black_box(m))),
+        );
+        if n <= dofigen::MAX_STAGES {
+            let model = dofigen::model(n);
+            group.bench_with_input(BenchmarkId::new("dofigen", n), &model, |b, m| {
+                b.iter_batched(|| m.clone(), dofigen::to_text, BatchSize::PerIteration)
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion::criterion_group!(benches, render);
+criterion::criterion_main!(benches);

@@ -1,0 +1,297 @@
+//! Prints the markdown report of one run of `bash benches/run`: criterion's medians (read from
+//! `target/criterion/**/new/estimates.json`), ratios between results of that same run, the
+//! build-cost figures of `benches/build-cost`, and the machine.
+
+use dockerdsl_bench::{SIZES, builder, common_corpus, dfp, dofigen, dsl};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn target() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
+    }
+}
+
+/// The median of a benchmark, in nanoseconds, when it ran.
+fn median(id: &str) -> Option<f64> {
+    let path = target()
+        .join("criterion")
+        .join(id)
+        .join("new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+fn time(ns: Option<f64>) -> String {
+    match ns {
+        None => "—".into(),
+        Some(ns) if ns >= 1e9 => format!("{:.2} s", ns / 1e9),
+        Some(ns) if ns >= 1e6 => format!("{:.2} ms", ns / 1e6),
+        Some(ns) if ns >= 1e3 => format!("{:.1} µs", ns / 1e3),
+        Some(ns) => format!("{ns:.0} ns"),
+    }
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+        _ => "—".into(),
+    }
+}
+
+fn throughput(bytes: usize, ns: Option<f64>) -> String {
+    match ns {
+        Some(ns) if ns > 0.0 => format!("{:.0} MB/s", bytes as f64 / ns * 1e3),
+        _ => "—".into(),
+    }
+}
+
+fn count(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn shell(cmd: &str, args: &[&str]) -> String {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn machine(out: &mut String) {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_else(|| "unknown".into());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "- date: {}",
+        shell("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
+    );
+    let _ = writeln!(out, "- CPU: {cpu}, {} cores (`nproc`)", shell("nproc", &[]));
+    let _ = writeln!(out, "- rustc: {}", shell("rustc", &["-V"]));
+    let _ = writeln!(
+        out,
+        "- load average at the end of the run: {} (the machine is shared: other engineers \
+         compile on the same 2 cores, so absolute times are noisy; ratios are between \
+         results of this one run)",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    if let Ok(secs) = std::env::var("BENCH_ELAPSED") {
+        let _ = writeln!(
+            out,
+            "- the whole run (`bash benches/run`, compiling included) took {secs} s"
+        );
+    }
+}
+
+fn render(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "## Render\n\nSynthetic graphs of N stages, 20 instructions each (every kind: mounts, \
+         heredocs, `COPY --from`, `HEALTHCHECK`, ...; see `benches/src/lib.rs`). *make* is the \
+         builder calls plus `Dockerfile::new` (graph walk and validation); *new* is \
+         `Dockerfile::new` alone; *render* is `to_string()`; *floor* concatenates the output's \
+         lines, rendered beforehand, into one `String`. Medians.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| stages | output | make | new | render | render throughput | floor | render / floor |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    let mut per_stage = Vec::new();
+    for n in SIZES {
+        let bytes = dsl::make(n).to_string().len();
+        let get = |what: &str| median(&format!("render/{what}/{n}"));
+        let (make, new, render, floor) = (
+            get("dockerdsl-make"),
+            get("dockerdsl-new"),
+            get("dockerdsl-render"),
+            get("floor"),
+        );
+        per_stage.push([make, new, render, floor].map(|t| t.map(|t| t / n as f64)));
+        let _ = writeln!(
+            out,
+            "| {} | {} B | {} | {} | {} | {} | {} | {} |",
+            count(n),
+            count(bytes),
+            time(make),
+            time(new),
+            time(render),
+            throughput(bytes, render),
+            time(floor),
+            ratio(render, floor),
+        );
+    }
+    // Per-stage times of make, new, render and the floor at 100 and at 10,000 stages.
+    let at = |n: usize, i: usize| {
+        SIZES
+            .iter()
+            .position(|&s| s == n)
+            .and_then(|p| per_stage[p][i])
+    };
+    let _ = writeln!(
+        out,
+        "\nFlatness, per-stage time at 10,000 stages over per-stage time at 100: make {}, \
+         new {}, render {}; the floor's own {} shows what the machine's caches add at 12 MB of \
+         output (1.00× is perfectly flat).\n",
+        ratio(at(10_000, 0), at(100, 0)),
+        ratio(at(10_000, 1), at(100, 1)),
+        ratio(at(10_000, 2), at(100, 2)),
+        ratio(at(10_000, 3), at(100, 3)),
+    );
+}
+
+fn peers(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "## Peers: model to text, same Dockerfile, same run\n\n\
+         Each peer's model of the same synthetic Dockerfile is built before timing; only its \
+         to-text is timed. A ratio is the peer's time over dockerdsl's render time (above 1× \
+         means dockerdsl is faster). dockerfile_builder keeps each instruction as text (its \
+         builders format it when they are built), so its to-text is a join; \
+         dockerfile-parser-rs (AST `Display`, as its `dump` writes it) has no `HEALTHCHECK` \
+         or `COPY` heredoc, which go in as raw lines; dofigen (`GenerationContext::from` + \
+         `generate_dockerfile`, which lints the model first) has a fixed instruction order \
+         and is timed up to {} stages.\n",
+        count(dofigen::MAX_STAGES)
+    );
+    let _ = writeln!(
+        out,
+        "| stages | dockerdsl render | dockerfile_builder | ratio | dockerfile-parser-rs | ratio | dofigen | ratio |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for n in SIZES {
+        let get = |what: &str| median(&format!("render/{what}/{n}"));
+        let dsl = get("dockerdsl-render");
+        let (b, p, d) = (
+            get("dockerfile_builder"),
+            get("dockerfile-parser-rs"),
+            get("dofigen"),
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            count(n),
+            time(dsl),
+            time(b),
+            ratio(b, dsl),
+            time(p),
+            ratio(p, dsl),
+            time(d),
+            ratio(d, dsl),
+        );
+    }
+    let text = dsl::make(100).to_string();
+    let _ = writeln!(
+        out,
+        "\nOutput at 100 stages: dockerdsl {} B, dockerfile_builder {} B, \
+         dockerfile-parser-rs {} B, dofigen {} B.\n",
+        count(text.len()),
+        count(builder::model(&text).to_string().len()),
+        count(dfp::to_text(&dfp::model(100)).len()),
+        count(dofigen::to_text(dofigen::model(100)).len()),
+    );
+}
+
+fn parsers(out: &mut String) {
+    let (files, accepted, total) = common_corpus();
+    let bytes: usize = files.iter().map(String::len).sum();
+    let _ = writeln!(
+        out,
+        "## Parsers\n\nThe corpus (`DOCKERDSL_CORPUS`, {} files): each parser reads the {} files \
+         ({} B) that every one of them accepts.\n",
+        total,
+        files.len(),
+        count(bytes)
+    );
+    let _ = writeln!(
+        out,
+        "| parser | files accepted | time (common files) | throughput |\n|---|---:|---:|---:|"
+    );
+    for (name, n) in accepted {
+        let t = median(&format!("parse/{name}/corpus"));
+        let _ = writeln!(
+            out,
+            "| {name} | {n} of {total} | {} | {} |",
+            time(t),
+            throughput(bytes, t)
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn build_cost(out: &mut String) {
+    let path = target().join("bench-report/build-cost.tsv");
+    let _ = writeln!(
+        out,
+        "## Cost to users' builds\n\nA minimal binary printing one Dockerfile, built clean \
+         (`cargo build`, debug profile, offline after a fetch) by `benches/build-cost`. \
+         *compiled* counts cargo's `Compiling` lines (build scripts' and proc macros' \
+         dependencies included); *tree* counts `cargo tree -e normal` (the binary left out).\n"
+    );
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        let _ = writeln!(
+            out,
+            "(no {}: `benches/build-cost` did not run)\n",
+            path.display()
+        );
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "| build | wall time | compiled | tree |\n|---|---:|---:|---:|"
+    );
+    for line in text.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if let [what, secs, compiled, tree] = cols[..] {
+            let or_dash = |s: &str| {
+                if s.is_empty() {
+                    "—".to_owned()
+                } else {
+                    s.to_owned()
+                }
+            };
+            let secs = match secs.parse::<f64>() {
+                Ok(_) => format!("{secs} s"),
+                Err(_) => secs.to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "| {what} | {secs} | {} | {} |",
+                or_dash(compiled),
+                or_dash(tree)
+            );
+        }
+    }
+    let _ = writeln!(out);
+}
+
+fn main() {
+    let mut out = String::from("# dockerdsl benchmarks\n\n");
+    machine(&mut out);
+    out.push('\n');
+    render(&mut out);
+    peers(&mut out);
+    parsers(&mut out);
+    build_cost(&mut out);
+    print!("{out}");
+}
