@@ -7,7 +7,11 @@ use crate::source::Source;
 use crate::stage::{Base, Stage};
 use crate::validate;
 use std::collections::{BTreeMap, BTreeSet};
+use std::convert::Infallible;
 use std::fmt;
+
+/// The starting size of the buffer `Display` renders each stage into (a stage is a few KB).
+const STAGE_BUFFER: usize = 4096;
 
 /// The `# syntax=` line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -298,16 +302,20 @@ impl Dockerfile {
             return Err(Error::new(problems));
         }
         let mut out = String::new();
-        render::dockerfile_with(self, true, &mut out);
+        let Ok(()) = render::dockerfile_with(self, true, &mut out, |_| Ok::<(), Infallible>(()));
         Ok(out)
     }
 }
 
 impl fmt::Display for Dockerfile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = String::new();
-        render::dockerfile_with(self, self.compat, &mut out);
-        f.write_str(&out)
+        // Each stage goes out as soon as it is written, from a buffer that stays small.
+        let mut buf = String::with_capacity(STAGE_BUFFER);
+        render::dockerfile_with(self, self.compat, &mut buf, |buf| {
+            f.write_str(buf)?;
+            buf.clear();
+            Ok(())
+        })
     }
 }
 

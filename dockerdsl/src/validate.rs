@@ -109,7 +109,8 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
         if let Some(v) = &arg.default {
             cx.check("default", rules::one_line(v));
         }
-        let line = render::arg_line(arg, cx.escape);
+        let mut line = String::new();
+        render::push_arg(&mut line, arg, cx.escape);
         line_lengths(&mut cx, &line);
     }
     let global: BTreeSet<&str> = df
