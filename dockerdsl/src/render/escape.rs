@@ -10,16 +10,11 @@ use crate::rules::heredoc_like;
 use std::borrow::Cow;
 use std::time::Duration;
 
-/// Bytes that serde_json escapes in a string: `"`, `\\` and control characters.
-fn json_escaped(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
-}
-
 /// Appends `s` as a JSON string literal. serde_json escapes only `"`, `\\` and control
 /// characters, so text without them is copied between quotes as it is (the same bytes,
 /// without building a JSON value); anything else is written by serde_json.
 pub(crate) fn push_json_string(out: &mut String, s: &str) {
-    if s.bytes().any(json_escaped) {
+    if scan(s) & JSON != 0 {
         out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
     } else {
         out.reserve(s.len() + 2);
@@ -62,48 +57,77 @@ pub(crate) fn push_json_words<'a>(
     out.push(']');
 }
 
-/// What the lexer reads specially in a word, by byte: ASCII whitespace (Go's `unicode.IsSpace`
-/// and Rust's `char::is_whitespace` agree) and quotes. Bytes from 0x80 on start a
-/// multi-byte character, which the scans below look at as a character.
-const SPACE_OR_QUOTE: [bool; 128] = {
-    let mut t = [false; 128];
-    t[b'\t' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[0x0b] = true;
-    t[0x0c] = true;
-    t[b'\r' as usize] = true;
-    t[b' ' as usize] = true;
-    t[b'"' as usize] = true;
-    t[b'\'' as usize] = true;
+/// What one pass over a text's bytes finds (see [`scan`]): ASCII whitespace (Go's
+/// `unicode.IsSpace` and Rust's `char::is_whitespace` agree) and quotes, ...
+const SPECIAL: u8 = 1;
+/// ... ASCII control characters, ...
+const CONTROL: u8 = 2;
+/// ... a byte of a multi-byte character (the callers then look at the text character by
+/// character), ...
+const NON_ASCII: u8 = 4;
+/// ... the two escape characters BuildKit accepts, ...
+const BACKSLASH: u8 = 8;
+const BACKTICK: u8 = 16;
+/// ... and what serde_json escapes in a string: `"`, `\` and control characters below 0x20.
+const JSON: u8 = 32;
+
+/// The classes of each byte.
+const CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = if b < 0x20 {
+            CONTROL | JSON
+        } else if b == 0x7f {
+            CONTROL
+        } else if b >= 0x80 {
+            NON_ASCII
+        } else {
+            0
+        };
+        b += 1;
+    }
+    let mut b = b'\t';
+    while b <= b'\r' {
+        t[b as usize] |= SPECIAL;
+        b += 1;
+    }
+    t[b' ' as usize] = SPECIAL;
+    t[b'\'' as usize] = SPECIAL;
+    t[b'"' as usize] = SPECIAL | JSON;
+    t[b'\\' as usize] = BACKSLASH | JSON;
+    t[b'`' as usize] = BACKTICK;
     t
 };
 
-/// The escape character as a byte, when it is ASCII (BuildKit's are `\` and `` ` ``).
-fn ascii(escape: char) -> Option<u8> {
-    u8::try_from(escape).ok().filter(u8::is_ascii)
+/// The classes of every byte of `s`, in one pass.
+fn scan(s: &str) -> u8 {
+    s.bytes()
+        .fold(0, |found, b| found | CLASSES[usize::from(b)])
+}
+
+/// The class of the escape character, when it is one BuildKit accepts.
+fn escape_class(escape: char) -> Option<u8> {
+    match escape {
+        '\\' => Some(BACKSLASH),
+        '`' => Some(BACKTICK),
+        _ => None,
+    }
 }
 
 /// Whether the shell-word lexer would change this text (or the parser split it or take it
 /// for a flag): empty, has whitespace, quotes or the escape character, starts with `--`
 /// (flags are taken from the front of every instruction), or starts with U+FEFF (Go's
-/// `text/scanner` skips a byte-order mark at the start of its input). ASCII text is scanned
-/// byte by byte; anything else character by character.
+/// `text/scanner` skips a byte-order mark at the start of its input).
 fn needs_quotes(s: &str, escape: char) -> bool {
     if s.is_empty() || s.starts_with("--") || s.starts_with('\u{feff}') {
         return true;
     }
-    let Some(e) = ascii(escape) else {
+    let Some(e) = escape_class(escape) else {
         return any_special_char(s, escape);
     };
-    for &b in s.as_bytes() {
-        if b >= 0x80 {
-            return any_special_char(s, escape);
-        }
-        if SPACE_OR_QUOTE[usize::from(b)] || b == e {
-            return true;
-        }
-    }
-    false
+    let found = scan(s);
+    found & (SPECIAL | e) != 0 || (found & NON_ASCII != 0 && any_special_char(s, escape))
 }
 
 fn any_special_char(s: &str, escape: char) -> bool {
@@ -137,9 +161,7 @@ pub(crate) fn push_word(out: &mut String, s: &str, escape: char) {
 
 /// Whether [`bare_word`] writes anything but `s` itself.
 fn bare_word_changes(s: &str, escape: char) -> bool {
-    s.starts_with('\u{feff}')
-        || heredoc_like(s)
-        || s.contains(['"', '\'', escape])
+    s.starts_with('\u{feff}') || heredoc_like(s) || s.contains(['"', '\'', escape])
 }
 
 /// A word for the lexer without quotes, for inside a JSON array: the escape character
@@ -172,19 +194,15 @@ pub(crate) fn plain_path(s: &str, escape: char) -> bool {
         return false;
     }
     let slow = || !any_special_char(s, escape) && !s.chars().any(char::is_control);
-    let Some(e) = ascii(escape) else {
+    let Some(e) = escape_class(escape) else {
         return slow();
     };
-    for &b in s.as_bytes() {
-        if b >= 0x80 {
-            return slow();
-        }
-        // Control characters: below 0x20, and 0x7f.
-        if b < 0x20 || b == 0x7f || SPACE_OR_QUOTE[usize::from(b)] || b == e {
-            return false;
-        }
+    let found = scan(s);
+    if found & (SPECIAL | CONTROL | e) != 0 {
+        false
+    } else {
+        found & NON_ASCII == 0 || slow()
     }
-    true
 }
 
 /// A heredoc delimiter that no line of `body` equals: `EOF`, or `EOF1`, `EOF2`, ... when
@@ -202,20 +220,31 @@ pub(crate) fn heredoc_delimiter(body: &str) -> Cow<'static, str> {
     Cow::Owned(delimiter)
 }
 
-/// Appends `n` in decimal.
-pub(crate) fn push_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
+/// Appends `n` in decimal (as `{n}` formats it).
+pub(crate) fn push_u64(out: &mut String, n: u64) {
+    push_digits(out, n, 10, 1);
+}
+
+/// Appends `n` in octal with at least `width` digits (as `{n:0width$o}` formats it).
+pub(crate) fn push_octal(out: &mut String, n: u32, width: usize) {
+    push_digits(out, n.into(), 8, width);
+}
+
+fn push_digits(out: &mut String, mut n: u64, base: u64, width: usize) {
+    // u64::MAX has 22 octal digits.
+    let mut digits = [b'0'; 22];
     let mut i = digits.len();
     loop {
         i -= 1;
-        // `n % 10` is below 10: the cast keeps it.
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
+        // `n % base` is below 10: the cast keeps it.
+        digits[i] = b'0' + (n % base) as u8;
+        n /= base;
         if n == 0 {
             break;
         }
     }
-    for &d in &digits[i..] {
+    let start = i.min(digits.len().saturating_sub(width));
+    for &d in &digits[start..] {
         out.push(char::from(d));
     }
 }
@@ -385,6 +414,14 @@ mod tests {
             out.clear();
             push_u64(&mut out, n);
             assert_eq!(out, n.to_string());
+        }
+        for n in [0, 0o7, 0o755, 0o4755, u32::MAX] {
+            out.clear();
+            push_octal(&mut out, n, 4);
+            assert_eq!(out, format!("{n:04o}"));
+            out.clear();
+            push_octal(&mut out, n, 1);
+            assert_eq!(out, format!("{n:o}"));
         }
     }
 }

@@ -12,10 +12,9 @@ use crate::rules::{directive_like, is_comment_line};
 use crate::source::Source;
 use crate::stage::{Base, Stage};
 use escape::{
-    heredoc_delimiter, plain_path, push_go_duration, push_json_array, push_json_words, push_u64,
-    push_word,
+    heredoc_delimiter, plain_path, push_go_duration, push_json_array, push_json_words, push_octal,
+    push_u64, push_word,
 };
-use std::fmt::Write as _;
 
 /// The label `MAINTAINER` is rendered as.
 pub(crate) const AUTHORS_LABEL: &str = "org.opencontainers.image.authors";
@@ -230,8 +229,8 @@ pub(crate) fn instruction_text(
         Instruction::Expose(ports) => {
             out.push_str("EXPOSE");
             for p in ports {
-                // Writing into a `String` cannot fail.
-                let _ = write!(out, " {p}");
+                out.push(' ');
+                p.push_to(out);
             }
         }
         Instruction::Copy(copy) => return copy_text(copy, style, out),
@@ -422,8 +421,8 @@ fn push_mount(out: &mut String, m: &Mount) {
     };
     let ids = |out: &mut String, mode: Option<u32>, uid: Option<u32>, gid: Option<u32>| {
         if let Some(m) = mode {
-            // Writing into a `String` cannot fail.
-            let _ = write!(out, ",mode={m:04o}");
+            out.push_str(",mode=");
+            push_octal(out, m, 4);
         }
         number(out, "uid", uid);
         number(out, "gid", gid);
@@ -623,8 +622,8 @@ fn file_flags(
         push_flag(out, "--chown=", c);
     }
     if let Some(m) = chmod {
-        // Writing into a `String` cannot fail.
-        let _ = write!(out, " --chmod={m}");
+        out.push_str(" --chmod=");
+        m.push_to(out);
     }
     if link {
         out.push_str(" --link");
