@@ -68,8 +68,10 @@ const NON_ASCII: u8 = 4;
 /// ... the two escape characters BuildKit accepts, ...
 const BACKSLASH: u8 = 8;
 const BACKTICK: u8 = 16;
-/// ... and what serde_json escapes in a string: `"`, `\` and control characters below 0x20.
+/// ... what serde_json escapes in a string: `"`, `\` and control characters below 0x20, ...
 const JSON: u8 = 32;
+/// ... and `"`, which the escape character escapes inside double quotes.
+const DOUBLE_QUOTE: u8 = 64;
 
 /// The classes of each byte.
 const CLASSES: [u8; 256] = {
@@ -94,7 +96,7 @@ const CLASSES: [u8; 256] = {
     }
     t[b' ' as usize] = SPECIAL;
     t[b'\'' as usize] = SPECIAL;
-    t[b'"' as usize] = SPECIAL | JSON;
+    t[b'"' as usize] = SPECIAL | JSON | DOUBLE_QUOTE;
     t[b'\\' as usize] = BACKSLASH | JSON;
     t[b'`' as usize] = BACKTICK;
     t
@@ -144,6 +146,11 @@ pub(crate) fn push_word(out: &mut String, s: &str, escape: char) {
     }
     out.reserve(s.len() + 2);
     out.push('"');
+    if escape_class(escape).is_some_and(|e| scan(s) & (DOUBLE_QUOTE | e) == 0) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut rest = s;
     while let Some(i) = rest.find(['"', escape]) {
         let (before, after) = rest.split_at(i);
@@ -222,23 +229,24 @@ pub(crate) fn heredoc_delimiter(body: &str) -> Cow<'static, str> {
 
 /// Appends `n` in decimal (as `{n}` formats it).
 pub(crate) fn push_u64(out: &mut String, n: u64) {
-    push_digits(out, n, 10, 1);
+    push_digits::<10>(out, n, 1);
 }
 
 /// Appends `n` in octal with at least `width` digits (as `{n:0width$o}` formats it).
 pub(crate) fn push_octal(out: &mut String, n: u32, width: usize) {
-    push_digits(out, n.into(), 8, width);
+    push_digits::<8>(out, n.into(), width);
 }
 
-fn push_digits(out: &mut String, mut n: u64, base: u64, width: usize) {
+/// The base is a constant so that dividing by it is a multiplication.
+fn push_digits<const BASE: u64>(out: &mut String, mut n: u64, width: usize) {
     // u64::MAX has 22 octal digits.
     let mut digits = [b'0'; 22];
     let mut i = digits.len();
     loop {
         i -= 1;
-        // `n % base` is below 10: the cast keeps it.
-        digits[i] = b'0' + (n % base) as u8;
-        n /= base;
+        // `n % BASE` is below 10: the cast keeps it.
+        digits[i] = b'0' + (n % BASE) as u8;
+        n /= BASE;
         if n == 0 {
             break;
         }

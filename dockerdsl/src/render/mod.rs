@@ -365,6 +365,11 @@ impl<'o> Layout<'o> {
     }
 
     fn continuation(&mut self) {
+        // The default escape character, in one piece.
+        if self.esc == '\\' {
+            self.out.push_str(" \\\n    ");
+            return;
+        }
         self.out.push(' ');
         self.out.push(self.esc);
         self.out.push('\n');
