@@ -9,6 +9,7 @@ use crate::render::{self, Style, escape::plain_path};
 use crate::rules::{self, Check, Invalid};
 use crate::source::Source;
 use crate::stage::{Base, Stage};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Platform arguments BuildKit defines in the global scope.
@@ -176,18 +177,22 @@ fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
             );
         }
     }
-    for (location, instruction) in located(stage) {
-        cx.location = location;
+    // One buffer for every instruction's text.
+    let mut text = String::new();
+    for (position, instruction) in located(stage) {
+        cx.location.instruction = Some(position);
+        cx.location.field = None;
         instruction_checks(cx, instruction);
-        let mut text = String::new();
+        text.clear();
         render::instruction_text(instruction, Style::canonical(cx.escape), &mut text);
         line_lengths(cx, &text);
     }
 }
 
-/// Each instruction of `stage` with its location: its position counts instructions from 1,
-/// and a comment takes the position of the instruction after it.
-fn located(stage: &Stage) -> impl Iterator<Item = (Location, &Instruction)> {
+/// Each instruction of `stage` with its position and keyword (the instruction part of its
+/// location): the position counts instructions from 1, and a comment takes the position of
+/// the instruction after it.
+fn located(stage: &Stage) -> impl Iterator<Item = ((usize, Cow<'static, str>), &Instruction)> {
     let mut n = 0;
     stage.instructions().iter().map(move |instruction| {
         let comment = matches!(instruction, Instruction::Comment(_));
@@ -195,12 +200,10 @@ fn located(stage: &Stage) -> impl Iterator<Item = (Location, &Instruction)> {
             n += 1;
         }
         let position = if comment { n + 1 } else { n };
-        let location = Location {
-            stage: Some(stage.name().to_owned()),
-            instruction: Some((position, instruction.keyword().to_owned())),
-            field: None,
-        };
-        (location, instruction)
+        (
+            (position, Cow::Borrowed(instruction.keyword())),
+            instruction,
+        )
     })
 }
 
@@ -217,10 +220,17 @@ pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
     };
     for stage in df.stages() {
         let mut shell = render::inherited_shell(stage);
-        for (location, instruction) in located(stage) {
-            cx.location = location;
+        let mut text = String::new();
+        cx.location = Location {
+            stage: Some(stage.name().to_owned()),
+            instruction: None,
+            field: None,
+        };
+        for (position, instruction) in located(stage) {
+            cx.location.instruction = Some(position);
+            cx.location.field = None;
             compat_checks(&mut cx, instruction, false);
-            let mut text = String::new();
+            text.clear();
             let style = Style {
                 esc: cx.escape,
                 compat: Some(&shell),
@@ -295,6 +305,10 @@ fn compat_checks(cx: &mut Cx<'_>, instruction: &Instruction, onbuild: bool) {
 }
 
 fn line_lengths(cx: &mut Cx<'_>, text: &str) {
+    // No line is longer than the whole text.
+    if text.len() <= MAX_LINE {
+        return;
+    }
     if let Some(len) = text.lines().map(str::len).find(|&len| len > MAX_LINE) {
         cx.report(
             None,
@@ -437,7 +451,7 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
             }
             let outer = cx.location.clone();
             if let Some((n, _)) = &outer.instruction {
-                cx.location.instruction = Some((*n, format!("ONBUILD {}", inner.keyword())));
+                cx.location.instruction = Some((*n, format!("ONBUILD {}", inner.keyword()).into()));
             }
             instruction_checks(cx, inner);
             cx.location = outer;
