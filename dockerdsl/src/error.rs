@@ -1,6 +1,7 @@
 //! Errors: every problem found when a [`Dockerfile`](crate::Dockerfile) is made, each with
 //! where it is.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Every problem found in a stage graph, reported at once.
@@ -118,7 +119,8 @@ impl fmt::Display for Problem {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Location {
     pub(crate) stage: Option<String>,
-    pub(crate) instruction: Option<(usize, String)>,
+    // Borrowed for a plain keyword: every instruction's location is made while validating.
+    pub(crate) instruction: Option<(usize, Cow<'static, str>)>,
     pub(crate) field: Option<&'static str>,
 }
 
@@ -132,7 +134,7 @@ impl Location {
     /// keyword, such as `COPY` or `ONBUILD RUN`. For a global ARG, its position among them.
     /// For a comment, the keyword is `#` and the position that of the instruction after it.
     pub fn instruction(&self) -> Option<(usize, &str)> {
-        self.instruction.as_ref().map(|(n, k)| (*n, k.as_str()))
+        self.instruction.as_ref().map(|(n, k)| (*n, k.as_ref()))
     }
 
     /// The field of the instruction, such as `dest` or `--chmod`.

@@ -9,6 +9,7 @@ use crate::render::{self, Style, escape::plain_path};
 use crate::rules::{self, Check, Invalid};
 use crate::source::Source;
 use crate::stage::{Base, Stage};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Platform arguments BuildKit defines in the global scope.
@@ -33,6 +34,9 @@ struct Cx<'a> {
     /// The pinned minor version of the frontend, if any.
     minor: Option<u32>,
     stage_names: BTreeSet<&'a str>,
+    /// Whether each instruction is rendered to check BuildKit's line limit (see
+    /// [`dockerfile`]).
+    lines: bool,
 }
 
 impl Cx<'_> {
@@ -76,8 +80,12 @@ fn invalid(message: impl Into<String>, help: Option<&str>) -> Invalid {
     }
 }
 
-pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
+/// Every check of `df`. With `lines`, each global ARG and instruction is rendered on its own
+/// to check BuildKit's line limit, so that a line too long is reported where it is; without,
+/// the caller checks the whole rendered text with [`within_line_limit`] instead.
+pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>, lines: bool) {
     let mut cx = Cx {
+        lines,
         problems,
         location: Location::default(),
         escape: df.escape().char(),
@@ -109,8 +117,11 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
         if let Some(v) = &arg.default {
             cx.check("default", rules::one_line(v));
         }
-        let line = render::arg_line(arg, cx.escape);
-        line_lengths(&mut cx, &line);
+        if cx.lines {
+            let mut line = String::new();
+            render::push_arg(&mut line, arg, cx.escape);
+            line_lengths(&mut cx, &line);
+        }
     }
     let global: BTreeSet<&str> = df
         .args()
@@ -175,18 +186,24 @@ fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
             );
         }
     }
-    for (location, instruction) in located(stage) {
-        cx.location = location;
+    // One buffer for every instruction's text.
+    let mut text = String::new();
+    for (position, instruction) in located(stage) {
+        cx.location.instruction = Some(position);
+        cx.location.field = None;
         instruction_checks(cx, instruction);
-        let mut text = String::new();
-        render::instruction_text(instruction, Style::canonical(cx.escape), &mut text);
-        line_lengths(cx, &text);
+        if cx.lines {
+            text.clear();
+            render::instruction_text(instruction, Style::canonical(cx.escape), &mut text);
+            line_lengths(cx, &text);
+        }
     }
 }
 
-/// Each instruction of `stage` with its location: its position counts instructions from 1,
-/// and a comment takes the position of the instruction after it.
-fn located(stage: &Stage) -> impl Iterator<Item = (Location, &Instruction)> {
+/// Each instruction of `stage` with its position and keyword (the instruction part of its
+/// location): the position counts instructions from 1, and a comment takes the position of
+/// the instruction after it.
+fn located(stage: &Stage) -> impl Iterator<Item = ((usize, Cow<'static, str>), &Instruction)> {
     let mut n = 0;
     stage.instructions().iter().map(move |instruction| {
         let comment = matches!(instruction, Instruction::Comment(_));
@@ -194,12 +211,10 @@ fn located(stage: &Stage) -> impl Iterator<Item = (Location, &Instruction)> {
             n += 1;
         }
         let position = if comment { n + 1 } else { n };
-        let location = Location {
-            stage: Some(stage.name().to_owned()),
-            instruction: Some((position, instruction.keyword().to_owned())),
-            field: None,
-        };
-        (location, instruction)
+        (
+            (position, Cow::Borrowed(instruction.keyword())),
+            instruction,
+        )
     })
 }
 
@@ -213,13 +228,21 @@ pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
         escape: df.escape().char(),
         minor: None,
         stage_names: BTreeSet::new(),
+        lines: true,
     };
     for stage in df.stages() {
         let mut shell = render::inherited_shell(stage);
-        for (location, instruction) in located(stage) {
-            cx.location = location;
+        let mut text = String::new();
+        cx.location = Location {
+            stage: Some(stage.name().to_owned()),
+            instruction: None,
+            field: None,
+        };
+        for (position, instruction) in located(stage) {
+            cx.location.instruction = Some(position);
+            cx.location.field = None;
             compat_checks(&mut cx, instruction, false);
-            let mut text = String::new();
+            text.clear();
             let style = Style {
                 esc: cx.escape,
                 compat: Some(&shell),
@@ -293,7 +316,32 @@ fn compat_checks(cx: &mut Cx<'_>, instruction: &Instruction, onbuild: bool) {
     }
 }
 
+/// Whether no line of `text` is longer than BuildKit reads. (A line ending in `\r\n` counts
+/// its `\r` here, so this may say no where [`line_lengths`] finds nothing: the caller then
+/// checks each instruction.)
+pub(crate) fn within_line_limit(text: &str) -> bool {
+    // Every window of MAX_LINE + 1 bytes from the start of a line must hold a newline; the
+    // next window starts after its last one. Lines are short, so that is found near the end
+    // of the window and the text is hardly read.
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while bytes.len() - start > MAX_LINE {
+        let Some(window) = bytes.get(start..=start + MAX_LINE) else {
+            break;
+        };
+        match window.iter().rposition(|&b| b == b'\n') {
+            Some(i) => start += i + 1,
+            None => return false,
+        }
+    }
+    true
+}
+
 fn line_lengths(cx: &mut Cx<'_>, text: &str) {
+    // No line is longer than the whole text.
+    if text.len() <= MAX_LINE {
+        return;
+    }
     if let Some(len) = text.lines().map(str::len).find(|&len| len > MAX_LINE) {
         cx.report(
             None,
@@ -436,7 +484,7 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
             }
             let outer = cx.location.clone();
             if let Some((n, _)) = &outer.instruction {
-                cx.location.instruction = Some((*n, format!("ONBUILD {}", inner.keyword())));
+                cx.location.instruction = Some((*n, format!("ONBUILD {}", inner.keyword()).into()));
             }
             instruction_checks(cx, inner);
             cx.location = outer;
@@ -759,5 +807,31 @@ fn add_checks(cx: &mut Cx<'_>, add: &Add) {
     }
     if add.unpack.is_some() {
         cx.needs("--unpack", "`--unpack`", 17);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_LINE, within_line_limit};
+
+    #[test]
+    fn line_limit() {
+        let line = |n: usize| "x".repeat(n);
+        for text in [
+            String::new(),
+            line(MAX_LINE),
+            format!("{}\n{}\n", line(MAX_LINE), line(MAX_LINE)),
+            format!("a\n{}\nb", line(MAX_LINE)),
+            "ab\n".repeat(MAX_LINE),
+        ] {
+            assert!(within_line_limit(&text), "{}", text.len());
+        }
+        for text in [
+            line(MAX_LINE + 1),
+            format!("{}\n{}", line(MAX_LINE), line(MAX_LINE + 1)),
+            format!("{}\n{}\nb", "ab\n".repeat(MAX_LINE), line(MAX_LINE + 1)),
+        ] {
+            assert!(!within_line_limit(&text), "{}", text.len());
+        }
     }
 }

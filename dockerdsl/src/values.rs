@@ -4,6 +4,7 @@
 //! (by [`rules`](crate::rules)), so that every problem is reported at once; each also has a
 //! `parse` that checks eagerly.
 
+use crate::render::escape::{push_octal, push_u64};
 use crate::rules::{self, Invalid};
 use std::fmt;
 
@@ -342,20 +343,30 @@ impl std::str::FromStr for Port {
     }
 }
 
-impl fmt::Display for Port {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Port {
+    /// Appends the port as [`Display`](fmt::Display) writes it, for the renderer.
+    pub(crate) fn push_to(&self, out: &mut String) {
         if let Some(v) = &self.variable {
-            f.write_str(v)?;
+            out.push_str(v);
         } else {
-            write!(f, "{}", self.start)?;
+            push_u64(out, self.start.into());
         }
         if self.variable.is_none() && self.end != self.start {
-            write!(f, "-{}", self.end)?;
+            out.push('-');
+            push_u64(out, self.end.into());
         }
         if self.protocol != Protocol::Tcp {
-            write!(f, "/{}", self.protocol.as_str())?;
+            out.push('/');
+            out.push_str(self.protocol.as_str());
         }
-        Ok(())
+    }
+}
+
+impl fmt::Display for Port {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        self.push_to(&mut out);
+        f.write_str(&out)
     }
 }
 
@@ -466,12 +477,21 @@ impl From<&str> for Chmod {
     }
 }
 
+impl Chmod {
+    /// Appends the mode as [`Display`](fmt::Display) writes it, for the renderer.
+    pub(crate) fn push_to(&self, out: &mut String) {
+        match self {
+            Chmod::Octal(m) => push_octal(out, *m, 1),
+            Chmod::Symbolic(s) => out.push_str(s),
+        }
+    }
+}
+
 impl fmt::Display for Chmod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Chmod::Octal(m) => write!(f, "{m:o}"),
-            Chmod::Symbolic(s) => f.write_str(s),
-        }
+        let mut out = String::new();
+        self.push_to(&mut out);
+        f.write_str(&out)
     }
 }
 

@@ -82,7 +82,11 @@ impl Key {
     fn location(&self) -> Location {
         Location {
             stage: self.location.stage.clone(),
-            instruction: self.location.keyword.clone().map(|k| (self.position, k)),
+            instruction: self
+                .location
+                .keyword
+                .clone()
+                .map(|k| (self.position, k.into())),
             field: None,
         }
     }

@@ -241,7 +241,7 @@ fn location(parsed: &Parsed, position: &Position) -> Location {
                 instruction: s
                     .instructions()
                     .get(indices.start)
-                    .map(|i| (before + 1, i.keyword().to_owned())),
+                    .map(|i| (before + 1, i.keyword().into())),
                 field: None,
             }
         }

@@ -7,26 +7,21 @@
 //! everywhere: substitution is a feature users rely on (`ENV PATH=/app/bin:$PATH`).
 
 use crate::rules::heredoc_like;
+use std::borrow::Cow;
 use std::time::Duration;
 
 /// Appends `s` as a JSON string literal. serde_json escapes only `"`, `\\` and control
 /// characters, so text without them is copied between quotes as it is (the same bytes,
 /// without building a JSON value); anything else is written by serde_json.
 pub(crate) fn push_json_string(out: &mut String, s: &str) {
-    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    if scan(s) & JSON != 0 {
         out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
     } else {
+        out.reserve(s.len() + 2);
         out.push('"');
         out.push_str(s);
         out.push('"');
     }
-}
-
-/// `["a", "b"]`.
-pub(crate) fn json_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    push_json_array(&mut out, items);
-    out
 }
 
 /// Appends `["a", "b"]`.
@@ -41,47 +36,145 @@ pub(crate) fn push_json_array<'a>(out: &mut String, items: impl IntoIterator<Ite
     out.push(']');
 }
 
+/// Appends the JSON array of each item's [`bare_word`], for the JSON form of COPY, ADD and
+/// VOLUME.
+pub(crate) fn push_json_words<'a>(
+    out: &mut String,
+    items: impl IntoIterator<Item = &'a str>,
+    escape: char,
+) {
+    out.push('[');
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if bare_word_changes(item, escape) {
+            push_json_string(out, &bare_word(item, escape));
+        } else {
+            push_json_string(out, item);
+        }
+    }
+    out.push(']');
+}
+
+/// What one pass over a text's bytes finds (see [`scan`]): ASCII whitespace (Go's
+/// `unicode.IsSpace` and Rust's `char::is_whitespace` agree) and quotes, ...
+const SPECIAL: u8 = 1;
+/// ... ASCII control characters, ...
+const CONTROL: u8 = 2;
+/// ... a byte of a multi-byte character (the callers then look at the text character by
+/// character), ...
+const NON_ASCII: u8 = 4;
+/// ... the two escape characters BuildKit accepts, ...
+const BACKSLASH: u8 = 8;
+const BACKTICK: u8 = 16;
+/// ... what serde_json escapes in a string: `"`, `\` and control characters below 0x20, ...
+const JSON: u8 = 32;
+/// ... and `"`, which the escape character escapes inside double quotes.
+const DOUBLE_QUOTE: u8 = 64;
+
+/// The classes of each byte.
+const CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = if b < 0x20 {
+            CONTROL | JSON
+        } else if b == 0x7f {
+            CONTROL
+        } else if b >= 0x80 {
+            NON_ASCII
+        } else {
+            0
+        };
+        b += 1;
+    }
+    let mut b = b'\t';
+    while b <= b'\r' {
+        t[b as usize] |= SPECIAL;
+        b += 1;
+    }
+    t[b' ' as usize] = SPECIAL;
+    t[b'\'' as usize] = SPECIAL;
+    t[b'"' as usize] = SPECIAL | JSON | DOUBLE_QUOTE;
+    t[b'\\' as usize] = BACKSLASH | JSON;
+    t[b'`' as usize] = BACKTICK;
+    t
+};
+
+/// The classes of every byte of `s`, in one pass.
+fn scan(s: &str) -> u8 {
+    s.bytes()
+        .fold(0, |found, b| found | CLASSES[usize::from(b)])
+}
+
+/// The class of the escape character, when it is one BuildKit accepts.
+fn escape_class(escape: char) -> Option<u8> {
+    match escape {
+        '\\' => Some(BACKSLASH),
+        '`' => Some(BACKTICK),
+        _ => None,
+    }
+}
+
 /// Whether the shell-word lexer would change this text (or the parser split it or take it
-/// for a flag): empty, has whitespace (Go's `unicode.IsSpace` and Rust's
-/// `char::is_whitespace` agree), quotes or the escape character, starts with `--` (flags are
-/// taken from the front of every instruction), or starts with U+FEFF (Go's `text/scanner`
-/// skips a byte-order mark at the start of its input).
+/// for a flag): empty, has whitespace, quotes or the escape character, starts with `--`
+/// (flags are taken from the front of every instruction), or starts with U+FEFF (Go's
+/// `text/scanner` skips a byte-order mark at the start of its input).
 fn needs_quotes(s: &str, escape: char) -> bool {
-    s.is_empty()
-        || s.starts_with("--")
-        || s.starts_with('\u{feff}')
-        || s.chars()
-            .any(|c| c.is_whitespace() || c == '"' || c == '\'' || c == escape)
+    if s.is_empty() || s.starts_with("--") || s.starts_with('\u{feff}') {
+        return true;
+    }
+    let Some(e) = escape_class(escape) else {
+        return any_special_char(s, escape);
+    };
+    let found = scan(s);
+    found & (SPECIAL | e) != 0 || (found & NON_ASCII != 0 && any_special_char(s, escape))
 }
 
-/// A word for the shell-word lexer, double-quoted when needed. Inside double quotes the
-/// escape character escapes `"`, `$` and itself; `$` is left to substitution.
-pub(crate) fn word(s: &str, escape: char) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_word(&mut out, s, escape);
-    out
+fn any_special_char(s: &str, escape: char) -> bool {
+    s.chars()
+        .any(|c| c.is_whitespace() || c == '"' || c == '\'' || c == escape)
 }
 
-/// Appends [`word`]`(s, escape)`.
+/// Appends `s` as a word for the shell-word lexer, double-quoted when needed. Inside double
+/// quotes the escape character escapes `"`, `$` and itself; `$` is left to substitution.
 pub(crate) fn push_word(out: &mut String, s: &str, escape: char) {
     if !needs_quotes(s, escape) {
         out.push_str(s);
         return;
     }
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        if c == '"' || c == escape {
-            out.push(escape);
-        }
-        out.push(c);
+    if escape_class(escape).is_some_and(|e| scan(s) & (DOUBLE_QUOTE | e) == 0) {
+        out.push_str(s);
+        out.push('"');
+        return;
     }
+    let mut rest = s;
+    while let Some(i) = rest.find(['"', escape]) {
+        let (before, after) = rest.split_at(i);
+        out.push_str(before);
+        out.push(escape);
+        let mut chars = after.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
     out.push('"');
+}
+
+/// Whether [`bare_word`] writes anything but `s` itself.
+fn bare_word_changes(s: &str, escape: char) -> bool {
+    s.starts_with('\u{feff}') || heredoc_like(s) || s.contains(['"', '\'', escape])
 }
 
 /// A word for the lexer without quotes, for inside a JSON array: the escape character
 /// escapes any character outside quotes. A leading U+FEFF or heredoc marker (`<<EOF`,
 /// `1<<EOF`) is escaped too, so that neither the lexer nor the heredoc check sees it.
-pub(crate) fn bare_word(s: &str, escape: char) -> String {
+fn bare_word(s: &str, escape: char) -> String {
     let mut out = String::with_capacity(s.len() + 1);
     if s.starts_with('\u{feff}') || heredoc_like(s) {
         out.push(escape);
@@ -99,45 +192,173 @@ pub(crate) fn bare_word(s: &str, escape: char) -> String {
 /// whitespace, quotes, escape character or control characters, not a flag, not JSON, not a
 /// heredoc marker.
 pub(crate) fn plain_path(s: &str, escape: char) -> bool {
-    !needs_quotes(s, escape)
-        && !s.starts_with('[')
-        && !heredoc_like(s)
-        && !s.chars().any(char::is_control)
+    if s.is_empty()
+        || s.starts_with("--")
+        || s.starts_with('\u{feff}')
+        || s.starts_with('[')
+        || heredoc_like(s)
+    {
+        return false;
+    }
+    let slow = || !any_special_char(s, escape) && !s.chars().any(char::is_control);
+    let Some(e) = escape_class(escape) else {
+        return slow();
+    };
+    let found = scan(s);
+    if found & (SPECIAL | CONTROL | e) != 0 {
+        false
+    } else {
+        found & NON_ASCII == 0 || slow()
+    }
 }
 
-/// A heredoc delimiter that no line of `body` equals.
-pub(crate) fn heredoc_delimiter(body: &str) -> String {
+/// A heredoc delimiter that no line of `body` equals: `EOF`, or `EOF1`, `EOF2`, ... when
+/// the body has a line `EOF`.
+pub(crate) fn heredoc_delimiter(body: &str) -> Cow<'static, str> {
+    if !body.contains("EOF") {
+        return Cow::Borrowed("EOF");
+    }
     let mut delimiter = String::from("EOF");
     let mut n = 0u32;
     while body.lines().any(|l| l == delimiter) {
         n += 1;
         delimiter = format!("EOF{n}");
     }
-    delimiter
+    Cow::Owned(delimiter)
 }
 
-/// A Go duration: whole hours or minutes when exact, else seconds with a decimal fraction
-/// (`1h`, `2m`, `90s`, `2.5s`). Go also reads `2s500ms`, but hadolint reads only `h`, `m`
-/// and `s` units.
-pub(crate) fn go_duration(d: Duration) -> String {
+/// Appends `n` in decimal (as `{n}` formats it).
+pub(crate) fn push_u64(out: &mut String, n: u64) {
+    push_digits::<10>(out, n, 1);
+}
+
+/// Appends `n` in octal with at least `width` digits (as `{n:0width$o}` formats it).
+pub(crate) fn push_octal(out: &mut String, n: u32, width: usize) {
+    push_digits::<8>(out, n.into(), width);
+}
+
+/// The base is a constant so that dividing by it is a multiplication.
+fn push_digits<const BASE: u64>(out: &mut String, mut n: u64, width: usize) {
+    // u64::MAX has 22 octal digits.
+    let mut digits = [b'0'; 22];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        // `n % BASE` is below 10: the cast keeps it.
+        digits[i] = b'0' + (n % BASE) as u8;
+        n /= BASE;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = i.min(digits.len().saturating_sub(width));
+    for &d in &digits[start..] {
+        out.push(char::from(d));
+    }
+}
+
+/// Appends a Go duration: whole hours or minutes when exact, else seconds with a decimal
+/// fraction (`1h`, `2m`, `90s`, `2.5s`). Go also reads `2s500ms`, but hadolint reads only
+/// `h`, `m` and `s` units.
+pub(crate) fn push_go_duration(out: &mut String, d: Duration) {
     let secs = d.as_secs();
     let nanos = d.subsec_nanos();
     if nanos == 0 && secs > 0 && secs % 3600 == 0 {
-        return format!("{}h", secs / 3600);
+        push_u64(out, secs / 3600);
+        out.push('h');
+    } else if nanos == 0 && secs > 0 && secs % 60 == 0 {
+        push_u64(out, secs / 60);
+        out.push('m');
+    } else if nanos == 0 {
+        push_u64(out, secs);
+        out.push('s');
+    } else {
+        push_u64(out, secs);
+        let fraction = format!("{nanos:09}");
+        out.push('.');
+        out.push_str(fraction.trim_end_matches('0'));
+        out.push('s');
     }
-    if nanos == 0 && secs > 0 && secs % 60 == 0 {
-        return format!("{}m", secs / 60);
-    }
-    if nanos == 0 {
-        return format!("{secs}s");
-    }
-    let fraction = format!("{nanos:09}");
-    format!("{secs}.{}s", fraction.trim_end_matches('0'))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn word(s: &str, escape: char) -> String {
+        let mut out = String::new();
+        push_word(&mut out, s, escape);
+        out
+    }
+
+    fn json_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+        let mut out = String::new();
+        push_json_array(&mut out, items);
+        out
+    }
+
+    fn go_duration(d: Duration) -> String {
+        let mut out = String::new();
+        push_go_duration(&mut out, d);
+        out
+    }
+
+    /// The byte scans decide as the character-by-character definitions do.
+    #[test]
+    fn scans_agree_with_characters() {
+        let samples = [
+            "",
+            "a",
+            "--x",
+            "-x",
+            "a b",
+            "a\tb",
+            "caf\u{e9}",
+            "caf\u{e9} x",
+            "\u{a0}",
+            "a\u{2028}b",
+            "\u{feff}x",
+            "x\u{feff}",
+            "a`b",
+            "a\\b",
+            "it's",
+            "say \"hi\"",
+            "\u{7f}",
+            "\u{85}",
+            "\u{9f}x",
+            "/srv/data",
+            "[x",
+            "<<EOF",
+            "2<<X",
+            "\u{1}",
+            "\u{1680}",
+            "\u{3000}",
+            "\u{200b}",
+            "\u{e9}'",
+        ];
+        for s in samples {
+            for escape in ['\\', '`', '\u{e9}'] {
+                let quotes = s.is_empty()
+                    || s.starts_with("--")
+                    || s.starts_with('\u{feff}')
+                    || s.chars()
+                        .any(|c| c.is_whitespace() || c == '"' || c == '\'' || c == escape);
+                assert_eq!(needs_quotes(s, escape), quotes, "{s:?} {escape:?}");
+                let plain = !quotes
+                    && !s.starts_with('[')
+                    && !heredoc_like(s)
+                    && !s.chars().any(char::is_control);
+                assert_eq!(plain_path(s, escape), plain, "{s:?} {escape:?}");
+                let mut json = String::new();
+                push_json_words(&mut json, [s], escape);
+                assert_eq!(
+                    json,
+                    serde_json::Value::from(vec![bare_word(s, escape)]).to_string(),
+                    "{s:?} {escape:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn words() {
@@ -196,5 +417,19 @@ mod tests {
             "18446744073709551615.999999999s"
         );
         assert_eq!(go_duration(Duration::new(1, 1)), "1.000000001s");
+        let mut out = String::new();
+        for n in [0, 7, 10, 12_345, u64::MAX] {
+            out.clear();
+            push_u64(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+        for n in [0, 0o7, 0o755, 0o4755, u32::MAX] {
+            out.clear();
+            push_octal(&mut out, n, 4);
+            assert_eq!(out, format!("{n:04o}"));
+            out.clear();
+            push_octal(&mut out, n, 1);
+            assert_eq!(out, format!("{n:o}"));
+        }
     }
 }

@@ -12,8 +12,8 @@ use crate::rules::{directive_like, is_comment_line};
 use crate::source::Source;
 use crate::stage::{Base, Stage};
 use escape::{
-    bare_word, go_duration, heredoc_delimiter, json_array, plain_path, push_json_array, push_word,
-    word,
+    heredoc_delimiter, plain_path, push_go_duration, push_json_array, push_json_words, push_octal,
+    push_u64, push_word,
 };
 
 /// The label `MAINTAINER` is rendered as.
@@ -51,11 +51,15 @@ pub(crate) fn dockerfile_with(df: &Dockerfile, compat: bool, out: &mut String) {
             header = true;
         }
         Syntax::Minor(n) => {
-            out.push_str(&format!("# syntax=docker/dockerfile:1.{n}\n"));
+            out.push_str("# syntax=docker/dockerfile:1.");
+            push_u64(out, n.into());
+            out.push('\n');
             header = true;
         }
         Syntax::Frontend(image) => {
-            out.push_str(&format!("# syntax={image}\n"));
+            out.push_str("# syntax=");
+            out.push_str(&image);
+            out.push('\n');
             header = true;
         }
         Syntax::Omitted => {}
@@ -65,7 +69,9 @@ pub(crate) fn dockerfile_with(df: &Dockerfile, compat: bool, out: &mut String) {
         header = true;
     }
     if let Some(checks) = df.checks() {
-        out.push_str(&format!("# check={}\n", checks.directive()));
+        out.push_str("# check=");
+        out.push_str(&checks.directive());
+        out.push('\n');
         header = true;
     }
     let mut first = !header;
@@ -76,7 +82,7 @@ pub(crate) fn dockerfile_with(df: &Dockerfile, compat: bool, out: &mut String) {
         first = false;
         for (i, arg) in df.args().iter().enumerate() {
             arg_comments(df, i, out);
-            out.push_str(&arg_line(arg, esc));
+            push_arg(out, arg, esc);
             out.push('\n');
         }
         arg_comments(df, df.args().len(), out);
@@ -171,7 +177,7 @@ fn stage_text(stage: &Stage, esc: char, compat: bool, out: &mut String) {
             compat: compat.then_some(shell.as_slice()),
         };
         blank_before_next = instruction_text(instruction, style, out);
-        if let Instruction::Shell(argv) = instruction {
+        if let (true, Instruction::Shell(argv)) = (compat, instruction) {
             shell.clone_from(argv);
         }
     }
@@ -196,20 +202,19 @@ pub(crate) fn instruction_text(
         }
         Instruction::Env(pairs) => pairs_line("ENV", pairs, esc, out),
         Instruction::Label(pairs) => pairs_line("LABEL", pairs, esc, out),
-        Instruction::Arg(arg) => out.push_str(&arg_line(arg, esc)),
+        Instruction::Arg(arg) => push_arg(out, arg, esc),
         Instruction::Expose(ports) => {
             out.push_str("EXPOSE");
             for p in ports {
                 out.push(' ');
-                out.push_str(&p.to_string());
+                p.push_to(out);
             }
         }
         Instruction::Copy(copy) => return copy_text(copy, style, out),
         Instruction::Add(add) => return add_text(add, style, out),
         Instruction::Volume(paths) => {
             out.push_str("VOLUME ");
-            let words: Vec<String> = paths.iter().map(|p| bare_word(p, esc)).collect();
-            out.push_str(&json_array(words.iter().map(String::as_str)));
+            push_json_words(out, paths.iter().map(String::as_str), esc);
         }
         Instruction::User(u) => {
             out.push_str("USER ");
@@ -229,32 +234,34 @@ pub(crate) fn instruction_text(
         }
         Instruction::Healthcheck(Healthcheck::None) => out.push_str("HEALTHCHECK NONE"),
         Instruction::Healthcheck(Healthcheck::Check(check)) => {
-            let mut flags = Vec::new();
+            let mut line = Layout::start("HEALTHCHECK", esc, out);
             let durations = [
-                ("interval", check.interval),
-                ("timeout", check.timeout),
-                ("start-period", check.start_period),
-                ("start-interval", check.start_interval),
+                ("--interval=", check.interval),
+                ("--timeout=", check.timeout),
+                ("--start-period=", check.start_period),
+                ("--start-interval=", check.start_interval),
             ];
-            for (name, d) in durations {
+            for (flag, d) in durations {
                 if let Some(d) = d {
-                    flags.push(format!("--{name}={}", go_duration(d)));
+                    let out = line.flag();
+                    out.push_str(flag);
+                    push_go_duration(out, d);
                 }
             }
             if let Some(n) = check.retries {
-                flags.push(format!("--retries={n}"));
+                let out = line.flag();
+                out.push_str("--retries=");
+                push_u64(out, n.into());
             }
-            let mut cmd = String::from("CMD ");
-            command_text(&check.command, &mut cmd);
-            with_flags("HEALTHCHECK", &flags, &[cmd], esc, out);
+            let out = line.body();
+            out.push_str("CMD ");
+            command_text(&check.command, out);
         }
         Instruction::Maintainer(name) => {
-            pairs_line(
-                "LABEL",
-                &[(AUTHORS_LABEL.to_owned(), name.clone())],
-                esc,
-                out,
-            );
+            out.push_str("LABEL ");
+            out.push_str(AUTHORS_LABEL);
+            out.push('=');
+            push_word(out, name, esc);
         }
         Instruction::Comment(text) => comment_text(text, out),
     }
@@ -278,10 +285,13 @@ fn comment_text(text: &str, out: &mut String) {
     }
 }
 
-pub(crate) fn arg_line(arg: &Arg, esc: char) -> String {
-    match &arg.default {
-        Some(v) => format!("ARG {}={}", arg.name, word(v, esc)),
-        None => format!("ARG {}", arg.name),
+/// Appends `ARG name[=default]`.
+pub(crate) fn push_arg(out: &mut String, arg: &Arg, esc: char) {
+    out.push_str("ARG ");
+    out.push_str(&arg.name);
+    if let Some(v) = &arg.default {
+        out.push('=');
+        push_word(out, v, esc);
     }
 }
 
@@ -308,39 +318,64 @@ fn command_line(keyword: &str, c: &Command, out: &mut String) {
     command_text(c, out);
 }
 
-/// `KEYWORD flags... body...`: with two or more flags, each flag and then each body line go
-/// on their own continuation lines; with fewer, everything starts on the first line. Ends
+/// `KEYWORD flags... body...`, written as it goes: with two or more flags, each flag and
+/// then each body line go on their own continuation lines; with fewer, everything starts on
+/// the first line. Call [`flag`](Layout::flag) for every flag, then [`body`](Layout::body)
+/// for every body line; each returns the output to write that piece into. The text ends
 /// without a newline.
-fn with_flags(keyword: &str, flags: &[String], body: &[String], esc: char, out: &mut String) {
-    out.push_str(keyword);
-    let split = flags.len() >= 2;
-    for (i, flag) in flags.iter().enumerate() {
-        if split && i > 0 {
-            out.push(' ');
-            out.push(esc);
-            out.push('\n');
-            out.push_str(INDENT);
-        } else {
-            out.push(' ');
+struct Layout<'o> {
+    out: &'o mut String,
+    esc: char,
+    flags: usize,
+    lines: usize,
+}
+
+impl<'o> Layout<'o> {
+    fn start(keyword: &str, esc: char, out: &'o mut String) -> Self {
+        out.push_str(keyword);
+        Layout {
+            out,
+            esc,
+            flags: 0,
+            lines: 0,
         }
-        out.push_str(flag);
     }
-    for (i, line) in body.iter().enumerate() {
-        if (split && !flags.is_empty()) || i > 0 {
-            out.push(' ');
-            out.push(esc);
-            out.push('\n');
-            out.push_str(INDENT);
-        } else {
-            out.push(' ');
+
+    fn continuation(&mut self) {
+        // The default escape character, in one piece.
+        if self.esc == '\\' {
+            self.out.push_str(" \\\n    ");
+            return;
         }
-        out.push_str(line);
+        self.out.push(' ');
+        self.out.push(self.esc);
+        self.out.push('\n');
+        self.out.push_str(INDENT);
+    }
+
+    fn flag(&mut self) -> &mut String {
+        if self.flags > 0 {
+            self.continuation();
+        } else {
+            self.out.push(' ');
+        }
+        self.flags += 1;
+        self.out
+    }
+
+    fn body(&mut self) -> &mut String {
+        if self.flags >= 2 || self.lines > 0 {
+            self.continuation();
+        } else {
+            self.out.push(' ');
+        }
+        self.lines += 1;
+        self.out
     }
 }
 
-/// `--mount=type=...,...`, written into one string: this runs for every mount of every `RUN`.
-fn mount_flag(m: &Mount) -> String {
-    let mut out = String::with_capacity(96);
+/// Appends `--mount=type=...,...`.
+fn push_mount(out: &mut String, m: &Mount) {
     out.push_str("--mount=type=");
     let part = |out: &mut String, key: &str, value: &str| {
         out.push(',');
@@ -353,7 +388,7 @@ fn mount_flag(m: &Mount) -> String {
             out.push(',');
             out.push_str(key);
             out.push('=');
-            out.push_str(&n.to_string());
+            push_u64(out, n.into());
         }
     };
     let from = |out: &mut String, f: &Option<Source>| {
@@ -368,7 +403,8 @@ fn mount_flag(m: &Mount) -> String {
     };
     let ids = |out: &mut String, mode: Option<u32>, uid: Option<u32>, gid: Option<u32>| {
         if let Some(m) = mode {
-            out.push_str(&format!(",mode={m:04o}"));
+            out.push_str(",mode=");
+            push_octal(out, m, 4);
         }
         number(out, "uid", uid);
         number(out, "gid", gid);
@@ -378,66 +414,66 @@ fn mount_flag(m: &Mount) -> String {
             out.push_str("bind");
             // No target: BuildKit mounts at the working directory.
             if !b.target.is_empty() {
-                part(&mut out, "target", &b.target);
+                part(out, "target", &b.target);
             }
             if let Some(s) = &b.source {
-                part(&mut out, "source", s);
+                part(out, "source", s);
             }
-            from(&mut out, &b.from);
+            from(out, &b.from);
             if b.rw {
                 out.push_str(",rw");
             }
         }
         Mount::Cache(c) => {
             out.push_str("cache");
-            part(&mut out, "target", &c.target);
+            part(out, "target", &c.target);
             if let Some(id) = &c.id {
-                part(&mut out, "id", id);
+                part(out, "id", id);
             }
             if let Some(s) = c.sharing {
-                part(&mut out, "sharing", s.as_str());
+                part(out, "sharing", s.as_str());
             }
             if let Some(s) = &c.source {
-                part(&mut out, "source", s);
+                part(out, "source", s);
             }
-            from(&mut out, &c.from);
+            from(out, &c.from);
             if c.ro {
                 out.push_str(",ro");
             }
-            ids(&mut out, c.mode, c.uid, c.gid);
+            ids(out, c.mode, c.uid, c.gid);
         }
         Mount::Tmpfs(t) => {
             out.push_str("tmpfs");
-            part(&mut out, "target", &t.target);
+            part(out, "target", &t.target);
             if let Some(s) = t.size {
-                part(&mut out, "size", &s.to_string());
+                out.push_str(",size=");
+                push_u64(out, s);
             }
         }
         Mount::Secret(s) => {
             out.push_str("secret");
-            part(&mut out, "id", &s.id);
+            part(out, "id", &s.id);
             if let Some(t) = &s.target {
-                part(&mut out, "target", t);
+                part(out, "target", t);
             }
             if let Some(e) = &s.env {
-                part(&mut out, "env", e);
+                part(out, "env", e);
             }
-            required(&mut out, s.required);
-            ids(&mut out, s.mode, s.uid, s.gid);
+            required(out, s.required);
+            ids(out, s.mode, s.uid, s.gid);
         }
         Mount::Ssh(s) => {
             out.push_str("ssh");
             if let Some(id) = &s.id {
-                part(&mut out, "id", id);
+                part(out, "id", id);
             }
             if let Some(t) = &s.target {
-                part(&mut out, "target", t);
+                part(out, "target", t);
             }
-            required(&mut out, s.required);
-            ids(&mut out, s.mode, s.uid, s.gid);
+            required(out, s.required);
+            ids(out, s.mode, s.uid, s.gid);
         }
     }
-    out
 }
 
 pub(crate) fn source_name(s: &Source) -> &str {
@@ -449,31 +485,43 @@ pub(crate) fn source_name(s: &Source) -> &str {
 }
 
 fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
-    let esc = style.esc;
-    let mut flags: Vec<String> = run.mounts.iter().map(mount_flag).collect();
+    if matches!(&run.command, RunCommand::Lines(lines) if lines.is_empty()) {
+        return false;
+    }
+    let mut line = Layout::start("RUN", style.esc, out);
+    for m in &run.mounts {
+        push_mount(line.flag(), m);
+    }
     if let Some(n) = run.network {
-        flags.push(format!("--network={}", n.as_str()));
+        let out = line.flag();
+        out.push_str("--network=");
+        out.push_str(n.as_str());
     }
     if let Some(s) = run.security {
-        flags.push(format!("--security={}", s.as_str()));
+        let out = line.flag();
+        out.push_str("--security=");
+        out.push_str(s.as_str());
     }
-    let body = match &run.command {
+    match &run.command {
         RunCommand::Shell(s) if s.contains('\n') => match style.compat {
             // BuildKit runs a heredoc script without a shebang as the one argument of the
             // shell in effect, so the exec form with that shell runs the same on any builder.
             Some(shell) => {
                 let argv = shell.iter().map(String::as_str).chain([s.as_str()]);
-                vec![json_array(argv)]
+                push_json_array(line.body(), argv);
             }
             None => {
                 let delimiter = heredoc_delimiter(s);
-                with_flags("RUN", &flags, &[format!("<<{delimiter}")], esc, out);
+                let out = line.body();
+                out.push_str("<<");
+                out.push_str(&delimiter);
                 push_heredoc(s, &delimiter, out);
                 return true;
             }
         },
         RunCommand::Heredocs { command, heredocs } => {
-            with_flags("RUN", &flags, std::slice::from_ref(command), esc, out);
+            let out = line.body();
+            out.push_str(command);
             push_heredocs(heredocs, out);
             return true;
         }
@@ -481,7 +529,9 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
             let Some((first, rest)) = lines.split_first() else {
                 return false;
             };
-            with_flags("RUN", &flags, std::slice::from_ref(first), esc, out);
+            let esc = line.esc;
+            let out = line.body();
+            out.push_str(first);
             // Every line but the last one that is not a comment ends with the escape
             // character; comment lines inside the continuation are skipped by BuildKit.
             let last = rest
@@ -500,15 +550,18 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
             out.push('\n');
             return false;
         }
-        RunCommand::Shell(s) => vec![s.clone()],
-        RunCommand::Exec(argv) => vec![json_array(argv.iter().map(String::as_str))],
-        RunCommand::Chain(cmds) => cmds
-            .iter()
-            .enumerate()
-            .map(|(i, c)| if i == 0 { c.clone() } else { format!("&& {c}") })
-            .collect(),
-    };
-    with_flags("RUN", &flags, &body, esc, out);
+        RunCommand::Shell(s) => line.body().push_str(s),
+        RunCommand::Exec(argv) => push_json_array(line.body(), argv.iter().map(String::as_str)),
+        RunCommand::Chain(cmds) => {
+            for (i, c) in cmds.iter().enumerate() {
+                let out = line.body();
+                if i > 0 {
+                    out.push_str("&& ");
+                }
+                out.push_str(c);
+            }
+        }
+    }
     out.push('\n');
     false
 }
@@ -533,56 +586,56 @@ fn push_heredocs(docs: &[crate::instruction::Heredoc], out: &mut String) {
     }
 }
 
+/// Appends ` --name=value`: COPY and ADD keep their flags on the first line.
+fn push_flag(out: &mut String, flag: &str, value: &str) {
+    out.push(' ');
+    out.push_str(flag);
+    out.push_str(value);
+}
+
 /// Flags shared by COPY and ADD, in their documented order.
 fn file_flags(
     chown: &Option<String>,
     chmod: &Option<crate::values::Chmod>,
     link: bool,
-) -> Vec<String> {
-    let mut flags = Vec::new();
+    out: &mut String,
+) {
     if let Some(c) = chown {
-        flags.push(format!("--chown={c}"));
+        push_flag(out, "--chown=", c);
     }
     if let Some(m) = chmod {
-        flags.push(format!("--chmod={m}"));
+        out.push_str(" --chmod=");
+        m.push_to(out);
     }
     if link {
-        flags.push("--link".into());
+        out.push_str(" --link");
     }
-    flags
 }
 
-/// `KEYWORD flags sources dest`, in shell form when every path is plain, else JSON form;
-/// an inline source is a heredoc with a quoted delimiter, so BuildKit does not substitute
-/// variables in the file's content.
-fn files_text(
-    keyword: &str,
-    flags: &[String],
-    sources: &Sources,
-    dest: &str,
-    esc: char,
-    out: &mut String,
-) -> bool {
-    out.push_str(keyword);
-    for f in flags {
-        out.push(' ');
-        out.push_str(f);
-    }
+/// The sources and destination of COPY and ADD after their flags: in shell form when every
+/// path is plain, else JSON form; an inline source is a heredoc with a quoted delimiter, so
+/// BuildKit does not substitute variables in the file's content.
+fn files_text(sources: &Sources, dest: &str, esc: char, out: &mut String) -> bool {
     match sources {
         Sources::Inline(body) => {
             let delimiter = heredoc_delimiter(body);
-            out.push_str(&format!(" <<\"{delimiter}\" {dest}"));
+            out.push_str(" <<\"");
+            out.push_str(&delimiter);
+            out.push_str("\" ");
+            out.push_str(dest);
             push_heredoc(body, &delimiter, out);
             true
         }
         Sources::Heredocs(docs) => {
             for doc in docs {
-                let marker = if doc.expand {
-                    format!(" <<{}", doc.name)
+                out.push_str(" <<");
+                if doc.expand {
+                    out.push_str(&doc.name);
                 } else {
-                    format!(" <<\"{}\"", doc.name)
-                };
-                out.push_str(&marker);
+                    out.push('"');
+                    out.push_str(&doc.name);
+                    out.push('"');
+                }
             }
             out.push(' ');
             out.push_str(dest);
@@ -597,9 +650,8 @@ fn files_text(
                     out.push_str(p);
                 }
             } else {
-                let words: Vec<String> = all.map(|p| bare_word(p, esc)).collect();
                 out.push(' ');
-                out.push_str(&json_array(words.iter().map(String::as_str)));
+                push_json_words(out, all, esc);
             }
             out.push('\n');
             false
@@ -610,34 +662,35 @@ fn files_text(
 /// `--link` only changes how the layer is made and cached, so compatibility mode drops it.
 fn copy_text(copy: &Copy, style: Style<'_>, out: &mut String) -> bool {
     let link = copy.link && style.compat.is_none();
-    let mut flags = Vec::new();
+    out.push_str("COPY");
     if let Some(f) = &copy.from {
-        flags.push(format!("--from={}", source_name(f)));
+        push_flag(out, "--from=", source_name(f));
     }
-    flags.extend(file_flags(&copy.chown, &copy.chmod, link));
+    file_flags(&copy.chown, &copy.chmod, link, out);
     if copy.parents {
-        flags.push("--parents".into());
+        out.push_str(" --parents");
     }
     for e in &copy.exclude {
-        flags.push(format!("--exclude={e}"));
+        push_flag(out, "--exclude=", e);
     }
-    files_text("COPY", &flags, &copy.sources, &copy.dest, style.esc, out)
+    files_text(&copy.sources, &copy.dest, style.esc, out)
 }
 
 fn add_text(add: &Add, style: Style<'_>, out: &mut String) -> bool {
     let link = add.link && style.compat.is_none();
-    let mut flags = file_flags(&add.chown, &add.chmod, link);
+    out.push_str("ADD");
+    file_flags(&add.chown, &add.chmod, link, out);
     if let Some(c) = &add.checksum {
-        flags.push(format!("--checksum={c}"));
+        push_flag(out, "--checksum=", c);
     }
     if let Some(k) = add.keep_git_dir {
-        flags.push(format!("--keep-git-dir={k}"));
+        push_flag(out, "--keep-git-dir=", if k { "true" } else { "false" });
     }
     if let Some(u) = add.unpack {
-        flags.push(format!("--unpack={u}"));
+        push_flag(out, "--unpack=", if u { "true" } else { "false" });
     }
     for e in &add.exclude {
-        flags.push(format!("--exclude={e}"));
+        push_flag(out, "--exclude=", e);
     }
-    files_text("ADD", &flags, &add.sources, &add.dest, style.esc, out)
+    files_text(&add.sources, &add.dest, style.esc, out)
 }
