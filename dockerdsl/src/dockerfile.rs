@@ -7,12 +7,11 @@ use crate::source::Source;
 use crate::stage::{Base, Stage};
 use crate::validate;
 use std::collections::{BTreeMap, BTreeSet};
+use std::convert::Infallible;
 use std::fmt;
 
-/// What the text is pre-sized by, for each instruction and stage: about what a typical
-/// instruction takes (59 bytes in the benchmark's stages), so that the text is rarely copied
-/// as it grows.
-const BYTES_PER_INSTRUCTION: usize = 64;
+/// The starting size of the buffer `Display` renders each stage into (a stage is a few KB).
+const STAGE_BUFFER: usize = 4096;
 
 /// The `# syntax=` line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -207,9 +206,6 @@ pub struct Dockerfile {
     arg_comments: Vec<(usize, String)>,
     stages: Vec<Stage>,
     compat: bool,
-    /// The text (`Display`), rendered once when the Dockerfile is made: the same pass checks
-    /// BuildKit's line limit, so each instruction is not rendered again for it.
-    text: String,
 }
 
 impl Dockerfile {
@@ -306,23 +302,20 @@ impl Dockerfile {
             return Err(Error::new(problems));
         }
         let mut out = String::new();
-        render::dockerfile_with(self, true, &mut out);
+        let Ok(()) = render::dockerfile_with(self, true, &mut out, |_| Ok::<(), Infallible>(()));
         Ok(out)
-    }
-
-    /// Renders the text `Display` writes (canonical, or compatibility when made with
-    /// [`DockerfileBuilder::compat`]).
-    fn render_text(&self) -> String {
-        let instructions: usize = self.stages.iter().map(|s| s.instructions().len() + 1).sum();
-        let mut out = String::with_capacity(BYTES_PER_INSTRUCTION * (instructions + 1));
-        render::dockerfile_with(self, self.compat, &mut out);
-        out
     }
 }
 
 impl fmt::Display for Dockerfile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        // Each stage goes out as soon as it is written, from a buffer that stays small.
+        let mut buf = String::with_capacity(STAGE_BUFFER);
+        render::dockerfile_with(self, self.compat, &mut buf, |buf| {
+            f.write_str(buf)?;
+            buf.clear();
+            Ok(())
+        })
     }
 }
 
@@ -407,7 +400,7 @@ impl DockerfileBuilder {
             ));
         }
         let stages = order(&self.targets, &mut problems);
-        let mut df = Dockerfile {
+        let df = Dockerfile {
             syntax: self.syntax,
             escape: self.escape,
             checks: self.checks,
@@ -415,27 +408,9 @@ impl DockerfileBuilder {
             arg_comments: self.arg_comments,
             stages,
             compat: self.compat,
-            text: String::new(),
         };
-        // The usual case: every check but the line limit, then the text rendered once, whose
-        // lines stand for every instruction's. (Compatibility text can have shorter lines
-        // than the canonical text the limit is checked on, so it takes the full checks.)
-        if !df.compat {
-            let before = problems.len();
-            validate::dockerfile(&df, &mut problems, false);
-            if problems.is_empty() {
-                let text = df.render_text();
-                if validate::within_line_limit(&text) {
-                    df.text = text;
-                    return Ok(df);
-                }
-            }
-            // Report every problem, a line too long where it is, in the usual order.
-            problems.truncate(before);
-        }
-        validate::dockerfile(&df, &mut problems, true);
+        validate::dockerfile(&df, &mut problems);
         if problems.is_empty() {
-            df.text = df.render_text();
             Ok(df)
         } else {
             Err(Error::new(problems))

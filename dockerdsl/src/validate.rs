@@ -34,9 +34,6 @@ struct Cx<'a> {
     /// The pinned minor version of the frontend, if any.
     minor: Option<u32>,
     stage_names: BTreeSet<&'a str>,
-    /// Whether each instruction is rendered to check BuildKit's line limit (see
-    /// [`dockerfile`]).
-    lines: bool,
 }
 
 impl Cx<'_> {
@@ -80,12 +77,8 @@ fn invalid(message: impl Into<String>, help: Option<&str>) -> Invalid {
     }
 }
 
-/// Every check of `df`. With `lines`, each global ARG and instruction is rendered on its own
-/// to check BuildKit's line limit, so that a line too long is reported where it is; without,
-/// the caller checks the whole rendered text with [`within_line_limit`] instead.
-pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>, lines: bool) {
+pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
     let mut cx = Cx {
-        lines,
         problems,
         location: Location::default(),
         escape: df.escape().char(),
@@ -117,11 +110,9 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>, lines: bo
         if let Some(v) = &arg.default {
             cx.check("default", rules::one_line(v));
         }
-        if cx.lines {
-            let mut line = String::new();
-            render::push_arg(&mut line, arg, cx.escape);
-            line_lengths(&mut cx, &line);
-        }
+        let mut line = String::new();
+        render::push_arg(&mut line, arg, cx.escape);
+        line_lengths(&mut cx, &line);
     }
     let global: BTreeSet<&str> = df
         .args()
@@ -192,11 +183,9 @@ fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
         cx.location.instruction = Some(position);
         cx.location.field = None;
         instruction_checks(cx, instruction);
-        if cx.lines {
-            text.clear();
-            render::instruction_text(instruction, Style::canonical(cx.escape), &mut text);
-            line_lengths(cx, &text);
-        }
+        text.clear();
+        render::instruction_text(instruction, Style::canonical(cx.escape), &mut text);
+        line_lengths(cx, &text);
     }
 }
 
@@ -228,7 +217,6 @@ pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
         escape: df.escape().char(),
         minor: None,
         stage_names: BTreeSet::new(),
-        lines: true,
     };
     for stage in df.stages() {
         let mut shell = render::inherited_shell(stage);
@@ -314,27 +302,6 @@ fn compat_checks(cx: &mut Cx<'_>, instruction: &Instruction, onbuild: bool) {
         Instruction::OnBuild(inner) => compat_checks(cx, inner, true),
         _ => {}
     }
-}
-
-/// Whether no line of `text` is longer than BuildKit reads. (A line ending in `\r\n` counts
-/// its `\r` here, so this may say no where [`line_lengths`] finds nothing: the caller then
-/// checks each instruction.)
-pub(crate) fn within_line_limit(text: &str) -> bool {
-    // Every window of MAX_LINE + 1 bytes from the start of a line must hold a newline; the
-    // next window starts after its last one. Lines are short, so that is found near the end
-    // of the window and the text is hardly read.
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    while bytes.len() - start > MAX_LINE {
-        let Some(window) = bytes.get(start..=start + MAX_LINE) else {
-            break;
-        };
-        match window.iter().rposition(|&b| b == b'\n') {
-            Some(i) => start += i + 1,
-            None => return false,
-        }
-    }
-    true
 }
 
 fn line_lengths(cx: &mut Cx<'_>, text: &str) {
@@ -807,31 +774,5 @@ fn add_checks(cx: &mut Cx<'_>, add: &Add) {
     }
     if add.unpack.is_some() {
         cx.needs("--unpack", "`--unpack`", 17);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{MAX_LINE, within_line_limit};
-
-    #[test]
-    fn line_limit() {
-        let line = |n: usize| "x".repeat(n);
-        for text in [
-            String::new(),
-            line(MAX_LINE),
-            format!("{}\n{}\n", line(MAX_LINE), line(MAX_LINE)),
-            format!("a\n{}\nb", line(MAX_LINE)),
-            "ab\n".repeat(MAX_LINE),
-        ] {
-            assert!(within_line_limit(&text), "{}", text.len());
-        }
-        for text in [
-            line(MAX_LINE + 1),
-            format!("{}\n{}", line(MAX_LINE), line(MAX_LINE + 1)),
-            format!("{}\n{}\nb", "ab\n".repeat(MAX_LINE), line(MAX_LINE + 1)),
-        ] {
-            assert!(!within_line_limit(&text), "{}", text.len());
-        }
     }
 }

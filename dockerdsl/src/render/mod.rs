@@ -41,8 +41,16 @@ impl Style<'_> {
 }
 
 /// Renders `df` canonically, or for older builders when `compat` is set (after
-/// [`validate::compat`](crate::validate::compat) found nothing in the way).
-pub(crate) fn dockerfile_with(df: &Dockerfile, compat: bool, out: &mut String) {
+/// [`validate::compat`](crate::validate::compat) found nothing in the way), into `buf`.
+/// After each stage `flush` is called with `buf`: it may move the text out (and clear `buf`),
+/// so that a large file goes out in small pieces, or leave it there to collect everything.
+pub(crate) fn dockerfile_with<E>(
+    df: &Dockerfile,
+    compat: bool,
+    buf: &mut String,
+    mut flush: impl FnMut(&mut String) -> Result<(), E>,
+) -> Result<(), E> {
+    let out = buf;
     let esc = df.escape().char();
     let mut header = false;
     match df.syntax() {
@@ -87,15 +95,30 @@ pub(crate) fn dockerfile_with(df: &Dockerfile, compat: bool, out: &mut String) {
         }
         arg_comments(df, df.args().len(), out);
     }
+    // The first line is in `out` before the first flush.
+    let mut checked = false;
     for stage in df.stages() {
         if !first {
             out.push('\n');
         }
         first = false;
         stage_text(stage, esc, compat, out);
+        if !checked {
+            end_directives(header, out);
+            checked = true;
+        }
+        flush(out)?;
     }
-    // Without a header, a first comment line such as `# escape=x` would be read as a
-    // parser directive: an empty comment line before it ends the directives.
+    if !checked {
+        end_directives(header, out);
+    }
+    flush(out)
+}
+
+/// Without a header, a first comment line such as `# escape=x` would be read as a parser
+/// directive: an empty comment line before it ends the directives. `out` holds the start of
+/// the file.
+fn end_directives(header: bool, out: &mut String) {
     if !header
         && out
             .lines()
