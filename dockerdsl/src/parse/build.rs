@@ -28,17 +28,17 @@ struct Cx<'a> {
     current: Option<&'a str>,
     /// Names of every stage of the file, lower-case.
     all_names: &'a BTreeSet<String>,
-    /// The instruction's source text, and what in it the next error is about.
+    /// The instruction's source text, and what in it the next error is about (empty: its
+    /// keyword). A buffer reused from one instruction to the next: most flags are looked
+    /// up without an error, and a new string for each would cost more than the reading.
     text: &'a str,
-    focus: Option<String>,
+    focus: &'a mut String,
 }
 
 impl Cx<'_> {
     /// Where the focused text is in the instruction's source, else its keyword.
     fn position(&self) -> (usize, usize) {
-        let found = self
-            .focus
-            .as_deref()
+        let found = Some(self.focus.as_str())
             .filter(|f| !f.is_empty())
             .and_then(|f| self.text.find(f));
         match found {
@@ -54,7 +54,15 @@ impl Cx<'_> {
 
     /// Points the next errors at this text of the instruction.
     fn focus(&mut self, text: &str) {
-        self.focus = Some(text.to_owned());
+        self.focus.clear();
+        self.focus.push_str(text);
+    }
+
+    /// Points the next errors at the flag `--name`.
+    fn focus_flag(&mut self, name: &str) {
+        self.focus.clear();
+        self.focus.push_str("--");
+        self.focus.push_str(name);
     }
 
     fn error(&mut self, message: impl Into<String>) -> Bad {
@@ -152,7 +160,7 @@ impl Flags {
                 Some((n, v)) => (n, Some(v.to_owned())),
                 None => (body, None),
             };
-            cx.focus(&format!("--{name}"));
+            cx.focus_flag(name);
             if !allowed.contains(&name) {
                 let help = if allowed.is_empty() {
                     format!("{keyword} takes no flags")
@@ -182,7 +190,7 @@ impl Flags {
             }
             list.push((name.to_owned(), value));
         }
-        cx.focus = None;
+        cx.focus.clear();
         if bad { Err(Bad) } else { Ok(Flags { list }) }
     }
 
@@ -195,7 +203,7 @@ impl Flags {
 
     /// A string flag's value.
     fn string(&self, cx: &mut Cx<'_>, name: &str) -> Result<Option<String>, Bad> {
-        cx.focus(&format!("--{name}"));
+        cx.focus_flag(name);
         match self.all(name).next() {
             None => Ok(None),
             Some(Some(v)) => Ok(Some(v.to_owned())),
@@ -208,7 +216,7 @@ impl Flags {
 
     /// A bool flag: absent, bare, or `=true`/`=false`.
     fn boolean(&self, cx: &mut Cx<'_>, name: &str) -> Result<Option<bool>, Bad> {
-        cx.focus(&format!("--{name}"));
+        cx.focus_flag(name);
         match self.all(name).next() {
             None => Ok(None),
             Some(None) => Ok(Some(true)),
@@ -296,6 +304,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     let mut open: Option<Open> = None;
     let mut map: Vec<SourceInstruction> = Vec::new();
     let mut pending_comments: Vec<String> = Vec::new();
+    let mut focus = String::new();
 
     for l in &read.instructions {
         let split = words::split_command(&l.joined);
@@ -308,6 +317,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
             }
         }
         let current = open.as_ref().map(|o| o.name.clone());
+        focus.clear();
         let mut cx = Cx {
             errors: &mut errors,
             line: l.line,
@@ -317,7 +327,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
             current: current.as_deref(),
             all_names: &all_names,
             text: &l.text,
-            focus: None,
+            focus: &mut focus,
         };
         if keyword_lower == "from" {
             let Ok((name, stage)) = from(&mut cx, &split, done.len()) else {
