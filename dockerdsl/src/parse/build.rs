@@ -238,13 +238,6 @@ fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
-/// The stage being read.
-struct Open {
-    name: String,
-    /// Lines of the FROM, for mapping problems back.
-    stage: Stage,
-}
-
 pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     let mut errors = Vec::new();
     let read = lines::read(text, &mut errors);
@@ -273,8 +266,13 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     // Every stage name, so that a reference to a later stage is told apart from an image,
     // and generated names for unnamed stages do not clash.
     let mut all_names = BTreeSet::new();
-    for l in &read.instructions {
-        let split = words::split_command(&l.joined);
+    // Split once: the loop below reads every instruction again.
+    let splits: Vec<Split> = read
+        .instructions
+        .iter()
+        .map(|l| words::split_command(&l.joined))
+        .collect();
+    for (l, split) in read.instructions.iter().zip(&splits) {
         if split.keyword.eq_ignore_ascii_case("from") {
             let args = words::whitespace_words(&split.args);
             if let [_, as_, name] = args.as_slice() {
@@ -301,22 +299,23 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     }
     let mut args: Vec<Arg> = Vec::new();
     let mut done: Vec<Stage> = Vec::new();
-    let mut open: Option<Open> = None;
+    // The stage being read, and its name.
+    let mut open: Option<Stage> = None;
+    let mut open_name = String::new();
     let mut map: Vec<SourceInstruction> = Vec::new();
     let mut pending_comments: Vec<String> = Vec::new();
     let mut focus = String::new();
 
-    for l in &read.instructions {
-        let split = words::split_command(&l.joined);
+    for (l, split) in read.instructions.iter().zip(&splits) {
         let keyword_lower = split.keyword.to_ascii_lowercase();
         let mut comments = std::mem::take(&mut pending_comments);
         comments.extend(l.comments.iter().cloned());
         if keyword_lower == "from" {
-            if let Some(o) = open.take() {
-                done.push(o.stage);
+            if let Some(stage) = open.take() {
+                done.push(stage);
             }
         }
-        let current = open.as_ref().map(|o| o.name.clone());
+        let current = open.as_ref().map(|_| open_name.as_str());
         focus.clear();
         let mut cx = Cx {
             errors: &mut errors,
@@ -330,26 +329,25 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
             focus: &mut focus,
         };
         if keyword_lower == "from" {
-            let Ok((name, stage)) = from(&mut cx, &split, done.len()) else {
+            let Ok((name, stage)) = from(&mut cx, split, done.len()) else {
                 // Read the stage's instructions all the same, so that their own problems
                 // are reported and not taken for instructions outside any stage.
-                open = Some(Open {
-                    name: String::new(),
-                    stage: Stage::from_scratch(""),
-                });
+                open_name.clear();
+                open = Some(Stage::from_scratch(""));
                 continue;
             };
             let mut stage = stage;
             if !comments.is_empty() {
                 stage = stage.with_leading_comment(comments.join("\n"));
             }
-            map.push(source(l, &split, Position::From { stage: done.len() }));
-            open = Some(Open { name, stage });
+            map.push(source(l, split, Position::From { stage: done.len() }));
+            open_name = name;
+            open = Some(stage);
             continue;
         }
         match &mut open {
             None if keyword_lower == "arg" => {
-                let Ok(new) = arg_list(&mut cx, &split) else {
+                let Ok(new) = arg_list(&mut cx, split) else {
                     continue;
                 };
                 for c in comments {
@@ -360,7 +358,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                     builder = builder.arg(a.clone());
                     args.push(a);
                 }
-                map.push(source(l, &split, Position::GlobalArgs(start..args.len())));
+                map.push(source(l, split, Position::GlobalArgs(start..args.len())));
             }
             None => {
                 if known(&keyword_lower) {
@@ -373,12 +371,12 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                 }
                 pending_comments = comments;
             }
-            Some(o) => {
-                let Ok(new) = instruction(&mut cx, &split, l) else {
+            Some(open_stage) => {
+                let Ok(new) = instruction(&mut cx, split, l) else {
                     continue;
                 };
                 // Taken out, not cloned: a shared stage would be copied on every push.
-                let mut stage = std::mem::replace(&mut o.stage, Stage::from_scratch(""));
+                let mut stage = std::mem::replace(open_stage, Stage::from_scratch(""));
                 if !comments.is_empty() {
                     stage = stage.comment(comments.join("\n"));
                 }
@@ -387,10 +385,10 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                     stage = stage.push(i);
                 }
                 let end = stage.instructions().len();
-                o.stage = stage;
+                *open_stage = stage;
                 map.push(source(
                     l,
-                    &split,
+                    split,
                     Position::Instructions {
                         stage: done.len(),
                         indices: start..end,
@@ -399,8 +397,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
             }
         }
     }
-    if let Some(o) = open.take() {
-        let mut stage = o.stage;
+    if let Some(mut stage) = open.take() {
         let trailing: Vec<String> = pending_comments
             .into_iter()
             .chain(read.trailing_comments.iter().cloned())
