@@ -140,24 +140,24 @@ impl Cx<'_> {
 struct Bad;
 
 /// Flags as given: name, value (None for a bare `--flag`).
-struct Flags {
-    list: Vec<(String, Option<String>)>,
+struct Flags<'r> {
+    list: Vec<(&'r str, Option<&'r str>)>,
 }
 
-impl Flags {
+impl<'r> Flags<'r> {
     fn new(
         cx: &mut Cx<'_>,
         keyword: &str,
-        raw: &[String],
+        raw: &'r [String],
         allowed: &[&str],
         repeatable: &[&str],
-    ) -> Result<Flags, Bad> {
-        let mut list: Vec<(String, Option<String>)> = Vec::new();
+    ) -> Result<Flags<'r>, Bad> {
+        let mut list: Vec<(&str, Option<&str>)> = Vec::new();
         let mut bad = false;
         for f in raw {
             let body = f.trim_start_matches('-');
             let (name, value) = match body.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_owned())),
+                Some((n, v)) => (n, Some(v)),
                 None => (body, None),
             };
             cx.focus_flag(name);
@@ -178,17 +178,17 @@ impl Flags {
                 bad = true;
                 continue;
             }
-            if list.iter().any(|(n, _)| n == name) && !repeatable.contains(&name) {
+            if list.iter().any(|(n, _)| *n == name) && !repeatable.contains(&name) {
                 cx.error(format!("duplicate flag specified: --{name}"));
                 bad = true;
                 continue;
             }
-            if value.as_deref() == Some("") {
+            if value == Some("") {
                 cx.error(format!("missing a value on flag `--{name}`"));
                 bad = true;
                 continue;
             }
-            list.push((name.to_owned(), value));
+            list.push((name, value));
         }
         cx.focus.clear();
         if bad { Err(Bad) } else { Ok(Flags { list }) }
@@ -197,8 +197,8 @@ impl Flags {
     fn all(&self, name: &str) -> impl Iterator<Item = Option<&str>> {
         self.list
             .iter()
-            .filter(move |(n, _)| n == name)
-            .map(|(_, v)| v.as_deref())
+            .filter(move |(n, _)| *n == name)
+            .map(|(_, v)| *v)
     }
 
     /// A string flag's value.
@@ -564,7 +564,7 @@ fn source(l: &Logical, split: &Split, position: Position) -> SourceInstruction {
         line: l.line,
         end_line: l.end_line,
         column: l.column,
-        keyword: split.keyword.clone(),
+        keyword: split.keyword.to_owned(),
         text: l.text.clone(),
         position,
     }
@@ -778,7 +778,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             if split.args.is_empty() {
                 return Err(cx.error("MAINTAINER requires exactly one argument"));
             }
-            one(Instruction::Maintainer(split.args.clone()))
+            one(Instruction::Maintainer(split.args.to_owned()))
         }
         "arg" => Ok(arg_list(cx, split)?
             .into_iter()
@@ -913,7 +913,7 @@ fn healthcheck(cx: &mut Cx<'_>, split: &Split) -> Result<Healthcheck, Bad> {
         crate::rules::flags("HEALTHCHECK"),
         &[],
     )?;
-    let args = split.args.as_str();
+    let args = split.args;
     let at = args.find(char::is_whitespace).unwrap_or(args.len());
     let (typ, rest) = (&args[..at], args[at..].trim_start());
     match typ.to_ascii_uppercase().as_str() {
@@ -999,7 +999,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
                     RunCommand::Shell(doc.content.clone())
                 }
                 _ => RunCommand::Heredocs {
-                    command: split.args.clone(),
+                    command: split.args.to_owned(),
                     heredocs: docs,
                 },
             }
@@ -1105,7 +1105,7 @@ fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
     if lines.len() > 1 && joined == split.args {
         RunCommand::Lines(lines)
     } else {
-        RunCommand::Shell(split.args.clone())
+        RunCommand::Shell(split.args.to_owned())
     }
 }
 

@@ -3,10 +3,10 @@
 //! reading a word the way its shell-word lexer does, without substituting variables.
 
 /// An instruction line split into its parts.
-pub(crate) struct Split {
-    pub keyword: String,
+pub(crate) struct Split<'a> {
+    pub keyword: &'a str,
     pub flags: Vec<String>,
-    pub args: String,
+    pub args: &'a str,
     /// Byte offset of the (trimmed) arguments in the line.
     pub args_at: usize,
 }
@@ -17,7 +17,7 @@ fn is_ws(c: char) -> bool {
 }
 
 /// `splitCommand`: the keyword, the builder flags, and the rest trimmed.
-pub(crate) fn split_command(line: &str) -> Split {
+pub(crate) fn split_command(line: &str) -> Split<'_> {
     let lead = line.len() - line.trim_start_matches(char::is_whitespace).len();
     let trimmed = line.trim_matches(char::is_whitespace);
     let (keyword, rest) = match trimmed.find(is_ws) {
@@ -34,11 +34,9 @@ pub(crate) fn split_command(line: &str) -> Split {
     let args = &rest[args_from..];
     let args_trimmed = args.trim_start_matches(char::is_whitespace);
     Split {
-        keyword: keyword.to_owned(),
+        keyword,
         flags,
-        args: args_trimmed
-            .trim_end_matches(char::is_whitespace)
-            .to_owned(),
+        args: args_trimmed.trim_end_matches(char::is_whitespace),
         args_at: rest_at + args_from + (args.len() - args_trimmed.len()),
     }
 }
@@ -322,7 +320,7 @@ mod tests {
         assert_eq!(s.flags, ["--from=build", "--chown=a b"]);
         assert_eq!(s.args, "--x /y");
         let s = split_command("  run   echo hi  ");
-        assert_eq!((s.keyword.as_str(), s.args.as_str()), ("run", "echo hi"));
+        assert_eq!((s.keyword, s.args), ("run", "echo hi"));
         assert_eq!(&"  run   echo hi  "[s.args_at..s.args_at + 2], "ec");
         // U+1F141 holds the byte 0x85, which the flag reader takes for a space.
         let s = split_command("RUN --network=\u{1F141} x");
