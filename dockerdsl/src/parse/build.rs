@@ -309,7 +309,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     for (l, split) in read.instructions.iter().zip(&splits) {
         let keyword_lower = split.keyword.to_ascii_lowercase();
         let mut comments = std::mem::take(&mut pending_comments);
-        comments.extend(l.comments.iter().cloned());
+        comments.extend(l.comments.iter().map(|c| (*c).to_owned()));
         if keyword_lower == "from" {
             if let Some(stage) = open.take() {
                 done.push(stage);
@@ -400,7 +400,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     if let Some(mut stage) = open.take() {
         let trailing: Vec<String> = pending_comments
             .into_iter()
-            .chain(read.trailing_comments.iter().cloned())
+            .chain(read.trailing_comments.iter().map(|c| (*c).to_owned()))
             .collect();
         if !trailing.is_empty() {
             stage = stage.comment(trailing.join("\n"));
@@ -565,7 +565,7 @@ fn source(l: &Logical, split: &Split, position: Position) -> SourceInstruction {
         end_line: l.end_line,
         column: l.column,
         keyword: split.keyword.to_owned(),
-        text: l.text.clone(),
+        text: l.text.clone().into_owned(),
         position,
     }
 }
