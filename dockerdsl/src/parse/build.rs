@@ -302,7 +302,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     // The stage being read, and its name.
     let mut open: Option<Stage> = None;
     let mut open_name = String::new();
-    let mut map: Vec<SourceInstruction> = Vec::new();
+    let mut map: Vec<SourceInstruction> = Vec::with_capacity(read.instructions.len());
     let mut pending_comments: Vec<String> = Vec::new();
     let mut focus = String::new();
 
