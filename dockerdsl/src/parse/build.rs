@@ -635,8 +635,8 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
     let platform = flags.string(cx, "platform")?;
     let args = words::whitespace_words(&split.args);
     let (image, name) = match args.as_slice() {
-        [image] => (image.clone(), None),
-        [image, as_, name] if as_.eq_ignore_ascii_case("as") => (image.clone(), Some(name)),
+        [image] => (*image, None),
+        [image, as_, name] if as_.eq_ignore_ascii_case("as") => (*image, Some(*name)),
         _ => {
             return Err(cx.error_help(
                 "FROM requires either one or three arguments",
@@ -813,10 +813,11 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
         "copy" | "add" => files(cx, &keyword, split, l).map(|i| vec![i]),
         "volume" => {
             no_flags(cx, "VOLUME")?;
-            let list = match words::json_array(&split.args) {
-                Some(Ok(list)) => list,
+            let json = words::json_array(split.args);
+            let list = match &json {
+                Some(Ok(list)) => list.iter().map(String::as_str).collect(),
                 Some(Err(())) => return Err(not_strings(cx)),
-                None => words::whitespace_words(&split.args),
+                None => words::whitespace_words(split.args),
             };
             if list.is_empty() {
                 return Err(cx.error("VOLUME requires at least one argument"));
@@ -1377,10 +1378,11 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
     let is_copy = keyword == "copy";
     let k = if is_copy { "COPY" } else { "ADD" };
     let flags = Flags::new(cx, k, &split.flags, crate::rules::flags(k), &["exclude"])?;
-    let (list, json) = match words::json_array(&split.args) {
-        Some(Ok(list)) => (list, true),
+    let exec = words::json_array(split.args);
+    let (list, json) = match &exec {
+        Some(Ok(list)) => (list.iter().map(String::as_str).collect(), true),
         Some(Err(())) => return Err(not_strings(cx)),
-        None => (words::whitespace_words(&split.args), false),
+        None => (words::whitespace_words(split.args), false),
     };
     if list.len() < 2 {
         return Err(cx.error_help(

@@ -159,11 +159,8 @@ pub(crate) fn json_array(rest: &str) -> Option<Result<Vec<String>, ()>> {
 }
 
 /// `parseStringsWhitespaceDelimited`.
-pub(crate) fn whitespace_words(rest: &str) -> Vec<String> {
-    rest.split(is_ws)
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+pub(crate) fn whitespace_words(rest: &str) -> Vec<&str> {
+    rest.split(is_ws).filter(|w| !w.is_empty()).collect()
 }
 
 /// `parseWords`: `ENV`/`LABEL`/`ARG` arguments split into words at unquoted whitespace,
