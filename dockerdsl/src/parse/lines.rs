@@ -18,7 +18,8 @@ pub(crate) struct Logical<'a> {
     /// The logical line: continuation lines joined, comment lines dropped.
     pub joined: Cow<'a, str>,
     /// The physical lines the logical line was joined from, without their continuation
-    /// escapes, and the comment lines among them (`true`), in order.
+    /// escapes, and the comment lines among them (`true`), in order; empty for an
+    /// instruction of one line (most of them), which needs no list.
     pub pieces: Vec<(&'a str, bool)>,
     /// Every physical line of it.
     pub text: Cow<'a, str>,
@@ -171,7 +172,10 @@ pub(crate) fn read<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Lines<'a>
             continue;
         }
         let mut joined = Cow::Borrowed(first);
-        let mut pieces = vec![(first, false)];
+        let mut pieces = Vec::new();
+        if continued && i < physical.len() {
+            pieces.push((first, false));
+        }
         while continued && i < physical.len() {
             let next = physical[i];
             i += 1;
