@@ -63,7 +63,11 @@ fn extract_builder_flags(line: &str) -> (Vec<String>, usize) {
     let mut quote = 0u8;
     let mut blank_ok = false;
     let mut pos = 0;
-    let finish = |w: &mut Vec<u8>| String::from_utf8_lossy(&std::mem::take(w)).into_owned();
+    // The bytes are kept as the String when they are UTF-8 (they almost always are).
+    let finish = |w: &mut Vec<u8>| match String::from_utf8(std::mem::take(w)) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
     while pos <= b.len() {
         let at_end = pos == b.len();
         let mut ch = if at_end { 0 } else { b[pos] };
@@ -78,6 +82,10 @@ fn extract_builder_flags(line: &str) -> (Vec<String>, usize) {
             if ch != b'-' || b.get(pos + 1) != Some(&b'-') {
                 return (words, pos);
             }
+            // Room for the word up to the next space, so that it is not grown a byte at a
+            // time.
+            let len = b[pos..].iter().position(|c| is_space_byte(*c));
+            word.reserve(len.unwrap_or(b.len() - pos));
             phase = Phase::Word;
         }
         if at_end {
