@@ -307,7 +307,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     let mut focus = String::new();
 
     for (l, split) in read.instructions.iter().zip(&splits) {
-        let keyword_lower = split.keyword.to_ascii_lowercase();
+        let mut buf = KeywordBuf::default();
+        let keyword_lower = buf.lower(split.keyword);
         let mut comments = std::mem::take(&mut pending_comments);
         comments.extend(l.comments.iter().map(|c| (*c).to_owned()));
         if keyword_lower == "from" {
@@ -361,7 +362,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                 map.push(source(l, split, Position::GlobalArgs(start..args.len())));
             }
             None => {
-                if known(&keyword_lower) {
+                if known(keyword_lower) {
                     cx.error_help(
                         "no build stage in current context",
                         "only ARG may come before the first FROM",
@@ -570,6 +571,25 @@ fn source(l: &Logical, split: &Split, position: Position) -> SourceInstruction {
     }
 }
 
+/// Room for a keyword in lower case without a String for each instruction: the longest
+/// instruction keyword (`HEALTHCHECK`) has 11 characters.
+#[derive(Default)]
+struct KeywordBuf([u8; 16]);
+
+impl KeywordBuf {
+    /// The keyword in ASCII lower case; a longer word, which names no instruction,
+    /// becomes `"-"`, which names none either.
+    fn lower(&mut self, keyword: &str) -> &str {
+        let Some(buf) = self.0.get_mut(..keyword.len()) else {
+            return "-";
+        };
+        buf.copy_from_slice(keyword.as_bytes());
+        buf.make_ascii_lowercase();
+        // Lowering ASCII letters keeps UTF-8 valid.
+        std::str::from_utf8(buf).unwrap_or("-")
+    }
+}
+
 fn known(keyword: &str) -> bool {
     crate::rules::INSTRUCTIONS
         .iter()
@@ -745,10 +765,11 @@ fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, S
 
 /// One instruction inside a stage (or after ONBUILD).
 fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instruction>, Bad> {
-    let keyword = split.keyword.to_ascii_lowercase();
+    let mut buf = KeywordBuf::default();
+    let keyword = buf.lower(split.keyword);
     let no_flags = |cx: &mut Cx<'_>, k: &str| Flags::new(cx, k, &split.flags, &[], &[]).map(|_| ());
     let one = |i: Instruction| Ok(vec![i]);
-    match keyword.as_str() {
+    match keyword {
         "run" => one(Instruction::Run(run(cx, split, l)?)),
         "cmd" | "entrypoint" => {
             let k = split.keyword.to_ascii_uppercase();
@@ -839,7 +860,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 return Err(cx.error(format!("{k} requires exactly one argument")));
             }
             let value = cx.word(&split.args)?;
-            one(match keyword.as_str() {
+            one(match keyword {
                 "user" => Instruction::User(value),
                 "workdir" => Instruction::Workdir(value),
                 _ => Instruction::StopSignal(Signal::new(value)),
