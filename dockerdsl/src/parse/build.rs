@@ -274,7 +274,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
         .collect();
     for (l, split) in read.instructions.iter().zip(&splits) {
         if split.keyword.eq_ignore_ascii_case("from") {
-            let args = words::whitespace_words(&split.args);
+            let args = words::whitespace_words(split.args);
             if let [_, as_, name] = args.as_slice() {
                 if as_.eq_ignore_ascii_case("as") && !all_names.insert(name.to_ascii_lowercase()) {
                     errors.push(
@@ -324,7 +324,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
             column: l.column,
             escape,
             done: &done,
-            current: current.as_deref(),
+            current,
             all_names: &all_names,
             text: &l.text,
             focus: &mut focus,
@@ -368,7 +368,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                         "only ARG may come before the first FROM",
                     );
                 } else {
-                    unknown_instruction(&mut cx, &split.keyword);
+                    unknown_instruction(&mut cx, split.keyword);
                 }
                 pending_comments = comments;
             }
@@ -653,7 +653,7 @@ fn checks_of(value: &str) -> Result<BuildChecks, String> {
 fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage), Bad> {
     let flags = Flags::new(cx, "FROM", &split.flags, crate::rules::flags("FROM"), &[])?;
     let platform = flags.string(cx, "platform")?;
-    let args = words::whitespace_words(&split.args);
+    let args = words::whitespace_words(split.args);
     let (image, name) = match args.as_slice() {
         [image] => (*image, None),
         [image, as_, name] if as_.eq_ignore_ascii_case("as") => (*image, Some(*name)),
@@ -686,7 +686,7 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
             name
         }
     };
-    let image = cx.word(&image)?;
+    let image = cx.word(image)?;
     let base = if image.eq_ignore_ascii_case("scratch") {
         Base::Scratch
     } else {
@@ -706,7 +706,7 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
 /// `ARG a=1 b`: one `Arg` each.
 fn arg_list(cx: &mut Cx<'_>, split: &Split) -> Result<Vec<Arg>, Bad> {
     Flags::new(cx, "ARG", &split.flags, &[], &[])?;
-    let words = words::parse_words(&split.args, cx.escape);
+    let words = words::parse_words(split.args, cx.escape);
     if words.is_empty() {
         return Err(cx.error_help(
             "ARG requires at least one argument",
@@ -727,7 +727,7 @@ fn arg_list(cx: &mut Cx<'_>, split: &Split) -> Result<Vec<Arg>, Bad> {
 /// `ENV`/`LABEL` pairs, in the `key=value` or the legacy `key value` form.
 fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, String)>, Bad> {
     Flags::new(cx, keyword, &split.flags, &[], &[])?;
-    let words = words::parse_words(&split.args, cx.escape);
+    let words = words::parse_words(split.args, cx.escape);
     let Some(first) = words.first() else {
         return Err(cx.error_help(
             format!("{keyword} requires at least one argument"),
@@ -774,7 +774,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
         "cmd" | "entrypoint" => {
             let k = split.keyword.to_ascii_uppercase();
             no_flags(cx, &k)?;
-            let c = command(cx, &k, &split.args)?;
+            let c = command(cx, &k, split.args)?;
             one(if keyword == "cmd" {
                 Instruction::Cmd(c)
             } else {
@@ -783,7 +783,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
         }
         "shell" => {
             no_flags(cx, "SHELL")?;
-            match words::json_array(&split.args) {
+            match words::json_array(split.args) {
                 Some(Ok(argv)) if !argv.is_empty() => one(Instruction::Shell(argv)),
                 Some(Err(())) => Err(not_strings(cx)),
                 _ => Err(cx.error_help(
@@ -807,13 +807,13 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             .collect()),
         "expose" => {
             no_flags(cx, "EXPOSE")?;
-            let words = words::whitespace_words(&split.args);
+            let words = words::whitespace_words(split.args);
             if words.is_empty() {
                 return Err(cx.error("EXPOSE requires at least one argument"));
             }
             let mut ports = Vec::new();
             for w in words {
-                let w = cx.word(&w)?;
+                let w = cx.word(w)?;
                 // BuildKit reads the protocol in any case.
                 let normal = match w.rsplit_once('/') {
                     Some((p, proto)) => format!("{p}/{}", proto.to_ascii_lowercase()),
@@ -831,7 +831,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             }
             one(Instruction::Expose(ports))
         }
-        "copy" | "add" => files(cx, &keyword, split, l).map(|i| vec![i]),
+        "copy" | "add" => files(cx, keyword, split, l).map(|i| vec![i]),
         "volume" => {
             no_flags(cx, "VOLUME")?;
             let json = words::json_array(split.args);
@@ -845,7 +845,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             }
             let mut paths = Vec::new();
             for p in list {
-                let p = cx.word(&p)?;
+                let p = cx.word(p)?;
                 if p.is_empty() {
                     return Err(cx.error("VOLUME specified can not be an empty string"));
                 }
@@ -859,7 +859,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             if split.args.is_empty() {
                 return Err(cx.error(format!("{k} requires exactly one argument")));
             }
-            let value = cx.word(&split.args)?;
+            let value = cx.word(split.args)?;
             one(match keyword {
                 "user" => Instruction::User(value),
                 "workdir" => Instruction::Workdir(value),
@@ -868,7 +868,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
         }
         "onbuild" => {
             no_flags(cx, "ONBUILD")?;
-            let inner = words::split_command(&split.args);
+            let inner = words::split_command(split.args);
             let inner_kw = inner.keyword.to_ascii_lowercase();
             match inner_kw.as_str() {
                 "" => Err(cx.error("ONBUILD requires at least one argument")),
@@ -877,7 +877,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                     "{} isn't allowed as an ONBUILD trigger",
                     inner.keyword.to_ascii_uppercase()
                 ))),
-                k if !known(k) => Err(unknown_instruction(cx, &inner.keyword)),
+                k if !known(k) => Err(unknown_instruction(cx, inner.keyword)),
                 _ => {
                     let mut new = instruction(cx, &inner, l)?;
                     if new.len() != 1 {
@@ -891,7 +891,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             }
         }
         "healthcheck" => one(Instruction::Healthcheck(healthcheck(cx, split)?)),
-        _ => Err(unknown_instruction(cx, &split.keyword)),
+        _ => Err(unknown_instruction(cx, split.keyword)),
     }
 }
 
@@ -1007,7 +1007,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
             "the model does not support labs features",
         ));
     }
-    let command = match words::json_array(&split.args) {
+    let command = match words::json_array(split.args) {
         Some(Ok(argv)) => RunCommand::Exec(argv),
         Some(Err(())) => return Err(not_strings(cx)),
         None if split.args.is_empty() => {
@@ -1015,7 +1015,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
         }
         None if !l.heredocs.is_empty() => {
             let docs = heredocs(l);
-            let only_marker = crate::rules::heredoc_marker(&split.args).is_some();
+            let only_marker = crate::rules::heredoc_marker(split.args).is_some();
             match docs.as_slice() {
                 [doc] if only_marker && !doc.content.is_empty() => {
                     RunCommand::Shell(doc.content.clone())

@@ -274,7 +274,7 @@ fn heredoc_markers(line: &str) -> Option<Vec<HeredocMarker>> {
     }
     let Split { keyword, args, .. } = words::split_command(line);
     let (keyword, args) = if keyword.eq_ignore_ascii_case("onbuild") {
-        let inner = words::split_command(&args);
+        let inner = words::split_command(args);
         (inner.keyword, inner.args)
     } else {
         (keyword, args)
@@ -282,7 +282,7 @@ fn heredoc_markers(line: &str) -> Option<Vec<HeredocMarker>> {
     let allowed = ["run", "copy", "add"]
         .iter()
         .any(|k| keyword.eq_ignore_ascii_case(k));
-    if !allowed || matches!(words::json_array(&args), Some(Ok(_))) {
+    if !allowed || matches!(words::json_array(args), Some(Ok(_))) {
         return None;
     }
     Some(rules::heredoc_markers(line))
