@@ -268,6 +268,10 @@ pub(crate) enum Unreadable {
 /// escapes any character. `$` stays for BuildKit to substitute; a `$` that would not be
 /// substituted is refused, as the model has no way to write it.
 pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
+    // Most words have nothing to remove: copied whole, not a character at a time.
+    if !word.contains(['\'', '"', escape, '\u{feff}']) {
+        return Ok(word.to_owned());
+    }
     let mut out = String::with_capacity(word.len());
     let mut chars = word
         .strip_prefix('\u{feff}')
