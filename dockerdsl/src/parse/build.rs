@@ -28,17 +28,17 @@ struct Cx<'a> {
     current: Option<&'a str>,
     /// Names of every stage of the file, lower-case.
     all_names: &'a BTreeSet<String>,
-    /// The instruction's source text, and what in it the next error is about.
+    /// The instruction's source text, and what in it the next error is about (empty: its
+    /// keyword). A buffer reused from one instruction to the next: most flags are looked
+    /// up without an error, and a new string for each would cost more than the reading.
     text: &'a str,
-    focus: Option<String>,
+    focus: &'a mut String,
 }
 
 impl Cx<'_> {
     /// Where the focused text is in the instruction's source, else its keyword.
     fn position(&self) -> (usize, usize) {
-        let found = self
-            .focus
-            .as_deref()
+        let found = Some(self.focus.as_str())
             .filter(|f| !f.is_empty())
             .and_then(|f| self.text.find(f));
         match found {
@@ -54,7 +54,15 @@ impl Cx<'_> {
 
     /// Points the next errors at this text of the instruction.
     fn focus(&mut self, text: &str) {
-        self.focus = Some(text.to_owned());
+        self.focus.clear();
+        self.focus.push_str(text);
+    }
+
+    /// Points the next errors at the flag `--name`.
+    fn focus_flag(&mut self, name: &str) {
+        self.focus.clear();
+        self.focus.push_str("--");
+        self.focus.push_str(name);
     }
 
     fn error(&mut self, message: impl Into<String>) -> Bad {
@@ -132,27 +140,27 @@ impl Cx<'_> {
 struct Bad;
 
 /// Flags as given: name, value (None for a bare `--flag`).
-struct Flags {
-    list: Vec<(String, Option<String>)>,
+struct Flags<'r> {
+    list: Vec<(&'r str, Option<&'r str>)>,
 }
 
-impl Flags {
+impl<'r> Flags<'r> {
     fn new(
         cx: &mut Cx<'_>,
         keyword: &str,
-        raw: &[String],
+        raw: &'r [String],
         allowed: &[&str],
         repeatable: &[&str],
-    ) -> Result<Flags, Bad> {
-        let mut list: Vec<(String, Option<String>)> = Vec::new();
+    ) -> Result<Flags<'r>, Bad> {
+        let mut list: Vec<(&str, Option<&str>)> = Vec::new();
         let mut bad = false;
         for f in raw {
             let body = f.trim_start_matches('-');
             let (name, value) = match body.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_owned())),
+                Some((n, v)) => (n, Some(v)),
                 None => (body, None),
             };
-            cx.focus(&format!("--{name}"));
+            cx.focus_flag(name);
             if !allowed.contains(&name) {
                 let help = if allowed.is_empty() {
                     format!("{keyword} takes no flags")
@@ -170,32 +178,32 @@ impl Flags {
                 bad = true;
                 continue;
             }
-            if list.iter().any(|(n, _)| n == name) && !repeatable.contains(&name) {
+            if list.iter().any(|(n, _)| *n == name) && !repeatable.contains(&name) {
                 cx.error(format!("duplicate flag specified: --{name}"));
                 bad = true;
                 continue;
             }
-            if value.as_deref() == Some("") {
+            if value == Some("") {
                 cx.error(format!("missing a value on flag `--{name}`"));
                 bad = true;
                 continue;
             }
-            list.push((name.to_owned(), value));
+            list.push((name, value));
         }
-        cx.focus = None;
+        cx.focus.clear();
         if bad { Err(Bad) } else { Ok(Flags { list }) }
     }
 
     fn all(&self, name: &str) -> impl Iterator<Item = Option<&str>> {
         self.list
             .iter()
-            .filter(move |(n, _)| n == name)
-            .map(|(_, v)| v.as_deref())
+            .filter(move |(n, _)| *n == name)
+            .map(|(_, v)| *v)
     }
 
     /// A string flag's value.
     fn string(&self, cx: &mut Cx<'_>, name: &str) -> Result<Option<String>, Bad> {
-        cx.focus(&format!("--{name}"));
+        cx.focus_flag(name);
         match self.all(name).next() {
             None => Ok(None),
             Some(Some(v)) => Ok(Some(v.to_owned())),
@@ -208,7 +216,7 @@ impl Flags {
 
     /// A bool flag: absent, bare, or `=true`/`=false`.
     fn boolean(&self, cx: &mut Cx<'_>, name: &str) -> Result<Option<bool>, Bad> {
-        cx.focus(&format!("--{name}"));
+        cx.focus_flag(name);
         match self.all(name).next() {
             None => Ok(None),
             Some(None) => Ok(Some(true)),
@@ -228,13 +236,6 @@ fn parse_bool(v: &str) -> Option<bool> {
         "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
         _ => None,
     }
-}
-
-/// The stage being read.
-struct Open {
-    name: String,
-    /// Lines of the FROM, for mapping problems back.
-    stage: Stage,
 }
 
 pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
@@ -265,10 +266,15 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     // Every stage name, so that a reference to a later stage is told apart from an image,
     // and generated names for unnamed stages do not clash.
     let mut all_names = BTreeSet::new();
-    for l in &read.instructions {
-        let split = words::split_command(&l.joined);
+    // Split once: the loop below reads every instruction again.
+    let splits: Vec<Split> = read
+        .instructions
+        .iter()
+        .map(|l| words::split_command(&l.joined))
+        .collect();
+    for (l, split) in read.instructions.iter().zip(&splits) {
         if split.keyword.eq_ignore_ascii_case("from") {
-            let args = words::whitespace_words(&split.args);
+            let args = words::whitespace_words(split.args);
             if let [_, as_, name] = args.as_slice() {
                 if as_.eq_ignore_ascii_case("as") && !all_names.insert(name.to_ascii_lowercase()) {
                     errors.push(
@@ -293,53 +299,56 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     }
     let mut args: Vec<Arg> = Vec::new();
     let mut done: Vec<Stage> = Vec::new();
-    let mut open: Option<Open> = None;
-    let mut map: Vec<SourceInstruction> = Vec::new();
+    // The stage being read, and its name.
+    let mut open: Option<Stage> = None;
+    let mut open_name = String::new();
+    let mut map: Vec<SourceInstruction> = Vec::with_capacity(read.instructions.len());
     let mut pending_comments: Vec<String> = Vec::new();
+    let mut focus = String::new();
 
-    for l in &read.instructions {
-        let split = words::split_command(&l.joined);
-        let keyword_lower = split.keyword.to_ascii_lowercase();
+    for (l, split) in read.instructions.iter().zip(&splits) {
+        let mut buf = KeywordBuf::default();
+        let keyword_lower = buf.lower(split.keyword);
         let mut comments = std::mem::take(&mut pending_comments);
-        comments.extend(l.comments.iter().cloned());
+        comments.extend(l.comments.iter().map(|c| (*c).to_owned()));
         if keyword_lower == "from" {
-            if let Some(o) = open.take() {
-                done.push(o.stage);
+            if let Some(stage) = open.take() {
+                done.push(stage);
             }
         }
-        let current = open.as_ref().map(|o| o.name.clone());
+        let current = open.as_ref().map(|_| open_name.as_str());
+        focus.clear();
         let mut cx = Cx {
             errors: &mut errors,
             line: l.line,
             column: l.column,
             escape,
             done: &done,
-            current: current.as_deref(),
+            current,
             all_names: &all_names,
             text: &l.text,
-            focus: None,
+            focus: &mut focus,
         };
         if keyword_lower == "from" {
-            let Ok((name, stage)) = from(&mut cx, &split, done.len()) else {
+            let Ok((name, stage)) = from(&mut cx, split, done.len()) else {
                 // Read the stage's instructions all the same, so that their own problems
                 // are reported and not taken for instructions outside any stage.
-                open = Some(Open {
-                    name: String::new(),
-                    stage: Stage::from_scratch(""),
-                });
+                open_name.clear();
+                open = Some(Stage::from_scratch(""));
                 continue;
             };
             let mut stage = stage;
             if !comments.is_empty() {
                 stage = stage.with_leading_comment(comments.join("\n"));
             }
-            map.push(source(l, &split, Position::From { stage: done.len() }));
-            open = Some(Open { name, stage });
+            map.push(source(l, split, Position::From { stage: done.len() }));
+            open_name = name;
+            open = Some(stage);
             continue;
         }
         match &mut open {
             None if keyword_lower == "arg" => {
-                let Ok(new) = arg_list(&mut cx, &split) else {
+                let Ok(new) = arg_list(&mut cx, split) else {
                     continue;
                 };
                 for c in comments {
@@ -350,25 +359,25 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                     builder = builder.arg(a.clone());
                     args.push(a);
                 }
-                map.push(source(l, &split, Position::GlobalArgs(start..args.len())));
+                map.push(source(l, split, Position::GlobalArgs(start..args.len())));
             }
             None => {
-                if known(&keyword_lower) {
+                if known(keyword_lower) {
                     cx.error_help(
                         "no build stage in current context",
                         "only ARG may come before the first FROM",
                     );
                 } else {
-                    unknown_instruction(&mut cx, &split.keyword);
+                    unknown_instruction(&mut cx, split.keyword);
                 }
                 pending_comments = comments;
             }
-            Some(o) => {
-                let Ok(new) = instruction(&mut cx, &split, l) else {
+            Some(open_stage) => {
+                let Ok(new) = instruction(&mut cx, split, l) else {
                     continue;
                 };
                 // Taken out, not cloned: a shared stage would be copied on every push.
-                let mut stage = std::mem::replace(&mut o.stage, Stage::from_scratch(""));
+                let mut stage = std::mem::replace(open_stage, Stage::from_scratch(""));
                 if !comments.is_empty() {
                     stage = stage.comment(comments.join("\n"));
                 }
@@ -377,10 +386,10 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                     stage = stage.push(i);
                 }
                 let end = stage.instructions().len();
-                o.stage = stage;
+                *open_stage = stage;
                 map.push(source(
                     l,
-                    &split,
+                    split,
                     Position::Instructions {
                         stage: done.len(),
                         indices: start..end,
@@ -389,11 +398,10 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
             }
         }
     }
-    if let Some(o) = open.take() {
-        let mut stage = o.stage;
+    if let Some(mut stage) = open.take() {
         let trailing: Vec<String> = pending_comments
             .into_iter()
-            .chain(read.trailing_comments.iter().cloned())
+            .chain(read.trailing_comments.iter().map(|c| (*c).to_owned()))
             .collect();
         if !trailing.is_empty() {
             stage = stage.comment(trailing.join("\n"));
@@ -557,9 +565,28 @@ fn source(l: &Logical, split: &Split, position: Position) -> SourceInstruction {
         line: l.line,
         end_line: l.end_line,
         column: l.column,
-        keyword: split.keyword.clone(),
-        text: l.text.clone(),
+        keyword: split.keyword.to_owned(),
+        text: l.text.clone().into_owned(),
         position,
+    }
+}
+
+/// Room for a keyword in lower case without a String for each instruction: the longest
+/// instruction keyword (`HEALTHCHECK`) has 11 characters.
+#[derive(Default)]
+struct KeywordBuf([u8; 16]);
+
+impl KeywordBuf {
+    /// The keyword in ASCII lower case; a longer word, which names no instruction,
+    /// becomes `"-"`, which names none either.
+    fn lower(&mut self, keyword: &str) -> &str {
+        let Some(buf) = self.0.get_mut(..keyword.len()) else {
+            return "-";
+        };
+        buf.copy_from_slice(keyword.as_bytes());
+        buf.make_ascii_lowercase();
+        // Lowering ASCII letters keeps UTF-8 valid.
+        std::str::from_utf8(buf).unwrap_or("-")
     }
 }
 
@@ -626,10 +653,10 @@ fn checks_of(value: &str) -> Result<BuildChecks, String> {
 fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage), Bad> {
     let flags = Flags::new(cx, "FROM", &split.flags, crate::rules::flags("FROM"), &[])?;
     let platform = flags.string(cx, "platform")?;
-    let args = words::whitespace_words(&split.args);
+    let args = words::whitespace_words(split.args);
     let (image, name) = match args.as_slice() {
-        [image] => (image.clone(), None),
-        [image, as_, name] if as_.eq_ignore_ascii_case("as") => (image.clone(), Some(name)),
+        [image] => (*image, None),
+        [image, as_, name] if as_.eq_ignore_ascii_case("as") => (*image, Some(*name)),
         _ => {
             return Err(cx.error_help(
                 "FROM requires either one or three arguments",
@@ -659,7 +686,7 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
             name
         }
     };
-    let image = cx.word(&image)?;
+    let image = cx.word(image)?;
     let base = if image.eq_ignore_ascii_case("scratch") {
         Base::Scratch
     } else {
@@ -679,7 +706,7 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
 /// `ARG a=1 b`: one `Arg` each.
 fn arg_list(cx: &mut Cx<'_>, split: &Split) -> Result<Vec<Arg>, Bad> {
     Flags::new(cx, "ARG", &split.flags, &[], &[])?;
-    let words = words::parse_words(&split.args, cx.escape);
+    let words = words::parse_words(split.args, cx.escape);
     if words.is_empty() {
         return Err(cx.error_help(
             "ARG requires at least one argument",
@@ -700,7 +727,7 @@ fn arg_list(cx: &mut Cx<'_>, split: &Split) -> Result<Vec<Arg>, Bad> {
 /// `ENV`/`LABEL` pairs, in the `key=value` or the legacy `key value` form.
 fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, String)>, Bad> {
     Flags::new(cx, keyword, &split.flags, &[], &[])?;
-    let words = words::parse_words(&split.args, cx.escape);
+    let words = words::parse_words(split.args, cx.escape);
     let Some(first) = words.first() else {
         return Err(cx.error_help(
             format!("{keyword} requires at least one argument"),
@@ -738,15 +765,16 @@ fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, S
 
 /// One instruction inside a stage (or after ONBUILD).
 fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instruction>, Bad> {
-    let keyword = split.keyword.to_ascii_lowercase();
+    let mut buf = KeywordBuf::default();
+    let keyword = buf.lower(split.keyword);
     let no_flags = |cx: &mut Cx<'_>, k: &str| Flags::new(cx, k, &split.flags, &[], &[]).map(|_| ());
     let one = |i: Instruction| Ok(vec![i]);
-    match keyword.as_str() {
+    match keyword {
         "run" => one(Instruction::Run(run(cx, split, l)?)),
         "cmd" | "entrypoint" => {
             let k = split.keyword.to_ascii_uppercase();
             no_flags(cx, &k)?;
-            let c = command(cx, &k, &split.args)?;
+            let c = command(cx, &k, split.args)?;
             one(if keyword == "cmd" {
                 Instruction::Cmd(c)
             } else {
@@ -755,7 +783,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
         }
         "shell" => {
             no_flags(cx, "SHELL")?;
-            match words::json_array(&split.args) {
+            match words::json_array(split.args) {
                 Some(Ok(argv)) if !argv.is_empty() => one(Instruction::Shell(argv)),
                 Some(Err(())) => Err(not_strings(cx)),
                 _ => Err(cx.error_help(
@@ -771,7 +799,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             if split.args.is_empty() {
                 return Err(cx.error("MAINTAINER requires exactly one argument"));
             }
-            one(Instruction::Maintainer(split.args.clone()))
+            one(Instruction::Maintainer(split.args.to_owned()))
         }
         "arg" => Ok(arg_list(cx, split)?
             .into_iter()
@@ -779,13 +807,13 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             .collect()),
         "expose" => {
             no_flags(cx, "EXPOSE")?;
-            let words = words::whitespace_words(&split.args);
+            let words = words::whitespace_words(split.args);
             if words.is_empty() {
                 return Err(cx.error("EXPOSE requires at least one argument"));
             }
             let mut ports = Vec::new();
             for w in words {
-                let w = cx.word(&w)?;
+                let w = cx.word(w)?;
                 // BuildKit reads the protocol in any case.
                 let normal = match w.rsplit_once('/') {
                     Some((p, proto)) => format!("{p}/{}", proto.to_ascii_lowercase()),
@@ -803,20 +831,21 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             }
             one(Instruction::Expose(ports))
         }
-        "copy" | "add" => files(cx, &keyword, split, l).map(|i| vec![i]),
+        "copy" | "add" => files(cx, keyword, split, l).map(|i| vec![i]),
         "volume" => {
             no_flags(cx, "VOLUME")?;
-            let list = match words::json_array(&split.args) {
-                Some(Ok(list)) => list,
+            let json = words::json_array(split.args);
+            let list = match &json {
+                Some(Ok(list)) => list.iter().map(String::as_str).collect(),
                 Some(Err(())) => return Err(not_strings(cx)),
-                None => words::whitespace_words(&split.args),
+                None => words::whitespace_words(split.args),
             };
             if list.is_empty() {
                 return Err(cx.error("VOLUME requires at least one argument"));
             }
             let mut paths = Vec::new();
             for p in list {
-                let p = cx.word(&p)?;
+                let p = cx.word(p)?;
                 if p.is_empty() {
                     return Err(cx.error("VOLUME specified can not be an empty string"));
                 }
@@ -830,8 +859,8 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             if split.args.is_empty() {
                 return Err(cx.error(format!("{k} requires exactly one argument")));
             }
-            let value = cx.word(&split.args)?;
-            one(match keyword.as_str() {
+            let value = cx.word(split.args)?;
+            one(match keyword {
                 "user" => Instruction::User(value),
                 "workdir" => Instruction::Workdir(value),
                 _ => Instruction::StopSignal(Signal::new(value)),
@@ -839,7 +868,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
         }
         "onbuild" => {
             no_flags(cx, "ONBUILD")?;
-            let inner = words::split_command(&split.args);
+            let inner = words::split_command(split.args);
             let inner_kw = inner.keyword.to_ascii_lowercase();
             match inner_kw.as_str() {
                 "" => Err(cx.error("ONBUILD requires at least one argument")),
@@ -848,7 +877,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                     "{} isn't allowed as an ONBUILD trigger",
                     inner.keyword.to_ascii_uppercase()
                 ))),
-                k if !known(k) => Err(unknown_instruction(cx, &inner.keyword)),
+                k if !known(k) => Err(unknown_instruction(cx, inner.keyword)),
                 _ => {
                     let mut new = instruction(cx, &inner, l)?;
                     if new.len() != 1 {
@@ -862,7 +891,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             }
         }
         "healthcheck" => one(Instruction::Healthcheck(healthcheck(cx, split)?)),
-        _ => Err(unknown_instruction(cx, &split.keyword)),
+        _ => Err(unknown_instruction(cx, split.keyword)),
     }
 }
 
@@ -906,7 +935,7 @@ fn healthcheck(cx: &mut Cx<'_>, split: &Split) -> Result<Healthcheck, Bad> {
         crate::rules::flags("HEALTHCHECK"),
         &[],
     )?;
-    let args = split.args.as_str();
+    let args = split.args;
     let at = args.find(char::is_whitespace).unwrap_or(args.len());
     let (typ, rest) = (&args[..at], args[at..].trim_start());
     match typ.to_ascii_uppercase().as_str() {
@@ -978,7 +1007,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
             "the model does not support labs features",
         ));
     }
-    let command = match words::json_array(&split.args) {
+    let command = match words::json_array(split.args) {
         Some(Ok(argv)) => RunCommand::Exec(argv),
         Some(Err(())) => return Err(not_strings(cx)),
         None if split.args.is_empty() => {
@@ -986,13 +1015,13 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
         }
         None if !l.heredocs.is_empty() => {
             let docs = heredocs(l);
-            let only_marker = crate::rules::heredoc_marker(&split.args).is_some();
+            let only_marker = crate::rules::heredoc_marker(split.args).is_some();
             match docs.as_slice() {
                 [doc] if only_marker && !doc.content.is_empty() => {
                     RunCommand::Shell(doc.content.clone())
                 }
                 _ => RunCommand::Heredocs {
-                    command: split.args.clone(),
+                    command: split.args.to_owned(),
                     heredocs: docs,
                 },
             }
@@ -1059,6 +1088,9 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
 /// A shell-form RUN command: one line, or the lines it was written on (with the comment
 /// lines among them), so that the canonical form keeps its layout.
 fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
+    if l.pieces.is_empty() {
+        return RunCommand::Shell(split.args.to_owned());
+    }
     let mut lines: Vec<String> = Vec::new();
     let mut offset = 0;
     for (piece, comment) in &l.pieces {
@@ -1098,7 +1130,7 @@ fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
     if lines.len() > 1 && joined == split.args {
         RunCommand::Lines(lines)
     } else {
-        RunCommand::Shell(split.args.clone())
+        RunCommand::Shell(split.args.to_owned())
     }
 }
 
@@ -1370,10 +1402,11 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
     let is_copy = keyword == "copy";
     let k = if is_copy { "COPY" } else { "ADD" };
     let flags = Flags::new(cx, k, &split.flags, crate::rules::flags(k), &["exclude"])?;
-    let (list, json) = match words::json_array(&split.args) {
-        Some(Ok(list)) => (list, true),
+    let exec = words::json_array(split.args);
+    let (list, json) = match &exec {
+        Some(Ok(list)) => (list.iter().map(String::as_str).collect(), true),
         Some(Err(())) => return Err(not_strings(cx)),
-        None => (words::whitespace_words(&split.args), false),
+        None => (words::whitespace_words(split.args), false),
     };
     if list.len() < 2 {
         return Err(cx.error_help(

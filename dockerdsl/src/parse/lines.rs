@@ -4,36 +4,39 @@
 use super::words::{self, Split};
 use super::{Diagnostic, Directive};
 use crate::rules::{self, HeredocMarker};
+use std::borrow::Cow;
 
-/// One instruction as its lines were read.
+/// One instruction as its lines were read. It borrows from the file's text where it can:
+/// most instructions are one line, and copying each piece of them cost more than reading.
 #[derive(Debug, Clone)]
-pub(crate) struct Logical {
+pub(crate) struct Logical<'a> {
     /// First line, from 1.
     pub line: usize,
     pub end_line: usize,
     /// Column of the keyword, from 1.
     pub column: usize,
     /// The logical line: continuation lines joined, comment lines dropped.
-    pub joined: String,
+    pub joined: Cow<'a, str>,
     /// The physical lines the logical line was joined from, without their continuation
-    /// escapes, and the comment lines among them (`true`), in order.
-    pub pieces: Vec<(String, bool)>,
+    /// escapes, and the comment lines among them (`true`), in order; empty for an
+    /// instruction of one line (most of them), which needs no list.
+    pub pieces: Vec<(&'a str, bool)>,
     /// Every physical line of it.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Heredocs, with their content as read (before tab stripping).
     pub heredocs: Vec<(HeredocMarker, String)>,
     /// Comment lines right before it (since the previous instruction).
-    pub comments: Vec<String>,
+    pub comments: Vec<&'a str>,
 }
 
 /// What the lines hold.
 #[derive(Debug, Default)]
-pub(crate) struct Lines {
+pub(crate) struct Lines<'a> {
     pub directives: Vec<Directive>,
     pub escape: Option<char>,
-    pub instructions: Vec<Logical>,
+    pub instructions: Vec<Logical<'a>>,
     /// Comment lines after the last instruction.
-    pub trailing_comments: Vec<String>,
+    pub trailing_comments: Vec<&'a str>,
 }
 
 /// The longest physical line BuildKit reads.
@@ -51,10 +54,10 @@ fn is_blank(c: char) -> bool {
 
 /// The comment's text after `#` and one space, its indentation kept (license headers,
 /// aligned notes); trailing blanks dropped.
-fn comment_text(line: &str) -> String {
+fn comment_text(line: &str) -> &str {
     let t = line.trim_start_matches(is_blank);
     let t = t.strip_prefix('#').unwrap_or(t);
-    t.strip_prefix(' ').unwrap_or(t).trim_end().to_owned()
+    t.strip_prefix(' ').unwrap_or(t).trim_end()
 }
 
 /// `trimContinuationCharacter`: whether the line ends with the escape character (and only
@@ -71,17 +74,22 @@ fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
     (line, false)
 }
 
-pub(crate) fn read(text: &str, errors: &mut Vec<Diagnostic>) -> Lines {
+pub(crate) fn read<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Lines<'a> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // bufio.ScanLines: lines end at `\n`, a `\r` before it is dropped; no empty last line.
-    let mut physical: Vec<&str> = text.split('\n').collect();
+    // Sized up front: growing these a push at a time cost more than reading the lines.
+    let mut physical: Vec<&str> = Vec::with_capacity(newlines(text) + 1);
+    physical.extend(text.split('\n'));
     if physical.last() == Some(&"") {
         physical.pop();
     }
-    let physical: Vec<&str> = physical
-        .into_iter()
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
+    // Without `\r`, an instruction's lines are a slice of the text, borrowed as they are.
+    let crlf = text.contains('\r');
+    if crlf {
+        for l in &mut physical {
+            *l = l.strip_suffix('\r').unwrap_or(l);
+        }
+    }
 
     // bufio.Scanner's limit: BuildKit refuses longer lines.
     if let Some(n) = physical.iter().position(|l| l.len() > MAX_LINE) {
@@ -94,7 +102,10 @@ pub(crate) fn read(text: &str, errors: &mut Vec<Diagnostic>) -> Lines {
             .help("split the line with continuation lines, or move the data into a file"),
         );
     }
-    let mut out = Lines::default();
+    let mut out = Lines {
+        instructions: Vec::with_capacity(physical.len()),
+        ..Lines::default()
+    };
     let mut escape = '\\';
     let mut i = 0;
     // Directives: leading lines of the form `# key=value` for a known key.
@@ -152,7 +163,7 @@ pub(crate) fn read(text: &str, errors: &mut Vec<Diagnostic>) -> Lines {
             continue;
         }
         let stripped = line.trim_start_matches(is_blank);
-        let column = line.chars().count() - stripped.chars().count() + 1;
+        let column = line[..line.len() - stripped.len()].chars().count() + 1;
         let (first, mut continued) = trim_continuation(stripped, escape);
         if !continued && first.trim().is_empty() {
             continue;
@@ -160,21 +171,24 @@ pub(crate) fn read(text: &str, errors: &mut Vec<Diagnostic>) -> Lines {
         if continued && first.trim().is_empty() && i >= physical.len() {
             continue;
         }
-        let mut joined = first.to_owned();
-        let mut pieces = vec![(first.to_owned(), false)];
+        let mut joined = Cow::Borrowed(first);
+        let mut pieces = Vec::new();
+        if continued && i < physical.len() {
+            pieces.push((first, false));
+        }
         while continued && i < physical.len() {
             let next = physical[i];
             i += 1;
             if is_comment(next) {
-                pieces.push((next.to_owned(), true));
+                pieces.push((next, true));
                 continue;
             }
             if next.trim_start_matches(is_blank).is_empty() {
                 continue;
             }
             let (part, more) = trim_continuation(next, escape);
-            joined.push_str(part);
-            pieces.push((part.to_owned(), false));
+            joined.to_mut().push_str(part);
+            pieces.push((part, false));
             continued = more;
         }
         if joined.trim().is_empty() {
@@ -220,7 +234,7 @@ pub(crate) fn read(text: &str, errors: &mut Vec<Diagnostic>) -> Lines {
             column,
             joined,
             pieces,
-            text: physical[start..i].join("\n"),
+            text: lines_text(text, &physical[start..i], crlf),
             heredocs,
             comments: std::mem::take(&mut comments),
         });
@@ -228,6 +242,28 @@ pub(crate) fn read(text: &str, errors: &mut Vec<Diagnostic>) -> Lines {
     out.trailing_comments = comments;
     out.escape = Some(escape);
     out
+}
+
+/// The number of `\n` in the text.
+fn newlines(text: &str) -> usize {
+    text.bytes().filter(|b| *b == b'\n').count()
+}
+
+/// Physical lines joined with `\n`: the slice of `text` they span when no `\r` was
+/// dropped from them.
+fn lines_text<'a>(text: &'a str, lines: &[&'a str], crlf: bool) -> Cow<'a, str> {
+    let span = match (lines.first(), lines.last()) {
+        (Some(first), Some(last)) if !crlf => {
+            let start = first.as_ptr() as usize - text.as_ptr() as usize;
+            let end = last.as_ptr() as usize - text.as_ptr() as usize + last.len();
+            text.get(start..end)
+        }
+        _ => None,
+    };
+    match span {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(lines.join("\n")),
+    }
 }
 
 /// The heredocs BuildKit reads after this line: only for RUN, COPY and ADD (also after
@@ -238,7 +274,7 @@ fn heredoc_markers(line: &str) -> Option<Vec<HeredocMarker>> {
     }
     let Split { keyword, args, .. } = words::split_command(line);
     let (keyword, args) = if keyword.eq_ignore_ascii_case("onbuild") {
-        let inner = words::split_command(&args);
+        let inner = words::split_command(args);
         (inner.keyword, inner.args)
     } else {
         (keyword, args)
@@ -246,7 +282,7 @@ fn heredoc_markers(line: &str) -> Option<Vec<HeredocMarker>> {
     let allowed = ["run", "copy", "add"]
         .iter()
         .any(|k| keyword.eq_ignore_ascii_case(k));
-    if !allowed || matches!(words::json_array(&args), Some(Ok(_))) {
+    if !allowed || matches!(words::json_array(args), Some(Ok(_))) {
         return None;
     }
     Some(rules::heredoc_markers(line))

@@ -3,10 +3,10 @@
 //! reading a word the way its shell-word lexer does, without substituting variables.
 
 /// An instruction line split into its parts.
-pub(crate) struct Split {
-    pub keyword: String,
+pub(crate) struct Split<'a> {
+    pub keyword: &'a str,
     pub flags: Vec<String>,
-    pub args: String,
+    pub args: &'a str,
     /// Byte offset of the (trimmed) arguments in the line.
     pub args_at: usize,
 }
@@ -17,7 +17,7 @@ fn is_ws(c: char) -> bool {
 }
 
 /// `splitCommand`: the keyword, the builder flags, and the rest trimmed.
-pub(crate) fn split_command(line: &str) -> Split {
+pub(crate) fn split_command(line: &str) -> Split<'_> {
     let lead = line.len() - line.trim_start_matches(char::is_whitespace).len();
     let trimmed = line.trim_matches(char::is_whitespace);
     let (keyword, rest) = match trimmed.find(is_ws) {
@@ -34,11 +34,9 @@ pub(crate) fn split_command(line: &str) -> Split {
     let args = &rest[args_from..];
     let args_trimmed = args.trim_start_matches(char::is_whitespace);
     Split {
-        keyword: keyword.to_owned(),
+        keyword,
         flags,
-        args: args_trimmed
-            .trim_end_matches(char::is_whitespace)
-            .to_owned(),
+        args: args_trimmed.trim_end_matches(char::is_whitespace),
         args_at: rest_at + args_from + (args.len() - args_trimmed.len()),
     }
 }
@@ -65,7 +63,11 @@ fn extract_builder_flags(line: &str) -> (Vec<String>, usize) {
     let mut quote = 0u8;
     let mut blank_ok = false;
     let mut pos = 0;
-    let finish = |w: &mut Vec<u8>| String::from_utf8_lossy(&std::mem::take(w)).into_owned();
+    // The bytes are kept as the String when they are UTF-8 (they almost always are).
+    let finish = |w: &mut Vec<u8>| match String::from_utf8(std::mem::take(w)) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
     while pos <= b.len() {
         let at_end = pos == b.len();
         let mut ch = if at_end { 0 } else { b[pos] };
@@ -80,6 +82,10 @@ fn extract_builder_flags(line: &str) -> (Vec<String>, usize) {
             if ch != b'-' || b.get(pos + 1) != Some(&b'-') {
                 return (words, pos);
             }
+            // Room for the word up to the next space, so that it is not grown a byte at a
+            // time.
+            let len = b[pos..].iter().position(|c| is_space_byte(*c));
+            word.reserve(len.unwrap_or(b.len() - pos));
             phase = Phase::Word;
         }
         if at_end {
@@ -161,11 +167,8 @@ pub(crate) fn json_array(rest: &str) -> Option<Result<Vec<String>, ()>> {
 }
 
 /// `parseStringsWhitespaceDelimited`.
-pub(crate) fn whitespace_words(rest: &str) -> Vec<String> {
-    rest.split(is_ws)
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+pub(crate) fn whitespace_words(rest: &str) -> Vec<&str> {
+    rest.split(is_ws).filter(|w| !w.is_empty()).collect()
 }
 
 /// `parseWords`: `ENV`/`LABEL`/`ARG` arguments split into words at unquoted whitespace,
@@ -265,6 +268,10 @@ pub(crate) enum Unreadable {
 /// escapes any character. `$` stays for BuildKit to substitute; a `$` that would not be
 /// substituted is refused, as the model has no way to write it.
 pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
+    // Most words have nothing to remove: copied whole, not a character at a time.
+    if !word.contains(['\'', '"', escape, '\u{feff}']) {
+        return Ok(word.to_owned());
+    }
     let mut out = String::with_capacity(word.len());
     let mut chars = word
         .strip_prefix('\u{feff}')
@@ -322,7 +329,7 @@ mod tests {
         assert_eq!(s.flags, ["--from=build", "--chown=a b"]);
         assert_eq!(s.args, "--x /y");
         let s = split_command("  run   echo hi  ");
-        assert_eq!((s.keyword.as_str(), s.args.as_str()), ("run", "echo hi"));
+        assert_eq!((s.keyword, s.args), ("run", "echo hi"));
         assert_eq!(&"  run   echo hi  "[s.args_at..s.args_at + 2], "ec");
         // U+1F141 holds the byte 0x85, which the flag reader takes for a space.
         let s = split_command("RUN --network=\u{1F141} x");
