@@ -51,9 +51,15 @@ pub fn case_source<'a>(file: &'a str, name: &str) -> &'a str {
 /// misconfigured CI, so the test fails rather than passing vacuously.
 pub fn corpus(test: &str) -> Option<std::path::PathBuf> {
     let Some(dir) = std::env::var_os("DOCKERDSL_CORPUS") else {
-        eprintln!(
-            "{test}: skipped, DOCKERDSL_CORPUS is not set \
-             (run `DOCKERDSL_CORPUS=../shared/corpus cargo test`, as .ci/run does)"
+        // Straight to stderr: libtest captures `eprintln!` of a passing test, and a skip
+        // nobody sees would look like a pass.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!(
+                "{test}: skipped, DOCKERDSL_CORPUS is not set \
+                 (run `DOCKERDSL_CORPUS=../shared/corpus cargo test`, as .ci/run does)\n"
+            )
+            .as_bytes(),
         );
         return None;
     };
