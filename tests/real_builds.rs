@@ -9,6 +9,8 @@
 //! Each final image is opened (`buildah from` + `buildah mount`) and must hold the artifact
 //! and none of the toolchain or the sources; the artifact is run in it.
 
+mod common;
+
 use dockerdsl::recipes::{
     CStatic, DependencyCache, GoStatic, ImageOptions, OciLabels, RustApp, Server, StaticSite,
 };
@@ -179,9 +181,10 @@ fn cases() -> Vec<Case> {
 #[test]
 fn real_builds() {
     if std::env::var_os("DOCKERDSL_REAL_BUILDS").is_none() {
-        eprintln!(
-            "real_builds: skipped, DOCKERDSL_REAL_BUILDS is not set \
-             (run `bash .ci/real-builds`: it installs buildah, makes the base images and runs this)"
+        common::skipped(
+            "real_builds",
+            "DOCKERDSL_REAL_BUILDS is not set \
+             (run `bash .ci/real-builds`: it installs buildah, makes the base images and runs this)",
         );
         return;
     }

@@ -51,15 +51,10 @@ pub fn case_source<'a>(file: &'a str, name: &str) -> &'a str {
 /// misconfigured CI, so the test fails rather than passing vacuously.
 pub fn corpus(test: &str) -> Option<std::path::PathBuf> {
     let Some(dir) = std::env::var_os("DOCKERDSL_CORPUS") else {
-        // Straight to stderr: libtest captures `eprintln!` of a passing test, and a skip
-        // nobody sees would look like a pass.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            format!(
-                "{test}: skipped, DOCKERDSL_CORPUS is not set \
-                 (run `DOCKERDSL_CORPUS=../shared/corpus cargo test`, as .ci/run does)\n"
-            )
-            .as_bytes(),
+        skipped(
+            test,
+            "DOCKERDSL_CORPUS is not set \
+             (run `DOCKERDSL_CORPUS=../shared/corpus cargo test`, as .ci/run does)",
         );
         return None;
     };
@@ -70,4 +65,13 @@ pub fn corpus(test: &str) -> Option<std::path::PathBuf> {
         dir.display()
     );
     Some(dir)
+}
+
+/// Says that `test` was skipped and why, straight to stderr: libtest captures `eprintln!` of a
+/// passing test, and a skip nobody sees would look like a pass.
+pub fn skipped(test: &str, why: &str) {
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("{test}: skipped, {why}\n").as_bytes(),
+    );
 }
