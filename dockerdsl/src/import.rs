@@ -25,16 +25,8 @@ use std::time::Duration;
 /// # Ok::<(), dockerdsl::ParseErrors>(())
 /// ```
 pub fn builder(df: &Dockerfile) -> String {
-    let mut names = Names::default();
-    let vars: Vec<String> = df.stages().iter().map(|s| names.var(s.name())).collect();
-    let var_of = |s: &Stage| {
-        df.stages()
-            .iter()
-            .position(|x| x.name() == s.name())
-            .and_then(|i| vars.get(i))
-            .cloned()
-            .unwrap_or_else(|| "missing_stage".to_owned())
-    };
+    let vars = stage_vars(df);
+    let var_of = |s: &Stage| stage_var(df, &vars, s);
     let mut out = header();
     for (stage, var) in df.stages().iter().zip(&vars) {
         out.push_str(&builder_stage(stage, var, &var_of));
@@ -53,6 +45,22 @@ fn header() -> String {
         "/// The Dockerfile, as Rust values.\npub fn dockerfile() -> Result<Dockerfile, Error> {\n",
     );
     out
+}
+
+/// The Rust variable of each stage of `df`, in file order, each name used once.
+fn stage_vars(df: &Dockerfile) -> Vec<String> {
+    let mut names = Names::default();
+    df.stages().iter().map(|s| names.var(s.name())).collect()
+}
+
+/// The variable of a referenced stage (stage names are unique in a `Dockerfile`).
+fn stage_var(df: &Dockerfile, vars: &[String], stage: &Stage) -> String {
+    df.stages()
+        .iter()
+        .position(|x| x.name() == stage.name())
+        .and_then(|i| vars.get(i))
+        .cloned()
+        .unwrap_or_else(|| "missing_stage".to_owned())
 }
 
 /// `let var = Stage::...` with the builder.
@@ -598,16 +606,8 @@ fn add_expr(a: &Add) -> String {
 /// # Ok::<(), dockerdsl::ParseErrors>(())
 /// ```
 pub fn with_macro(df: &Dockerfile) -> String {
-    let mut names = Names::default();
-    let vars: Vec<String> = df.stages().iter().map(|s| names.var(s.name())).collect();
-    let var_of = |s: &Stage| {
-        df.stages()
-            .iter()
-            .position(|x| x.name() == s.name())
-            .and_then(|i| vars.get(i))
-            .cloned()
-            .unwrap_or_else(|| "missing_stage".to_owned())
-    };
+    let vars = stage_vars(df);
+    let var_of = |s: &Stage| stage_var(df, &vars, s);
     let backtick = df.escape() == Escape::Backtick;
     let mut body = String::new();
     let mut in_macro = false;
