@@ -1,14 +1,14 @@
 //! Rust source that builds a [`Dockerfile`] with the builder API: what `dockerdsl import`
 //! prints for an existing Dockerfile.
 
-use crate::dockerfile::{Dockerfile, Escape, Syntax};
-use crate::instruction::{
+use crate::model::dockerfile::{Dockerfile, Escape, Syntax};
+use crate::model::instruction::{
     Add, Check, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
 };
-use crate::mount::{Mount, Sharing};
-use crate::source::Source;
-use crate::stage::{Base, Stage};
-use crate::values::{Chmod, Network, Port, Protocol, Security};
+use crate::model::mount::{Mount, Sharing};
+use crate::model::source::Source;
+use crate::model::stage::{Base, Stage};
+use crate::model::values::{Chmod, Network, Port, Protocol, Security};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::time::Duration;
@@ -203,7 +203,7 @@ fn vec_of(items: &[String]) -> String {
     format!("vec![{}]", parts.join(", "))
 }
 
-fn arg_expr(arg: &crate::instruction::Arg) -> String {
+fn arg_expr(arg: &crate::model::instruction::Arg) -> String {
     match &arg.default {
         Some(d) => format!("Arg::new({}).default({})", lit(&arg.name), lit(d)),
         None => format!("Arg::new({})", lit(&arg.name)),

@@ -212,43 +212,40 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-mod dockerfile;
+mod assemble;
 mod dockerignore;
 mod emit;
 mod error;
 pub mod graph;
 pub mod import;
-mod instruction;
 pub mod lint;
 #[cfg(feature = "macros")]
 mod macros;
-mod mount;
+mod model;
+mod number;
 mod parse;
 pub mod recipes;
 mod render;
 mod rules;
 #[cfg(feature = "serde")]
 mod serialize;
-mod source;
-mod stage;
 mod validate;
-mod values;
 
-pub use dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
 pub use emit::{EmitError, Emitted, Mode, emit, emit_with};
 pub use error::{Error, Location, Problem};
-pub use instruction::{
+pub use lint::{Lint, Linter, Origin, Rule};
+pub use model::dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
+pub use model::instruction::{
     Add, Arg, Check, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
 };
-pub use lint::{Lint, Linter, Origin, Rule};
-pub use mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
+pub use model::mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
+pub use model::source::{IntoSource, Source};
+pub use model::stage::{Base, Stage};
+pub use model::values::{
+    Chmod, Context, ImageRef, Network, ParseError, Platform, Port, Protocol, Security, Signal,
+};
 pub use parse::{
     Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse, parse_file,
-};
-pub use source::{IntoSource, Source};
-pub use stage::{Base, Stage};
-pub use values::{
-    Chmod, Context, ImageRef, Network, ParseError, Platform, Port, Protocol, Security, Signal,
 };
 
 #[cfg(feature = "macros")]

@@ -6,12 +6,12 @@
 //! accepted while a whole `Dockerfile` is being read: the reference is kept as a placeholder
 //! and replaced by the stage of that name, which must come earlier in `stages`.
 
-use crate::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
-use crate::instruction::{Arg, Instruction, RunCommand, Sources};
-use crate::mount::Mount;
-use crate::source::Source;
-use crate::stage::{Base, Stage};
-use crate::values::{Context, ImageRef, Platform};
+use crate::model::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
+use crate::model::instruction::{Arg, Instruction, RunCommand, Sources};
+use crate::model::mount::Mount;
+use crate::model::source::Source;
+use crate::model::stage::{Base, Stage};
+use crate::model::values::{Context, ImageRef, Platform};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cell::Cell;

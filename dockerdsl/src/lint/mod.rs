@@ -61,8 +61,8 @@ pub(crate) use vars::suggest as suggest_name;
 // The parser's "did you mean" for keywords measures with the same distance.
 pub(crate) use vars::levenshtein;
 
-use crate::dockerfile::Dockerfile;
 use crate::error::Location;
+use crate::model::dockerfile::Dockerfile;
 use crate::parse::Parsed;
 use std::fmt;
 

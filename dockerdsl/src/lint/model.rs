@@ -4,14 +4,14 @@
 
 use super::vars::{expand, go_quote, suggest};
 use super::{Lint, Rule};
-use crate::dockerfile::Dockerfile;
 use crate::dockerignore::Patterns;
 use crate::error::Location;
-use crate::instruction::{Command, Instruction, Sources};
-use crate::mount::Mount;
+use crate::model::dockerfile::Dockerfile;
+use crate::model::instruction::{Command, Instruction, Sources};
+use crate::model::mount::Mount;
+use crate::model::stage::{Base, Stage};
+use crate::model::values::Platform;
 use crate::rules;
-use crate::stage::{Base, Stage};
-use crate::values::Platform;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Platform arguments BuildKit defines in the global scope, with the values they have on a

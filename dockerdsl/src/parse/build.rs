@@ -4,15 +4,15 @@
 use super::lines::{self, Logical};
 use super::words::{self, Split, Unreadable};
 use super::{Diagnostic, ParseErrors, Parsed, Position, SourceInstruction};
-use crate::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
 use crate::error::Problem;
-use crate::instruction::{
+use crate::model::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
+use crate::model::instruction::{
     Add, Arg, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
 };
-use crate::mount::{Mount, Sharing};
-use crate::source::Source;
-use crate::stage::{Base, Stage};
-use crate::values::{Chmod, ImageRef, Network, Platform, Port, Security, Signal};
+use crate::model::mount::{Mount, Sharing};
+use crate::model::source::Source;
+use crate::model::stage::{Base, Stage};
+use crate::model::values::{Chmod, ImageRef, Network, Platform, Port, Security, Signal};
 use std::collections::BTreeSet;
 use std::time::Duration;
 

@@ -13,7 +13,7 @@ mod build;
 mod lines;
 mod words;
 
-use crate::dockerfile::Dockerfile;
+use crate::model::dockerfile::Dockerfile;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;

@@ -1,8 +1,8 @@
 //! Stages: ordinary values, cheap to clone, built with chained calls.
 
-use crate::instruction::{Arg, Command, Copy, Healthcheck, Instruction, Run};
-use crate::source::IntoSource;
-use crate::values::{Context, ImageRef, Platform, Port, Signal};
+use crate::model::instruction::{Arg, Command, Copy, Healthcheck, Instruction, Run};
+use crate::model::source::IntoSource;
+use crate::model::values::{Context, ImageRef, Platform, Port, Signal};
 use std::fmt;
 use std::sync::Arc;
 
@@ -277,7 +277,9 @@ impl Stage {
 
     /// `ADD src dest`: a local file or archive, a URL, or a Git repository.
     pub fn add(self, src: impl Into<String>, dest: impl Into<String>) -> Self {
-        self.push(Instruction::Add(crate::instruction::Add::new(src, dest)))
+        self.push(Instruction::Add(crate::model::instruction::Add::new(
+            src, dest,
+        )))
     }
 
     /// `VOLUME ["path"]`.
@@ -320,6 +322,22 @@ impl Stage {
         self.push(Instruction::Comment(text.into()))
     }
 
+    /// The stages this one depends on, in the order they appear in it: its base first.
+    pub(crate) fn dependencies(&self) -> Vec<&Stage> {
+        let mut deps = Vec::new();
+        if let Base::Stage(s) = self.base() {
+            deps.push(s);
+        }
+        for i in self.instructions() {
+            for src in Instruction::sources(i) {
+                if let crate::model::source::Source::Stage(s) = src {
+                    deps.push(s);
+                }
+            }
+        }
+        deps
+    }
+
     pub(crate) fn same(&self, other: &Stage) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
@@ -355,33 +373,6 @@ impl StageData {
         for instruction in &mut self.instructions {
             instruction.take_stages(out);
         }
-    }
-}
-
-/// Two stages are equal when they render the same text (their `FROM` line and
-/// instructions) and the stages they refer to are equal in turn. The comparison walks both
-/// graphs with a loop, so deep chains cannot overflow the stack.
-impl PartialEq for Stage {
-    fn eq(&self, other: &Self) -> bool {
-        let mut pending = vec![(self, other)];
-        let mut compared = std::collections::BTreeSet::new();
-        while let Some((a, b)) = pending.pop() {
-            if a.same(b) || !compared.insert((a.id(), b.id())) {
-                continue;
-            }
-            if crate::render::stage_source(a) != crate::render::stage_source(b) {
-                return false;
-            }
-            let (da, db) = (
-                crate::dockerfile::dependencies(a),
-                crate::dockerfile::dependencies(b),
-            );
-            if da.len() != db.len() {
-                return false;
-            }
-            pending.extend(da.into_iter().zip(db));
-        }
-        true
     }
 }
 

@@ -1,8 +1,8 @@
 //! Instructions and their flags, one typed value each.
 
-use crate::mount::Mount;
-use crate::source::{IntoSource, Source};
-use crate::values::{Chmod, Network, Port, Security, Signal};
+use crate::model::mount::Mount;
+use crate::model::source::{IntoSource, Source};
+use crate::model::values::{Chmod, Network, Port, Security, Signal};
 use std::time::Duration;
 
 /// One instruction of a stage, in the order written. (`FROM` is the stage itself.)
@@ -89,7 +89,7 @@ impl Instruction {
 
 impl Instruction {
     /// Moves out the stages this instruction refers to (see `StageData`'s `Drop`).
-    pub(crate) fn take_stages(&mut self, out: &mut Vec<crate::stage::Stage>) {
+    pub(crate) fn take_stages(&mut self, out: &mut Vec<crate::model::stage::Stage>) {
         let mut take = |from: &mut Option<Source>| {
             if matches!(from, Some(Source::Stage(_))) {
                 if let Some(Source::Stage(s)) = from.take() {

@@ -1,6 +1,6 @@
 //! `RUN --mount=...`: bind, cache, tmpfs, secret and ssh mounts, each with all its options.
 
-use crate::source::{IntoSource, Source};
+use crate::model::source::{IntoSource, Source};
 
 /// `mode`, `uid` and `gid`, shared by cache, secret and ssh mounts.
 macro_rules! owner_options {

@@ -1,8 +1,8 @@
 //! Where `COPY --from` and `RUN --mount=...,from=` take files from: a stage value, an image,
 //! or a named build context. Never a stage's name as a string.
 
-use crate::stage::Stage;
-use crate::values::{Context, ImageRef};
+use crate::model::stage::Stage;
+use crate::model::values::{Context, ImageRef};
 
 /// The origin of copied or mounted files.
 #[derive(Clone, PartialEq, Eq)]

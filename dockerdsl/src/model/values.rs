@@ -4,7 +4,7 @@
 //! (by [`rules`](crate::rules)), so that every problem is reported at once; each also has a
 //! `parse` that checks eagerly.
 
-use crate::render::escape::{push_octal, push_u64};
+use crate::number::{push_octal, push_u64};
 use crate::rules::{self, Invalid};
 use std::fmt;
 
