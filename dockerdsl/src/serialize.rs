@@ -381,9 +381,10 @@ fn reference_problem(names: &[String], refs: &[Vec<String>], at: usize, target: 
         return format!("stage `{name}` refers to itself");
     }
     let Some(later) = names.iter().position(|n| n == target) else {
-        let hint = crate::lint::suggest_name(target, names[..at].iter().map(String::as_str))
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
+        let hint =
+            crate::rules::suggest::like_buildkit(target, names[..at].iter().map(String::as_str))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
         return format!("stage `{name}` refers to unknown stage `{target}`{hint}");
     };
     // A path back from the later stage to this one makes the reference part of a cycle.

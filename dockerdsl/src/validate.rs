@@ -14,18 +14,6 @@ use crate::rules::{self, Check, Invalid};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-/// Platform arguments BuildKit defines in the global scope.
-const AUTOMATIC_ARGS: [&str; 8] = [
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
-    "BUILDPLATFORM",
-    "BUILDOS",
-    "BUILDARCH",
-    "BUILDVARIANT",
-];
-
 /// BuildKit reads lines of at most 64 KiB - 1 bytes.
 const MAX_LINE: usize = 65_535;
 
@@ -120,7 +108,7 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
         .args()
         .iter()
         .map(|a| a.name.as_str())
-        .chain(AUTOMATIC_ARGS)
+        .chain(rules::vocab::AUTOMATIC_ARGS.iter().map(|(name, _)| *name))
         .collect();
     for stage in df.stages() {
         stage_checks(&mut cx, stage, &global);

@@ -56,11 +56,6 @@ mod model;
 mod vars;
 mod written;
 
-#[cfg(feature = "serde")]
-pub(crate) use vars::suggest as suggest_name;
-// The parser's "did you mean" for keywords measures with the same distance.
-pub(crate) use vars::levenshtein;
-
 use crate::error::Location;
 use crate::model::dockerfile::Dockerfile;
 use crate::parse::Parsed;

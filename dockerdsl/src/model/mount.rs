@@ -1,6 +1,7 @@
 //! `RUN --mount=...`: bind, cache, tmpfs, secret and ssh mounts, each with all its options.
 
 use crate::model::source::{IntoSource, Source};
+use crate::rules::vocab;
 
 /// `mode`, `uid` and `gid`, shared by cache, secret and ssh mounts.
 macro_rules! owner_options {
@@ -58,6 +59,20 @@ pub enum Mount {
     Secret(SecretMount),
     /// `type=ssh`: the build's SSH agent socket.
     Ssh(SshMount),
+}
+
+impl Mount {
+    /// The `type=` word of this mount.
+    pub(crate) fn kind(&self) -> &'static str {
+        let [bind, cache, tmpfs, secret, ssh] = vocab::MOUNT_TYPES;
+        match self {
+            Mount::Bind(_) => bind,
+            Mount::Cache(_) => cache,
+            Mount::Tmpfs(_) => tmpfs,
+            Mount::Secret(_) => secret,
+            Mount::Ssh(_) => ssh,
+        }
+    }
 }
 
 impl Mount {
@@ -181,10 +196,11 @@ pub enum Sharing {
 
 impl Sharing {
     pub(crate) fn as_str(self) -> &'static str {
+        let [shared, private, locked] = vocab::SHARING;
         match self {
-            Sharing::Shared => "shared",
-            Sharing::Private => "private",
-            Sharing::Locked => "locked",
+            Sharing::Shared => shared,
+            Sharing::Private => private,
+            Sharing::Locked => locked,
         }
     }
 }

@@ -401,6 +401,7 @@ impl<'o> Layout<'o> {
 /// Appends `--mount=type=...,...`.
 fn push_mount(out: &mut String, m: &Mount) {
     out.push_str("--mount=type=");
+    out.push_str(m.kind());
     let part = |out: &mut String, key: &str, value: &str| {
         out.push(',');
         out.push_str(key);
@@ -435,7 +436,6 @@ fn push_mount(out: &mut String, m: &Mount) {
     };
     match m {
         Mount::Bind(b) => {
-            out.push_str("bind");
             // No target: BuildKit mounts at the working directory.
             if !b.target.is_empty() {
                 part(out, "target", &b.target);
@@ -449,7 +449,6 @@ fn push_mount(out: &mut String, m: &Mount) {
             }
         }
         Mount::Cache(c) => {
-            out.push_str("cache");
             part(out, "target", &c.target);
             if let Some(id) = &c.id {
                 part(out, "id", id);
@@ -467,7 +466,6 @@ fn push_mount(out: &mut String, m: &Mount) {
             ids(out, c.mode, c.uid, c.gid);
         }
         Mount::Tmpfs(t) => {
-            out.push_str("tmpfs");
             part(out, "target", &t.target);
             if let Some(s) = t.size {
                 out.push_str(",size=");
@@ -475,7 +473,6 @@ fn push_mount(out: &mut String, m: &Mount) {
             }
         }
         Mount::Secret(s) => {
-            out.push_str("secret");
             part(out, "id", &s.id);
             if let Some(t) = &s.target {
                 part(out, "target", t);
@@ -487,7 +484,6 @@ fn push_mount(out: &mut String, m: &Mount) {
             ids(out, s.mode, s.uid, s.gid);
         }
         Mount::Ssh(s) => {
-            out.push_str("ssh");
             if let Some(id) = &s.id {
                 part(out, "id", id);
             }
