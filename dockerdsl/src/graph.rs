@@ -97,6 +97,7 @@ fn edges(df: &Dockerfile) -> (Vec<Edge>, BTreeMap<String, usize>) {
 /// );
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
+#[must_use]
 pub fn mermaid(df: &Dockerfile) -> String {
     let (edges, externals) = edges(df);
     let label = |s: &str| s.replace('"', "#quot;");
@@ -127,6 +128,7 @@ pub fn mermaid(df: &Dockerfile) -> String {
 /// assert!(dot.contains("    s0 -> s1 [label=\"FROM\"];\n"));
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
+#[must_use]
 pub fn dot(df: &Dockerfile) -> String {
     let (edges, externals) = edges(df);
     let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));

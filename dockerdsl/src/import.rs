@@ -3,7 +3,7 @@
 
 use crate::model::dockerfile::{Dockerfile, Escape, Syntax};
 use crate::model::instruction::{
-    Add, Check, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
+    Add, Command, Copy, Healthcheck, HealthcheckCmd, Heredoc, Instruction, Run, RunCommand, Sources,
 };
 use crate::model::mount::{Mount, Sharing};
 use crate::model::source::Source;
@@ -24,6 +24,7 @@ use std::time::Duration;
 /// ));
 /// # Ok::<(), dockerdsl::ParseErrors>(())
 /// ```
+#[must_use]
 pub fn builder(df: &Dockerfile) -> String {
     let vars = stage_vars(df);
     let var_of = |s: &Stage| stage_var(df, &vars, s);
@@ -355,7 +356,7 @@ fn health(h: &Healthcheck) -> String {
 
 /// A check's timings that are set, by their flag names (the builder's setters are the same
 /// names with `_`), for both forms of the import.
-fn timings(c: &Check) -> impl Iterator<Item = (&'static str, Duration)> {
+fn timings(c: &HealthcheckCmd) -> impl Iterator<Item = (&'static str, Duration)> {
     [
         ("interval", c.interval),
         ("timeout", c.timeout),
@@ -366,8 +367,8 @@ fn timings(c: &Check) -> impl Iterator<Item = (&'static str, Duration)> {
     .filter_map(|(name, d)| Some((name, d?)))
 }
 
-/// `Healthcheck::cmd(..)` with its timings: a `Check`.
-fn check_expr(c: &Check) -> String {
+/// `Healthcheck::cmd(..)` with its timings: a `HealthcheckCmd`.
+fn check_expr(c: &HealthcheckCmd) -> String {
     let mut e = format!("Healthcheck::cmd({})", command(&c.command));
     for (name, d) in timings(c) {
         let _ = write!(e, ".{}({})", name.replace('-', "_"), duration(d));
@@ -605,6 +606,7 @@ fn add_expr(a: &Add) -> String {
 /// ));
 /// # Ok::<(), dockerdsl::ParseErrors>(())
 /// ```
+#[must_use]
 pub fn with_macro(df: &Dockerfile) -> String {
     let vars = stage_vars(df);
     let var_of = |s: &Stage| stage_var(df, &vars, s);

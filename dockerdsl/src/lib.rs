@@ -236,13 +236,14 @@ pub use error::{Error, Location, Problem};
 pub use lint::{Lint, Linter, Origin, Rule};
 pub use model::dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
 pub use model::instruction::{
-    Add, Arg, Check, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
+    Add, Arg, Command, Copy, Healthcheck, HealthcheckCmd, Heredoc, Instruction, Run, RunCommand,
+    Sources,
 };
 pub use model::mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
 pub use model::source::{IntoSource, Source};
 pub use model::stage::{Base, Stage};
 pub use model::values::{
-    Chmod, Context, ImageRef, Network, ParseError, Platform, Port, Protocol, Security, Signal,
+    Chmod, Context, ImageRef, InvalidValue, Network, Platform, Port, Protocol, Security, Signal,
 };
 pub use parse::{
     Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse, parse_file,

@@ -152,8 +152,8 @@ fn dockerignore_of(file: &std::path::Path) -> Result<Option<String>, String> {
 fn line(name: &str, severity: &str, d: &Diagnostic) -> String {
     format!(
         "{name}:{}:{}: {severity}: {}",
-        d.line(),
-        d.column(),
+        d.line().unwrap_or(0),
+        d.column().unwrap_or(0),
         d.message()
     )
 }
@@ -172,7 +172,7 @@ fn read_parsed(name: &str, text: &str) -> Option<Parsed> {
 fn print_errors(name: &str, errors: &ParseErrors, out: &mut dyn Write) {
     for d in errors.diagnostics() {
         let _ = writeln!(out, "{}", line(name, "error", d));
-        if let Some(h) = d.hint() {
+        if let Some(h) = d.help() {
             let _ = writeln!(out, "  = help: {h}");
         }
     }

@@ -9,6 +9,7 @@ use crate::model::stage::Stage;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Syntax {
     /// `# syntax=docker/dockerfile:1`: the newest stable 1.x frontend (the default).
     #[default]
@@ -58,6 +59,7 @@ impl Escape {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed checks, which are lost unless used"]
 pub struct BuildChecks {
     #[cfg_attr(
         feature = "serde",
@@ -123,6 +125,7 @@ impl BuildChecks {
     }
 
     /// The directive's value, as after `# check=`.
+    #[must_use]
     pub fn directive(&self) -> String {
         let mut parts = Vec::new();
         if self.skip_all {
@@ -249,6 +252,7 @@ impl Dockerfile {
 
 /// Builds a [`Dockerfile`] with options; see [`Dockerfile::builder`].
 #[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `.build()` is called"]
 pub struct DockerfileBuilder {
     pub(crate) syntax: Syntax,
     pub(crate) escape: Escape,

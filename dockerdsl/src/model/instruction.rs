@@ -10,6 +10,7 @@ use std::time::Duration;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Instruction {
     /// `RUN`.
     Run(Run),
@@ -129,6 +130,7 @@ impl Mount {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum RunCommand {
     /// Shell text. One line renders in shell form; text with newlines is a script and
     /// renders as a heredoc (`RUN <<EOF`), run by the default shell (or by its `#!` line).
@@ -168,6 +170,7 @@ pub enum RunCommand {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed heredoc, which is lost unless used"]
 pub struct Heredoc {
     pub(crate) name: String,
     pub(crate) content: String,
@@ -240,6 +243,7 @@ impl Heredoc {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed instruction, which is lost unless used"]
 pub struct Run {
     pub(crate) command: RunCommand,
     #[cfg_attr(
@@ -458,6 +462,7 @@ impl<S: Into<String>> From<Vec<S>> for Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed instruction, which is lost unless used"]
 pub struct Arg {
     pub(crate) name: String,
     #[cfg_attr(
@@ -533,6 +538,7 @@ macro_rules! file_options {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Sources {
     /// Paths, globs, or for `ADD` also URLs and Git repositories.
     Paths(Vec<String>),
@@ -575,6 +581,7 @@ impl Sources {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed instruction, which is lost unless used"]
 pub struct Copy {
     pub(crate) sources: Sources,
     pub(crate) dest: String,
@@ -705,6 +712,7 @@ impl Copy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed instruction, which is lost unless used"]
 pub struct Add {
     pub(crate) sources: Sources,
     pub(crate) dest: String,
@@ -836,17 +844,18 @@ impl Add {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Healthcheck {
     /// `HEALTHCHECK NONE`: disables a check inherited from the base image.
     None,
     /// `HEALTHCHECK [flags] CMD ...`.
-    Check(Check),
+    Check(HealthcheckCmd),
 }
 
 impl Healthcheck {
     /// A check that runs `command` (exec form from an array, or [`Command::shell`]).
-    pub fn cmd(command: impl Into<Command>) -> Check {
-        Check {
+    pub fn cmd(command: impl Into<Command>) -> HealthcheckCmd {
+        HealthcheckCmd {
             command: command.into(),
             interval: None,
             timeout: None,
@@ -861,7 +870,8 @@ impl Healthcheck {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct Check {
+#[must_use = "builder methods return the changed check, which is lost unless used"]
+pub struct HealthcheckCmd {
     pub(crate) command: Command,
     #[cfg_attr(
         feature = "serde",
@@ -890,7 +900,7 @@ pub struct Check {
     pub(crate) retries: Option<u32>,
 }
 
-impl Check {
+impl HealthcheckCmd {
     /// `--interval` (default 30s).
     pub fn interval(mut self, d: Duration) -> Self {
         self.interval = Some(d);
@@ -922,8 +932,8 @@ impl Check {
     }
 }
 
-impl From<Check> for Healthcheck {
-    fn from(c: Check) -> Self {
+impl From<HealthcheckCmd> for Healthcheck {
+    fn from(c: HealthcheckCmd) -> Self {
         Healthcheck::Check(c)
     }
 }
@@ -940,8 +950,8 @@ macro_rules! into_instruction {
 
 into_instruction!(Run => Run, Arg => Arg, Copy => Copy, Add => Add, Healthcheck => Healthcheck);
 
-impl From<Check> for Instruction {
-    fn from(c: Check) -> Instruction {
+impl From<HealthcheckCmd> for Instruction {
+    fn from(c: HealthcheckCmd) -> Instruction {
         Instruction::Healthcheck(Healthcheck::Check(c))
     }
 }

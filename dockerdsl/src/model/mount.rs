@@ -48,6 +48,7 @@ macro_rules! owner_options {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Mount {
     /// `type=bind`: files from the context, a stage or an image, read-only by default.
     Bind(BindMount),
@@ -141,6 +142,7 @@ impl Mount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed mount, which is lost unless used"]
 pub struct BindMount {
     pub(crate) target: String,
     #[cfg_attr(
@@ -209,6 +211,7 @@ impl Sharing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed mount, which is lost unless used"]
 pub struct CacheMount {
     pub(crate) target: String,
     #[cfg_attr(
@@ -291,6 +294,7 @@ impl CacheMount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed mount, which is lost unless used"]
 pub struct TmpfsMount {
     pub(crate) target: String,
     #[cfg_attr(
@@ -312,6 +316,7 @@ impl TmpfsMount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed mount, which is lost unless used"]
 pub struct SecretMount {
     pub(crate) id: String,
     #[cfg_attr(
@@ -373,6 +378,7 @@ impl SecretMount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[must_use = "builder methods return the changed mount, which is lost unless used"]
 pub struct SshMount {
     #[cfg_attr(
         feature = "serde",

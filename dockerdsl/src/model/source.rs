@@ -6,6 +6,7 @@ use crate::model::values::{Context, ImageRef};
 
 /// The origin of copied or mounted files.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Source {
     /// An earlier stage of the same Dockerfile.
     Stage(Stage),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 /// What a stage starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Base {
     /// The empty image.
     Scratch,
@@ -79,6 +80,7 @@ struct StageData {
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
 #[derive(Clone)]
+#[must_use = "a stage is a value: builder methods return a new one, which is lost unless used"]
 pub struct Stage(Arc<StageData>);
 
 impl Stage {

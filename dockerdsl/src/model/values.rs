@@ -10,34 +10,39 @@ use std::fmt;
 
 /// Error from an eager `parse` of a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
+pub struct InvalidValue {
     message: String,
     help: Option<String>,
 }
 
-impl ParseError {
+impl InvalidValue {
+    /// What is wrong with the value, in lower case.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// How to fix the value, when there is a known fix.
     pub fn help(&self) -> Option<&str> {
         self.help.as_deref()
     }
 }
 
-impl From<Invalid> for ParseError {
+impl From<Invalid> for InvalidValue {
     fn from(i: Invalid) -> Self {
-        ParseError {
+        InvalidValue {
             message: i.message,
             help: i.help,
         }
     }
 }
 
-impl fmt::Display for ParseError {
+impl fmt::Display for InvalidValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for ParseError {}
+impl std::error::Error for InvalidValue {}
 
 /// An image reference: `[registry/]repository[:tag][@digest]`.
 ///
@@ -50,7 +55,7 @@ impl std::error::Error for ParseError {}
 /// assert_eq!(image.tag(), Some("1.4"));
 /// assert_eq!(image.digest(), None);
 /// assert!(ImageRef::parse("Alpine:3").is_err());
-/// # Ok::<(), dockerdsl::ParseError>(())
+/// # Ok::<(), dockerdsl::InvalidValue>(())
 /// ```
 ///
 /// A `&str` converts without a check, so builder calls stay short; the text is checked when
@@ -63,7 +68,7 @@ pub struct ImageRef(String);
 
 impl ImageRef {
     /// Parses and checks an image reference.
-    pub fn parse(s: &str) -> Result<ImageRef, ParseError> {
+    pub fn parse(s: &str) -> Result<ImageRef, InvalidValue> {
         rules::image(s)?;
         Ok(ImageRef(s.to_owned()))
     }
@@ -226,7 +231,7 @@ impl Protocol {
 /// assert_eq!(Port::udp(53).to_string(), "53/udp");
 /// assert_eq!(Port::range(8000, 8010).to_string(), "8000-8010");
 /// assert_eq!("9000-9001/sctp".parse::<Port>()?, Port::range(9000, 9001).protocol(Protocol::Sctp));
-/// # Ok::<(), dockerdsl::ParseError>(())
+/// # Ok::<(), dockerdsl::InvalidValue>(())
 /// ```
 ///
 /// A port can also be a build variable that BuildKit substitutes (`EXPOSE $PORT`):
@@ -318,7 +323,7 @@ impl From<u16> for Port {
 }
 
 impl std::str::FromStr for Port {
-    type Err = ParseError;
+    type Err = InvalidValue;
 
     /// `80`, `80/udp`, `8000-8010/tcp`; the protocol in lower case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -378,7 +383,7 @@ impl fmt::Display for Port {
 /// assert_eq!(Signal::SIGQUIT.as_str(), "SIGQUIT");
 /// assert!(Signal::parse("SIGRTMIN+3").is_ok());
 /// assert!(Signal::parse("SIGTERM SIGKILL").is_err());
-/// # Ok::<(), dockerdsl::ParseError>(())
+/// # Ok::<(), dockerdsl::InvalidValue>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -408,7 +413,7 @@ impl Signal {
     }
 
     /// Parses and checks a signal.
-    pub fn parse(s: &str) -> Result<Signal, ParseError> {
+    pub fn parse(s: &str) -> Result<Signal, InvalidValue> {
         rules::signal(s)?;
         Ok(Signal::new(s))
     }
@@ -500,6 +505,7 @@ impl fmt::Display for Chmod {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Network {
     /// The default network.
     Default,
@@ -524,6 +530,7 @@ impl Network {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Security {
     /// The default sandbox.
     Sandbox,

@@ -77,7 +77,7 @@ impl Cx<'_> {
     fn error_help(&mut self, message: impl Into<String>, help: impl Into<String>) -> Bad {
         let (line, column) = self.position();
         self.errors
-            .push(Diagnostic::new(line, column, message.into()).help(help));
+            .push(Diagnostic::new(line, column, message.into()).with_help(help));
         Bad
     }
 
@@ -258,7 +258,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                         1,
                         format!("failed to parse check options: {message}"),
                     )
-                    .help("write `# check=skip=Rule1,Rule2;error=true` or `# check=skip=all`"),
+                    .with_help("write `# check=skip=Rule1,Rule2;error=true` or `# check=skip=all`"),
                 ),
             },
             _ => {}
@@ -285,7 +285,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                             l.column,
                             format!("duplicate stage name `{}`", name.to_ascii_lowercase()),
                         )
-                        .help("BuildKit builds the last stage of a name; give each stage its own name"),
+                        .with_help("BuildKit builds the last stage of a name; give each stage its own name"),
                     );
                 }
             }
@@ -415,7 +415,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     } else if done.is_empty() && errors.is_empty() {
         errors.push(
             Diagnostic::new(1, 1, "the file has no FROM".into())
-                .help("a Dockerfile needs at least one stage"),
+                .with_help("a Dockerfile needs at least one stage"),
         );
     }
     source_date_epoch(&args, &done, &map, &mut errors);
@@ -477,7 +477,7 @@ fn source_date_epoch(
                     i.keyword()
                 ),
             )
-            .help("a stage that SOURCE_DATE_EPOCH names holds only its FROM line"),
+            .with_help("a stage that SOURCE_DATE_EPOCH names holds only its FROM line"),
         );
     }
 }
@@ -502,7 +502,7 @@ fn located(
         let message = format!("# {}: {}", d.name, p.message());
         let diag = Diagnostic::new(d.line, 1, message);
         return match p.help() {
-            Some(h) => diag.help(file_help(h)),
+            Some(h) => diag.with_help(file_help(h)),
             None => diag,
         };
     }
@@ -543,7 +543,7 @@ fn located(
     };
     let d = Diagnostic::new(line, column, message);
     match p.help() {
-        Some(h) => d.help(file_help(h)),
+        Some(h) => d.with_help(file_help(h)),
         None => d,
     }
 }

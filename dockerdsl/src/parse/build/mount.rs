@@ -136,10 +136,10 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
             m.size = size;
             Mount::Tmpfs(m)
         }
+        "secret" | "ssh" if from.is_some() => {
+            return Err(cx.error(format!("{typ} mount should not have a from")));
+        }
         "secret" => {
-            if from.is_some() {
-                return Err(cx.error("secret mount should not have a from"));
-            }
             not_for(cx, "sharing", sharing.is_some())?;
             let id = match (id, source) {
                 (Some(_), Some(_)) => {
@@ -163,9 +163,6 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
             Mount::Secret(m)
         }
         "ssh" => {
-            if from.is_some() {
-                return Err(cx.error("ssh mount should not have a from"));
-            }
             let mut m = Mount::ssh();
             m.id = id;
             m.target = target;
