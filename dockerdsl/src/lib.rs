@@ -194,6 +194,29 @@
 //! `schemars` feature derives a JSON Schema (`schemars::schema_for!(dockerdsl::Dockerfile)`),
 //! checked in as `dockerdsl/dockerfile.schema.json`.
 //!
+//! # Errors
+//!
+//! Every error and finding answers the same questions with the same names: `message()` (what
+//! is wrong, lower case), `help()` (how to fix it, when there is a known fix) and where it is
+//! (`location()` for the model, `line()`/`column()` as `Option` for text):
+//!
+//! | type | from | where |
+//! | --- | --- | --- |
+//! | [`Error`] of [`Problem`]s | making a [`Dockerfile`] | [`Location`]: stage, instruction, field |
+//! | [`InvalidValue`] | an eager `parse` of one value ([`ImageRef::parse`], [`Signal::parse`]) | the value itself |
+//! | [`ParseErrors`] of [`Diagnostic`]s | reading text ([`parse`]) | line and column |
+//! | [`Lint`] | [`Linter`], [`Dockerfile::lint`] | `location()`, and line/column when read from text |
+//! | [`EmitError`] | [`emit`] | the file, and the diff in check mode |
+//!
+//! # Layout of the crate
+//!
+//! The crate reads bottom-up: `model/` holds the plain data types (values, sources, mounts,
+//! instructions, stages, `Dockerfile`) and calls no phase; `rules` holds every validation rule
+//! and the shared vocabulary (suggestions, mount words, BuildKit's automatic args), compiled
+//! into the macro crate too; the phases (`validate`, `render`, `parse`, `lint`) read the
+//! model; `assemble` orders and validates the stages a `Dockerfile` is made of; the outputs
+//! (`emit`, serde, [`import`], [`graph`], `.dockerignore`) sit on top.
+//!
 //! # Features
 //!
 //! - `macros` (default): the [`dockerfile!`] macro.
