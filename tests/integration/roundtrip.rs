@@ -55,7 +55,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use std::time::Duration;
 
-mod common;
+use crate::common;
 
 use common::bk;
 use common::strategies::*;
