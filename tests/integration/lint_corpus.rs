@@ -4,7 +4,7 @@
 //! reason; the test fails when a difference appears that is not listed, or a listed one is
 //! gone.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The JSON form: every example survives a round trip byte for byte, stage references are
 //! checked when read, and the checked-in JSON Schema is the one the types generate.
 
-mod common;
+use crate::common;
 
 use common::examples::{go_alpine, kitchen_sink, node_nginx, rust_chef};
 use dockerdsl::{Dockerfile, Instruction, Mode};

@@ -2,7 +2,7 @@
 //! builder and with the `dockerfile!` macro, is compiled (all of it in one generated crate,
 //! built once) and run, and each renders exactly the text `dockerdsl fmt` gives for the file.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

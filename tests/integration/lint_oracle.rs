@@ -6,7 +6,7 @@
 //!
 //! Needs the oracle (`DOCKERDSL_ORACLE_PYTHON`, set by `.ci/run`); skipped without it.
 
-mod common;
+use crate::common;
 
 use common::oracle::BuildKit;
 use dockerdsl::{Command, Dockerfile, Healthcheck, Platform, Stage};

@@ -1,6 +1,5 @@
-//! Shared by the snapshot tests: one snapshot holds the input (Rust source) and the output.
-//! Each test crate uses part of it.
-#![allow(dead_code)]
+//! Shared by the test modules: snapshots holding the input (Rust source) with the output,
+//! the corpus location, the oracles, and the generators of models.
 
 pub mod bk;
 pub mod examples;
@@ -11,7 +10,7 @@ pub mod spec;
 pub mod strategies;
 
 /// Snapshots `input` and `output` together, so that a reviewer sees both in one file:
-/// `tests/snapshots/{group}__{name}.snap`.
+/// `tests/integration/snapshots/{group}__{name}.snap`.
 pub fn snapshot_io(group: &str, name: &str, input: &str, output: &str) {
     let text = format!("{}\n----- rendered -----\n{output}", input.trim_end());
     let name = format!("{group}__{name}");

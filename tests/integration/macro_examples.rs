@@ -1,7 +1,7 @@
 //! The examples written with `dockerfile!` render exactly the bytes of their builder
 //! versions: the macro is another way to write the same model.
 
-mod common;
+use crate::common;
 
 use common::examples::{go_alpine, kitchen_sink, node_nginx, rust_chef};
 use dockerdsl::{Arg, BuildChecks, Dockerfile, Error, Mount, Sharing, dockerfile};

@@ -1,6 +1,6 @@
 //! Every example's output, snapshotted with the example's source as the input.
 
-mod common;
+use crate::common;
 
 use common::examples::{go_alpine, kitchen_sink, node_nginx, recipes, rust_chef};
 use dockerdsl::{Dockerfile, Instruction, Stage};
@@ -31,7 +31,7 @@ fn stage_names(d: &Dockerfile) -> Vec<&str> {
 fn go_alpine() {
     let d = snapshot(
         "go_alpine",
-        include_str!("../examples/go_alpine.rs"),
+        include_str!("../../examples/go_alpine.rs"),
         go_alpine::dockerfile(),
     );
     assert_eq!(stage_names(&d), ["base", "go-builder", "final"]);
@@ -44,7 +44,7 @@ fn go_alpine() {
 fn node_nginx() {
     let d = snapshot(
         "node_nginx",
-        include_str!("../examples/node_nginx.rs"),
+        include_str!("../../examples/node_nginx.rs"),
         node_nginx::dockerfile(),
     );
     assert_eq!(stage_names(&d), ["build", "production"]);
@@ -57,7 +57,7 @@ fn node_nginx() {
 fn rust_chef() {
     let d = snapshot(
         "rust_chef",
-        include_str!("../examples/rust_chef.rs"),
+        include_str!("../../examples/rust_chef.rs"),
         rust_chef::dockerfile(),
     );
     assert_eq!(stage_names(&d), ["chef", "planner", "builder", "runtime"]);
@@ -68,7 +68,7 @@ fn rust_chef() {
 fn recipes() {
     let d = snapshot(
         "recipes",
-        include_str!("../examples/recipes.rs"),
+        include_str!("../../examples/recipes.rs"),
         recipes::dockerfile(),
     );
     assert_eq!(
@@ -95,7 +95,7 @@ fn recipes() {
 fn kitchen_sink() {
     let d = snapshot(
         "kitchen_sink",
-        include_str!("../examples/kitchen_sink.rs"),
+        include_str!("../../examples/kitchen_sink.rs"),
         kitchen_sink::dockerfile(),
     );
     // Every instruction of the model, FROM being the stages themselves.

@@ -3,7 +3,7 @@
 //! with the PyPI `dockerfile` package, which wraps BuildKit's Go parser), formatting is
 //! idempotent, and the files BuildKit rejects are refused with an error.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

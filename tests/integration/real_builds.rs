@@ -9,7 +9,7 @@
 //! Each final image is opened (`buildah from` + `buildah mount`) and must hold the artifact
 //! and none of the toolchain or the sources; the artifact is run in it.
 
-mod common;
+use crate::common;
 
 use dockerdsl::recipes::{
     CStatic, DependencyCache, GoStatic, ImageOptions, OciLabels, RustApp, Server, StaticSite,

@@ -1,7 +1,7 @@
 //! One snapshot per rule of the canonical form (crate docs, "Canonical form"), each holding
 //! the builder code and the rendered text.
 
-mod common;
+use crate::common;
 
 use dockerdsl::*;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! `dockerdsl::parse` then canonical rendering, on representative inputs: each snapshot holds
 //! the input Dockerfile and what `dockerdsl fmt` makes of it (or the errors).
 
-mod common;
+use crate::common;
 
 /// The canonical text in a `----- rendered -----` section (which the oracle tests read back
 /// with BuildKit's parser), or the errors in an `----- errors -----` section.

@@ -2,7 +2,7 @@
 //! Dockerfile and the lints, so a reviewer can check each lint against the text BuildKit
 //! would see.
 
-mod common;
+use crate::common;
 
 use dockerdsl::*;
 

@@ -4,7 +4,7 @@
 //! * thousands of generated multi-stage models, with every instruction and flag and hostile
 //!   text in every free-text field: BuildKit must read back, per instruction, the keyword,
 //!   the flags, the values and the heredoc bodies that the model holds;
-//! * every snapshot's rendered output (`tests/snapshots/*.snap`, which include every
+//! * every snapshot's rendered output (`tests/integration/snapshots/*.snap`, which include every
 //!   example's output): BuildKit must parse it, and `parse-dockerfile` must see the same
 //!   instructions, flags and heredoc bodies.
 //!
@@ -14,7 +14,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::oracle::{BuildKit, RENDERER_RULES, read_buildkit};
 use common::read::{pd_corner, pd_reads};
@@ -547,10 +547,10 @@ fn generated_models_read_back_through_buildkit() {
 /// The rendered part of every snapshot (`----- rendered -----` onwards): the examples'
 /// output, the canonical-form cases, and whatever snapshots are added later.
 fn rendered_snapshots() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/integration/snapshots");
     let mut out = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("tests/snapshots")
+        .expect("tests/integration/snapshots")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "snap"))
         .collect();

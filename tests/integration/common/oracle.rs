@@ -85,10 +85,16 @@ impl BuildKit {
                 "{test}: {PYTHON_VAR} is not set, and CI=true requires the BuildKit oracle \
                  (.ci/run sets it up with `bash .ci/oracles-setup`)"
             );
-            // Straight to stderr, once per test binary: libtest captures `eprintln!` of a
-            // passing test, and the skip must be seen.
-            static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-            if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            // Straight to stderr, once per test (a test may start the oracle on several
+            // threads): libtest captures `eprintln!` of a passing test, and the skip must be
+            // seen. All the suites are one binary, so once per binary would name one test.
+            static SAID: std::sync::Mutex<std::collections::BTreeSet<String>> =
+                std::sync::Mutex::new(std::collections::BTreeSet::new());
+            let first = SAID
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(test.to_owned());
+            if first {
                 let _ = writeln!(
                     std::io::stderr(),
                     "{test}: oracle tests skipped, BuildKit's parser is not installed. Run \
