@@ -46,7 +46,7 @@
 //! # Agreement with BuildKit
 //!
 //! On parsed files the lints are compared with BuildKit's own verdicts on a corpus of 231
-//! Dockerfiles it accepts (`tests/lint_corpus.rs`): every warning is reproduced with the
+//! Dockerfiles it accepts (`tests/integration/lint_corpus.rs`): every warning is reproduced with the
 //! same rule, line and message, except on the 8 files the model cannot hold, which
 //! [`parse`](crate::parse) refuses. There, a duplicate or reserved stage name is an error at
 //! the line BuildKit warns about. `NoEmptyContinuation` is reported at the last line of the
