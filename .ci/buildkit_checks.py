@@ -4,7 +4,7 @@ BuildKit's checker itself cannot run here: it lives in BuildKit's Go frontend, w
 registry this machine reaches ships (no Go module proxy, no Debian package, no PyPI or npm
 build). So the rules are written here from BuildKit's rule documentation and source
 (frontend/dockerfile/linter/ruleset.go, frontend/dockerfile/docs/rules/*.md), on top of
-BuildKit's own parser, and tests/oracle.rs checks them against the verdicts BuildKit gave
+BuildKit's own parser, and tests/integration/oracle.rs checks them against the verdicts BuildKit gave
 on the shared corpus (`buildkit-verdicts.jsonl`) before trusting them on our output.
 
 Not here: UndefinedVar and InvalidDefaultArgInFrom (they need BuildKit's variable

@@ -1,4 +1,5 @@
-"""BuildKit's own parser as a line-oriented service for the oracle tests (tests/oracle.rs).
+"""BuildKit's own parser as a line-oriented service for the oracle tests
+(tests/integration/oracle.rs).
 
 Reads one JSON object per line on stdin, `{"text": "<Dockerfile>", "checks": bool}`, and
 answers with one JSON line: `{"ok": [instruction, ...], "checks": [[rule, line], ...],

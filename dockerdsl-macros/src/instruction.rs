@@ -3,8 +3,8 @@
 
 use crate::cursor::{self, Cursor, Flag, Result, error};
 use crate::rules::{self, Check};
+use crate::rules::{suggest, vocab};
 use crate::stage::{Cx, invalid};
-use crate::suggest;
 use proc_macro2::{Delimiter, Group, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
@@ -457,9 +457,8 @@ fn mount(cx: &mut Cx, c: &mut Cursor, flag: &Flag) -> Result<TokenStream> {
             match v {
                 Some(OptionValue::Ident(i)) => {
                     let kind = i.to_string();
-                    let kinds = ["bind", "cache", "tmpfs", "secret", "ssh"];
-                    if !kinds.contains(&kind.as_str()) {
-                        let help = suggest::help(&kind, &kinds, |c| format!("`{c}`"));
+                    if !vocab::MOUNT_TYPES.contains(&kind.as_str()) {
+                        let help = suggest::help(&kind, &vocab::MOUNT_TYPES, |c| format!("`{c}`"));
                         return Err(error(
                             i.span(),
                             format!("unknown mount type `{kind}`\nhelp: {help}"),
@@ -476,17 +475,9 @@ fn mount(cx: &mut Cx, c: &mut Cursor, flag: &Flag) -> Result<TokenStream> {
             }
         }
         // As in a Dockerfile, a mount without a type is a bind mount.
-        None => "bind".to_owned(),
+        None => vocab::DEFAULT_MOUNT_TYPE.to_owned(),
     };
-    let allowed: &[&str] = match kind.as_str() {
-        "bind" => &["target", "source", "from", "rw"],
-        "cache" => &[
-            "target", "id", "sharing", "from", "source", "ro", "mode", "uid", "gid",
-        ],
-        "tmpfs" => &["target", "size"],
-        "secret" => &["id", "target", "env", "required", "mode", "uid", "gid"],
-        _ => &["id", "target", "required", "mode", "uid", "gid"],
-    };
+    let allowed = vocab::mount_options(&kind);
     // The option that the constructor takes.
     let key = match kind.as_str() {
         "secret" => Some("id"),
@@ -527,7 +518,7 @@ fn mount(cx: &mut Cx, c: &mut Cursor, flag: &Flag) -> Result<TokenStream> {
             }
             ("sharing", Some(OptionValue::Ident(i))) => {
                 let word = i.to_string();
-                let choices = ["shared", "private", "locked"];
+                let choices = vocab::SHARING;
                 if choices.contains(&word.as_str()) {
                     let variant = proc_macro2::Ident::new(&capitalize(&word), i.span());
                     setters.push(quote!(.sharing(#k::Sharing::#variant)));

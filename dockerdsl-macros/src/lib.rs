@@ -23,7 +23,6 @@ mod instruction;
 #[allow(dead_code)]
 mod rules;
 mod stage;
-mod suggest;
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 

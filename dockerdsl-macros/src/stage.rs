@@ -2,8 +2,8 @@
 //! `let IDENT: Stage = Stage::from_..(name, base).push(..)...;`.
 
 use crate::cursor::{self, Cursor, Result, error};
+use crate::rules::suggest;
 use crate::rules::{self, Invalid};
-use crate::suggest;
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use std::collections::BTreeMap;

@@ -1,9 +1,9 @@
 //! `.dockerignore`: the allow-list a Dockerfile needs, and the patterns of an existing file as
 //! BuildKit matches them (for the `CopyIgnoredFile` lint).
 
-use crate::dockerfile::Dockerfile;
-use crate::instruction::{Instruction, Sources};
-use crate::mount::Mount;
+use crate::model::dockerfile::Dockerfile;
+use crate::model::instruction::{Instruction, Sources};
+use crate::model::mount::Mount;
 
 impl Dockerfile {
     /// A `.dockerignore` that keeps in the build context only what the Dockerfile takes from

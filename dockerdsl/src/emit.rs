@@ -39,6 +39,7 @@ const CHECK_VAR: &str = "DOCKERDSL_CHECK";
 
 /// What [`emit`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Emitted {
     /// The file was missing or different, and was replaced.
     Written,
@@ -212,6 +213,31 @@ enum Kind {
 }
 
 impl EmitError {
+    /// What went wrong, in one line: the file is stale or missing in check mode, or an
+    /// operation on it failed.
+    pub fn message(&self) -> String {
+        let path = self.path.display();
+        match &self.kind {
+            Kind::Stale { missing: true, .. } => format!(
+                "`{path}` is missing (check mode: CI or {CHECK_VAR} is set, so it is not written)"
+            ),
+            Kind::Stale { missing: false, .. } => format!(
+                "`{path}` is out of date (check mode: CI or {CHECK_VAR} is set, so it is not written)"
+            ),
+            Kind::Io(op, e) => format!("cannot {op} `{path}`: {e}"),
+        }
+    }
+
+    /// How to fix it, when there is a known fix.
+    pub fn help(&self) -> Option<String> {
+        match &self.kind {
+            Kind::Stale { .. } => Some(format!(
+                "regenerate it with a build outside CI (or with {CHECK_VAR}=0) and commit it"
+            )),
+            Kind::Io(..) => None,
+        }
+    }
+
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -228,22 +254,14 @@ impl EmitError {
 
 impl fmt::Display for EmitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.path.display();
-        match &self.kind {
-            Kind::Stale { missing, diff } => {
-                let what = if *missing {
-                    "is missing"
-                } else {
-                    "is out of date"
-                };
-                write!(
-                    f,
-                    "`{path}` {what} (check mode: CI or {CHECK_VAR} is set, so it is not written)\n  \
-                     = help: regenerate it with a build outside CI (or with {CHECK_VAR}=0) and commit it\n{diff}"
-                )
-            }
-            Kind::Io(op, e) => write!(f, "cannot {op} `{path}`: {e}"),
+        f.write_str(&self.message())?;
+        if let Some(help) = self.help() {
+            write!(f, "\n  = help: {help}")?;
         }
+        if let Some(diff) = self.diff() {
+            write!(f, "\n{diff}")?;
+        }
+        Ok(())
     }
 }
 

@@ -3,11 +3,11 @@
 //! Stages are boxes; an external base image or build context is a rounded node. A solid
 //! arrow is `FROM`, a dashed one a `COPY --from` or a mount's `from`.
 
-use crate::dockerfile::Dockerfile;
-use crate::instruction::Instruction;
+use crate::model::dockerfile::Dockerfile;
+use crate::model::instruction::Instruction;
+use crate::model::source::Source;
+use crate::model::stage::{Base, Stage};
 use crate::render::source_name;
-use crate::source::Source;
-use crate::stage::{Base, Stage};
 use std::collections::BTreeMap;
 
 /// A node of the picture: a stage (by index) or an external source (by text).
@@ -97,6 +97,7 @@ fn edges(df: &Dockerfile) -> (Vec<Edge>, BTreeMap<String, usize>) {
 /// );
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
+#[must_use]
 pub fn mermaid(df: &Dockerfile) -> String {
     let (edges, externals) = edges(df);
     let label = |s: &str| s.replace('"', "#quot;");
@@ -127,6 +128,7 @@ pub fn mermaid(df: &Dockerfile) -> String {
 /// assert!(dot.contains("    s0 -> s1 [label=\"FROM\"];\n"));
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
+#[must_use]
 pub fn dot(df: &Dockerfile) -> String {
     let (edges, externals) = edges(df);
     let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));

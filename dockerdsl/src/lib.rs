@@ -194,6 +194,29 @@
 //! `schemars` feature derives a JSON Schema (`schemars::schema_for!(dockerdsl::Dockerfile)`),
 //! checked in as `dockerdsl/dockerfile.schema.json`.
 //!
+//! # Errors
+//!
+//! Every error and finding answers the same questions with the same names: `message()` (what
+//! is wrong, lower case), `help()` (how to fix it, when there is a known fix) and where it is
+//! (`location()` for the model, `line()`/`column()` as `Option` for text):
+//!
+//! | type | from | where |
+//! | --- | --- | --- |
+//! | [`Error`] of [`Problem`]s | making a [`Dockerfile`] | [`Location`]: stage, instruction, field |
+//! | [`InvalidValue`] | an eager `parse` of one value ([`ImageRef::parse`], [`Signal::parse`]) | the value itself |
+//! | [`ParseErrors`] of [`Diagnostic`]s | reading text ([`parse`]) | line and column |
+//! | [`Lint`] | [`Linter`], [`Dockerfile::lint`] | `location()`, and line/column when read from text |
+//! | [`EmitError`] | [`emit`] | the file, and the diff in check mode |
+//!
+//! # Layout of the crate
+//!
+//! The crate reads bottom-up: `model/` holds the plain data types (values, sources, mounts,
+//! instructions, stages, `Dockerfile`) and calls no phase; `rules` holds every validation rule
+//! and the shared vocabulary (suggestions, mount words, BuildKit's automatic args), compiled
+//! into the macro crate too; the phases (`validate`, `render`, `parse`, `lint`) read the
+//! model; `assemble` orders and validates the stages a `Dockerfile` is made of; the outputs
+//! (`emit`, serde, [`import`], [`graph`], `.dockerignore`) sit on top.
+//!
 //! # Features
 //!
 //! - `macros` (default): the [`dockerfile!`] macro.
@@ -212,43 +235,41 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-mod dockerfile;
+mod assemble;
 mod dockerignore;
 mod emit;
 mod error;
 pub mod graph;
 pub mod import;
-mod instruction;
 pub mod lint;
 #[cfg(feature = "macros")]
 mod macros;
-mod mount;
+mod model;
+mod number;
 mod parse;
 pub mod recipes;
 mod render;
 mod rules;
 #[cfg(feature = "serde")]
 mod serialize;
-mod source;
-mod stage;
 mod validate;
-mod values;
 
-pub use dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
 pub use emit::{EmitError, Emitted, Mode, emit, emit_with};
 pub use error::{Error, Location, Problem};
-pub use instruction::{
-    Add, Arg, Check, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
-};
 pub use lint::{Lint, Linter, Origin, Rule};
-pub use mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
+pub use model::dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
+pub use model::instruction::{
+    Add, Arg, Command, Copy, Healthcheck, HealthcheckCmd, Heredoc, Instruction, Run, RunCommand,
+    Sources,
+};
+pub use model::mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
+pub use model::source::{IntoSource, Source};
+pub use model::stage::{Base, Stage};
+pub use model::values::{
+    Chmod, Context, ImageRef, InvalidValue, Network, Platform, Port, Protocol, Security, Signal,
+};
 pub use parse::{
     Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse, parse_file,
-};
-pub use source::{IntoSource, Source};
-pub use stage::{Base, Stage};
-pub use values::{
-    Chmod, Context, ImageRef, Network, ParseError, Platform, Port, Protocol, Security, Signal,
 };
 
 #[cfg(feature = "macros")]

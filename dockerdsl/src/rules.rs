@@ -11,6 +11,9 @@
 
 use std::string::String;
 
+pub mod suggest;
+pub mod vocab;
+
 /// Why a value was refused: what is wrong, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {

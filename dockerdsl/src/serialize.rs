@@ -6,12 +6,12 @@
 //! accepted while a whole `Dockerfile` is being read: the reference is kept as a placeholder
 //! and replaced by the stage of that name, which must come earlier in `stages`.
 
-use crate::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
-use crate::instruction::{Arg, Instruction, RunCommand, Sources};
-use crate::mount::Mount;
-use crate::source::Source;
-use crate::stage::{Base, Stage};
-use crate::values::{Context, ImageRef, Platform};
+use crate::model::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
+use crate::model::instruction::{Arg, Instruction, RunCommand, Sources};
+use crate::model::mount::Mount;
+use crate::model::source::Source;
+use crate::model::stage::{Base, Stage};
+use crate::model::values::{Context, ImageRef, Platform};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cell::Cell;
@@ -381,9 +381,10 @@ fn reference_problem(names: &[String], refs: &[Vec<String>], at: usize, target: 
         return format!("stage `{name}` refers to itself");
     }
     let Some(later) = names.iter().position(|n| n == target) else {
-        let hint = crate::lint::suggest_name(target, names[..at].iter().map(String::as_str))
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
+        let hint =
+            crate::rules::suggest::like_buildkit(target, names[..at].iter().map(String::as_str))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
         return format!("stage `{name}` refers to unknown stage `{target}`{hint}");
     };
     // A path back from the later stage to this one makes the reference part of a cycle.

@@ -1,28 +1,18 @@
 //! Checks a whole `Dockerfile` model, collecting every problem with its location. The rules
 //! themselves live in [`rules`](crate::rules); this module walks the model and says where.
 
-use crate::dockerfile::{Dockerfile, Syntax};
 use crate::error::{Location, Problem};
-use crate::instruction::{Add, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources};
-use crate::mount::Mount;
+use crate::model::dockerfile::{Dockerfile, Syntax};
+use crate::model::instruction::{
+    Add, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
+};
+use crate::model::mount::Mount;
+use crate::model::source::Source;
+use crate::model::stage::{Base, Stage};
 use crate::render::{self, Style, escape::plain_path};
 use crate::rules::{self, Check, Invalid};
-use crate::source::Source;
-use crate::stage::{Base, Stage};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-
-/// Platform arguments BuildKit defines in the global scope.
-const AUTOMATIC_ARGS: [&str; 8] = [
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
-    "BUILDPLATFORM",
-    "BUILDOS",
-    "BUILDARCH",
-    "BUILDVARIANT",
-];
 
 /// BuildKit reads lines of at most 64 KiB - 1 bytes.
 const MAX_LINE: usize = 65_535;
@@ -118,7 +108,7 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
         .args()
         .iter()
         .map(|a| a.name.as_str())
-        .chain(AUTOMATIC_ARGS)
+        .chain(rules::vocab::AUTOMATIC_ARGS.iter().map(|(name, _)| *name))
         .collect();
     for stage in df.stages() {
         stage_checks(&mut cx, stage, &global);
@@ -640,7 +630,7 @@ fn files_checks(
     sources: &Sources,
     dest: &str,
     chown: &Option<String>,
-    chmod: &Option<crate::values::Chmod>,
+    chmod: &Option<crate::model::values::Chmod>,
     link: bool,
     exclude: &[String],
 ) {
@@ -705,7 +695,7 @@ fn files_checks(
     }
     if let Some(m) = chmod {
         cx.check("--chmod", m.check());
-        let symbolic = matches!(m, crate::values::Chmod::Symbolic(_));
+        let symbolic = matches!(m, crate::model::values::Chmod::Symbolic(_));
         cx.needs(
             "--chmod",
             if symbolic {
@@ -727,7 +717,7 @@ fn files_checks(
     }
 }
 
-fn heredocs_checks(cx: &mut Cx<'_>, docs: &[crate::instruction::Heredoc]) {
+fn heredocs_checks(cx: &mut Cx<'_>, docs: &[crate::model::instruction::Heredoc]) {
     for doc in docs {
         cx.check("heredoc", rules::heredoc_name(&doc.name));
         cx.check("heredoc", rules::heredoc_content(&doc.name, &doc.content));

@@ -4,20 +4,20 @@
 //! holds. Models that `Dockerfile::new` refuses are fine.
 //!
 //! The spec, the model builder and the reading are the oracle tests' own
-//! (`tests/common/{spec,read,bk,pieces}.rs`), compiled in with `#[path]`.
+//! (`tests/integration/common/{spec,read,bk,pieces}.rs`), compiled in with `#[path]`.
 
 #![no_main]
 
-#[path = "../../../tests/common/bk.rs"]
+#[path = "../../../tests/integration/common/bk.rs"]
 #[allow(dead_code)]
 mod bk;
-#[path = "../../../tests/common/pieces.rs"]
+#[path = "../../../tests/integration/common/pieces.rs"]
 #[allow(dead_code)]
 mod pieces;
-#[path = "../../../tests/common/read.rs"]
+#[path = "../../../tests/integration/common/read.rs"]
 #[allow(dead_code)]
 mod read;
-#[path = "../../../tests/common/spec.rs"]
+#[path = "../../../tests/integration/common/spec.rs"]
 #[allow(dead_code)]
 mod spec;
 

@@ -46,7 +46,7 @@
 //! # Agreement with BuildKit
 //!
 //! On parsed files the lints are compared with BuildKit's own verdicts on a corpus of 231
-//! Dockerfiles it accepts (`tests/lint_corpus.rs`): every warning is reproduced with the
+//! Dockerfiles it accepts (`tests/integration/lint_corpus.rs`): every warning is reproduced with the
 //! same rule, line and message, except on the 8 files the model cannot hold, which
 //! [`parse`](crate::parse) refuses. There, a duplicate or reserved stage name is an error at
 //! the line BuildKit warns about. `NoEmptyContinuation` is reported at the last line of the
@@ -56,13 +56,8 @@ mod model;
 mod vars;
 mod written;
 
-#[cfg(feature = "serde")]
-pub(crate) use vars::suggest as suggest_name;
-// The parser's "did you mean" for keywords measures with the same distance.
-pub(crate) use vars::levenshtein;
-
-use crate::dockerfile::Dockerfile;
 use crate::error::Location;
+use crate::model::dockerfile::Dockerfile;
 use crate::parse::Parsed;
 use std::fmt;
 
@@ -155,6 +150,7 @@ rules! {
 
 /// Whose rule a [`Rule`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Origin {
     /// One of BuildKit's build checks (`docker build --check`).
     BuildKit,
@@ -254,6 +250,7 @@ impl fmt::Display for Lint {
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]
+#[must_use = "a linter does nothing until `.lint(..)` is called"]
 pub struct Linter<'a> {
     dockerignore: Option<&'a str>,
 }
@@ -275,6 +272,7 @@ impl<'a> Linter<'a> {
 
     /// Every lint of `dockerfile`, in file order, without the rules its `# check=skip=...`
     /// directive skips.
+    #[must_use]
     pub fn lint(&self, dockerfile: &Dockerfile) -> Vec<Lint> {
         let found = model::lints(dockerfile, self.dockerignore, None);
         skip_checked(dockerfile, found)
@@ -299,6 +297,7 @@ impl<'a> Linter<'a> {
     /// );
     /// # Ok::<(), dockerdsl::ParseErrors>(())
     /// ```
+    #[must_use]
     pub fn lint_parsed(&self, parsed: &Parsed) -> Vec<Lint> {
         let lines = written::lines(parsed);
         let mut found = model::lints(parsed.dockerfile(), self.dockerignore, Some(&lines));
@@ -318,6 +317,7 @@ fn skip_checked(dockerfile: &Dockerfile, mut found: Vec<Lint>) -> Vec<Lint> {
 
 impl Parsed {
     /// The lints of a parsed file, each with its line: see [`Linter::lint_parsed`].
+    #[must_use]
     pub fn lint(&self) -> Vec<Lint> {
         Linter::new().lint_parsed(self)
     }
@@ -336,6 +336,7 @@ impl Dockerfile {
     /// assert_eq!(rules, [Rule::LatestTag, Rule::WorkdirRelativePath, Rule::LastUserRoot]);
     /// # Ok::<(), dockerdsl::Error>(())
     /// ```
+    #[must_use]
     pub fn lint(&self) -> Vec<Lint> {
         Linter::new().lint(self)
     }

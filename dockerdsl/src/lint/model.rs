@@ -2,30 +2,19 @@
 //! stage's chain what BuildKit carries (variables, whether a `WORKDIR` or `SHELL` was set,
 //! the last `USER`).
 
-use super::vars::{expand, go_quote, suggest};
+use super::vars::{expand, go_quote};
 use super::{Lint, Rule};
-use crate::dockerfile::Dockerfile;
 use crate::dockerignore::Patterns;
 use crate::error::Location;
-use crate::instruction::{Command, Instruction, Sources};
-use crate::mount::Mount;
+use crate::model::dockerfile::Dockerfile;
+use crate::model::instruction::{Command, Instruction, Sources};
+use crate::model::mount::Mount;
+use crate::model::stage::{Base, Stage};
+use crate::model::values::Platform;
 use crate::rules;
-use crate::stage::{Base, Stage};
-use crate::values::Platform;
+use crate::rules::suggest::like_buildkit as suggest;
+use crate::rules::vocab::AUTOMATIC_ARGS;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Platform arguments BuildKit defines in the global scope, with the values they have on a
-/// linux/amd64 builder (only their being non-empty matters to the checks).
-const AUTOMATIC_ARGS: [(&str, &str); 8] = [
-    ("TARGETPLATFORM", "linux/amd64"),
-    ("TARGETOS", "linux"),
-    ("TARGETARCH", "amd64"),
-    ("TARGETVARIANT", ""),
-    ("BUILDPLATFORM", "linux/amd64"),
-    ("BUILDOS", "linux"),
-    ("BUILDARCH", "amd64"),
-    ("BUILDVARIANT", ""),
-];
 
 /// What a stage passes on to the stages built on it.
 #[derive(Clone, Default)]

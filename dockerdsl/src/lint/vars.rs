@@ -1,5 +1,5 @@
 //! Variables as BuildKit's lints see them: which names a word refers to, a word expanded with
-//! the `ARG` defaults, and BuildKit's "did you mean" suggestion.
+//! the `ARG` defaults.
 
 /// `word` with `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}` and
 /// `${NAME+word}` replaced, looking names up with `value`. `None` when the word uses
@@ -71,42 +71,6 @@ fn name_len(s: &str) -> usize {
         .count()
 }
 
-/// BuildKit's suggestion for a misspelt name (`util/suggest`): the first option at a
-/// Levenshtein distance under 3 that no later option beats, none on an exact match.
-pub(crate) fn suggest<'a>(
-    name: &str,
-    options: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let mut best = None;
-    let mut min = 3;
-    for option in options {
-        if option == name {
-            return None;
-        }
-        let d = levenshtein(name, option);
-        if d < min {
-            min = d;
-            best = Some(option);
-        }
-    }
-    best
-}
-
-/// The edit distance (insertions, deletions, substitutions) BuildKit's suggestions use.
-pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// Go's `%q` for the strings lints quote: what BuildKit's messages show.
 pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");
@@ -151,14 +115,6 @@ mod tests {
         assert_eq!(expand("a${NO+:x}", &env).as_deref(), Some("a"));
         assert_eq!(expand("a:${V%.*}", &env), None);
         assert_eq!(expand("a:$", &env).as_deref(), Some("a:$"));
-    }
-
-    #[test]
-    fn suggests_like_buildkit() {
-        assert_eq!(suggest("GOPATH", ["PATH"]), Some("PATH"));
-        assert_eq!(suggest("PATH", ["PATH", "PATG"]), None);
-        assert_eq!(suggest("FOO", ["PATH"]), None);
-        assert_eq!(suggest("ab", ["abc", "ab_"]), Some("abc"));
     }
 
     #[test]

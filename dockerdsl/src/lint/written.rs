@@ -4,7 +4,7 @@
 
 use super::{Lint, Rule};
 use crate::error::Location;
-use crate::instruction::Instruction;
+use crate::model::instruction::Instruction;
 use crate::parse::{Parsed, Position, SourceInstruction};
 
 /// Where each `FROM` (index `None`) and instruction (by stage and instruction index) of a

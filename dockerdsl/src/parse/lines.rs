@@ -99,7 +99,7 @@ pub(crate) fn read<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Lines<'a>
                 1,
                 format!("dockerfile line greater than max allowed size of {MAX_LINE} bytes"),
             )
-            .help("split the line with continuation lines, or move the data into a file"),
+            .with_help("split the line with continuation lines, or move the data into a file"),
         );
     }
     let mut out = Lines {
@@ -131,7 +131,7 @@ pub(crate) fn read<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Lines<'a>
                     1,
                     format!("only one {key} parser directive can be used"),
                 )
-                .help("remove the repeated directive"),
+                .with_help("remove the repeated directive"),
             );
         }
         if key == "escape" {
@@ -140,7 +140,7 @@ pub(crate) fn read<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Lines<'a>
                 "`" => escape = '`',
                 other => errors.push(
                     Diagnostic::new(i + 1, 1, format!("invalid escape token `{other}`"))
-                        .help("the escape character is `\\` or `` ` ``"),
+                        .with_help("the escape character is `\\` or `` ` ``"),
                 ),
             }
             out.escape = Some(escape);
@@ -222,7 +222,7 @@ pub(crate) fn read<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Lines<'a>
                             column,
                             format!("unterminated heredoc `{}`", marker.name),
                         )
-                        .help(format!("end it with a line `{}`", marker.name)),
+                        .with_help(format!("end it with a line `{}`", marker.name)),
                     );
                 }
                 heredocs.push((marker, content));

@@ -13,7 +13,7 @@ mod build;
 mod lines;
 mod words;
 
-use crate::dockerfile::Dockerfile;
+use crate::model::dockerfile::Dockerfile;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -48,12 +48,12 @@ pub fn parse(text: &str) -> Result<Parsed, ParseErrors> {
 }
 
 /// Reads the Dockerfile at `path`; see [`parse`]. A file that cannot be read is reported as
-/// a problem at line 0.
+/// a problem with the whole file (no line).
 ///
 /// ```
 /// let err = dockerdsl::parse_file("no/such/Dockerfile").unwrap_err();
 /// let problem = &err.diagnostics()[0];
-/// assert_eq!(problem.line(), 0);
+/// assert_eq!(problem.line(), None);
 /// assert!(problem.message().starts_with("cannot read no/such/Dockerfile: "));
 /// ```
 pub fn parse_file(path: impl AsRef<Path>) -> Result<Parsed, ParseErrors> {
@@ -70,7 +70,7 @@ pub fn parse_file(path: impl AsRef<Path>) -> Result<Parsed, ParseErrors> {
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         ParseErrors::one(
             Diagnostic::new(line, 0, "the file is not valid UTF-8".into())
-                .help("save the Dockerfile as UTF-8"),
+                .with_help("save the Dockerfile as UTF-8"),
         )
     })?;
     parse(&text)
@@ -233,19 +233,20 @@ impl Diagnostic {
         }
     }
 
-    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    /// The line, from 1 (0: the whole file).
-    pub fn line(&self) -> usize {
-        self.line
+    /// The line, from 1; `None` when the problem is with the whole file (one that cannot
+    /// be read, or has no stage).
+    pub fn line(&self) -> Option<usize> {
+        (self.line > 0).then_some(self.line)
     }
 
-    /// The column, from 1 (0: the whole line).
-    pub fn column(&self) -> usize {
-        self.column
+    /// The column, from 1; `None` when the problem is with the whole line or file.
+    pub fn column(&self) -> Option<usize> {
+        (self.column > 0).then_some(self.column)
     }
 
     /// What is wrong, or expected, in lower case.
@@ -254,7 +255,7 @@ impl Diagnostic {
     }
 
     /// How to fix it, when there is a known fix.
-    pub fn hint(&self) -> Option<&str> {
+    pub fn help(&self) -> Option<&str> {
         self.help.as_deref()
     }
 }

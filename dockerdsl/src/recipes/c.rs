@@ -2,9 +2,9 @@
 
 use super::ImageOptions;
 use crate::error::Error;
-use crate::instruction::Run;
-use crate::stage::Stage;
-use crate::values::ImageRef;
+use crate::model::instruction::Run;
+use crate::model::stage::Stage;
+use crate::model::values::ImageRef;
 
 /// A statically linked C program: compiled in `c-builder` and copied into an empty image,
 /// where it is the only file.

@@ -2,10 +2,10 @@
 
 use super::ImageOptions;
 use crate::error::Error;
-use crate::instruction::{Copy, Run};
-use crate::mount::Mount;
-use crate::stage::Stage;
-use crate::values::ImageRef;
+use crate::model::instruction::{Copy, Run};
+use crate::model::mount::Mount;
+use crate::model::stage::Stage;
+use crate::model::values::ImageRef;
 
 /// Where `go` keeps downloaded modules and build results: cache mounts, so neither is in a
 /// layer and both survive between builds.

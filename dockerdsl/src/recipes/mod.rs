@@ -48,8 +48,8 @@ pub use rust::{DependencyCache, RustApp};
 pub use site::{Server, StaticSite};
 
 use crate::error::{Error, Problem};
-use crate::stage::Stage;
-use crate::values::ImageRef;
+use crate::model::stage::Stage;
+use crate::model::values::ImageRef;
 
 /// Options for a recipe's final image: a non-root user, labels, pinned images.
 ///

@@ -2,10 +2,10 @@
 
 use super::ImageOptions;
 use crate::error::Error;
-use crate::instruction::{Copy, Run};
-use crate::mount::Mount;
-use crate::stage::Stage;
-use crate::values::ImageRef;
+use crate::model::instruction::{Copy, Run};
+use crate::model::mount::Mount;
+use crate::model::stage::Stage;
+use crate::model::values::ImageRef;
 
 /// Cargo's home in the builder: the official `rust` images keep it here, and setting it
 /// gives other images (such as Debian with its `cargo` package) the same cache mounts.

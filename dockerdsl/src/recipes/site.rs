@@ -2,10 +2,10 @@
 
 use super::ImageOptions;
 use crate::error::Error;
-use crate::instruction::{Command, Copy, Run};
-use crate::mount::Mount;
-use crate::stage::Stage;
-use crate::values::{ImageRef, Port};
+use crate::model::instruction::{Command, Copy, Run};
+use crate::model::mount::Mount;
+use crate::model::stage::Stage;
+use crate::model::values::{ImageRef, Port};
 
 /// The web server of a [`StaticSite`]: its image, the directory it serves, its command and
 /// port.

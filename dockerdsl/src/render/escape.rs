@@ -6,6 +6,7 @@
 //! lexer removes quotes and escapes and substitutes `$VARIABLES`. `$` is left as written
 //! everywhere: substitution is a feature users rely on (`ENV PATH=/app/bin:$PATH`).
 
+use crate::number::push_u64;
 use crate::rules::heredoc_like;
 use std::borrow::Cow;
 use std::time::Duration;
@@ -227,36 +228,6 @@ pub(crate) fn heredoc_delimiter(body: &str) -> Cow<'static, str> {
     Cow::Owned(delimiter)
 }
 
-/// Appends `n` in decimal (as `{n}` formats it).
-pub(crate) fn push_u64(out: &mut String, n: u64) {
-    push_digits::<10>(out, n, 1);
-}
-
-/// Appends `n` in octal with at least `width` digits (as `{n:0width$o}` formats it).
-pub(crate) fn push_octal(out: &mut String, n: u32, width: usize) {
-    push_digits::<8>(out, n.into(), width);
-}
-
-/// The base is a constant so that dividing by it is a multiplication.
-fn push_digits<const BASE: u64>(out: &mut String, mut n: u64, width: usize) {
-    // u64::MAX has 22 octal digits.
-    let mut digits = [b'0'; 22];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        // `n % BASE` is below 10: the cast keeps it.
-        digits[i] = b'0' + (n % BASE) as u8;
-        n /= BASE;
-        if n == 0 {
-            break;
-        }
-    }
-    let start = i.min(digits.len().saturating_sub(width));
-    for &d in &digits[start..] {
-        out.push(char::from(d));
-    }
-}
-
 /// Appends a Go duration: whole hours or minutes when exact, else seconds with a decimal
 /// fraction (`1h`, `2m`, `90s`, `2.5s`). Go also reads `2s500ms`, but hadolint reads only
 /// `h`, `m` and `s` units.
@@ -417,19 +388,5 @@ mod tests {
             "18446744073709551615.999999999s"
         );
         assert_eq!(go_duration(Duration::new(1, 1)), "1.000000001s");
-        let mut out = String::new();
-        for n in [0, 7, 10, 12_345, u64::MAX] {
-            out.clear();
-            push_u64(&mut out, n);
-            assert_eq!(out, n.to_string());
-        }
-        for n in [0, 0o7, 0o755, 0o4755, u32::MAX] {
-            out.clear();
-            push_octal(&mut out, n, 4);
-            assert_eq!(out, format!("{n:04o}"));
-            out.clear();
-            push_octal(&mut out, n, 1);
-            assert_eq!(out, format!("{n:o}"));
-        }
     }
 }

@@ -3,18 +3,19 @@
 
 pub(crate) mod escape;
 
-use crate::dockerfile::{Dockerfile, Escape, Syntax};
-use crate::instruction::{
+use crate::model::dockerfile::{Dockerfile, Escape, Syntax};
+use crate::model::instruction::{
     Add, Arg, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
 };
-use crate::mount::Mount;
+use crate::model::mount::Mount;
+use crate::model::source::Source;
+use crate::model::stage::{Base, Stage};
+use crate::number::{push_octal, push_u64};
 use crate::rules::{directive_like, is_comment_line};
-use crate::source::Source;
-use crate::stage::{Base, Stage};
 use escape::{
-    heredoc_delimiter, plain_path, push_go_duration, push_json_array, push_json_words, push_octal,
-    push_u64, push_word,
+    heredoc_delimiter, plain_path, push_go_duration, push_json_array, push_json_words, push_word,
 };
+use std::fmt;
 
 /// The label `MAINTAINER` is rendered as.
 pub(crate) const AUTHORS_LABEL: &str = "org.opencontainers.image.authors";
@@ -400,6 +401,7 @@ impl<'o> Layout<'o> {
 /// Appends `--mount=type=...,...`.
 fn push_mount(out: &mut String, m: &Mount) {
     out.push_str("--mount=type=");
+    out.push_str(m.kind());
     let part = |out: &mut String, key: &str, value: &str| {
         out.push(',');
         out.push_str(key);
@@ -434,7 +436,6 @@ fn push_mount(out: &mut String, m: &Mount) {
     };
     match m {
         Mount::Bind(b) => {
-            out.push_str("bind");
             // No target: BuildKit mounts at the working directory.
             if !b.target.is_empty() {
                 part(out, "target", &b.target);
@@ -448,7 +449,6 @@ fn push_mount(out: &mut String, m: &Mount) {
             }
         }
         Mount::Cache(c) => {
-            out.push_str("cache");
             part(out, "target", &c.target);
             if let Some(id) = &c.id {
                 part(out, "id", id);
@@ -466,7 +466,6 @@ fn push_mount(out: &mut String, m: &Mount) {
             ids(out, c.mode, c.uid, c.gid);
         }
         Mount::Tmpfs(t) => {
-            out.push_str("tmpfs");
             part(out, "target", &t.target);
             if let Some(s) = t.size {
                 out.push_str(",size=");
@@ -474,7 +473,6 @@ fn push_mount(out: &mut String, m: &Mount) {
             }
         }
         Mount::Secret(s) => {
-            out.push_str("secret");
             part(out, "id", &s.id);
             if let Some(t) = &s.target {
                 part(out, "target", t);
@@ -486,7 +484,6 @@ fn push_mount(out: &mut String, m: &Mount) {
             ids(out, s.mode, s.uid, s.gid);
         }
         Mount::Ssh(s) => {
-            out.push_str("ssh");
             if let Some(id) = &s.id {
                 part(out, "id", id);
             }
@@ -600,7 +597,7 @@ fn push_heredoc(body: &str, delimiter: &str, out: &mut String) {
 }
 
 /// Ends the instruction's line, then writes each document's body and terminator.
-fn push_heredocs(docs: &[crate::instruction::Heredoc], out: &mut String) {
+fn push_heredocs(docs: &[crate::model::instruction::Heredoc], out: &mut String) {
     out.push('\n');
     for doc in docs {
         out.push_str(&doc.content);
@@ -619,7 +616,7 @@ fn push_flag(out: &mut String, flag: &str, value: &str) {
 /// Flags shared by COPY and ADD, in their documented order.
 fn file_flags(
     chown: &Option<String>,
-    chmod: &Option<crate::values::Chmod>,
+    chmod: &Option<crate::model::values::Chmod>,
     link: bool,
     out: &mut String,
 ) {
@@ -716,4 +713,44 @@ fn add_text(add: &Add, style: Style<'_>, out: &mut String) -> bool {
         push_flag(out, "--exclude=", e);
     }
     files_text(&add.sources, &add.dest, style.esc, out)
+}
+
+/// The starting size of the buffer `Display` renders each stage into (a stage is a few KB).
+const STAGE_BUFFER: usize = 4096;
+
+/// The canonical text; it cannot fail, because a `Dockerfile` is valid once made.
+impl fmt::Display for Dockerfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Each stage goes out as soon as it is written, from a buffer that stays small.
+        let mut buf = String::with_capacity(STAGE_BUFFER);
+        dockerfile_with(self, self.compat, &mut buf, |buf| {
+            f.write_str(buf)?;
+            buf.clear();
+            Ok(())
+        })
+    }
+}
+
+/// Two stages are equal when they render the same text (their `FROM` line and
+/// instructions) and the stages they refer to are equal in turn. The comparison walks both
+/// graphs with a loop, so deep chains cannot overflow the stack.
+impl PartialEq for Stage {
+    fn eq(&self, other: &Self) -> bool {
+        let mut pending = vec![(self, other)];
+        let mut compared = std::collections::BTreeSet::new();
+        while let Some((a, b)) = pending.pop() {
+            if a.same(b) || !compared.insert((a.id(), b.id())) {
+                continue;
+            }
+            if stage_source(a) != stage_source(b) {
+                return false;
+            }
+            let (da, db) = (a.dependencies(), b.dependencies());
+            if da.len() != db.len() {
+                return false;
+            }
+            pending.extend(da.into_iter().zip(db));
+        }
+        true
+    }
 }

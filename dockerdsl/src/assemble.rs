@@ -1,0 +1,199 @@
+//! Assembling a [`Dockerfile`]: the stages reachable from the targets in graph order, then
+//! every problem the validator finds. It sits above the model, the validator and the renderer
+//! (two stages are one when they render the same), which is why it is not part of any of
+//! them: the model stays plain data and no phase reaches sideways into another.
+
+use crate::error::{Error, Problem};
+use crate::model::dockerfile::{Dockerfile, DockerfileBuilder};
+use crate::model::stage::{Base, Stage};
+use crate::render;
+use crate::validate;
+use std::collections::{BTreeMap, BTreeSet};
+use std::convert::Infallible;
+
+impl DockerfileBuilder {
+    /// Checks everything and returns the Dockerfile, or every problem found.
+    pub fn build(self) -> Result<Dockerfile, Error> {
+        let mut problems = Vec::new();
+        if self.targets.is_empty() {
+            problems.push(Problem::stage(
+                None,
+                "the Dockerfile has no target stage".into(),
+                "add one with `.target(&stage)`".into(),
+            ));
+        }
+        let stages = order(&self.targets, &mut problems);
+        let df = Dockerfile {
+            syntax: self.syntax,
+            escape: self.escape,
+            checks: self.checks,
+            args: self.args,
+            arg_comments: self.arg_comments,
+            stages,
+            compat: self.compat,
+        };
+        validate::dockerfile(&df, &mut problems);
+        if problems.is_empty() {
+            Ok(df)
+        } else {
+            Err(Error::new(problems))
+        }
+    }
+}
+
+impl Dockerfile {
+    /// The text for older builders (such as buildah 1.28 or Docker's classic builder), which
+    /// read no heredocs and no `COPY --link`, or the problems that stop it. The canonical
+    /// text (`Display`) is unchanged; [`DockerfileBuilder::compat`] makes a Dockerfile that
+    /// renders this way from the start.
+    ///
+    /// What changes:
+    ///
+    /// - A multi-line `RUN` script becomes the exec form of the shell in effect (the last
+    ///   `SHELL` of the stage or of the stages it is built on, else `/bin/sh -c`) with the
+    ///   script as its one argument, which is what BuildKit runs for such a heredoc. A
+    ///   stage on an image whose configuration sets another shell would need a `SHELL`
+    ///   instruction to say so.
+    /// - `--link` is dropped from `COPY` and `ADD`: it changes how a layer is made and
+    ///   cached, not the files.
+    ///
+    /// What is refused, with the stage and instruction: an inline file (`COPY <<EOF`), a
+    /// script that starts with `#!` (BuildKit runs it with that interpreter), a script in
+    /// `ONBUILD` (the shell of the image that triggers it is not known), and
+    /// `RUN --network` (which older builders do not read, and which cannot be dropped
+    /// without changing what the step may do).
+    ///
+    /// ```
+    /// use dockerdsl::{Copy, Dockerfile, Stage, Syntax};
+    ///
+    /// let app = Stage::from_image("app", "debian:bookworm-slim")
+    ///     .run("set -e\napt-get update\napt-get install -y curl")
+    ///     .push(Copy::new("app.sh", "/usr/local/bin/").link());
+    /// let df = Dockerfile::builder().syntax(Syntax::Omitted).target(&app).build()?;
+    /// assert_eq!(
+    ///     df.render_compat()?,
+    ///     "FROM debian:bookworm-slim AS app\n\
+    ///      RUN [\"/bin/sh\", \"-c\", \"set -e\\napt-get update\\napt-get install -y curl\"]\n\
+    ///      COPY app.sh /usr/local/bin/\n"
+    /// );
+    ///
+    /// let inline = Stage::from_image("app", "alpine:3.20").push(Copy::inline("x\n", "/x"));
+    /// let err = Dockerfile::new(&inline)?.render_compat().unwrap_err();
+    /// assert!(err.to_string().starts_with("stage `app`, instruction 1 (COPY), source: "));
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn render_compat(&self) -> Result<String, Error> {
+        let mut problems = Vec::new();
+        validate::compat(self, &mut problems);
+        if !problems.is_empty() {
+            return Err(Error::new(problems));
+        }
+        let mut out = String::new();
+        let Ok(()) = render::dockerfile_with(self, true, &mut out, |_| Ok::<(), Infallible>(()));
+        Ok(out)
+    }
+}
+
+/// Depth-first post-order from the targets, following each stage's dependencies in order.
+/// Iterative, so that long chains of stages cannot overflow the stack.
+fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
+    let mut graph = Graph::default();
+    let mut out: Vec<Stage> = Vec::new();
+    for target in targets {
+        // (stage, its dependencies, how many were visited, whether it is written out)
+        let mut stack: Vec<(&Stage, Vec<&Stage>, usize, bool)> = Vec::new();
+        if let Some(emit) = graph.visit(target, problems) {
+            stack.push((target, target.dependencies(), 0, emit));
+        }
+        while let Some((stage, deps, next, emit)) = stack.last_mut() {
+            if let Some(dep) = deps.get(*next).copied() {
+                *next += 1;
+                if let Some(emit) = graph.visit(dep, problems) {
+                    stack.push((dep, dep.dependencies(), 0, emit));
+                }
+            } else {
+                if *emit {
+                    out.push((*stage).clone());
+                }
+                stack.pop();
+            }
+        }
+    }
+    if let (Some(last), Some(last_out)) = (targets.last(), out.last()) {
+        if last.name() != last_out.name() {
+            let dependent = out
+                .iter()
+                .find(|s| s.dependencies().iter().any(|d| d.name() == last.name()))
+                .map_or(String::new(), |s| s.name().to_owned());
+            problems.push(Problem::stage(
+                Some(last.name()),
+                format!(
+                    "the last target `{}` cannot be the last stage: stage `{dependent}` depends on it",
+                    last.name()
+                ),
+                format!("give `{dependent}` as the last target, or drop it from the targets"),
+            ));
+        }
+    }
+    out
+}
+
+/// What the walk has seen: each stage value once, and the first stage of each name.
+#[derive(Default)]
+struct Graph<'a> {
+    by_name: BTreeMap<&'a str, &'a Stage>,
+    values: BTreeSet<usize>,
+    reported: Vec<(String, String)>,
+}
+
+impl<'a> Graph<'a> {
+    /// Whether to walk into `stage`, and if so whether it is written out: `None` for a value
+    /// already walked or a name clash (reported once per pair), `Some(true)` for a new name,
+    /// `Some(false)` for another value equal to the stage of its name (it is not written
+    /// again, but its own references are still checked for clashes).
+    ///
+    /// Two stages are equal when they render the same: references show as names, so the
+    /// comparison needs no recursion, and the references are compared as the walk reaches
+    /// them.
+    fn visit(&mut self, stage: &'a Stage, problems: &mut Vec<Problem>) -> Option<bool> {
+        if !self.values.insert(stage.id()) {
+            return None;
+        }
+        let Some(first) = self.by_name.get(stage.name()).copied() else {
+            self.by_name.insert(stage.name(), stage);
+            return Some(true);
+        };
+        if render::stage_source(first) == render::stage_source(stage) {
+            return Some(false);
+        }
+        let describe = |s: &Stage| match s.base() {
+            Base::Scratch => "one from scratch".to_owned(),
+            Base::Image(i) => format!("one from `{i}`"),
+            Base::Stage(b) => format!("one from stage `{}`", b.name()),
+            Base::Context(c) => format!("one from context `{}`", c.name()),
+        };
+        let (a, b) = (describe(first), describe(stage));
+        let key = (a.clone(), b.clone());
+        if !self.reported.contains(&key) {
+            self.reported.push(key);
+            let detail = if a == b {
+                format!(
+                    "{a} with {} instructions, {b} with {}",
+                    first.instructions().len(),
+                    stage.instructions().len()
+                )
+            } else {
+                format!("{a}, {b}")
+            };
+            problems.push(Problem::stage(
+                Some(stage.name()),
+                format!(
+                    "two different stages are named `{}` ({detail})",
+                    stage.name()
+                ),
+                "give each stage its own name, e.g. with `.rename(..)`".into(),
+            ));
+        }
+        None
+    }
+}

@@ -1,0 +1,405 @@
+//! Stages: ordinary values, cheap to clone, built with chained calls.
+
+use crate::model::instruction::{Arg, Command, Copy, Healthcheck, Instruction, Run};
+use crate::model::source::IntoSource;
+use crate::model::values::{Context, ImageRef, Platform, Port, Signal};
+use std::fmt;
+use std::sync::Arc;
+
+/// What a stage starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Base {
+    /// The empty image.
+    Scratch,
+    /// An external image.
+    Image(ImageRef),
+    /// An earlier stage (`FROM base AS app`): it inherits its files and settings.
+    Stage(Stage),
+    /// A named build context.
+    Context(Context),
+}
+
+impl From<&Stage> for Base {
+    fn from(s: &Stage) -> Self {
+        Base::Stage(s.clone())
+    }
+}
+
+impl From<ImageRef> for Base {
+    fn from(i: ImageRef) -> Self {
+        Base::Image(i)
+    }
+}
+
+impl From<Context> for Base {
+    fn from(c: Context) -> Self {
+        Base::Context(c)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct StageData {
+    name: String,
+    base: Base,
+    platform: Option<Platform>,
+    leading_comment: Option<String>,
+    instructions: Vec<Instruction>,
+}
+
+/// A build stage: a name, a base, and instructions in the order they were added.
+///
+/// A stage is a value: other stages refer to it by reference (`FROM`, `copy_from`, a mount's
+/// `from`), so the compiler checks that it exists and that it was made before them. Cloning is
+/// cheap (the data is shared) and stages are `Send` and `Sync`.
+///
+/// ```
+/// use dockerdsl::{Dockerfile, Stage};
+///
+/// let build = Stage::from_image("build", "golang:1.23-alpine")
+///     .workdir("/src")
+///     .copy(".", ".")
+///     .run("CGO_ENABLED=0 go build -o /out/app .");
+/// let app = Stage::from_scratch("app")
+///     .copy_from(&build, "/out/app", "/app")
+///     .entrypoint(["/app"]);
+///
+/// assert_eq!(
+///     Dockerfile::new(&app)?.to_string(),
+///     "# syntax=docker/dockerfile:1\n\
+///      \n\
+///      FROM golang:1.23-alpine AS build\n\
+///      WORKDIR /src\n\
+///      COPY . .\n\
+///      RUN CGO_ENABLED=0 go build -o /out/app .\n\
+///      \n\
+///      FROM scratch AS app\n\
+///      COPY --from=build /out/app /app\n\
+///      ENTRYPOINT [\"/app\"]\n"
+/// );
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[derive(Clone)]
+#[must_use = "a stage is a value: builder methods return a new one, which is lost unless used"]
+pub struct Stage(Arc<StageData>);
+
+impl Stage {
+    /// A stage named `name` (checked when the `Dockerfile` is made) on `base`.
+    pub fn new(name: impl Into<String>, base: impl Into<Base>) -> Self {
+        Stage(Arc::new(StageData {
+            name: name.into(),
+            base: base.into(),
+            platform: None,
+            leading_comment: None,
+            instructions: Vec::new(),
+        }))
+    }
+
+    /// A stage on an external image, such as `"alpine:3.20"`.
+    pub fn from_image(name: impl Into<String>, image: impl Into<ImageRef>) -> Self {
+        Stage::new(name, Base::Image(image.into()))
+    }
+
+    /// A stage on an earlier stage: `FROM base AS name`.
+    pub fn from_stage(name: impl Into<String>, base: &Stage) -> Self {
+        Stage::new(name, Base::Stage(base.clone()))
+    }
+
+    /// A stage on the empty image.
+    pub fn from_scratch(name: impl Into<String>) -> Self {
+        Stage::new(name, Base::Scratch)
+    }
+
+    /// A stage on a named build context.
+    pub fn from_context(name: impl Into<String>, context: Context) -> Self {
+        Stage::new(name, Base::Context(context))
+    }
+
+    /// The stage's name.
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The base.
+    pub fn base(&self) -> &Base {
+        &self.0.base
+    }
+
+    /// `FROM --platform=...`, when set.
+    pub fn platform(&self) -> Option<&Platform> {
+        self.0.platform.as_ref()
+    }
+
+    /// The instructions, in order.
+    pub fn instructions(&self) -> &[Instruction] {
+        &self.0.instructions
+    }
+
+    /// The comment above the `FROM` line, when set.
+    pub fn leading_comment(&self) -> Option<&str> {
+        self.0.leading_comment.as_deref()
+    }
+
+    /// A comment above the `FROM` line; newlines start new comment lines.
+    pub fn with_leading_comment(mut self, text: impl Into<String>) -> Self {
+        Arc::make_mut(&mut self.0).leading_comment = Some(text.into());
+        self
+    }
+
+    /// The same stage under another name.
+    pub fn rename(mut self, name: impl Into<String>) -> Self {
+        Arc::make_mut(&mut self.0).name = name.into();
+        self
+    }
+
+    /// `FROM --platform=...`: usually [`Platform::BUILD`] for cross-compiling.
+    pub fn on_platform(mut self, platform: impl Into<Platform>) -> Self {
+        Arc::make_mut(&mut self.0).platform = Some(platform.into());
+        self
+    }
+
+    /// Appends any instruction: the way to reach every flag.
+    ///
+    /// ```
+    /// use dockerdsl::{Copy, Stage};
+    ///
+    /// let s = Stage::from_image("s", "alpine:3.20").push(Copy::new("a", "/a").link());
+    /// assert_eq!(s.instructions().len(), 1);
+    /// ```
+    pub fn push(mut self, instruction: impl Into<Instruction>) -> Self {
+        Arc::make_mut(&mut self.0)
+            .instructions
+            .push(instruction.into());
+        self
+    }
+
+    /// `RUN`: a command, a multi-line script, or a [`Run`] with flags.
+    pub fn run(self, run: impl Into<Run>) -> Self {
+        self.push(Instruction::Run(run.into()))
+    }
+
+    /// `CMD`: exec form from an array (`["/app", "--serve"]`), or [`Command::shell`].
+    pub fn cmd(self, command: impl Into<Command>) -> Self {
+        self.push(Instruction::Cmd(command.into()))
+    }
+
+    /// `ENTRYPOINT`: exec form from an array, or [`Command::shell`].
+    pub fn entrypoint(self, command: impl Into<Command>) -> Self {
+        self.push(Instruction::Entrypoint(command.into()))
+    }
+
+    /// `SHELL ["exe", "arg", ...]`.
+    pub fn shell<I, S>(self, shell: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.push(Instruction::Shell(
+            shell.into_iter().map(Into::into).collect(),
+        ))
+    }
+
+    /// `ENV key=value`. The value is subject to BuildKit's variable substitution
+    /// (`$PATH` refers to the current `PATH`).
+    pub fn env(self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.push(Instruction::Env(vec![(key.into(), value.into())]))
+    }
+
+    /// `ENV` with several pairs in one instruction.
+    pub fn envs<I, K, V>(self, pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.push(Instruction::Env(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        ))
+    }
+
+    /// `LABEL key=value`.
+    pub fn label(self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.push(Instruction::Label(vec![(key.into(), value.into())]))
+    }
+
+    /// `LABEL` with several pairs in one instruction.
+    pub fn labels<I, K, V>(self, pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.push(Instruction::Label(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        ))
+    }
+
+    /// `ARG name` or, with [`Arg::default`], `ARG name=default`.
+    pub fn arg(self, arg: impl Into<Arg>) -> Self {
+        self.push(Instruction::Arg(arg.into()))
+    }
+
+    /// `EXPOSE`: a port number (TCP) or a [`Port`].
+    pub fn expose(self, port: impl Into<Port>) -> Self {
+        self.push(Instruction::Expose(vec![port.into()]))
+    }
+
+    /// `EXPOSE` with several ports in one instruction.
+    pub fn expose_all<I, P>(self, ports: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<Port>,
+    {
+        self.push(Instruction::Expose(
+            ports.into_iter().map(Into::into).collect(),
+        ))
+    }
+
+    /// `COPY src dest` from the build context.
+    pub fn copy(self, src: impl Into<String>, dest: impl Into<String>) -> Self {
+        self.push(Instruction::Copy(Copy::new(src, dest)))
+    }
+
+    /// `COPY --from=<stage> src dest`: `from` is a stage value (`&builder`), an image
+    /// ([`Source::image`](crate::Source::image)) or a [`Context`].
+    pub fn copy_from(
+        self,
+        from: impl IntoSource,
+        src: impl Into<String>,
+        dest: impl Into<String>,
+    ) -> Self {
+        self.push(Instruction::Copy(Copy::new(src, dest).from(from)))
+    }
+
+    /// `ADD src dest`: a local file or archive, a URL, or a Git repository.
+    pub fn add(self, src: impl Into<String>, dest: impl Into<String>) -> Self {
+        self.push(Instruction::Add(crate::model::instruction::Add::new(
+            src, dest,
+        )))
+    }
+
+    /// `VOLUME ["path"]`.
+    pub fn volume(self, path: impl Into<String>) -> Self {
+        self.push(Instruction::Volume(vec![path.into()]))
+    }
+
+    /// `USER user[:group]`.
+    pub fn user(self, user: impl Into<String>) -> Self {
+        self.push(Instruction::User(user.into()))
+    }
+
+    /// `WORKDIR path`.
+    pub fn workdir(self, path: impl Into<String>) -> Self {
+        self.push(Instruction::Workdir(path.into()))
+    }
+
+    /// `ONBUILD instruction`: runs when another build uses this image as its base.
+    pub fn onbuild(self, instruction: impl Into<Instruction>) -> Self {
+        self.push(Instruction::OnBuild(Box::new(instruction.into())))
+    }
+
+    /// `STOPSIGNAL`.
+    pub fn stopsignal(self, signal: impl Into<Signal>) -> Self {
+        self.push(Instruction::StopSignal(signal.into()))
+    }
+
+    /// `HEALTHCHECK`.
+    pub fn healthcheck(self, check: impl Into<Healthcheck>) -> Self {
+        self.push(Instruction::Healthcheck(check.into()))
+    }
+
+    /// `MAINTAINER`: deprecated; rendered as `LABEL org.opencontainers.image.authors=...`.
+    pub fn maintainer(self, name: impl Into<String>) -> Self {
+        self.push(Instruction::Maintainer(name.into()))
+    }
+
+    /// A comment before the next instruction; newlines start new comment lines.
+    pub fn comment(self, text: impl Into<String>) -> Self {
+        self.push(Instruction::Comment(text.into()))
+    }
+
+    /// The stages this one depends on, in the order they appear in it: its base first.
+    pub(crate) fn dependencies(&self) -> Vec<&Stage> {
+        let mut deps = Vec::new();
+        if let Base::Stage(s) = self.base() {
+            deps.push(s);
+        }
+        for i in self.instructions() {
+            for src in Instruction::sources(i) {
+                if let crate::model::source::Source::Stage(s) = src {
+                    deps.push(s);
+                }
+            }
+        }
+        deps
+    }
+
+    pub(crate) fn same(&self, other: &Stage) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Identifies the value (not its content): clones share it.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+}
+
+/// Dropping the last handle to a long chain of stages would drop each base inside the
+/// previous drop, one stack frame per stage; a chain of 100,000 stages overflowed a 2 MiB
+/// thread stack. The referenced stages are moved out and dropped from a loop instead.
+impl Drop for StageData {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        self.take_references(&mut pending);
+        while let Some(stage) = pending.pop() {
+            if let Ok(mut data) = Arc::try_unwrap(stage.0) {
+                data.take_references(&mut pending);
+            }
+        }
+    }
+}
+
+impl StageData {
+    /// Moves out every stage this one refers to (leaving its base as scratch), so that
+    /// dropping it drops no other stage.
+    fn take_references(&mut self, out: &mut Vec<Stage>) {
+        if let Base::Stage(s) = std::mem::replace(&mut self.base, Base::Scratch) {
+            out.push(s);
+        }
+        for instruction in &mut self.instructions {
+            instruction.take_stages(out);
+        }
+    }
+}
+
+impl Eq for Stage {}
+
+impl fmt::Debug for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A referenced stage shows as its name, so that Debug output stays readable.
+        f.debug_struct("Stage")
+            .field("name", &self.0.name)
+            .field("base", &BaseDebug(&self.0.base))
+            .field("platform", &self.0.platform)
+            .field("leading_comment", &self.0.leading_comment)
+            .field("instructions", &self.0.instructions)
+            .finish()
+    }
+}
+
+struct BaseDebug<'a>(&'a Base);
+
+impl fmt::Debug for BaseDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Base::Stage(s) => write!(f, "Stage({:?})", s.name()),
+            other => other.fmt(f),
+        }
+    }
+}

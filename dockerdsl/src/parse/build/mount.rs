@@ -1,0 +1,269 @@
+//! One `--mount=` value of `RUN`: BuildKit's CSV grammar, its option aliases and the rules of
+//! which option goes with which type. The words themselves are `rules::vocab`'s.
+
+use super::{Bad, Cx, parse_bool};
+use crate::model::mount::{Mount, Sharing};
+use crate::rules::vocab;
+
+/// One `--mount=` value: CSV fields `key=value` or bare keys.
+pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
+    cx.focus(value);
+    let mut fields = Vec::new();
+    for field in csv_fields(value).ok_or_else(|| cx.error(format!("invalid mount `{value}`")))? {
+        let (k, v) = match field.split_once('=') {
+            Some((k, v)) => (k.to_ascii_lowercase(), Some(v.to_owned())),
+            None => (field.to_ascii_lowercase(), None),
+        };
+        let k = vocab::mount_option_alias(&k).to_owned();
+        fields.push((k, v));
+    }
+    let typ = fields
+        .iter()
+        .find(|(k, _)| k == "type")
+        .and_then(|(_, v)| v.clone())
+        .unwrap_or_else(|| vocab::DEFAULT_MOUNT_TYPE.to_owned());
+    let mut target = None;
+    let mut source = None;
+    let mut from = None;
+    let mut id = None;
+    let mut sharing = None;
+    let mut mode = None;
+    let mut uid = None;
+    let mut gid = None;
+    let mut size = None;
+    let mut env = None;
+    let mut ro: Option<bool> = None;
+    let mut required = false;
+    for (k, v) in &fields {
+        let need = |cx: &mut Cx<'_>| -> Result<String, Bad> {
+            v.clone()
+                .ok_or_else(|| cx.error(format!("mount option `{k}` needs a value")))
+        };
+        let boolean = |cx: &mut Cx<'_>| -> Result<bool, Bad> {
+            match v {
+                None => Ok(true),
+                Some(v) => parse_bool(v)
+                    .ok_or_else(|| cx.error(format!("invalid value `{v}` for mount option `{k}`"))),
+            }
+        };
+        let number = |cx: &mut Cx<'_>, radix: u32| -> Result<u32, Bad> {
+            let s = need(cx)?;
+            u32::from_str_radix(&s, radix)
+                .map_err(|_| cx.error(format!("invalid value `{s}` for mount option `{k}`")))
+        };
+        match k.as_str() {
+            "type" => {}
+            "target" => target = Some(need(cx)?),
+            "source" => source = Some(need(cx)?),
+            "from" => from = Some(need(cx)?),
+            "id" => id = Some(need(cx)?),
+            "sharing" => {
+                sharing = Some(match need(cx)?.as_str() {
+                    "shared" => Sharing::Shared,
+                    "private" => Sharing::Private,
+                    "locked" => Sharing::Locked,
+                    other => return Err(cx.error(format!("unsupported sharing value `{other}`"))),
+                });
+            }
+            "mode" => mode = Some(number(cx, 8)?),
+            "uid" => uid = Some(number(cx, 10)?),
+            "gid" => gid = Some(number(cx, 10)?),
+            "size" => {
+                let s = need(cx)?;
+                size = Some(ram_bytes(&s).ok_or_else(|| cx.error(format!("invalid size `{s}`")))?);
+            }
+            "env" => env = Some(need(cx)?),
+            "ro" => ro = Some(boolean(cx)?),
+            "rw" => ro = Some(!boolean(cx)?),
+            "required" => required = boolean(cx)?,
+            other => return Err(cx.error(format!("unexpected key `{other}` in mount option"))),
+        }
+    }
+    let not_for = |cx: &mut Cx<'_>, what: &str, present: bool| -> Result<(), Bad> {
+        if present {
+            Err(cx.error(format!("{what} not allowed for \"{typ}\" type mounts")))
+        } else {
+            Ok(())
+        }
+    };
+    let from = match from {
+        Some(f) if f.contains('$') => {
+            return Err(cx.error_help(
+                "'from' doesn't support variable expansion, define alias stage instead",
+                "define a stage with `FROM ${VAR} AS alias` and mount from the alias",
+            ));
+        }
+        Some(f) => Some(cx.source(&f, "a mount's `from`")?),
+        None => None,
+    };
+    let owner = mode.is_some() || uid.is_some() || gid.is_some();
+    let need_target = |cx: &mut Cx<'_>, t: Option<String>| {
+        t.ok_or_else(|| cx.error_help("mount target must be specified", "add `target=/path`"))
+    };
+    Ok(match typ.as_str() {
+        "bind" => {
+            not_for(cx, "mode/uid/gid", owner)?;
+            not_for(cx, "sharing", sharing.is_some())?;
+            not_for(cx, "size", size.is_some())?;
+            not_for(cx, "required", required)?;
+            not_for(cx, "id", id.is_some())?;
+            // Without a target BuildKit mounts at the working directory.
+            let mut m = Mount::bind(target.unwrap_or_default());
+            m.source = source;
+            m.from = from;
+            m.rw = ro == Some(false);
+            Mount::Bind(m)
+        }
+        "cache" => {
+            not_for(cx, "size", size.is_some())?;
+            not_for(cx, "required", required)?;
+            let mut m = Mount::cache(need_target(cx, target)?);
+            m.id = id;
+            m.sharing = sharing;
+            m.source = source;
+            m.from = from;
+            m.ro = ro == Some(true);
+            m.mode = mode;
+            m.uid = uid;
+            m.gid = gid;
+            Mount::Cache(m)
+        }
+        "tmpfs" => {
+            not_for(cx, "mode/uid/gid", owner)?;
+            not_for(cx, "from", from.is_some())?;
+            not_for(cx, "required", required)?;
+            let mut m = Mount::tmpfs(need_target(cx, target)?);
+            m.size = size;
+            Mount::Tmpfs(m)
+        }
+        "secret" | "ssh" if from.is_some() => {
+            return Err(cx.error(format!("{typ} mount should not have a from")));
+        }
+        "secret" => {
+            not_for(cx, "sharing", sharing.is_some())?;
+            let id = match (id, source) {
+                (Some(_), Some(_)) => {
+                    return Err(cx.error("both id and source are specified for secret mount"));
+                }
+                (Some(i), None) | (None, Some(i)) => i,
+                (None, None) => match &target {
+                    Some(t) => t.rsplit('/').next().unwrap_or(t).to_owned(),
+                    None => {
+                        return Err(cx.error_help("secret mount needs an id", "add `id=NAME`"));
+                    }
+                },
+            };
+            let mut m = Mount::secret(id);
+            m.target = target;
+            m.env = env;
+            m.required = required;
+            m.mode = mode;
+            m.uid = uid;
+            m.gid = gid;
+            Mount::Secret(m)
+        }
+        "ssh" => {
+            let mut m = Mount::ssh();
+            m.id = id;
+            m.target = target;
+            m.required = required;
+            m.mode = mode;
+            m.uid = uid;
+            m.gid = gid;
+            Mount::Ssh(m)
+        }
+        other => {
+            return Err(cx.error_help(format!("unsupported mount type `{other}`"), types_help()));
+        }
+    })
+}
+
+/// Go's `encoding/csv` on one record: fields separated by `,`, a field may be double-quoted
+/// with `""` for a quote.
+fn csv_fields(s: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    loop {
+        let mut field = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    '"' => break,
+                    c => field.push(c),
+                }
+            }
+            match chars.next() {
+                None => {
+                    out.push(field);
+                    return Some(out);
+                }
+                Some(',') => {}
+                Some(_) => return None,
+            }
+        } else {
+            loop {
+                match chars.next() {
+                    None => {
+                        out.push(field);
+                        return Some(out);
+                    }
+                    Some(',') => break,
+                    Some(c) => field.push(c),
+                }
+            }
+        }
+        out.push(field);
+    }
+}
+
+/// go-units `RAMInBytes`: `64m`, `1g`, `512k`, `1024` (binary multiples).
+fn ram_bytes(s: &str) -> Option<u64> {
+    let lower = s.to_ascii_lowercase();
+    let lower = lower.strip_suffix('b').unwrap_or(&lower);
+    let split = lower
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(lower.len());
+    let (num, unit) = lower.split_at(split);
+    let mult: u64 = match unit.strip_suffix('i').unwrap_or(unit) {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        "p" => 1 << 50,
+        _ => return None,
+    };
+    let value: f64 = num.parse().ok()?;
+    let bytes = value * mult as f64;
+    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
+}
+
+/// "use bind, cache, tmpfs, secret or ssh".
+fn types_help() -> String {
+    let (last, rest) = vocab::MOUNT_TYPES.split_last().unwrap_or((&"", &[]));
+    format!("use {} or {last}", rest.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv() {
+        assert_eq!(
+            csv_fields("type=cache,\"target=/a,b\"").unwrap(),
+            ["type=cache", "target=/a,b"]
+        );
+        assert_eq!(ram_bytes("64m"), Some(64 << 20));
+    }
+
+    #[test]
+    fn lists_the_types() {
+        assert_eq!(types_help(), "use bind, cache, tmpfs, secret or ssh");
+    }
+}

@@ -1,0 +1,76 @@
+//! Shared by the test modules: snapshots holding the input (Rust source) with the output,
+//! the corpus location, the oracles, and the generators of models.
+
+pub mod bk;
+pub mod examples;
+pub mod oracle;
+pub mod pieces;
+pub mod read;
+pub mod spec;
+pub mod strategies;
+
+/// Snapshots `input` and `output` together, so that a reviewer sees both in one file:
+/// `tests/integration/snapshots/{group}__{name}.snap`.
+pub fn snapshot_io(group: &str, name: &str, input: &str, output: &str) {
+    let text = format!("{}\n----- rendered -----\n{output}", input.trim_end());
+    let name = format!("{group}__{name}");
+    insta::with_settings!({
+        omit_expression => true,
+        prepend_module_to_snapshot => false,
+        snapshot_path => "../snapshots",
+    }, {
+        insta::assert_snapshot!(name.as_str(), text);
+    });
+}
+
+/// The `pub fn dockerfile` of an example's source: the part that builds the model.
+pub fn example_body(source: &str) -> &str {
+    let start = source.find("pub fn dockerfile").unwrap_or(0);
+    let end = source[start..]
+        .find("\n}\n")
+        .map_or(source.len(), |i| start + i + 2);
+    &source[start..end]
+}
+
+/// The source of `case!(name, { ... });` in `file`, as written.
+pub fn case_source<'a>(file: &'a str, name: &str) -> &'a str {
+    let open = format!("case!({name}, {{");
+    let Some(start) = file.find(&open) else {
+        return "";
+    };
+    let end = file[start..]
+        .find("\n});")
+        .map_or(file.len(), |i| start + i + 5);
+    &file[start..end]
+}
+
+/// The shared corpus of real Dockerfiles, from the `DOCKERDSL_CORPUS` variable (`.ci/run` sets it
+/// to `../shared/corpus`). It is test data from other repositories, so it is never copied into
+/// the project. Unset: the caller's test is skipped and says so. Set to a missing folder: a
+/// misconfigured CI, so the test fails rather than passing vacuously.
+pub fn corpus(test: &str) -> Option<std::path::PathBuf> {
+    let Some(dir) = std::env::var_os("DOCKERDSL_CORPUS") else {
+        skipped(
+            test,
+            "DOCKERDSL_CORPUS is not set \
+             (run `DOCKERDSL_CORPUS=../shared/corpus cargo test`, as .ci/run does)",
+        );
+        return None;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    assert!(
+        dir.is_dir(),
+        "{test}: DOCKERDSL_CORPUS={} is not a directory",
+        dir.display()
+    );
+    Some(dir)
+}
+
+/// Says that `test` was skipped and why, straight to stderr: libtest captures `eprintln!` of a
+/// passing test, and a skip nobody sees would look like a pass.
+pub fn skipped(test: &str, why: &str) {
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("{test}: skipped, {why}\n").as_bytes(),
+    );
+}

@@ -1,0 +1,209 @@
+//! `dockerdsl::parse` then canonical rendering, on representative inputs: each snapshot holds
+//! the input Dockerfile and what `dockerdsl fmt` makes of it (or the errors).
+
+use crate::common;
+
+/// The canonical text in a `----- rendered -----` section (which the oracle tests read back
+/// with BuildKit's parser), or the errors in an `----- errors -----` section.
+fn snapshot(name: &str, input: &str) {
+    match dockerdsl::parse(input) {
+        Ok(parsed) => {
+            common::snapshot_io("parse", name, input, &parsed.dockerfile().to_string());
+        }
+        Err(errors) => section_snapshot(
+            &format!("parse__{name}"),
+            input,
+            "errors",
+            &errors.to_string(),
+        ),
+    }
+}
+
+/// Input and output in one snapshot, the output under `----- {section} -----`: only
+/// Dockerfiles go under `rendered` (the oracle tests read those with BuildKit's parser).
+fn section_snapshot(name: &str, input: &str, section: &str, output: &str) {
+    let text = format!("{}\n----- {section} -----\n{output}", input.trim_end());
+    insta::with_settings!({
+        omit_expression => true,
+        prepend_module_to_snapshot => false,
+        snapshot_path => "snapshots",
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+macro_rules! case {
+    ($name:ident, $input:expr) => {
+        #[test]
+        fn $name() {
+            snapshot(stringify!($name), $input);
+        }
+    };
+}
+
+case!(
+    keywords_legacy_forms_and_unnamed_stages,
+    r#"from golang:1.23 as Build
+workdir /src
+env GOFLAGS -mod=vendor
+ENV A=1 B="two words" C=three\ words
+label maintainer.note "hello world"
+MAINTAINER Jane Doe <jane@example.com>
+arg VERSION=1.0 COMMIT
+copy . .
+Run go build -o /out/app .
+
+FROM alpine:3.20
+COPY --from=0 /out/app /usr/local/bin/app
+COPY --from=build /etc/ssl/certs /etc/ssl/certs
+COPY --from=nginx:1.27 /etc/nginx/nginx.conf /etc/nginx/
+cmd app --serve
+ENTRYPOINT ["tini", "--"]
+"#
+);
+
+case!(
+    directives_and_comments,
+    r#"# syntax=docker/dockerfile:1.8
+# check=skip=JSONArgsRecommended;error=true
+
+# Build arguments, with a comment each.
+# The Go version.
+ARG GO_VERSION=1.23
+ARG ALPINE=3.20
+
+# The build stage
+FROM golang:${GO_VERSION}-alpine${ALPINE} AS build
+# compile
+RUN go build ./...
+
+# trailing words of the stage
+
+# The runtime
+FROM alpine:${ALPINE} AS runtime
+COPY --from=build /go/bin /usr/local/bin
+# the end
+"#
+);
+
+case!(
+    escape_backtick_bom_and_crlf,
+    "\u{feff}# escape=`\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win\r\nRUN echo one `\r\n    && echo two\r\nWORKDIR C:\\app\r\nCOPY [\"a b.txt\", \"C:\\\\app\\\\\"]\r\n"
+);
+
+case!(
+    heredocs_in_every_form,
+    r#"# syntax=docker/dockerfile:1
+FROM alpine:3.20 AS a
+RUN <<EOF
+set -e
+echo "$HOME"
+EOF
+RUN <<-EOT
+	echo tabs stripped
+	EOT
+RUN python3 <<EOF
+print("hi")
+EOF
+RUN <<A cat > /a && <<B cat > /b
+first
+A
+second
+B
+COPY <<EOF /etc/expanded.conf
+home=$HOME
+EOF
+COPY <<'EOF' /etc/literal.conf
+home=$HOME
+EOF
+COPY --chmod=755 <<one <<two /scripts/
+#!/bin/sh
+one
+#!/bin/sh
+two
+"#
+);
+
+case!(
+    flags_mounts_and_healthchecks,
+    r#"FROM alpine:3.20 AS assets
+FROM rust:1.83 AS build
+RUN --network=none --mount=dst=/usr/local/cargo/registry,type=cache,sharing=locked,id=reg \
+    --mount=type=secret,id=token,env=TOKEN \
+    --mount=type=ssh,required \
+    --mount=type=tmpfs,target=/tmp,size=64m \
+    --mount=from=0,src=/x,target=/y,rw \
+    cargo build --release
+RUN --security=insecure --mount=type=cache,target=/c,mode=0700,uid=1000,gid=1000,ro make
+COPY --link --chmod=u=rwX,go=rX --chown=app: --exclude=*.md --exclude=target --parents ./src/./lib /app/
+ADD --unpack=false --keep-git-dir --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/a.tar.gz /opt/
+HEALTHCHECK --retries=5 --start-period=1m30s --interval=30s CMD curl -f http://localhost/ || exit 1
+ONBUILD COPY --from=assets /app /app
+ONBUILD RUN <<EOF
+echo triggered
+EOF
+STOPSIGNAL SIGQUIT
+EXPOSE 80/TCP 53/udp 8000-8010 $PORT
+VOLUME /data /logs
+USER app:app
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+"#
+);
+
+case!(
+    pinned_syntax_too_old,
+    r#"# syntax=docker/dockerfile:1.7
+# check=skip=all
+FROM alpine:3.20 AS a
+COPY --chmod=u+x run.sh /
+"#
+);
+
+case!(
+    every_problem_at_once,
+    r#"RUN echo before any stage
+FROM alpine:3.20 AS 1bad
+COPY --bogus a b
+RUN --mount=type=cahce,target=/x true
+CMD ["a", 1]
+HEALTHCHECK NONE CMD true
+FORM x
+COPY --from=later /a /b
+FROM alpine AS later
+ENV ONLYKEY
+"#
+);
+
+/// What `dockerdsl import` prints for a representative file, with the builder and with
+/// the macro (tests/import_corpus.rs compiles such code for every corpus file).
+const IMPORTED: &str = r#"# syntax=docker/dockerfile:1.7
+ARG GO=1.23
+
+# the build
+FROM --platform=$BUILDPLATFORM golang:${GO} AS build
+WORKDIR /src
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    go build -o /out/app .
+COPY <<EOF /etc/app.conf
+home=$HOME
+EOF
+
+FROM gcr.io/distroless/static
+COPY --from=build /out/app /app
+HEALTHCHECK --interval=30s CMD ["/app", "health"]
+ENTRYPOINT ["/app"]
+"#;
+
+#[test]
+fn imported_with_the_builder() {
+    let parsed = dockerdsl::parse(IMPORTED).expect("valid");
+    let code = dockerdsl::import::builder(parsed.dockerfile());
+    section_snapshot("import__builder", IMPORTED, "imported", &code);
+}
+
+#[test]
+fn imported_with_the_macro() {
+    let parsed = dockerdsl::parse(IMPORTED).expect("valid");
+    let code = dockerdsl::import::with_macro(parsed.dockerfile());
+    section_snapshot("import__macro", IMPORTED, "imported", &code);
+}
