@@ -8,6 +8,7 @@ usage: dockerdsl fmt [--check] [FILE...]
        dockerdsl check [FILE...]    (lints read FILE.dockerignore or .dockerignore beside FILE)
        dockerdsl import [--macro] FILE
        dockerdsl graph [--dot] FILE
+       dockerdsl lock [FILE...] [--image IMAGE]... [--lock PATH] [--update | --check]
 
 Without FILE, fmt and check read standard input.";
 
@@ -21,6 +22,8 @@ pub(crate) enum Command {
     Import { macro_form: bool, file: PathBuf },
     /// `graph [--dot] FILE`.
     Graph { dot: bool, file: PathBuf },
+    /// `lock [FILE...] [--image IMAGE]... [--lock PATH] [--update | --check]`.
+    Lock(crate::lock::Args),
 }
 
 /// Reads the process's arguments; `--help` prints the usage and exits.
@@ -39,7 +42,12 @@ pub(crate) fn parse() -> Result<Command, String> {
             Long("macro") if command.as_deref() == Some("import") => flag = true,
             Long("dot") if command.as_deref() == Some("graph") => flag = true,
             Value(v) if command.is_none() => {
-                command = Some(v.into_string().map_err(|_| "invalid command".to_owned())?);
+                let name = v.into_string().map_err(|_| "invalid command".to_owned())?;
+                if name == "lock" {
+                    // Its options take values: it reads the rest of the line itself.
+                    return crate::lock::args(&mut parser).map(Command::Lock);
+                }
+                command = Some(name);
             }
             Value(v) => files.push(PathBuf::from(v)),
             other => return Err(format!("{}\n\n{USAGE}", other.unexpected())),

@@ -6,6 +6,8 @@
 //!                                     and lints: FILE:LINE:COL: warning[Rule]: message
 //! dockerdsl import [--macro] FILE     Rust source that builds the file
 //! dockerdsl graph [--dot] FILE        the stage graph as Mermaid (or Graphviz DOT)
+//! dockerdsl lock [FILE...]            pin every image by digest in dockerdsl.lock
+//!                                     (--update refreshes it, --check fails when stale)
 //! ```
 //!
 //! One module a subcommand; `cli` reads the command line into a [`cli::Command`], and `input`
@@ -17,6 +19,7 @@ mod fmt;
 mod graph;
 mod import;
 mod input;
+mod lock;
 
 use cli::Command;
 use std::process::ExitCode;
@@ -37,5 +40,6 @@ fn run() -> Result<ExitCode, String> {
         Command::Check { files } => check::run(&files),
         Command::Import { macro_form, file } => import::run(macro_form, &file),
         Command::Graph { dot, file } => graph::run(dot, &file),
+        Command::Lock(args) => lock::run(args),
     }
 }
