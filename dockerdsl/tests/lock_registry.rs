@@ -7,7 +7,9 @@
 //! Needs `docker-registry`, `buildah`, `skopeo`, `htpasswd`, `openssl` and `python3` (`.ci/run`
 //! installs them with apt-get); without them every test says it was skipped, and fails under
 //! `CI=true`. The BuildKit build at the end also needs the local BuildKit
-//! (`../shared/tools/buildkit-local`, its `BUILDKIT_HOST` and `DOCKERDSL_REGISTRY`).
+//! (`../shared/tools/buildkit-local`: `BUILDKIT_HOST`, and `DOCKERDSL_REGISTRY` where its
+//! frontend image is; `DOCKERDSL_TOOLS` finds its `buildctl`), which `.ci/lock-registries`
+//! starts.
 
 use std::fs;
 use std::net::{TcpListener, TcpStream};
@@ -685,22 +687,29 @@ fn a_build_script_pins_offline_and_buildkit_builds_the_pinned_dockerfile() {
         return;
     }
     let dir = workdir(TEST);
-    // The local BuildKit trusts its own registry (plain HTTP); use that one when it runs.
-    let buildkit = std::env::var("BUILDKIT_HOST")
-        .ok()
-        .zip(std::env::var("DOCKERDSL_REGISTRY").ok());
-    let mut own = None;
-    let host = match &buildkit {
-        Some((_, registry)) => registry.clone(),
-        None => own.insert(Registry::start(&dir, Auth::None)).host(),
-    };
+    let buildkit = std::env::var("BUILDKIT_HOST").ok();
+    let mut registry = Registry::start(&dir, Auth::None);
+    let host = registry.host();
     let base = format!("{host}/lock-test/base:1");
     let tool = format!("{host}/lock-test/tool:1");
     push("multi", &base, None);
     push("other", &tool, None);
+    // The frontend, pinned like the rest: the real one from the local BuildKit's registry
+    // (`buildkit-local` packs it as `docker/dockerfile:1`), else a stand-in never run.
     let frontend = format!("{host}/docker/dockerfile:1");
-    if own.is_some() {
-        push("amd64", &frontend, None);
+    match std::env::var("DOCKERDSL_REGISTRY") {
+        Ok(local) if buildkit.is_some() => {
+            run(Command::new("skopeo")
+                .args([
+                    "copy",
+                    "-q",
+                    "--src-tls-verify=false",
+                    "--dest-tls-verify=false",
+                ])
+                .arg(format!("docker://{local}/docker/dockerfile:1"))
+                .arg(format!("docker://{frontend}")));
+        }
+        _ => push("amd64", &frontend, None),
     }
     let build = Stage::from_image("build", base.as_str()).copy_from(
         Source::image(tool.as_str()),
@@ -719,9 +728,8 @@ fn a_build_script_pins_offline_and_buildkit_builds_the_pinned_dockerfile() {
     let out = dockerdsl(&dir, &["Dockerfile.in"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    if let Some(registry) = own.as_mut() {
-        registry.stop();
-    }
+    registry.stop();
+    assert!(TcpStream::connect(("127.0.0.1", registry.port)).is_err());
     // The build script's part: offline.
     let lock = Lock::read(dir.join("dockerdsl.lock")).unwrap();
     let pinned = lock.pin(&df).unwrap().to_string();
@@ -755,7 +763,10 @@ fn a_build_script_pins_offline_and_buildkit_builds_the_pinned_dockerfile() {
     assert!(err.contains(&format!("does not pin 3 images of the Dockerfile:\n  - {host}/lock-test/also:4: no entry\n  - {host}/lock-test/unknown:3: no entry\n  - docker/dockerfile:1: no entry\n")), "{err}");
     assert!(err.contains(&format!(" --image {host}/lock-test/also:4 --image {host}/lock-test/unknown:3 --image docker/dockerfile:1` (it needs the network)")), "{err}");
 
-    let Some((addr, _)) = buildkit else {
+    // BuildKit fetches each image by its digest from the registry, up again on its port
+    // (BuildKit speaks plain HTTP to a registry on 127.0.0.1).
+    registry.serve();
+    let Some(addr) = buildkit else {
         skipped(
             TEST,
             "the BuildKit build: BUILDKIT_HOST is not set (`eval \"$(../shared/tools/buildkit-local up DIR)\"`, as .ci/run does)",
