@@ -1,25 +1,38 @@
 //! `dockerdsl lock`: write, refresh and check `dockerdsl.lock` from the registries.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
+use crate::Exit;
 use dockerdsl::lock::{self, LOCK_FILE, Lock, Resolver};
-use lexopt::prelude::*;
 
-pub(crate) const USAGE: &str = "\
-usage: dockerdsl lock [FILE...] [--image IMAGE]... [--lock PATH] [--update | --check]
-
-Pins every image the Dockerfiles FILE... use (FROM, COPY --from, RUN --mount from=, the
-# syntax= frontend), and each IMAGE, to the digest its tag points to now, in the lock file
-(PATH, default dockerdsl.lock). Without FILE and IMAGE: every image already in the lock.
-
-  (default)  add the images the lock does not have yet; keep every other entry
-  --update   also re-resolve the images it has, rewriting only the entries that moved
-  --check    change nothing; fail (exit 1), naming each image, when one is missing
-             or its tag now points elsewhere
-
-The lock file is written atomically, and only when every image resolved. Credentials come
-from the Docker config file (DOCKER_CONFIG, else ~/.docker/config.json).";
+/// Pins every image the Dockerfiles FILE... use (FROM, COPY --from, RUN --mount from=, the
+/// `# syntax=` frontend), and each IMAGE, to the digest its tag points to now (the index's for
+/// a multi-platform image). Without FILE and IMAGE: every image already in the lock. The lock
+/// is written atomically, and only when every image resolved. Credentials come from the Docker
+/// config file (DOCKER_CONFIG, else ~/.docker/config.json).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit codes: 0 done (or, with --check, every image pinned at its \
+                        current digest); 1 --check found an image missing or moved; 2 a file or \
+                        the lock cannot be read, or an image cannot be resolved (the lock is \
+                        then unchanged)."
+)]
+pub(crate) struct Args {
+    /// Dockerfiles whose images to pin.
+    files: Vec<PathBuf>,
+    /// An image to pin (repeatable), such as `alpine:3.20`.
+    #[arg(long = "image", value_name = "IMAGE")]
+    images: Vec<String>,
+    /// The lock file.
+    #[arg(long, value_name = "PATH", default_value = LOCK_FILE)]
+    lock: PathBuf,
+    /// Also re-resolve the images the lock has, rewriting only the entries that moved.
+    #[arg(long, conflicts_with = "check")]
+    update: bool,
+    /// Change nothing; exit 1, naming each image, when one is missing or its tag moved.
+    #[arg(long)]
+    check: bool,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -28,60 +41,25 @@ enum Mode {
     Check,
 }
 
-/// The options of `dockerdsl lock`.
-pub(crate) struct Args {
-    files: Vec<PathBuf>,
-    images: Vec<String>,
-    lock: PathBuf,
-    mode: Mode,
-}
-
-/// Reads the arguments after `lock`.
-pub(crate) fn args(parser: &mut lexopt::Parser) -> Result<Args, String> {
-    let mut out = Args {
-        files: Vec::new(),
-        images: Vec::new(),
-        lock: PathBuf::from(LOCK_FILE),
-        mode: Mode::Add,
-    };
-    let mut mode = None;
-    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        match arg {
-            Short('h') | Long("help") => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            Long("image") => {
-                let v = parser.value().map_err(|e| e.to_string())?;
-                out.images.push(
-                    v.into_string()
-                        .map_err(|_| "--image: not UTF-8".to_owned())?,
-                );
-            }
-            Long("lock") => out.lock = PathBuf::from(parser.value().map_err(|e| e.to_string())?),
-            Long(flag @ ("update" | "check")) => {
-                let new = if flag == "update" {
-                    Mode::Update
-                } else {
-                    Mode::Check
-                };
-                if mode.is_some_and(|m| m != new) {
-                    return Err(format!(
-                        "--update and --check cannot be combined\n\n{USAGE}"
-                    ));
-                }
-                mode = Some(new);
-            }
-            Value(v) => out.files.push(PathBuf::from(v)),
-            other => return Err(format!("{}\n\n{USAGE}", other.unexpected())),
+/// Runs `dockerdsl lock`.
+pub(crate) fn run(args: &Args) -> Exit {
+    match lock_images(args) {
+        Ok(exit) => exit,
+        Err(message) => {
+            eprintln!("dockerdsl: {message}");
+            Exit::Broken
         }
     }
-    out.mode = mode.unwrap_or(Mode::Add);
-    Ok(out)
 }
 
-/// Runs `dockerdsl lock`.
-pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
+fn lock_images(args: &Args) -> Result<Exit, String> {
+    let mode = if args.check {
+        Mode::Check
+    } else if args.update {
+        Mode::Update
+    } else {
+        Mode::Add
+    };
     // Every input is read and checked before the first request: a bad file or a corrupt lock
     // costs no network, and nothing is written.
     let shown = args.lock.display().to_string();
@@ -118,7 +96,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
     images.dedup();
     if images.is_empty() {
         println!("nothing to lock: no image given, and `{shown}` has no entry");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Clean);
     }
 
     let mut resolver = Resolver::new().map_err(|e| e.to_string())?;
@@ -127,7 +105,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
     let mut changed = 0usize;
     for image in &images {
         let locked = lock.get(image).cloned();
-        match (args.mode, locked) {
+        match (mode, locked) {
             (Mode::Add, Some(_)) => println!("locked   {image}"),
             (Mode::Check, None) => stale.push(format!("{image}: no entry")),
             (Mode::Check, Some(entry)) => match resolver.digest(image) {
@@ -173,10 +151,10 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
             errors.join("\n")
         ));
     }
-    if args.mode == Mode::Check {
+    if mode == Mode::Check {
         if stale.is_empty() {
             println!("`{shown}` pins every image at its current digest");
-            return Ok(ExitCode::SUCCESS);
+            return Ok(Exit::Clean);
         }
         eprintln!("dockerdsl: `{shown}` is out of date:");
         for s in &stale {
@@ -196,7 +174,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
             fix.push_str(image);
         }
         eprintln!("  = help: run `{fix}`, review the new digests and commit `{shown}`");
-        return Ok(ExitCode::FAILURE);
+        return Ok(Exit::Findings);
     }
     if changed > 0 || !existed {
         dockerdsl::emit_with(&args.lock, &lock, dockerdsl::Mode::Write)
@@ -206,7 +184,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
             if changed == 1 { "y" } else { "ies" }
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Clean)
 }
 
 /// ` (index: linux/amd64, linux/arm64)`, or ` (single-platform manifest: linux/amd64)`.
