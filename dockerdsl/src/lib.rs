@@ -90,7 +90,9 @@
 //!    as JSON; shell form only through [`Command::shell`].
 //! 6. `ENV`, `LABEL` and `ARG` as `key=value`, the value double-quoted when it is empty or
 //!    has whitespace, quotes or the escape character; `$` is left for BuildKit's variable
-//!    substitution. `MAINTAINER` renders as `LABEL org.opencontainers.image.authors=...`.
+//!    substitution. A `LABEL` of several pairs whose line would be longer than 80 characters
+//!    has one pair a line (continuation lines indented by 4 spaces). `MAINTAINER` renders as
+//!    `LABEL org.opencontainers.image.authors=...`.
 //! 7. `COPY`/`ADD` in JSON form when a path has whitespace, quotes, the escape character or
 //!    a control character, or starts with `--`, `[` or `<<`; several sources need a
 //!    destination ending in `/`. `VOLUME` is always in JSON form.

@@ -215,3 +215,21 @@ fn import_macro_says_why_a_stage_stays_in_builder_form() {
         "{code}"
     );
 }
+
+#[test]
+fn long_labels_have_one_pair_a_line() {
+    let app = Stage::from_image("app", "alpine:3.20")
+        .labels(
+            OciLabels::new()
+                .title("payments-api")
+                .source("https://git.example.com/platform/payments-api.git")
+                .description("the payments service"),
+        )
+        .labels([("tier", "backend"), ("team", "payments")]);
+    assert!(Dockerfile::new(&app).unwrap().to_string().ends_with(
+        "LABEL org.opencontainers.image.title=payments-api \\\n    \
+         org.opencontainers.image.source=https://git.example.com/platform/payments-api.git \\\n    \
+         org.opencontainers.image.description=\"the payments service\"\n\
+         LABEL tier=backend team=payments\n"
+    ));
+}

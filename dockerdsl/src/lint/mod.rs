@@ -311,12 +311,12 @@ impl Lint {
 /// let lint = &Dockerfile::new(&app)?.lint()[0];
 /// assert_eq!(
 ///     format!("{lint:#}"),
-///     "DL3006: stage `app`, base image: Always tag the version of an image explicitly"
+///     "DL3006: stage `app`: Always tag the version of an image explicitly"
 /// );
 /// assert_eq!(
 ///     lint.to_string(),
 ///     "warning[DL3006]: Always tag the version of an image explicitly\n  \
-///        --> stage `app`, base image\n  \
+///        --> stage `app`\n  \
 ///        = see https://github.com/hadolint/hadolint/wiki/DL3006"
 /// );
 /// # Ok::<(), dockerdsl::Error>(())
