@@ -197,7 +197,10 @@ fn import_writes_the_simplest_call() {
         "{code}"
     );
     let code = dockerdsl::import::with_macro(parsed.dockerfile());
-    assert!(code.contains("EXPOSE 8080;\n            EXPOSE \"53/udp\";\n"), "{code}");
+    assert!(
+        code.contains("EXPOSE 8080;\n            EXPOSE \"53/udp\";\n"),
+        "{code}"
+    );
 }
 
 #[test]
