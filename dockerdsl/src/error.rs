@@ -104,6 +104,7 @@ impl Problem {
     }
 
     /// A problem at a line and column of the text read (from 1; `None` when not known).
+    #[cfg(feature = "serde")]
     pub(crate) fn at(position: Option<(usize, usize)>, message: String) -> Problem {
         Problem {
             location: Location::default(),
