@@ -100,10 +100,19 @@ const fn byte_classes() -> [u32; 256] {
             (upper || lower || c == b'_', VARIABLE_START),
             (alnum || c == b'_', VARIABLE),
             (alnum, ALNUM),
-            (alnum || matches!(c, b'.' | b'_' | b'/' | b':' | b'-'), LABEL_KEY),
-            (lower || digit || matches!(c, b'.' | b'_' | b'-'), STAGE_NAME),
+            (
+                alnum || matches!(c, b'.' | b'_' | b'/' | b':' | b'-'),
+                LABEL_KEY,
+            ),
+            (
+                lower || digit || matches!(c, b'.' | b'_' | b'-'),
+                STAGE_NAME,
+            ),
             (alnum || matches!(c, b'.' | b'_' | b'-'), WORD),
-            (alnum || matches!(c, b'.' | b'_' | b'-' | b'$' | b'{' | b'}'), OWNER),
+            (
+                alnum || matches!(c, b'.' | b'_' | b'-' | b'$' | b'{' | b'}'),
+                OWNER,
+            ),
             (lower || digit || c == b'_', PLATFORM),
             (lower || digit, LOWER_ALNUM),
         ];
@@ -262,11 +271,7 @@ pub fn no_nul(s: &str) -> Check {
     } else {
         s.as_bytes().contains(&0)
     };
-    if nul {
-        Err(nul_refused())
-    } else {
-        Ok(())
-    }
+    if nul { Err(nul_refused()) } else { Ok(()) }
 }
 
 pub fn not_empty(s: &str, what: &str) -> Check {
@@ -1015,8 +1020,7 @@ pub fn platform(s: &str) -> Check {
         };
     }
     let ok = (2..=3).contains(&s.split('/').count())
-        && s.split('/')
-            .all(|p| !p.is_empty() && all_in(p, PLATFORM));
+        && s.split('/').all(|p| !p.is_empty() && all_in(p, PLATFORM));
     if ok {
         Ok(())
     } else {
@@ -1077,9 +1081,7 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         let ok = if templated && t.contains('$') {
             template_ok(t)
         } else {
-            t.len() <= 128
-                && first_in(t, VARIABLE)
-                && all_in(t, WORD)
+            t.len() <= 128 && first_in(t, VARIABLE) && all_in(t, WORD)
         };
         if !ok {
             return Err(fail("the tag is not valid"));

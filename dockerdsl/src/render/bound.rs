@@ -102,7 +102,14 @@ impl Bound {
         self.option(arg.default.as_deref());
     }
 
-    fn files(&mut self, sources: &Sources, dest: &str, chown: Option<&str>, chmod: Option<&Chmod>, exclude: &[String]) {
+    fn files(
+        &mut self,
+        sources: &Sources,
+        dest: &str,
+        chown: Option<&str>,
+        chmod: Option<&Chmod>,
+        exclude: &[String],
+    ) {
         match sources {
             Sources::Paths(paths) => self.values(paths.iter().map(String::as_str)),
             Sources::Inline(body) => self.value(body),
@@ -200,11 +207,23 @@ impl Bound {
             }
             Instruction::Copy(c) => {
                 self.source(c.from.as_ref());
-                self.files(&c.sources, &c.dest, c.chown.as_deref(), c.chmod.as_ref(), &c.exclude);
+                self.files(
+                    &c.sources,
+                    &c.dest,
+                    c.chown.as_deref(),
+                    c.chmod.as_ref(),
+                    &c.exclude,
+                );
             }
             Instruction::Add(a) => {
                 self.option(a.checksum.as_deref());
-                self.files(&a.sources, &a.dest, a.chown.as_deref(), a.chmod.as_ref(), &a.exclude);
+                self.files(
+                    &a.sources,
+                    &a.dest,
+                    a.chown.as_deref(),
+                    a.chmod.as_ref(),
+                    &a.exclude,
+                );
             }
             Instruction::User(s)
             | Instruction::Workdir(s)
