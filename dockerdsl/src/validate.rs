@@ -62,6 +62,7 @@ impl Cx<'_> {
             location: self.here.location(field),
             message: invalid.message,
             help: invalid.help,
+            position: None,
         });
     }
 
