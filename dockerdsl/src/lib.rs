@@ -253,7 +253,9 @@
 //!
 //! With the `serde` feature (on by default), a [`Dockerfile`] serializes with stage
 //! references as names and deserializes with the same checks as [`Dockerfile::builder`],
-//! plus unknown, later, self and cyclic references, each naming the stages. The
+//! plus unknown, later, self and cyclic references, each naming the stages; every problem is
+//! reported at once. [`Dockerfile::from_json`] reads JSON text and gives each reference
+//! problem its line and column, as serde_json gives its own errors. The
 //! `schemars` feature derives a JSON Schema (`schemars::schema_for!(dockerdsl::Dockerfile)`),
 //! checked in as `dockerdsl/dockerfile.schema.json`.
 //!
