@@ -31,39 +31,31 @@ const VALUE_SLACK: usize = 64;
 const ITEM_SLACK: usize = 256;
 const BASE_SLACK: usize = 1024;
 
-/// The running sums of [`may_exceed`]: bytes of the values (which are in memory, so
-/// their sum cannot overflow), values, and items.
+/// The running sum of [`may_exceed`], in units of six bytes: every byte of a value counts
+/// one unit (it is written as six bytes at most), and the slack of a value or an item is
+/// added rounded up to whole units, so that one addition a value is all the walk does.
 #[derive(Default)]
 struct Bound {
-    bytes: usize,
-    values: usize,
-    items: usize,
+    units: usize,
 }
 
 impl Bound {
     /// The bound itself (saturating), for the tests.
     #[cfg(test)]
     fn total(&self) -> usize {
-        self.bytes
+        self.units
+            .saturating_add(BASE_SLACK.div_ceil(6))
             .saturating_mul(6)
-            .saturating_add(self.values.saturating_mul(VALUE_SLACK))
-            .saturating_add(self.items.saturating_mul(ITEM_SLACK))
-            .saturating_add(BASE_SLACK)
     }
 
-    /// Whether the text may be longer than `limit`. Each count is compared on its own
-    /// first, so the sum below is of small numbers and cannot overflow.
+    /// Whether the text may be longer than `limit`. The values are in memory, so the sum of
+    /// their lengths (and of a slack each) cannot overflow.
     fn exceeds(&self, limit: usize) -> bool {
-        self.bytes > limit
-            || self.values > limit
-            || self.items > limit
-            || 6 * self.bytes + VALUE_SLACK * self.values + ITEM_SLACK * self.items + BASE_SLACK
-                > limit
+        self.units + BASE_SLACK.div_ceil(6) > limit / 6
     }
 
     fn value(&mut self, s: &str) {
-        self.bytes += s.len();
-        self.values += 1;
+        self.units += s.len() + VALUE_SLACK.div_ceil(6);
     }
 
     fn option(&mut self, s: Option<&str>) {
@@ -80,7 +72,7 @@ impl Bound {
     }
 
     fn item(&mut self) {
-        self.items += 1;
+        self.units += ITEM_SLACK.div_ceil(6);
     }
 
     fn source(&mut self, source: Option<&Source>) {
