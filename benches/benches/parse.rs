@@ -1,12 +1,16 @@
 //! Parser throughput on the shared corpus (`DOCKERDSL_CORPUS`, else `../shared/corpus`): every
 //! parser reads the files all of them accept, so each one parses the same bytes.
 
+#[path = "support/cpu.rs"]
+mod cpu;
+
+use cpu::CpuTime;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use dockerdsl_bench::{PARSERS, common_corpus};
 use std::hint::black_box;
 use std::time::Duration;
 
-fn parse(c: &mut Criterion) {
+fn parse(c: &mut Criterion<CpuTime>) {
     let (files, accepted, total) = common_corpus();
     assert!(
         !files.is_empty(),
@@ -38,5 +42,9 @@ fn parse(c: &mut Criterion) {
     group.finish();
 }
 
-criterion::criterion_group!(benches, parse);
+criterion::criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = parse
+}
 criterion::criterion_main!(benches);

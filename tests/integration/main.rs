@@ -18,6 +18,7 @@ mod common;
 
 mod bake;
 mod build_script;
+mod buildkit_builds;
 mod canonical;
 mod compat;
 mod emit;
