@@ -239,6 +239,7 @@ mod assemble;
 mod dockerignore;
 mod emit;
 mod error;
+mod format;
 pub mod graph;
 pub mod import;
 pub mod lint;
@@ -252,11 +253,13 @@ mod render;
 mod rules;
 #[cfg(feature = "serde")]
 mod serialize;
+pub mod syntax;
 mod validate;
 
 pub use emit::{EmitError, Emitted, Mode, emit, emit_with};
 pub use error::{Error, Location, Problem};
-pub use lint::{Lint, Linter, Origin, Rule};
+pub use format::format;
+pub use lint::{Lint, Linter, Origin, Rule, check};
 pub use model::dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
 pub use model::instruction::{
     Add, Arg, Command, Copy, Healthcheck, HealthcheckCmd, Heredoc, Instruction, Run, RunCommand,

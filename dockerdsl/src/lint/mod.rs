@@ -53,12 +53,13 @@
 //! continued instruction (the corpus has no case of it).
 
 mod model;
+mod stages;
 mod vars;
 mod written;
 
 use crate::error::Location;
 use crate::model::dockerfile::Dockerfile;
-use crate::parse::Parsed;
+use crate::parse::{ParseErrors, Parsed};
 use std::fmt;
 
 macro_rules! rules {
@@ -146,6 +147,10 @@ rules! {
     LastUserRoot => "DL3002", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3002";
     /// hadolint DL3045: `COPY` to a relative destination without `WORKDIR`.
     CopyRelativeWithoutWorkdir => "DL3045", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3045";
+    /// dockerdsl's own: a `--from`, mount `from=` or `FROM` that names no stage of the file
+    /// but is a stage name misspelt (`--from=buider` beside a stage `builder`). See
+    /// ["Stage references"](self#stage-references).
+    StageNameTypo => "StageNameTypo", Dockerdsl, "https://docs.rs/dockerdsl/latest/dockerdsl/lint/index.html#stage-references";
 }
 
 /// Whose rule a [`Rule`] is.
@@ -156,6 +161,8 @@ pub enum Origin {
     BuildKit,
     /// A hadolint rule.
     Hadolint,
+    /// A rule of dockerdsl's own.
+    Dockerdsl,
 }
 
 impl fmt::Display for Rule {
@@ -313,6 +320,34 @@ fn skip_checked(dockerfile: &Dockerfile, mut found: Vec<Lint>) -> Vec<Lint> {
         found.retain(|l| !checks.skips(l.rule.name()));
     }
     found
+}
+
+/// Every finding on a Dockerfile's text, as `dockerdsl check` reports them: BuildKit's build
+/// checks (same rule, line and message as `docker build --check`), the hadolint rules above,
+/// and [`Rule::StageNameTypo`], in line order. `Err` only when BuildKit itself refuses the file
+/// (with its reason and line): a file the typed model cannot hold (two stages with one name, a
+/// stage named `scratch`, `EXPOSE 8080:80`, `FROM img:$UNDECLARED`) is checked all the same.
+///
+/// ```
+/// let text = "FROM golang:1.23 as builder\nRUN go build -o /app .\n\
+///             FROM golang:1.23 AS builder\nFROM alpine:3.20\nCOPY --from=buider /app /app\n";
+/// let found: Vec<String> = dockerdsl::check(text)?
+///     .iter()
+///     .map(|l| format!("{}:{}", l.line().unwrap_or(0), l.rule()))
+///     .collect();
+/// assert_eq!(found, ["1:FromAsCasing", "3:DuplicateStageName", "5:StageNameTypo"]);
+/// # Ok::<(), dockerdsl::ParseErrors>(())
+/// ```
+pub fn check(text: &str) -> Result<Vec<Lint>, ParseErrors> {
+    Linter::new().check(text)
+}
+
+impl Linter<'_> {
+    /// [`check`] with this linter's options (a `.dockerignore`).
+    pub fn check(&self, text: &str) -> Result<Vec<Lint>, ParseErrors> {
+        let parsed = crate::parse::lower(text, true)?;
+        Ok(self.lint_parsed(&parsed))
+    }
 }
 
 impl Parsed {

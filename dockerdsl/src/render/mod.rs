@@ -53,36 +53,7 @@ pub(crate) fn dockerfile_with<E>(
 ) -> Result<(), E> {
     let out = buf;
     let esc = df.escape().char();
-    let mut header = false;
-    match df.syntax() {
-        Syntax::Stable => {
-            out.push_str("# syntax=docker/dockerfile:1\n");
-            header = true;
-        }
-        Syntax::Minor(n) => {
-            out.push_str("# syntax=docker/dockerfile:1.");
-            push_u64(out, n.into());
-            out.push('\n');
-            header = true;
-        }
-        Syntax::Frontend(image) => {
-            out.push_str("# syntax=");
-            out.push_str(&image);
-            out.push('\n');
-            header = true;
-        }
-        Syntax::Omitted => {}
-    }
-    if df.escape() == Escape::Backtick {
-        out.push_str("# escape=`\n");
-        header = true;
-    }
-    if let Some(checks) = df.checks() {
-        out.push_str("# check=");
-        out.push_str(&checks.directive());
-        out.push('\n');
-        header = true;
-    }
+    let header = header(df, out);
     let mut first = !header;
     if !df.args().is_empty() {
         if !first {
@@ -116,10 +87,46 @@ pub(crate) fn dockerfile_with<E>(
     flush(out)
 }
 
+/// Writes the parser directives of `df` (`# syntax=`, `# escape=`, `# check=`); returns
+/// whether it wrote any.
+pub(crate) fn header(df: &Dockerfile, out: &mut String) -> bool {
+    let mut header = false;
+    match df.syntax() {
+        Syntax::Stable => {
+            out.push_str("# syntax=docker/dockerfile:1\n");
+            header = true;
+        }
+        Syntax::Minor(n) => {
+            out.push_str("# syntax=docker/dockerfile:1.");
+            push_u64(out, n.into());
+            out.push('\n');
+            header = true;
+        }
+        Syntax::Frontend(image) => {
+            out.push_str("# syntax=");
+            out.push_str(&image);
+            out.push('\n');
+            header = true;
+        }
+        Syntax::Omitted => {}
+    }
+    if df.escape() == Escape::Backtick {
+        out.push_str("# escape=`\n");
+        header = true;
+    }
+    if let Some(checks) = df.checks() {
+        out.push_str("# check=");
+        out.push_str(&checks.directive());
+        out.push('\n');
+        header = true;
+    }
+    header
+}
+
 /// Without a header, a first comment line such as `# escape=x` would be read as a parser
 /// directive: an empty comment line before it ends the directives. `out` holds the start of
 /// the file.
-fn end_directives(header: bool, out: &mut String) {
+pub(crate) fn end_directives(header: bool, out: &mut String) {
     if !header
         && out
             .lines()
@@ -171,21 +178,7 @@ fn stage_text(stage: &Stage, esc: char, compat: bool, out: &mut String) {
         comment_text(text, out);
         out.push('\n');
     }
-    out.push_str("FROM ");
-    if let Some(p) = stage.platform() {
-        out.push_str("--platform=");
-        out.push_str(p.as_str());
-        out.push(' ');
-    }
-    match stage.base() {
-        Base::Scratch => out.push_str("scratch"),
-        Base::Image(i) => out.push_str(i.as_str()),
-        Base::Stage(s) => out.push_str(s.name()),
-        Base::Context(c) => out.push_str(c.name()),
-    }
-    out.push_str(" AS ");
-    out.push_str(stage.name());
-    out.push('\n');
+    from_line(stage, out);
     let mut shell = if compat {
         inherited_shell(stage)
     } else {
@@ -205,6 +198,25 @@ fn stage_text(stage: &Stage, esc: char, compat: bool, out: &mut String) {
             shell.clone_from(argv);
         }
     }
+}
+
+/// Appends `FROM [--platform=P] BASE AS NAME` and a newline.
+pub(crate) fn from_line(stage: &Stage, out: &mut String) {
+    out.push_str("FROM ");
+    if let Some(p) = stage.platform() {
+        out.push_str("--platform=");
+        out.push_str(p.as_str());
+        out.push(' ');
+    }
+    match stage.base() {
+        Base::Scratch => out.push_str("scratch"),
+        Base::Image(i) => out.push_str(i.as_str()),
+        Base::Stage(s) => out.push_str(s.name()),
+        Base::Context(c) => out.push_str(c.name()),
+    }
+    out.push_str(" AS ");
+    out.push_str(stage.name());
+    out.push('\n');
 }
 
 /// Renders one instruction, ending with a newline. Returns whether it ended with a heredoc
@@ -295,7 +307,7 @@ pub(crate) fn instruction_text(
 
 /// `# text`, a line for each line of `text`, without the final newline. A line's
 /// indentation is kept; trailing blanks are not.
-fn comment_text(text: &str, out: &mut String) {
+pub(crate) fn comment_text(text: &str, out: &mut String) {
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');

@@ -20,13 +20,14 @@ pub(crate) fn run(files: &[PathBuf]) -> Result<ExitCode, String> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for (name, text, dockerignore) in inputs {
-        match dockerdsl::parse(&text) {
-            Ok(parsed) => {
-                let mut linter = Linter::new();
-                if let Some(ignore) = &dockerignore {
-                    linter = linter.dockerignore(ignore);
-                }
-                for lint in linter.lint_parsed(&parsed) {
+        let mut linter = Linter::new();
+        if let Some(ignore) = &dockerignore {
+            linter = linter.dockerignore(ignore);
+        }
+        // `check` reads what BuildKit reads: a file the typed model cannot hold is linted.
+        match linter.check(&text) {
+            Ok(lints) => {
+                for lint in lints {
                     // A parsed file's lints always have a position; 1:1 keeps the line
                     // well-formed should one ever lack it.
                     let _ = writeln!(

@@ -1,17 +1,16 @@
 //! `fmt [--check] [FILE...]`: the canonical form, written in place (or a diff with
 //! `--check`).
 
-use crate::input::{read, read_parsed};
+use crate::input::{print_errors, read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub(crate) fn run(check_only: bool, files: &[PathBuf]) -> Result<ExitCode, String> {
     if files.is_empty() {
         let text = read(None)?;
-        let Some(parsed) = read_parsed("<stdin>", &text) else {
+        let Some(formatted) = formatted("<stdin>", &text) else {
             return Ok(ExitCode::FAILURE);
         };
-        let formatted = parsed.dockerfile().to_string();
         if check_only {
             if formatted != text {
                 print!("{}", diff("<stdin>", &text, &formatted));
@@ -26,11 +25,10 @@ pub(crate) fn run(check_only: bool, files: &[PathBuf]) -> Result<ExitCode, Strin
     for file in files {
         let name = file.display().to_string();
         let text = read(Some(file))?;
-        let Some(parsed) = read_parsed(&name, &text) else {
+        let Some(formatted) = formatted(&name, &text) else {
             failed = true;
             continue;
         };
-        let formatted = parsed.dockerfile().to_string();
         if formatted == text {
             continue;
         }
@@ -49,6 +47,17 @@ pub(crate) fn run(check_only: bool, files: &[PathBuf]) -> Result<ExitCode, Strin
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `dockerdsl::format`, printing the errors (`FILE:LINE:COL: error: ...`) on standard error.
+fn formatted(name: &str, text: &str) -> Option<String> {
+    match dockerdsl::format(text) {
+        Ok(f) => Some(f),
+        Err(errors) => {
+            print_errors(name, &errors, &mut std::io::stderr());
+            None
+        }
+    }
 }
 
 fn diff(name: &str, old: &str, new: &str) -> String {
