@@ -3,6 +3,7 @@
 
 pub mod bk;
 pub mod examples;
+pub mod mutate;
 pub mod oracle;
 pub mod pieces;
 pub mod read;
@@ -73,4 +74,9 @@ pub fn skipped(test: &str, why: &str) {
         &mut std::io::stderr(),
         format!("{test}: skipped, {why}\n").as_bytes(),
     );
+}
+
+/// Says what a test checked (its counts), straight to stderr as [`skipped`] does.
+pub fn say(text: &str) {
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{text}\n").as_bytes());
 }
