@@ -272,7 +272,8 @@ pub use model::values::{
     Chmod, Context, ImageRef, InvalidValue, Network, Platform, Port, Protocol, Security, Signal,
 };
 pub use parse::{
-    Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse, parse_file,
+    Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse,
+    parse_faithfully, parse_file,
 };
 
 #[cfg(feature = "macros")]

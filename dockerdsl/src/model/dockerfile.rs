@@ -124,6 +124,21 @@ impl BuildChecks {
         self
     }
 
+    /// Whether the directive makes warnings fail the build (`error=true`): BuildKit then
+    /// fails `docker build` on any of its checks, and `dockerdsl check` reports them as
+    /// errors.
+    ///
+    /// ```
+    /// use dockerdsl::BuildChecks;
+    ///
+    /// assert!(BuildChecks::new().error(true).warnings_are_errors());
+    /// assert!(!BuildChecks::new().error(false).warnings_are_errors());
+    /// assert!(!BuildChecks::new().warnings_are_errors());
+    /// ```
+    pub fn warnings_are_errors(&self) -> bool {
+        self.error == Some(true)
+    }
+
     /// The directive's value, as after `# check=`.
     #[must_use]
     pub fn directive(&self) -> String {

@@ -47,6 +47,27 @@ pub fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     build::parse(text)
 }
 
+/// Reads a Dockerfile as `check` and `fmt` do: refusing only what BuildKit refuses.
+///
+/// What BuildKit accepts and the builder would not (two stages with one name, a stage named
+/// `scratch`, `EXPOSE 8080:80`, `FROM img:$UNDECLARED`, `COPY a b c`) is read all the same:
+/// an instruction the model cannot hold is left out of it, at [`Position::AsWritten`], and
+/// the model is not validated as a whole. Use it to lint ([`Parsed::lint`]) and format
+/// ([`format`](crate::format)); [`parse`] gives a model to build with.
+///
+/// ```
+/// let text = "FROM alpine:3.20 AS app\nEXPOSE 8443:443\nFROM alpine:3.20 AS app\n";
+/// assert!(dockerdsl::parse(text).is_err());
+/// let parsed = dockerdsl::parse_faithfully(text)?;
+/// assert_eq!(parsed.instructions()[1].position(), &dockerdsl::Position::AsWritten);
+/// let rules: Vec<_> = parsed.lint().iter().map(|l| l.rule().name()).collect();
+/// assert_eq!(rules, ["ExposeInvalidFormat", "DuplicateStageName"]);
+/// # Ok::<(), dockerdsl::ParseErrors>(())
+/// ```
+pub fn parse_faithfully(text: &str) -> Result<Parsed, ParseErrors> {
+    build::lower(text, true)
+}
+
 /// Reads the Dockerfile at `path`; see [`parse`]. A file that cannot be read is reported as
 /// a problem with the whole file (no line).
 ///

@@ -1,66 +1,34 @@
-//! The command line, read into a typed [`Command`].
+//! The command line, read by clap into a typed [`Command`]: each subcommand's arguments are
+//! its module's `Args`. A new subcommand is a module and a variant here.
 
-use lexopt::prelude::*;
-use std::path::PathBuf;
+use crate::{check, completions, fmt, graph, import};
+use clap::{Parser, Subcommand};
 
-pub(crate) const USAGE: &str = "\
-usage: dockerdsl fmt [--check] [FILE...]
-       dockerdsl check [FILE...]    (lints read FILE.dockerignore or .dockerignore beside FILE)
-       dockerdsl import [--macro] FILE
-       dockerdsl graph [--dot] FILE
-
-Without FILE, fmt and check read standard input.";
-
-/// What to do, with the options each command takes.
-pub(crate) enum Command {
-    /// `fmt [--check] [FILE...]`.
-    Fmt { check: bool, files: Vec<PathBuf> },
-    /// `check [FILE...]`.
-    Check { files: Vec<PathBuf> },
-    /// `import [--macro] FILE`.
-    Import { macro_form: bool, file: PathBuf },
-    /// `graph [--dot] FILE`.
-    Graph { dot: bool, file: PathBuf },
+/// Format, check, import and draw Dockerfiles.
+#[derive(Debug, Parser)]
+#[command(name = "dockerdsl", version, propagate_version = true)]
+#[command(
+    after_help = "Exit codes: 0 all is well; 1 check found problems or fmt --check \
+                        would change a file; 2 usage error, unreadable file, or a file that \
+                        cannot be read as a Dockerfile."
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
 }
 
-/// Reads the process's arguments; `--help` prints the usage and exits.
-pub(crate) fn parse() -> Result<Command, String> {
-    let mut parser = lexopt::Parser::from_env();
-    let mut command: Option<String> = None;
-    let mut flag = false;
-    let mut files = Vec::new();
-    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        match arg {
-            Short('h') | Long("help") => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            Long("check") if command.as_deref() == Some("fmt") => flag = true,
-            Long("macro") if command.as_deref() == Some("import") => flag = true,
-            Long("dot") if command.as_deref() == Some("graph") => flag = true,
-            Value(v) if command.is_none() => {
-                command = Some(v.into_string().map_err(|_| "invalid command".to_owned())?);
-            }
-            Value(v) => files.push(PathBuf::from(v)),
-            other => return Err(format!("{}\n\n{USAGE}", other.unexpected())),
-        }
-    }
-    let command = command.ok_or_else(|| USAGE.to_owned())?;
-    let one = |files: Vec<PathBuf>| match <[PathBuf; 1]>::try_from(files) {
-        Ok([file]) => Ok(file),
-        Err(_) => Err(format!("{command} takes one FILE\n\n{USAGE}")),
-    };
-    match command.as_str() {
-        "fmt" => Ok(Command::Fmt { check: flag, files }),
-        "check" => Ok(Command::Check { files }),
-        "import" => Ok(Command::Import {
-            macro_form: flag,
-            file: one(files)?,
-        }),
-        "graph" => Ok(Command::Graph {
-            dot: flag,
-            file: one(files)?,
-        }),
-        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
-    }
+/// What to do, with the options each command takes.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Report BuildKit's build checks and hadolint's rules, and what is not a Dockerfile.
+    Check(check::Args),
+    /// Rewrite Dockerfiles in the canonical form (standard input to standard output without
+    /// PATH).
+    Fmt(fmt::Args),
+    /// Print the Rust code that builds a Dockerfile.
+    Import(import::Args),
+    /// Draw the stage graph of a Dockerfile as Mermaid (or Graphviz DOT).
+    Graph(graph::Args),
+    /// Print a shell completion script.
+    Completions(completions::Args),
 }

@@ -1,68 +1,84 @@
-//! `fmt [--check] [FILE...]`: the canonical form, written in place (or a diff with
-//! `--check`).
+//! `dockerdsl fmt`: Dockerfiles in the canonical form, rewritten in place (atomically,
+//! keeping permissions), or with `--check` a unified diff of what would change. Folders are
+//! searched for Dockerfiles as `check` searches them. Exit code 1 when `--check` finds a file
+//! to change, 2 when a file cannot be read or is not a Dockerfile (its problems are printed;
+//! the other files are still formatted).
 
-use crate::input::{print_errors, read};
+use crate::Exit;
+use crate::input::{self, Input};
+use crate::output;
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-pub(crate) fn run(check_only: bool, files: &[PathBuf]) -> Result<ExitCode, String> {
-    if files.is_empty() {
-        let text = read(None)?;
-        let Some(formatted) = formatted("<stdin>", &text) else {
-            return Ok(ExitCode::FAILURE);
-        };
-        if check_only {
-            if formatted != text {
-                print!("{}", diff("<stdin>", &text, &formatted));
-                return Ok(ExitCode::FAILURE);
-            }
-            return Ok(ExitCode::SUCCESS);
-        }
-        print!("{formatted}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let mut failed = false;
-    for file in files {
-        let name = file.display().to_string();
-        let text = read(Some(file))?;
-        let Some(formatted) = formatted(&name, &text) else {
-            failed = true;
-            continue;
-        };
-        if formatted == text {
-            continue;
-        }
-        if check_only {
-            print!("{}", diff(&name, &text, &formatted));
-            failed = true;
-        } else {
-            // Atomically, keeping the file's permissions: an interrupted run leaves the old
-            // file, never half of the new one.
-            dockerdsl::emit_with(file, &formatted, dockerdsl::Mode::Write)
-                .map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Print a diff and exit with 1 when a file is not in the canonical form; change nothing.
+    #[arg(long)]
+    check: bool,
+    /// Dockerfiles, or folders to search for them; nothing for standard input to standard
+    /// output.
+    paths: Vec<PathBuf>,
 }
 
-/// `dockerdsl::format`, printing the errors (`FILE:LINE:COL: error: ...`) on standard error.
-fn formatted(name: &str, text: &str) -> Option<String> {
-    match dockerdsl::format(text) {
-        Ok(f) => Some(f),
+pub(crate) fn run(args: &Args) -> Exit {
+    let (inputs, problems) = input::gather(&args.paths);
+    let mut exit = Exit::Clean;
+    for message in &problems {
+        eprintln!("dockerdsl: {message}");
+        exit = Exit::Broken;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for input in &inputs {
+        exit = exit.max(format(input, args.check, &mut out));
+    }
+    exit
+}
+
+/// Formats one input: in place, to standard output (standard input), or as a diff.
+fn format(input: &Input, check_only: bool, out: &mut dyn Write) -> Exit {
+    // The canonical form with the user's comments and paragraph breaks, for every file
+    // BuildKit reads.
+    let formatted = match dockerdsl::format(&input.text) {
+        Ok(formatted) => formatted,
         Err(errors) => {
-            print_errors(name, &errors, &mut std::io::stderr());
-            None
+            output::eprint_problems(&input.name, &errors);
+            return Exit::Broken;
         }
+    };
+    if check_only {
+        if formatted == input.text {
+            return Exit::Clean;
+        }
+        let diff = similar::TextDiff::from_lines(&input.text, &formatted)
+            .unified_diff()
+            .header(&input.name, &format!("{} (formatted)", input.name))
+            .to_string();
+        return match write!(out, "{diff}") {
+            Ok(()) => Exit::Findings,
+            Err(e) => {
+                eprintln!("dockerdsl: cannot write the diff: {e}");
+                Exit::Broken
+            }
+        };
     }
-}
-
-fn diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .header(name, &format!("{name} (formatted)"))
-        .to_string()
+    match &input.path {
+        None => match write!(out, "{formatted}") {
+            Ok(()) => Exit::Clean,
+            Err(e) => {
+                eprintln!("dockerdsl: cannot write standard output: {e}");
+                Exit::Broken
+            }
+        },
+        Some(_) if formatted == input.text => Exit::Clean,
+        // Atomically, keeping the file's permissions: an interrupted run leaves the old file,
+        // never half of the new one.
+        Some(path) => match dockerdsl::emit_with(path, &formatted, dockerdsl::Mode::Write) {
+            Ok(_) => Exit::Clean,
+            Err(e) => {
+                eprintln!("dockerdsl: {e}");
+                Exit::Broken
+            }
+        },
+    }
 }

@@ -1,21 +1,28 @@
-//! `graph [--dot] FILE`: the stage graph as Mermaid, or Graphviz DOT.
+//! `dockerdsl graph`: the stage graph of a Dockerfile, as Mermaid or (with `--dot`) Graphviz
+//! DOT.
 
-use crate::input::one_file;
-use std::path::Path;
-use std::process::ExitCode;
+use crate::Exit;
+use crate::input;
+use std::path::PathBuf;
 
-pub(crate) fn run(dot: bool, file: &Path) -> Result<ExitCode, String> {
-    let Some(parsed) = one_file(file)? else {
-        return Ok(ExitCode::FAILURE);
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Write Graphviz DOT instead of Mermaid.
+    #[arg(long)]
+    dot: bool,
+    /// The Dockerfile.
+    file: PathBuf,
+}
+
+pub(crate) fn run(args: &Args) -> Exit {
+    let Some(parsed) = input::parse_one(&args.file) else {
+        return Exit::Broken;
     };
     let df = parsed.dockerfile();
-    print!(
-        "{}",
-        if dot {
-            dockerdsl::graph::dot(df)
-        } else {
-            dockerdsl::graph::mermaid(df)
-        }
-    );
-    Ok(ExitCode::SUCCESS)
+    if args.dot {
+        print!("{}", dockerdsl::graph::dot(df));
+    } else {
+        print!("{}", dockerdsl::graph::mermaid(df));
+    }
+    Exit::Clean
 }

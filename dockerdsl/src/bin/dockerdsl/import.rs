@@ -1,18 +1,28 @@
-//! `import [--macro] FILE`: Rust source that builds the file.
+//! `dockerdsl import`: the Rust code that builds a Dockerfile, with the builder or (with
+//! `--macro`) the `dockerfile!` macro.
 
-use crate::input::one_file;
-use std::path::Path;
-use std::process::ExitCode;
+use crate::Exit;
+use crate::input;
+use std::path::PathBuf;
 
-pub(crate) fn run(macro_form: bool, file: &Path) -> Result<ExitCode, String> {
-    let Some(parsed) = one_file(file)? else {
-        return Ok(ExitCode::FAILURE);
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Write the `dockerfile!` macro form instead of builder calls.
+    #[arg(long = "macro")]
+    with_macro: bool,
+    /// The Dockerfile.
+    file: PathBuf,
+}
+
+pub(crate) fn run(args: &Args) -> Exit {
+    let Some(parsed) = input::parse_one(&args.file) else {
+        return Exit::Broken;
     };
     let df = parsed.dockerfile();
-    if macro_form {
+    if args.with_macro {
         print!("{}", dockerdsl::import::with_macro(df));
     } else {
         print!("{}", dockerdsl::import::builder(df));
     }
-    Ok(ExitCode::SUCCESS)
+    Exit::Clean
 }

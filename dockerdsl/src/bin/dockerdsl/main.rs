@@ -1,41 +1,66 @@
 //! `dockerdsl`: format, check, import and draw Dockerfiles.
 //!
 //! ```text
-//! dockerdsl fmt [--check] [FILE...]   canonical form (stdin to stdout without FILEs)
-//! dockerdsl check [FILE...]           problems, one a line: FILE:LINE:COL: error: message,
-//!                                     and lints: FILE:LINE:COL: warning[Rule]: message
-//! dockerdsl import [--macro] FILE     Rust source that builds the file
-//! dockerdsl graph [--dot] FILE        the stage graph as Mermaid (or Graphviz DOT)
+//! dockerdsl check [--format text|json|sarif|github] [--error-on warning|error|never] [PATH...]
+//! dockerdsl fmt [--check] [PATH...]
+//! dockerdsl import [--macro] FILE
+//! dockerdsl graph [--dot] FILE
+//! dockerdsl completions SHELL
 //! ```
 //!
-//! One module a subcommand; `cli` reads the command line into a [`cli::Command`], and `input`
-//! holds what several commands share (reading files, printing read errors).
+//! A PATH is a Dockerfile or a folder, searched for Dockerfiles ([`input`]); without one,
+//! `check` and `fmt` read standard input. Exit codes, for every command: 0 when all is well,
+//! 1 when `check` found something at or above its threshold or `fmt --check` would change a
+//! file, 2 for a usage error, a file that cannot be read, or one that cannot be read as a
+//! Dockerfile.
+//!
+//! `cli` reads the command line into a [`cli::Command`] (clap); one module a subcommand; the
+//! findings of `check` go through [`output`], one module a format; `input` finds and reads
+//! the files.
 
 mod check;
 mod cli;
+mod completions;
 mod fmt;
 mod graph;
 mod import;
 mod input;
+mod output;
 
-use cli::Command;
+use clap::Parser;
+use cli::{Cli, Command};
 use std::process::ExitCode;
 
-fn main() -> ExitCode {
-    match run() {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("dockerdsl: {message}");
-            ExitCode::from(2)
-        }
+/// How a command ends, as its exit code says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Exit {
+    /// 0: all is well.
+    Clean,
+    /// 1: findings at or above the threshold, or `fmt --check` would change a file.
+    Findings,
+    /// 2: a file that cannot be read, or cannot be read as a Dockerfile (usage errors are
+    /// clap's, which exits with 2 itself).
+    Broken,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(match exit {
+            Exit::Clean => 0,
+            Exit::Findings => 1,
+            Exit::Broken => 2,
+        })
     }
 }
 
-fn run() -> Result<ExitCode, String> {
-    match cli::parse()? {
-        Command::Fmt { check, files } => fmt::run(check, &files),
-        Command::Check { files } => check::run(&files),
-        Command::Import { macro_form, file } => import::run(macro_form, &file),
-        Command::Graph { dot, file } => graph::run(dot, &file),
+fn main() -> ExitCode {
+    // Usage errors exit with 2, `--help` and `--version` with 0.
+    match Cli::parse().command {
+        Command::Check(args) => check::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Completions(args) => completions::run(&args),
     }
+    .into()
 }
