@@ -6,7 +6,7 @@ use crate::rules::{self, Check};
 use crate::rules::{suggest, vocab};
 use crate::stage::{Cx, invalid};
 use proc_macro2::{Delimiter, Group, Literal, Span, TokenStream, TokenTree};
-use quote::quote;
+use quote::{quote, quote_spanned};
 
 /// A value: a string literal (checked now) or `{expr}` (checked when the Dockerfile is made).
 pub(crate) enum Value {
@@ -219,7 +219,14 @@ pub(crate) fn parse(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
                 _ => (quote!(Maintainer), rules::one_line),
             };
             check_value(cx, &v, rule);
-            let v = v.string(&k);
+            let v = match (&v, word.as_str()) {
+                // `USER {10001}` as `.user(10001)` takes it: a uid, `(uid, gid)` or text.
+                (Value::Expr(g), "USER") => {
+                    let e = cursor::expr(g);
+                    quote_spanned!(g.span()=> #k::IntoUser::into_user(#e))
+                }
+                _ => v.string(&k),
+            };
             quote!(#k::Instruction::#variant(#v))
         }
         "ONBUILD" => {
@@ -668,7 +675,8 @@ fn command(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
     match value(c, "the command (`[\"exe\", \"arg\"]` or a shell command)")? {
         Value::Expr(g) => {
             let e = cursor::expr(&g);
-            Ok(quote!(#k::__private::Into::<#k::Command>::into(#e)))
+            // The builder's own conversion, so that a string gets its note on shell form.
+            Ok(quote_spanned!(g.span()=> #k::IntoCommand::into_command(#e)))
         }
         v @ Value::Lit(..) => {
             check_value(cx, &v, |s| shell_command(s.trim(), false));

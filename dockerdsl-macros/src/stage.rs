@@ -307,8 +307,9 @@ fn header(cx: &mut Cx, d: &Declared) -> Result<TokenStream> {
         }
         Some(TokenTree::Ident(i)) => quote!(#k::Stage::from_stage(#name, &#i)),
         Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
+            // Spanned on the expression, so that a type error underlines it, not the call.
             let e = cursor::expr(&g);
-            quote!(#k::Stage::new(#name, #e))
+            quote_spanned!(g.span()=> #k::Stage::new(#name, #e))
         }
         other => {
             return Err(error(

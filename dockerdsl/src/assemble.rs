@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Problem};
 use crate::model::dockerfile::{Dockerfile, DockerfileBuilder};
-use crate::model::stage::{Base, Stage};
+use crate::model::stage::Stage;
 use crate::render;
 use crate::validate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -97,7 +97,7 @@ impl Dockerfile {
     ///
     /// let inline = Stage::from_image("app", "alpine:3.20").push(Copy::inline("x\n", "/x"));
     /// let err = Dockerfile::new(&inline)?.render_compat().unwrap_err();
-    /// assert!(err.to_string().starts_with("stage `app`, instruction 1 (COPY), source: "));
+    /// assert!(err.to_string().starts_with("error: stage `app`, instruction 1 (COPY), source: "));
     /// # Ok::<(), dockerdsl::Error>(())
     /// ```
     pub fn render_compat(&self) -> Result<String, Error> {
@@ -120,13 +120,14 @@ fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
     for target in targets {
         // (stage, its dependencies, how many were visited, whether it is written out)
         let mut stack: Vec<(&Stage, Vec<&Stage>, usize, bool)> = Vec::new();
-        if let Some(emit) = graph.visit(target, problems) {
+        if let Some(emit) = graph.visit(target, None, problems) {
             stack.push((target, target.dependencies(), 0, emit));
         }
         while let Some((stage, deps, next, emit)) = stack.last_mut() {
             if let Some(dep) = deps.get(*next).copied() {
                 *next += 1;
-                if let Some(emit) = graph.visit(dep, problems) {
+                let referrer = Some(*stage);
+                if let Some(emit) = graph.visit(dep, referrer, problems) {
                     stack.push((dep, dep.dependencies(), 0, emit));
                 }
             } else {
@@ -156,62 +157,86 @@ fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
     out
 }
 
-/// What the walk has seen: each stage value once, and the first stage of each name.
+/// What the walk has seen: each stage value once, and the first stage of each name with
+/// the stage that referred to it (`None` for a target).
 #[derive(Default)]
 struct Graph<'a> {
-    by_name: BTreeMap<&'a str, &'a Stage>,
+    by_name: BTreeMap<&'a str, (&'a Stage, Option<&'a Stage>)>,
     values: BTreeSet<usize>,
     reported: Vec<(String, String)>,
 }
 
 impl<'a> Graph<'a> {
-    /// Whether to walk into `stage`, and if so whether it is written out: `None` for a value
-    /// already walked or a name clash (reported once per pair), `Some(true)` for a new name,
-    /// `Some(false)` for another value equal to the stage of its name (it is not written
-    /// again, but its own references are still checked for clashes).
+    /// Whether to walk into `stage` (reached from `referrer`, or a target), and if so whether
+    /// it is written out: `None` for a value already walked or a name clash (reported once
+    /// per pair), `Some(true)` for a new name, `Some(false)` for another value equal to the
+    /// stage of its name (it is not written again, but its own references are still checked
+    /// for clashes).
     ///
     /// Two stages are equal when they render the same: references show as names, so the
     /// comparison needs no recursion, and the references are compared as the walk reaches
     /// them.
-    fn visit(&mut self, stage: &'a Stage, problems: &mut Vec<Problem>) -> Option<bool> {
+    fn visit(
+        &mut self,
+        stage: &'a Stage,
+        referrer: Option<&'a Stage>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<bool> {
         if !self.values.insert(stage.id()) {
             return None;
         }
-        let Some(first) = self.by_name.get(stage.name()).copied() else {
-            self.by_name.insert(stage.name(), stage);
+        let Some((first, first_referrer)) = self.by_name.get(stage.name()).copied() else {
+            self.by_name.insert(stage.name(), (stage, referrer));
             return Some(true);
         };
-        if render::stage_source(first) == render::stage_source(stage) {
+        let (a, b) = (render::stage_source(first), render::stage_source(stage));
+        if a == b {
             return Some(false);
         }
-        let describe = |s: &Stage| match s.base() {
-            Base::Scratch => "one from scratch".to_owned(),
-            Base::Image(i) => format!("one from `{i}`"),
-            Base::Stage(b) => format!("one from stage `{}`", b.name()),
-            Base::Context(c) => format!("one from context `{}`", c.name()),
-        };
-        let (a, b) = (describe(first), describe(stage));
-        let key = (a.clone(), b.clone());
+        let (line_a, line_b) = first_difference(&a, &b);
+        let key = (line_a.clone(), line_b.clone());
         if !self.reported.contains(&key) {
             self.reported.push(key);
-            let detail = if a == b {
-                format!(
-                    "{a} with {} instructions, {b} with {}",
-                    first.instructions().len(),
-                    stage.instructions().len()
-                )
-            } else {
-                format!("{a}, {b}")
+            let by = |r: Option<&Stage>| match r {
+                Some(r) => format!("the one stage `{}` refers to", r.name()),
+                None => "the target".to_owned(),
+            };
+            let (by_a, by_b) = match (first_referrer, referrer) {
+                (Some(x), Some(y)) if x.name() == y.name() => (
+                    format!("the first one stage `{}` refers to", x.name()),
+                    "a later one".to_owned(),
+                ),
+                (x, y) => (by(x), by(y)),
             };
             problems.push(Problem::stage(
                 Some(stage.name()),
                 format!(
-                    "two different stages are named `{}` ({detail})",
-                    stage.name()
+                    "two different stages are named `{}`: {by_a} has {line_a} where {by_b} has {line_b}",
+                    stage.name(),
                 ),
                 "give each stage its own name, e.g. with `.rename(..)`".into(),
             ));
         }
         None
+    }
+}
+
+/// The first line where two stages' texts differ, each shown for a message (a line that one
+/// of them does not have is "nothing more").
+fn first_difference(a: &str, b: &str) -> (String, String) {
+    let show = |line: Option<&str>| match line {
+        None => "nothing more".to_owned(),
+        Some(l) if l.chars().count() > 60 => {
+            format!("`{}...`", l.chars().take(57).collect::<String>())
+        }
+        Some(l) => format!("`{l}`"),
+    };
+    let (mut la, mut lb) = (a.lines(), b.lines());
+    loop {
+        match (la.next(), lb.next()) {
+            (Some(x), Some(y)) if x == y => {}
+            (None, None) => return (show(None), show(None)),
+            (x, y) => return (show(x), show(y)),
+        }
     }
 }

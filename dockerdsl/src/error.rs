@@ -21,6 +21,20 @@ use std::fmt;
 /// );
 /// ```
 ///
+/// One problem has the same shape, `error: ` before it and a newline after it:
+///
+/// ```
+/// use dockerdsl::{Dockerfile, Stage};
+///
+/// let err = Dockerfile::new(&Stage::from_image("Bad Name", "alpine:3.20")).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "error: stage `Bad Name`: invalid stage name \"Bad Name\"\n  \
+///        = help: a stage name starts with a lower-case letter, followed by lower-case \
+///      letters, digits, `-`, `_` or `.`: use \"bad-name\"\n",
+/// );
+/// ```
+///
 /// `Debug` prints the same text as `Display`, so that `fn main() -> Result<(), Error>` shows
 /// the readable message; [`Error::problems`] gives the structure.
 #[derive(Clone, PartialEq, Eq)]
@@ -42,8 +56,10 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // One problem reads as each of several does (`error: ...` and a final newline), so
+        // that a caller can print either the same way.
         match self.problems.as_slice() {
-            [one] => write!(f, "{one}"),
+            [one] => writeln!(f, "error: {one}"),
             many => {
                 writeln!(f, "{} problems in the Dockerfile:", many.len())?;
                 for p in many {

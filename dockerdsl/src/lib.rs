@@ -262,12 +262,12 @@ pub use format::format;
 pub use lint::{Lint, Linter, Origin, Rule, check};
 pub use model::dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
 pub use model::instruction::{
-    Add, Arg, Command, Copy, Healthcheck, HealthcheckCmd, Heredoc, Instruction, Run, RunCommand,
-    Sources,
+    Add, Arg, Command, Copy, Healthcheck, HealthcheckCmd, Heredoc, Instruction, IntoCommand,
+    IntoUser, Run, RunCommand, Sources,
 };
 pub use model::mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
 pub use model::source::{IntoSource, Source};
-pub use model::stage::{Base, Stage};
+pub use model::stage::{Base, IntoBase, Stage};
 pub use model::values::{
     Chmod, Context, ImageRef, InvalidValue, Network, Platform, Port, Protocol, Security, Signal,
 };
@@ -275,6 +275,7 @@ pub use parse::{
     Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse,
     parse_faithfully, parse_file,
 };
+pub use recipes::OciLabels;
 
 #[cfg(feature = "macros")]
 #[doc(hidden)]

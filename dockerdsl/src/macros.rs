@@ -45,7 +45,7 @@
 ///           | "scratch"                   the empty image
 ///           | IDENT                       a stage: declared above in this call, or any
 ///                                         `Stage` variable in scope
-///           | "{" EXPR "}"                anything `Into<Base>`: `{&stage}`, `{image_ref}`,
+///           | "{" EXPR "}"                anything `IntoBase`: `{&stage}`, `{image}` (a `String`),
 ///                                         `{Context::new("name")}`
 /// VALUE    := STRING | "{" EXPR "}"       a literal is checked at compile time; an
 ///                                         expression (anything `Into<String>`, or the type
@@ -81,7 +81,8 @@
 /// CMD COMMAND;  ENTRYPOINT COMMAND
 ///     COMMAND := "[" STRING, ... "]"           exec form (JSON)
 ///              | STRING                        shell form (`Command::shell`)
-///              | "{" EXPR "}"                  anything `Into<Command>`
+///              | "{" EXPR "}"                  anything `IntoCommand` (an array, a `Vec`,
+///                                              `Command::shell(..)`)
 /// SHELL "[" STRING, ... "]"
 /// ENV KEY "=" VALUE [[","] KEY "=" VALUE]...  several pairs make one instruction
 /// LABEL KEY "=" VALUE [[","] KEY "=" VALUE]...
@@ -107,7 +108,8 @@
 ///               | "--unpack" ["=" BOOL] | "--exclude" "=" VALUE
 ///     BOOL := "true" | "false" | "{" EXPR "}"
 /// VOLUME VALUE...                              one instruction, JSON form
-/// USER VALUE;  WORKDIR VALUE;  MAINTAINER VALUE
+/// USER VALUE                                   `{expr}`: anything `IntoUser`, such as `{10001}`
+/// WORKDIR VALUE;  MAINTAINER VALUE
 /// STOPSIGNAL (IDENT | STRING | INTEGER | "{" EXPR "}")      SIGQUIT, "SIGRTMIN+3", 9
 /// HEALTHCHECK "NONE"
 /// HEALTHCHECK [HC_FLAG...] "CMD" COMMAND
@@ -183,8 +185,8 @@
 /// names, keys and commands read the same way:
 ///
 /// ```text
-/// error: invalid image reference "Alpine:3.20": repository names are lower-case
-///        help: write `[registry/]repository[:tag][@sha256:digest]`, such as `alpine:3.20` or `ghcr.io/org/app:1.2`
+/// error: invalid image reference "Alpine:3.20": `A` at position 1: repository names are lower-case
+///        help: use "alpine:3.20"
 ///  --> tests/ui/invalid_image.rs:5:21
 ///   |
 /// 5 |         base = FROM "Alpine:3.20" {}

@@ -49,13 +49,13 @@ pub fn stage_name(name: &str) -> Check {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
         });
     if !valid {
-        let help = if !name.is_empty() && name.to_ascii_lowercase() != name {
-            format!(
-                "stage names are lower-case: use {}",
-                show(&name.to_ascii_lowercase())
-            )
-        } else {
-            "a stage name starts with a lower-case letter, followed by lower-case letters, digits, `-`, `_` or `.`".into()
+        const RULE: &str = "a stage name starts with a lower-case letter, followed by lower-case letters, digits, `-`, `_` or `.`";
+        let help = match stage_name_like(name) {
+            Some(like) if like == name.to_ascii_lowercase() => {
+                format!("stage names are lower-case: use {}", show(&like))
+            }
+            Some(like) => format!("{RULE}: use {}", show(&like)),
+            None => RULE.into(),
         };
         return Err(Invalid::new(format!("invalid stage name {}", show(name))).help(help));
     }
@@ -66,6 +66,31 @@ pub fn stage_name(name: &str) -> Check {
         );
     }
     Ok(())
+}
+
+/// A valid stage name close to `name`, for a hint: lower-case, each run of other characters
+/// as one `-`, starting with a letter (`stage-` before a leading digit), never reserved.
+pub fn stage_name_like(name: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in name.chars().map(|c| c.to_ascii_lowercase()) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-') {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out
+        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+        .trim_end_matches('-');
+    let mut out = match out.chars().next() {
+        None => return None,
+        Some(c) if c.is_ascii_lowercase() => out.to_owned(),
+        Some(_) => format!("stage-{out}"),
+    };
+    if out == "scratch" || out == "context" {
+        out.push_str("-stage");
+    }
+    Some(out)
 }
 
 /// Names of build arguments and environment variables: what `$NAME` can refer to.
@@ -899,6 +924,14 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         Invalid::new(format!("invalid image reference {}: {why}", show(s)))
             .help("write `[registry/]repository[:tag][@sha256:digest]`, such as `alpine:3.20` or `ghcr.io/org/app:1.2`")
     };
+    // The character at byte `at` of `s`, and its position (from 1, in characters).
+    let char_at = |at: usize, why: &str| {
+        let shown = s[at..].chars().next().map_or_else(String::new, show_char);
+        fail(&format!(
+            "{shown} at position {}: {why}",
+            s[..at].chars().count() + 1
+        ))
+    };
     if s.is_empty() {
         return Err(fail("it is empty"));
     }
@@ -922,7 +955,7 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         None => (s, None),
     };
     if let Some(d) = digest {
-        digest_ok(d, templated).map_err(fail)?;
+        digest_ok(d, templated).map_err(|why| char_at(name.len(), why))?;
     }
     // The tag is after the last `:` that comes after the last `/` (outside `${...}`).
     let last_slash = outside_braces(name, '/', true).map_or(0, |i| i + 1);
@@ -931,19 +964,31 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         None => (name, None),
     };
     if let Some(t) = tag {
-        let ok = if templated && t.contains('$') {
-            template_ok(t)
-        } else {
-            !t.is_empty()
-                && t.len() <= 128
-                && t.as_bytes()
-                    .first()
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                && t.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-        };
-        if !ok {
-            return Err(fail("the tag is not valid"));
+        let tag_at = path_part.len() + 1;
+        if templated && t.contains('$') {
+            if !template_ok(t) {
+                return Err(char_at(tag_at - 1, "the tag after it is not valid"));
+            }
+        } else if t.is_empty() {
+            return Err(char_at(tag_at - 1, "the tag after it is empty"));
+        } else if t.len() > 128 {
+            return Err(char_at(
+                tag_at - 1,
+                "the tag after it is longer than 128 characters",
+            ));
+        } else if let Some((i, _)) = t
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        {
+            return Err(char_at(
+                tag_at + i,
+                "a tag has letters, digits, `_`, `.` and `-` only",
+            ));
+        } else if !t.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(char_at(
+                tag_at,
+                "a tag starts with a letter, a digit or `_`",
+            ));
         }
     }
     let components: Vec<&str> = path_part.split('/').collect();
@@ -954,37 +999,34 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         _ => (None, 0),
     };
     if let Some(r) = registry {
-        let (host, port) = match r.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (r, None),
-        };
-        let host_ok = !host.is_empty()
-            && host.split('.').all(|l| {
-                !l.is_empty()
-                    && !l.starts_with('-')
-                    && !l.ends_with('-')
-                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            });
-        let port_ok = port
-            .is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 5);
-        if !(host_ok && port_ok || templated && template_ok(r)) {
-            return Err(fail("the registry is not a valid host name"));
+        if !(templated && template_ok(r)) {
+            if let Some((i, why)) = host_problem(r) {
+                return Err(char_at(i, why));
+            }
         }
     }
     let repository = &path_part[repo_start..];
+    let mut at = repo_start;
     for component in repository.split('/') {
-        let ok = if templated && component.contains('$') {
-            template_ok(component)
-        } else {
-            path_component_ok(component)
-        };
-        if !ok {
-            return Err(fail(if component.bytes().any(|b| b.is_ascii_uppercase()) {
-                "repository names are lower-case"
-            } else {
-                "a repository path component is not valid"
-            }));
+        if !(templated && component.contains('$') && template_ok(component)) {
+            if let Some((i, why)) = path_component_problem(component) {
+                // An empty component is shown by the `/` before it (or the first one).
+                let i = match (component.is_empty(), at < path_part.len()) {
+                    (false, _) => at + i,
+                    (true, true) => at,
+                    (true, false) => at.saturating_sub(1),
+                };
+                let mut e = char_at(i, why);
+                if why == UPPER_CASE {
+                    let lower = s.to_ascii_lowercase();
+                    if image(&lower).is_ok() {
+                        e.help = Some(format!("use {}", show(&lower)));
+                    }
+                }
+                return Err(e);
+            }
         }
+        at += component.len() + 1;
     }
     Ok(ImageParts {
         registry,
@@ -992,6 +1034,119 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         tag,
         digest,
     })
+}
+
+/// A character for a message: `a`, or a space or control character by name.
+fn show_char(c: char) -> String {
+    match c {
+        ' ' => "a space".into(),
+        '\t' => "a tab".into(),
+        c if c.is_control() => format!("{c:?}"),
+        c => format!("`{c}`"),
+    }
+}
+
+const UPPER_CASE: &str = "repository names are lower-case";
+
+/// What breaks a repository path component (`[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`):
+/// the byte offset of the first offending character in it, and why.
+fn path_component_problem(c: &str) -> Option<(usize, &'static str)> {
+    if c.is_empty() {
+        return Some((0, "a path component is empty"));
+    }
+    for (i, ch) in c.char_indices() {
+        if ch.is_ascii_uppercase() {
+            return Some((i, UPPER_CASE));
+        }
+        if ch == ':' {
+            return Some((i, "only one `:` separates the tag (or a registry's port)"));
+        }
+        if !(ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '_' | '-')) {
+            return Some((
+                i,
+                "a repository name has lower-case letters, digits, `.`, `_` and `-` only",
+            ));
+        }
+    }
+    if path_component_ok(c) {
+        return None;
+    }
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let b = c.as_bytes();
+    if !alnum(b[0]) {
+        return Some((0, "a path component starts with a letter or digit"));
+    }
+    if !alnum(b[b.len() - 1]) {
+        return Some((b.len() - 1, "a path component ends with a letter or digit"));
+    }
+    // A run of separators other than `.`, `_`, `__` or dashes.
+    let mut i = 0;
+    while i < b.len() {
+        if alnum(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && !alnum(b[i]) {
+            i += 1;
+        }
+        let sep = &b[start..i];
+        let ok = sep == b"." || sep == b"_" || sep == b"__" || sep.iter().all(|&x| x == b'-');
+        if !ok {
+            return Some((
+                start,
+                "letters and digits are separated by one `.`, one or two `_`, or dashes",
+            ));
+        }
+    }
+    None
+}
+
+/// What breaks a registry `host[:port]`: the byte offset of the first offending character,
+/// and why.
+fn host_problem(r: &str) -> Option<(usize, &'static str)> {
+    let (host, port) = match r.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (r, None),
+    };
+    let mut at = 0;
+    for label in host.split('.') {
+        if label.is_empty() {
+            return Some((at, "a part of the registry's host name is empty"));
+        }
+        if let Some((i, _)) = label
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '-'))
+        {
+            return Some((
+                at + i,
+                "a registry's host name has letters, digits, `-` and `.` only",
+            ));
+        }
+        if label.starts_with('-') {
+            return Some((at, "a part of a host name starts with a letter or digit"));
+        }
+        if label.ends_with('-') {
+            return Some((
+                at + label.len() - 1,
+                "a part of a host name ends with a letter or digit",
+            ));
+        }
+        at += label.len() + 1;
+    }
+    if let Some(p) = port {
+        let port_at = host.len() + 1;
+        if p.is_empty() {
+            return Some((host.len(), "the port after it is empty"));
+        }
+        if let Some((i, _)) = p.char_indices().find(|&(_, c)| !c.is_ascii_digit()) {
+            return Some((port_at + i, "a registry's port has digits only"));
+        }
+        if p.len() > 5 {
+            return Some((host.len(), "the port after it has more than 5 digits"));
+        }
+    }
+    None
 }
 
 /// The first (or last) position of `c` that is not inside `${...}`.

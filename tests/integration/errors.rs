@@ -47,7 +47,7 @@ fn invalid_stage_name_with_hint() {
     );
     assert_eq!(
         err.to_string(),
-        "stage `Builder`: invalid stage name \"Builder\"\n  = help: stage names are lower-case: use \"builder\""
+        "error: stage `Builder`: invalid stage name \"Builder\"\n  = help: stage names are lower-case: use \"builder\"\n"
     );
 }
 
@@ -77,7 +77,8 @@ fn two_different_stages_with_one_name() {
         problem(app),
         pair(
             "stage `tools`",
-            "two different stages are named `tools` (one from `alpine:3.20`, one from `debian:bookworm-slim`)"
+            "two different stages are named `tools`: the first one stage `app` refers to has \
+             `FROM alpine:3.20 AS tools` where a later one has `FROM debian:bookworm-slim AS tools`"
         )
     );
 }
@@ -88,12 +89,13 @@ fn invalid_image_reference() {
     assert_eq!(loc, "stage `app`, base image");
     assert_eq!(
         msg,
-        "invalid image reference \"Alpine:3.20\": repository names are lower-case"
+        "invalid image reference \"Alpine:3.20\": `A` at position 1: repository names are lower-case"
     );
     let (_, msg) = problem(Stage::from_image("app", "alpine:3 20"));
     assert_eq!(
         msg,
-        "invalid image reference \"alpine:3 20\": the tag is not valid"
+        "invalid image reference \"alpine:3 20\": a space at position 9: a tag has letters, digits, \
+         `_`, `.` and `-` only"
     );
     let (_, msg) = problem(Stage::from_image("app", "alpine@sha256:abc"));
     assert!(

@@ -50,8 +50,10 @@ fn equal_values_are_one_stage_but_their_references_are_still_checked() {
     let err = Dockerfile::new(&top).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "stage `base`: two different stages are named `base` (one from `alpine:3.20`, one from `debian:bookworm-slim`)\n  \
-         = help: give each stage its own name, e.g. with `.rename(..)`"
+        "error: stage `base`: two different stages are named `base`: the first one stage `app` \
+         refers to has `FROM alpine:3.20 AS base` where a later one has \
+         `FROM debian:bookworm-slim AS base`\n  \
+         = help: give each stage its own name, e.g. with `.rename(..)`\n"
     );
 }
 

@@ -23,6 +23,7 @@ mod compat;
 mod emit;
 mod errors;
 mod examples;
+mod first_attempts;
 mod graph;
 mod hostile;
 mod hygiene;

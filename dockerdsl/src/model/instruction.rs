@@ -450,6 +450,110 @@ impl<S: Into<String>> From<Vec<S>> for Command {
     }
 }
 
+/// What `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD` take: an array or a `Vec` (exec form), or a
+/// [`Command`]. A string is deliberately not one: shell form is asked for with
+/// [`Command::shell`], so that exec form (signals reach the program) stays the default.
+///
+/// `Healthcheck::cmd("curl -f http://localhost/")` fails with "`&str` is not a command in
+/// exec form", and a note that names `Command::shell`:
+///
+/// ```compile_fail
+/// use dockerdsl::Healthcheck;
+///
+/// let check = Healthcheck::cmd("curl -f http://localhost/ || exit 1");
+/// ```
+///
+/// ```
+/// use dockerdsl::{Command, Dockerfile, Healthcheck, Stage};
+///
+/// let web = Stage::from_image("web", "nginx:1.27-alpine")
+///     .healthcheck(Healthcheck::cmd(Command::shell("curl -f http://localhost/ || exit 1")));
+/// assert!(Dockerfile::new(&web)?.to_string().ends_with(
+///     "HEALTHCHECK CMD curl -f http://localhost/ || exit 1\n"
+/// ));
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a command in exec form",
+    label = "expected an array such as `[\"curl\", \"-f\", \"http://localhost/\"]`, or a `Command`",
+    note = "for shell form, write `Command::shell(\"curl -f http://localhost/ || exit 1\")`",
+    note = "exec form (an array) runs the program without a shell, so that it receives signals"
+)]
+pub trait IntoCommand {
+    /// Converts into a [`Command`].
+    fn into_command(self) -> Command;
+}
+
+impl IntoCommand for Command {
+    fn into_command(self) -> Command {
+        self
+    }
+}
+
+impl<S: Into<String>, const N: usize> IntoCommand for [S; N] {
+    fn into_command(self) -> Command {
+        Command::exec(self)
+    }
+}
+
+impl<S: Into<String>> IntoCommand for Vec<S> {
+    fn into_command(self) -> Command {
+        Command::exec(self)
+    }
+}
+
+/// What `USER` takes: a name (`"app"`), `"user:group"`, a uid (`10001`) or `(uid, gid)`. A
+/// numeric user needs no entry in `/etc/passwd`, so it works on `scratch` too.
+///
+/// ```
+/// use dockerdsl::{Dockerfile, Stage};
+///
+/// let app = Stage::from_scratch("app").user(10001).user((10001, 10002)).user("nobody");
+/// assert!(Dockerfile::new(&app)?.to_string().ends_with(
+///     "USER 10001\nUSER 10001:10002\nUSER nobody\n"
+/// ));
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a user",
+    label = "expected a name (`\"app\"`), `\"user:group\"`, a uid (`10001`) or `(uid, gid)`",
+    note = "numeric ids are `u32`: `.user(10001)` or `.user((10001, 10001))`"
+)]
+pub trait IntoUser {
+    /// The text after `USER`.
+    fn into_user(self) -> String;
+}
+
+impl IntoUser for &str {
+    fn into_user(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl IntoUser for String {
+    fn into_user(self) -> String {
+        self
+    }
+}
+
+impl IntoUser for &String {
+    fn into_user(self) -> String {
+        self.clone()
+    }
+}
+
+impl IntoUser for u32 {
+    fn into_user(self) -> String {
+        self.to_string()
+    }
+}
+
+impl IntoUser for (u32, u32) {
+    fn into_user(self) -> String {
+        format!("{}:{}", self.0, self.1)
+    }
+}
+
 /// `ARG name[=default]`, in a stage or before the first stage (global).
 ///
 /// ```
@@ -853,10 +957,11 @@ pub enum Healthcheck {
 }
 
 impl Healthcheck {
-    /// A check that runs `command` (exec form from an array, or [`Command::shell`]).
-    pub fn cmd(command: impl Into<Command>) -> HealthcheckCmd {
+    /// A check that runs `command`: exec form from an array, or [`Command::shell`] for shell
+    /// form (a string alone is refused, with a note saying so: see [`IntoCommand`]).
+    pub fn cmd(command: impl IntoCommand) -> HealthcheckCmd {
         HealthcheckCmd {
-            command: command.into(),
+            command: command.into_command(),
             interval: None,
             timeout: None,
             start_period: None,

@@ -1,6 +1,6 @@
 //! Stages: ordinary values, cheap to clone, built with chained calls.
 
-use crate::model::instruction::{Arg, Command, Copy, Healthcheck, Instruction, Run};
+use crate::model::instruction::{Arg, Copy, Healthcheck, Instruction, IntoCommand, IntoUser, Run};
 use crate::model::source::IntoSource;
 use crate::model::values::{Context, ImageRef, Platform, Port, Signal};
 use std::fmt;
@@ -35,6 +35,74 @@ impl From<ImageRef> for Base {
 impl From<Context> for Base {
     fn from(c: Context) -> Self {
         Base::Context(c)
+    }
+}
+
+/// An image reference as text, as [`Stage::from_image`] takes it (checked when the
+/// `Dockerfile` is made): so that `Stage::new(name, image)` and the macro's `FROM {image}`
+/// take a `String` too.
+impl From<&str> for Base {
+    fn from(s: &str) -> Self {
+        Base::Image(s.into())
+    }
+}
+
+impl From<String> for Base {
+    fn from(s: String) -> Self {
+        Base::Image(s.into())
+    }
+}
+
+impl From<&String> for Base {
+    fn from(s: &String) -> Self {
+        Base::Image(s.as_str().into())
+    }
+}
+
+/// What [`Stage::new`] and the macro's `FROM {expr}` take as a base: a [`Base`], a stage
+/// (`&base`), an image ([`ImageRef`], or text such as `"alpine:3.20"` or a `String`, checked
+/// when the `Dockerfile` is made) or a [`Context`].
+///
+/// ```
+/// use dockerdsl::{Context, Dockerfile, Stage};
+///
+/// let tag = String::from("3.20");
+/// let base = Stage::new("base", format!("alpine:{tag}"));
+/// let app = Stage::new("app", &base).copy_from(Context::new("assets"), "/", "/srv/");
+/// assert!(Dockerfile::new(&app)?.to_string().contains("FROM alpine:3.20 AS base\n"));
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a base: an image, a stage or a build context",
+    label = "expected an image (`\"alpine:3.20\"`, a `String`), a stage (`&base`) or `Context::new(..)`",
+    note = "a number or another value goes into the image reference as text: `format!(\"golang:{{version}}\")`"
+)]
+pub trait IntoBase {
+    /// Converts into a [`Base`].
+    fn into_base(self) -> Base;
+}
+
+macro_rules! into_base {
+    ($($ty:ty),*) => {$(
+        impl IntoBase for $ty {
+            fn into_base(self) -> Base {
+                Base::from(self)
+            }
+        }
+    )*};
+}
+
+into_base!(&Stage, ImageRef, Context, &str, String, &String);
+
+impl IntoBase for Base {
+    fn into_base(self) -> Base {
+        self
+    }
+}
+
+impl IntoBase for Stage {
+    fn into_base(self) -> Base {
+        Base::Stage(self)
     }
 }
 
@@ -85,10 +153,10 @@ pub struct Stage(Arc<StageData>);
 
 impl Stage {
     /// A stage named `name` (checked when the `Dockerfile` is made) on `base`.
-    pub fn new(name: impl Into<String>, base: impl Into<Base>) -> Self {
+    pub fn new(name: impl Into<String>, base: impl IntoBase) -> Self {
         Stage(Arc::new(StageData {
             name: name.into(),
-            base: base.into(),
+            base: base.into_base(),
             platform: None,
             leading_comment: None,
             instructions: Vec::new(),
@@ -178,14 +246,15 @@ impl Stage {
         self.push(Instruction::Run(run.into()))
     }
 
-    /// `CMD`: exec form from an array (`["/app", "--serve"]`), or [`Command::shell`].
-    pub fn cmd(self, command: impl Into<Command>) -> Self {
-        self.push(Instruction::Cmd(command.into()))
+    /// `CMD`: exec form from an array (`["/app", "--serve"]`), or
+    /// [`Command::shell`](crate::Command::shell) for shell form.
+    pub fn cmd(self, command: impl IntoCommand) -> Self {
+        self.push(Instruction::Cmd(command.into_command()))
     }
 
-    /// `ENTRYPOINT`: exec form from an array, or [`Command::shell`].
-    pub fn entrypoint(self, command: impl Into<Command>) -> Self {
-        self.push(Instruction::Entrypoint(command.into()))
+    /// `ENTRYPOINT`: exec form from an array, or [`Command::shell`](crate::Command::shell).
+    pub fn entrypoint(self, command: impl IntoCommand) -> Self {
+        self.push(Instruction::Entrypoint(command.into_command()))
     }
 
     /// `SHELL ["exe", "arg", ...]`.
@@ -245,7 +314,8 @@ impl Stage {
         self.push(Instruction::Arg(arg.into()))
     }
 
-    /// `EXPOSE`: a port number (TCP) or a [`Port`].
+    /// `EXPOSE`: a port number (TCP), a [`Port`], or text as in a Dockerfile (`"53/udp"`,
+    /// checked when the `Dockerfile` is made).
     pub fn expose(self, port: impl Into<Port>) -> Self {
         self.push(Instruction::Expose(vec![port.into()]))
     }
@@ -277,6 +347,51 @@ impl Stage {
         self.push(Instruction::Copy(Copy::new(src, dest).from(from)))
     }
 
+    /// `COPY src... dest/` from the build context: several sources into the directory `dest`
+    /// (which ends with `/`).
+    ///
+    /// ```
+    /// use dockerdsl::{Dockerfile, Stage};
+    ///
+    /// let app = Stage::from_image("app", "golang:1.23").copy_many(["go.mod", "go.sum"], "./");
+    /// assert!(Dockerfile::new(&app)?.to_string().ends_with("COPY go.mod go.sum ./\n"));
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn copy_many<I, S>(self, sources: I, dest: impl Into<String>) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.push(Instruction::Copy(Copy::many(sources, dest)))
+    }
+
+    /// `COPY --from=<stage> src... dest/`: several sources from a stage, an image or a
+    /// context into the directory `dest` (which ends with `/`).
+    ///
+    /// ```
+    /// use dockerdsl::{Dockerfile, Stage};
+    ///
+    /// let build = Stage::from_image("build", "golang:1.23").run("go build -o /out/ ./...");
+    /// let app = Stage::from_scratch("app")
+    ///     .copy_from_many(&build, ["/out/server", "/out/worker"], "/usr/local/bin/");
+    /// assert!(Dockerfile::new(&app)?.to_string().ends_with(
+    ///     "COPY --from=build /out/server /out/worker /usr/local/bin/\n"
+    /// ));
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn copy_from_many<I, S>(
+        self,
+        from: impl IntoSource,
+        sources: I,
+        dest: impl Into<String>,
+    ) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.push(Instruction::Copy(Copy::many(sources, dest).from(from)))
+    }
+
     /// `ADD src dest`: a local file or archive, a URL, or a Git repository.
     pub fn add(self, src: impl Into<String>, dest: impl Into<String>) -> Self {
         self.push(Instruction::Add(crate::model::instruction::Add::new(
@@ -289,9 +404,10 @@ impl Stage {
         self.push(Instruction::Volume(vec![path.into()]))
     }
 
-    /// `USER user[:group]`.
-    pub fn user(self, user: impl Into<String>) -> Self {
-        self.push(Instruction::User(user.into()))
+    /// `USER user[:group]`: a name, `"user:group"`, a uid (`10001`) or `(uid, gid)`; see
+    /// [`IntoUser`](crate::IntoUser).
+    pub fn user(self, user: impl IntoUser) -> Self {
+        self.push(Instruction::User(user.into_user()))
     }
 
     /// `WORKDIR path`.

@@ -113,6 +113,30 @@ impl From<&str> for ImageRef {
     }
 }
 
+/// The same check as [`ImageRef::parse`], so that `"alpine:3.20".parse::<ImageRef>()?` works
+/// where a checked value is wanted now rather than when the `Dockerfile` is made.
+///
+/// ```
+/// use dockerdsl::ImageRef;
+///
+/// let image: ImageRef = "ghcr.io/acme/app:1.4".parse()?;
+/// assert_eq!(image.tag(), Some("1.4"));
+/// let err = "alpine::3.20".parse::<ImageRef>().unwrap_err();
+/// assert_eq!(
+///     err.message(),
+///     "invalid image reference \"alpine::3.20\": `:` at position 7: only one `:` separates \
+///      the tag (or a registry's port)"
+/// );
+/// # Ok::<(), dockerdsl::InvalidValue>(())
+/// ```
+impl std::str::FromStr for ImageRef {
+    type Err = InvalidValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ImageRef::parse(s)
+    }
+}
+
 impl From<String> for ImageRef {
     fn from(s: String) -> Self {
         ImageRef(s)
@@ -184,6 +208,21 @@ impl Platform {
         Platform(std::borrow::Cow::Owned(platform.into()))
     }
 
+    /// Parses and checks a platform (`os/arch[/variant]` or a `$VARIABLE`).
+    ///
+    /// ```
+    /// use dockerdsl::Platform;
+    ///
+    /// assert_eq!(Platform::parse("linux/arm64")?.as_str(), "linux/arm64");
+    /// assert_eq!("linux/amd64".parse::<Platform>()?, Platform::new("linux/amd64"));
+    /// assert!(Platform::parse("Linux/AMD64").is_err());
+    /// # Ok::<(), dockerdsl::InvalidValue>(())
+    /// ```
+    pub fn parse(s: &str) -> Result<Platform, InvalidValue> {
+        rules::platform(s)?;
+        Ok(Platform::new(s))
+    }
+
     /// The platform as written.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -193,6 +232,21 @@ impl Platform {
 impl From<&str> for Platform {
     fn from(s: &str) -> Self {
         Platform::new(s)
+    }
+}
+
+impl From<String> for Platform {
+    fn from(s: String) -> Self {
+        Platform::new(s)
+    }
+}
+
+/// The same check as [`Platform::parse`].
+impl std::str::FromStr for Platform {
+    type Err = InvalidValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Platform::parse(s)
     }
 }
 
@@ -309,10 +363,44 @@ impl Port {
     }
 
     pub(crate) fn check(&self) -> rules::Check {
-        if let Some(v) = &self.variable {
-            return rules::port_variable(v);
+        match &self.variable {
+            Some(v) if v.starts_with('$') => rules::port_variable(v),
+            // Text that did not parse as a port (`From<&str>`), refused here with its reason.
+            Some(v) => rules::port(v).map(|_| ()),
+            None => rules::port_range(self.start, self.end),
         }
-        rules::port_range(self.start, self.end)
+    }
+}
+
+/// A port as text, as the `dockerfile!` macro takes it: `"8080"`, `"53/udp"`,
+/// `"8000-8010/tcp"` or `"$PORT"`. Like an image reference given as text, it is checked when
+/// the `Dockerfile` is made (or now, with [`str::parse`]).
+///
+/// ```
+/// use dockerdsl::{Dockerfile, Port, Stage};
+///
+/// let dns = Stage::from_image("dns", "alpine:3.20").expose("53/udp").expose(8080);
+/// assert!(Dockerfile::new(&dns)?.to_string().ends_with("EXPOSE 53/udp\nEXPOSE 8080\n"));
+///
+/// let typo = Stage::from_image("dns", "alpine:3.20").expose("53/dup");
+/// assert!(Dockerfile::new(&typo).unwrap_err().to_string().contains("invalid port \"53/dup\""));
+/// assert_eq!(Port::from("53/udp"), Port::udp(53));
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+impl From<&str> for Port {
+    fn from(s: &str) -> Self {
+        s.parse().unwrap_or_else(|_| Port {
+            start: 0,
+            end: 0,
+            protocol: Protocol::Tcp,
+            variable: Some(s.to_owned()),
+        })
+    }
+}
+
+impl From<String> for Port {
+    fn from(s: String) -> Self {
+        Port::from(s.as_str())
     }
 }
 

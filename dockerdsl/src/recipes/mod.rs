@@ -62,8 +62,8 @@ use crate::model::values::ImageRef;
 ///     .unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "stage `c-builder`: image `gcc:14-bookworm` is not pinned to a digest\n  \
-///      = help: write it as `gcc:14-bookworm@sha256:<digest>`, or drop `require_digests()`",
+///     "error: stage `c-builder`: image `gcc:14-bookworm` is not pinned to a digest\n  \
+///      = help: write it as `gcc:14-bookworm@sha256:<digest>`, or drop `require_digests()`\n",
 /// );
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -123,7 +123,7 @@ impl ImageOptions {
     /// The user, last before the command, so that earlier steps still run as root.
     fn user(&self, stage: Stage) -> Stage {
         match self.user {
-            Some((uid, gid)) => stage.user(format!("{uid}:{gid}")),
+            Some((uid, gid)) => stage.user((uid, gid)),
             None => stage,
         }
     }
@@ -194,9 +194,34 @@ impl ImageOptions {
 /// # Ok::<(), dockerdsl::Error>(())
 /// ```
 ///
+/// They are label pairs, so any stage takes them, recipe or not:
+///
+/// ```
+/// use dockerdsl::{Dockerfile, OciLabels, Stage};
+///
+/// let app = Stage::from_image("app", "alpine:3.20")
+///     .labels(OciLabels::new().title("hello").licenses("MIT"))
+///     .user(10001);
+/// assert!(Dockerfile::new(&app)?.to_string().ends_with(
+///     "LABEL org.opencontainers.image.title=hello org.opencontainers.image.licenses=MIT\n\
+///      USER 10001\n"
+/// ));
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+///
 /// [OCI image annotations]: https://github.com/opencontainers/image-spec/blob/main/annotations.md
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OciLabels(Vec<(String, String)>);
+
+/// The pairs, in the order they were set: what [`Stage::labels`] takes.
+impl IntoIterator for OciLabels {
+    type Item = (String, String);
+    type IntoIter = std::vec::IntoIter<(String, String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
 
 impl OciLabels {
     /// No label yet.

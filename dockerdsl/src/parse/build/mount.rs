@@ -154,22 +154,14 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
                 },
             };
             let mut m = Mount::secret(id);
-            m.target = target;
             m.env = env;
-            m.required = required;
-            m.mode = mode;
-            m.uid = uid;
-            m.gid = gid;
+            (m.target, m.required, m.mode, m.uid, m.gid) = (target, required, mode, uid, gid);
             Mount::Secret(m)
         }
         "ssh" => {
             let mut m = Mount::ssh();
             m.id = id;
-            m.target = target;
-            m.required = required;
-            m.mode = mode;
-            m.uid = uid;
-            m.gid = gid;
+            (m.target, m.required, m.mode, m.uid, m.gid) = (target, required, mode, uid, gid);
             Mount::Ssh(m)
         }
         // `type=$VAR`: BuildKit expands it when it builds; the model holds typed mounts.
