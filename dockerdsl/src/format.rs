@@ -94,7 +94,8 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
                         }
                     }
                     Position::AsWritten => {
-                        out.push_str(i.text());
+                        // The bytes as they are (a heredoc's `\r`s are part of its meaning).
+                        out.push_str(tree.text().get(i.span()).unwrap_or_else(|| i.text()));
                         out.push('\n');
                     }
                 }

@@ -895,6 +895,11 @@ fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, S
 
 /// One instruction inside a stage (or after ONBUILD).
 fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instruction>, Bad> {
+    // A heredoc body with `\r\n` line ends: BuildKit keeps the `\r`s. Read strictly they are
+    // dropped (as the model always has); read faithfully the instruction is kept as written.
+    if cx.faithful && l.heredocs.iter().any(|h| h.body().contains('\r')) {
+        return Err(cx.beyond_model("a heredoc with CRLF line ends", "use LF line ends"));
+    }
     let mut buf = KeywordBuf::default();
     let keyword = buf.lower(split.keyword);
     let no_flags = |cx: &mut Cx<'_>, k: &str| Flags::new(cx, k, &split.flags, &[], &[]).map(|_| ());
@@ -1271,14 +1276,23 @@ fn heredocs(l: &Logical) -> Vec<Heredoc> {
         .iter()
         .map(|h| Heredoc {
             name: h.name().to_owned(),
-            content: if h.chomps() {
-                h.body()
-                    .split_inclusive('\n')
-                    .map(|line| line.trim_start_matches('\t'))
-                    .collect()
-            } else {
-                h.body().to_owned()
-            },
+            // Line ends as `\n`: BuildKit keeps a `\r` before them, which the model cannot
+            // hold (a faithful read keeps such an instruction as written, see `instruction`).
+            content: h
+                .body()
+                .split_inclusive('\n')
+                .map(|line| {
+                    let line = if h.chomps() {
+                        line.trim_start_matches('\t')
+                    } else {
+                        line
+                    };
+                    match line.strip_suffix("\r\n") {
+                        Some(l) => format!("{l}\n"),
+                        None => line.to_owned(),
+                    }
+                })
+                .collect(),
             expand: h.expands(),
         })
         .collect()

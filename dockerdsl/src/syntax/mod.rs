@@ -249,7 +249,8 @@ impl Heredoc<'_> {
         self.marker.chomp
     }
 
-    /// The body as written, each line ending with `\n`, before tabs are stripped.
+    /// The body as written (line ends as they are, `\r\n` included, as BuildKit keeps them),
+    /// before tabs are stripped.
     pub fn body(&self) -> &str {
         &self.body
     }

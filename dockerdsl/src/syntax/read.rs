@@ -232,9 +232,16 @@ pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<
                         .with_help(format!("end it with a line `{}`", marker.name)),
                     );
                 }
+                // The body's bytes as they are, `\r` kept: BuildKit's heredoc reader keeps
+                // line ends (its `scanLines`), unlike its instruction reader.
+                let from = physical.get(body_start).map_or(text.len(), |l| at(l));
+                let to = match physical.get(body_end) {
+                    Some(terminator) if terminated => at(terminator),
+                    _ => text.len(),
+                };
                 heredocs.push(Heredoc {
                     marker,
-                    body: body_text(text, &physical[body_start..body_end], crlf),
+                    body: Cow::Borrowed(text.get(from..to.max(from)).unwrap_or_default()),
                     terminated,
                 });
             }
@@ -298,27 +305,6 @@ fn lines_text<'a>(text: &'a str, lines: &[&'a str], crlf: bool) -> Cow<'a, str> 
         Some(s) => Cow::Borrowed(s),
         None => Cow::Owned(lines.join("\n")),
     }
-}
-
-/// A heredoc body: each line with its `\n` (the text's own bytes when no `\r` was dropped).
-fn body_text<'a>(text: &'a str, lines: &[&'a str], crlf: bool) -> Cow<'a, str> {
-    let Some(last) = lines.last() else {
-        return Cow::Borrowed("");
-    };
-    if !crlf {
-        let start = lines[0].as_ptr() as usize - text.as_ptr() as usize;
-        let end = last.as_ptr() as usize - text.as_ptr() as usize + last.len();
-        // The last line's `\n`, when the file has one there.
-        if let Some(s) = text.get(start..end + 1).filter(|s| s.ends_with('\n')) {
-            return Cow::Borrowed(s);
-        }
-    }
-    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
-    for l in lines {
-        out.push_str(l);
-        out.push('\n');
-    }
-    Cow::Owned(out)
 }
 
 /// The heredocs BuildKit reads after this line: only for RUN, COPY and ADD (also after
