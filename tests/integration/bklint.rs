@@ -15,11 +15,9 @@
 //! skipped without them, except under `CI=true`, where bklint is required.
 
 use crate::common;
-use std::collections::{BTreeMap, BTreeSet};
+use common::bklint::{Verdict, bklint, run_bklint};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-/// The variable `.ci/run` sets to bklint's path.
-const BKLINT_VAR: &str = "DOCKERDSL_BKLINT";
 
 /// (file, what differs, why). None may be added without a reason a reviewer accepts.
 const DIFFERENCES: &[(&str, &str, &str)] = &[
@@ -36,85 +34,6 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
         "as above",
     ),
 ];
-
-/// BuildKit's answer for one file.
-#[derive(Debug)]
-struct Verdict {
-    error: Option<String>,
-    warnings: BTreeSet<(usize, String, String)>,
-}
-
-/// bklint's path: `None` (and the test says it is skipped) when it is not configured, a
-/// failure under CI, where it is required.
-fn bklint(test: &str) -> Option<PathBuf> {
-    match std::env::var_os(BKLINT_VAR) {
-        Some(p) => {
-            let p = PathBuf::from(p);
-            assert!(
-                p.is_file(),
-                "{test}: {BKLINT_VAR}={} is not a file",
-                p.display()
-            );
-            Some(p)
-        }
-        None => {
-            let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-            assert!(
-                !ci,
-                "{test}: {BKLINT_VAR} is not set, and CI=true requires BuildKit's checker \
-                 (.ci/run sets it to ../shared/tools/bin/bklint)"
-            );
-            common::skipped(
-                test,
-                &format!(
-                    "{BKLINT_VAR} is not set (run `{BKLINT_VAR}=../shared/tools/bin/bklint cargo test`, as .ci/run does)"
-                ),
-            );
-            None
-        }
-    }
-}
-
-/// Runs bklint once on every file; its verdicts by file name.
-fn run_bklint(bin: &Path, files: &[PathBuf]) -> BTreeMap<String, Verdict> {
-    let mut out = BTreeMap::new();
-    // Several runs of a few hundred files each: the command line stays short.
-    for chunk in files.chunks(200) {
-        let output = std::process::Command::new(bin)
-            .args(chunk)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
-        assert!(
-            output.status.success(),
-            "bklint failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            let v: serde_json::Value =
-                serde_json::from_str(line).expect("bklint prints JSON lines");
-            let warnings = v["warnings"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|w| {
-                    (
-                        w["line"].as_u64().unwrap_or(0) as usize,
-                        w["rule"].as_str().unwrap_or_default().to_owned(),
-                        w["message"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect();
-            out.insert(
-                v["file"].as_str().unwrap_or_default().to_owned(),
-                Verdict {
-                    error: v["error"].as_str().map(str::to_owned),
-                    warnings,
-                },
-            );
-        }
-    }
-    out
-}
 
 /// Every Dockerfile of the corpus, sorted by name.
 fn corpus_files(dir: &Path) -> Vec<PathBuf> {
@@ -136,6 +55,9 @@ fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// What `fmt` made of each accepted file: (name, original, formatted), for the meaning check.
+type Formatted = Vec<(String, String, String)>;
+
 #[derive(Default)]
 struct Counts {
     files: usize,
@@ -153,6 +75,7 @@ fn compare(
     verdict: &Verdict,
     counts: &mut Counts,
     differences: &mut BTreeSet<(String, String)>,
+    formatted_files: &mut Formatted,
 ) {
     counts.files += 1;
     let checked = dockerdsl::check(text);
@@ -195,7 +118,9 @@ fn compare(
     };
     match formatted {
         Ok(f) => match dockerdsl::format(&f) {
-            Ok(again) if again == f => {}
+            Ok(again) if again == f => {
+                formatted_files.push((name.to_owned(), text.to_owned(), f));
+            }
             Ok(_) => {
                 differences.insert((name.to_owned(), "fmt is not idempotent".into()));
             }
@@ -250,6 +175,7 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         return;
     };
     let mut differences = BTreeSet::new();
+    let mut formatted: Formatted = Vec::new();
 
     let files = corpus_files(&dir);
     let verdicts = run_bklint(&bin, &files);
@@ -262,7 +188,14 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
             .unwrap_or_default();
         let text = std::fs::read_to_string(path).expect("a corpus file is UTF-8");
         let verdict = verdicts.get(&name).expect("bklint answers for every file");
-        compare(&name, &text, verdict, &mut corpus, &mut differences);
+        compare(
+            &name,
+            &text,
+            verdict,
+            &mut corpus,
+            &mut differences,
+            &mut formatted,
+        );
         if verdict.error.is_none() {
             accepted.push((name, text));
         }
@@ -292,7 +225,14 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         if name.starts_with("copy-from-typo__") {
             typo_mutants += 1;
         }
-        compare(name, text, verdict, &mut mutated, &mut differences);
+        compare(
+            name,
+            text,
+            verdict,
+            &mut mutated,
+            &mut differences,
+            &mut formatted,
+        );
     }
     report("mutants", &mutated);
     assert!(mutants.len() > 300, "only {} mutants", mutants.len());
@@ -300,6 +240,8 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         mutated.typos, typo_mutants,
         "every `COPY --from=<misspelt stage>` mutant gets one StageNameTypo, no other file"
     );
+
+    same_meaning(TEST, &formatted, &mut differences);
 
     let listed: BTreeSet<(String, String)> = DIFFERENCES
         .iter()
@@ -316,4 +258,60 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         found.join("\n")
     );
     let _ = std::fs::remove_dir_all(&out);
+}
+
+/// `fmt` keeps the meaning: BuildKit's parser (the oracle venv's `dockerfile` package,
+/// `tests/oracle/same_meaning.py`, as `.ci/fmt-corpus` uses it) reads the same instructions
+/// from each file and its formatted text. Skipped (and said) without the oracle venv.
+fn same_meaning(test: &str, files: &Formatted, differences: &mut BTreeSet<(String, String)>) {
+    let Some(python) = std::env::var_os(common::oracle::PYTHON_VAR) else {
+        common::skipped(
+            &format!("{test} (fmt's meaning under BuildKit's parser)"),
+            &format!("{} is not set", common::oracle::PYTHON_VAR),
+        );
+        return;
+    };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bklint-formatted");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let mut jobs = Vec::new();
+    for (i, (name, original, formatted)) in files.iter().enumerate() {
+        let a = dir.join(format!("{i}.original"));
+        let b = dir.join(format!("{i}.formatted"));
+        std::fs::write(&a, original).expect("writing a file");
+        std::fs::write(&b, formatted).expect("writing a file");
+        jobs.push(serde_json::json!({"name": name, "original": a, "formatted": b}));
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/same_meaning.py");
+    let mut child = std::process::Command::new(python)
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the oracle's Python runs");
+    let input = serde_json::Value::Array(jobs).to_string();
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, input.as_bytes()).expect("writing to the oracle");
+    }
+    let output = child.wait_with_output().expect("the oracle answers");
+    let mut same = 0;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        if v["same"].as_bool() == Some(true) {
+            same += 1;
+        } else {
+            differences.insert((
+                v["name"].as_str().unwrap_or_default().to_owned(),
+                format!(
+                    "fmt changes the meaning: {}",
+                    v["detail"].as_str().unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    common::say(&format!(
+        "bklint, fmt: {} formatted files, {same} with the same instructions under BuildKit's parser",
+        files.len()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
 }

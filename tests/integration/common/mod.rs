@@ -2,6 +2,7 @@
 //! the corpus location, the oracles, and the generators of models.
 
 pub mod bk;
+pub mod bklint;
 pub mod examples;
 pub mod mutate;
 pub mod oracle;
