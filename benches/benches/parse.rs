@@ -2,7 +2,7 @@
 //! parser reads the files all of them accept, so each one parses the same bytes.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use dockerdsl_bench::{PARSERS, common_corpus};
+use dockerdsl_bench::{PARSERS, SYNTAX_READERS, common_corpus, syntax_corpus};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -38,5 +38,34 @@ fn parse(c: &mut Criterion) {
     group.finish();
 }
 
-criterion::criterion_group!(benches, parse);
+/// The syntax layer (issue 13) against parse-dockerfile, on the files both accept; the
+/// lowering into the model (what `check` and `fmt` add to the tree) timed on the same files.
+fn syntax(c: &mut Criterion) {
+    let (files, accepted, total) = syntax_corpus();
+    for (name, n) in accepted {
+        eprintln!("{name} accepts {n} of {total} corpus files");
+    }
+    let bytes: usize = files.iter().map(String::len).sum();
+    eprintln!(
+        "timing {} files ({bytes} bytes) the syntax layer and parse-dockerfile accept",
+        files.len()
+    );
+    let mut group = c.benchmark_group("syntax");
+    group.sample_size(20);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(2));
+    group.throughput(Throughput::Bytes(bytes as u64));
+    for (name, parse) in SYNTAX_READERS {
+        group.bench_with_input(BenchmarkId::new(*name, "corpus"), &files, |b, files| {
+            b.iter(|| {
+                for f in files {
+                    black_box(parse(black_box(f)));
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion::criterion_group!(benches, parse, syntax);
 criterion::criterion_main!(benches);
