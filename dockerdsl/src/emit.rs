@@ -82,6 +82,11 @@ pub enum Emitted {
 /// Cargo reruns a build script once more after it wrote a file it watches (the file is
 /// newer than the script's last start); that run finds the bytes equal and writes nothing,
 /// so the next build is fresh.
+///
+/// The file is written to a temporary file beside it (`.NAME.PID.N.tmp`), then renamed over
+/// it, so a reader sees the old bytes or the new ones, never a part. A writer killed in
+/// between (a Ctrl-C during `cargo build`) leaves its temporary file; the next `emit` that may
+/// write removes the ones whose process is gone (where `/proc` tells, that is on Linux).
 pub fn emit<T>(path: impl AsRef<Path>, contents: &T) -> Result<Emitted, EmitError>
 where
     T: fmt::Display + ?Sized,
@@ -128,6 +133,9 @@ where
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(error(Kind::Io("read", e))),
     };
+    if mode == Mode::Write {
+        remove_abandoned(path);
+    }
     if old.as_deref() == Some(new.as_bytes()) {
         return Ok(Emitted::Unchanged);
     }
@@ -160,16 +168,57 @@ fn in_build_script() -> bool {
         .all(|v| std::env::var_os(v).is_some())
 }
 
-/// Writes a temporary file in the same directory (so the rename stays on one file system),
-/// then renames it over `path`.
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// The directory and file name of `path`, as the temporary files are named from them.
+fn dir_and_name(path: &Path) -> (&Path, String) {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let name = path
         .file_name()
-        .map_or_else(|| "file".into(), |n| n.to_string_lossy());
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    (dir, name)
+}
+
+/// Removes the temporary files of `path` whose writer is gone. A writer killed between
+/// creating its file and renaming it (a Ctrl-C during `cargo build`) leaves
+/// `.NAME.PID.N.tmp` beside the file, which would then show in `git status`. A process is
+/// known to be gone when `/proc/PID` does not exist, so this runs where `/proc` does (Linux);
+/// elsewhere nothing is removed. A file of this process, or of any live one, is kept. Failures
+/// are ignored: the files are litter, and the write does not depend on them.
+fn remove_abandoned(path: &Path) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let (dir, name) = dir_and_name(path);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    let own = std::process::id();
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(prefix.as_str()))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('.'))
+            .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok().filter(|p| p.to_string() == pid))
+        else {
+            continue;
+        };
+        if pid != own && !proc.join(pid.to_string()).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Writes a temporary file in the same directory (so the rename stays on one file system),
+/// then renames it over `path`.
+fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (dir, name) = dir_and_name(path);
     let permissions = fs::metadata(path).ok().map(|m| m.permissions());
     let mut attempt = 0;
     let (tmp, mut file) = loop {

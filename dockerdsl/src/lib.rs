@@ -70,6 +70,60 @@
 //! graph and returns every problem at once, each with its stage, instruction and field
 //! ([`Error`]). A `Dockerfile` is always valid: rendering it (`Display`) cannot fail.
 //!
+//! # Reusing stages across targets
+//!
+//! A stage is a value, so a library of stages is a set of functions. A `fn base() -> Stage`
+//! called once per service gives several values; a [`Dockerfile`] of several targets keeps
+//! one stage per name, by this rule:
+//!
+//! - two stages with the same name and the same content (they render the same text, and the
+//!   stages they refer to are equal in turn) are **one stage**, written once, where it is
+//!   first needed;
+//! - two stages with the same name and different content are an error that shows the first
+//!   line where they differ and which stage refers to each; give one another name with
+//!   [`Stage::rename`].
+//!
+//! ```
+//! use dockerdsl::{Dockerfile, OciLabels, Stage};
+//!
+//! fn base() -> Stage {
+//!     Stage::from_image("base", "alpine:3.20").run("apk add --no-cache ca-certificates")
+//! }
+//!
+//! fn build() -> Stage {
+//!     Stage::from_image("build", "golang:1.23-alpine")
+//!         .workdir("/src")
+//!         .copy_many(["go.mod", "go.sum"], "./")
+//!         .run("go mod download")
+//!         .copy(".", ".")
+//!         .run("CGO_ENABLED=0 go build -o /out/ ./cmd/...")
+//! }
+//!
+//! fn service(name: &str, port: u16) -> Stage {
+//!     Stage::from_stage(name, &base())
+//!         .labels(OciLabels::new().title(name))
+//!         .copy_from(&build(), format!("/out/{name}"), "/usr/local/bin/")
+//!         .expose(port)
+//!         .user(10001)
+//!         .entrypoint([format!("/usr/local/bin/{name}")])
+//! }
+//!
+//! let (api, worker) = (service("api", 8080), service("worker", 9090));
+//! let df = Dockerfile::builder().target(&api).target(&worker).build()?;
+//! let names: Vec<&str> = df.stages().iter().map(|s| s.name()).collect();
+//! assert_eq!(names, ["base", "build", "api", "worker"]);
+//!
+//! // One service's builder edited on its own is a different stage with the same name.
+//! let edited = Stage::from_stage("worker", &base())
+//!     .copy_from(&build().run("go vet ./..."), "/out/worker", "/usr/local/bin/");
+//! let err = Dockerfile::builder().target(&api).target(&edited).build().unwrap_err();
+//! assert!(err.to_string().contains(
+//!     "two different stages are named `build`: the one stage `api` refers to has nothing \
+//!      more where the one stage `worker` refers to has `RUN go vet ./...`"
+//! ));
+//! # Ok::<(), dockerdsl::Error>(())
+//! ```
+//!
 //! # Canonical form
 //!
 //! The same model gives the same bytes, every run and on every machine:
@@ -90,7 +144,9 @@
 //!    as JSON; shell form only through [`Command::shell`].
 //! 6. `ENV`, `LABEL` and `ARG` as `key=value`, the value double-quoted when it is empty or
 //!    has whitespace, quotes or the escape character; `$` is left for BuildKit's variable
-//!    substitution. `MAINTAINER` renders as `LABEL org.opencontainers.image.authors=...`.
+//!    substitution. A `LABEL` of several pairs whose line would be longer than 80 characters
+//!    has one pair a line (continuation lines indented by 4 spaces). `MAINTAINER` renders as
+//!    `LABEL org.opencontainers.image.authors=...`.
 //! 7. `COPY`/`ADD` in JSON form when a path has whitespace, quotes, the escape character or
 //!    a control character, or starts with `--`, `[` or `<<`; several sources need a
 //!    destination ending in `/`. `VOLUME` is always in JSON form.

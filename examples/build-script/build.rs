@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dockerfile = dockerfile()?;
     // BuildKit's build checks and hadolint's structural rules, shown by `cargo build`.
     for lint in dockerfile.lint() {
-        println!("cargo:warning={}: {}", lint.rule(), lint.message());
+        println!("cargo:warning={lint:#}"); // one line: rule, where, message
     }
     dockerdsl::emit("Dockerfile", &dockerfile)?;
     dockerdsl::emit(".dockerignore", &dockerfile.dockerignore())?;

@@ -148,3 +148,45 @@ fn reports_what_cannot_be_written() {
     );
     assert!(err.diff().is_none());
 }
+
+/// A writer killed before its rename (a Ctrl-C during `cargo build`) leaves its temporary
+/// file; the next `emit` removes it, and only it: not a live writer's, not another file's.
+#[cfg(target_os = "linux")]
+#[test]
+fn removes_temporary_files_of_killed_writers() {
+    let dir = dir("removes_temporary_files_of_killed_writers");
+    let path = dir.join("Dockerfile");
+    emit_with(&path, &dockerfile("3.20"), Mode::Write).unwrap();
+    // The pid of a process that has exited, as a killed writer's is.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let gone = child.id();
+    child.wait().unwrap();
+    let litter = [
+        format!(".Dockerfile.{gone}.0.tmp"),
+        format!(".Dockerfile.{gone}.1.tmp"),
+    ];
+    let kept = [
+        format!(".Dockerfile.{}.0.tmp", std::process::id()),
+        ".Dockerfile.1.0.tmp".to_owned(),
+        format!(".Dockerfile.{gone}.x.tmp"),
+        format!(".Dockerfile.bak.{gone}.0.tmp"),
+        format!(".other.{gone}.0.tmp"),
+    ];
+    for name in litter.iter().chain(&kept) {
+        fs::write(dir.join(name), "partial").unwrap();
+    }
+    // Also when the Dockerfile itself is unchanged.
+    assert_eq!(
+        emit_with(&path, &dockerfile("3.20"), Mode::Write).unwrap(),
+        Emitted::Unchanged
+    );
+    let mut expected: Vec<String> = kept.to_vec();
+    expected.push("Dockerfile".to_owned());
+    expected.sort();
+    assert_eq!(entries(&dir), expected);
+
+    // Check mode never touches the directory.
+    fs::write(dir.join(&litter[0]), "partial").unwrap();
+    emit_with(&path, &dockerfile("3.20"), Mode::Check).unwrap();
+    assert!(dir.join(&litter[0]).exists());
+}

@@ -181,3 +181,58 @@ fn one_problem_and_several_print_the_same_way() {
     assert!(listed.starts_with(&one), "{two}");
     assert!(listed.ends_with("the path is empty\n"), "{two}");
 }
+
+#[test]
+fn import_writes_the_simplest_call() {
+    let parsed = dockerdsl::parse(
+        "FROM alpine:3.20 AS app\nENV PORT=8080\nEXPOSE 8080\nEXPOSE 53/udp\nEXPOSE 80 443\n",
+    )
+    .unwrap();
+    let code = dockerdsl::import::builder(parsed.dockerfile());
+    assert!(
+        code.contains(
+            ".env(\"PORT\", \"8080\")\n        .expose(8080)\n        .expose(\"53/udp\")\n        \
+             .expose_all([80, 443])"
+        ),
+        "{code}"
+    );
+    let code = dockerdsl::import::with_macro(parsed.dockerfile());
+    assert!(
+        code.contains("EXPOSE 8080;\n            EXPOSE \"53/udp\";\n"),
+        "{code}"
+    );
+}
+
+#[test]
+fn import_macro_says_why_a_stage_stays_in_builder_form() {
+    let parsed = dockerdsl::parse(
+        "# syntax=docker/dockerfile:1\nFROM alpine:3.20 AS app\nCOPY <<A <<B /etc/\na\nA\nb\nB\n",
+    )
+    .unwrap();
+    let code = dockerdsl::import::with_macro(parsed.dockerfile());
+    assert!(
+        code.contains(
+            "    // `app` is written with the builder: the `dockerfile!` macro has no named \
+             heredocs (`COPY <<A <<B ...`).\n    let app = Stage::from_image("
+        ),
+        "{code}"
+    );
+}
+
+#[test]
+fn long_labels_have_one_pair_a_line() {
+    let app = Stage::from_image("app", "alpine:3.20")
+        .labels(
+            OciLabels::new()
+                .title("payments-api")
+                .source("https://git.example.com/platform/payments-api.git")
+                .description("the payments service"),
+        )
+        .labels([("tier", "backend"), ("team", "payments")]);
+    assert!(Dockerfile::new(&app).unwrap().to_string().ends_with(
+        "LABEL org.opencontainers.image.title=payments-api \\\n    \
+         org.opencontainers.image.source=https://git.example.com/platform/payments-api.git \\\n    \
+         org.opencontainers.image.description=\"the payments service\"\n\
+         LABEL tier=backend team=payments\n"
+    ));
+}

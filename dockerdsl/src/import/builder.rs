@@ -138,12 +138,26 @@ pub(super) fn method(i: &Instruction, var_of: &dyn Fn(&Stage) -> String) -> Stri
         Instruction::Cmd(c) => format!(".cmd({})", command(c)),
         Instruction::Entrypoint(c) => format!(".entrypoint({})", command(c)),
         Instruction::Shell(argv) => format!(".shell({})", array(argv)),
+        // The simplest call for what the instruction holds: `.env(k, v)` for one pair,
+        // `.expose(8080)` for one TCP port, a port's text (`"53/udp"`) otherwise.
+        Instruction::Env(p) if p.len() == 1 => format!(".env({}, {})", lit(&p[0].0), lit(&p[0].1)),
         Instruction::Env(p) => format!(".envs({})", pairs(p)),
+        Instruction::Label(p) if p.len() == 1 => {
+            format!(".label({}, {})", lit(&p[0].0), lit(&p[0].1))
+        }
         Instruction::Label(p) => format!(".labels({})", pairs(p)),
         Instruction::Arg(a) => format!(".arg({})", arg_expr(a)),
         Instruction::Expose(ports) => {
-            let parts: Vec<String> = ports.iter().map(port).collect();
-            format!(".expose_all([{}])", parts.join(", "))
+            let numbers: Option<Vec<String>> = ports
+                .iter()
+                .map(|p| plain_port(p).map(|n| n.to_string()))
+                .collect();
+            let parts =
+                numbers.unwrap_or_else(|| ports.iter().map(|p| lit(&p.to_string())).collect());
+            match parts.as_slice() {
+                [one] => format!(".expose({one})"),
+                _ => format!(".expose_all([{}])", parts.join(", ")),
+            }
         }
         Instruction::Copy(c) => match (&c.sources, &c.from) {
             (Sources::Paths(p), from) if p.len() == 1 && plain_copy(c) => match from {

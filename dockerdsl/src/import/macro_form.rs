@@ -5,7 +5,7 @@ use super::*;
 
 /// The same function written with the `dockerfile!` macro: a stage is declared in the macro
 /// when the macro can say everything it holds, and with the builder otherwise (a stage with
-/// named heredocs, a comment above its `FROM`); global `ARG`s and directives go on
+/// named heredocs, said in a comment above it); global `ARG`s and directives go on
 /// [`Dockerfile::builder`]. Rendering its result gives `df`'s text.
 ///
 /// ```
@@ -71,6 +71,13 @@ pub fn with_macro(df: &Dockerfile) -> String {
                     body.push_str("    }\n");
                     in_macro = false;
                 }
+                // Said in the code, so that a reader does not wonder why this one stage is
+                // not in the macro.
+                let _ = writeln!(
+                    body,
+                    "    // `{var}` is written with the builder: the `dockerfile!` macro has no \
+                     named heredocs (`COPY <<A <<B ...`)."
+                );
                 body.push_str(&builder_stage(stage, var, &var_of));
             }
         }
@@ -129,7 +136,14 @@ fn macro_instruction(
             None => format!("ARG {}", lit(&a.name)),
         },
         Instruction::Expose(ports) => {
-            let p: Vec<String> = ports.iter().map(|p| format!("{{{}}}", port(p))).collect();
+            let p: Vec<String> = ports
+                .iter()
+                .map(|p| match (plain_port(p), p.as_variable()) {
+                    (Some(n), _) => n.to_string(),
+                    (None, None) => lit(&p.to_string()),
+                    (None, Some(_)) => format!("{{{}}}", port(p)),
+                })
+                .collect();
             format!("EXPOSE {}", p.join(" "))
         }
         Instruction::Copy(c) => {

@@ -115,6 +115,12 @@ pub(super) fn pairs(p: &[(String, String)]) -> String {
     format!("[{}]", parts.join(", "))
 }
 
+/// The number of a single TCP port: what `.expose(8080)` and `EXPOSE 8080` take as is.
+pub(super) fn plain_port(p: &Port) -> Option<u16> {
+    (p.as_variable().is_none() && p.start() == p.end() && p.get_protocol() == Protocol::Tcp)
+        .then_some(p.start())
+}
+
 pub(super) fn port(p: &Port) -> String {
     let base = if let Some(v) = p.as_variable() {
         format!("Port::variable({})", lit(v))

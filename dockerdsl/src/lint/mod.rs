@@ -325,10 +325,42 @@ impl Lint {
     }
 }
 
+/// Several lines, as rustc writes a warning: the rule and the message, where, and the rule's
+/// page. The alternate form (`{:#}`) is one line, `RULE: where: message`, for a build
+/// script's `cargo:warning=`, which shows one line:
+///
+/// ```
+/// use dockerdsl::{Dockerfile, Stage};
+///
+/// let app = Stage::from_image("app", "alpine").cmd(["/app"]);
+/// let lint = &Dockerfile::new(&app)?.lint()[0];
+/// assert_eq!(
+///     format!("{lint:#}"),
+///     "DL3006: stage `app`: Always tag the version of an image explicitly"
+/// );
+/// assert_eq!(
+///     lint.to_string(),
+///     "warning[DL3006]: Always tag the version of an image explicitly\n  \
+///        --> stage `app`\n  \
+///        = see https://github.com/hadolint/hadolint/wiki/DL3006"
+/// );
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
 impl fmt::Display for Lint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "warning[{}]: {}", self.rule.name(), self.message)?;
         let loc = self.location.to_string();
+        if f.alternate() {
+            write!(f, "{}: ", self.rule.name())?;
+            match (loc.is_empty(), self.line) {
+                (false, Some(line)) => write!(f, "{loc}, line {line}: ")?,
+                (false, None) => write!(f, "{loc}: ")?,
+                (true, Some(line)) => write!(f, "line {line}: ")?,
+                (true, None) => {}
+            }
+            // A message is one line; a newline in one would split cargo's warning.
+            return f.write_str(&self.message.replace(['\n', '\r'], " "));
+        }
+        write!(f, "warning[{}]: {}", self.rule.name(), self.message)?;
         match (loc.is_empty(), self.line) {
             (false, Some(line)) => write!(f, "\n  --> {loc}, line {line}")?,
             (false, None) => write!(f, "\n  --> {loc}")?,

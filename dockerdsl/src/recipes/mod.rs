@@ -186,9 +186,10 @@ impl ImageOptions {
 /// );
 /// let app = CStatic::new("hello").options(options).stage()?;
 /// assert!(Dockerfile::new(&app)?.to_string().contains(
-///     "\nLABEL org.opencontainers.image.title=hello org.opencontainers.image.version=1.2.0 \
-///      org.opencontainers.image.revision=0123abc \
-///      org.opencontainers.image.source=https://example.com/hello.git \
+///     "\nLABEL org.opencontainers.image.title=hello \\\n    \
+///      org.opencontainers.image.version=1.2.0 \\\n    \
+///      org.opencontainers.image.revision=0123abc \\\n    \
+///      org.opencontainers.image.source=https://example.com/hello.git \\\n    \
 ///      org.opencontainers.image.licenses=\"MIT OR Apache-2.0\"\n"
 /// ));
 /// # Ok::<(), dockerdsl::Error>(())

@@ -331,9 +331,37 @@ pub(crate) fn push_arg(out: &mut String, arg: &Arg, esc: char) {
     }
 }
 
+/// Past this many characters on one line, a `LABEL` of several pairs puts one pair a line.
+pub(crate) const LABEL_WIDTH: usize = 80;
+
+/// `ENV`/`LABEL key=value...` on one line; a `LABEL` of several pairs wider than
+/// [`LABEL_WIDTH`] has one pair a line, continued with the escape character and indented by
+/// four spaces (labels are many and long: `org.opencontainers.image.*`).
 fn pairs_line(keyword: &str, pairs: &[(String, String)], esc: char, out: &mut String) {
+    let start = out.len();
     out.push_str(keyword);
     for (k, v) in pairs {
+        out.push(' ');
+        out.push_str(k);
+        out.push('=');
+        push_word(out, v, esc);
+    }
+    if keyword != "LABEL" || pairs.len() < 2 {
+        return;
+    }
+    // The line starts before the keyword under `ONBUILD`.
+    let line_start = out[..start].rfind('\n').map_or(0, |i| i + 1);
+    if out[line_start..].chars().count() <= LABEL_WIDTH {
+        return;
+    }
+    out.truncate(start);
+    out.push_str(keyword);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+            out.push(esc);
+            out.push_str("\n   ");
+        }
         out.push(' ');
         out.push_str(k);
         out.push('=');
