@@ -85,6 +85,8 @@ pub struct Problem {
     pub(crate) location: Location,
     pub(crate) message: String,
     pub(crate) help: Option<String>,
+    /// Line and column in the text the Dockerfile was read from (JSON), when known.
+    pub(crate) position: Option<(usize, usize)>,
 }
 
 impl Problem {
@@ -97,7 +99,26 @@ impl Problem {
             },
             message,
             help: Some(help),
+            position: None,
         }
+    }
+
+    /// A problem at a line and column of the text read (from 1; `None` when not known).
+    #[cfg(feature = "serde")]
+    pub(crate) fn at(position: Option<(usize, usize)>, message: String) -> Problem {
+        Problem {
+            location: Location::default(),
+            message,
+            help: None,
+            position,
+        }
+    }
+
+    /// The line and column (from 1) in the text the Dockerfile was read from, when it was
+    /// read from text ([`Dockerfile::from_json`](crate::Dockerfile::from_json)) and the
+    /// problem is about one place of it.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        self.position
     }
 
     /// Where the problem is.
@@ -119,6 +140,9 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let loc = self.location.to_string();
+        if let Some((line, column)) = self.position {
+            write!(f, "line {line}, column {column}: ")?;
+        }
         if loc.is_empty() {
             write!(f, "{}", self.message)?;
         } else {

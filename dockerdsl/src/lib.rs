@@ -242,11 +242,20 @@
 //! the Dockerfile takes from the build context. `examples/build-script` in the repository is
 //! a crate that does both.
 //!
+//! # Build plans
+//!
+//! [`bake`] writes `docker buildx bake` files (JSON, or HCL with the `hcl` feature) whose
+//! targets are stage values, with their args, secrets and named contexts checked against
+//! the stages; [`Stage::declare_platform_args`] and [`recipes::GoStatic::cross_compile`]
+//! are the multi-platform side.
+//!
 //! # JSON
 //!
 //! With the `serde` feature (on by default), a [`Dockerfile`] serializes with stage
 //! references as names and deserializes with the same checks as [`Dockerfile::builder`],
-//! plus unknown, later, self and cyclic references, each naming the stages. The
+//! plus unknown, later, self and cyclic references, each naming the stages; every problem is
+//! reported at once. [`Dockerfile::from_json`] reads JSON text and gives each reference
+//! problem its line and column, as serde_json gives its own errors. The
 //! `schemars` feature derives a JSON Schema (`schemars::schema_for!(dockerdsl::Dockerfile)`),
 //! checked in as `dockerdsl/dockerfile.schema.json`.
 //!
@@ -278,6 +287,7 @@
 //! - `macros` (default): the [`dockerfile!`] macro.
 //! - `serde` (default): `Serialize`/`Deserialize` for [`Dockerfile`] and the model's types.
 //! - `schemars`: `JsonSchema` for the same types.
+//! - `hcl`: `bake::Plan::to_hcl`, `docker-bake.hcl` written with hcl-rs.
 //! - `cli`: the `dockerdsl` command-line tool: `fmt [--check]` (the canonical form, or a diff),
 //!   `check` (parse errors and lints as `FILE:LINE:COL` lines), `import [--macro]` (the Rust
 //!   code that builds a file) and `graph [--dot]` (the stages as Mermaid or Graphviz).
@@ -292,6 +302,7 @@
 )]
 
 mod assemble;
+pub mod bake;
 mod dockerignore;
 mod emit;
 mod error;

@@ -6,6 +6,7 @@
 //! accepted while a whole `Dockerfile` is being read: the reference is kept as a placeholder
 //! and replaced by the stage of that name, which must come earlier in `stages`.
 
+use crate::error::{Error, Problem};
 use crate::model::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
 use crate::model::instruction::{Arg, Instruction, RunCommand, Sources};
 use crate::model::mount::Mount;
@@ -15,6 +16,9 @@ use crate::model::values::{Context, ImageRef, Platform};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cell::Cell;
+use std::collections::BTreeSet;
+
+mod json_path;
 
 /// Where files come from: `{"stage": "build"}`, `{"image": "nginx:1.27"}` or
 /// `{"context": "assets"}`.
@@ -205,13 +209,72 @@ impl Serialize for Dockerfile {
 ///     "stage `app` refers to stage `build`, which is defined after it; move `build` before `app`"
 /// ));
 /// ```
+///
+/// Every problem is reported at once, the references' and the rest's. serde gives no
+/// position to a value that reads well but refers to a missing stage: for the line and
+/// column of each, read JSON text with [`Dockerfile::from_json`].
 impl<'de> Deserialize<'de> for Dockerfile {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let repr = {
             let _reading = Reading::enter();
             DockerfileRepr::deserialize(deserializer)?
         };
-        resolve(repr).map_err(D::Error::custom)
+        resolve(repr).map_err(|failure| {
+            // One problem as itself (serde's formats add their own `Error(..)` or prefix),
+            // several as the `Error` lists them; without a final newline either way.
+            let error = failure.into_error(None);
+            match error.problems() {
+                [one] => D::Error::custom(one),
+                _ => D::Error::custom(error.to_string().trim_end()),
+            }
+        })
+    }
+}
+
+impl Dockerfile {
+    /// Reads the JSON form (see the `Serialize` implementation) from text, with every
+    /// problem at once: JSON that does not read (serde_json's message, at its line and
+    /// column), or else each stage reference that cannot be resolved, at the line and column
+    /// of the reference, together with every problem making the `Dockerfile` finds (such
+    /// as an invalid image), each at its stage and instruction.
+    ///
+    /// ```
+    /// use dockerdsl::Dockerfile;
+    ///
+    /// let json = r#"{"stages": [
+    ///   {"name": "build", "base": {"image": "golang::1.23"}},
+    ///   {"name": "app", "base": "scratch", "instructions": [
+    ///     {"copy": {"sources": {"paths": ["/out/app"]}, "dest": "/app", "from": {"stage": "buld"}}}
+    ///   ]}
+    /// ]}"#;
+    /// let err = Dockerfile::from_json(json).unwrap_err();
+    /// assert_eq!(err.problems()[0].line_column(), Some((4, 85)));
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "2 problems in the Dockerfile:\n\
+    ///      error: line 4, column 85: stage `app` refers to unknown stage `buld`; did you mean \
+    ///      `build`?\n\
+    ///      error: stage `build`, base image: invalid image reference \"golang::1.23\": `:` at \
+    ///      position 7: only one `:` separates the tag (or a registry's port)\n  \
+    ///      = help: write `[registry/]repository[:tag][@sha256:digest]`, such as `alpine:3.20` \
+    ///      or `ghcr.io/org/app:1.2`\n"
+    /// );
+    /// ```
+    pub fn from_json(text: &str) -> Result<Dockerfile, Error> {
+        let repr = {
+            let _reading = Reading::enter();
+            serde_json::from_str::<DockerfileRepr>(text)
+        };
+        match repr {
+            Ok(repr) => resolve(repr).map_err(|failure| failure.into_error(Some(text))),
+            Err(e) => {
+                let position = (e.line() > 0).then(|| (e.line(), e.column()));
+                let message = e.to_string();
+                let suffix = format!(" at line {} column {}", e.line(), e.column());
+                let message = message.strip_suffix(&suffix).unwrap_or(&message).to_owned();
+                Err(Error::new(vec![Problem::at(position, message)]))
+            }
+        }
     }
 }
 
@@ -260,7 +323,48 @@ fn normalize(instruction: &mut Instruction) {
     }
 }
 
-fn resolve(repr: DockerfileRepr) -> Result<Dockerfile, String> {
+/// Where in the JSON a problem of the stage references is: a path to a value, and for a
+/// source inside an instruction, which of its `{"stage": ...}` references (in document order).
+struct Place {
+    path: Vec<Step>,
+    nth_stage_key: Option<usize>,
+}
+
+/// One step of a path into the JSON document.
+#[derive(Clone)]
+enum Step {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// A problem with the stage references (or the document's own structure), where it is.
+struct Located {
+    message: String,
+    place: Place,
+}
+
+/// Everything wrong with a document: the problems with its stage references, each with its
+/// place in the JSON, and every problem making the `Dockerfile` finds in the rest.
+struct Failure {
+    located: Vec<Located>,
+    others: Vec<Problem>,
+}
+
+impl Failure {
+    /// The problems, in one [`Error`]; with the JSON text, each reference problem has the
+    /// line and column of the value it is about.
+    fn into_error(self, text: Option<&str>) -> Error {
+        let mut problems: Vec<Problem> = self
+            .located
+            .into_iter()
+            .map(|l| Problem::at(text.and_then(|t| locate(t, &l.place)), l.message))
+            .collect();
+        problems.extend(self.others);
+        Error::new(problems)
+    }
+}
+
+fn resolve(repr: DockerfileRepr) -> Result<Dockerfile, Failure> {
     let names: Vec<String> = repr.stages.iter().map(|s| s.name.clone()).collect();
     // Each stage's references by name, for naming a cycle.
     let refs: Vec<Vec<String>> = repr
@@ -281,44 +385,83 @@ fn resolve(repr: DockerfileRepr) -> Result<Dockerfile, String> {
             r
         })
         .collect();
-    let mut problems = Vec::new();
+    let stage_path = |i: usize, rest: &[Step]| {
+        let mut path = vec![Step::Key("stages"), Step::Index(i)];
+        path.extend_from_slice(rest);
+        path
+    };
+    let mut located = Vec::new();
+    let mut twice = BTreeSet::new();
     for (i, name) in names.iter().enumerate() {
         if let Some(j) = names[..i].iter().position(|n| n == name) {
-            problems.push(format!(
-                "stage `{name}` is defined twice (stages {} and {})",
-                j + 1,
-                i + 1
-            ));
+            twice.insert(i);
+            located.push(Located {
+                message: format!(
+                    "stage `{name}` is defined twice (stages {} and {})",
+                    j + 1,
+                    i + 1
+                ),
+                place: Place {
+                    path: stage_path(i, &[Step::Key("name")]),
+                    nth_stage_key: None,
+                },
+            });
         }
     }
+    // Instructions whose unresolved reference became a placeholder: what the builder says
+    // about them is left out (their reference problem says it).
+    let mut placeholders: BTreeSet<(String, usize)> = BTreeSet::new();
     let mut done: Vec<Stage> = Vec::new();
     for (i, s) in repr.stages.into_iter().enumerate() {
         let name = s.name;
-        let mut resolve = |target: &str| -> Option<Stage> {
+        let resolve = |target: &str, place: Place, located: &mut Vec<Located>| {
             if let Some(stage) = done.iter().find(|d| d.name() == target) {
                 return Some(stage.clone());
             }
-            problems.push(reference_problem(&names, &refs, i, target));
+            located.push(Located {
+                message: reference_problem(&names, &refs, i, target),
+                place,
+            });
             None
         };
         let base = match s.base {
             BaseRepr::Scratch => Base::Scratch,
             BaseRepr::Image(image) => Base::Image(image),
             BaseRepr::Context(c) => Base::Context(c),
-            BaseRepr::Stage(b) => resolve(&b).map_or(Base::Scratch, Base::Stage),
+            BaseRepr::Stage(b) => {
+                let place = Place {
+                    path: stage_path(i, &[Step::Key("base")]),
+                    nth_stage_key: Some(0),
+                };
+                resolve(&b, place, &mut located).map_or(Base::Scratch, Base::Stage)
+            }
         };
-        let mut stage = Stage::new(name, base);
+        let mut stage = Stage::new(name.clone(), base);
         if let Some(p) = s.platform {
             stage = stage.on_platform(p);
         }
         if let Some(c) = s.comment {
             stage = stage.with_leading_comment(c);
         }
-        for mut instruction in s.instructions {
-            for src in sources_mut(&mut instruction) {
+        let mut position = 0;
+        for (j, mut instruction) in s.instructions.into_iter().enumerate() {
+            if !matches!(instruction, Instruction::Comment(_)) {
+                position += 1;
+            }
+            for (k, src) in sources_mut(&mut instruction).into_iter().enumerate() {
                 if let Source::Stage(placeholder) = src {
-                    if let Some(found) = resolve(placeholder.name()) {
-                        *src = Source::Stage(found);
+                    let place = Place {
+                        path: stage_path(i, &[Step::Key("instructions"), Step::Index(j)]),
+                        nth_stage_key: Some(k),
+                    };
+                    match resolve(placeholder.name(), place, &mut located) {
+                        Some(found) => *src = Source::Stage(found),
+                        None => {
+                            // A context of that name stands in, so that the rest of the
+                            // document is still checked.
+                            *src = Source::Context(Context::new(placeholder.name()));
+                            placeholders.insert((name.clone(), position));
+                        }
                     }
                 }
             }
@@ -329,30 +472,29 @@ fn resolve(repr: DockerfileRepr) -> Result<Dockerfile, String> {
         // unknown too.
         done.push(stage);
     }
-    match problems.len() {
-        0 => {}
-        1 => return Err(problems.remove(0)),
-        n => {
-            let mut text = format!("{n} problems with stage references:");
-            for p in problems {
-                text.push_str("\nerror: ");
-                text.push_str(&p);
-            }
-            return Err(text);
-        }
+    let args = repr.args.len();
+    if let Some((n, _)) = repr.arg_comments.iter().find(|(n, _)| *n > args) {
+        let at = repr
+            .arg_comments
+            .iter()
+            .position(|(m, _)| m == n)
+            .unwrap_or(0);
+        located.push(Located {
+            message: format!(
+                "`arg_comments` places a comment after global ARG {n}, but there are {args} \
+                 global ARGs; give each comment the number of ARGs before it (0 to {args})"
+            ),
+            place: Place {
+                path: vec![Step::Key("arg_comments"), Step::Index(at)],
+                nth_stage_key: None,
+            },
+        });
     }
     let mut builder = Dockerfile::builder()
         .syntax(repr.syntax)
         .escape(repr.escape);
     if let Some(c) = repr.checks {
         builder = builder.checks(c);
-    }
-    let args = repr.args.len();
-    if let Some((n, _)) = repr.arg_comments.iter().find(|(n, _)| *n > args) {
-        return Err(format!(
-            "`arg_comments` places a comment after global ARG {n}, but there are {args} global \
-             ARGs; give each comment the number of ARGs before it (0 to {args})"
-        ));
     }
     let mut comments = repr.arg_comments;
     comments.sort_by_key(|(n, _)| *n);
@@ -367,11 +509,41 @@ fn resolve(repr: DockerfileRepr) -> Result<Dockerfile, String> {
         builder = builder.comment(text);
     }
     // Every stage is a target, in order: since each refers only to earlier ones, the
-    // Dockerfile keeps exactly this order.
-    for stage in &done {
-        builder = builder.target(stage);
+    // Dockerfile keeps exactly this order. A stage defined twice is a target once.
+    for (i, stage) in done.iter().enumerate() {
+        if !twice.contains(&i) {
+            builder = builder.target(stage);
+        }
     }
-    builder.build().map_err(|e| e.to_string())
+    match builder.build() {
+        Ok(df) if located.is_empty() => Ok(df),
+        Ok(_) => Err(Failure {
+            located,
+            others: Vec::new(),
+        }),
+        Err(e) => Err(Failure {
+            located,
+            others: e
+                .problems()
+                .iter()
+                .filter(|p| {
+                    let l = p.location();
+                    !matches!((l.stage(), l.instruction()), (Some(s), Some((n, _)))
+                        if placeholders.contains(&(s.to_owned(), n)))
+                })
+                .cloned()
+                .collect(),
+        }),
+    }
+}
+
+/// The line and column (from 1) of a place in the JSON text.
+fn locate(text: &str, place: &Place) -> Option<(usize, usize)> {
+    let mut at = json_path::offset(text, &place.path)?;
+    if let Some(n) = place.nth_stage_key {
+        at = *json_path::values_of_key(text, at, "stage").get(n)?;
+    }
+    Some(json_path::line_column(text, at))
 }
 
 /// Why stage `names[at]` cannot refer to `target`.

@@ -35,6 +35,7 @@ impl Cx<'_> {
             },
             message: invalid.message,
             help: invalid.help,
+            position: None,
         });
     }
 

@@ -16,6 +16,7 @@
 
 mod common;
 
+mod bake;
 mod bklint;
 mod build_script;
 mod canonical;

@@ -61,7 +61,7 @@ fn references_are_checked_when_read() {
                 {"name": "c", "base": "scratch"}
             ]}"#
         ),
-        "3 problems with stage references:\n\
+        "3 problems in the Dockerfile:\n\
          error: stage `c` is defined twice (stages 3 and 5)\n\
          error: stages refer to each other in a cycle: `a` -> `b` -> `a`\n\
          error: stage `c` refers to stage `d`, which is defined after it; move `d` before `c`"
@@ -174,4 +174,48 @@ fn every_parsed_corpus_file_round_trips() {
     }
     eprintln!("JSON: {files} parsed corpus files round-trip");
     assert!(files > 200, "only {files} corpus files parsed");
+}
+
+/// Hand-edited JSON with a misspelt reference and a bad image: both are reported, the
+/// reference at its line and column, as serde's own errors are.
+#[test]
+fn reference_problems_have_a_line_and_column_and_come_with_every_other_problem() {
+    let json = "{\"stages\": [\n  {\"name\": \"build\", \"base\": {\"image\": \"golang:1.23\"}},\n  \
+                {\"name\": \"app\", \"base\": {\"stage\": \"bild\"}, \"instructions\": [\n    \
+                {\"copy\": {\"sources\": {\"paths\": [\"/a\"]}, \"dest\": \"/a\", \"from\": {\"stage\": \"later\"}}},\n    \
+                {\"workdir\": \"\"}\n  ]},\n  \
+                {\"name\": \"later\", \"base\": {\"image\": \"Alpine:3\"}}\n]}";
+    let err = Dockerfile::from_json(json).unwrap_err();
+    let located: Vec<_> = err.problems().iter().map(|p| p.line_column()).collect();
+    assert_eq!(located, [Some((3, 37)), Some((4, 77)), None, None]);
+    assert_eq!(
+        err.to_string(),
+        "4 problems in the Dockerfile:\n\
+         error: line 3, column 37: stage `app` refers to unknown stage `bild`; did you mean `build`?\n\
+         error: line 4, column 77: stage `app` refers to stage `later`, which is defined after it; \
+         move `later` before `app`\n\
+         error: stage `app`, instruction 2 (WORKDIR), path: the path is empty\n\
+         error: stage `later`, base image: invalid image reference \"Alpine:3\": `A` at position 1: \
+         repository names are lower-case\n  \
+         = help: use \"alpine:3\"\n"
+    );
+    // The same problems through serde, without positions (serde gives a value none).
+    let via_serde = serde_json::from_str::<Dockerfile>(json)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        via_serde.starts_with(
+            "4 problems in the Dockerfile:\nerror: stage `app` refers to unknown stage `bild`"
+        ),
+        "{via_serde}"
+    );
+
+    // JSON that does not read: serde_json's message at its place.
+    let err = Dockerfile::from_json("{\"stages\": [\n  {\"name\": 1}\n]}").unwrap_err();
+    assert_eq!(err.problems()[0].line_column(), Some((2, 12)));
+    assert!(
+        err.to_string()
+            .starts_with("error: line 2, column 12: invalid type: integer `1`"),
+        "{err}"
+    );
 }

@@ -138,6 +138,41 @@ fn pragma(comment: &str) -> Option<(bool, Vec<&str>)> {
 #[cfg(test)]
 mod tests {
     use super::pragma;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any pragma hadolint's grammar accepts, spaced any way it allows, is read back with
+        /// its codes in order.
+        #[test]
+        fn pragmas_read_back(
+            global in any::<bool>(),
+            codes in proptest::collection::vec("[DLSC0-9]{1,6}", 1..5),
+            gaps in proptest::collection::vec("[ \t]{0,2}", 8),
+            gap1 in "[ \t]{1,2}",
+            trailing in proptest::option::of("# [a-z ]{0,10}"),
+        ) {
+            let mut comment = format!("{}hadolint{gap1}", gaps[0]);
+            if global {
+                comment.push_str(&format!("global{gap1}"));
+            }
+            comment.push_str(&format!("ignore{}={}", gaps[1], gaps[2]));
+            let separator = format!("{},{}", gaps[3], gaps[4]);
+            comment.push_str(&codes.join(&separator));
+            comment.push_str(&gaps[5]);
+            if let Some(t) = &trailing {
+                comment.push_str(t);
+            }
+            let expected: Vec<&str> = codes.iter().map(String::as_str).collect();
+            prop_assert_eq!(pragma(&comment), Some((global, expected)));
+        }
+
+        /// A comment that does not start with the word `hadolint` is never a pragma.
+        #[test]
+        fn other_comments_are_not_pragmas(comment in "\\PC{0,40}") {
+            prop_assume!(!comment.trim_start_matches([' ', '\t']).starts_with("hadolint"));
+            prop_assert_eq!(pragma(&comment), None);
+        }
+    }
 
     #[test]
     fn pragmas_follow_hadolints_grammar() {

@@ -3,6 +3,7 @@
 use crate::model::mount::Mount;
 use crate::model::source::{IntoSource, Source};
 use crate::model::values::{Chmod, Network, Port, Security, Signal};
+use crate::rules::vocab::AUTOMATIC_ARGS;
 use std::time::Duration;
 
 /// One instruction of a stage, in the order written. (`FROM` is the stage itself.)
@@ -1059,4 +1060,70 @@ impl From<HealthcheckCmd> for Instruction {
     fn from(c: HealthcheckCmd) -> Instruction {
         Instruction::Healthcheck(Healthcheck::Check(c))
     }
+}
+
+/// The automatic platform arguments that `instructions` refer to (`$NAME`, `${NAME}`) and
+/// do not declare with an `ARG` before, in the order of `AUTOMATIC_ARGS`.
+pub(crate) fn platform_args_used(instructions: &[Instruction]) -> Vec<&'static str> {
+    let mut used = [false; AUTOMATIC_ARGS.len()];
+    let mut declared = [false; AUTOMATIC_ARGS.len()];
+    let mut text = |s: &str, declared: &[bool]| {
+        for v in crate::rules::variables(s) {
+            if let Some(i) = AUTOMATIC_ARGS.iter().position(|(a, _)| *a == v) {
+                if !declared[i] {
+                    used[i] = true;
+                }
+            }
+        }
+    };
+    for instruction in instructions {
+        let mut words: Vec<&str> = Vec::new();
+        match instruction {
+            Instruction::Arg(a) => {
+                if let Some(i) = AUTOMATIC_ARGS.iter().position(|(n, _)| *n == a.name()) {
+                    declared[i] = true;
+                }
+                words.extend(a.default_value());
+            }
+            Instruction::Run(r) => match &r.command {
+                RunCommand::Shell(s) => words.push(s),
+                RunCommand::Chain(v) | RunCommand::Exec(v) | RunCommand::Lines(v) => {
+                    words.extend(v.iter().map(String::as_str))
+                }
+                RunCommand::Heredocs { command, heredocs } => {
+                    words.push(command);
+                    words.extend(heredocs.iter().map(|h| h.content.as_str()));
+                }
+            },
+            Instruction::Env(pairs) | Instruction::Label(pairs) => {
+                words.extend(pairs.iter().map(|(_, v)| v.as_str()))
+            }
+            Instruction::Workdir(s) | Instruction::User(s) => words.push(s),
+            Instruction::Copy(c) => {
+                words.push(&c.dest);
+                if let Sources::Paths(p) = &c.sources {
+                    words.extend(p.iter().map(String::as_str));
+                }
+            }
+            Instruction::Add(a) => {
+                words.push(&a.dest);
+                if let Sources::Paths(p) = &a.sources {
+                    words.extend(p.iter().map(String::as_str));
+                }
+            }
+            Instruction::Cmd(Command::Shell(s)) | Instruction::Entrypoint(Command::Shell(s)) => {
+                words.push(s)
+            }
+            _ => {}
+        }
+        for w in words {
+            text(w, &declared);
+        }
+    }
+    AUTOMATIC_ARGS
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| *u)
+        .map(|((n, _), _)| *n)
+        .collect()
 }

@@ -226,6 +226,40 @@ impl Stage {
         self
     }
 
+    /// Declares, at the top of the stage, each of BuildKit's automatic platform arguments
+    /// (`TARGETOS`, `TARGETARCH`, `TARGETVARIANT`, `TARGETPLATFORM` and the `BUILD*` ones)
+    /// that the stage's instructions use and do not declare yet. Without an `ARG` in the
+    /// stage, a `RUN` sees them empty and BuildKit's `UndefinedVar` fires elsewhere. Call it
+    /// once the stage's instructions are written; the cross-compiling pattern is a stage
+    /// `.on_platform(Platform::BUILD)` that builds for `$TARGETOS`/`$TARGETARCH`.
+    ///
+    /// ```
+    /// use dockerdsl::{Dockerfile, Platform, Stage};
+    ///
+    /// let build = Stage::from_image("build", "golang:1.23")
+    ///     .on_platform(Platform::BUILD)
+    ///     .run("GOOS=$TARGETOS GOARCH=${TARGETARCH} go build -o /out/app .")
+    ///     .declare_platform_args();
+    /// assert!(Dockerfile::new(&build)?.to_string().contains(
+    ///     "FROM --platform=$BUILDPLATFORM golang:1.23 AS build\n\
+    ///      ARG TARGETOS\n\
+    ///      ARG TARGETARCH\n\
+    ///      RUN GOOS"
+    /// ));
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn declare_platform_args(mut self) -> Self {
+        let used = crate::model::instruction::platform_args_used(self.instructions());
+        if !used.is_empty() {
+            let data = Arc::make_mut(&mut self.0);
+            let args = used
+                .into_iter()
+                .map(|name| Instruction::Arg(Arg::new(name)));
+            data.instructions.splice(0..0, args);
+        }
+        self
+    }
+
     /// Appends any instruction: the way to reach every flag.
     ///
     /// ```

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::model::instruction::{Copy, Run};
 use crate::model::mount::Mount;
 use crate::model::stage::Stage;
-use crate::model::values::ImageRef;
+use crate::model::values::{ImageRef, Platform};
 
 /// Where `go` keeps downloaded modules and build results: cache mounts, so neither is in a
 /// layer and both survive between builds.
@@ -56,6 +56,7 @@ pub struct GoStatic {
     runtime_image: Option<ImageRef>,
     runtime_setup: Option<Run>,
     options: ImageOptions,
+    cross: bool,
 }
 
 impl GoStatic {
@@ -69,6 +70,7 @@ impl GoStatic {
             runtime_image: Some("alpine:3.20".into()),
             runtime_setup: None,
             options: ImageOptions::new(),
+            cross: false,
         }
     }
 
@@ -103,6 +105,32 @@ impl GoStatic {
         self
     }
 
+    /// Cross-compile: `go-builder` runs on the machine that builds
+    /// (`FROM --platform=$BUILDPLATFORM`) and builds for the target platform
+    /// (`GOOS=$TARGETOS GOARCH=$TARGETARCH`, declared with `ARG` in the stage), so that a
+    /// multi-platform build (`docker buildx bake` with `linux/amd64` and `linux/arm64`)
+    /// compiles natively and emulates nothing. The final image takes the binary on the
+    /// target platform.
+    ///
+    /// ```
+    /// use dockerdsl::Dockerfile;
+    /// use dockerdsl::recipes::GoStatic;
+    ///
+    /// let app = GoStatic::new("server").scratch().cross_compile().stage()?;
+    /// let text = Dockerfile::new(&app)?.to_string();
+    /// assert!(text.contains(
+    ///     "FROM --platform=$BUILDPLATFORM golang:1.23-alpine AS go-builder\n\
+    ///      ARG TARGETOS\n\
+    ///      ARG TARGETARCH\n"
+    /// ));
+    /// assert!(text.contains("GOOS=$TARGETOS GOARCH=$TARGETARCH go build"));
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn cross_compile(mut self) -> Self {
+        self.cross = true;
+        self
+    }
+
     /// User, labels and pinning of the final image.
     pub fn options(mut self, options: ImageOptions) -> Self {
         self.options = options;
@@ -134,7 +162,16 @@ impl GoStatic {
         let runtime = self.options.labeled(runtime);
 
         let out = format!("/out/{}", self.binary);
-        let builder = Stage::from_image("go-builder", &self.builder_image)
+        let builder = Stage::from_image("go-builder", &self.builder_image);
+        let (builder, target) = if self.cross {
+            (
+                builder.on_platform(Platform::BUILD),
+                "GOOS=$TARGETOS GOARCH=$TARGETARCH ",
+            )
+        } else {
+            (builder, "")
+        };
+        let builder = builder
             .envs([
                 ("CGO_ENABLED", "0"),
                 ("GOMODCACHE", MOD_CACHE),
@@ -146,12 +183,13 @@ impl GoStatic {
             .copy(".", ".")
             .run(
                 Run::new(format!(
-                    "go build -trimpath -ldflags=\"-s -w\" -o {out} {}",
+                    "{target}go build -trimpath -ldflags=\"-s -w\" -o {out} {}",
                     self.package
                 ))
                 .mount(Mount::cache(MOD_CACHE))
                 .mount(Mount::cache(BUILD_CACHE)),
-            );
+            )
+            .declare_platform_args();
 
         let installed = format!("/usr/local/bin/{}", self.binary);
         let app = runtime.copy_from(&builder, out, installed.as_str());

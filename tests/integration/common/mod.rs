@@ -34,6 +34,16 @@ pub fn example_body(source: &str) -> &str {
     &source[start..end]
 }
 
+/// The function of an example's source that starts with `start` (`pub fn plan`), up to
+/// its closing brace.
+pub fn example_fn<'a>(source: &'a str, start: &str) -> &'a str {
+    let begin = source.find(start).unwrap_or(0);
+    let end = source[begin..]
+        .find("\n}\n")
+        .map_or(source.len(), |i| begin + i + 2);
+    &source[begin..end]
+}
+
 /// The source of `case!(name, { ... });` in `file`, as written.
 pub fn case_source<'a>(file: &'a str, name: &str) -> &'a str {
     let open = format!("case!({name}, {{");
@@ -75,6 +85,27 @@ pub fn skipped(test: &str, why: &str) {
         &mut std::io::stderr(),
         format!("{test}: skipped, {why}\n").as_bytes(),
     );
+}
+
+/// `../shared/tools` (BuildKit, Buildx, bklint), from `DOCKERDSL_TOOLS`, which `.ci/run`
+/// sets. Unset: the caller's test is skipped and says so; set to a folder without `bin/`: a
+/// misconfigured CI, so the test fails rather than passing vacuously.
+pub fn tools(test: &str) -> Option<std::path::PathBuf> {
+    let Some(dir) = std::env::var_os("DOCKERDSL_TOOLS") else {
+        skipped(
+            test,
+            "DOCKERDSL_TOOLS is not set \
+             (run `DOCKERDSL_TOOLS=../shared/tools cargo test`, as .ci/run does)",
+        );
+        return None;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    assert!(
+        dir.join("bin").is_dir(),
+        "{test}: DOCKERDSL_TOOLS={} has no bin/",
+        dir.display()
+    );
+    Some(dir)
 }
 
 /// Says what a test checked (its counts), straight to stderr as [`skipped`] does.

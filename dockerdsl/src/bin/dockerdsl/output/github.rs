@@ -64,6 +64,35 @@ fn property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::{data, property};
+    use proptest::prelude::*;
+
+    /// What the runner does to a message (`%0D`, `%0A`, `%25`, in that order).
+    fn unescape_data(s: &str) -> String {
+        s.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%25", "%")
+    }
+
+    /// What the runner does to a property value (`%3A` and `%2C` too, before `%25`).
+    fn unescape_property(s: &str) -> String {
+        s.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+    }
+
+    proptest! {
+        #[test]
+        fn the_runner_reads_back_what_was_escaped(s in "[a-z%:,\r\n0-9ADC ]{0,40}|\\PC{0,20}") {
+            let message = data(&s);
+            prop_assert!(!message.contains(['\r', '\n']));
+            prop_assert_eq!(unescape_data(&message), s.clone());
+            let value = property(&s);
+            prop_assert!(!value.contains(['\r', '\n', ',', ':']));
+            prop_assert_eq!(unescape_property(&value), s);
+        }
+    }
 
     #[test]
     fn escapes_as_the_runner_reads() {

@@ -231,6 +231,36 @@ fn uri(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::uri;
+    use proptest::prelude::*;
+
+    /// Percent-decoding, as a URI reader does.
+    fn decode(uri: &str) -> Vec<u8> {
+        let bytes = uri.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("ascii");
+                out.push(u8::from_str_radix(hex, 16).expect("hex"));
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn a_relative_path_is_a_uri_reference_that_decodes_to_it(path in "[a-z ._%#?:/-]{1,30}|\\PC{1,10}") {
+            prop_assume!(!path.starts_with('/') && !path.contains('\\'));
+            let u = uri(&path);
+            // RFC 3986: unreserved characters, `/` and percent-encodings only.
+            prop_assert!(u.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)));
+            prop_assert_eq!(decode(&u), path.as_bytes());
+        }
+    }
 
     #[test]
     fn paths_as_uri_references() {
