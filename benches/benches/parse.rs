@@ -1,12 +1,16 @@
 //! Parser throughput on the shared corpus (`DOCKERDSL_CORPUS`, else `../shared/corpus`): every
 //! parser reads the files all of them accept, so each one parses the same bytes.
 
+#[path = "support/cpu.rs"]
+mod cpu;
+
+use cpu::CpuTime;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use dockerdsl_bench::{PARSERS, SYNTAX_READERS, common_corpus, syntax_corpus};
 use std::hint::black_box;
 use std::time::Duration;
 
-fn parse(c: &mut Criterion) {
+fn parse(c: &mut Criterion<CpuTime>) {
     let (files, accepted, total) = common_corpus();
     assert!(
         !files.is_empty(),
@@ -40,7 +44,7 @@ fn parse(c: &mut Criterion) {
 
 /// The syntax layer (issue 13) against parse-dockerfile, on the files both accept; the
 /// lowering into the model (what `check` and `fmt` add to the tree) timed on the same files.
-fn syntax(c: &mut Criterion) {
+fn syntax(c: &mut Criterion<CpuTime>) {
     let (files, accepted, total) = syntax_corpus();
     for (name, n) in accepted {
         eprintln!("{name} accepts {n} of {total} corpus files");
@@ -67,5 +71,9 @@ fn syntax(c: &mut Criterion) {
     group.finish();
 }
 
-criterion::criterion_group!(benches, parse, syntax);
+criterion::criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = parse, syntax
+}
 criterion::criterion_main!(benches);

@@ -1,12 +1,23 @@
 //! Making and rendering the synthetic Dockerfile at each size, the floor, and the peers'
-//! model-to-text on the same Dockerfile. Each peer's model is built outside the timed code.
+//! model-to-text on the same Dockerfile (each peer's model built outside the timed code);
+//! then the whole path a user runs (build the model, make the Dockerfile, render it), for
+//! dockerdsl and for each peer with its model building timed too. Times are the benchmark
+//! thread's CPU time (`support/cpu.rs`).
 
+#[path = "support/cpu.rs"]
+mod cpu;
+
+use cpu::CpuTime;
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput};
-use dockerdsl_bench::{SIZES, builder, dfp, dofigen, dsl, floor};
+use dockerdsl_bench::{SIZES, builder, builder_typed, dfp, dofigen, dsl, floor};
 use std::hint::black_box;
 use std::time::Duration;
 
-fn render(c: &mut Criterion) {
+/// The largest size dofigen's whole path is timed at: its to-text alone takes 35 to 1,100
+/// times dockerdsl's render (see the render group), so it is the fastest peer at no size.
+const DOFIGEN_WHOLE_MAX: usize = 100;
+
+fn render(c: &mut Criterion<CpuTime>) {
     let mut group = c.benchmark_group("render");
     // The 10,000-stage inputs take tens of milliseconds an iteration: flat sampling keeps the
     // whole run within the time budget.
@@ -55,5 +66,38 @@ fn render(c: &mut Criterion) {
     group.finish();
 }
 
-criterion::criterion_group!(benches, render);
+/// The whole path, from nothing to the text: each library's model built from the stage
+/// index as its users write it, then its text. dockerdsl's is the builder calls,
+/// `Dockerfile::new` (graph walk and validation) and `to_string`; the models are dropped
+/// in the timed code too, as they are in a program.
+fn whole(c: &mut Criterion<CpuTime>) {
+    let mut group = c.benchmark_group("whole");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(2));
+    for n in SIZES {
+        group.bench_with_input(BenchmarkId::new("dockerdsl", n), &n, |b, &n| {
+            b.iter(|| dsl::make(black_box(n)).to_string())
+        });
+        group.bench_with_input(BenchmarkId::new("dockerfile_builder", n), &n, |b, &n| {
+            b.iter(|| builder_typed::model(black_box(n)).to_string())
+        });
+        group.bench_with_input(BenchmarkId::new("dockerfile-parser-rs", n), &n, |b, &n| {
+            b.iter(|| dfp::to_text(&dfp::model(black_box(n))))
+        });
+        if n <= DOFIGEN_WHOLE_MAX {
+            group.bench_with_input(BenchmarkId::new("dofigen", n), &n, |b, &n| {
+                b.iter(|| dofigen::to_text(dofigen::model(black_box(n))))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion::criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = render, whole
+}
 criterion::criterion_main!(benches);

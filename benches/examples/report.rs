@@ -2,7 +2,9 @@
 //! `target/criterion/**/new/estimates.json`), ratios between results of that same run, the
 //! build-cost figures of `benches/build-cost`, and the machine.
 
-use dockerdsl_bench::{SIZES, builder, common_corpus, dfp, dofigen, dsl, syntax_corpus};
+use dockerdsl_bench::{
+    SIZES, builder, builder_typed, common_corpus, dfp, dofigen, dsl, syntax_corpus,
+};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -85,6 +87,17 @@ fn machine(out: &mut String) {
     );
     let _ = writeln!(out, "- CPU: {cpu}, {} cores (`nproc`)", shell("nproc", &[]));
     let _ = writeln!(out, "- rustc: {}", shell("rustc", &["-V"]));
+    if let Ok(start) = std::env::var("BENCH_LOAD_START") {
+        let _ = writeln!(
+            out,
+            "- load average at the start of the run: {}",
+            start
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
     let _ = writeln!(
         out,
         "- load average at the end of the run: {} (the machine is shared: other engineers \
@@ -94,6 +107,12 @@ fn machine(out: &mut String) {
             .take(3)
             .collect::<Vec<_>>()
             .join(" ")
+    );
+    let _ = writeln!(
+        out,
+        "- every time is the benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`, \
+         `benches/benches/support/cpu.rs`), criterion's median: wall time on this machine \
+         also counts the other processes' turns on the core"
     );
     if let Ok(secs) = std::env::var("BENCH_ELAPSED") {
         let _ = writeln!(
@@ -114,8 +133,8 @@ fn render(out: &mut String) {
     );
     let _ = writeln!(
         out,
-        "| stages | output | make | new | render | render throughput | floor | render / floor |\n\
-         |---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| stages | output | make | new | render | new / render | render throughput | floor | render / floor |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
     let mut per_stage = Vec::new();
     for n in SIZES {
@@ -130,12 +149,13 @@ fn render(out: &mut String) {
         per_stage.push([make, new, render, floor].map(|t| t.map(|t| t / n as f64)));
         let _ = writeln!(
             out,
-            "| {} | {} B | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} B | {} | {} | {} | {} | {} | {} | {} |",
             count(n),
             count(bytes),
             time(make),
             time(new),
             time(render),
+            ratio(new, render),
             throughput(bytes, render),
             time(floor),
             ratio(render, floor),
@@ -209,6 +229,119 @@ fn peers(out: &mut String) {
         count(builder::model(&text).to_string().len()),
         count(dfp::to_text(&dfp::model(100)).len()),
         count(dofigen::to_text(dofigen::model(100)).len()),
+    );
+}
+
+/// The peers' whole paths: `(criterion id, name)`.
+const WHOLE_PEERS: [(&str, &str); 3] = [
+    ("dockerfile_builder", "dockerfile_builder"),
+    ("dockerfile-parser-rs", "dockerfile-parser-rs"),
+    ("dofigen", "dofigen"),
+];
+
+/// The fastest peer's whole path at `n` stages: its time and name.
+fn fastest_peer(n: usize) -> Option<(f64, &'static str)> {
+    WHOLE_PEERS
+        .iter()
+        .filter_map(|(id, name)| median(&format!("whole/{id}/{n}")).map(|t| (t, *name)))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+}
+
+fn whole(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "## The whole path: from nothing to the text, same Dockerfile, same run\n\n\
+         What a program does: build the model from the stage index, make the file, write the \
+         text (and drop the model). dockerdsl: the builder calls, `Dockerfile::new` (graph \
+         walk and validation) and `to_string`. dockerfile_builder: its typed builders \
+         (`FromBuilder`, `CopyBuilder`, `RunExecBuilder`, ...), text where it has none \
+         (mounts, heredocs, a port range, `HEALTHCHECK`), then `to_string` \
+         (`benches/src/lib.rs`, `builder_typed`). dockerfile-parser-rs: its AST literals, \
+         then its `dump`'s text. dofigen: its struct literals, then `generate_dockerfile` \
+         (timed up to 100 stages: its to-text alone is 35 to 1,100 times dockerdsl's \
+         render above). A ratio is the fastest peer's time over dockerdsl's.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| stages | dockerdsl | dockerfile_builder | dockerfile-parser-rs | dofigen | fastest peer / dockerdsl |\n\
+         |---:|---:|---:|---:|---:|---:|"
+    );
+    for n in SIZES {
+        let get = |what: &str| median(&format!("whole/{what}/{n}"));
+        let dsl = get("dockerdsl");
+        let fastest = fastest_peer(n);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} ({}) |",
+            count(n),
+            time(dsl),
+            time(get("dockerfile_builder")),
+            time(get("dockerfile-parser-rs")),
+            time(get("dofigen")),
+            ratio(fastest.map(|f| f.0), dsl),
+            fastest.map_or("—", |f| f.1),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nOutput at 100 stages: dockerfile_builder (typed) {} B.\n",
+        count(builder_typed::model(100).to_string().len())
+    );
+}
+
+/// Each target of issue 15, measured in this run: met or missed at each size.
+fn targets(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "## Targets (issue 15), from this run\n\n| target | stages | measured | status |\n|---|---:|---:|---|"
+    );
+    let verdict = |ok: Option<bool>| match ok {
+        Some(true) => "met",
+        Some(false) => "**missed**",
+        None => "not measured",
+    };
+    let get = |what: &str, n: usize| median(&format!("render/{what}/{n}"));
+    for n in SIZES {
+        let (new, render) = (get("dockerdsl-new", n), get("dockerdsl-render", n));
+        let r = new.zip(render).map(|(a, b)| a / b);
+        let _ = writeln!(
+            out,
+            "| `Dockerfile::new` ≤ one render | {} | new / render {} | {} |",
+            count(n),
+            r.map_or("—".into(), |r| format!("{r:.2}×")),
+            verdict(r.map(|r| r <= 1.0))
+        );
+    }
+    for n in SIZES {
+        let dsl = median(&format!("whole/dockerdsl/{n}"));
+        let r = fastest_peer(n).zip(dsl).map(|(f, d)| f.0 / d);
+        let _ = writeln!(
+            out,
+            "| whole path ≥ 3× faster than the fastest peer's | {} | {} | {} |",
+            count(n),
+            r.map_or("—".into(), |r| format!("{r:.2}×")),
+            verdict(r.map(|r| r >= 3.0))
+        );
+    }
+    for n in SIZES {
+        let r = get("dockerdsl-render", n)
+            .zip(get("floor", n))
+            .map(|(a, b)| a / b);
+        let _ = writeln!(
+            out,
+            "| render within 4× of the floor | {} | {} | {} |",
+            count(n),
+            r.map_or("—".into(), |r| format!("{r:.2}×")),
+            verdict(r.map(|r| r <= 4.0))
+        );
+    }
+    let per = |n: usize| get("dockerdsl-render", n).map(|t| t / n as f64);
+    let r = per(10_000).zip(per(100)).map(|(a, b)| a / b);
+    let _ = writeln!(
+        out,
+        "| render per stage at 10,000 within 1.3× of at 100 | 10,000 / 100 | {} | {} |\n",
+        r.map_or("—".into(), |r| format!("{r:.2}×")),
+        verdict(r.map(|r| r <= 1.3))
     );
 }
 
@@ -319,8 +452,10 @@ fn main() {
     let mut out = String::from("# dockerdsl benchmarks\n\n");
     machine(&mut out);
     out.push('\n');
+    targets(&mut out);
     render(&mut out);
     peers(&mut out);
+    whole(&mut out);
     parsers(&mut out);
     syntax_readers(&mut out);
     build_cost(&mut out);

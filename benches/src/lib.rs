@@ -228,6 +228,141 @@ pub mod builder {
     }
 }
 
+/// dockerfile_builder 0.1.6 written as its users write it: the same Dockerfile from the stage
+/// index, each instruction through its typed builder where it has one (`FromBuilder`,
+/// `CopyBuilder`, `RunExecBuilder`, ...) and as text where it has none (mounts, heredocs,
+/// a port range; its `HealthcheckBuilder` writes `--interal`, so `HEALTHCHECK` is text too).
+/// What the whole-path benchmark times: building this model, then its `to_string`.
+pub mod builder_typed {
+    use super::{CONFIG, SCRIPT, refs, stage_name};
+    use dockerfile_builder::Dockerfile;
+    use dockerfile_builder::instruction::{COPY, EXPOSE, HEALTHCHECK, RUN};
+    use dockerfile_builder::instruction_builder::{
+        AddHttpBuilder, ArgBuilder, CmdExecBuilder, CopyBuilder, EntrypointExecBuilder, EnvBuilder,
+        ExposeBuilder, FromBuilder, LabelBuilder, PortProtocol, RunBuilder, RunExecBuilder,
+        ShellBuilder, StopsignalBuilder, UserBuilder, VolumeBuilder, WorkdirBuilder,
+    };
+    use std::fmt::Display;
+
+    /// Its builders return `anyhow::Result`; the synthetic values are valid.
+    fn ok<T, E: Display>(r: Result<T, E>) -> T {
+        r.unwrap_or_else(|e| panic!("dockerfile_builder: {e}"))
+    }
+
+    /// The model of the synthetic Dockerfile of `n` stages.
+    pub fn model(n: usize) -> Dockerfile {
+        let mut df = Dockerfile::new();
+        df.syntax("docker/dockerfile:1");
+        for i in 0..n {
+            let name = stage_name(i);
+            let (from, copy_from, mount_from) = refs(i);
+            df.push_any("");
+            df.push(ok(match from {
+                Some(f) => FromBuilder::builder()
+                    .image(stage_name(f))
+                    .name(name.as_str())
+                    .build(),
+                None => FromBuilder::builder()
+                    .image("debian")
+                    .tag("bookworm-slim")
+                    .name(name.as_str())
+                    .build(),
+            }));
+            df.push(ok(ArgBuilder::builder()
+                .name("VERSION")
+                .value(format!("1.{i}"))
+                .build()));
+            df.push(ok(EnvBuilder::builder()
+                .key("APP_HOME")
+                .value(format!("/srv/{name}"))
+                .build()));
+            df.push(ok(EnvBuilder::builder()
+                .key("PATH")
+                .value(format!("/srv/{name}/bin:$PATH"))
+                .build()));
+            df.push(ok(LabelBuilder::builder()
+                .key("org.opencontainers.image.title")
+                .value(format!("stage {i}"))
+                .build()));
+            df.push(ok(LabelBuilder::builder()
+                .key("org.example.index")
+                .value(i.to_string())
+                .build()));
+            df.push(ok(WorkdirBuilder::builder()
+                .path(format!("/srv/{name}"))
+                .build()));
+            if let Some(c) = copy_from {
+                df.push(ok(CopyBuilder::builder()
+                    .src("/out/")
+                    .dest(format!("/opt/{}/", stage_name(c)))
+                    .from(stage_name(c))
+                    .build()));
+            }
+            df.push(ok(CopyBuilder::builder()
+                .src("src/")
+                .dest("./src/")
+                .chown("10001:10001")
+                .chmod(755)
+                .link(true)
+                .build()));
+            let cache_from = mount_from
+                .map(|m| format!(",from={},source=/cache", stage_name(m)))
+                .unwrap_or_default();
+            df.push(RUN::from(format!(
+                "--mount=type=cache,target=/root/.cache,id=cache-{i},sharing=locked{cache_from} \\\n    --mount=type=bind,target=/src/Makefile,source=Makefile \\\n    make -j4 build"
+            )));
+            df.push(RUN::from(
+                "--mount=type=secret,id=netrc,env=NETRC make install",
+            ));
+            df.push(RUN::from(format!("<<EOF\n{SCRIPT}EOF\n")));
+            df.push(ok(RunBuilder::builder()
+                .command("apt-get update")
+                .command("apt-get install -y --no-install-recommends ca-certificates")
+                .command("rm -rf /var/lib/apt/lists/*")
+                .build()));
+            df.push(ok(RunExecBuilder::builder()
+                .executable("/usr/local/bin/app")
+                .param("--version")
+                .build()));
+            df.push(ok(AddHttpBuilder::builder()
+                .src("https://example.com/releases/data-1.2.tar.gz")
+                .dest("/srv/data/")
+                .checksum("sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae")
+                .build()));
+            df.push(COPY::from(format!(
+                "<<\"EOF\" /etc/app/app.toml\n{CONFIG}EOF\n"
+            )));
+            df.push(ok(ExposeBuilder::builder()
+                .port(8080)
+                .protocol(PortProtocol::Tcp)
+                .build()));
+            df.push(EXPOSE::from("9000-9010/udp"));
+            df.push(ok(VolumeBuilder::builder().path("/srv/data").build()));
+            df.push(ok(UserBuilder::builder()
+                .user("10001")
+                .group("10001")
+                .build()));
+            df.push(HEALTHCHECK::from(
+                "--interval=30s --timeout=5s --retries=3 CMD [\"/usr/local/bin/app\", \"health\"]",
+            ));
+            df.push(ok(StopsignalBuilder::builder().signal("SIGTERM").build()));
+            df.push(ok(ShellBuilder::builder()
+                .executable("/bin/sh")
+                .param("-c")
+                .build()));
+            df.push(ok(EntrypointExecBuilder::builder()
+                .executable("/usr/local/bin/app")
+                .build()));
+            df.push(ok(CmdExecBuilder::builder()
+                .executable("serve")
+                .param("--port")
+                .param("8080")
+                .build()));
+        }
+        df
+    }
+}
+
 /// dockerfile-parser-rs 3.4.0: its AST, one `Instruction` per line or instruction. It has no
 /// `HEALTHCHECK`, and one raw `--mount` string per `RUN`; those go in as raw text.
 pub mod dfp {

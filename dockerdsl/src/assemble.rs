@@ -5,11 +5,15 @@
 
 use crate::error::{Error, Problem};
 use crate::model::dockerfile::{Dockerfile, DockerfileBuilder};
-use crate::model::stage::Stage;
+use crate::model::instruction::Instruction;
+use crate::model::mount::Mount;
+use crate::model::source::Source;
+use crate::model::stage::{Base, Stage};
 use crate::render;
 use crate::validate;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
+use std::hash::{BuildHasherDefault, Hasher};
 
 impl DockerfileBuilder {
     /// Checks everything and returns the Dockerfile, or every problem found.
@@ -118,17 +122,16 @@ fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
     let mut graph = Graph::default();
     let mut out: Vec<Stage> = Vec::new();
     for target in targets {
-        // (stage, its dependencies, how many were visited, whether it is written out)
-        let mut stack: Vec<(&Stage, Vec<&Stage>, usize, bool)> = Vec::new();
+        // (stage, its dependencies not walked yet, whether it is written out)
+        let mut stack = Vec::new();
         if let Some(emit) = graph.visit(target, None, problems) {
-            stack.push((target, target.dependencies(), 0, emit));
+            stack.push((target, dependencies(target), emit));
         }
-        while let Some((stage, deps, next, emit)) = stack.last_mut() {
-            if let Some(dep) = deps.get(*next).copied() {
-                *next += 1;
+        while let Some((stage, deps, emit)) = stack.last_mut() {
+            if let Some(dep) = deps.next() {
                 let referrer = Some(*stage);
                 if let Some(emit) = graph.visit(dep, referrer, problems) {
-                    stack.push((dep, dep.dependencies(), 0, emit));
+                    stack.push((dep, dependencies(dep), emit));
                 }
             } else {
                 if *emit {
@@ -157,12 +160,43 @@ fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
     out
 }
 
+/// [`Stage::dependencies`] as the walk takes them, one at a time, without a list.
+fn dependencies(stage: &Stage) -> impl Iterator<Item = &Stage> {
+    let base = match stage.base() {
+        Base::Stage(s) => Some(s),
+        _ => None,
+    };
+    let references = stage.instructions().iter().flat_map(|i| {
+        // `Instruction::sources`, read in place.
+        let mut i = i;
+        while let Instruction::OnBuild(inner) = i {
+            i = inner;
+        }
+        let copy = match i {
+            Instruction::Copy(c) => c.source(),
+            _ => None,
+        };
+        let mounts = match i {
+            Instruction::Run(r) => r.mounts(),
+            _ => &[],
+        };
+        copy.into_iter()
+            .chain(mounts.iter().filter_map(Mount::source_ref))
+            .filter_map(|s| match s {
+                Source::Stage(s) => Some(s),
+                _ => None,
+            })
+    });
+    base.into_iter().chain(references)
+}
+
 /// What the walk has seen: each stage value once, and the first stage of each name with
-/// the stage that referred to it (`None` for a target).
+/// the stage that referred to it (`None` for a target). Looked up only: nothing iterates
+/// these sets.
 #[derive(Default)]
 struct Graph<'a> {
-    by_name: BTreeMap<&'a str, (&'a Stage, Option<&'a Stage>)>,
-    values: BTreeSet<usize>,
+    by_name: HashMap<&'a str, (&'a Stage, Option<&'a Stage>), Fx>,
+    values: HashSet<usize, Fx>,
     reported: Vec<(String, String)>,
 }
 
@@ -238,5 +272,44 @@ fn first_difference(a: &str, b: &str) -> (String, String) {
             (None, None) => return (show(None), show(None)),
             (x, y) => return (show(x), show(y)),
         }
+    }
+}
+
+/// A multiply-and-rotate hash (rustc's FxHash) for the walk's sets: their keys are stage
+/// values' addresses and stage names, nothing iterates them, and SipHash cost more than the
+/// rest of the walk.
+type Fx = BuildHasherDefault<FxHasher>;
+
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        // Addresses are aligned: their low bits carry nothing.
+        self.add((n >> 4) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The product's high bits depend on every bit of the input; the table indexes by
+        // the low ones.
+        self.0.rotate_left(26)
     }
 }

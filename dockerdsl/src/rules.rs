@@ -37,6 +37,149 @@ impl Invalid {
 
 pub type Check = Result<(), Invalid>;
 
+/// Byte classes: every check that looks at a value byte by byte reads this one table, so a
+/// value is read once, eight bytes to a step, and nothing is allocated unless it is refused.
+/// The first bits say what a byte is (found with [`scan`]); the others say which sets it
+/// belongs to (tested with [`all_in`]).
+const NUL: u32 = 1;
+const LF: u32 = 1 << 1;
+const CR: u32 = 1 << 2;
+/// What a flag value cannot carry: not visible ASCII (whitespace, control characters,
+/// bytes of non-ASCII characters), quotes and the two escape characters.
+const NOT_FLAG: u32 = 1 << 3;
+const COMMA: u32 = 1 << 4;
+const DOLLAR: u32 = 1 << 5;
+const LESS_THAN: u32 = 1 << 6;
+/// `[a-z]` (stage names start with one).
+const LOWER: u32 = 1 << 7;
+/// `[A-Za-z_]`: a variable name's first byte.
+const VARIABLE_START: u32 = 1 << 8;
+/// `[A-Za-z0-9_]`.
+const VARIABLE: u32 = 1 << 9;
+/// `[A-Za-z0-9]`.
+const ALNUM: u32 = 1 << 10;
+/// `[A-Za-z0-9._/:-]`.
+const LABEL_KEY: u32 = 1 << 11;
+/// `[a-z0-9._-]`.
+const STAGE_NAME: u32 = 1 << 12;
+/// `[A-Za-z0-9_.-]`: heredoc names and image tags.
+const WORD: u32 = 1 << 13;
+/// `[A-Za-z0-9_.${}-]`: a user or group name, a numeric id, or a variable.
+const OWNER: u32 = 1 << 14;
+/// `[a-z0-9_]`: a part of a platform.
+const PLATFORM: u32 = 1 << 15;
+/// `[a-z0-9]`: most image path components.
+const LOWER_ALNUM: u32 = 1 << 16;
+
+const fn byte_classes() -> [u32; 256] {
+    let mut t = [0u32; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let c = b as u8;
+        let (lower, upper, digit) = (
+            c.is_ascii_lowercase(),
+            c.is_ascii_uppercase(),
+            c.is_ascii_digit(),
+        );
+        let alnum = lower || upper || digit;
+        let mut k = 0;
+        if !c.is_ascii_graphic() || matches!(c, b'"' | b'\'' | b'\\' | b'`') {
+            k |= NOT_FLAG;
+        }
+        k |= match c {
+            0 => NUL,
+            b'\n' => LF,
+            b'\r' => CR,
+            b',' => COMMA,
+            b'$' => DOLLAR,
+            b'<' => LESS_THAN,
+            _ => 0,
+        };
+        let sets = [
+            (lower, LOWER),
+            (upper || lower || c == b'_', VARIABLE_START),
+            (alnum || c == b'_', VARIABLE),
+            (alnum, ALNUM),
+            (
+                alnum || matches!(c, b'.' | b'_' | b'/' | b':' | b'-'),
+                LABEL_KEY,
+            ),
+            (
+                lower || digit || matches!(c, b'.' | b'_' | b'-'),
+                STAGE_NAME,
+            ),
+            (alnum || matches!(c, b'.' | b'_' | b'-'), WORD),
+            (
+                alnum || matches!(c, b'.' | b'_' | b'-' | b'$' | b'{' | b'}'),
+                OWNER,
+            ),
+            (lower || digit || c == b'_', PLATFORM),
+            (lower || digit, LOWER_ALNUM),
+        ];
+        let mut i = 0;
+        while i < sets.len() {
+            if sets[i].0 {
+                k |= sets[i].1;
+            }
+            i += 1;
+        }
+        t[b] = k;
+        b += 1;
+    }
+    t
+}
+
+static CLASSES: [u32; 256] = byte_classes();
+
+fn class(b: u8) -> u32 {
+    CLASSES[usize::from(b)]
+}
+
+/// What the bytes of `s` are: the union of their classes.
+fn scan(s: &str) -> u32 {
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    let mut found = 0;
+    for c in &mut chunks {
+        found |= class(c[0])
+            | class(c[1])
+            | class(c[2])
+            | class(c[3])
+            | class(c[4])
+            | class(c[5])
+            | class(c[6])
+            | class(c[7]);
+    }
+    for &b in chunks.remainder() {
+        found |= class(b);
+    }
+    found
+}
+
+/// Whether every byte of `s` is in the set `set` (true for an empty `s`).
+fn all_in(s: &str, set: u32) -> bool {
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    let mut common = set;
+    for c in &mut chunks {
+        common &= class(c[0])
+            & class(c[1])
+            & class(c[2])
+            & class(c[3])
+            & class(c[4])
+            & class(c[5])
+            & class(c[6])
+            & class(c[7]);
+    }
+    for &b in chunks.remainder() {
+        common &= class(b);
+    }
+    common != 0
+}
+
+/// Whether the first byte of `s` is in the set `set`.
+fn first_in(s: &str, set: u32) -> bool {
+    s.as_bytes().first().is_some_and(|b| class(*b) & set != 0)
+}
+
 /// Quotes a value for a message, escaping what would make the message ambiguous.
 pub fn show(value: &str) -> String {
     format!("{value:?}")
@@ -44,10 +187,7 @@ pub fn show(value: &str) -> String {
 
 /// Stage names and named build contexts: BuildKit's `^[a-z][a-z0-9-_.]*$`.
 pub fn stage_name(name: &str) -> Check {
-    let valid = name.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
-        && name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-        });
+    let valid = first_in(name, LOWER) && all_in(name, STAGE_NAME);
     if !valid {
         const RULE: &str = "a stage name starts with a lower-case letter, followed by lower-case letters, digits, `-`, `_` or `.`";
         let help = match stage_name_like(name) {
@@ -95,11 +235,7 @@ pub fn stage_name_like(name: &str) -> Option<String> {
 
 /// Names of build arguments and environment variables: what `$NAME` can refer to.
 pub fn variable_name(name: &str) -> Check {
-    let valid = name
-        .as_bytes()
-        .first()
-        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let valid = first_in(name, VARIABLE_START) && all_in(name, VARIABLE);
     if valid {
         Ok(())
     } else {
@@ -110,13 +246,7 @@ pub fn variable_name(name: &str) -> Check {
 
 /// Label keys, such as `org.opencontainers.image.source`.
 pub fn label_key(key: &str) -> Check {
-    let valid = key
-        .as_bytes()
-        .first()
-        .is_some_and(u8::is_ascii_alphanumeric)
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/' | b':'));
+    let valid = first_in(key, ALNUM) && all_in(key, LABEL_KEY);
     if valid {
         Ok(())
     } else {
@@ -125,26 +255,31 @@ pub fn label_key(key: &str) -> Check {
     }
 }
 
-/// A character no Dockerfile can carry, or that no program could receive.
-fn forbidden_control(s: &str) -> Option<(char, &'static str)> {
-    s.chars().find_map(|c| match c {
-        '\0' => Some((c, "a NUL byte")),
-        _ => None,
-    })
+/// What no Dockerfile can carry, or no program could receive: a NUL byte.
+fn nul_refused() -> Invalid {
+    Invalid::new("contains a NUL byte")
 }
 
 /// Text that must stay on one line (values, paths read by a rest-of-line parser, commands).
 pub fn one_line(s: &str) -> Check {
-    if let Some((_, what)) = forbidden_control(s) {
-        return Err(Invalid::new(format!("contains {what}")));
+    one_line_scanned(scan(s))
+}
+
+/// [`one_line`] of a text whose byte classes are `found`.
+fn one_line_scanned(found: u32) -> Check {
+    if found & (NUL | LF | CR) == 0 {
+        return Ok(());
     }
-    if s.contains('\n') {
+    if found & NUL != 0 {
+        return Err(nul_refused());
+    }
+    if found & LF != 0 {
         return Err(
             Invalid::new("contains a newline, which would end the instruction")
                 .help("a Dockerfile cannot carry a newline here; remove it"),
         );
     }
-    if s.contains('\r') {
+    if found & CR != 0 {
         return Err(
             Invalid::new("contains a carriage return, which would end the instruction")
                 .help("a Dockerfile cannot carry a carriage return here; remove it"),
@@ -155,9 +290,10 @@ pub fn one_line(s: &str) -> Check {
 
 /// Text free of NUL: file contents and paths given in JSON form.
 pub fn no_nul(s: &str) -> Check {
-    match forbidden_control(s) {
-        Some((_, what)) => Err(Invalid::new(format!("contains {what}"))),
-        None => Ok(()),
+    if s.as_bytes().contains(&0) {
+        Err(nul_refused())
+    } else {
+        Ok(())
     }
 }
 
@@ -171,8 +307,11 @@ pub fn not_empty(s: &str, what: &str) -> Check {
 
 /// A heredoc body (a script or an inline file): read raw by BuildKit, line by line.
 pub fn heredoc_body(s: &str) -> Check {
-    no_nul(s)?;
-    if s.contains('\r') {
+    let found = scan(s);
+    if found & NUL != 0 {
+        return Err(nul_refused());
+    }
+    if found & CR != 0 {
         return Err(Invalid::new(
             "contains a carriage return, which BuildKit drops from heredoc lines",
         )
@@ -185,15 +324,21 @@ pub fn heredoc_body(s: &str) -> Check {
 /// of a chain). `escape` is the Dockerfile's escape character; `heredocs` says whether the
 /// instruction reads heredocs (RUN does, CMD does not).
 pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
-    one_line(cmd)?;
-    if cmd.trim().is_empty() {
-        return Err(Invalid::new("the command is empty"));
-    }
-    if cmd.trim() != cmd {
-        return Err(Invalid::new(
-            "the command starts or ends with whitespace, which BuildKit drops",
-        )
-        .help("trim the command"));
+    let found = scan(cmd);
+    one_line_scanned(found)?;
+    // A command that starts and ends with visible ASCII has nothing to trim.
+    let bytes = cmd.as_bytes();
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if !(visible(bytes.first()) && visible(bytes.last())) {
+        if cmd.trim().is_empty() {
+            return Err(Invalid::new("the command is empty"));
+        }
+        if cmd.trim() != cmd {
+            return Err(Invalid::new(
+                "the command starts or ends with whitespace, which BuildKit drops",
+            )
+            .help("trim the command"));
+        }
     }
     if cmd.ends_with(escape) {
         return Err(Invalid::new(format!(
@@ -219,7 +364,7 @@ pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
         )
         .help("remove the command, or write a comment with `.comment(..)`"));
     }
-    if heredocs && has_heredoc_marker(cmd) {
+    if heredocs && found & LESS_THAN != 0 && has_heredoc_marker(cmd) {
         return Err(Invalid::new(
             "the command contains `<<`, which BuildKit would read as a heredoc whose body follows",
         )
@@ -531,13 +676,7 @@ fn lex_words(s: &str) -> Option<Vec<String>> {
 /// The name of a here-document: it is written bare after `<<` and as the terminator line,
 /// so only letters, digits, `_`, `.` and `-` (not first).
 pub fn heredoc_name(name: &str) -> Check {
-    let ok = name
-        .as_bytes()
-        .first()
-        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    let ok = first_in(name, VARIABLE) && all_in(name, WORD);
     if ok {
         Ok(())
     } else {
@@ -589,8 +728,21 @@ pub fn exec_arg(s: &str) -> Check {
 /// A value of a `--flag=value` word. BuildKit splits flags on whitespace, strips quotes and
 /// backslashes, and reads them byte by byte (so non-ASCII text is mangled).
 pub fn flag_value(s: &str) -> Check {
+    flag_value_scanned(s, scan(s))
+}
+
+/// [`flag_value`] of a text whose byte classes are `found`.
+fn flag_value_scanned(s: &str, found: u32) -> Check {
     if s.is_empty() {
         return Err(Invalid::new("the value is empty"));
+    }
+    if found & NOT_FLAG == 0 {
+        // Only `${` can make the value unreadable now.
+        return if found & DOLLAR == 0 {
+            Ok(())
+        } else {
+            substitutions(s)
+        };
     }
     if let Some(c) = s
         .chars()
@@ -728,8 +880,9 @@ pub fn substitutions(s: &str) -> Check {
 
 /// A value inside `--mount=...`: a flag value that is also a CSV field.
 pub fn mount_value(s: &str) -> Check {
-    flag_value(s)?;
-    if s.contains(',') {
+    let found = scan(s);
+    flag_value_scanned(s, found)?;
+    if found & COMMA != 0 {
         return Err(Invalid::new(format!(
             "{} contains a comma, which separates mount options",
             show(s)
@@ -740,10 +893,7 @@ pub fn mount_value(s: &str) -> Check {
 
 /// A user or group name, a numeric id, or a variable.
 fn owner_part(p: &str) -> bool {
-    !p.is_empty()
-        && p.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'{' | b'}')
-        })
+    !p.is_empty() && all_in(p, OWNER)
 }
 
 /// `--chown=user[:group]`: names or ids, or variables; `user:` means the user's group.
@@ -892,13 +1042,8 @@ pub fn platform(s: &str) -> Check {
                 .help("write `$BUILDPLATFORM`, `$TARGETPLATFORM` or `os/arch[/variant]`"))
         };
     }
-    let parts: Vec<&str> = s.split('/').collect();
-    let ok = (2..=3).contains(&parts.len())
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        });
+    let ok = (2..=3).contains(&s.split('/').count())
+        && s.split('/').all(|p| !p.is_empty() && all_in(p, PLATFORM));
     if ok {
         Ok(())
     } else {
@@ -969,6 +1114,8 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
             if !template_ok(t) {
                 return Err(char_at(tag_at - 1, "the tag after it is not valid"));
             }
+        } else if t.len() <= 128 && first_in(t, VARIABLE) && all_in(t, WORD) {
+            // A valid tag, told by the byte table.
         } else if t.is_empty() {
             return Err(char_at(tag_at - 1, "the tag after it is empty"));
         } else if t.len() > 128 {
@@ -991,10 +1138,10 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
             ));
         }
     }
-    let components: Vec<&str> = path_part.split('/').collect();
-    let (registry, repo_start) = match components.as_slice() {
-        [first, _, ..] if first.contains(['.', ':']) || *first == "localhost" => {
-            (Some(*first), first.len() + 1)
+    // A first component followed by another one is a registry when it looks like a host.
+    let (registry, repo_start) = match path_part.split_once('/') {
+        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => {
+            (Some(first), first.len() + 1)
         }
         _ => (None, 0),
     };
@@ -1151,6 +1298,10 @@ fn host_problem(r: &str) -> Option<(usize, &'static str)> {
 
 /// The first (or last) position of `c` that is not inside `${...}`.
 fn outside_braces(s: &str, c: char, last: bool) -> Option<usize> {
+    // Without braces, every position is outside them.
+    if !s.bytes().any(|b| b == b'{' || b == b'}') {
+        return if last { s.rfind(c) } else { s.find(c) };
+    }
     let mut depth = 0i32;
     let mut found = None;
     for (i, ch) in s.char_indices() {
@@ -1175,6 +1326,10 @@ fn path_component_ok(c: &str) -> bool {
     let b = c.as_bytes();
     if !b.first().is_some_and(alnum) || !b.last().is_some_and(alnum) {
         return false;
+    }
+    // Most components are letters and digits only.
+    if all_in(c, LOWER_ALNUM) {
+        return true;
     }
     let mut i = 0;
     while i < b.len() {

@@ -12,31 +12,62 @@ use crate::model::stage::{Base, Stage};
 use crate::render::{self, Style, escape::plain_path};
 use crate::rules::{self, Check, Invalid};
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 /// BuildKit reads lines of at most 64 KiB - 1 bytes.
 const MAX_LINE: usize = 65_535;
 
+/// Where the checks are, borrowed from the model: a [`Location`] is made only for a problem.
+#[derive(Clone, Copy, Default)]
+struct Here<'a> {
+    /// The stage's name, or `None` for the header and the global ARGs.
+    stage: Option<&'a str>,
+    /// The instruction's position and keyword.
+    instruction: Option<(usize, &'static str)>,
+    /// Inside `ONBUILD`, the keyword of the instruction it holds.
+    onbuild: Option<&'static str>,
+}
+
+impl Here<'_> {
+    fn location(&self, field: Option<&'static str>) -> Location {
+        Location {
+            stage: self.stage.map(str::to_owned),
+            instruction: self.instruction.map(|(n, keyword)| {
+                let keyword = match self.onbuild {
+                    Some(inner) => Cow::Owned(format!("ONBUILD {inner}")),
+                    None => Cow::Borrowed(keyword),
+                };
+                (n, keyword)
+            }),
+            field,
+        }
+    }
+}
+
 struct Cx<'a> {
     problems: &'a mut Vec<Problem>,
-    location: Location,
+    here: Here<'a>,
     escape: char,
     /// The pinned minor version of the frontend, if any.
     minor: Option<u32>,
-    stage_names: BTreeSet<&'a str>,
+    /// The Dockerfile's stages, to tell whether a name is one of theirs.
+    stages: StageNames<'a>,
+    /// The last base image found valid (the rules are pure functions).
+    image_ok: Option<&'a str>,
 }
 
 impl Cx<'_> {
     fn report(&mut self, field: Option<&'static str>, invalid: Invalid) {
         self.problems.push(Problem {
-            location: Location {
-                field,
-                ..self.location.clone()
-            },
+            location: self.here.location(field),
             message: invalid.message,
             help: invalid.help,
             position: None,
         });
+    }
+
+    fn is_stage_name(&mut self, name: &str) -> bool {
+        self.stages.contains(name)
     }
 
     fn check(&mut self, field: &'static str, result: Check) {
@@ -71,13 +102,14 @@ fn invalid(message: impl Into<String>, help: Option<&str>) -> Invalid {
 pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
     let mut cx = Cx {
         problems,
-        location: Location::default(),
+        here: Here::default(),
         escape: df.escape().char(),
         minor: match df.syntax() {
             Syntax::Minor(n) => Some(n),
             _ => None,
         },
-        stage_names: df.stages().iter().map(Stage::name).collect(),
+        stages: StageNames::new(df.stages()),
+        image_ok: None,
     };
     if let Some(checks) = df.checks() {
         for rule in checks.rules() {
@@ -92,38 +124,41 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
         cx.check("comment", comment(text));
     }
     for (i, arg) in df.args().iter().enumerate() {
-        cx.location = Location {
-            stage: None,
-            instruction: Some((i + 1, "ARG".into())),
-            field: None,
+        cx.here = Here {
+            instruction: Some((i + 1, "ARG")),
+            ..Here::default()
         };
         cx.check("name", rules::variable_name(&arg.name));
         if let Some(v) = &arg.default {
             cx.check("default", rules::one_line(v));
         }
-        let mut line = String::new();
-        render::push_arg(&mut line, arg, cx.escape);
-        line_lengths(&mut cx, &line);
+        if render::arg_may_exceed(arg, MAX_LINE) {
+            let mut line = String::new();
+            render::push_arg(&mut line, arg, cx.escape);
+            line_lengths(&mut cx, &line);
+        }
     }
-    let global: BTreeSet<&str> = df
+    let mut global: Vec<&str> = df
         .args()
         .iter()
         .map(|a| a.name.as_str())
         .chain(rules::vocab::AUTOMATIC_ARGS.iter().map(|(name, _)| *name))
         .collect();
+    global.sort_unstable();
+    // One buffer for the text of any instruction that may be too long.
+    let mut text = String::new();
     for stage in df.stages() {
-        stage_checks(&mut cx, stage, &global);
+        stage_checks(&mut cx, stage, &global, &mut text);
     }
     if df.is_compat() {
         compat(df, problems);
     }
 }
 
-fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
-    cx.location = Location {
-        stage: Some(stage.name().to_owned()),
-        instruction: None,
-        field: None,
+fn stage_checks<'a>(cx: &mut Cx<'a>, stage: &'a Stage, global: &[&str], text: &mut String) {
+    cx.here = Here {
+        stage: Some(stage.name()),
+        ..Here::default()
     };
     if let Err(e) = rules::stage_name(stage.name()) {
         cx.report(None, e);
@@ -138,9 +173,14 @@ fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
     }
     match stage.base() {
         Base::Image(image) => {
-            cx.check("base image", image.check());
+            // Many stages start from one image: its reference is checked once.
+            if cx.image_ok != Some(image.as_str()) {
+                let result = image.check();
+                cx.image_ok = result.is_ok().then_some(image.as_str());
+                cx.check("base image", result);
+            }
             from_vars.extend(rules::variables(image.as_str()));
-            if cx.stage_names.contains(image.as_str()) {
+            if cx.is_stage_name(image.as_str()) {
                 cx.report(
                     Some("base image"),
                     invalid(
@@ -154,7 +194,7 @@ fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
         Base::Scratch | Base::Stage(_) => {}
     }
     for var in from_vars {
-        if !global.contains(var) {
+        if global.binary_search(&var).is_err() {
             cx.report(
                 Some("FROM"),
                 invalid(
@@ -168,22 +208,22 @@ fn stage_checks(cx: &mut Cx<'_>, stage: &Stage, global: &BTreeSet<&str>) {
             );
         }
     }
-    // One buffer for every instruction's text.
-    let mut text = String::new();
     for (position, instruction) in located(stage) {
-        cx.location.instruction = Some(position);
-        cx.location.field = None;
+        cx.here.instruction = Some(position);
         instruction_checks(cx, instruction);
-        text.clear();
-        render::instruction_text(instruction, Style::canonical(cx.escape), &mut text);
-        line_lengths(cx, &text);
+        // Only an instruction that may hold a line longer than BuildKit reads is rendered.
+        if render::may_exceed(instruction, MAX_LINE) {
+            text.clear();
+            render::instruction_text(instruction, Style::canonical(cx.escape), text);
+            line_lengths(cx, text);
+        }
     }
 }
 
 /// Each instruction of `stage` with its position and keyword (the instruction part of its
 /// location): the position counts instructions from 1, and a comment takes the position of
 /// the instruction after it.
-fn located(stage: &Stage) -> impl Iterator<Item = ((usize, Cow<'static, str>), &Instruction)> {
+fn located(stage: &Stage) -> impl Iterator<Item = ((usize, &'static str), &Instruction)> {
     let mut n = 0;
     stage.instructions().iter().map(move |instruction| {
         let comment = matches!(instruction, Instruction::Comment(_));
@@ -191,10 +231,7 @@ fn located(stage: &Stage) -> impl Iterator<Item = ((usize, Cow<'static, str>), &
             n += 1;
         }
         let position = if comment { n + 1 } else { n };
-        (
-            (position, Cow::Borrowed(instruction.keyword())),
-            instruction,
-        )
+        ((position, instruction.keyword()), instruction)
     })
 }
 
@@ -204,22 +241,21 @@ fn located(stage: &Stage) -> impl Iterator<Item = ((usize, Cow<'static, str>), &
 pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
     let mut cx = Cx {
         problems,
-        location: Location::default(),
+        here: Here::default(),
         escape: df.escape().char(),
         minor: None,
-        stage_names: BTreeSet::new(),
+        stages: StageNames::new(&[]),
+        image_ok: None,
     };
     for stage in df.stages() {
         let mut shell = render::inherited_shell(stage);
         let mut text = String::new();
-        cx.location = Location {
-            stage: Some(stage.name().to_owned()),
-            instruction: None,
-            field: None,
+        cx.here = Here {
+            stage: Some(stage.name()),
+            ..Here::default()
         };
         for (position, instruction) in located(stage) {
-            cx.location.instruction = Some(position);
-            cx.location.field = None;
+            cx.here.instruction = Some(position);
             compat_checks(&mut cx, instruction, false);
             text.clear();
             let style = Style {
@@ -313,7 +349,7 @@ fn line_lengths(cx: &mut Cx<'_>, text: &str) {
 
 fn context_checks(cx: &mut Cx<'_>, field: &'static str, name: &str) {
     cx.check(field, rules::stage_name(name));
-    if cx.stage_names.contains(name) {
+    if cx.is_stage_name(name) {
         cx.report(
             Some(field),
             invalid(
@@ -338,7 +374,7 @@ fn source_checks(cx: &mut Cx<'_>, field: &'static str, source: &Source) {
                     ),
                 );
             }
-            if cx.stage_names.contains(image.as_str()) {
+            if cx.is_stage_name(image.as_str()) {
                 cx.report(
                     Some(field),
                     invalid(
@@ -437,15 +473,12 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                     ),
                 );
             }
-            if !inner.sources().is_empty() {
+            if refers(inner) {
                 cx.needs("--from", "a stage reference in ONBUILD", 11);
             }
-            let outer = cx.location.clone();
-            if let Some((n, _)) = &outer.instruction {
-                cx.location.instruction = Some((*n, format!("ONBUILD {}", inner.keyword()).into()));
-            }
+            let outer = cx.here.onbuild.replace(inner.keyword());
             instruction_checks(cx, inner);
-            cx.location = outer;
+            cx.here.onbuild = outer;
         }
         Instruction::StopSignal(s) => cx.check("signal", rules::signal(s.as_str())),
         Instruction::Healthcheck(Healthcheck::None) => {}
@@ -765,5 +798,52 @@ fn add_checks(cx: &mut Cx<'_>, add: &Add) {
     }
     if add.unpack.is_some() {
         cx.needs("--unpack", "`--unpack`", 17);
+    }
+}
+
+/// Whether an instruction takes files from a stage, an image or a context (`COPY --from`, a
+/// mount's `from`): [`Instruction::sources`] without the list.
+fn refers(instruction: &Instruction) -> bool {
+    match instruction {
+        Instruction::Copy(c) => c.from.is_some(),
+        Instruction::Run(r) => r.mounts.iter().any(|m| m.source_ref().is_some()),
+        Instruction::OnBuild(inner) => refers(inner),
+        _ => false,
+    }
+}
+
+/// Whether a name is a stage's, for the names of images and contexts. Most image names hold a
+/// byte no stage name has (such as `:` or `/`), which tells without a lookup; the set of names
+/// is made the first time it is needed.
+struct StageNames<'a> {
+    stages: &'a [Stage],
+    /// Every byte some stage name holds.
+    bytes: [bool; 256],
+    names: Option<HashSet<&'a str>>,
+}
+
+impl<'a> StageNames<'a> {
+    fn new(stages: &'a [Stage]) -> Self {
+        let mut bytes = [false; 256];
+        for stage in stages {
+            for b in stage.name().bytes() {
+                bytes[usize::from(b)] = true;
+            }
+        }
+        StageNames {
+            stages,
+            bytes,
+            names: None,
+        }
+    }
+
+    fn contains(&mut self, name: &str) -> bool {
+        if !name.bytes().all(|b| self.bytes[usize::from(b)]) {
+            return false;
+        }
+        let stages = self.stages;
+        self.names
+            .get_or_insert_with(|| stages.iter().map(Stage::name).collect())
+            .contains(name)
     }
 }

@@ -19,6 +19,7 @@ mod common;
 mod bake;
 mod bklint;
 mod build_script;
+mod buildkit_builds;
 mod canonical;
 mod compat;
 mod emit;

@@ -21,22 +21,23 @@ use std::process::Command;
 
 /// One recipe as the suite builds it: the two Dockerfiles, the sources, and what the final
 /// image must and must not hold.
-struct Case {
-    name: &'static str,
-    multi: Dockerfile,
+pub(crate) struct Case {
+    pub(crate) name: &'static str,
+    /// The final stage of the multi-stage build.
+    pub(crate) stage: Stage,
     single: Dockerfile,
     /// The source file changed between the two multi-stage builds.
     source: &'static str,
-    artifact: &'static str,
+    pub(crate) artifact: &'static str,
     /// Paths of the toolchain and the sources, none of which may be in the final image.
-    absent: &'static [&'static str],
+    pub(crate) absent: &'static [&'static str],
     /// A command run in the final image; it prints `hello from`, and after the change to
     /// the source `hello again from`.
-    check: &'static [&'static str],
+    pub(crate) check: &'static [&'static str],
 }
 
 /// The change to the source between the two builds: the artifact changes with it.
-const CHANGE: (&str, &str) = ("hello from", "hello again from");
+pub(crate) const CHANGE: (&str, &str) = ("hello from", "hello again from");
 
 /// Dockerfiles as buildah 1.28 reads them: no syntax line (it would be ignored) and the
 /// compatibility rendering (no heredocs, no `--link`).
@@ -73,7 +74,8 @@ fn pinned(name: &str) -> String {
     format!("{name}@{digest}")
 }
 
-fn cases() -> Vec<Case> {
+/// The recipes and their single-stage equivalents, with images pinned by `pin`.
+pub(crate) fn cases(pin: &dyn Fn(&str) -> String) -> Vec<Case> {
     let ok = |r: Result<Stage, dockerdsl::Error>| r.unwrap_or_else(|e| panic!("{e}"));
     let options = |title: &str, uid: u32| {
         ImageOptions::new()
@@ -84,11 +86,11 @@ fn cases() -> Vec<Case> {
     vec![
         Case {
             name: "go-static",
-            multi: dockerfile(&ok(GoStatic::new("hello")
-                .builder_image(pinned("golang:1.19-bookworm"))
-                .runtime_image(pinned("busybox:1.35"))
+            stage: ok(GoStatic::new("hello")
+                .builder_image(pin("golang:1.19-bookworm"))
+                .runtime_image(pin("busybox:1.35"))
                 .options(options("hello-go", 10001))
-                .stage())),
+                .stage()),
             single: dockerfile(
                 &Stage::from_image("single", "golang:1.19-bookworm")
                     .env("CGO_ENABLED", "0")
@@ -104,18 +106,18 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "static-site",
-            multi: dockerfile(&ok(StaticSite::new()
-                .builder_image(pinned("node:18-bookworm-slim"))
+            stage: ok(StaticSite::new()
+                .builder_image(pin("node:18-bookworm-slim"))
                 .no_install()
                 .build("node build.js")
                 .server(Server::new(
-                    pinned("busybox:1.35"),
+                    pin("busybox:1.35"),
                     "/www",
                     ["httpd", "-f", "-v", "-p", "8080", "-h", "/www"],
                     8080,
                 ))
                 .options(options("hello-site", 10001))
-                .stage())),
+                .stage()),
             single: dockerfile(
                 &Stage::from_image("single", "node:18-bookworm-slim")
                     .workdir("/src")
@@ -131,10 +133,10 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "c-static",
-            multi: dockerfile(&ok(CStatic::new("hello")
-                .builder_image(pinned("gcc:12-bookworm"))
+            stage: ok(CStatic::new("hello")
+                .builder_image(pin("gcc:12-bookworm"))
                 .options(options("hello-c", 65534))
-                .stage())),
+                .stage()),
             single: dockerfile(
                 &Stage::from_image("single", "gcc:12-bookworm")
                     .workdir("/src")
@@ -149,12 +151,12 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "rust-deps-cached",
-            multi: dockerfile(&ok(RustApp::new("hello")
-                .builder_image(pinned("rust:1.96-slim-bookworm"))
-                .runtime_image(pinned("debian:bookworm-slim"))
+            stage: ok(RustApp::new("hello")
+                .builder_image(pin("rust:1.96-slim-bookworm"))
+                .runtime_image(pin("debian:bookworm-slim"))
                 .dependency_cache(DependencyCache::Manifests)
                 .options(options("hello-rust", 10001))
-                .stage())),
+                .stage()),
             single: dockerfile(
                 &Stage::from_image("single", "rust:1.96-slim-bookworm")
                     .workdir("/app")
@@ -192,7 +194,7 @@ fn real_builds() {
     let out = root.join("target/real-builds");
     let fixtures = root.join("tests/fixtures/real-builds");
     let mut rows = Vec::new();
-    for case in cases() {
+    for case in cases(&pinned) {
         eprintln!("== {}", case.name);
         rows.push(build_case(&case, &fixtures, &out));
     }
@@ -227,8 +229,9 @@ fn build_case(case: &Case, fixtures: &Path, out: &Path) -> Row {
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&fixtures.join(fixture_dir(case.name)), &context);
 
-    let multi_text = case.multi.render_compat().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(multi_text, case.multi.to_string());
+    let multi = dockerfile(&case.stage);
+    let multi_text = multi.render_compat().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(multi_text, multi.to_string());
     let multi_file = dir.join("Dockerfile");
     std::fs::write(&multi_file, &multi_text).unwrap();
     let tag = format!("localhost/dockerdsl-real/{}:latest", case.name);
@@ -278,7 +281,7 @@ fn build_case(case: &Case, fixtures: &Path, out: &Path) -> Row {
     }
 }
 
-fn fixture_dir(case: &str) -> &'static str {
+pub(crate) fn fixture_dir(case: &str) -> &'static str {
     match case {
         "go-static" => "go",
         "static-site" => "site",
@@ -287,7 +290,7 @@ fn fixture_dir(case: &str) -> &'static str {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

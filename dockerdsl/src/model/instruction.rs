@@ -117,7 +117,7 @@ impl Instruction {
 }
 
 impl Mount {
-    fn source_ref(&self) -> Option<&Source> {
+    pub(crate) fn source_ref(&self) -> Option<&Source> {
         match self {
             Mount::Bind(b) => b.from.as_ref(),
             Mount::Cache(c) => c.from.as_ref(),

@@ -1,7 +1,10 @@
 //! The canonical renderer. It runs on a validated [`Dockerfile`](crate::Dockerfile) and cannot
 //! fail; the rules it follows are listed in the crate documentation ("Canonical form").
 
+mod bound;
 pub(crate) mod escape;
+
+pub(crate) use bound::{arg_may_exceed, may_exceed};
 
 use crate::model::dockerfile::{Dockerfile, Escape, Syntax};
 use crate::model::instruction::{

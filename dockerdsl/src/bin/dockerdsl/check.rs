@@ -62,8 +62,12 @@ pub(crate) fn run(args: &Args) -> Exit {
             Err(e) => unreadable.push(e),
         }
     }
-    if let Err(e) = output::print(&report, args.format) {
-        unreadable.push(format!("cannot write the report: {e}"));
+    match output::print(&report, args.format) {
+        // A reader that stopped reading (`| head`) is not an error.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            unreadable.push(format!("cannot write the report: {e}"));
+        }
+        _ => {}
     }
     for message in &unreadable {
         eprintln!("dockerdsl: {message}");

@@ -55,7 +55,9 @@ fn format(input: &Input, check_only: bool, out: &mut dyn Write) -> Exit {
             .header(&input.name, &format!("{} (formatted)", input.name))
             .to_string();
         return match write!(out, "{diff}") {
+            // A reader that stopped reading (`| head`) is not an error.
             Ok(()) => Exit::Findings,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Findings,
             Err(e) => {
                 eprintln!("dockerdsl: cannot write the diff: {e}");
                 Exit::Broken
@@ -65,6 +67,7 @@ fn format(input: &Input, check_only: bool, out: &mut dyn Write) -> Exit {
     match &input.path {
         None => match write!(out, "{formatted}") {
             Ok(()) => Exit::Clean,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Clean,
             Err(e) => {
                 eprintln!("dockerdsl: cannot write standard output: {e}");
                 Exit::Broken

@@ -19,10 +19,9 @@ pub(crate) fn run(args: &Args) -> Exit {
         return Exit::Broken;
     };
     let df = parsed.dockerfile();
-    if args.dot {
-        print!("{}", dockerdsl::graph::dot(df));
+    crate::write_stdout(&if args.dot {
+        dockerdsl::graph::dot(df)
     } else {
-        print!("{}", dockerdsl::graph::mermaid(df));
-    }
-    Exit::Clean
+        dockerdsl::graph::mermaid(df)
+    })
 }

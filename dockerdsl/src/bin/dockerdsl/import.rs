@@ -19,10 +19,9 @@ pub(crate) fn run(args: &Args) -> Exit {
         return Exit::Broken;
     };
     let df = parsed.dockerfile();
-    if args.with_macro {
-        print!("{}", dockerdsl::import::with_macro(df));
+    crate::write_stdout(&if args.with_macro {
+        dockerdsl::import::with_macro(df)
     } else {
-        print!("{}", dockerdsl::import::builder(df));
-    }
-    Exit::Clean
+        dockerdsl::import::builder(df)
+    })
 }

@@ -53,6 +53,23 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// Writes `text` to standard output. A reader that stopped reading (`| head`) is not an
+/// error: the rest is dropped quietly. Another failure is said on standard error and makes
+/// the exit code 2.
+pub(crate) fn write_stdout(text: &str) -> Exit {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Exit::Clean,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Clean,
+        Err(e) => {
+            eprintln!("dockerdsl: cannot write standard output: {e}");
+            Exit::Broken
+        }
+    }
+}
+
 fn main() -> ExitCode {
     // Usage errors exit with 2, `--help` and `--version` with 0.
     match Cli::parse().command {

@@ -99,13 +99,14 @@ pub(crate) enum Format {
 pub(crate) fn print(report: &Report, format: Format) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    match format {
-        Format::Text => text::write(report, &mut out)?,
-        Format::Json => json::write(report, &mut out)?,
-        Format::Sarif => sarif::write(report, &mut out)?,
-        Format::Github => github::write(report, &mut out)?,
+    let written = match format {
+        Format::Text => text::write(report, &mut out),
+        Format::Json => json::write(report, &mut out),
+        Format::Sarif => sarif::write(report, &mut out),
+        Format::Github => github::write(report, &mut out),
     }
-    out.flush()?;
+    .and_then(|()| out.flush());
+    // Said on standard error even when standard output failed.
     if format != Format::Text {
         let stderr = io::stderr();
         let mut err = stderr.lock();
@@ -113,7 +114,7 @@ pub(crate) fn print(report: &Report, format: Format) -> io::Result<()> {
             text::write_problems(file, &mut err)?;
         }
     }
-    Ok(())
+    written
 }
 
 /// A parse's errors, as problems.
