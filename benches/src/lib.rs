@@ -742,7 +742,9 @@ pub const PARSERS: &[Parser] = &[
 /// (`dockerdsl::syntax::read`), the tree lowered into the model as `check` and `fmt` read it
 /// (`dockerdsl::parse_faithfully`: the tree, then the lowering), and parse-dockerfile.
 pub const SYNTAX_READERS: &[Parser] = &[
-    ("dockerdsl-syntax", |text| dockerdsl::syntax::read(text).is_ok()),
+    ("dockerdsl-syntax", |text| {
+        dockerdsl::syntax::read(text).is_ok()
+    }),
     ("dockerdsl-syntax+lowering", |text| {
         dockerdsl::parse_faithfully(text).is_ok()
     }),

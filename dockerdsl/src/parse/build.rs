@@ -266,6 +266,8 @@ fn parse_bool(v: &str) -> Option<bool> {
 struct Read<'t, 'a> {
     directives: Vec<Directive>,
     instructions: Vec<&'t Logical<'a>>,
+    /// The comment lines right before each instruction (since the previous one).
+    comments: Vec<Vec<&'a str>>,
     trailing_comments: Vec<&'a str>,
 }
 
@@ -274,6 +276,7 @@ impl<'t, 'a> Read<'t, 'a> {
         let mut read = Read {
             directives: Vec::new(),
             instructions: Vec::with_capacity(tree.nodes().len()),
+            comments: Vec::with_capacity(tree.nodes().len()),
             trailing_comments: Vec::new(),
         };
         for node in tree.nodes() {
@@ -285,7 +288,8 @@ impl<'t, 'a> Read<'t, 'a> {
                 }),
                 NodeKind::Instruction(i) => {
                     read.instructions.push(i);
-                    read.trailing_comments.clear();
+                    read.comments
+                        .push(std::mem::take(&mut read.trailing_comments));
                 }
                 NodeKind::Comment(c) => read.trailing_comments.push(c),
                 _ => {}
@@ -388,11 +392,17 @@ pub(crate) fn lower_tree(
     let mut pending_comments: Vec<String> = Vec::new();
     let mut focus = String::new();
 
-    for (l, split) in read.instructions.iter().zip(&splits) {
+    for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
         let keyword_lower = buf.lower(split.keyword);
         let mut comments = std::mem::take(&mut pending_comments);
-        comments.extend(l.comments.iter().map(|c| (*c).to_owned()));
+        comments.extend(
+            read.comments
+                .get(map_index)
+                .into_iter()
+                .flatten()
+                .map(|c| (*c).to_owned()),
+        );
         if keyword_lower == "from" {
             if let Some(stage) = open.take() {
                 done.push(stage);

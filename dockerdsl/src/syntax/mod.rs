@@ -157,8 +157,6 @@ pub struct Instruction<'a> {
     /// Every physical line of it, joined with `\n` (borrowed unless `\r` was dropped).
     pub(crate) text: Cow<'a, str>,
     pub(crate) heredocs: Vec<Heredoc<'a>>,
-    /// Comment lines right before it (since the previous instruction).
-    pub(crate) comments: Vec<&'a str>,
     /// The line of the first empty line inside its continuation lines.
     pub(crate) empty_continuation: Option<usize>,
 }
