@@ -39,7 +39,7 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
     // The output as pieces of text and paragraph breaks, the breaks collapsed at the end.
     let mut items: Vec<Option<String>> = Vec::new();
     let mut header = String::new();
-    let has_header = render::header(df, &mut header);
+    let has_header = render::header(df, None, &mut header);
     if has_header {
         items.push(Some(header));
         items.push(None);
@@ -75,7 +75,7 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
                             items.insert(at, None);
                         }
                         if let Some(s) = df.stages().get(*stage) {
-                            render::from_line(s, &mut out);
+                            render::from_line(s, None, &mut out);
                         }
                     }
                     Position::Instructions { stage, indices } => {

@@ -310,6 +310,7 @@ mod format;
 pub mod graph;
 pub mod import;
 pub mod lint;
+pub mod lock;
 #[cfg(feature = "macros")]
 mod macros;
 mod model;
