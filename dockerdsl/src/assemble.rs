@@ -93,7 +93,8 @@ impl Dockerfile {
             return Err(Error::new(problems));
         }
         let mut out = String::new();
-        let Ok(()) = render::dockerfile_with(self, true, &mut out, |_| Ok::<(), Infallible>(()));
+        let Ok(()) =
+            render::dockerfile_with(self, true, None, &mut out, |_| Ok::<(), Infallible>(()));
         Ok(out)
     }
 }

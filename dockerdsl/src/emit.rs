@@ -162,7 +162,7 @@ where
     }
 }
 
-fn in_build_script() -> bool {
+pub(crate) fn in_build_script() -> bool {
     ["OUT_DIR", "TARGET", "HOST"]
         .iter()
         .all(|v| std::env::var_os(v).is_some())

@@ -309,6 +309,7 @@ mod error;
 pub mod graph;
 pub mod import;
 pub mod lint;
+pub mod lock;
 #[cfg(feature = "macros")]
 mod macros;
 mod model;

@@ -261,6 +261,7 @@ pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
             let style = Style {
                 esc: cx.escape,
                 compat: Some(&shell),
+                pins: None,
             };
             render::instruction_text(instruction, style, &mut text);
             line_lengths(&mut cx, &text);

@@ -345,3 +345,79 @@ fn bake_example_passes_buildkit_checks() {
     }
     assert!(findings.is_empty(), "{}", findings.join("\n"));
 }
+
+/// The named contexts a Dockerfile reads (`FROM NAME`, `COPY --from=NAME`, mounts).
+fn contexts(dockerfile: &Dockerfile) -> Vec<String> {
+    let mut out = Vec::new();
+    for stage in dockerfile.stages() {
+        if let dockerdsl::Base::Context(c) = stage.base() {
+            out.push(c.name().to_owned());
+        }
+        for instruction in stage.instructions() {
+            for source in instruction.sources() {
+                if let dockerdsl::Source::Context(c) = source {
+                    out.push(c.name().to_owned());
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn examples_pass_buildkit_checks() {
+    let Some(kit) = kit("examples_pass_buildkit_checks") else {
+        return;
+    };
+    use crate::common::examples::{go_alpine, kitchen_sink, node_nginx, recipes, rust_chef};
+    let examples = [
+        ("go_alpine", go_alpine::dockerfile()),
+        ("kitchen_sink", kitchen_sink::dockerfile()),
+        ("node_nginx", node_nginx::dockerfile()),
+        ("recipes", recipes::dockerfile()),
+        ("rust_chef", rust_chef::dockerfile()),
+    ];
+    let mut problems = Vec::new();
+    for (name, dockerfile) in examples {
+        let dockerfile = dockerfile.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let dir = kit.out.join("check-examples").join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("context")).unwrap();
+        std::fs::write(dir.join("Dockerfile"), dockerfile.to_string()).unwrap();
+        let mut args = vec![
+            "build".to_owned(),
+            "--builder".into(),
+            "dockerdsl-local".into(),
+            "--call=check,format=json".into(),
+            "--progress".into(),
+            "quiet".into(),
+            "-f".into(),
+            "Dockerfile".into(),
+        ];
+        for c in contexts(&dockerfile) {
+            args.push("--build-context".into());
+            args.push(format!("{c}=context"));
+        }
+        args.push("context".into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (_, stdout, stderr) = kit.buildx(&dir, &args, &dir.join("check.log"));
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!("{name}: --call=check printed no JSON ({e}):\n{stdout}{stderr}")
+        });
+        for w in json["warnings"].as_array().into_iter().flatten() {
+            let rule = w["ruleName"].as_str().unwrap_or_default();
+            let finding = format!("{name}: {rule}: {}", w["detail"]);
+            eprintln!("examples_pass_buildkit_checks: {finding}");
+            if common::oracle::RENDERER_RULES.contains(&rule) {
+                problems.push(finding);
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "findings caused by the renderer:\n{}",
+        problems.join("\n")
+    );
+}

@@ -236,3 +236,30 @@ fn long_labels_have_one_pair_a_line() {
          LABEL tier=backend team=payments\n"
     ));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+    /// Whatever name is refused, the name the hint suggests is accepted.
+    #[test]
+    fn a_suggested_stage_name_is_accepted(name in "\\PC{0,16}") {
+        if let Err(err) = Dockerfile::new(&Stage::from_image(name.as_str(), "alpine:3.20")) {
+            let help = err.problems()[0].help().unwrap_or_default();
+            if let Some((_, quoted)) = help.rsplit_once("use ") {
+                let suggested: String = serde_json::from_str(quoted).unwrap();
+                proptest::prop_assert!(
+                    Dockerfile::new(&Stage::from_image(suggested.as_str(), "alpine:3.20")).is_ok(),
+                    "{name:?} -> {suggested:?}"
+                );
+            }
+        }
+    }
+
+    /// A port's text reads back as the same port, as `.expose(text)` takes it.
+    #[test]
+    fn a_port_reads_back_from_its_text(start in 1u16.., len in 0u16..10, proto in 0usize..3) {
+        let protocol = [Protocol::Tcp, Protocol::Udp, Protocol::Sctp][proto];
+        let port = Port::range(start, start.saturating_add(len)).protocol(protocol);
+        proptest::prop_assert_eq!(Port::from(port.to_string()), port);
+    }
+}

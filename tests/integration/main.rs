@@ -33,6 +33,7 @@ mod lint_corpus;
 mod lint_oracle;
 mod lint_props;
 mod lints;
+mod lock;
 mod macro_examples;
 mod oracle;
 mod parse_corpus;

@@ -383,7 +383,15 @@ mod tests {
                     for esc in ['\\', '`'] {
                         for compat in [None, Some(shell.as_slice())] {
                             let mut out = String::new();
-                            instruction_text(&instruction, Style { esc, compat }, &mut out);
+                            instruction_text(
+                                &instruction,
+                                Style {
+                                    esc,
+                                    compat,
+                                    pins: None,
+                                },
+                                &mut out,
+                            );
                             assert!(
                                 out.len() <= bound,
                                 "{} bytes over a bound of {bound}:\n{out}",

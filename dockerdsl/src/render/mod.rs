@@ -36,12 +36,48 @@ pub(crate) const DEFAULT_SHELL: [&str; 2] = ["/bin/sh", "-c"];
 pub(crate) struct Style<'a> {
     pub(crate) esc: char,
     pub(crate) compat: Option<&'a [String]>,
+    /// Images to write pinned (`alpine:3.20` -> `alpine:3.20@sha256:...`), from a lock.
+    pub(crate) pins: Option<&'a Pins>,
 }
 
-impl Style<'_> {
+/// An image as written, and what to write instead ([`crate::lock::Lock::pin`]).
+pub(crate) type Pins = std::collections::BTreeMap<String, String>;
+
+impl<'a> Style<'a> {
     pub(crate) fn canonical(esc: char) -> Style<'static> {
-        Style { esc, compat: None }
+        Style {
+            esc,
+            compat: None,
+            pins: None,
+        }
     }
+
+    /// `image`, or its pinned form.
+    fn image<'s>(&self, image: &'s str) -> &'s str
+    where
+        'a: 's,
+    {
+        pinned(self.pins, image)
+    }
+}
+
+fn pinned<'s>(pins: Option<&'s Pins>, image: &'s str) -> &'s str {
+    pins.and_then(|p| p.get(image))
+        .map_or(image, String::as_str)
+}
+
+/// Renders `df` as its `Display` does, with the images of `pins` written pinned.
+pub(crate) fn pinned_dockerfile(
+    df: &Dockerfile,
+    pins: &Pins,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let mut buf = String::with_capacity(STAGE_BUFFER);
+    dockerfile_with(df, df.compat, Some(pins), &mut buf, |buf| {
+        f.write_str(buf)?;
+        buf.clear();
+        Ok(())
+    })
 }
 
 /// Renders `df` canonically, or for older builders when `compat` is set (after
@@ -51,6 +87,7 @@ impl Style<'_> {
 pub(crate) fn dockerfile_with<E>(
     df: &Dockerfile,
     compat: bool,
+    pins: Option<&Pins>,
     buf: &mut String,
     mut flush: impl FnMut(&mut String) -> Result<(), E>,
 ) -> Result<(), E> {
@@ -59,7 +96,17 @@ pub(crate) fn dockerfile_with<E>(
     let mut header = false;
     match df.syntax() {
         Syntax::Stable => {
-            out.push_str("# syntax=docker/dockerfile:1\n");
+            out.push_str("# syntax=");
+            out.push_str(pinned(pins, "docker/dockerfile:1"));
+            out.push('\n');
+            header = true;
+        }
+        Syntax::Minor(n) if pins.is_some() => {
+            let mut frontend = String::from("docker/dockerfile:1.");
+            push_u64(&mut frontend, n.into());
+            out.push_str("# syntax=");
+            out.push_str(pinned(pins, &frontend));
+            out.push('\n');
             header = true;
         }
         Syntax::Minor(n) => {
@@ -70,7 +117,7 @@ pub(crate) fn dockerfile_with<E>(
         }
         Syntax::Frontend(image) => {
             out.push_str("# syntax=");
-            out.push_str(&image);
+            out.push_str(pinned(pins, &image));
             out.push('\n');
             header = true;
         }
@@ -106,7 +153,7 @@ pub(crate) fn dockerfile_with<E>(
             out.push('\n');
         }
         first = false;
-        stage_text(stage, esc, compat, out);
+        stage_text(stage, esc, compat, pins, out);
         if !checked {
             end_directives(header, out);
             checked = true;
@@ -144,7 +191,7 @@ fn arg_comments(df: &Dockerfile, before: usize, out: &mut String) {
 /// stage values with one name are the same stage.
 pub(crate) fn stage_source(stage: &Stage) -> String {
     let mut out = String::new();
-    stage_text(stage, '\\', false, &mut out);
+    stage_text(stage, '\\', false, None, &mut out);
     out
 }
 
@@ -169,7 +216,7 @@ fn last_shell(instructions: &[Instruction]) -> Option<&[String]> {
     })
 }
 
-fn stage_text(stage: &Stage, esc: char, compat: bool, out: &mut String) {
+fn stage_text(stage: &Stage, esc: char, compat: bool, pins: Option<&Pins>, out: &mut String) {
     if let Some(text) = stage.leading_comment() {
         comment_text(text, out);
         out.push('\n');
@@ -182,7 +229,7 @@ fn stage_text(stage: &Stage, esc: char, compat: bool, out: &mut String) {
     }
     match stage.base() {
         Base::Scratch => out.push_str("scratch"),
-        Base::Image(i) => out.push_str(i.as_str()),
+        Base::Image(i) => out.push_str(pinned(pins, i.as_str())),
         Base::Stage(s) => out.push_str(s.name()),
         Base::Context(c) => out.push_str(c.name()),
     }
@@ -202,6 +249,7 @@ fn stage_text(stage: &Stage, esc: char, compat: bool, out: &mut String) {
         let style = Style {
             esc,
             compat: compat.then_some(shell.as_slice()),
+            pins,
         };
         blank_before_next = instruction_text(instruction, style, out);
         if let (true, Instruction::Shell(argv)) = (compat, instruction) {
@@ -430,7 +478,7 @@ impl<'o> Layout<'o> {
 }
 
 /// Appends `--mount=type=...,...`.
-fn push_mount(out: &mut String, m: &Mount) {
+fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
     out.push_str("--mount=type=");
     out.push_str(m.kind());
     let part = |out: &mut String, key: &str, value: &str| {
@@ -449,7 +497,7 @@ fn push_mount(out: &mut String, m: &Mount) {
     };
     let from = |out: &mut String, f: &Option<Source>| {
         if let Some(f) = f {
-            part(out, "from", source_name(f));
+            part(out, "from", style.image(source_name(f)));
         }
     };
     let required = |out: &mut String, required: bool| {
@@ -541,7 +589,7 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
     }
     let mut line = Layout::start("RUN", style.esc, out);
     for m in &run.mounts {
-        push_mount(line.flag(), m);
+        push_mount(line.flag(), m, style);
     }
     if let Some(n) = run.network {
         let out = line.flag();
@@ -715,7 +763,7 @@ fn copy_text(copy: &Copy, style: Style<'_>, out: &mut String) -> bool {
     let link = copy.link && style.compat.is_none();
     out.push_str("COPY");
     if let Some(f) = &copy.from {
-        push_flag(out, "--from=", source_name(f));
+        push_flag(out, "--from=", style.image(source_name(f)));
     }
     file_flags(&copy.chown, &copy.chmod, link, out);
     if copy.parents {
@@ -754,7 +802,7 @@ impl fmt::Display for Dockerfile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Each stage goes out as soon as it is written, from a buffer that stays small.
         let mut buf = String::with_capacity(STAGE_BUFFER);
-        dockerfile_with(self, self.compat, &mut buf, |buf| {
+        dockerfile_with(self, self.compat, None, &mut buf, |buf| {
             f.write_str(buf)?;
             buf.clear();
             Ok(())

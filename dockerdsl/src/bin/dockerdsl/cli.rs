@@ -1,7 +1,7 @@
 //! The command line, read by clap into a typed [`Command`]: each subcommand's arguments are
 //! its module's `Args`. A new subcommand is a module and a variant here.
 
-use crate::{check, completions, fmt, graph, import};
+use crate::{check, completions, fmt, graph, import, lock};
 use clap::{Parser, Subcommand};
 
 /// Format, check, import and draw Dockerfiles.
@@ -29,6 +29,8 @@ pub(crate) enum Command {
     Import(import::Args),
     /// Draw the stage graph of a Dockerfile as Mermaid (or Graphviz DOT).
     Graph(graph::Args),
+    /// Pin every image the Dockerfiles use to its digest in dockerdsl.lock (needs the network).
+    Lock(lock::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
 }

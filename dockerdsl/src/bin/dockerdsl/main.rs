@@ -5,6 +5,7 @@
 //! dockerdsl fmt [--check] [PATH...]
 //! dockerdsl import [--macro] FILE
 //! dockerdsl graph [--dot] FILE
+//! dockerdsl lock [FILE...] [--image IMAGE]... [--lock PATH] [--update | --check]
 //! dockerdsl completions SHELL
 //! ```
 //!
@@ -25,6 +26,7 @@ mod fmt;
 mod graph;
 mod import;
 mod input;
+mod lock;
 mod output;
 
 use clap::Parser;
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Lock(args) => lock::run(&args),
         Command::Completions(args) => completions::run(&args),
     }
     .into()
