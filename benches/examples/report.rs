@@ -258,8 +258,8 @@ fn whole(out: &mut String) {
          (mounts, heredocs, a port range, `HEALTHCHECK`), then `to_string` \
          (`benches/src/lib.rs`, `builder_typed`). dockerfile-parser-rs: its AST literals, \
          then its `dump`'s text. dofigen: its struct literals, then `generate_dockerfile` \
-         (timed up to 100 stages: its to-text alone is 35 to 1,100 times dockerdsl's \
-         render above). A ratio is the fastest peer's time over dockerdsl's.\n"
+         (timed up to 100 stages: its to-text alone is tens to thousands of times \
+         dockerdsl's render above). A ratio is the fastest peer's time over dockerdsl's.\n"
     );
     let _ = writeln!(
         out,
