@@ -1,11 +1,9 @@
 """BuildKit's own parser as a line-oriented service for the oracle tests
 (tests/integration/oracle.rs).
 
-Reads one JSON object per line on stdin, `{"text": "<Dockerfile>", "checks": bool}`, and
-answers with one JSON line: `{"ok": [instruction, ...], "checks": [[rule, line], ...],
-"rules": [rule, ...]}` or
-`{"error": "<parser message>"}`. `checks` are BuildKit's build checks that the text decides
-(`buildkit_checks.py`), given when asked for. Each instruction
+Reads one JSON object per line on stdin, `{"text": "<Dockerfile>"}`, and answers with one
+JSON line: `{"ok": [instruction, ...]}` or `{"error": "<parser message>"}`. (BuildKit's build
+checks come from BuildKit itself: `bklint`, tests/integration/common/bklint.rs.) Each instruction
 is what the PyPI package `dockerfile` (a wrapper of BuildKit's Go parser) returns: keyword,
 flags, json, value, heredoc bodies. The wrapper reports neither the flags nor the heredocs of
 an instruction inside `ONBUILD`, so the inner instruction is parsed again on its own (its
@@ -20,8 +18,6 @@ import re
 import sys
 
 import dockerfile
-
-import buildkit_checks
 
 # BuildKit's `reDirective` (frontend/dockerfile/parser/directives.go).
 DIRECTIVE = re.compile(r"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
@@ -49,7 +45,7 @@ def command(c):
     }
 
 
-def parse(text, checks):
+def parse(text):
     lines = text.split("\n")
     head = directives(lines)
     out = []
@@ -64,18 +60,14 @@ def parse(text, checks):
                 raise ValueError(f"ONBUILD at line {c.start_line} holds {len(inner) - 1} instructions")
             item["inner"] = command(inner[1])
         out.append(item)
-    answer = {"ok": out}
-    if checks:
-        answer["checks"] = buildkit_checks.check(text, commands)
-        answer["rules"] = list(buildkit_checks.RULES)
-    return answer
+    return {"ok": out}
 
 
 def main():
     for line in sys.stdin:
         try:
             request = json.loads(line)
-            answer = parse(request["text"], request.get("checks", False))
+            answer = parse(request["text"])
         except (dockerfile.GoParseError, ValueError) as e:
             answer = {"error": str(e)}
         sys.stdout.write(json.dumps(answer) + "\n")

@@ -2,7 +2,9 @@
 //! `target/criterion/**/new/estimates.json`), ratios between results of that same run, the
 //! build-cost figures of `benches/build-cost`, and the machine.
 
-use dockerdsl_bench::{SIZES, builder, builder_typed, common_corpus, dfp, dofigen, dsl};
+use dockerdsl_bench::{
+    SIZES, builder, builder_typed, common_corpus, dfp, dofigen, dsl, syntax_corpus,
+};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -256,8 +258,8 @@ fn whole(out: &mut String) {
          (mounts, heredocs, a port range, `HEALTHCHECK`), then `to_string` \
          (`benches/src/lib.rs`, `builder_typed`). dockerfile-parser-rs: its AST literals, \
          then its `dump`'s text. dofigen: its struct literals, then `generate_dockerfile` \
-         (timed up to 100 stages: its to-text alone is 35 to 1,100 times dockerdsl's \
-         render above). A ratio is the fastest peer's time over dockerdsl's.\n"
+         (timed up to 100 stages: its to-text alone is tens to thousands of times \
+         dockerdsl's render above). A ratio is the fastest peer's time over dockerdsl's.\n"
     );
     let _ = writeln!(
         out,
@@ -370,6 +372,35 @@ fn parsers(out: &mut String) {
     let _ = writeln!(out);
 }
 
+fn syntax_readers(out: &mut String) {
+    let (files, accepted, total) = syntax_corpus();
+    let bytes: usize = files.iter().map(String::len).sum();
+    let _ = writeln!(
+        out,
+        "### The syntax layer\n\nThe {} corpus files ({} B) that both dockerdsl's syntax layer \
+         (`dockerdsl::syntax::read`, the lossless tree `check` and `fmt` read) and \
+         parse-dockerfile accept. `dockerdsl-syntax+lowering` is `dockerdsl::parse_faithfully`: \
+         the tree, then the lowering into the typed model, on the same files; the lowering's \
+         cost is the difference.\n",
+        files.len(),
+        count(bytes)
+    );
+    let _ = writeln!(
+        out,
+        "| reader | files accepted | time (common files) | throughput |\n|---|---:|---:|---:|"
+    );
+    for (name, n) in accepted {
+        let t = median(&format!("syntax/{name}/corpus"));
+        let _ = writeln!(
+            out,
+            "| {name} | {n} of {total} | {} | {} |",
+            time(t),
+            throughput(bytes, t)
+        );
+    }
+    let _ = writeln!(out);
+}
+
 fn build_cost(out: &mut String) {
     let path = target().join("bench-report/build-cost.tsv");
     let _ = writeln!(
@@ -426,6 +457,7 @@ fn main() {
     peers(&mut out);
     whole(&mut out);
     parsers(&mut out);
+    syntax_readers(&mut out);
     build_cost(&mut out);
     print!("{out}");
 }

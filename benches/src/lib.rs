@@ -738,6 +738,37 @@ pub const PARSERS: &[Parser] = &[
     }),
 ];
 
+/// The readers of the syntax layer issue's benchmark: dockerdsl's lossless tree
+/// (`dockerdsl::syntax::read`), the tree lowered into the model as `check` and `fmt` read it
+/// (`dockerdsl::parse_faithfully`: the tree, then the lowering), and parse-dockerfile.
+pub const SYNTAX_READERS: &[Parser] = &[
+    ("dockerdsl-syntax", |text| {
+        dockerdsl::syntax::read(text).is_ok()
+    }),
+    ("dockerdsl-syntax+lowering", |text| {
+        dockerdsl::parse_faithfully(text).is_ok()
+    }),
+    ("parse-dockerfile", |text| {
+        parse_dockerfile::parse(text).is_ok()
+    }),
+];
+
+/// The corpus files both the syntax layer and parse-dockerfile accept, and how many each
+/// reader of [`SYNTAX_READERS`] accepts out of the whole corpus.
+pub fn syntax_corpus() -> (Vec<String>, Vec<(&'static str, usize)>, usize) {
+    let files = corpus();
+    let accepted = SYNTAX_READERS
+        .iter()
+        .map(|(name, parse)| (*name, files.iter().filter(|(_, t)| parse(t)).count()))
+        .collect();
+    let common = files
+        .iter()
+        .filter(|(_, t)| dockerdsl::syntax::read(t).is_ok() && parse_dockerfile::parse(t).is_ok())
+        .map(|(_, t)| t.clone())
+        .collect();
+    (common, accepted, files.len())
+}
+
 /// The corpus files every parser in [`PARSERS`] accepts, so each one parses the same bytes,
 /// and how many files each accepts out of the whole corpus.
 pub fn common_corpus() -> (Vec<String>, Vec<(&'static str, usize)>, usize) {

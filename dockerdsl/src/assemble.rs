@@ -43,6 +43,24 @@ impl DockerfileBuilder {
             Err(Error::new(problems))
         }
     }
+
+    /// The Dockerfile of a file read faithfully (`check`, `fmt`): the targets are the file's
+    /// stages, in file order, kept as they are (two may share a name), and the problems
+    /// validation finds are returned next to it for the reader to sort out.
+    pub(crate) fn build_as_read(self) -> (Dockerfile, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let df = Dockerfile {
+            syntax: self.syntax,
+            escape: self.escape,
+            checks: self.checks,
+            args: self.args,
+            arg_comments: self.arg_comments,
+            stages: self.targets,
+            compat: self.compat,
+        };
+        validate::dockerfile(&df, &mut problems);
+        (df, problems)
+    }
 }
 
 impl Dockerfile {

@@ -306,6 +306,7 @@ pub mod bake;
 mod dockerignore;
 mod emit;
 mod error;
+mod format;
 pub mod graph;
 pub mod import;
 pub mod lint;
@@ -320,11 +321,13 @@ mod render;
 mod rules;
 #[cfg(feature = "serde")]
 mod serialize;
+pub mod syntax;
 mod validate;
 
 pub use emit::{EmitError, Emitted, Mode, emit, emit_with};
 pub use error::{Error, Location, Problem};
-pub use lint::{Lint, Linter, Origin, Rule};
+pub use format::format;
+pub use lint::{Lint, Linter, Origin, Rule, check};
 pub use model::dockerfile::{BuildChecks, Dockerfile, DockerfileBuilder, Escape, Syntax};
 pub use model::instruction::{
     Add, Arg, Command, Copy, Healthcheck, HealthcheckCmd, Heredoc, Instruction, IntoCommand,
@@ -337,7 +340,8 @@ pub use model::values::{
     Chmod, Context, ImageRef, InvalidValue, Network, Platform, Port, Protocol, Security, Signal,
 };
 pub use parse::{
-    Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse, parse_file,
+    Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction, parse,
+    parse_faithfully, parse_file,
 };
 pub use recipes::OciLabels;
 

@@ -601,7 +601,7 @@ fn errors_name_each_image_and_leave_the_lock_untouched() {
         return;
     }
     let dir = workdir(TEST);
-    let registry = Registry::start(&dir, Auth::None);
+    let mut registry = Registry::start(&dir, Auth::None);
     let host = registry.host();
     let good = format!("{host}/app/good:1");
     push("amd64", &good, None);
@@ -645,8 +645,9 @@ fn errors_name_each_image_and_leave_the_lock_untouched() {
     );
     assert_eq!(fs::read(&lock_path).unwrap(), before);
 
-    // A corrupt lock: every problem with its line, and no request made (the registry is
-    // stopped, and the message is about the file).
+    // A corrupt lock: every problem with its line, and no request made: with the registry
+    // stopped, the message is about the file, not about an unreachable registry.
+    registry.stop();
     let mut corrupt = String::from_utf8(before.clone()).unwrap();
     corrupt = corrupt
         .replace("digest = \"sha256:", "digest = \"sha256:zz")

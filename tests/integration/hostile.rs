@@ -1,14 +1,16 @@
 //! Arbitrary text in every validated field (stage and context names, image references,
 //! platforms, modes, owners, signals, keys): making the Dockerfile never panics or hangs,
 //! and what is accepted renders to a file that `parse-dockerfile` and BuildKit's own parser
-//! (when the oracle is installed, see `tests/oracle.rs`) read with the instructions intact
-//! and without a build-check finding that only the renderer could cause.
+//! (when the oracle is installed, see `tests/oracle.rs`) read with the instructions intact.
+//! (BuildKit's build checks on rendered text, which need a process of BuildKit's checker per
+//! batch of files, run on the generated models of `oracle.rs`, hostile text in every
+//! free-text field included.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
 
-use common::oracle::{BuildKit, RENDERER_RULES};
+use common::oracle::BuildKit;
 use dockerdsl::*;
 use proptest::prelude::*;
 use std::cell::RefCell;
@@ -18,8 +20,7 @@ thread_local! {
     static BUILDKIT: RefCell<Option<Option<BuildKit>>> = const { RefCell::new(None) };
 }
 
-/// BuildKit's parser must read `text` as `instructions` instructions, with no finding of a
-/// renderer-caused build check.
+/// BuildKit's parser must read `text` as `instructions` instructions.
 fn buildkit_reads(text: &str, instructions: usize) {
     BUILDKIT.with(|cell| {
         let mut cell = cell.borrow_mut();
@@ -36,12 +37,6 @@ fn buildkit_reads(text: &str, instructions: usize) {
             instructions,
             "BuildKit reads instructions lost or injected:\n{text}"
         );
-        let findings: Vec<_> = parsed
-            .checks
-            .iter()
-            .filter(|(rule, _)| RENDERER_RULES.contains(&rule.as_str()))
-            .collect();
-        assert!(findings.is_empty(), "build checks {findings:?}:\n{text}");
     });
 }
 

@@ -1,17 +1,17 @@
-//! The lints against a second, independent implementation of BuildKit's build checks: the
-//! Python checker the oracle tests use (`.ci/buildkit_checks.py`, itself checked against
-//! BuildKit's verdicts on the corpus). Generated models stress the rules the corpus has few
-//! cases of (several CMDs, relative WORKDIRs, secrets, platforms, SHELL before shell-form
-//! commands); both must find the same rules at the same lines.
+//! The lints against BuildKit's own build checks (`bklint`, see `common::bklint`) on
+//! generated models: they stress the rules the corpus has few cases of (several CMDs,
+//! relative WORKDIRs, secrets, platforms, SHELL before shell-form commands); both must find
+//! the same rules at the same lines with the same messages.
 //!
-//! Needs the oracle (`DOCKERDSL_ORACLE_PYTHON`, set by `.ci/run`); skipped without it.
+//! Needs bklint (`DOCKERDSL_BKLINT`, set by `.ci/run`, required under CI=true); skipped
+//! without it.
 
 use crate::common;
 
-use common::oracle::BuildKit;
+use common::bklint::{bklint, run_texts};
 use dockerdsl::{Command, Dockerfile, Healthcheck, Platform, Stage};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
@@ -123,55 +123,73 @@ fn build(specs: &[StageSpec]) -> Option<Dockerfile> {
 }
 
 #[test]
-fn lints_agree_with_the_python_checker() {
-    let Some(bk) = BuildKit::start("lints_agree_with_the_python_checker") else {
+fn lints_agree_with_bklint() {
+    let Some(bin) = bklint("lints_agree_with_bklint") else {
         return;
     };
-    let bk = RefCell::new(bk);
-    let compared = RefCell::new((0usize, 0usize));
-    let mut runner = TestRunner::new(Config {
-        cases: 400,
-        failure_persistence: None,
-        max_shrink_iters: 500,
-        ..Config::default()
-    });
-    let result = runner.run(&prop::collection::vec(stage_spec(), 1..4), |specs| {
-        let Some(df) = build(&specs) else {
-            return Ok(());
-        };
-        let text = df.to_string();
-        let theirs = bk
-            .borrow_mut()
-            .parse(&text)
-            .map_err(|e| TestCaseError::fail(format!("BuildKit refused:\n{e}\n{text}")))?;
-        let rules: BTreeSet<&str> = theirs.rules.iter().map(String::as_str).collect();
-        let theirs: BTreeSet<(String, usize)> = theirs
-            .checks
-            .iter()
-            .map(|(r, l)| (r.clone(), *l as usize))
-            .collect();
-        let parsed = dockerdsl::parse(&text)
-            .map_err(|e| TestCaseError::fail(format!("parse refused:\n{e}\n{text}")))?;
-        let ours: BTreeSet<(String, usize)> = parsed
-            .lint()
-            .iter()
-            .filter(|l| rules.contains(l.rule().name()))
-            .map(|l| (l.rule().name().to_owned(), l.line().unwrap_or(0)))
-            .collect();
-        let mut c = compared.borrow_mut();
-        c.0 += 1;
-        c.1 += ours.len();
-        if ours != theirs {
-            return Err(TestCaseError::fail(format!(
-                "dockerdsl {ours:?}\npython   {theirs:?}\n{text}"
-            )));
+    // The models, generated as proptest does from a fixed seed (the same models every run),
+    // then checked in one run of bklint.
+    let texts = RefCell::new(Vec::new());
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 400,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    let generated = runner.run(&prop::collection::vec(stage_spec(), 1..4), |specs| {
+        if let Some(df) = build(&specs) {
+            texts.borrow_mut().push(df.to_string());
         }
         Ok(())
     });
-    let (models, findings) = *compared.borrow();
-    eprintln!("lint oracle: {models} models, {findings} findings, all equal");
-    if let Err(e) = result {
-        panic!("{e}");
+    assert!(generated.is_ok(), "generating models: {generated:?}");
+    let texts = texts.into_inner();
+    let verdicts = run_texts(&bin, "lint-oracle", &texts);
+    let mut findings = 0;
+    let mut differences = Vec::new();
+    for (text, verdict) in texts.iter().zip(&verdicts) {
+        if let Some(e) = &verdict.error {
+            differences.push(format!("bklint refused it: {e}\n{text}"));
+            continue;
+        }
+        let parsed = match dockerdsl::parse(text) {
+            Ok(p) => p,
+            Err(e) => {
+                differences.push(format!("parse refused it:\n{e}\n{text}"));
+                continue;
+            }
+        };
+        let ours: BTreeSet<(usize, String, String)> = parsed
+            .lint()
+            .iter()
+            .filter(|l| l.rule().origin() == dockerdsl::Origin::BuildKit)
+            .map(|l| {
+                (
+                    l.line().unwrap_or(0),
+                    l.rule().name().to_owned(),
+                    l.message().to_owned(),
+                )
+            })
+            .collect();
+        findings += ours.len();
+        if ours != verdict.warnings {
+            differences.push(format!(
+                "dockerdsl {ours:?}\nbklint   {:?}\n{text}",
+                verdict.warnings
+            ));
+        }
     }
-    assert!(models > 300, "only {models} models were compared");
+    common::say(&format!(
+        "lint oracle: {} generated models, {findings} findings of dockerdsl, {} differences from bklint",
+        texts.len(),
+        differences.len()
+    ));
+    assert!(
+        texts.len() > 300,
+        "only {} models were compared",
+        texts.len()
+    );
+    assert!(differences.is_empty(), "{}", differences.join("\n\n"));
 }

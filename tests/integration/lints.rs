@@ -201,7 +201,7 @@ case!(
 #[test]
 fn every_rule_has_a_name_and_a_url() {
     let mut names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
-    assert_eq!(names.len(), 24);
+    assert_eq!(names.len(), 25);
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), Rule::ALL.len(), "rule names are unique");
@@ -286,4 +286,49 @@ fn examples() {
         &out,
         None,
     );
+}
+
+/// dockerdsl's own stage-reference rule: a misspelt stage name gets "did you mean", an image
+/// reference (and a stage name written right) does not.
+#[test]
+fn stage_name_typos_are_found_and_images_are_not() {
+    let typos = |text: &str| -> Vec<(usize, String)> {
+        dockerdsl::check(text)
+            .expect("BuildKit reads it")
+            .iter()
+            .filter(|l| l.rule() == Rule::StageNameTypo)
+            .map(|l| (l.line().unwrap_or(0), l.message().to_owned()))
+            .collect()
+    };
+    let base = "FROM golang:1.23 AS builder\nRUN go build -o /app .\nFROM alpine:3.20\n";
+    assert_eq!(
+        typos(&format!("{base}COPY --from=buider /app /app\n")),
+        [(
+            4,
+            "'buider' is not a stage of this file, so it is pulled as an image; did you mean the stage 'builder'?".to_owned()
+        )]
+    );
+    assert_eq!(
+        typos(&format!(
+            "{base}RUN --mount=type=bind,from=biulder,target=/b true\n"
+        ))
+        .len(),
+        1
+    );
+    for reference in [
+        "builder",
+        "Builder",
+        "0",
+        "builder:1.0",
+        "ghcr.io/org/builder",
+        "docker.io/library/buidler",
+        "alpine",
+        "busybox@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+    ] {
+        assert_eq!(
+            typos(&format!("{base}COPY --from={reference} /app /app\n")),
+            [],
+            "{reference}"
+        );
+    }
 }

@@ -17,6 +17,7 @@
 mod common;
 
 mod bake;
+mod bklint;
 mod build_script;
 mod buildkit_builds;
 mod canonical;

@@ -27,7 +27,7 @@ pub(super) fn lines(parsed: &Parsed) -> super::model::Lines {
                     );
                 }
             }
-            Position::GlobalArgs(_) => {}
+            Position::GlobalArgs(_) | Position::AsWritten => {}
         }
     }
     lines
@@ -127,6 +127,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
         }
     }
     found.extend(casing(parsed));
+    found.extend(super::stages::lints(parsed));
     found
 }
 
@@ -174,7 +175,7 @@ fn casing(parsed: &Parsed) -> Vec<Lint> {
 /// The words of an instruction as BuildKit's parser joins them: continuation lines
 /// appended, comment and empty lines inside it dropped, heredoc bodies (after the first line
 /// that does not continue) left out. Also the line where the instruction's own text ends.
-fn logical(i: &SourceInstruction, escape: char) -> (Vec<String>, usize) {
+pub(super) fn logical(i: &SourceInstruction, escape: char) -> (Vec<String>, usize) {
     let mut text = String::new();
     let mut last = i.line();
     for (n, line) in i.text().lines().enumerate() {
@@ -216,9 +217,10 @@ fn empty_continuation(text: &str, escape: char) -> bool {
 }
 
 /// Where a source instruction is, in the terms of the model's errors.
-fn location(parsed: &Parsed, position: &Position) -> Location {
+pub(super) fn location(parsed: &Parsed, position: &Position) -> Location {
     let stages = parsed.dockerfile().stages();
     match position {
+        Position::AsWritten => Location::default(),
         Position::GlobalArgs(range) => Location {
             stage: None,
             instruction: Some((range.start + 1, "ARG".into())),

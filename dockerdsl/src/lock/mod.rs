@@ -294,6 +294,66 @@ impl Lock {
         Ok(Pinned { dockerfile, pins })
     }
 
+    /// Every Dockerfile of a Bake plan pinned, with the path its targets read it from
+    /// ([`Plan::dockerfiles`](crate::bake::Plan::dockerfiles)): a build script emits each.
+    /// One error lists every image of every Dockerfile the lock does not pin, and also an
+    /// image whose locked platforms miss a platform a target builds for (when its stage has no
+    /// `--platform` of its own). Named contexts of the plan (`docker-image://`) are not pinned.
+    ///
+    /// ```
+    /// use dockerdsl::bake::{Plan, Target};
+    /// use dockerdsl::lock::{Lock, LockedImage, OCI_INDEX};
+    /// use dockerdsl::{Dockerfile, Stage, Syntax};
+    ///
+    /// let digest = format!("sha256:{}", "a".repeat(64));
+    /// let mut lock = Lock::new();
+    /// lock.insert(LockedImage::new("alpine:3.20", &digest, OCI_INDEX, ["linux/amd64"])?);
+    /// let app = Stage::from_image("app", "alpine:3.20");
+    /// let df = Dockerfile::builder().syntax(Syntax::Omitted).target(&app).build()?;
+    /// let target = Target::new("app", &df, &app).platform("linux/amd64");
+    /// let plan = Plan::builder().target(target.clone()).build()?;
+    /// let files = lock.pin_plan(&plan)?;
+    /// assert_eq!(files[0].0, "Dockerfile");
+    /// assert!(files[0].1.to_string().contains(&format!("FROM alpine:3.20@{digest} AS app")));
+    ///
+    /// let plan = Plan::builder().target(target.platform("linux/arm64")).build()?;
+    /// let err = lock.pin_plan(&plan).unwrap_err();
+    /// assert!(err.to_string().contains(
+    ///     "  - alpine:3.20: a stage is built for linux/arm64, which the locked digest does not cover (linux/amd64)\n"
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pin_plan<'p>(
+        &self,
+        plan: &'p crate::bake::Plan,
+    ) -> Result<Vec<(String, Pinned<'p>)>, LockError> {
+        let mut problems = Problems::default();
+        for target in plan.targets() {
+            for used in uses(target.dockerfile()) {
+                if used.platform.is_none() && used.from {
+                    for p in target.get_platforms() {
+                        if !p.as_str().contains('$') {
+                            self.pin_one(&used.image, Some(p.as_str()), &mut problems);
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (path, dockerfile) in plan.dockerfiles() {
+            let mut pins = BTreeMap::new();
+            for used in uses(dockerfile) {
+                if let Some(p) = self.pin_one(&used.image, used.platform.as_deref(), &mut problems)
+                {
+                    pins.insert(used.image, p);
+                }
+            }
+            out.push((path, Pinned { dockerfile, pins }));
+        }
+        problems.into_result(self)?;
+        Ok(out)
+    }
+
     fn pin_one(
         &self,
         image: &str,
@@ -395,6 +455,8 @@ struct Use {
     image: String,
     /// The stage's literal `--platform`, for a `FROM`.
     platform: Option<String>,
+    /// Whether it is a stage's base (`FROM`).
+    from: bool,
 }
 
 /// The images a Dockerfile uses, in order: the frontend, then each stage's base and the
@@ -405,6 +467,7 @@ fn uses(df: &Dockerfile) -> Vec<Use> {
         out.push(Use {
             image: frontend,
             platform: None,
+            from: false,
         });
     }
     for stage in df.stages() {
@@ -416,6 +479,7 @@ fn uses(df: &Dockerfile) -> Vec<Use> {
             out.push(Use {
                 image: image.as_str().to_owned(),
                 platform,
+                from: true,
             });
         }
         for instruction in stage.instructions() {
@@ -424,6 +488,7 @@ fn uses(df: &Dockerfile) -> Vec<Use> {
                     out.push(Use {
                         image: image.as_str().to_owned(),
                         platform: None,
+                        from: false,
                     });
                 }
             }

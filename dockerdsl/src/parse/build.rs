@@ -1,9 +1,7 @@
 //! From read instructions to the model: stages, their instructions and flags, stage
 //! references resolved into stage values.
 
-use super::lines::{self, Logical};
-use super::words::{self, Split, Unreadable};
-use super::{Diagnostic, ParseErrors, Parsed, Position, SourceInstruction};
+use super::{Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction};
 use crate::error::Problem;
 use crate::model::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
 use crate::model::instruction::{
@@ -12,7 +10,9 @@ use crate::model::instruction::{
 use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
 use crate::model::values::{Chmod, ImageRef, Network, Platform, Port, Security, Signal};
-use std::collections::BTreeSet;
+use crate::syntax::words::{self, Split, Unreadable};
+use crate::syntax::{self, Instruction as Logical, NodeKind, Tree};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 mod mount;
@@ -28,13 +28,19 @@ struct Cx<'a> {
     done: &'a [Stage],
     /// The name of the stage being read.
     current: Option<&'a str>,
-    /// Names of every stage of the file, lower-case.
-    all_names: &'a BTreeSet<String>,
+    /// Names of every stage of the file, lower-case, each with the index of the last stage
+    /// of that name: BuildKit's references by name go to it (`statesByName`).
+    all_names: &'a BTreeMap<String, usize>,
     /// The instruction's source text, and what in it the next error is about (empty: its
     /// keyword). A buffer reused from one instruction to the next: most flags are looked
     /// up without an error, and a new string for each would cost more than the reading.
     text: &'a str,
     focus: &'a mut String,
+    /// Read for `check` and `fmt`: what BuildKit accepts and the model cannot hold is kept
+    /// outside the model instead of refused.
+    faithful: bool,
+    /// Set when the current instruction is such a construct.
+    beyond: bool,
 }
 
 impl Cx<'_> {
@@ -81,6 +87,22 @@ impl Cx<'_> {
         Bad
     }
 
+    /// Something BuildKit accepts that the model cannot hold. Read strictly ([`parse`]), an
+    /// error; read faithfully (`check`, `fmt`), the instruction stays outside the model, as
+    /// written ([`Position::AsWritten`]).
+    pub(super) fn beyond_model(
+        &mut self,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Bad {
+        if self.faithful {
+            self.beyond = true;
+            Bad
+        } else {
+            self.error_help(message, help)
+        }
+    }
+
     /// A word through the lexer's quote removal.
     fn word(&mut self, word: &str) -> Result<String, Bad> {
         match words::unquote(word, self.escape) {
@@ -88,7 +110,7 @@ impl Cx<'_> {
             Err(Unreadable::UnterminatedQuote) => {
                 Err(self.error(format!("unterminated quote in `{word}`")))
             }
-            Err(Unreadable::LiteralDollar) => Err(self.error_help(
+            Err(Unreadable::LiteralDollar) => Err(self.beyond_model(
                 format!("`{word}` has a `$` that is not substituted (escaped or in single quotes)"),
                 "the model writes `$` only for variable substitution; this value cannot be kept",
             )),
@@ -106,21 +128,20 @@ impl Cx<'_> {
                 ))),
             });
         }
-        if let Some(s) = self.done.iter().rev().find(|s| s.name() == lower) {
-            return Some(Ok(s.clone()));
-        }
-        if self.current == Some(lower.as_str()) {
-            return Some(Err(self.error(format!(
+        let &index = self.all_names.get(&lower)?;
+        let here = self.done.len();
+        Some(if let Some(s) = self.done.get(index) {
+            Ok(s.clone())
+        } else if index == here && self.current.is_some() {
+            Err(self.error(format!(
                 "circular dependency: stage `{lower}` refers to itself"
-            ))));
-        }
-        if self.all_names.contains(&lower) {
-            return Some(Err(self.error_help(
+            )))
+        } else {
+            Err(self.error_help(
                 format!("stage `{lower}` is defined later in the file"),
                 "a stage can only use stages defined before it",
-            )));
-        }
-        None
+            ))
+        })
     }
 
     /// `--from=` of COPY or a mount: a stage, else an image; no variables.
@@ -240,10 +261,66 @@ fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// What the lowering reads of the tree: the directives, the instructions, and the comments
+/// after the last instruction.
+struct Read<'t, 'a> {
+    directives: Vec<Directive>,
+    instructions: Vec<&'t Logical<'a>>,
+    /// The comment lines right before each instruction (since the previous one).
+    comments: Vec<Vec<&'a str>>,
+    trailing_comments: Vec<&'a str>,
+}
+
+impl<'t, 'a> Read<'t, 'a> {
+    fn of(tree: &'t Tree<'a>) -> Self {
+        let mut read = Read {
+            directives: Vec::new(),
+            instructions: Vec::with_capacity(tree.nodes().len()),
+            comments: Vec::with_capacity(tree.nodes().len()),
+            trailing_comments: Vec::new(),
+        };
+        for node in tree.nodes() {
+            match node.kind() {
+                NodeKind::Directive { name, value } => read.directives.push(Directive {
+                    line: node.line(),
+                    name: (*name).to_owned(),
+                    value: (*value).to_owned(),
+                }),
+                NodeKind::Instruction(i) => {
+                    read.instructions.push(i);
+                    read.comments
+                        .push(std::mem::take(&mut read.trailing_comments));
+                }
+                NodeKind::Comment(c) => read.trailing_comments.push(c),
+                _ => {}
+            }
+        }
+        read
+    }
+}
+
 pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
+    lower(text, false)
+}
+
+/// Reads `text` into the model. `faithful`: as `check` and `fmt` read it, refusing only what
+/// BuildKit refuses; what the model cannot hold (two stages with one name, a stage named
+/// `scratch`, `EXPOSE 8080:80`, ...) is kept outside it, each such instruction at
+/// [`Position::AsWritten`], and the model is not validated as a whole.
+pub(crate) fn lower(text: &str, faithful: bool) -> Result<Parsed, ParseErrors> {
     let mut errors = Vec::new();
-    let read = lines::read(text, &mut errors);
-    let escape = read.escape.unwrap_or('\\');
+    let tree = syntax::read_all(text, &mut errors);
+    lower_tree(&tree, errors, faithful)
+}
+
+/// [`lower`] of a tree, with the problems reading it found.
+pub(crate) fn lower_tree(
+    tree: &Tree<'_>,
+    mut errors: Vec<Diagnostic>,
+    faithful: bool,
+) -> Result<Parsed, ParseErrors> {
+    let read = Read::of(tree);
+    let escape = tree.escape();
 
     let mut syntax = Syntax::Omitted;
     let mut checks = None;
@@ -267,7 +344,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
 
     // Every stage name, so that a reference to a later stage is told apart from an image,
     // and generated names for unnamed stages do not clash.
-    let mut all_names = BTreeSet::new();
+    let mut all_names = BTreeMap::new();
+    let mut stage_index = 0;
     // Split once: the loop below reads every instruction again.
     let splits: Vec<Split> = read
         .instructions
@@ -277,8 +355,14 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     for (l, split) in read.instructions.iter().zip(&splits) {
         if split.keyword.eq_ignore_ascii_case("from") {
             let args = words::whitespace_words(split.args);
+            stage_index += 1;
             if let [_, as_, name] = args.as_slice() {
-                if as_.eq_ignore_ascii_case("as") && !all_names.insert(name.to_ascii_lowercase()) {
+                if as_.eq_ignore_ascii_case("as")
+                    && all_names
+                        .insert(name.to_ascii_lowercase(), stage_index - 1)
+                        .is_some()
+                    && !faithful
+                {
                     errors.push(
                         Diagnostic::new(
                             l.line,
@@ -308,11 +392,17 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     let mut pending_comments: Vec<String> = Vec::new();
     let mut focus = String::new();
 
-    for (l, split) in read.instructions.iter().zip(&splits) {
+    for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
         let keyword_lower = buf.lower(split.keyword);
         let mut comments = std::mem::take(&mut pending_comments);
-        comments.extend(l.comments.iter().map(|c| (*c).to_owned()));
+        comments.extend(
+            read.comments
+                .get(map_index)
+                .into_iter()
+                .flatten()
+                .map(|c| (*c).to_owned()),
+        );
         if keyword_lower == "from" {
             if let Some(stage) = open.take() {
                 done.push(stage);
@@ -330,6 +420,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
             all_names: &all_names,
             text: &l.text,
             focus: &mut focus,
+            faithful,
+            beyond: false,
         };
         if keyword_lower == "from" {
             let Ok((name, stage)) = from(&mut cx, split, done.len()) else {
@@ -351,6 +443,9 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
         match &mut open {
             None if keyword_lower == "arg" => {
                 let Ok(new) = arg_list(&mut cx, split) else {
+                    if cx.beyond {
+                        map.push(source(l, split, Position::AsWritten));
+                    }
                     continue;
                 };
                 for c in comments {
@@ -376,6 +471,9 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
             }
             Some(open_stage) => {
                 let Ok(new) = instruction(&mut cx, split, l) else {
+                    if cx.beyond {
+                        map.push(source(l, split, Position::AsWritten));
+                    }
                     continue;
                 };
                 // Taken out, not cloned: a shared stage would be copied on every push.
@@ -425,6 +523,25 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     for s in &done {
         builder = builder.target(s);
     }
+    if faithful {
+        // The model's own rules (unique and unreserved names, global ARGs in FROM, ...)
+        // are not BuildKit's; the rest of what validation finds BuildKit refuses too.
+        let (dockerfile, problems) = builder.build_as_read();
+        let refused: Vec<Diagnostic> = problems
+            .iter()
+            .filter(|p| !model_only(p))
+            .map(|p| located(p, &map, &done, &read.directives))
+            .collect();
+        return if refused.is_empty() {
+            Ok(Parsed {
+                dockerfile,
+                instructions: map,
+                directives: read.directives,
+            })
+        } else {
+            Err(ParseErrors::new(refused))
+        };
+    }
     match builder.build() {
         Ok(dockerfile) => Ok(Parsed {
             dockerfile,
@@ -438,6 +555,23 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
                 .collect(),
         )),
     }
+}
+
+/// Whether a problem validation finds is one of the model's own rules, which BuildKit does
+/// not have: a file read faithfully is not refused for it.
+fn model_only(p: &Problem) -> bool {
+    const MODEL_ONLY: [&str; 5] = [
+        // `FROM img:$UNDECLARED`: BuildKit warns (UndefinedArgInFrom) and reads it empty.
+        "is not a global build argument",
+        // `FROM alpine AS alpine`, `COPY --from=alpine`: BuildKit uses the stage.
+        "has the name of a stage",
+        // `COPY a b c`: BuildKit copies both into `c/` at build time.
+        "the destination must be a directory",
+        // `FROM x AS scratch`: BuildKit warns (ReservedStageName).
+        "is reserved by BuildKit",
+        "invalid stage name",
+    ];
+    MODEL_ONLY.iter().any(|m| p.message().contains(m))
 }
 
 /// BuildKit takes `SOURCE_DATE_EPOCH` from a stage named by that global ARG's default, and
@@ -670,7 +804,9 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
         Some(n) => {
             cx.focus(n);
             let lower = n.to_ascii_lowercase();
-            if crate::rules::stage_name(&lower).is_err() {
+            // BuildKit builds a stage named `scratch` or `context` (with a warning).
+            let reserved = cx.faithful && matches!(lower.as_str(), "scratch" | "context");
+            if crate::rules::stage_name(&lower).is_err() && !reserved {
                 return Err(cx.error_help(
                     format!("invalid name for build stage: `{n}`"),
                     "a stage name starts with a letter, followed by letters, digits, `-`, `_` or `.`",
@@ -681,7 +817,7 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
         None => {
             let mut name = format!("stage-{index}");
             let mut n = 0;
-            while cx.all_names.contains(&name) {
+            while cx.all_names.contains_key(&name) {
                 n += 1;
                 name = format!("stage-{index}-{n}");
             }
@@ -693,6 +829,8 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
         Base::Scratch
     } else {
         let lower = image.to_ascii_lowercase();
+        // The latest stage of that name so far: BuildKit resolves a base before it adds the
+        // stage (references in instructions go to the last stage of a name in the file).
         match cx.done.iter().rev().find(|s| s.name() == lower) {
             Some(s) => Base::Stage(s.clone()),
             None => Base::Image(ImageRef::from(image)),
@@ -767,6 +905,11 @@ fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, S
 
 /// One instruction inside a stage (or after ONBUILD).
 fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instruction>, Bad> {
+    // A heredoc body with `\r\n` line ends: BuildKit keeps the `\r`s. Read strictly they are
+    // dropped (as the model always has); read faithfully the instruction is kept as written.
+    if cx.faithful && l.heredocs.iter().any(|h| h.body().contains('\r')) {
+        return Err(cx.beyond_model("a heredoc with CRLF line ends", "use LF line ends"));
+    }
     let mut buf = KeywordBuf::default();
     let keyword = buf.lower(split.keyword);
     let no_flags = |cx: &mut Cx<'_>, k: &str| Flags::new(cx, k, &split.flags, &[], &[]).map(|_| ());
@@ -824,7 +967,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 match normal.parse::<Port>() {
                     Ok(p) => ports.push(p),
                     Err(e) => {
-                        return Err(cx.error_help(
+                        return Err(cx.beyond_model(
                             format!("cannot read port `{w}`: {e}"),
                             e.help().unwrap_or("write `PORT[/PROTOCOL]`").to_owned(),
                         ));
@@ -1141,17 +1284,26 @@ fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
 fn heredocs(l: &Logical) -> Vec<Heredoc> {
     l.heredocs
         .iter()
-        .map(|(marker, content)| Heredoc {
-            name: marker.name.clone(),
-            content: if marker.chomp {
-                content
-                    .split_inclusive('\n')
-                    .map(|line| line.trim_start_matches('\t'))
-                    .collect()
-            } else {
-                content.clone()
-            },
-            expand: marker.expand,
+        .map(|h| Heredoc {
+            name: h.name().to_owned(),
+            // Line ends as `\n`: BuildKit keeps a `\r` before them, which the model cannot
+            // hold (a faithful read keeps such an instruction as written, see `instruction`).
+            content: h
+                .body()
+                .split_inclusive('\n')
+                .map(|line| {
+                    let line = if h.chomps() {
+                        line.trim_start_matches('\t')
+                    } else {
+                        line
+                    };
+                    match line.strip_suffix("\r\n") {
+                        Some(l) => format!("{l}\n"),
+                        None => line.to_owned(),
+                    }
+                })
+                .collect(),
+            expand: h.expands(),
         })
         .collect()
 }
@@ -1183,7 +1335,7 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
     let is_doc = |w: &str| !json && crate::rules::heredoc_marker(w).is_some();
     let sources = if srcs.iter().any(|s| is_doc(s)) {
         if !srcs.iter().all(|s| is_doc(s)) || docs.len() != srcs.len() {
-            return Err(cx.error_help(
+            return Err(cx.beyond_model(
                 format!("{k} mixes heredocs with paths"),
                 "the model keeps either heredocs or paths as sources; split the instruction",
             ));

@@ -10,11 +10,11 @@
 //! ("Reading Dockerfiles").
 
 mod build;
-mod lines;
-mod words;
+
+pub(crate) use build::{lower, lower_tree};
 
 use crate::model::dockerfile::Dockerfile;
-use std::fmt;
+pub use crate::syntax::{Diagnostic, ParseErrors};
 use std::ops::Range;
 use std::path::Path;
 
@@ -45,6 +45,27 @@ use std::path::Path;
 /// ```
 pub fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     build::parse(text)
+}
+
+/// Reads a Dockerfile as `check` and `fmt` do: refusing only what BuildKit refuses.
+///
+/// What BuildKit accepts and the builder would not (two stages with one name, a stage named
+/// `scratch`, `EXPOSE 8080:80`, `FROM img:$UNDECLARED`, `COPY a b c`) is read all the same:
+/// an instruction the model cannot hold is left out of it, at [`Position::AsWritten`], and
+/// the model is not validated as a whole. Use it to lint ([`Parsed::lint`]) and format
+/// ([`format`](crate::format)); [`parse`] gives a model to build with.
+///
+/// ```
+/// let text = "FROM alpine:3.20 AS app\nEXPOSE 8443:443\nFROM alpine:3.20 AS app\n";
+/// assert!(dockerdsl::parse(text).is_err());
+/// let parsed = dockerdsl::parse_faithfully(text)?;
+/// assert_eq!(parsed.instructions()[1].position(), &dockerdsl::Position::AsWritten);
+/// let rules: Vec<_> = parsed.lint().iter().map(|l| l.rule().name()).collect();
+/// assert_eq!(rules, ["ExposeInvalidFormat", "DuplicateStageName"]);
+/// # Ok::<(), dockerdsl::ParseErrors>(())
+/// ```
+pub fn parse_faithfully(text: &str) -> Result<Parsed, ParseErrors> {
+    build::lower(text, true)
 }
 
 /// Reads the Dockerfile at `path`; see [`parse`]. A file that cannot be read is reported as
@@ -143,6 +164,10 @@ pub enum Position {
         /// Indices of the instructions it became.
         indices: Range<usize>,
     },
+    /// An instruction BuildKit accepts that the model cannot hold (`EXPOSE 8080:80`, a value
+    /// with a literal `$`): read by `check` and `fmt` ([`check`](crate::check),
+    /// [`format`](crate::format)), which keep it as written; [`parse`] refuses it.
+    AsWritten,
 }
 
 /// One instruction as written in the source.
@@ -213,109 +238,3 @@ impl Directive {
         &self.value
     }
 }
-
-/// One problem in a Dockerfile's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub(crate) line: usize,
-    pub(crate) column: usize,
-    pub(crate) message: String,
-    pub(crate) help: Option<String>,
-}
-
-impl Diagnostic {
-    pub(crate) fn new(line: usize, column: usize, message: String) -> Self {
-        Diagnostic {
-            line,
-            column,
-            message,
-            help: None,
-        }
-    }
-
-    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    /// The line, from 1; `None` when the problem is with the whole file (one that cannot
-    /// be read, or has no stage).
-    pub fn line(&self) -> Option<usize> {
-        (self.line > 0).then_some(self.line)
-    }
-
-    /// The column, from 1; `None` when the problem is with the whole line or file.
-    pub fn column(&self) -> Option<usize> {
-        (self.column > 0).then_some(self.column)
-    }
-
-    /// What is wrong, or expected, in lower case.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// How to fix it, when there is a known fix.
-    pub fn help(&self) -> Option<&str> {
-        self.help.as_deref()
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.column, self.message)?;
-        if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Every problem found reading a Dockerfile, in line order.
-///
-/// ```
-/// let err = dockerdsl::parse("FROM alpine:3.20\nCOPY --bogus a b\nFOO bar\n").unwrap_err();
-/// assert_eq!(
-///     err.to_string(),
-///     "2:6: unknown flag `--bogus` for COPY\n\
-///      \x20 = help: COPY takes --from, --chown, --chmod, --link, --parents, --exclude\n\
-///      3:1: unknown instruction `FOO`\n\
-///      \x20 = help: did you mean FROM?\n"
-/// );
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct ParseErrors {
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl ParseErrors {
-    pub(crate) fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
-        diagnostics.sort_by_key(|d| (d.line, d.column));
-        ParseErrors { diagnostics }
-    }
-
-    fn one(d: Diagnostic) -> Self {
-        ParseErrors::new(vec![d])
-    }
-
-    /// The problems, in line order.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
-    }
-}
-
-impl fmt::Display for ParseErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.diagnostics {
-            writeln!(f, "{d}")?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Debug for ParseErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl std::error::Error for ParseErrors {}

@@ -93,6 +93,43 @@ pub(crate) fn dockerfile_with<E>(
 ) -> Result<(), E> {
     let out = buf;
     let esc = df.escape().char();
+    let header = header(df, pins, out);
+    let mut first = !header;
+    if !df.args().is_empty() {
+        if !first {
+            out.push('\n');
+        }
+        first = false;
+        for (i, arg) in df.args().iter().enumerate() {
+            arg_comments(df, i, out);
+            push_arg(out, arg, esc);
+            out.push('\n');
+        }
+        arg_comments(df, df.args().len(), out);
+    }
+    // The first line is in `out` before the first flush.
+    let mut checked = false;
+    for stage in df.stages() {
+        if !first {
+            out.push('\n');
+        }
+        first = false;
+        stage_text(stage, esc, compat, pins, out);
+        if !checked {
+            end_directives(header, out);
+            checked = true;
+        }
+        flush(out)?;
+    }
+    if !checked {
+        end_directives(header, out);
+    }
+    flush(out)
+}
+
+/// Writes the parser directives of `df` (`# syntax=`, `# escape=`, `# check=`); returns
+/// whether it wrote any.
+pub(crate) fn header(df: &Dockerfile, pins: Option<&Pins>, out: &mut String) -> bool {
     let mut header = false;
     match df.syntax() {
         Syntax::Stable => {
@@ -133,43 +170,13 @@ pub(crate) fn dockerfile_with<E>(
         out.push('\n');
         header = true;
     }
-    let mut first = !header;
-    if !df.args().is_empty() {
-        if !first {
-            out.push('\n');
-        }
-        first = false;
-        for (i, arg) in df.args().iter().enumerate() {
-            arg_comments(df, i, out);
-            push_arg(out, arg, esc);
-            out.push('\n');
-        }
-        arg_comments(df, df.args().len(), out);
-    }
-    // The first line is in `out` before the first flush.
-    let mut checked = false;
-    for stage in df.stages() {
-        if !first {
-            out.push('\n');
-        }
-        first = false;
-        stage_text(stage, esc, compat, pins, out);
-        if !checked {
-            end_directives(header, out);
-            checked = true;
-        }
-        flush(out)?;
-    }
-    if !checked {
-        end_directives(header, out);
-    }
-    flush(out)
+    header
 }
 
 /// Without a header, a first comment line such as `# escape=x` would be read as a parser
 /// directive: an empty comment line before it ends the directives. `out` holds the start of
 /// the file.
-fn end_directives(header: bool, out: &mut String) {
+pub(crate) fn end_directives(header: bool, out: &mut String) {
     if !header
         && out
             .lines()
@@ -221,21 +228,7 @@ fn stage_text(stage: &Stage, esc: char, compat: bool, pins: Option<&Pins>, out: 
         comment_text(text, out);
         out.push('\n');
     }
-    out.push_str("FROM ");
-    if let Some(p) = stage.platform() {
-        out.push_str("--platform=");
-        out.push_str(p.as_str());
-        out.push(' ');
-    }
-    match stage.base() {
-        Base::Scratch => out.push_str("scratch"),
-        Base::Image(i) => out.push_str(pinned(pins, i.as_str())),
-        Base::Stage(s) => out.push_str(s.name()),
-        Base::Context(c) => out.push_str(c.name()),
-    }
-    out.push_str(" AS ");
-    out.push_str(stage.name());
-    out.push('\n');
+    from_line(stage, pins, out);
     let mut shell = if compat {
         inherited_shell(stage)
     } else {
@@ -256,6 +249,25 @@ fn stage_text(stage: &Stage, esc: char, compat: bool, pins: Option<&Pins>, out: 
             shell.clone_from(argv);
         }
     }
+}
+
+/// Appends `FROM [--platform=P] BASE AS NAME` and a newline.
+pub(crate) fn from_line(stage: &Stage, pins: Option<&Pins>, out: &mut String) {
+    out.push_str("FROM ");
+    if let Some(p) = stage.platform() {
+        out.push_str("--platform=");
+        out.push_str(p.as_str());
+        out.push(' ');
+    }
+    match stage.base() {
+        Base::Scratch => out.push_str("scratch"),
+        Base::Image(i) => out.push_str(pinned(pins, i.as_str())),
+        Base::Stage(s) => out.push_str(s.name()),
+        Base::Context(c) => out.push_str(c.name()),
+    }
+    out.push_str(" AS ");
+    out.push_str(stage.name());
+    out.push('\n');
 }
 
 /// Renders one instruction, ending with a newline. Returns whether it ended with a heredoc
@@ -346,7 +358,7 @@ pub(crate) fn instruction_text(
 
 /// `# text`, a line for each line of `text`, without the final newline. A line's
 /// indentation is kept; trailing blanks are not.
-fn comment_text(text: &str, out: &mut String) {
+pub(crate) fn comment_text(text: &str, out: &mut String) {
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');

@@ -2,7 +2,9 @@
 //! the corpus location, the oracles, and the generators of models.
 
 pub mod bk;
+pub mod bklint;
 pub mod examples;
+pub mod mutate;
 pub mod oracle;
 pub mod pieces;
 pub mod read;
@@ -104,4 +106,9 @@ pub fn tools(test: &str) -> Option<std::path::PathBuf> {
         dir.display()
     );
     Some(dir)
+}
+
+/// Says what a test checked (its counts), straight to stderr as [`skipped`] does.
+pub fn say(text: &str) {
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{text}\n").as_bytes());
 }

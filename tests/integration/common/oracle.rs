@@ -31,10 +31,6 @@ pub struct Cmd {
 #[derive(Deserialize)]
 struct Answer {
     ok: Option<Vec<Cmd>>,
-    #[serde(default)]
-    checks: Vec<(String, u32)>,
-    #[serde(default)]
-    rules: Vec<String>,
     error: Option<String>,
 }
 
@@ -42,11 +38,6 @@ struct Answer {
 #[derive(Debug, Clone)]
 pub struct Parsed {
     pub cmds: Vec<Cmd>,
-    /// BuildKit's build checks that the text decides (`.ci/buildkit_checks.py`): rule and
-    /// line of every finding.
-    pub checks: Vec<(String, u32)>,
-    /// The rules those checks cover.
-    pub rules: Vec<String>,
 }
 
 /// The build checks whose findings could only come from the renderer's choices (keyword
@@ -119,9 +110,9 @@ impl BuildKit {
         })
     }
 
-    /// The instructions of `text` and its build-check findings, or BuildKit's parse error.
+    /// The instructions of `text`, or BuildKit's parse error.
     pub fn parse(&mut self, text: &str) -> Result<Parsed, String> {
-        let request = serde_json::json!({ "text": text, "checks": true }).to_string();
+        let request = serde_json::json!({ "text": text }).to_string();
         writeln!(self.stdin, "{request}").expect("write to the BuildKit parser");
         self.stdin.flush().expect("flush to the BuildKit parser");
         let mut line = String::new();
@@ -131,11 +122,7 @@ impl BuildKit {
         assert!(!line.is_empty(), "the BuildKit parser exited");
         let answer: Answer = serde_json::from_str(&line).expect("an answer in JSON");
         match (answer.ok, answer.error) {
-            (Some(cmds), _) => Ok(Parsed {
-                cmds,
-                checks: answer.checks,
-                rules: answer.rules,
-            }),
+            (Some(cmds), _) => Ok(Parsed { cmds }),
             (None, Some(e)) => Err(e),
             (None, None) => Err("empty answer".into()),
         }

@@ -96,7 +96,9 @@ fn check(input: &Input) -> Result<FileReport, String> {
         findings: Vec::new(),
         problems: Vec::new(),
     };
-    match dockerdsl::parse(&input.text) {
+    // Read as BuildKit reads it: a file the typed model cannot hold (two stages with one
+    // name, `EXPOSE 8080:80`) is linted all the same.
+    match dockerdsl::parse_faithfully(&input.text) {
         Ok(parsed) => {
             let dockerignore = match &input.path {
                 Some(path) => input::dockerignore_of(path)?,

@@ -37,14 +37,15 @@ pub(crate) fn run(args: &Args) -> Exit {
 
 /// Formats one input: in place, to standard output (standard input), or as a diff.
 fn format(input: &Input, check_only: bool, out: &mut dyn Write) -> Exit {
-    let parsed = match dockerdsl::parse(&input.text) {
-        Ok(parsed) => parsed,
+    // The canonical form with the user's comments and paragraph breaks, for every file
+    // BuildKit reads.
+    let formatted = match dockerdsl::format(&input.text) {
+        Ok(formatted) => formatted,
         Err(errors) => {
             output::eprint_problems(&input.name, &errors);
             return Exit::Broken;
         }
     };
-    let formatted = parsed.dockerfile().to_string();
     if check_only {
         if formatted == input.text {
             return Exit::Clean;

@@ -164,6 +164,10 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
             (m.target, m.required, m.mode, m.uid, m.gid) = (target, required, mode, uid, gid);
             Mount::Ssh(m)
         }
+        // `type=$VAR`: BuildKit expands it when it builds; the model holds typed mounts.
+        other if other.contains('$') => {
+            return Err(cx.beyond_model(format!("unsupported mount type `{other}`"), types_help()));
+        }
         other => {
             return Err(cx.error_help(format!("unsupported mount type `{other}`"), types_help()));
         }

@@ -1,0 +1,129 @@
+//! `fmt`: a Dockerfile's text in the canonical form, keeping what the user wrote around the
+//! instructions (comments, paragraph breaks).
+
+use crate::parse::{ParseErrors, Position, SourceInstruction, lower_tree};
+use crate::render::{self, Style};
+use crate::syntax::{self, NodeKind};
+use std::collections::BTreeMap;
+
+/// Formats a Dockerfile: every instruction in the canonical form the renderer writes (see
+/// the crate documentation, "Canonical form"), with the user's comments where they were and
+/// one blank line wherever the user had one or more; stages are separated by one blank line.
+/// The meaning under BuildKit's parser is kept, and formatting the result again gives it back
+/// unchanged.
+///
+/// `Err` only when BuildKit itself refuses the file: a file the typed model cannot hold (two
+/// stages with one name, `EXPOSE 8080:80`) is formatted all the same, the instructions the
+/// model cannot hold kept as written.
+///
+/// ```
+/// let text = "from alpine:3.20 as base\n# tools\nrun apk add curl\n\n\n\nenv A 1\n";
+/// assert_eq!(
+///     dockerdsl::format(text)?,
+///     "FROM alpine:3.20 AS base\n# tools\nRUN apk add curl\n\nENV A=1\n"
+/// );
+/// # Ok::<(), dockerdsl::ParseErrors>(())
+/// ```
+pub fn format(text: &str) -> Result<String, ParseErrors> {
+    let mut errors = Vec::new();
+    let tree = syntax::read_all(text, &mut errors);
+    let parsed = lower_tree(&tree, errors, true)?;
+    let df = parsed.dockerfile();
+    let style = Style::canonical(df.escape().char());
+    let by_line: BTreeMap<usize, &SourceInstruction> = parsed
+        .instructions()
+        .iter()
+        .map(|i| (i.line(), i))
+        .collect();
+
+    // The output as pieces of text and paragraph breaks, the breaks collapsed at the end.
+    let mut items: Vec<Option<String>> = Vec::new();
+    let mut header = String::new();
+    let has_header = render::header(df, None, &mut header);
+    if has_header {
+        items.push(Some(header));
+        items.push(None);
+    }
+    // Where the text of the last instruction ends: a new stage's blank line goes there,
+    // before the comments that lead into the stage.
+    let mut after_instruction: Option<usize> = None;
+    for node in tree.nodes() {
+        match node.kind() {
+            NodeKind::Directive { .. } | NodeKind::Ignored => {}
+            NodeKind::Blank => items.push(None),
+            NodeKind::Comment(c) => {
+                let mut out = String::new();
+                render::comment_text(c, &mut out);
+                out.push('\n');
+                items.push(Some(out));
+            }
+            NodeKind::Instruction(i) => {
+                let Some(source) = by_line.get(&i.line()) else {
+                    continue;
+                };
+                let mut out = String::new();
+                let mut heredoc_end = false;
+                match source.position() {
+                    Position::GlobalArgs(range) => {
+                        for arg in df.args().get(range.clone()).unwrap_or_default() {
+                            render::push_arg(&mut out, arg, style.esc);
+                            out.push('\n');
+                        }
+                    }
+                    Position::From { stage } => {
+                        if let Some(at) = after_instruction {
+                            items.insert(at, None);
+                        }
+                        if let Some(s) = df.stages().get(*stage) {
+                            render::from_line(s, None, &mut out);
+                        }
+                    }
+                    Position::Instructions { stage, indices } => {
+                        let Some(s) = df.stages().get(*stage) else {
+                            continue;
+                        };
+                        let all = s.instructions();
+                        for instruction in all.get(indices.clone()).unwrap_or_default() {
+                            if matches!(instruction, crate::Instruction::Comment(_)) {
+                                continue;
+                            }
+                            if heredoc_end {
+                                out.push('\n');
+                            }
+                            heredoc_end = render::instruction_text(instruction, style, &mut out);
+                        }
+                    }
+                    Position::AsWritten => {
+                        // The bytes as they are (a heredoc's `\r`s are part of its meaning).
+                        out.push_str(tree.text().get(i.span()).unwrap_or_else(|| i.text()));
+                        out.push('\n');
+                    }
+                }
+                items.push(Some(out));
+                // A blank line after a heredoc terminator, as the renderer writes.
+                if heredoc_end {
+                    items.push(None);
+                }
+                after_instruction = Some(items.len());
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut blank = false;
+    for item in items {
+        match item {
+            None => blank = !out.is_empty(),
+            Some(text) => {
+                if blank {
+                    out.push('\n');
+                    blank = false;
+                }
+                out.push_str(&text);
+            }
+        }
+    }
+    // A comment that reads as a directive once it is the first line gets an empty comment
+    // line before it, as the renderer does.
+    render::end_directives(has_header, &mut out);
+    Ok(out)
+}

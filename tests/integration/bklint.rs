@@ -1,0 +1,317 @@
+//! `check`, `fmt` and the syntax layer against BuildKit's own build checks: `bklint`
+//! (`../shared/tools/bin/bklint`, BuildKit's `dockerfile2llb.DockerfileLint` run offline, the
+//! function behind `docker build --check`), on every corpus file and on the mutants
+//! `common::mutate` makes of the files BuildKit accepts (each mutation one hand edit aimed at
+//! one check or one edge of what BuildKit accepts; written to a temporary folder, never
+//! committed).
+//!
+//! For every file: BuildKit accepts it exactly when `check`, `fmt` and `syntax::read` do, and
+//! on an accepted file `check`'s BuildKit findings equal bklint's warnings (rule, line and
+//! message). `fmt` gives text that `fmt` leaves as it is. Every difference is listed in
+//! `DIFFERENCES` with the reason; the test fails on one that is not listed, or a listed one
+//! that is gone.
+//!
+//! Needs bklint (`DOCKERDSL_BKLINT`, set by `.ci/run`) and the corpus (`DOCKERDSL_CORPUS`);
+//! skipped without them, except under `CI=true`, where bklint is required.
+
+use crate::common;
+use common::bklint::{Verdict, bklint, run_bklint};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// (file, what differs, why). None may be added without a reason a reviewer accepts.
+const DIFFERENCES: &[(&str, &str, &str)] = &[
+    (
+        "stage-named-context__dockerfile_mount_L416.Dockerfile",
+        "accepted, BuildKit refuses: unsupported mount type \"\"",
+        "renaming the stage made `FROM stage1` an image, so `type=$MNT_TYPE2` (set by an ENV of \
+         the renamed stage) expands to nothing; `check` does not expand a mount's type \
+         (`type=$VAR` is kept as written, outside the model)",
+    ),
+    (
+        "stage-named-context__dockerfile_mount_L427.Dockerfile",
+        "accepted, BuildKit refuses: unsupported mount type \"\"",
+        "as above",
+    ),
+];
+
+/// Every Dockerfile of the corpus, sorted by name.
+fn corpus_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for sub in ["real/files", "buildkit-tests", "targeted"] {
+        let entries = std::fs::read_dir(dir.join(sub)).expect("a corpus folder");
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !name.ends_with(".jsonl") && !name.ends_with(".tsv") && p.is_file() {
+                files.push(p);
+            }
+        }
+    }
+    files.sort_by_key(|p| p.file_name().map(|n| n.to_owned()));
+    files
+}
+
+/// What `fmt` made of each accepted file: (name, original, formatted), for the meaning check.
+type Formatted = Vec<(String, String, String)>;
+
+#[derive(Default)]
+struct Counts {
+    files: usize,
+    accepted: usize,
+    refused: usize,
+    warnings: usize,
+    agreed: usize,
+    typos: usize,
+}
+
+/// Compares one file; pushes each difference.
+fn compare(
+    name: &str,
+    text: &str,
+    verdict: &Verdict,
+    counts: &mut Counts,
+    differences: &mut BTreeSet<(String, String)>,
+    formatted_files: &mut Formatted,
+) {
+    counts.files += 1;
+    let checked = dockerdsl::check(text);
+    let formatted = dockerdsl::format(text);
+    let read = dockerdsl::syntax::read(text);
+    // `# check=error=true`: BuildKit fails the build on its own warnings. The file is read
+    // all the same, and the warnings are the ones to compare.
+    let lint_error = verdict
+        .error
+        .as_deref()
+        .is_some_and(|e| e.starts_with("lint violation found for rules: "));
+    if verdict.error.is_some() && !lint_error {
+        if checked.is_ok() && formatted.is_ok() {
+            counts.refused += 1;
+            differences.insert((
+                name.to_owned(),
+                format!(
+                    "accepted, BuildKit refuses: {}",
+                    verdict.error.as_deref().unwrap_or_default()
+                ),
+            ));
+        } else if checked.is_ok() || formatted.is_ok() {
+            differences.insert((name.to_owned(), "check and fmt disagree".into()));
+        } else {
+            counts.refused += 1;
+        }
+        return;
+    }
+    counts.accepted += 1;
+    counts.warnings += verdict.warnings.len();
+    if let Err(e) = &read {
+        differences.insert((name.to_owned(), format!("syntax::read refuses: {e}")));
+    }
+    let lints = match checked {
+        Ok(l) => l,
+        Err(e) => {
+            differences.insert((name.to_owned(), format!("check refuses: {e}")));
+            return;
+        }
+    };
+    match formatted {
+        Ok(f) => match dockerdsl::format(&f) {
+            Ok(again) if again == f => {
+                formatted_files.push((name.to_owned(), text.to_owned(), f));
+            }
+            Ok(_) => {
+                differences.insert((name.to_owned(), "fmt is not idempotent".into()));
+            }
+            Err(e) => {
+                differences.insert((name.to_owned(), format!("fmt's output is refused: {e}")));
+            }
+        },
+        Err(e) => {
+            differences.insert((name.to_owned(), format!("fmt refuses: {e}")));
+        }
+    }
+    counts.typos += lints
+        .iter()
+        .filter(|l| l.rule() == dockerdsl::Rule::StageNameTypo)
+        .count();
+    let ours: BTreeSet<(usize, String, String)> = lints
+        .iter()
+        .filter(|l| l.rule().origin() == dockerdsl::Origin::BuildKit)
+        .map(|l| {
+            (
+                l.line().unwrap_or(0),
+                l.rule().name().to_owned(),
+                l.message().to_owned(),
+            )
+        })
+        .collect();
+    counts.agreed += ours.intersection(&verdict.warnings).count();
+    for (line, rule, message) in verdict.warnings.difference(&ours) {
+        differences.insert((name.to_owned(), format!("missing {line}:{rule}: {message}")));
+    }
+    for (line, rule, message) in ours.difference(&verdict.warnings) {
+        differences.insert((name.to_owned(), format!("extra {line}:{rule}: {message}")));
+    }
+}
+
+fn report(what: &str, c: &Counts) {
+    common::say(&format!(
+        "bklint, {what}: {} files, {} accepted, {} refused as BuildKit refuses them; \
+         {} BuildKit warnings, {} reproduced (same rule, line, message); \
+         {} StageNameTypo findings",
+        c.files, c.accepted, c.refused, c.warnings, c.agreed, c.typos
+    ));
+}
+
+#[test]
+fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
+    const TEST: &str = "check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants";
+    let Some(bin) = bklint(TEST) else {
+        return;
+    };
+    let Some(dir) = common::corpus(TEST) else {
+        return;
+    };
+    let mut differences = BTreeSet::new();
+    let mut formatted: Formatted = Vec::new();
+
+    let files = corpus_files(&dir);
+    let verdicts = run_bklint(&bin, &files);
+    let mut corpus = Counts::default();
+    let mut accepted: Vec<(String, String)> = Vec::new();
+    for path in &files {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(path).expect("a corpus file is UTF-8");
+        let verdict = verdicts.get(&name).expect("bklint answers for every file");
+        compare(
+            &name,
+            &text,
+            verdict,
+            &mut corpus,
+            &mut differences,
+            &mut formatted,
+        );
+        if verdict.error.is_none() {
+            accepted.push((name, text));
+        }
+    }
+    report("corpus", &corpus);
+    assert_eq!(
+        corpus.typos, 0,
+        "StageNameTypo on a corpus file: a false positive"
+    );
+
+    // The mutants, written where cargo keeps test files.
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bklint-mutants");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("a temporary folder");
+    let mutants = common::mutate::mutants(&accepted, 10);
+    let mut paths = Vec::new();
+    for (name, text) in &mutants {
+        let p = out.join(name);
+        std::fs::write(&p, text).expect("writing a mutant");
+        paths.push(p);
+    }
+    let verdicts = run_bklint(&bin, &paths);
+    let mut mutated = Counts::default();
+    let mut typo_mutants = 0;
+    for (name, text) in &mutants {
+        let verdict = verdicts.get(name).expect("bklint answers for every mutant");
+        if name.starts_with("copy-from-typo__") {
+            typo_mutants += 1;
+        }
+        compare(
+            name,
+            text,
+            verdict,
+            &mut mutated,
+            &mut differences,
+            &mut formatted,
+        );
+    }
+    report("mutants", &mutated);
+    assert!(mutants.len() > 300, "only {} mutants", mutants.len());
+    assert_eq!(
+        mutated.typos, typo_mutants,
+        "every `COPY --from=<misspelt stage>` mutant gets one StageNameTypo, no other file"
+    );
+
+    same_meaning(TEST, &formatted, &mut differences);
+
+    let listed: BTreeSet<(String, String)> = DIFFERENCES
+        .iter()
+        .map(|(f, what, _)| ((*f).to_owned(), (*what).to_owned()))
+        .collect();
+    let found: Vec<String> = differences
+        .iter()
+        .map(|(f, what)| format!("{f}: {what}"))
+        .collect();
+    assert_eq!(
+        differences,
+        listed,
+        "differences from BuildKit (found):\n{}",
+        found.join("\n")
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// `fmt` keeps the meaning: BuildKit's parser (the oracle venv's `dockerfile` package,
+/// `tests/oracle/same_meaning.py`, as `.ci/fmt-corpus` uses it) reads the same instructions
+/// from each file and its formatted text. Skipped (and said) without the oracle venv.
+fn same_meaning(test: &str, files: &Formatted, differences: &mut BTreeSet<(String, String)>) {
+    let Some(python) = std::env::var_os(common::oracle::PYTHON_VAR) else {
+        common::skipped(
+            &format!("{test} (fmt's meaning under BuildKit's parser)"),
+            &format!("{} is not set", common::oracle::PYTHON_VAR),
+        );
+        return;
+    };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bklint-formatted");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let mut jobs = Vec::new();
+    for (i, (name, original, formatted)) in files.iter().enumerate() {
+        let a = dir.join(format!("{i}.original"));
+        let b = dir.join(format!("{i}.formatted"));
+        std::fs::write(&a, original).expect("writing a file");
+        std::fs::write(&b, formatted).expect("writing a file");
+        jobs.push(serde_json::json!({"name": name, "original": a, "formatted": b}));
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/same_meaning.py");
+    let mut child = std::process::Command::new(python)
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the oracle's Python runs");
+    let input = serde_json::Value::Array(jobs).to_string();
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, input.as_bytes()).expect("writing to the oracle");
+    }
+    let output = child.wait_with_output().expect("the oracle answers");
+    let mut same = 0;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        if v["same"].as_bool() == Some(true) {
+            same += 1;
+        } else {
+            differences.insert((
+                v["name"].as_str().unwrap_or_default().to_owned(),
+                format!(
+                    "fmt changes the meaning: {}",
+                    v["detail"].as_str().unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    common::say(&format!(
+        "bklint, fmt: {} formatted files, {same} with the same instructions under BuildKit's parser",
+        files.len()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,114 @@
+//! BuildKit's own build checks as a test oracle: `bklint` (`../shared/tools/bin/bklint`,
+//! `dockerfile2llb.DockerfileLint` run offline, the function behind `docker build --check`),
+//! found through `DOCKERDSL_BKLINT`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The variable `.ci/run` sets to bklint's path.
+pub const BKLINT_VAR: &str = "DOCKERDSL_BKLINT";
+
+/// BuildKit's answer for one file.
+#[derive(Debug)]
+pub struct Verdict {
+    pub error: Option<String>,
+    pub warnings: BTreeSet<(usize, String, String)>,
+}
+
+/// bklint's path: `None` (and the test says it is skipped) when it is not configured, a
+/// failure under CI, where it is required.
+pub fn bklint(test: &str) -> Option<PathBuf> {
+    match std::env::var_os(BKLINT_VAR) {
+        Some(p) => {
+            let p = PathBuf::from(p);
+            assert!(
+                p.is_file(),
+                "{test}: {BKLINT_VAR}={} is not a file",
+                p.display()
+            );
+            Some(p)
+        }
+        None => {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+            assert!(
+                !ci,
+                "{test}: {BKLINT_VAR} is not set, and CI=true requires BuildKit's checker \
+                 (.ci/run sets it to ../shared/tools/bin/bklint)"
+            );
+            super::skipped(
+                test,
+                &format!(
+                    "{BKLINT_VAR} is not set (run `{BKLINT_VAR}=../shared/tools/bin/bklint cargo test`, as .ci/run does)"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Runs bklint once on every file; its verdicts by file name.
+pub fn run_bklint(bin: &Path, files: &[PathBuf]) -> BTreeMap<String, Verdict> {
+    let mut out = BTreeMap::new();
+    // Several runs of a few hundred files each: the command line stays short.
+    for chunk in files.chunks(200) {
+        let output = std::process::Command::new(bin)
+            .args(chunk)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+        assert!(
+            output.status.success(),
+            "bklint failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let v: serde_json::Value =
+                serde_json::from_str(line).expect("bklint prints JSON lines");
+            let warnings = v["warnings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|w| {
+                    (
+                        w["line"].as_u64().unwrap_or(0) as usize,
+                        w["rule"].as_str().unwrap_or_default().to_owned(),
+                        w["message"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            out.insert(
+                v["file"].as_str().unwrap_or_default().to_owned(),
+                Verdict {
+                    error: v["error"].as_str().map(str::to_owned),
+                    warnings,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// bklint's verdict on each text, in order: the texts are written as files under cargo's
+/// temporary folder for tests (`dir`), checked in one run, and removed.
+pub fn run_texts(bin: &Path, dir: &str, texts: &[String]) -> Vec<Verdict> {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(dir);
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("a temporary folder");
+    let paths: Vec<PathBuf> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let p = out.join(format!("{i}.Dockerfile"));
+            std::fs::write(&p, t).expect("writing a Dockerfile");
+            p
+        })
+        .collect();
+    let mut verdicts = run_bklint(bin, &paths);
+    let _ = std::fs::remove_dir_all(&out);
+    (0..texts.len())
+        .map(|i| {
+            verdicts
+                .remove(&format!("{i}.Dockerfile"))
+                .expect("bklint answers for every file")
+        })
+        .collect()
+}
