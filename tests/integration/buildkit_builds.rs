@@ -241,7 +241,24 @@ fn check(kit: &Kit, dir: &Path, context: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn build_recipe(kit: &Kit, case: &Case, fixtures: &Path) -> Vec<String> {
+/// The bytes of the regular files under `dir`: the size of an exported image's files.
+fn files_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => todo.push(entry.path()),
+                Ok(t) if t.is_file() => total += entry.metadata().map_or(0, |m| m.len()),
+                _ => {}
+            }
+        }
+    }
+    total
+}
+
+/// Builds one recipe; its problems, and the size of its final image's files.
+fn build_recipe(kit: &Kit, case: &Case, fixtures: &Path) -> (Vec<String>, u64) {
     let dir = kit.out.join(case.name);
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&fixtures.join(fixture_dir(case.name)), &dir.join("context"));
@@ -269,7 +286,7 @@ fn build_recipe(kit: &Kit, case: &Case, fixtures: &Path) -> Vec<String> {
     );
     if !ok {
         problems.push(format!("{}: the build failed:\n{log}", case.name));
-        return problems;
+        return (problems, 0);
     }
     let rootfs = dir.join("rootfs");
     let inside = |p: &str| rootfs.join(p.trim_start_matches('/'));
@@ -301,7 +318,10 @@ fn build_recipe(kit: &Kit, case: &Case, fixtures: &Path) -> Vec<String> {
             String::from_utf8_lossy(&run.stderr)
         ));
     }
-    problems
+    let size = files_size(&rootfs);
+    // The exported files are measured and checked: they go, to keep the disk for others.
+    let _ = std::fs::remove_dir_all(&rootfs);
+    (problems, size)
 }
 
 #[test]
@@ -311,15 +331,36 @@ fn recipes_build_on_buildkit_from_the_canonical_rendering() {
     };
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real-builds");
     let mut problems = Vec::new();
+    let mut report = String::from(
+        "\n## BuildKit\n\n\
+         Every recipe built by BuildKit (`docker buildx build`, local builder) from the canonical \
+         rendering (heredocs, `COPY --link`, `sharing=locked`), exported as files \
+         (`--output type=local`): the bytes of the final image's files, next to the multi-stage \
+         column above (buildah, uncompressed layers).\n\n\
+         | recipe | BuildKit: final image files | build and check |\n| --- | ---: | ---: |\n",
+    );
     for case in cases(&|name| kit.pinned(name)) {
         let started = std::time::Instant::now();
-        problems.extend(build_recipe(&kit, &case, &fixtures));
+        let (found, size) = build_recipe(&kit, &case, &fixtures);
+        problems.extend(found);
+        let seconds = started.elapsed().as_secs_f64();
         eprintln!(
-            "recipes_build_on_buildkit: {} built and checked in {:.1} s",
-            case.name,
-            started.elapsed().as_secs_f64()
+            "recipes_build_on_buildkit: {} built and checked in {seconds:.1} s",
+            case.name
         );
+        report.push_str(&format!(
+            "| {} | {:.1} MB | {seconds:.1} s |\n",
+            case.name,
+            size as f64 / 1_000_000.0
+        ));
     }
+    // The buildah suite writes REPORT.md first (.ci/real-builds runs it first): the
+    // BuildKit table goes below it.
+    let path = kit.out.join("../REPORT.md");
+    let before = std::fs::read_to_string(&path).unwrap_or_default();
+    let before = before.split("\n## BuildKit\n").next().unwrap_or_default();
+    std::fs::write(&path, format!("{before}{report}")).unwrap();
+    println!("{report}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
