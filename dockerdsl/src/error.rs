@@ -56,17 +56,26 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // One problem reads as each of several does (`error: ...` and a final newline), so
-        // that a caller can print either the same way.
-        match self.problems.as_slice() {
-            [one] => writeln!(f, "error: {one}"),
-            many => {
-                writeln!(f, "{} problems in the Dockerfile:", many.len())?;
-                for p in many {
-                    writeln!(f, "error: {p}")?;
-                }
-                Ok(())
+        write_problems(f, &self.problems, "the Dockerfile")
+    }
+}
+
+/// The one shape of every "several problems" error (a `Dockerfile`'s, a Bake plan's): one
+/// problem reads as each of several does (`error: ...` and a final newline), so that a caller
+/// can print either the same way.
+pub(crate) fn write_problems(
+    f: &mut fmt::Formatter<'_>,
+    problems: &[impl fmt::Display],
+    what: &str,
+) -> fmt::Result {
+    match problems {
+        [one] => writeln!(f, "error: {one}"),
+        many => {
+            writeln!(f, "{} problems in {what}:", many.len())?;
+            for p in many {
+                writeln!(f, "error: {p}")?;
             }
+            Ok(())
         }
     }
 }

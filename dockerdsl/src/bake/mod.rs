@@ -801,16 +801,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.problems.as_slice() {
-            [one] => write!(f, "{one}"),
-            many => {
-                writeln!(f, "{} problems in the build plan:", many.len())?;
-                for p in many {
-                    writeln!(f, "error: {p}")?;
-                }
-                Ok(())
-            }
-        }
+        crate::error::write_problems(f, &self.problems, "the build plan")
     }
 }
 
