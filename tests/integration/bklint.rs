@@ -15,7 +15,7 @@
 //! skipped without them, except under `CI=true`, where bklint is required.
 
 use crate::common;
-use common::bklint::{Verdict, bklint, run_bklint};
+use common::bklint::{Verdict, bklint, buildkit_findings, run_bklint};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -136,17 +136,7 @@ fn compare(
         .iter()
         .filter(|l| l.rule() == dockerdsl::Rule::StageNameTypo)
         .count();
-    let ours: BTreeSet<(usize, String, String)> = lints
-        .iter()
-        .filter(|l| l.rule().origin() == dockerdsl::Origin::BuildKit)
-        .map(|l| {
-            (
-                l.line().unwrap_or(0),
-                l.rule().name().to_owned(),
-                l.message().to_owned(),
-            )
-        })
-        .collect();
+    let ours = buildkit_findings(&lints);
     counts.agreed += ours.intersection(&verdict.warnings).count();
     for (line, rule, message) in verdict.warnings.difference(&ours) {
         differences.insert((name.to_owned(), format!("missing {line}:{rule}: {message}")));

@@ -6,6 +6,7 @@
 
 use crate::common;
 
+use common::bklint::{Warning, buildkit_findings};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -98,8 +99,6 @@ const ON_REFUSED_FILES: &[(&str, usize, &str, &str)] = &[
     ),
 ];
 
-type Warning = (usize, String, String);
-
 fn verdicts(
     dir: &Path,
 ) -> Vec<(
@@ -179,18 +178,7 @@ fn lints_agree_with_buildkit_verdicts() {
                 continue;
             }
         };
-        let got: BTreeSet<Warning> = parsed
-            .lint()
-            .into_iter()
-            .filter(|l| l.rule().origin() == dockerdsl::Origin::BuildKit)
-            .map(|l| {
-                (
-                    l.line().unwrap_or(0),
-                    l.rule().name().to_owned(),
-                    l.message().to_owned(),
-                )
-            })
-            .collect();
+        let got = buildkit_findings(&parsed.lint());
         agreed += got.intersection(&expected).count();
         for w in expected.difference(&got) {
             differences.insert((name.clone(), "missing", w.clone()));

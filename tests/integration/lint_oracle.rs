@@ -8,12 +8,11 @@
 
 use crate::common;
 
-use common::bklint::{bklint, run_texts};
+use common::bklint::{bklint, buildkit_findings, run_texts};
 use dockerdsl::{Command, Dockerfile, Healthcheck, Platform, Stage};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -161,18 +160,7 @@ fn lints_agree_with_bklint() {
                 continue;
             }
         };
-        let ours: BTreeSet<(usize, String, String)> = parsed
-            .lint()
-            .iter()
-            .filter(|l| l.rule().origin() == dockerdsl::Origin::BuildKit)
-            .map(|l| {
-                (
-                    l.line().unwrap_or(0),
-                    l.rule().name().to_owned(),
-                    l.message().to_owned(),
-                )
-            })
-            .collect();
+        let ours = buildkit_findings(&parsed.lint());
         findings += ours.len();
         if ours != verdict.warnings {
             differences.push(format!(

@@ -8,11 +8,31 @@ use std::path::{Path, PathBuf};
 /// The variable `.ci/run` sets to bklint's path.
 pub const BKLINT_VAR: &str = "DOCKERDSL_BKLINT";
 
+/// One BuildKit warning, as verdicts hold it: line (0 for none), rule name, message.
+pub type Warning = (usize, String, String);
+
 /// BuildKit's answer for one file.
 #[derive(Debug)]
 pub struct Verdict {
     pub error: Option<String>,
-    pub warnings: BTreeSet<(usize, String, String)>,
+    pub warnings: BTreeSet<Warning>,
+}
+
+/// Our findings of BuildKit's own rules, in the shape of its verdicts, to compare with them.
+pub fn buildkit_findings<'a>(
+    lints: impl IntoIterator<Item = &'a dockerdsl::Lint>,
+) -> BTreeSet<Warning> {
+    lints
+        .into_iter()
+        .filter(|l| l.rule().origin() == dockerdsl::Origin::BuildKit)
+        .map(|l| {
+            (
+                l.line().unwrap_or(0),
+                l.rule().name().to_owned(),
+                l.message().to_owned(),
+            )
+        })
+        .collect()
 }
 
 /// bklint's path: `None` (and the test says it is skipped) when it is not configured, a
