@@ -27,15 +27,7 @@ impl DockerfileBuilder {
             ));
         }
         let stages = order(&self.targets, &mut problems);
-        let df = Dockerfile {
-            syntax: self.syntax,
-            escape: self.escape,
-            checks: self.checks,
-            args: self.args,
-            arg_comments: self.arg_comments,
-            stages,
-            compat: self.compat,
-        };
+        let df = self.with_stages(stages);
         validate::dockerfile(&df, &mut problems);
         if problems.is_empty() {
             Ok(df)
@@ -47,19 +39,25 @@ impl DockerfileBuilder {
     /// The Dockerfile of a file read faithfully (`check`, `fmt`): the targets are the file's
     /// stages, in file order, kept as they are (two may share a name), and the problems
     /// validation finds are returned next to it for the reader to sort out.
-    pub(crate) fn build_as_read(self) -> (Dockerfile, Vec<Problem>) {
+    pub(crate) fn build_as_read(mut self) -> (Dockerfile, Vec<Problem>) {
         let mut problems = Vec::new();
-        let df = Dockerfile {
+        let stages = std::mem::take(&mut self.targets);
+        let df = self.with_stages(stages);
+        validate::dockerfile(&df, &mut problems);
+        (df, problems)
+    }
+
+    /// The Dockerfile with the builder's header and global args around `stages`.
+    fn with_stages(self, stages: Vec<Stage>) -> Dockerfile {
+        Dockerfile {
             syntax: self.syntax,
             escape: self.escape,
             checks: self.checks,
             args: self.args,
             arg_comments: self.arg_comments,
-            stages: self.targets,
+            stages,
             compat: self.compat,
-        };
-        validate::dockerfile(&df, &mut problems);
-        (df, problems)
+        }
     }
 }
 
