@@ -90,6 +90,27 @@ fn replace_line(text: &str, n: usize, new: &str) -> String {
     out
 }
 
+/// `new` (a whole line) inserted after the first line of an instruction that continues on the
+/// next, so that it stands inside the instruction; `None` without such a line or with the
+/// backtick escape.
+fn inside_continuation(text: &str, new: &str) -> Option<String> {
+    if !plain_escape(text) {
+        return None;
+    }
+    let ls = lines(text);
+    let n = instruction_lines(text)
+        .into_iter()
+        .find(|n| ends_continued(ls[*n]))?;
+    let mut out = String::new();
+    for (i, l) in ls.iter().enumerate() {
+        out.push_str(l);
+        if i == n {
+            out.push_str(new);
+        }
+    }
+    Some(out)
+}
+
 /// Inserts `new` as a line after the whole instruction starting at line `n`.
 fn insert_after(text: &str, n: usize, new: &str) -> String {
     let ls = lines(text);
@@ -393,43 +414,11 @@ pub const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         name: "empty-continuation",
-        apply: |t| {
-            if !plain_escape(t) {
-                return None;
-            }
-            let ls = lines(t);
-            let n = instruction_lines(t)
-                .into_iter()
-                .find(|n| ends_continued(ls[*n]))?;
-            let mut out = String::new();
-            for (i, l) in ls.iter().enumerate() {
-                out.push_str(l);
-                if i == n {
-                    out.push('\n');
-                }
-            }
-            Some(out)
-        },
+        apply: |t| inside_continuation(t, "\n"),
     },
     Mutation {
         name: "comment-in-continuation",
-        apply: |t| {
-            if !plain_escape(t) {
-                return None;
-            }
-            let ls = lines(t);
-            let n = instruction_lines(t)
-                .into_iter()
-                .find(|n| ends_continued(ls[*n]))?;
-            let mut out = String::new();
-            for (i, l) in ls.iter().enumerate() {
-                out.push_str(l);
-                if i == n {
-                    out.push_str("    # a note inside the instruction\n");
-                }
-            }
-            Some(out)
-        },
+        apply: |t| inside_continuation(t, "    # a note inside the instruction\n"),
     },
     Mutation {
         name: "copy-from-typo",
