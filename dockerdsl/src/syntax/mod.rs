@@ -14,6 +14,7 @@
 //! read the instructions the way BuildKit's instruction parser does and refuse only what it
 //! refuses; [`parse`](crate::parse) lowers the tree into the typed model, which may refuse more.
 
+mod args;
 mod diagnostic;
 mod read;
 pub(crate) mod words;
@@ -22,6 +23,7 @@ use crate::rules::HeredocMarker;
 use std::borrow::Cow;
 use std::ops::Range;
 
+pub use args::{Args, Flag, Form, Word};
 pub use diagnostic::{Diagnostic, ParseErrors};
 pub use read::read;
 pub(crate) use read::read_all;
@@ -159,6 +161,10 @@ pub struct Instruction<'a> {
     pub(crate) heredocs: Vec<Heredoc<'a>>,
     /// The line of the first empty line inside its continuation lines.
     pub(crate) empty_continuation: Option<usize>,
+    /// The whole text the tree was read from, which the pieces and spans point into.
+    pub(crate) source: &'a str,
+    /// The escape character, for reading the words.
+    pub(crate) escape: char,
 }
 
 impl<'a> Instruction<'a> {

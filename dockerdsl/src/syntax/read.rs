@@ -263,6 +263,8 @@ pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<
                 text: lines_text(text, &physical[start..i], crlf),
                 heredocs,
                 empty_continuation,
+                source: text,
+                escape,
             }),
         });
     }
