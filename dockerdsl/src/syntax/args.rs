@@ -239,11 +239,9 @@ impl<'a> Instruction<'a> {
     fn layout(&self) -> Layout<'a> {
         let text = self.source;
         let at = |s: &str| s.as_ptr() as usize - text.as_ptr() as usize;
-        let pieces = if self.pieces.is_empty() {
-            vec![(0, at(self.joined_slice()), self.joined.len())]
-        } else {
+        let pieces = if self.continued {
             let mut offset = 0;
-            self.pieces
+            self.pieces()
                 .iter()
                 .filter(|(_, comment)| !comment)
                 .map(|(piece, _)| {
@@ -252,6 +250,8 @@ impl<'a> Instruction<'a> {
                     p
                 })
                 .collect()
+        } else {
+            vec![(0, at(self.joined_slice()), self.joined.len())]
         };
         Layout { text, pieces }
     }
