@@ -529,7 +529,7 @@ pub(crate) fn lower_tree(
         let (dockerfile, problems) = builder.build_as_read();
         let refused: Vec<Diagnostic> = problems
             .iter()
-            .filter(|p| !model_only(p))
+            .filter(|p| !p.is_model_only())
             .map(|p| located(p, &map, &done, &read.directives))
             .collect();
         return if refused.is_empty() {
@@ -555,23 +555,6 @@ pub(crate) fn lower_tree(
                 .collect(),
         )),
     }
-}
-
-/// Whether a problem validation finds is one of the model's own rules, which BuildKit does
-/// not have: a file read faithfully is not refused for it.
-fn model_only(p: &Problem) -> bool {
-    const MODEL_ONLY: [&str; 5] = [
-        // `FROM img:$UNDECLARED`: BuildKit warns (UndefinedArgInFrom) and reads it empty.
-        "is not a global build argument",
-        // `FROM alpine AS alpine`, `COPY --from=alpine`: BuildKit uses the stage.
-        "has the name of a stage",
-        // `COPY a b c`: BuildKit copies both into `c/` at build time.
-        "the destination must be a directory",
-        // `FROM x AS scratch`: BuildKit warns (ReservedStageName).
-        "is reserved by BuildKit",
-        "invalid stage name",
-    ];
-    MODEL_ONLY.iter().any(|m| p.message().contains(m))
 }
 
 /// BuildKit takes `SOURCE_DATE_EPOCH` from a stage named by that global ARG's default, and
