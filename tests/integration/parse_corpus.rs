@@ -20,8 +20,14 @@ const MODEL_LIMITS: &[(&str, &str)] = &[
         "invalid name for build stage",
     ),
     // `--mount=type=$VAR`: a mount's type decides its options, so it is typed here.
-    ("dockerfile_mount_L416.Dockerfile", "unsupported mount type"),
-    ("dockerfile_mount_L427.Dockerfile", "unsupported mount type"),
+    (
+        "dockerfile_mount_L416.Dockerfile",
+        "a variable in the mount option `type=$MNT_TYPE2`",
+    ),
+    (
+        "dockerfile_mount_L427.Dockerfile",
+        "a variable in the mount option `type=$MNT_TYPE2`",
+    ),
     // The targeted cases: the same two limits, and several sources into a destination
     // without `/` (BuildKit fails that only when it builds).
     ("h07_dup_alias_case.Dockerfile", "duplicate stage name"),

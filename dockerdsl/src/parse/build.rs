@@ -15,7 +15,9 @@ use crate::syntax::{self, Instruction as Logical, NodeKind, Tree};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+mod env;
 mod mount;
+use env::Env;
 use mount::mount;
 
 /// A problem at a column of the current instruction.
@@ -41,6 +43,9 @@ struct Cx<'a> {
     faithful: bool,
     /// Set when the current instruction is such a construct.
     beyond: bool,
+    /// The stage's variables before the instruction, to check what BuildKit expands before
+    /// it reads it (a mount's options); `None` inside `ONBUILD`, which runs elsewhere.
+    env: Option<&'a Env>,
 }
 
 impl Cx<'_> {
@@ -391,6 +396,11 @@ pub(crate) fn lower_tree(
     let mut map: Vec<SourceInstruction> = Vec::with_capacity(read.instructions.len());
     let mut pending_comments: Vec<String> = Vec::new();
     let mut focus = String::new();
+    // The variables of the stage being read, of each stage read (by index, for the stages
+    // built on it) and the global arguments' values.
+    let mut env = Env::default();
+    let mut stage_envs: Vec<Env> = Vec::new();
+    let mut globals = Env::default();
 
     for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
@@ -406,6 +416,7 @@ pub(crate) fn lower_tree(
         if keyword_lower == "from" {
             if let Some(stage) = open.take() {
                 done.push(stage);
+                stage_envs.push(std::mem::take(&mut env));
             }
         }
         let current = open.as_ref().map(|_| open_name.as_str());
@@ -422,6 +433,7 @@ pub(crate) fn lower_tree(
             focus: &mut focus,
             faithful,
             beyond: false,
+            env: Some(&env),
         };
         if keyword_lower == "from" {
             let Ok((name, stage)) = from(&mut cx, split, done.len()) else {
@@ -429,7 +441,18 @@ pub(crate) fn lower_tree(
                 // are reported and not taken for instructions outside any stage.
                 open_name.clear();
                 open = Some(Stage::from_scratch(""));
+                env = Env::image();
                 continue;
+            };
+            env = match stage.base() {
+                // The stage `from` resolved the base to: the last of that name so far.
+                Base::Stage(base) => done
+                    .iter()
+                    .rposition(|d| d.name() == base.name())
+                    .and_then(|i| stage_envs.get(i))
+                    .cloned()
+                    .unwrap_or_else(Env::image),
+                _ => Env::image(),
             };
             let mut stage = stage;
             if !comments.is_empty() {
@@ -445,9 +468,13 @@ pub(crate) fn lower_tree(
                 let Ok(new) = arg_list(&mut cx, split) else {
                     if cx.beyond {
                         map.push(source(l, split, Position::AsWritten));
+                        globals.lose();
                     }
                     continue;
                 };
+                for a in &new {
+                    globals.global_arg(a);
+                }
                 for c in comments {
                     builder = builder.comment(c);
                 }
@@ -473,9 +500,19 @@ pub(crate) fn lower_tree(
                 let Ok(new) = instruction(&mut cx, split, l) else {
                     if cx.beyond {
                         map.push(source(l, split, Position::AsWritten));
+                        if matches!(keyword_lower, "env" | "arg") {
+                            env.lose();
+                        }
                     }
                     continue;
                 };
+                for i in &new {
+                    match i {
+                        Instruction::Env(pairs) => env.env(pairs),
+                        Instruction::Arg(a) => env.arg(a, &globals),
+                        _ => {}
+                    }
+                }
                 // Taken out, not cloned: a shared stage would be copied on every push.
                 let mut stage = std::mem::replace(open_stage, Stage::from_scratch(""));
                 if !comments.is_empty() {
@@ -529,7 +566,7 @@ pub(crate) fn lower_tree(
         let (dockerfile, problems) = builder.build_as_read();
         let refused: Vec<Diagnostic> = problems
             .iter()
-            .filter(|p| !model_only(p))
+            .filter(|p| !p.is_model_only())
             .map(|p| located(p, &map, &done, &read.directives))
             .collect();
         return if refused.is_empty() {
@@ -555,23 +592,6 @@ pub(crate) fn lower_tree(
                 .collect(),
         )),
     }
-}
-
-/// Whether a problem validation finds is one of the model's own rules, which BuildKit does
-/// not have: a file read faithfully is not refused for it.
-fn model_only(p: &Problem) -> bool {
-    const MODEL_ONLY: [&str; 5] = [
-        // `FROM img:$UNDECLARED`: BuildKit warns (UndefinedArgInFrom) and reads it empty.
-        "is not a global build argument",
-        // `FROM alpine AS alpine`, `COPY --from=alpine`: BuildKit uses the stage.
-        "has the name of a stage",
-        // `COPY a b c`: BuildKit copies both into `c/` at build time.
-        "the destination must be a directory",
-        // `FROM x AS scratch`: BuildKit warns (ReservedStageName).
-        "is reserved by BuildKit",
-        "invalid stage name",
-    ];
-    MODEL_ONLY.iter().any(|m| p.message().contains(m))
 }
 
 /// BuildKit takes `SOURCE_DATE_EPOCH` from a stage named by that global ARG's default, and
@@ -1024,7 +1044,11 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 ))),
                 k if !known(k) => Err(unknown_instruction(cx, inner.keyword)),
                 _ => {
-                    let mut new = instruction(cx, &inner, l)?;
+                    // The trigger runs in a stage built on this one, with its variables.
+                    let env = cx.env.take();
+                    let new = instruction(cx, &inner, l);
+                    cx.env = env;
+                    let mut new = new?;
                     if new.len() != 1 {
                         return Err(cx.error("ONBUILD takes one instruction"));
                     }

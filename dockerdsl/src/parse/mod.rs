@@ -10,6 +10,7 @@
 //! ("Reading Dockerfiles").
 
 mod build;
+pub(crate) mod expand;
 
 pub(crate) use build::{lower, lower_tree};
 
