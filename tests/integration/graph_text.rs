@@ -140,6 +140,11 @@ fn refuses_what_buildkit_refuses_with_its_reason_and_line() {
             "2:1: failed to parse stage name \"Builder\": invalid reference format",
         ),
         (
+            // A mount without `from=` refers to the stage named `scratch`: itself here.
+            "FROM alpine:3.20 AS scratch\nRUN --mount=type=secret,id=x true\n",
+            "2:1: circular dependency detected on stage: scratch",
+        ),
+        (
             "ARG A=${B:?}\nFROM alpine:3.20\n",
             "1:1: failed to process \"${B:?}\": B: is not allowed to be unset",
         ),
@@ -300,6 +305,83 @@ fn every_file_buildkit_accepts_is_drawn() {
         "graph_text: {drawn} files BuildKit accepts drawn, {refused} it refuses refused; \
          {same_as_typed} drawn as their typed model, {on_purpose} differently on purpose \
          (FROM variables resolved, ONBUILD references)"
+    ));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// BuildKit's checker (bklint) on the corpus's mutants (`common::mutate`, the set the
+/// `bklint` test uses): every mutant it accepts is drawn, every edge ending at a node; every
+/// one it refuses is refused, but for a file whose `# check=error=true` turns BuildKit's
+/// warnings into errors (drawn: that is the file's lint policy, `dockerdsl check` reports
+/// it).
+#[test]
+fn every_mutant_buildkit_accepts_is_drawn() {
+    const TEST: &str = "graph_text::every_mutant_buildkit_accepts_is_drawn";
+    let Some(bin) = common::bklint::bklint(TEST) else {
+        return;
+    };
+    let Some(dir) = common::corpus(TEST) else {
+        return;
+    };
+    let mut accepted = Vec::new();
+    for (sub, files) in [
+        ("real", "real/files"),
+        ("buildkit-tests", "buildkit-tests"),
+        ("targeted", "targeted"),
+    ] {
+        let verdicts = std::fs::read_to_string(dir.join(sub).join("buildkit-verdicts.jsonl"))
+            .expect("buildkit-verdicts.jsonl");
+        for line in verdicts.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a verdict");
+            let name = v["file"].as_str().expect("file");
+            if !v["error"].is_null() {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(dir.join(files).join(name)) {
+                accepted.push((name.to_owned(), text));
+            }
+        }
+    }
+    let mutants = common::mutate::mutants(&accepted, 10);
+    let texts: Vec<String> = mutants.iter().map(|(_, t)| t.clone()).collect();
+    let verdicts = common::bklint::run_texts(&bin, "graph-mutants", &texts);
+    let (mut drawn, mut refused, mut by_policy) = (0, 0, 0);
+    let mut problems = Vec::new();
+    for ((name, text), verdict) in mutants.iter().zip(&verdicts) {
+        match (dockerdsl::graph::dot_text(text), &verdict.error) {
+            (Ok(dot), None) => {
+                drawn += 1;
+                let (nodes, edges) = dot_parts(&dot);
+                let ids: BTreeSet<&str> = nodes.iter().map(|(id, _)| id.as_str()).collect();
+                for (from, to) in &edges {
+                    if !ids.contains(from.as_str()) || !ids.contains(to.as_str()) {
+                        problems.push(format!("{name}: edge {from} -> {to} ends at no node"));
+                    }
+                }
+            }
+            (Err(_), Some(_)) => refused += 1,
+            // The file's own `# check=error=true` makes BuildKit's warnings errors: a policy
+            // for building it, which `dockerdsl check` reports; its graph is drawn.
+            (Ok(_), Some(e)) if e.starts_with("lint violation found for rules:") => {
+                drawn += 1;
+                by_policy += 1;
+            }
+            (Ok(_), Some(e)) => {
+                problems.push(format!(
+                    "{name}: BuildKit refuses it ({e}), the graph draws it"
+                ));
+            }
+            (Err(e), None) => {
+                problems.push(format!(
+                    "{name}: BuildKit builds it, the graph refuses:\n{e}"
+                ));
+            }
+        }
+    }
+    common::say(&format!(
+        "graph_text: {} mutants, {drawn} drawn ({by_policy} of them refused by BuildKit only \
+         for their own `# check=error=true`), {refused} BuildKit refuses refused",
+        mutants.len()
     ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -20,7 +20,7 @@ struct Stage<'t> {
     column: usize,
     /// The base word as written.
     base: &'t str,
-    instructions: Vec<Split<'t>>,
+    instructions: Vec<(&'t Instruction<'t>, Split<'t>)>,
 }
 
 pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
@@ -58,7 +58,7 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
                 instructions: Vec::new(),
             });
         } else if let Some(stage) = stages.last_mut() {
-            stage.instructions.push(split);
+            stage.instructions.push((i, split));
         } else if split.keyword.eq_ignore_ascii_case("arg") {
             global_args(i, &split, escape, &mut env, &mut errors);
         }
@@ -84,27 +84,39 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
             .iter()
             .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
     };
-    // The stage each stage is built FROM, when it is one.
-    let mut bases: Vec<Option<usize>> = Vec::with_capacity(stages.len());
+    // BuildKit's `deps` of each stage (its instructions' references, not its base, not the
+    // ONBUILD triggers, which it adds later), with the instruction's line and column.
+    let mut deps: Vec<Vec<(usize, usize, usize)>> = Vec::with_capacity(stages.len());
     for (i, stage) in stages.iter().enumerate() {
         let base = from(&mut g, &stages, i, stage, escape, &env, &mut errors);
-        bases.push(base);
         // The base stage's ONBUILD triggers run here.
         if let Some(b) = base {
-            for split in &stages[b].instructions {
+            for (_, split) in &stages[b].instructions {
                 if split.keyword.eq_ignore_ascii_case("onbuild") {
                     let inner = words::split_command(split.args);
                     references(&mut g, &inner, i, true, &last_named, stages.len());
                 }
             }
         }
-        for split in &stage.instructions {
+        let mut own = Vec::new();
+        for (instruction, split) in &stage.instructions {
             if split.keyword.eq_ignore_ascii_case("onbuild") {
                 let inner = words::split_command(split.args);
                 references(&mut g, &inner, i, true, &last_named, stages.len());
             } else {
-                references(&mut g, split, i, false, &last_named, stages.len());
+                let found = references(&mut g, split, i, false, &last_named, stages.len());
+                own.extend(
+                    found
+                        .into_iter()
+                        .map(|s| (s, instruction.line(), instruction.column())),
+                );
             }
+        }
+        deps.push(own);
+    }
+    if errors.is_empty() {
+        if let Some(d) = cycle(&deps, &g.stages) {
+            errors.push(d);
         }
     }
     if errors.is_empty() {
@@ -112,6 +124,49 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
     } else {
         Err(ParseErrors::new(errors))
     }
+}
+
+/// `validateCircularDependency`: the first stage, in file order, from which the references
+/// lead back to a stage on the way; at the instruction that leaves it. (A reference to a
+/// later stage is refused before; a mount without `from=` in a stage named `scratch` refers
+/// to itself.)
+fn cycle(deps: &[Vec<(usize, usize, usize)>], labels: &[String]) -> Option<Diagnostic> {
+    fn visit(
+        s: usize,
+        deps: &[Vec<(usize, usize, usize)>],
+        visited: &mut [bool],
+        path: &mut [bool],
+    ) -> bool {
+        if visited[s] {
+            return false;
+        }
+        visited[s] = true;
+        path[s] = true;
+        for &(d, _, _) in &deps[s] {
+            if path[d] || visit(d, deps, visited, path) {
+                return true;
+            }
+        }
+        path[s] = false;
+        false
+    }
+    let mut visited = vec![false; deps.len()];
+    for s in 0..deps.len() {
+        let mut path = vec![false; deps.len()];
+        if visit(s, deps, &mut visited, &mut path) {
+            let (line, column) = deps[s].first().map_or((0, 0), |&(_, l, c)| (l, c));
+            let name = labels[s].split(" (stage ").next().unwrap_or_default();
+            return Some(
+                Diagnostic::new(
+                    line,
+                    column,
+                    format!("circular dependency detected on stage: {name}"),
+                )
+                .with_help("a stage cannot use itself, directly or through other stages"),
+            );
+        }
+    }
+    None
 }
 
 /// A global `ARG`: each `NAME=default` into the scope, its default expanded; a `NAME` alone
@@ -263,7 +318,7 @@ fn candidate_label(pattern: &Pattern, capture: Option<&str>) -> String {
 
 /// The stages and images an instruction (COPY, RUN, or the one after ONBUILD) refers to:
 /// `COPY --from=` by name or index (`toCommand`), a mount's `from=` by name only
-/// (`detectRunMount`), drawn dashed into stage `to`.
+/// (`detectRunMount`), drawn dashed into stage `to`. Returns the stages among them.
 fn references(
     g: &mut Graph,
     split: &Split<'_>,
@@ -271,7 +326,8 @@ fn references(
     onbuild: bool,
     last_named: &dyn Fn(&str) -> Option<usize>,
     count: usize,
-) {
+) -> Vec<usize> {
+    let mut stages = Vec::new();
     let keyword = split.keyword.to_ascii_lowercase();
     let label = if onbuild {
         "ONBUILD"
@@ -299,6 +355,9 @@ fn references(
                     }),
                 };
                 if let Some(node) = node {
+                    if let Node::Stage(s) = node {
+                        stages.push(s);
+                    }
                     g.edge(node, to, label, Style::Dashed);
                 }
             }
@@ -315,7 +374,10 @@ fn references(
                 match from {
                     Some(from) => {
                         let node = match last_named(&from) {
-                            Some(s) => Node::Stage(s),
+                            Some(s) => {
+                                stages.push(s);
+                                Node::Stage(s)
+                            }
                             None => g.external(&from),
                         };
                         g.edge(node, to, label, Style::Dashed);
@@ -324,6 +386,7 @@ fn references(
                     // it, for a cache mount): a file with such a stage depends on it.
                     None => {
                         if let Some(s) = last_named("scratch") {
+                            stages.push(s);
                             g.edge(Node::Stage(s), to, label, Style::Dashed);
                         }
                     }
@@ -332,6 +395,7 @@ fn references(
         }
         _ => {}
     }
+    stages
 }
 
 /// A mount's CSV fields (`csvvalue.Fields`): a field in double quotes may hold commas, `""`
