@@ -20,7 +20,8 @@
 //! - `FROM` words are expanded with the global `ARG`s' defaults (those before the first
 //!   `FROM`) by BuildKit's shell-word rules (`$A`, `${A:-x}`, `${A%-*}`, quotes, ...), as a
 //!   build without `--build-arg` does; the stage or image they give is the solid `FROM`
-//!   arrow. The stages the word could name for another value of its arguments are
+//!   arrow, labelled with the defaults (`FROM VARIANT=slim`, `FROM TAG unset`). The stages
+//!   the word could name for another value of its arguments are
 //!   *candidates*, drawn dotted and labelled with the argument (`FROM TARGETOS=windows`): a
 //!   `FROM base-${TARGETOS}` fans out to `base-linux` and `base-windows`. A word that is
 //!   only variables (`FROM ${IMAGE}`) could name any stage, so it gets no candidates.
@@ -238,7 +239,7 @@ pub fn dot(df: &Dockerfile) -> String {
 ///      e0([\"alpine:3.20\"])\n    \
 ///      e0 -->|FROM| s0\n    \
 ///      e0 -->|FROM| s1\n    \
-///      s0 -->|FROM| s2\n    \
+///      s0 -->|FROM OS=linux| s2\n    \
 ///      s1 -.->|FROM OS=windows| s2\n    \
 ///      linkStyle 3 stroke:#999,stroke-dasharray:2 6\n"
 /// );

@@ -218,6 +218,21 @@ fn from(
             return None;
         }
     };
+    let any = expand::expand(stage.base, escape, &|name: &str| Some(Pattern::var(name))).ok();
+    // The defaults a resolved word was made with: `FROM VARIANT=slim`.
+    let label = match any.as_ref().map(Pattern::vars).unwrap_or_default() {
+        vars if vars.is_empty() => "FROM".to_owned(),
+        vars => {
+            let values: Vec<String> = vars
+                .iter()
+                .map(|v| match env.get(*v) {
+                    None => format!("{v} unset"),
+                    Some(p) => format!("{v}={}", p.display()),
+                })
+                .collect();
+            format!("FROM {}", values.join(", "))
+        }
+    };
     let mut base = None;
     match resolved.known() {
         Some(v) if v.is_empty() => {
@@ -233,7 +248,7 @@ fn from(
         }
         Some(v) => match earlier(&v) {
             Some(s) => {
-                g.edge(Node::Stage(s), i, "FROM", Style::Solid);
+                g.edge(Node::Stage(s), i, label, Style::Solid);
                 base = Some(s);
             }
             None if v == "scratch" => {}
@@ -241,7 +256,7 @@ fn from(
             None => match crate::rules::image(&v) {
                 Ok(_) => {
                     let node = g.external(&v);
-                    g.edge(node, i, "FROM", Style::Solid);
+                    g.edge(node, i, label, Style::Solid);
                 }
                 Err(why) => {
                     let mut d = Diagnostic::new(
@@ -263,7 +278,6 @@ fn from(
     // Candidates: what the word names for other values of the arguments (any argument can be
     // set with --build-arg), and, when a platform argument left it unresolved, for each
     // platform.
-    let any = expand::expand(stage.base, escape, &|name: &str| Some(Pattern::var(name))).ok();
     let mut candidates: Vec<(usize, String)> = Vec::new();
     let patterns = [Some(&resolved), any.as_ref()];
     for pattern in patterns.into_iter().flatten() {
