@@ -7,6 +7,7 @@
 
 use crate::common;
 
+use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -584,4 +585,163 @@ fn graph_variants_agree_with_bklint() {
         reader_differs.iter().take(3).collect::<Vec<_>>()
     ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Pieces of what the graph reads: stage names and references, arguments and their
+/// expansions, with the characters that end or break them.
+const FRAGMENTS: &[&str] = &[
+    "FROM ",
+    "from ",
+    "alpine:3.20",
+    " AS ",
+    " as ",
+    "a",
+    "A",
+    "base-linux",
+    "base-",
+    "scratch",
+    "context",
+    "ARG ",
+    "X",
+    "X=",
+    "linux",
+    "TARGETOS",
+    "$",
+    "${",
+    "}",
+    ":-",
+    "-",
+    ":+",
+    "?",
+    "%%",
+    "#",
+    "/",
+    "*",
+    "\\",
+    "\"",
+    "'",
+    "COPY ",
+    "--from=",
+    "--from=0 ",
+    "--from=a ",
+    " /x /y",
+    "RUN ",
+    "--mount=from=a,target=/x ",
+    "--mount=type=cache,target=/c ",
+    "--mount=type=secret,id=s ",
+    "true",
+    "ONBUILD ",
+    "\n",
+    "\n",
+    "\n",
+    " ",
+    "# escape=`\n",
+    "`",
+    "é",
+];
+
+fn graph_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..48).prop_map(|v| v.concat())
+}
+
+const NAMES: &[&str] = &[
+    "a",
+    "b",
+    "base-linux",
+    "base-windows",
+    "Base-linux",
+    "scratch",
+    "context",
+];
+const BASES: &[&str] = &[
+    "alpine:3.20",
+    "a",
+    "b",
+    "scratch",
+    "context",
+    "base-${X}",
+    "base-$TARGETOS",
+    "${X:-a}",
+    "\"${Y}\"",
+    "base-${X%%.*}",
+    "${X/linux/windows}",
+];
+const REFS: &[&str] = &[
+    "a",
+    "B",
+    "0",
+    "1",
+    "2",
+    "base-linux",
+    "alpine:3.20",
+    "scratch",
+];
+const ARGS: &[&str] = &[
+    "ARG X=linux",
+    "ARG X=windows.x",
+    "ARG X",
+    "ARG Y=a",
+    "ARG Y=${X:-b}",
+    "ARG TARGETOS=windows",
+];
+
+/// Dockerfiles of global ARGs, FROM lines and references, most of which BuildKit builds.
+fn graph_lines() -> impl Strategy<Value = String> {
+    let stage = (
+        prop::sample::select(BASES),
+        prop::option::of(prop::sample::select(NAMES)),
+    );
+    let reference = prop::sample::select(REFS).prop_flat_map(|r| {
+        prop::sample::select(vec![
+            format!("COPY --from={r} /x /y"),
+            format!("RUN --mount=from={r},target=/x true"),
+            "RUN --mount=type=cache,target=/c true".to_owned(),
+            format!("ONBUILD COPY --from={r} /x /y"),
+        ])
+    });
+    let line = prop_oneof![
+        stage.prop_map(|(base, name)| match name {
+            Some(n) => format!("FROM {base} AS {n}"),
+            None => format!("FROM {base}"),
+        }),
+        reference,
+    ];
+    (
+        prop::collection::vec(prop::sample::select(ARGS), 0..3),
+        prop::collection::vec(line, 0..12),
+    )
+        .prop_map(|(args, lines)| {
+            let mut text = args.join("\n");
+            text.push_str("\nFROM alpine:3.20 AS a\n");
+            text.push_str(&lines.join("\n"));
+            text.push('\n');
+            text
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// On any text: no panic, the same picture twice (to the byte), and in every picture
+    /// every edge ends at a node it declares.
+    #[test]
+    fn graph_never_panics_and_is_deterministic(input in prop_oneof![1 => graph_text(), 3 => graph_lines()]) {
+        let first = dockerdsl::graph::dot_text(&input);
+        let second = dockerdsl::graph::dot_text(&input);
+        prop_assert_eq!(&first, &second);
+        prop_assert_eq!(
+            dockerdsl::graph::mermaid_text(&input).is_ok(),
+            first.is_ok()
+        );
+        if let Ok(dot) = first {
+            let (nodes, edges) = dot_parts(&dot);
+            let ids: BTreeSet<&str> = nodes.iter().map(|(id, _)| id.as_str()).collect();
+            for (from, to) in &edges {
+                prop_assert!(
+                    ids.contains(from.as_str()) && ids.contains(to.as_str()),
+                    "{input:?}: {from} -> {to}\n{dot}"
+                );
+            }
+        }
+    }
 }
