@@ -137,6 +137,24 @@ impl Pattern {
     /// Whether `text` is one of the words the pattern stands for (an unknown part is any
     /// text, empty included); with one unknown part, the text it stands for.
     pub(crate) fn matches<'t>(&self, text: &'t str) -> Option<Option<&'t str>> {
+        // One unknown part (most words): the text between the literal prefix and suffix.
+        let (before, after) = match self.0.as_slice() {
+            [Piece::Lit(b), u, Piece::Lit(a)] if !matches!(u, Piece::Lit(_)) => {
+                (b.as_str(), a.as_str())
+            }
+            [Piece::Lit(b), u] if !matches!(u, Piece::Lit(_)) => (b.as_str(), ""),
+            [u, Piece::Lit(a)] if !matches!(u, Piece::Lit(_)) => ("", a.as_str()),
+            [u] if !matches!(u, Piece::Lit(_)) => ("", ""),
+            _ => return self.matches_any(text).then_some(None),
+        };
+        let fits = text.len() >= before.len() + after.len()
+            && text.starts_with(before)
+            && text.ends_with(after);
+        fits.then(|| text.get(before.len()..text.len() - after.len()))
+    }
+
+    /// Whether `text` matches, whatever the number of unknown parts.
+    fn matches_any(&self, text: &str) -> bool {
         let mut toks = Vec::new();
         for piece in &self.0 {
             match piece {
@@ -145,20 +163,7 @@ impl Pattern {
             }
         }
         let chars: Vec<char> = text.chars().collect();
-        if !Glob(toks).full(&chars) {
-            return None;
-        }
-        // One unknown part: the text between the literal prefix and suffix.
-        let capture = match self.0.as_slice() {
-            [Piece::Lit(before), _, Piece::Lit(after)] => {
-                text.get(before.len()..text.len() - after.len())
-            }
-            [Piece::Lit(before), _] => text.get(before.len()..),
-            [_, Piece::Lit(after)] => text.get(..text.len() - after.len()),
-            [_] => Some(text),
-            _ => None,
-        };
-        Some(capture)
+        Glob(toks).full(&chars)
     }
 }
 

@@ -70,25 +70,33 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
         g.stages.push(name);
     }
     // A label two stages share says which stage it is.
-    let labels = g.stages.clone();
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    for label in &g.stages {
+        *uses.entry(label.clone()).or_default() += 1;
+    }
     for (i, label) in g.stages.iter_mut().enumerate() {
-        if labels.iter().filter(|l| *l == label).count() > 1 {
+        if uses.get(label.as_str()).is_some_and(|n| *n > 1) {
             label.push_str(&format!(" (stage {i})"));
         }
     }
 
     // `statesByName`, complete: references in instructions go to the last stage of a name.
-    let last_named = |name: &str| {
-        let lower = name.to_lowercase();
-        stages
-            .iter()
-            .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
-    };
+    let all_names: BTreeMap<&str, usize> = stages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((s.name.as_deref()?, i)))
+        .collect();
+    let last_named = |name: &str| all_names.get(name.to_lowercase().as_str()).copied();
+    // `statesByName` as a FROM sees it: the stages before it, the latest of each name.
+    let mut earlier: BTreeMap<&str, usize> = BTreeMap::new();
     // BuildKit's `deps` of each stage (its instructions' references, not its base, not the
     // ONBUILD triggers, which it adds later), with the instruction's line and column.
     let mut deps: Vec<Vec<(usize, usize, usize)>> = Vec::with_capacity(stages.len());
     for (i, stage) in stages.iter().enumerate() {
-        let base = from(&mut g, &stages, i, stage, escape, &env, &mut errors);
+        let base = from(&mut g, &earlier, i, stage, escape, &env, &mut errors);
+        if let Some(name) = stage.name.as_deref() {
+            earlier.insert(name, i);
+        }
         // The base stage's ONBUILD triggers run here.
         if let Some(b) = base {
             for (_, split) in &stages[b].instructions {
@@ -151,8 +159,9 @@ fn cycle(deps: &[Vec<(usize, usize, usize)>], labels: &[String]) -> Option<Diagn
         false
     }
     let mut visited = vec![false; deps.len()];
+    // Emptied again by each visit that finds no cycle.
+    let mut path = vec![false; deps.len()];
     for s in 0..deps.len() {
-        let mut path = vec![false; deps.len()];
         if visit(s, deps, &mut visited, &mut path) {
             let (line, column) = deps[s].first().map_or((0, 0), |&(_, l, c)| (l, c));
             let name = labels[s].split(" (stage ").next().unwrap_or_default();
@@ -196,20 +205,13 @@ fn global_args(
 /// stages (dotted). Returns the base stage, if the base is one.
 fn from(
     g: &mut Graph,
-    stages: &[Stage<'_>],
+    earlier: &BTreeMap<&str, usize>,
     i: usize,
     stage: &Stage<'_>,
     escape: char,
     env: &BTreeMap<String, Pattern>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
-    // `addState`: the latest stage of that name before this one, the name as expanded
-    // (no change of case: `FROM Builder` is an image).
-    let earlier = |name: &str| {
-        stages[..i]
-            .iter()
-            .rposition(|s| s.name.as_deref() == Some(name))
-    };
     let lookup = |name: &str| env.get(name).cloned();
     let resolved = match expand::expand(stage.base, escape, &lookup) {
         Ok(p) => p,
@@ -246,7 +248,9 @@ fn from(
             );
             return None;
         }
-        Some(v) => match earlier(&v) {
+        // `addState`: the latest stage of that name before this one, the name as expanded
+        // (no change of case: `FROM Builder` is an image).
+        Some(v) => match earlier.get(v.as_str()).copied() {
             Some(s) => {
                 g.edge(Node::Stage(s), i, label, Style::Solid);
                 base = Some(s);
@@ -278,29 +282,22 @@ fn from(
     // Candidates: what the word names for other values of the arguments (any argument can be
     // set with --build-arg), and, when a platform argument left it unresolved, for each
     // platform.
-    let mut candidates: Vec<(usize, String)> = Vec::new();
+    // By stage index: drawn in file order.
+    let mut candidates: BTreeMap<usize, String> = BTreeMap::new();
     let patterns = [Some(&resolved), any.as_ref()];
     for pattern in patterns.into_iter().flatten() {
         if pattern.vars().is_empty() || !pattern.has_literal() {
             continue;
         }
-        for (s, earlier_stage) in stages[..i].iter().enumerate() {
-            let Some(name) = earlier_stage.name.as_deref() else {
-                continue;
-            };
-            // A name a later stage takes again names that one.
-            if earlier(name) != Some(s) || Some(s) == base {
-                continue;
-            }
-            if candidates.iter().any(|(c, _)| *c == s) {
+        for (name, &s) in earlier {
+            if Some(s) == base || candidates.contains_key(&s) {
                 continue;
             }
             if let Some(capture) = pattern.matches(name) {
-                candidates.push((s, candidate_label(pattern, capture)));
+                candidates.insert(s, candidate_label(pattern, capture));
             }
         }
     }
-    candidates.sort();
     if resolved.known().is_none() && candidates.is_empty() {
         // Unresolved, and no stage it could name: an image, as written.
         let node = g.external(&resolved.display());
