@@ -181,6 +181,56 @@ fn graph_prints_mermaid_or_dot() {
     );
 }
 
+/// `graph` draws what BuildKit builds and the typed model refuses (two stages of one name,
+/// a stage named `context`, a `FROM` with a platform argument), and refuses only what
+/// BuildKit refuses, with its reason and line.
+#[test]
+fn graph_draws_what_buildkit_builds() {
+    let path = temp_file(
+        "Dockerfile.graph-tree",
+        "FROM alpine:3.20 AS context\n\
+         FROM alpine:3.20 AS base-linux\n\
+         FROM alpine:3.20 AS base-linux\n\
+         FROM base-${TARGETOS} AS app\n\
+         COPY --from=context /a /a\n",
+    );
+    let p = path.to_str().expect("path");
+    let out = dockerdsl(&["graph", p], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mermaid = text(&out.stdout);
+    assert!(
+        mermaid.contains("s2[\"base-linux (stage 2)\"]"),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("s2 -.->|FROM TARGETOS=linux| s3"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("s0 -.->|COPY --from| s3"), "{mermaid}");
+    let out = dockerdsl(&["graph", "--dot", p], "");
+    assert!(
+        text(&out.stdout).contains("s2 -> s3 [label=\"FROM TARGETOS=linux\", style=dotted];"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let refused = temp_file(
+        "Dockerfile.graph-refused",
+        "ARG E=\nFROM alpine:3.20 AS a\nFROM ${E}\n",
+    );
+    let r = refused.to_str().expect("path");
+    let out = dockerdsl(&["graph", r], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).starts_with(&format!(
+            "{r}:3:1: error: base name (${{E}}) should not be blank"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(dockerdsl(&["frobnicate"], "").status.code(), Some(2));
