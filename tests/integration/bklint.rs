@@ -169,6 +169,17 @@ fn lowered(
     match typed {
         Ok(parsed) => {
             counts.typed += 1;
+            let as_written = parsed
+                .instructions()
+                .iter()
+                .filter(|i| *i.position() == dockerdsl::Position::AsWritten)
+                .count();
+            if as_written > 0 {
+                differences.insert((
+                    name.to_owned(),
+                    format!("parse accepts it leaving {as_written} instructions out of the model"),
+                ));
+            }
             let df = parsed.dockerfile();
             let json = serde_json::to_string(df).expect("a Dockerfile serializes");
             match dockerdsl::Dockerfile::from_json(&json) {
