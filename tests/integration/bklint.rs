@@ -7,7 +7,10 @@
 //!
 //! For every file: BuildKit accepts it exactly when `check`, `fmt` and `syntax::read` do, and
 //! on an accepted file `check`'s BuildKit findings equal bklint's warnings (rule, line and
-//! message). `fmt` gives text that `fmt` leaves as it is. Every difference is listed in
+//! message). `fmt` gives text that `fmt` leaves as it is. The typed lowering (`parse`, what
+//! `import` and the JSON form read through) reads an accepted file into a model whose JSON
+//! form reads back to the same Dockerfile, or refuses it naming only model limits, each
+//! with its line; a refused file it refuses for at least one of BuildKit's reasons. Every difference is listed in
 //! `DIFFERENCES` with the reason; the test fails on one that is not listed, or a listed one
 //! that is gone.
 //!
@@ -57,6 +60,9 @@ struct Counts {
     missing: usize,
     extra: usize,
     typos: usize,
+    /// Accepted files `parse` reads into the model, and those it refuses for model limits.
+    typed: usize,
+    limits: usize,
 }
 
 /// Compares one file; pushes each difference.
@@ -72,6 +78,7 @@ fn compare(
     let checked = dockerdsl::check(text);
     let formatted = dockerdsl::format(text);
     let read = dockerdsl::syntax::read(text);
+    let typed = dockerdsl::parse(text);
     // `# check=error=true`: BuildKit fails the build on its own warnings. The file is read
     // all the same, and the warnings are the ones to compare.
     let lint_error = verdict
@@ -92,8 +99,21 @@ fn compare(
         } else {
             counts.refused += 1;
         }
+        match &typed {
+            Ok(_) => {
+                differences.insert((name.to_owned(), "parse accepts it".into()));
+            }
+            Err(e) if e.diagnostics().iter().all(|d| d.is_model_limit()) => {
+                differences.insert((
+                    name.to_owned(),
+                    format!("parse names only model limits: {e}"),
+                ));
+            }
+            Err(_) => {}
+        }
         return;
     }
+    lowered(name, typed, counts, differences);
     counts.accepted += 1;
     counts.warnings += verdict.warnings.len();
     if let Err(e) = &read {
@@ -138,12 +158,59 @@ fn compare(
     }
 }
 
+/// The typed lowering of a file BuildKit accepts: a model whose JSON form reads back to the
+/// same Dockerfile, or model limits only, each with its line.
+fn lowered(
+    name: &str,
+    typed: Result<dockerdsl::Parsed, dockerdsl::ParseErrors>,
+    counts: &mut Counts,
+    differences: &mut BTreeSet<(String, String)>,
+) {
+    match typed {
+        Ok(parsed) => {
+            counts.typed += 1;
+            let df = parsed.dockerfile();
+            let json = serde_json::to_string(df).expect("a Dockerfile serializes");
+            match dockerdsl::Dockerfile::from_json(&json) {
+                Ok(back) if back.to_string() == df.to_string() => {}
+                Ok(_) => {
+                    differences.insert((name.to_owned(), "JSON reads back differently".into()));
+                }
+                Err(e) => {
+                    differences.insert((name.to_owned(), format!("JSON does not read back: {e}")));
+                }
+            }
+        }
+        Err(e) => {
+            counts.limits += 1;
+            for d in e.diagnostics() {
+                if !d.is_model_limit() || d.line().is_none() {
+                    differences.insert((
+                        name.to_owned(),
+                        format!("parse refuses for more than a model limit: {d}"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
 fn report(what: &str, c: &Counts) {
     common::say(&format!(
         "bklint, {what}: {} files, {} accepted, {} refused as BuildKit refuses them; \
          {} BuildKit warnings, {} reproduced (same rule, line, message), {} missing, {} extra; \
-         {} StageNameTypo findings",
-        c.files, c.accepted, c.refused, c.warnings, c.agreed, c.missing, c.extra, c.typos
+         {} StageNameTypo findings; parse (import, JSON): {} read into the model, {} refused \
+         naming model limits",
+        c.files,
+        c.accepted,
+        c.refused,
+        c.warnings,
+        c.agreed,
+        c.missing,
+        c.extra,
+        c.typos,
+        c.typed,
+        c.limits
     ));
 }
 
