@@ -45,7 +45,8 @@ fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// What `fmt` made of each accepted file: (name, original, formatted), for the meaning check.
+/// What `fmt` made of each accepted file, or the model `parse` read rendered: (name,
+/// original, output), for the meaning check.
 type Formatted = Vec<(String, String, String)>;
 
 #[derive(Default)]
@@ -73,6 +74,7 @@ fn compare(
     counts: &mut Counts,
     differences: &mut BTreeSet<(String, String)>,
     formatted_files: &mut Formatted,
+    rendered: &mut Formatted,
 ) {
     counts.files += 1;
     let checked = dockerdsl::check(text);
@@ -113,7 +115,7 @@ fn compare(
         }
         return;
     }
-    lowered(name, typed, counts, differences);
+    lowered(name, text, typed, counts, differences, rendered);
     counts.accepted += 1;
     counts.warnings += verdict.warnings.len();
     if let Err(e) = &read {
@@ -162,14 +164,28 @@ fn compare(
 /// same Dockerfile, or model limits only, each with its line.
 fn lowered(
     name: &str,
+    text: &str,
     typed: Result<dockerdsl::Parsed, dockerdsl::ParseErrors>,
     counts: &mut Counts,
     differences: &mut BTreeSet<(String, String)>,
+    rendered: &mut Formatted,
 ) {
     match typed {
         Ok(parsed) => {
             counts.typed += 1;
+            let as_written = parsed
+                .instructions()
+                .iter()
+                .filter(|i| *i.position() == dockerdsl::Position::AsWritten)
+                .count();
+            if as_written > 0 {
+                differences.insert((
+                    name.to_owned(),
+                    format!("parse accepts it leaving {as_written} instructions out of the model"),
+                ));
+            }
             let df = parsed.dockerfile();
+            rendered.push((name.to_owned(), text.to_owned(), df.to_string()));
             let json = serde_json::to_string(df).expect("a Dockerfile serializes");
             match dockerdsl::Dockerfile::from_json(&json) {
                 Ok(back) if back.to_string() == df.to_string() => {}
@@ -225,6 +241,7 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
     };
     let mut differences = BTreeSet::new();
     let mut formatted: Formatted = Vec::new();
+    let mut rendered: Formatted = Vec::new();
 
     let files = corpus_files(&dir);
     let verdicts = run_bklint(&bin, &files);
@@ -244,6 +261,7 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
             &mut corpus,
             &mut differences,
             &mut formatted,
+            &mut rendered,
         );
         if verdict.error.is_none() {
             accepted.push((name, text));
@@ -281,6 +299,7 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
             &mut mutated,
             &mut differences,
             &mut formatted,
+            &mut rendered,
         );
     }
     report("mutants", &mutated);
@@ -290,7 +309,8 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         "every `COPY --from=<misspelt stage>` mutant gets one StageNameTypo, no other file"
     );
 
-    same_meaning(TEST, &formatted, &mut differences);
+    same_meaning(TEST, "fmt", &formatted, &mut differences);
+    same_meaning(TEST, "parse", &rendered, &mut differences);
 
     let listed: BTreeSet<(String, String)> = DIFFERENCES
         .iter()
@@ -309,13 +329,19 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
     let _ = std::fs::remove_dir_all(&out);
 }
 
-/// `fmt` keeps the meaning: BuildKit's parser (the oracle venv's `dockerfile` package,
+/// `fmt` keeps the meaning, and so does the model `parse` reads (what `import` and the JSON
+/// form hold), rendered: BuildKit's parser (the oracle venv's `dockerfile` package,
 /// `tests/oracle/same_meaning.py`, as `.ci/fmt-corpus` uses it) reads the same instructions
-/// from each file and its formatted text. Skipped (and said) without the oracle venv.
-fn same_meaning(test: &str, files: &Formatted, differences: &mut BTreeSet<(String, String)>) {
+/// from each file and its output (`who`'s). Skipped (and said) without the oracle venv.
+fn same_meaning(
+    test: &str,
+    who: &str,
+    files: &Formatted,
+    differences: &mut BTreeSet<(String, String)>,
+) {
     let Some(python) = std::env::var_os(common::oracle::PYTHON_VAR) else {
         common::skipped(
-            &format!("{test} (fmt's meaning under BuildKit's parser)"),
+            &format!("{test} ({who}'s meaning under BuildKit's parser)"),
             &format!("{} is not set", common::oracle::PYTHON_VAR),
         );
         return;
@@ -352,14 +378,14 @@ fn same_meaning(test: &str, files: &Formatted, differences: &mut BTreeSet<(Strin
             differences.insert((
                 v["name"].as_str().unwrap_or_default().to_owned(),
                 format!(
-                    "fmt changes the meaning: {}",
+                    "{who} changes the meaning: {}",
                     v["detail"].as_str().unwrap_or_default()
                 ),
             ));
         }
     }
     common::say(&format!(
-        "bklint, fmt: {} formatted files, {same} with the same instructions under BuildKit's parser",
+        "bklint, {who}: {} files written, {same} with the same instructions under BuildKit's parser",
         files.len()
     ));
     let _ = std::fs::remove_dir_all(&dir);
