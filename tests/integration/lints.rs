@@ -352,6 +352,8 @@ fn check_reads_mount_options_through_the_stage_variables() {
         "FROM alpine:3.20\nARG TARGETARCH\nRUN --mount=type=$TARGETARCH,target=/c true\n",
         "FROM alpine:3.20\nONBUILD RUN --mount=type=$T,target=/c true\n",
         "FROM alpine:3.20\nRUN --mount=type=cache,target=/c,uid=$PATH true\n",
+        "FROM alpine:3.20\nARG UID=1000\nRUN --mount=type=cache,target=/c,uid=${UID},ro=$NO true\n",
+        "FROM alpine:3.20\nARG UID=1000\nRUN --mount=type=cache,target=/c,uid=${UID} true\n",
     ];
     let mut out = String::new();
     let mut ours = Vec::new();

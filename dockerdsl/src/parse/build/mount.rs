@@ -18,7 +18,7 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
         fields.push((k, v));
     }
     // Whether an option was checked through a variable's value, which the model cannot hold.
-    let mut expanded = false;
+    let mut expanded: Expanded = None;
     // BuildKit reads the options in order, so the last `type` is the one.
     let written_type = fields
         .iter()
@@ -47,11 +47,11 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
                 .ok_or_else(|| cx.error(format!("mount option `{k}` needs a value")))
         };
         // An option whose value BuildKit reads (not only passes on), after expansion.
-        let read = |cx: &mut Cx<'_>, expanded: &mut bool| -> Result<String, Bad> {
+        let read = |cx: &mut Cx<'_>, expanded: &mut Expanded| -> Result<String, Bad> {
             let v = need(cx)?;
             expand(cx, k, &v, expanded)
         };
-        let boolean = |cx: &mut Cx<'_>, expanded: &mut bool| -> Result<bool, Bad> {
+        let boolean = |cx: &mut Cx<'_>, expanded: &mut Expanded| -> Result<bool, Bad> {
             match v {
                 None => Ok(true),
                 Some(v) => {
@@ -62,7 +62,7 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
                 }
             }
         };
-        let number = |cx: &mut Cx<'_>, radix: u32, expanded: &mut bool| -> Result<u32, Bad> {
+        let number = |cx: &mut Cx<'_>, radix: u32, expanded: &mut Expanded| -> Result<u32, Bad> {
             let s = read(cx, expanded)?;
             u32::from_str_radix(&s, radix)
                 .map_err(|_| cx.error(format!("invalid value `{s}` for mount option `{k}`")))
@@ -187,7 +187,7 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
         }
         other => {
             let message = match written_type {
-                Some(w) if expanded && w != other => format!(
+                Some(w) if expanded.is_some() && w != other => format!(
                     "unsupported mount type `{other}` (`type={w}` with this stage's variables)"
                 ),
                 _ => format!("unsupported mount type `{other}`"),
@@ -195,37 +195,41 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
             return Err(cx.error_help(message, types_help()));
         }
     };
-    if expanded {
+    if let Some((key, value, to)) = expanded {
         // BuildKit reads the mount as checked; the model holds values, not the variables.
         return Err(cx.beyond_model(
-            "a mount option set through a variable",
-            "the model holds a mount's options as values",
+            format!("a variable in the mount option `{key}={value}`"),
+            format!(
+                "the model holds a mount's `{key}` as a value: write `{key}={to}`, what BuildKit expands it to here"
+            ),
         ));
     }
     Ok(mount)
 }
 
+/// An option through a variable: (key, as written, what it expands to here).
+type Expanded = Option<(String, String, String)>;
+
 /// The value of an option BuildKit reads (its type, sharing, numbers and switches), as
 /// BuildKit reads it: expanded with the stage's variables (`setMountState` with the
-/// dispatcher's expander). The model holds such options as values: strictly, a variable
-/// is refused; read faithfully, it is checked with the value it has here, when that is
-/// certain, and the mount is kept as written (`expanded`); else kept as written unchecked.
-fn expand(cx: &mut Cx<'_>, key: &str, value: &str, expanded: &mut bool) -> Result<String, Bad> {
+/// dispatcher's expander). The model holds such options as values, not variables: the
+/// option is checked with the value it has here, when that is certain, and the mount is
+/// kept as written (`expanded`, the first such option); else kept as written unchecked.
+fn expand(cx: &mut Cx<'_>, key: &str, value: &str, expanded: &mut Expanded) -> Result<String, Bad> {
     if !value.contains('$') {
         return Ok(value.to_owned());
     }
-    if !cx.faithful {
-        return Err(cx.beyond_model(
-            format!("a variable in the mount option `{key}={value}`"),
-            format!("the model holds a mount's `{key}` as a value: write it without the variable"),
-        ));
-    }
     match cx.env.and_then(|env| env.expand(value)) {
         Some(v) => {
-            *expanded = true;
+            if expanded.is_none() {
+                *expanded = Some((key.to_owned(), value.to_owned(), v.clone()));
+            }
             Ok(v)
         }
-        None => Err(cx.beyond_model(String::new(), String::new())),
+        None => Err(cx.beyond_model(
+            format!("a variable in the mount option `{key}={value}`"),
+            format!("the model holds a mount's `{key}` as a value: write the value"),
+        )),
     }
 }
 
