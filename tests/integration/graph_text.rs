@@ -146,6 +146,10 @@ fn refuses_what_buildkit_refuses_with_its_reason_and_line() {
             "2:1: circular dependency detected on stage: scratch",
         ),
         (
+            "FROM --platform=$UNSET alpine:3.20\n",
+            "1:1: empty platform value from expression $UNSET",
+        ),
+        (
             "ARG A=${B:?}\nFROM alpine:3.20\n",
             "1:1: failed to process \"${B:?}\": B: is not allowed to be unset",
         ),
@@ -558,6 +562,7 @@ fn graph_variants_agree_with_bklint() {
                 let e = verdict.error.as_deref().unwrap_or_default();
                 let graphs = [
                     "failed to process",
+                    "empty platform value",
                     "base name",
                     "failed to parse stage name",
                     "circular dependency",
