@@ -14,10 +14,11 @@ use std::path::Path;
 fn snapshot(name: &str, text: &str) {
     let mermaid = dockerdsl::graph::mermaid_text(text).unwrap_or_else(|e| panic!("{name}: {e}"));
     let dot = dockerdsl::graph::dot_text(text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    common::snapshot_io(
+    common::snapshot_sections(
         "graph_text",
         name,
         text,
+        "mermaid",
         &format!("{mermaid}----- dot -----\n{dot}"),
     );
 }
@@ -144,6 +145,10 @@ fn refuses_what_buildkit_refuses_with_its_reason_and_line() {
             // A mount without `from=` refers to the stage named `scratch`: itself here.
             "FROM alpine:3.20 AS scratch\nRUN --mount=type=secret,id=x true\n",
             "2:1: circular dependency detected on stage: scratch",
+        ),
+        (
+            "FROM --platform=$UNSET alpine:3.20\n",
+            "1:1: empty platform value from expression $UNSET",
         ),
         (
             "ARG A=${B:?}\nFROM alpine:3.20\n",
@@ -558,6 +563,7 @@ fn graph_variants_agree_with_bklint() {
                 let e = verdict.error.as_deref().unwrap_or_default();
                 let graphs = [
                     "failed to process",
+                    "empty platform value",
                     "base name",
                     "failed to parse stage name",
                     "circular dependency",

@@ -20,6 +20,8 @@ struct Stage<'t> {
     column: usize,
     /// The base word as written.
     base: &'t str,
+    /// `--platform`'s value as written.
+    platform: Option<String>,
     instructions: Vec<(&'t Instruction<'t>, Split<'t>)>,
 }
 
@@ -50,11 +52,17 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
                 // Refused above.
                 _ => continue,
             };
+            let platform = split
+                .flags
+                .iter()
+                .find_map(|f| f.strip_prefix("--platform="))
+                .map(str::to_owned);
             stages.push(Stage {
                 name,
                 line: i.line(),
                 column: i.column(),
                 base,
+                platform,
                 instructions: Vec::new(),
             });
         } else if let Some(stage) = stages.last_mut() {
@@ -213,6 +221,24 @@ fn from(
     errors: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
     let lookup = |name: &str| env.get(name).cloned();
+    // `--platform` is expanded as the base is; BuildKit refuses a value that cannot be, or
+    // that comes out empty. (Whether the value is a platform is containerd's parser's to
+    // say, which accepts more than `os/arch`: not checked here.)
+    if let Some(p) = &stage.platform {
+        let refusal = match expand::expand(p, escape, &lookup) {
+            Err(e) => Some(format!("failed to process arguments for platform : {e}")),
+            Ok(v) if v.known().is_some_and(|v| v.is_empty()) => {
+                Some(format!("empty platform value from expression {p}"))
+            }
+            Ok(_) => None,
+        };
+        if let Some(message) = refusal {
+            errors.push(
+                Diagnostic::new(stage.line, stage.column, message)
+                    .with_help("give the argument a default, or pass it with --build-arg"),
+            );
+        }
+    }
     let resolved = match expand::expand(stage.base, escape, &lookup) {
         Ok(p) => p,
         Err(e) => {
