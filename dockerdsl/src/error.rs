@@ -96,6 +96,20 @@ pub struct Problem {
     pub(crate) help: Option<String>,
     /// Line and column in the text the Dockerfile was read from (JSON), when known.
     pub(crate) position: Option<(usize, usize)>,
+    /// Whose rule it is: a file read faithfully is refused only for BuildKit's.
+    pub(crate) kind: ProblemKind,
+}
+
+/// Whose rule a problem breaks. The builder refuses both kinds; reading a Dockerfile as
+/// BuildKit does (`check`, `fmt`) refuses only what BuildKit refuses, and the lowering into
+/// the model ([`parse`](crate::parse), `import`) says when it refuses for the model's own rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProblemKind {
+    /// BuildKit refuses it too (when it reads the file or when it builds it).
+    BuildKit,
+    /// Only the model refuses it (a stage named `scratch`, a `FROM` variable that is not a
+    /// global ARG, `COPY a b c`): BuildKit reads the file, its checks at most warn.
+    ModelOnly,
 }
 
 impl Problem {
@@ -109,6 +123,7 @@ impl Problem {
             message,
             help: Some(help),
             position: None,
+            kind: ProblemKind::BuildKit,
         }
     }
 
@@ -120,6 +135,7 @@ impl Problem {
             message,
             help: None,
             position,
+            kind: ProblemKind::BuildKit,
         }
     }
 
@@ -143,6 +159,11 @@ impl Problem {
     /// How to fix it, when there is a known fix.
     pub fn help(&self) -> Option<&str> {
         self.help.as_deref()
+    }
+
+    /// Whether only the model's own rules refuse it, not BuildKit's.
+    pub(crate) fn is_model_only(&self) -> bool {
+        self.kind == ProblemKind::ModelOnly
     }
 }
 

@@ -173,8 +173,11 @@
 //! forms, legacy forms, keywords in any case, a BOM and CRLF line ends. Every stage of the
 //! file is kept, in file order; stage references by name or index become references to the
 //! stage values. A file BuildKit rejects gives [`ParseErrors`] (every problem, each with its
-//! line and column), never a model. [`Parsed`] also maps each instruction back to its lines,
-//! keyword and text.
+//! line and column), never a model. A file BuildKit builds that the typed model cannot hold
+//! (two stages with one name, a stage named `scratch`, `EXPOSE 8443:443`, ...) is refused too,
+//! each such construct named on its line ([`Diagnostic::is_model_limit`]); [`check`] and
+//! [`format()`] read it all the same ([`parse_faithfully`]). [`Parsed`] also maps each
+//! instruction back to its lines, keyword and text.
 //!
 //! Rendering a parsed file gives its canonical form (`dockerdsl fmt`). It means the same to
 //! BuildKit's parser; what it changes on purpose:

@@ -164,6 +164,23 @@ impl<'de> Deserialize<'de> for Source {
 /// assert_eq!(back.to_string(), df.to_string());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// A Dockerfile's text becomes JSON through [`parse`](crate::parse), the lowering into the
+/// model: what BuildKit builds is written with its meaning kept, or refused naming each
+/// construct the model cannot hold (two stages with one name, ...) on its line.
+///
+/// ```
+/// let parsed = dockerdsl::parse("from alpine:3.20 as App\nenv A 1\n")?;
+/// let json = serde_json::to_string(parsed.dockerfile())?;
+/// assert_eq!(
+///     json,
+///     r#"{"syntax":"omitted","escape":"backslash","stages":[{"name":"app","base":{"image":"alpine:3.20"},"instructions":[{"env":[["A","1"]]}]}]}"#
+/// );
+/// let twice = "FROM alpine:3.20 AS app\nFROM alpine:3.20 AS app\n";
+/// let refused = dockerdsl::parse(twice).unwrap_err();
+/// assert!(refused.diagnostics().iter().all(|d| d.is_model_limit()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 impl Serialize for Dockerfile {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let stages = self

@@ -1,7 +1,7 @@
 //! Checks a whole `Dockerfile` model, collecting every problem with its location. The rules
 //! themselves live in [`rules`](crate::rules); this module walks the model and says where.
 
-use crate::error::{Location, Problem};
+use crate::error::{Location, Problem, ProblemKind};
 use crate::model::dockerfile::{Dockerfile, Syntax};
 use crate::model::instruction::{
     Add, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
@@ -59,11 +59,21 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn report(&mut self, field: Option<&'static str>, invalid: Invalid) {
+        self.report_as(ProblemKind::BuildKit, field, invalid);
+    }
+
+    /// A rule of the model that BuildKit does not have (see [`ProblemKind::ModelOnly`]).
+    fn report_model_only(&mut self, field: Option<&'static str>, invalid: Invalid) {
+        self.report_as(ProblemKind::ModelOnly, field, invalid);
+    }
+
+    fn report_as(&mut self, kind: ProblemKind, field: Option<&'static str>, invalid: Invalid) {
         self.problems.push(Problem {
             location: self.here.location(field),
             message: invalid.message,
             help: invalid.help,
             position: None,
+            kind,
         });
     }
 
@@ -162,7 +172,9 @@ fn stage_checks<'a>(cx: &mut Cx<'a>, stage: &'a Stage, global: &[&str], text: &m
         ..Here::default()
     };
     if let Err(e) = rules::stage_name(stage.name()) {
-        cx.report(None, e);
+        // BuildKit builds a stage named `scratch` (ReservedStageName); a name it refuses
+        // is refused when the file is read.
+        cx.report_model_only(None, e);
     }
     if let Some(text) = stage.leading_comment() {
         cx.check("comment", comment(text));
@@ -182,7 +194,7 @@ fn stage_checks<'a>(cx: &mut Cx<'a>, stage: &'a Stage, global: &[&str], text: &m
             }
             from_vars.extend(rules::variables(image.as_str()));
             if cx.is_stage_name(image.as_str()) {
-                cx.report(
+                cx.report_model_only(
                     Some("base image"),
                     invalid(
                         format!("image `{image}` has the name of a stage, so BuildKit would use the stage"),
@@ -196,7 +208,7 @@ fn stage_checks<'a>(cx: &mut Cx<'a>, stage: &'a Stage, global: &[&str], text: &m
     }
     for var in from_vars {
         if global.binary_search(&var).is_err() {
-            cx.report(
+            cx.report_model_only(
                 Some("FROM"),
                 invalid(
                     format!(
@@ -352,7 +364,7 @@ fn line_lengths(cx: &mut Cx<'_>, text: &str) {
 fn context_checks(cx: &mut Cx<'_>, field: &'static str, name: &str) {
     cx.check(field, rules::stage_name(name));
     if cx.is_stage_name(name) {
-        cx.report(
+        cx.report_model_only(
             Some(field),
             invalid(
                 format!("build context `{name}` has the name of a stage, so BuildKit would use the stage"),
@@ -377,7 +389,7 @@ fn source_checks(cx: &mut Cx<'_>, field: &'static str, source: &Source) {
                 );
             }
             if cx.is_stage_name(image.as_str()) {
-                cx.report(
+                cx.report_model_only(
                     Some(field),
                     invalid(
                         format!("image `{image}` has the name of a stage, so BuildKit would use the stage"),
@@ -679,7 +691,7 @@ fn files_checks(
                 cx.check("source", path(p));
             }
             if paths.len() > 1 && !dest.ends_with('/') {
-                cx.report(
+                cx.report_model_only(
                     Some("dest"),
                     invalid(
                         format!(

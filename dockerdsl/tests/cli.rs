@@ -181,6 +181,56 @@ fn graph_prints_mermaid_or_dot() {
     );
 }
 
+/// `graph` draws what BuildKit builds and the typed model refuses (two stages of one name,
+/// a stage named `context`, a `FROM` with a platform argument), and refuses only what
+/// BuildKit refuses, with its reason and line.
+#[test]
+fn graph_draws_what_buildkit_builds() {
+    let path = temp_file(
+        "Dockerfile.graph-tree",
+        "FROM alpine:3.20 AS context\n\
+         FROM alpine:3.20 AS base-linux\n\
+         FROM alpine:3.20 AS base-linux\n\
+         FROM base-${TARGETOS} AS app\n\
+         COPY --from=context /a /a\n",
+    );
+    let p = path.to_str().expect("path");
+    let out = dockerdsl(&["graph", p], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mermaid = text(&out.stdout);
+    assert!(
+        mermaid.contains("s2[\"base-linux (stage 2)\"]"),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("s2 -.->|FROM TARGETOS=linux| s3"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("s0 -.->|COPY --from| s3"), "{mermaid}");
+    let out = dockerdsl(&["graph", "--dot", p], "");
+    assert!(
+        text(&out.stdout).contains("s2 -> s3 [label=\"FROM TARGETOS=linux\", style=dotted];"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let refused = temp_file(
+        "Dockerfile.graph-refused",
+        "ARG E=\nFROM alpine:3.20 AS a\nFROM ${E}\n",
+    );
+    let r = refused.to_str().expect("path");
+    let out = dockerdsl(&["graph", r], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).starts_with(&format!(
+            "{r}:3:1: error: base name (${{E}}) should not be blank"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(dockerdsl(&["frobnicate"], "").status.code(), Some(2));
@@ -891,4 +941,43 @@ fn fmt_formats_every_dockerfile_of_a_tree() {
         "from alpine\n"
     );
     assert_eq!(fmt(&["fmt", "--check", "."]).status.code(), Some(0));
+}
+
+/// A file BuildKit builds that the typed model cannot hold: `import` prints no code, names
+/// each construct on its line with what to write instead, says why, and exits with 2.
+#[test]
+fn import_names_what_the_model_cannot_hold() {
+    let path = temp_file(
+        "Dockerfile.limits",
+        "FROM alpine:3.20 AS app\nEXPOSE 8443:443\nFROM alpine:3.20 AS app\nRUN true\n",
+    );
+    let out = dockerdsl(&["import", path.to_str().expect("path")], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    let name = path.display().to_string();
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{name}:2:1: error: a host address or port in `EXPOSE 8443:443`: BuildKit \
+             exposes `443` and warns (ExposeInvalidFormat)\n  \
+             = help: write `EXPOSE 443`; map host ports with `docker run -p`\n\
+             {name}:3:1: error: duplicate stage name `app`: the stage on line 1 has it too\n  \
+             = help: BuildKit builds the last stage of a name for `--target` and references by \
+             name, and warns (DuplicateStageName); the model's stages are values with one name \
+             each: give each stage its own name\n\
+             dockerdsl: {name}: not imported: BuildKit builds this file, but the typed model \
+             cannot hold the 2 constructs above; `dockerdsl check` and `dockerdsl fmt` read it as \
+             it is\n",
+        )
+    );
+    // What BuildKit refuses is refused for BuildKit's reason, without that last line.
+    let path = temp_file("Dockerfile.refused", "FROM alpine:3.20\nCOPY --bogus a b\n");
+    let out = dockerdsl(&["import", path.to_str().expect("path")], "");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(":2:6: error: unknown flag `--bogus` for COPY"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not imported"), "{stderr}");
 }

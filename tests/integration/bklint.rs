@@ -7,7 +7,10 @@
 //!
 //! For every file: BuildKit accepts it exactly when `check`, `fmt` and `syntax::read` do, and
 //! on an accepted file `check`'s BuildKit findings equal bklint's warnings (rule, line and
-//! message). `fmt` gives text that `fmt` leaves as it is. Every difference is listed in
+//! message). `fmt` gives text that `fmt` leaves as it is. The typed lowering (`parse`, what
+//! `import` and the JSON form read through) reads an accepted file into a model whose JSON
+//! form reads back to the same Dockerfile, or refuses it naming only model limits, each
+//! with its line; a refused file it refuses for at least one of BuildKit's reasons. Every difference is listed in
 //! `DIFFERENCES` with the reason; the test fails on one that is not listed, or a listed one
 //! that is gone.
 //!
@@ -20,20 +23,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// (file, what differs, why). None may be added without a reason a reviewer accepts.
-const DIFFERENCES: &[(&str, &str, &str)] = &[
-    (
-        "stage-named-context__dockerfile_mount_L416.Dockerfile",
-        "accepted, BuildKit refuses: unsupported mount type \"\"",
-        "renaming the stage made `FROM stage1` an image, so `type=$MNT_TYPE2` (set by an ENV of \
-         the renamed stage) expands to nothing; `check` does not expand a mount's type \
-         (`type=$VAR` is kept as written, outside the model)",
-    ),
-    (
-        "stage-named-context__dockerfile_mount_L427.Dockerfile",
-        "accepted, BuildKit refuses: unsupported mount type \"\"",
-        "as above",
-    ),
-];
+const DIFFERENCES: &[(&str, &str, &str)] = &[];
 
 /// Every Dockerfile of the corpus, sorted by name.
 fn corpus_files(dir: &Path) -> Vec<PathBuf> {
@@ -55,7 +45,8 @@ fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// What `fmt` made of each accepted file: (name, original, formatted), for the meaning check.
+/// What `fmt` made of each accepted file, or the model `parse` read rendered: (name,
+/// original, output), for the meaning check.
 type Formatted = Vec<(String, String, String)>;
 
 #[derive(Default)]
@@ -65,7 +56,14 @@ struct Counts {
     refused: usize,
     warnings: usize,
     agreed: usize,
+    /// BuildKit's warnings `check` does not report, and `check`'s BuildKit findings that
+    /// BuildKit does not report.
+    missing: usize,
+    extra: usize,
     typos: usize,
+    /// Accepted files `parse` reads into the model, and those it refuses for model limits.
+    typed: usize,
+    limits: usize,
 }
 
 /// Compares one file; pushes each difference.
@@ -76,11 +74,13 @@ fn compare(
     counts: &mut Counts,
     differences: &mut BTreeSet<(String, String)>,
     formatted_files: &mut Formatted,
+    rendered: &mut Formatted,
 ) {
     counts.files += 1;
     let checked = dockerdsl::check(text);
     let formatted = dockerdsl::format(text);
     let read = dockerdsl::syntax::read(text);
+    let typed = dockerdsl::parse(text);
     // `# check=error=true`: BuildKit fails the build on its own warnings. The file is read
     // all the same, and the warnings are the ones to compare.
     let lint_error = verdict
@@ -89,7 +89,6 @@ fn compare(
         .is_some_and(|e| e.starts_with("lint violation found for rules: "));
     if verdict.error.is_some() && !lint_error {
         if checked.is_ok() && formatted.is_ok() {
-            counts.refused += 1;
             differences.insert((
                 name.to_owned(),
                 format!(
@@ -102,8 +101,21 @@ fn compare(
         } else {
             counts.refused += 1;
         }
+        match &typed {
+            Ok(_) => {
+                differences.insert((name.to_owned(), "parse accepts it".into()));
+            }
+            Err(e) if e.diagnostics().iter().all(|d| d.is_model_limit()) => {
+                differences.insert((
+                    name.to_owned(),
+                    format!("parse names only model limits: {e}"),
+                ));
+            }
+            Err(_) => {}
+        }
         return;
     }
+    lowered(name, text, typed, counts, differences, rendered);
     counts.accepted += 1;
     counts.warnings += verdict.warnings.len();
     if let Err(e) = &read {
@@ -138,6 +150,8 @@ fn compare(
         .count();
     let ours = buildkit_findings(&lints);
     counts.agreed += ours.intersection(&verdict.warnings).count();
+    counts.missing += verdict.warnings.difference(&ours).count();
+    counts.extra += ours.difference(&verdict.warnings).count();
     for (line, rule, message) in verdict.warnings.difference(&ours) {
         differences.insert((name.to_owned(), format!("missing {line}:{rule}: {message}")));
     }
@@ -146,12 +160,73 @@ fn compare(
     }
 }
 
+/// The typed lowering of a file BuildKit accepts: a model whose JSON form reads back to the
+/// same Dockerfile, or model limits only, each with its line.
+fn lowered(
+    name: &str,
+    text: &str,
+    typed: Result<dockerdsl::Parsed, dockerdsl::ParseErrors>,
+    counts: &mut Counts,
+    differences: &mut BTreeSet<(String, String)>,
+    rendered: &mut Formatted,
+) {
+    match typed {
+        Ok(parsed) => {
+            counts.typed += 1;
+            let as_written = parsed
+                .instructions()
+                .iter()
+                .filter(|i| *i.position() == dockerdsl::Position::AsWritten)
+                .count();
+            if as_written > 0 {
+                differences.insert((
+                    name.to_owned(),
+                    format!("parse accepts it leaving {as_written} instructions out of the model"),
+                ));
+            }
+            let df = parsed.dockerfile();
+            rendered.push((name.to_owned(), text.to_owned(), df.to_string()));
+            let json = serde_json::to_string(df).expect("a Dockerfile serializes");
+            match dockerdsl::Dockerfile::from_json(&json) {
+                Ok(back) if back.to_string() == df.to_string() => {}
+                Ok(_) => {
+                    differences.insert((name.to_owned(), "JSON reads back differently".into()));
+                }
+                Err(e) => {
+                    differences.insert((name.to_owned(), format!("JSON does not read back: {e}")));
+                }
+            }
+        }
+        Err(e) => {
+            counts.limits += 1;
+            for d in e.diagnostics() {
+                if !d.is_model_limit() || d.line().is_none() {
+                    differences.insert((
+                        name.to_owned(),
+                        format!("parse refuses for more than a model limit: {d}"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
 fn report(what: &str, c: &Counts) {
     common::say(&format!(
         "bklint, {what}: {} files, {} accepted, {} refused as BuildKit refuses them; \
-         {} BuildKit warnings, {} reproduced (same rule, line, message); \
-         {} StageNameTypo findings",
-        c.files, c.accepted, c.refused, c.warnings, c.agreed, c.typos
+         {} BuildKit warnings, {} reproduced (same rule, line, message), {} missing, {} extra; \
+         {} StageNameTypo findings; parse (import, JSON): {} read into the model, {} refused \
+         naming model limits",
+        c.files,
+        c.accepted,
+        c.refused,
+        c.warnings,
+        c.agreed,
+        c.missing,
+        c.extra,
+        c.typos,
+        c.typed,
+        c.limits
     ));
 }
 
@@ -166,6 +241,7 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
     };
     let mut differences = BTreeSet::new();
     let mut formatted: Formatted = Vec::new();
+    let mut rendered: Formatted = Vec::new();
 
     let files = corpus_files(&dir);
     let verdicts = run_bklint(&bin, &files);
@@ -185,6 +261,7 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
             &mut corpus,
             &mut differences,
             &mut formatted,
+            &mut rendered,
         );
         if verdict.error.is_none() {
             accepted.push((name, text));
@@ -222,6 +299,7 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
             &mut mutated,
             &mut differences,
             &mut formatted,
+            &mut rendered,
         );
     }
     report("mutants", &mutated);
@@ -231,7 +309,8 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         "every `COPY --from=<misspelt stage>` mutant gets one StageNameTypo, no other file"
     );
 
-    same_meaning(TEST, &formatted, &mut differences);
+    same_meaning(TEST, "fmt", &formatted, &mut differences);
+    same_meaning(TEST, "parse", &rendered, &mut differences);
 
     let listed: BTreeSet<(String, String)> = DIFFERENCES
         .iter()
@@ -250,13 +329,19 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
     let _ = std::fs::remove_dir_all(&out);
 }
 
-/// `fmt` keeps the meaning: BuildKit's parser (the oracle venv's `dockerfile` package,
+/// `fmt` keeps the meaning, and so does the model `parse` reads (what `import` and the JSON
+/// form hold), rendered: BuildKit's parser (the oracle venv's `dockerfile` package,
 /// `tests/oracle/same_meaning.py`, as `.ci/fmt-corpus` uses it) reads the same instructions
-/// from each file and its formatted text. Skipped (and said) without the oracle venv.
-fn same_meaning(test: &str, files: &Formatted, differences: &mut BTreeSet<(String, String)>) {
+/// from each file and its output (`who`'s). Skipped (and said) without the oracle venv.
+fn same_meaning(
+    test: &str,
+    who: &str,
+    files: &Formatted,
+    differences: &mut BTreeSet<(String, String)>,
+) {
     let Some(python) = std::env::var_os(common::oracle::PYTHON_VAR) else {
         common::skipped(
-            &format!("{test} (fmt's meaning under BuildKit's parser)"),
+            &format!("{test} ({who}'s meaning under BuildKit's parser)"),
             &format!("{} is not set", common::oracle::PYTHON_VAR),
         );
         return;
@@ -293,14 +378,14 @@ fn same_meaning(test: &str, files: &Formatted, differences: &mut BTreeSet<(Strin
             differences.insert((
                 v["name"].as_str().unwrap_or_default().to_owned(),
                 format!(
-                    "fmt changes the meaning: {}",
+                    "{who} changes the meaning: {}",
                     v["detail"].as_str().unwrap_or_default()
                 ),
             ));
         }
     }
     common::say(&format!(
-        "bklint, fmt: {} formatted files, {same} with the same instructions under BuildKit's parser",
+        "bklint, {who}: {} files written, {same} with the same instructions under BuildKit's parser",
         files.len()
     ));
     let _ = std::fs::remove_dir_all(&dir);

@@ -332,3 +332,57 @@ fn stage_name_typos_are_found_and_images_are_not() {
         );
     }
 }
+
+/// A mount's type, sharing, numbers and switches are read after BuildKit expands them with
+/// the stage's variables (ENV, ARG, those of the stage it is built on): `check` refuses what
+/// BuildKit then refuses, and keeps as written what it accepts or cannot tell. Each verdict
+/// is BuildKit's own when bklint is there (`DOCKERDSL_BKLINT`).
+#[test]
+fn check_reads_mount_options_through_the_stage_variables() {
+    let cases = [
+        "FROM alpine:3.20\nENV T=cache\nRUN --mount=type=$T,target=/c true\n",
+        "FROM alpine:3.20 AS base\nENV T=cache\nFROM base\nRUN --mount=type=${T},target=/c true\n",
+        "FROM alpine:3.20 AS base\nENV T=cache\nFROM alpine:3.20\nRUN --mount=type=$T,target=/c true\n",
+        "ARG K=tmpfs\nFROM alpine:3.20\nARG K\nRUN --mount=type=$K,target=/t true\n",
+        "FROM alpine:3.20\nARG K\nRUN --mount=type=$K,target=/t true\n",
+        "FROM alpine:3.20\nARG K=bind\nRUN --mount=type=$K,target=/t,size=1g true\n",
+        "FROM alpine:3.20\nARG S\nRUN --mount=type=tmpfs,target=/t,size=$S true\n",
+        "FROM alpine:3.20\nENV M=Locked\nRUN --mount=type=cache,target=/c,sharing=$M true\n",
+        "FROM alpine:3.20\nRUN --mount=type=CACHE,target=/c true\n",
+        "FROM alpine:3.20\nARG TARGETARCH\nRUN --mount=type=$TARGETARCH,target=/c true\n",
+        "FROM alpine:3.20\nONBUILD RUN --mount=type=$T,target=/c true\n",
+        "FROM alpine:3.20\nRUN --mount=type=cache,target=/c,uid=$PATH true\n",
+        "FROM alpine:3.20\nARG UID=1000\nRUN --mount=type=cache,target=/c,uid=${UID},ro=$NO true\n",
+        "FROM alpine:3.20\nARG UID=1000\nRUN --mount=type=cache,target=/c,uid=${UID} true\n",
+    ];
+    let mut out = String::new();
+    let mut ours = Vec::new();
+    for text in cases {
+        let verdict = match dockerdsl::check(text) {
+            Ok(_) => "accepted".to_owned(),
+            Err(e) => format!("refused: {}", e.to_string().trim_end()),
+        };
+        out.push_str(&format!("{text}=> {verdict}\n\n"));
+        ours.push(verdict.starts_with("accepted"));
+    }
+    insta::with_settings!({
+        omit_expression => true,
+        prepend_module_to_snapshot => false,
+        snapshot_path => "snapshots",
+    }, {
+        insta::assert_snapshot!("lints__mount_options_through_variables", out);
+    });
+    let test = "check_reads_mount_options_through_the_stage_variables";
+    if let Some(bin) = common::bklint::bklint(test) {
+        let texts: Vec<String> = cases.iter().map(|t| (*t).to_owned()).collect();
+        let verdicts = common::bklint::run_texts(&bin, "mount-variables", &texts);
+        for ((text, verdict), accepted) in cases.iter().zip(&verdicts).zip(&ours) {
+            assert_eq!(
+                verdict.error.is_none(),
+                *accepted,
+                "BuildKit's verdict differs on\n{text}BuildKit: {:?}",
+                verdict.error
+            );
+        }
+    }
+}

@@ -27,6 +27,7 @@ mod errors;
 mod examples;
 mod first_attempts;
 mod graph;
+mod graph_text;
 mod hostile;
 mod hygiene;
 mod import_corpus;

@@ -207,3 +207,65 @@ fn imported_with_the_macro() {
     let code = dockerdsl::import::with_macro(parsed.dockerfile());
     section_snapshot("import__macro", IMPORTED, "imported", &code);
 }
+
+/// A file written the way people write them (lower-case keywords and `as`, a stage named
+/// `Builder`, `ENV k v`, `MAINTAINER`, shell-form `CMD`, an empty continuation line, an
+/// unnamed stage referred to by index): BuildKit builds it, and `import` reads it with its
+/// meaning kept (tests/import_corpus.rs compiles such code and renders it back).
+const IMPORTED_AS_WRITTEN: &str = r#"from golang:1.23 as Builder
+maintainer Jane Doe <jane@example.com>
+env CGO_ENABLED 0
+run go build \
+
+    -o /out/app .
+
+FROM alpine:3.20
+COPY --from=builder /out/app /app
+copy --from=0 /etc/ssl/certs /etc/ssl/certs
+expose 8080/TCP
+CMD /app --serve
+"#;
+
+#[test]
+fn imported_as_written() {
+    let parsed = dockerdsl::parse(IMPORTED_AS_WRITTEN).expect("BuildKit builds it");
+    let code = dockerdsl::import::builder(parsed.dockerfile());
+    section_snapshot("import__as_written", IMPORTED_AS_WRITTEN, "imported", &code);
+}
+
+/// A file BuildKit builds (with warnings) that the typed model cannot hold: `parse`, and so
+/// `import` and the JSON form, refuse it naming every such construct on its line, each a
+/// model limit ([`dockerdsl::Diagnostic::is_model_limit`]), and nothing else.
+const BEYOND_THE_MODEL: &str = r#"ARG TAG=3.20
+FROM alpine:${TAG} AS base
+RUN echo base
+
+FROM alpine:$VARIANT AS app
+EXPOSE 127.0.0.1:9000:9000/tcp
+ENV GREETING='cost: $5'
+COPY a.txt b.txt /dest
+
+FROM base AS app
+FROM alpine:3.20 AS scratch
+ENV CACHE_KIND=cache
+RUN --mount=type=$CACHE_KIND,target=/c true
+"#;
+
+#[test]
+fn import_refuses_naming_each_model_limit() {
+    let errors = dockerdsl::parse(BEYOND_THE_MODEL).expect_err("the model cannot hold it");
+    let mut out = errors.to_string();
+    out.push_str("----- model limits -----\n");
+    for d in errors.diagnostics() {
+        out.push_str(&format!(
+            "line {}: {}\n",
+            d.line().unwrap_or(0),
+            d.is_model_limit()
+        ));
+    }
+    section_snapshot("import__refused", BEYOND_THE_MODEL, "errors", &out);
+    assert!(
+        dockerdsl::check(BEYOND_THE_MODEL).is_ok(),
+        "check reads what BuildKit reads"
+    );
+}

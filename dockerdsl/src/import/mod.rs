@@ -2,6 +2,11 @@
 //! Dockerfile. Two generators, one file each: [`builder`] writes the builder API, and
 //! [`with_macro`] the `dockerfile!` macro (falling back to the builder form for a stage the
 //! macro cannot say). What both need (stage variables, literals, values) is here.
+//!
+//! Both take a [`Dockerfile`]; a file's text gets there through [`parse`](crate::parse),
+//! which keeps its meaning or refuses it naming each construct the typed model cannot hold
+//! on its line ([`Diagnostic::is_model_limit`](crate::Diagnostic::is_model_limit)), as
+//! `dockerdsl import` prints it.
 
 mod builder;
 mod macro_form;

@@ -294,6 +294,8 @@ pub struct Lint {
     location: Location,
     line: Option<usize>,
     column: Option<usize>,
+    /// Set for a parsed file's lints by [`Linter::lint_parsed`], from the instruction.
+    end_line: Option<usize>,
 }
 
 impl Lint {
@@ -322,6 +324,39 @@ impl Lint {
     /// text: with [`line`](Lint::line), what `FILE:LINE:COL: warning[Rule]: ...` shows.
     pub fn column(&self) -> Option<usize> {
         self.column
+    }
+
+    /// The last line of the instruction the lint is about (its last continuation line or
+    /// heredoc terminator), from 1, when the Dockerfile was parsed from text: with
+    /// [`line`](Lint::line), the range an editor or a code-scanning report underlines.
+    ///
+    /// ```
+    /// use dockerdsl::Rule;
+    ///
+    /// let text = "FROM alpine:3.20\nrun echo \\\n    hi\nCMD echo hi\n";
+    /// let lints = dockerdsl::check(text)?;
+    /// let at = |rule| {
+    ///     let lint = lints.iter().find(|l| l.rule() == rule).unwrap();
+    ///     (lint.line(), lint.end_line())
+    /// };
+    /// // `run` is on lines 2 and 3, `CMD` on line 4 only.
+    /// assert_eq!(at(Rule::ConsistentInstructionCasing), (Some(2), Some(3)));
+    /// assert_eq!(at(Rule::JsonArgsRecommended), (Some(4), Some(4)));
+    /// # Ok::<(), dockerdsl::ParseErrors>(())
+    /// ```
+    ///
+    /// A lint of a model (not read from text) has no lines:
+    ///
+    /// ```
+    /// use dockerdsl::{Command, Dockerfile, Stage};
+    ///
+    /// let app = Stage::from_image("app", "alpine:3.20").cmd(Command::shell("exec app"));
+    /// let lint = &Dockerfile::new(&app)?.lint()[0];
+    /// assert_eq!((lint.line(), lint.end_line()), (None, None));
+    /// # Ok::<(), dockerdsl::Error>(())
+    /// ```
+    pub fn end_line(&self) -> Option<usize> {
+        self.end_line
     }
 }
 
@@ -440,6 +475,18 @@ impl<'a> Linter<'a> {
         let mut found = model::lints(parsed.dockerfile(), self.dockerignore, Some(&lines));
         found.extend(written::lints(parsed));
         found.sort_by_key(|l| l.line.unwrap_or(usize::MAX));
+        let instructions = parsed.instructions();
+        for lint in &mut found {
+            // The instruction the line is in: the last one starting on or before it (an
+            // empty continuation line is reported below its keyword's line).
+            lint.end_line = lint.line.map(|line| {
+                let after = instructions.partition_point(|i| i.line() <= line);
+                after
+                    .checked_sub(1)
+                    .and_then(|at| instructions.get(at))
+                    .map_or(line, |i| i.end_line().max(line))
+            });
+        }
         skip_checked(parsed.dockerfile(), found)
     }
 }

@@ -116,6 +116,7 @@ impl Cx<'_> {
                 location: key.location(),
                 line: at.map(|(line, _, _)| *line),
                 column: at.map(|(_, column, _)| *column),
+                end_line: None,
             },
         ));
     }

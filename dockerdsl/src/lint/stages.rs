@@ -19,6 +19,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
             location: location(parsed, i.position()),
             line: Some(i.line()),
             column: Some(i.column()),
+            end_line: None,
         });
     };
     // What a variable in FROM may name: the global ARGs (declared, with or without a value)

@@ -44,6 +44,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
             line: Some(line),
             // An empty continuation line is reported on a later line than the keyword's.
             column: Some(if line == i.line() { i.column() } else { 1 }),
+            end_line: None,
         });
     };
     for i in parsed.instructions() {
@@ -166,6 +167,7 @@ fn casing(parsed: &Parsed) -> Vec<Lint> {
                 location: location(parsed, i.position()),
                 line: Some(i.line()),
                 column: Some(i.column()),
+                end_line: None,
             });
         }
     }

@@ -16,7 +16,9 @@ use crate::syntax::{self, Instruction as Logical, NodeKind, Tree};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+mod env;
 mod mount;
+use env::Env;
 use mount::mount;
 
 /// A problem at a column of the current instruction.
@@ -37,11 +39,14 @@ struct Cx<'a> {
     /// up without an error, and a new string for each would cost more than the reading.
     text: &'a str,
     focus: &'a mut String,
-    /// Read for `check` and `fmt`: what BuildKit accepts and the model cannot hold is kept
-    /// outside the model instead of refused.
-    faithful: bool,
+    /// What BuildKit reads and the model cannot hold, each with its line: `check` and `fmt`
+    /// read past it, [`parse`] refuses it ([`Diagnostic::is_model_limit`]).
+    limits: &'a mut Vec<Diagnostic>,
     /// Set when the current instruction is such a construct.
     beyond: bool,
+    /// The stage's variables before the instruction, to check what BuildKit expands before
+    /// it reads it (a mount's options); `None` inside `ONBUILD`, which runs elsewhere.
+    env: Option<&'a Env>,
 }
 
 impl Cx<'_> {
@@ -88,20 +93,22 @@ impl Cx<'_> {
         Bad
     }
 
-    /// Something BuildKit accepts that the model cannot hold. Read strictly ([`parse`]), an
-    /// error; read faithfully (`check`, `fmt`), the instruction stays outside the model, as
-    /// written ([`Position::AsWritten`]).
+    /// Something BuildKit accepts that the model cannot hold: the instruction stays outside
+    /// the model, as written ([`Position::AsWritten`]), which `check` and `fmt` read past
+    /// and [`parse`] refuses, naming it (`message`, `help`: what to write instead).
     pub(super) fn beyond_model(
         &mut self,
         message: impl Into<String>,
         help: impl Into<String>,
     ) -> Bad {
-        if self.faithful {
-            self.beyond = true;
-            Bad
-        } else {
-            self.error_help(message, help)
-        }
+        self.beyond = true;
+        let (line, column) = self.position();
+        self.limits.push(
+            Diagnostic::new(line, column, message.into())
+                .with_help(help)
+                .model_limit(),
+        );
+        Bad
     }
 
     /// A word through the lexer's quote removal.
@@ -343,9 +350,13 @@ pub(crate) fn lower_tree(
         }
     }
 
+    // What the model cannot hold (see `Cx::limits`).
+    let mut limits: Vec<Diagnostic> = Vec::new();
     // Every stage name, so that a reference to a later stage is told apart from an image,
-    // and generated names for unnamed stages do not clash.
+    // and generated names for unnamed stages do not clash; the line of each name's first
+    // stage, for a second one.
     let mut all_names = BTreeMap::new();
+    let mut first_lines: BTreeMap<String, usize> = BTreeMap::new();
     let mut stage_index = 0;
     // Split once: the loop below reads every instruction again.
     let splits: Vec<Split> = read
@@ -358,20 +369,22 @@ pub(crate) fn lower_tree(
             let args = words::whitespace_words(split.args);
             stage_index += 1;
             if let [_, as_, name] = args.as_slice() {
+                let lower = name.to_ascii_lowercase();
                 if as_.eq_ignore_ascii_case("as")
-                    && all_names
-                        .insert(name.to_ascii_lowercase(), stage_index - 1)
-                        .is_some()
-                    && !faithful
+                    && all_names.insert(lower.clone(), stage_index - 1).is_some()
                 {
-                    errors.push(
+                    let first = first_lines.get(&lower).copied().unwrap_or_default();
+                    limits.push(
                         Diagnostic::new(
                             l.line,
                             l.column,
-                            format!("duplicate stage name `{}`", name.to_ascii_lowercase()),
+                            format!("duplicate stage name `{lower}`: the stage on line {first} has it too"),
                         )
-                        .with_help("BuildKit builds the last stage of a name; give each stage its own name"),
+                        .with_help("BuildKit builds the last stage of a name for `--target` and references by name, and warns (DuplicateStageName); the model's stages are values with one name each: give each stage its own name")
+                        .model_limit(),
                     );
+                } else if as_.eq_ignore_ascii_case("as") {
+                    first_lines.insert(lower, l.line);
                 }
             }
         }
@@ -392,6 +405,11 @@ pub(crate) fn lower_tree(
     let mut map: Vec<SourceInstruction> = Vec::with_capacity(read.instructions.len());
     let mut pending_comments: Vec<String> = Vec::new();
     let mut focus = String::new();
+    // The variables of the stage being read, of each stage read (by index, for the stages
+    // built on it) and the global arguments' values.
+    let mut env = Env::default();
+    let mut stage_envs: Vec<Env> = Vec::new();
+    let mut globals = Env::default();
 
     for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
@@ -407,6 +425,7 @@ pub(crate) fn lower_tree(
         if keyword_lower == "from" {
             if let Some(stage) = open.take() {
                 done.push(stage);
+                stage_envs.push(std::mem::take(&mut env));
             }
         }
         let current = open.as_ref().map(|_| open_name.as_str());
@@ -421,8 +440,9 @@ pub(crate) fn lower_tree(
             all_names: &all_names,
             text: &l.text,
             focus: &mut focus,
-            faithful,
+            limits: &mut limits,
             beyond: false,
+            env: Some(&env),
         };
         if keyword_lower == "from" {
             let Ok((name, stage)) = from(&mut cx, split, done.len()) else {
@@ -430,7 +450,18 @@ pub(crate) fn lower_tree(
                 // are reported and not taken for instructions outside any stage.
                 open_name.clear();
                 open = Some(Stage::from_scratch(""));
+                env = Env::image();
                 continue;
+            };
+            env = match stage.base() {
+                // The stage `from` resolved the base to: the last of that name so far.
+                Base::Stage(base) => done
+                    .iter()
+                    .rposition(|d| d.name() == base.name())
+                    .and_then(|i| stage_envs.get(i))
+                    .cloned()
+                    .unwrap_or_else(Env::image),
+                _ => Env::image(),
             };
             let mut stage = stage;
             if !comments.is_empty() {
@@ -446,9 +477,13 @@ pub(crate) fn lower_tree(
                 let Ok(new) = arg_list(&mut cx, split) else {
                     if cx.beyond {
                         map.push(source(l, split, Position::AsWritten));
+                        globals.lose();
                     }
                     continue;
                 };
+                for a in &new {
+                    globals.global_arg(a);
+                }
                 for c in comments {
                     builder = builder.comment(c);
                 }
@@ -474,9 +509,19 @@ pub(crate) fn lower_tree(
                 let Ok(new) = instruction(&mut cx, split, l) else {
                     if cx.beyond {
                         map.push(source(l, split, Position::AsWritten));
+                        if matches!(keyword_lower, "env" | "arg") {
+                            env.lose();
+                        }
                     }
                     continue;
                 };
+                for i in &new {
+                    match i {
+                        Instruction::Env(pairs) => env.env(pairs),
+                        Instruction::Arg(a) => env.arg(a, &globals),
+                        _ => {}
+                    }
+                }
                 // Taken out, not cloned: a shared stage would be copied on every push.
                 let mut stage = std::mem::replace(open_stage, Stage::from_scratch(""));
                 if !comments.is_empty() {
@@ -519,20 +564,32 @@ pub(crate) fn lower_tree(
     }
     source_date_epoch(&args, &done, &map, &mut errors);
     if !errors.is_empty() {
+        if !faithful {
+            errors.extend(limits);
+        }
         return Err(ParseErrors::new(errors));
     }
     for s in &done {
         builder = builder.target(s);
     }
-    if faithful {
-        // The model's own rules (unique and unreserved names, global ARGs in FROM, ...)
-        // are not BuildKit's; the rest of what validation finds BuildKit refuses too.
+    if faithful || !limits.is_empty() {
+        // Validated as read: the model's own rules (unique and unreserved names, global ARGs
+        // in FROM, ...) are not BuildKit's, the rest of what validation finds BuildKit
+        // refuses too.
         let (dockerfile, problems) = builder.build_as_read();
-        let refused: Vec<Diagnostic> = problems
-            .iter()
-            .filter(|p| !model_only(p))
+        let (own, refused): (Vec<&Problem>, Vec<&Problem>) =
+            problems.iter().partition(|p| p.is_model_only());
+        let mut refused: Vec<Diagnostic> = refused
+            .into_iter()
             .map(|p| located(p, &map, &done, &read.directives))
             .collect();
+        if !faithful {
+            refused.extend(limits);
+            refused.extend(
+                own.into_iter()
+                    .map(|p| located(p, &map, &done, &read.directives).model_limit()),
+            );
+        }
         return if refused.is_empty() {
             Ok(Parsed {
                 dockerfile,
@@ -552,27 +609,17 @@ pub(crate) fn lower_tree(
         Err(e) => Err(ParseErrors::new(
             e.problems()
                 .iter()
-                .map(|p| located(p, &map, &done, &read.directives))
+                .map(|p| {
+                    let d = located(p, &map, &done, &read.directives);
+                    if p.is_model_only() {
+                        d.model_limit()
+                    } else {
+                        d
+                    }
+                })
                 .collect(),
         )),
     }
-}
-
-/// Whether a problem validation finds is one of the model's own rules, which BuildKit does
-/// not have: a file read faithfully is not refused for it.
-fn model_only(p: &Problem) -> bool {
-    const MODEL_ONLY: [&str; 5] = [
-        // `FROM img:$UNDECLARED`: BuildKit warns (UndefinedArgInFrom) and reads it empty.
-        "is not a global build argument",
-        // `FROM alpine AS alpine`, `COPY --from=alpine`: BuildKit uses the stage.
-        "has the name of a stage",
-        // `COPY a b c`: BuildKit copies both into `c/` at build time.
-        "the destination must be a directory",
-        // `FROM x AS scratch`: BuildKit warns (ReservedStageName).
-        "is reserved by BuildKit",
-        "invalid stage name",
-    ];
-    MODEL_ONLY.iter().any(|m| p.message().contains(m))
 }
 
 /// BuildKit takes `SOURCE_DATE_EPOCH` from a stage named by that global ARG's default, and
@@ -689,12 +736,26 @@ fn file_help(help: &str) -> String {
         .strip_prefix("pin `Syntax::Minor(")
         .and_then(|rest| rest.split_once(')'))
         .map(|(n, _)| n);
-    match minor {
-        Some(n) => format!(
+    if let Some(n) = minor {
+        return format!(
             "write `# syntax=docker/dockerfile:1.{n}` (or newer), or `# syntax=docker/dockerfile:1`"
-        ),
-        None => help.to_owned(),
+        );
     }
+    let global_arg = help
+        .strip_prefix("declare it with `Dockerfile::builder().arg(\"")
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(name, _)| name);
+    if let Some(name) = global_arg {
+        return format!("declare it before the first FROM: `ARG {name}`");
+    }
+    let stage_as_image = [
+        "use `Stage::from_stage` for the stage, or add a tag to the image",
+        "refer to the stage by value, or add a tag to the image",
+    ];
+    if stage_as_image.contains(&help) {
+        return "rename the stage, or add a tag to the image".to_owned();
+    }
+    help.to_owned()
 }
 
 fn source(l: &Logical, split: &Split, position: Position) -> SourceInstruction {
@@ -806,7 +867,8 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
             cx.focus(n);
             let lower = n.to_ascii_lowercase();
             // BuildKit builds a stage named `scratch` or `context` (with a warning).
-            let reserved = cx.faithful && matches!(lower.as_str(), "scratch" | "context");
+            // (The model refuses them as a rule of its own, see validation.)
+            let reserved = matches!(lower.as_str(), "scratch" | "context");
             if crate::rules::stage_name(&lower).is_err() && !reserved {
                 return Err(cx.error_help(
                     format!("invalid name for build stage: `{n}`"),
@@ -906,10 +968,13 @@ fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, S
 
 /// One instruction inside a stage (or after ONBUILD).
 fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instruction>, Bad> {
-    // A heredoc body with `\r\n` line ends: BuildKit keeps the `\r`s. Read strictly they are
-    // dropped (as the model always has); read faithfully the instruction is kept as written.
-    if cx.faithful && l.heredocs.iter().any(|h| h.body().contains('\r')) {
-        return Err(cx.beyond_model("a heredoc with CRLF line ends", "use LF line ends"));
+    // A heredoc body with `\r\n` line ends: BuildKit keeps the `\r`s in the content, the
+    // model's heredocs have `\n` line ends.
+    if l.heredocs.iter().any(|h| h.body().contains('\r')) {
+        return Err(cx.beyond_model(
+            "a heredoc with CRLF line ends (BuildKit keeps each `\\r` in the content)",
+            "save the Dockerfile with LF line ends",
+        ));
     }
     let mut buf = KeywordBuf::default();
     let keyword = buf.lower(split.keyword);
@@ -967,6 +1032,19 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 };
                 match normal.parse::<Port>() {
                     Ok(p) => ports.push(p),
+                    // `[IP:][HOST:]PORT`: a mapping only `docker run -p` makes.
+                    Err(_) if w.contains(':') => {
+                        let container = w.rsplit(':').next().unwrap_or_default();
+                        return Err(cx.beyond_model(
+                            format!(
+                                "a host address or port in `EXPOSE {w}`: BuildKit exposes \
+                                 `{container}` and warns (ExposeInvalidFormat)"
+                            ),
+                            format!(
+                                "write `EXPOSE {container}`; map host ports with `docker run -p`"
+                            ),
+                        ));
+                    }
                     Err(e) => {
                         return Err(cx.beyond_model(
                             format!("cannot read port `{w}`: {e}"),
@@ -1025,7 +1103,11 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 ))),
                 k if !known(k) => Err(unknown_instruction(cx, inner.keyword)),
                 _ => {
-                    let mut new = instruction(cx, &inner, l)?;
+                    // The trigger runs in a stage built on this one, with its variables.
+                    let env = cx.env.take();
+                    let new = instruction(cx, &inner, l);
+                    cx.env = env;
+                    let mut new = new?;
                     if new.len() != 1 {
                         return Err(cx.error("ONBUILD takes one instruction"));
                     }
@@ -1287,24 +1369,16 @@ fn heredocs(l: &Logical) -> Vec<Heredoc> {
         .iter()
         .map(|h| Heredoc {
             name: Text::copy(h.name()),
-            // Line ends as `\n`: BuildKit keeps a `\r` before them, which the model cannot
-            // hold (a faithful read keeps such an instruction as written, see `instruction`).
-            content: h
-                .body()
-                .split_inclusive('\n')
-                .map(|line| {
-                    let line = if h.chomps() {
-                        line.trim_start_matches('\t')
-                    } else {
-                        line
-                    };
-                    match line.strip_suffix("\r\n") {
-                        Some(l) => format!("{l}\n"),
-                        None => line.to_owned(),
-                    }
-                })
-                .collect::<String>()
-                .into(),
+            // (A body with `\r` never gets here: see `instruction`.)
+            content: if h.chomps() {
+                h.body()
+                    .split_inclusive('\n')
+                    .map(|line| line.trim_start_matches('\t'))
+                    .collect::<String>()
+                    .into()
+            } else {
+                Text::copy(h.body())
+            },
             expand: h.expands(),
         })
         .collect()

@@ -10,6 +10,7 @@
 //! ("Reading Dockerfiles").
 
 mod build;
+pub(crate) mod expand;
 
 pub(crate) use build::{lower, lower_tree};
 
@@ -18,11 +19,43 @@ pub use crate::syntax::{Diagnostic, ParseErrors};
 use std::ops::Range;
 use std::path::Path;
 
-/// Reads a Dockerfile into the model.
+/// Reads a Dockerfile into the model: the lowering from the syntax tree that `import`, the
+/// JSON form and building on a read file go through.
 ///
 /// Every stage of the file is kept, in file order (each is a target, the last one last).
 /// Stage references by name or index (`COPY --from=0`) become references to the stage
 /// values; `--from` naming anything else becomes an image ([`Source::image`](crate::Source::image)).
+///
+/// What BuildKit refuses is refused with BuildKit's reason on BuildKit's line. What BuildKit
+/// builds is either read with its meaning kept, or refused naming every construct the
+/// typed model cannot hold, each on its line with what to write instead
+/// ([`Diagnostic::is_model_limit`]); nothing is dropped or rewritten silently. Those
+/// constructs: two stages with one name (the model's stages are values with one name each;
+/// renaming one would change what `--target` builds, so the choice is left to you), a stage
+/// named `scratch` or `context`, a `FROM` variable that is no global `ARG`, several `COPY`
+/// sources into a destination without `/`, a host address or port in `EXPOSE`, a literal `$`
+/// in a value, a variable in a mount's type or options, heredocs mixed with paths, heredocs
+/// with CRLF line ends. [`check`](crate::check) and [`format`](crate::format) read such a
+/// file all the same ([`parse_faithfully`]).
+///
+/// ```
+/// let text = "FROM alpine:3.20 AS app\nRUN true\nFROM alpine:3.20 AS app\nEXPOSE 8443:443\n";
+/// let err = dockerdsl::parse(text).unwrap_err();
+/// let limits: Vec<String> = err
+///     .diagnostics()
+///     .iter()
+///     .filter(|d| d.is_model_limit())
+///     .map(|d| format!("{}: {}", d.line().unwrap_or(0), d.message()))
+///     .collect();
+/// assert_eq!(
+///     limits,
+///     [
+///         "3: duplicate stage name `app`: the stage on line 1 has it too",
+///         "4: a host address or port in `EXPOSE 8443:443`: BuildKit exposes `443` and warns \
+///          (ExposeInvalidFormat)",
+///     ]
+/// );
+/// ```
 ///
 /// ```
 /// let parsed = dockerdsl::parse(
@@ -166,7 +199,8 @@ pub enum Position {
     },
     /// An instruction BuildKit accepts that the model cannot hold (`EXPOSE 8080:80`, a value
     /// with a literal `$`): read by `check` and `fmt` ([`check`](crate::check),
-    /// [`format`](crate::format)), which keep it as written; [`parse`] refuses it.
+    /// [`format`](crate::format)), which keep it as written; [`parse`] refuses it, naming it
+    /// ([`Diagnostic::is_model_limit`]).
     AsWritten,
 }
 

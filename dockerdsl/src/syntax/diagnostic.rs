@@ -9,6 +9,8 @@ pub struct Diagnostic {
     pub(crate) column: usize,
     pub(crate) message: String,
     pub(crate) help: Option<String>,
+    /// BuildKit reads it; only the typed model cannot hold it.
+    pub(crate) model_limit: bool,
 }
 
 impl Diagnostic {
@@ -18,7 +20,14 @@ impl Diagnostic {
             column,
             message,
             help: None,
+            model_limit: false,
         }
+    }
+
+    /// Marks it as something BuildKit reads that the typed model cannot hold.
+    pub(crate) fn model_limit(mut self) -> Self {
+        self.model_limit = true;
+        self
     }
 
     pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -45,6 +54,26 @@ impl Diagnostic {
     /// How to fix it, when there is a known fix.
     pub fn help(&self) -> Option<&str> {
         self.help.as_deref()
+    }
+
+    /// Whether BuildKit reads this and only the typed model cannot hold it (two stages with
+    /// one name, `EXPOSE 8080:80`, a stage named `scratch`): [`parse`](crate::parse) refuses
+    /// it, and so do `dockerdsl import` and everything built on the model, while
+    /// [`check`](crate::check) and [`format`](crate::format) read the file. `false` for what
+    /// BuildKit refuses too.
+    ///
+    /// ```
+    /// let text = "FROM alpine:3.20 AS app\nEXPOSE 8443:443\nRUN --bogus true\n";
+    /// let err = dockerdsl::parse(text).unwrap_err();
+    /// let kinds: Vec<_> = err
+    ///     .diagnostics()
+    ///     .iter()
+    ///     .map(|d| (d.line(), d.is_model_limit()))
+    ///     .collect();
+    /// assert_eq!(kinds, [(Some(2), true), (Some(3), false)]);
+    /// ```
+    pub fn is_model_limit(&self) -> bool {
+        self.model_limit
     }
 }
 

@@ -131,13 +131,10 @@ fn findings(parsed: &Parsed, text: &str, dockerignore: Option<&str>) -> Vec<Find
     lints
         .iter()
         .map(|lint| {
-            // A parsed file's lints always have a line; 1 keeps the report well-formed
-            // should one ever lack it.
+            // A parsed file's lints always have their lines; 1 keeps the report
+            // well-formed should one ever lack them.
             let line = lint.line().unwrap_or(1);
-            let instructions = parsed.instructions();
-            let end_line = instructions
-                .binary_search_by_key(&line, |i| i.line())
-                .map_or(line, |at| instructions[at].end_line());
+            let end_line = lint.end_line().unwrap_or(line);
             let rule = lint.rule();
             Finding {
                 rule: rule.name(),

@@ -1,5 +1,9 @@
 //! `dockerdsl graph`: the stage graph of a Dockerfile, as Mermaid or (with `--dot`) Graphviz
 //! DOT.
+//!
+//! The file is drawn as BuildKit reads it ([`dockerdsl::graph::mermaid_text`]): a file that
+//! the typed model cannot hold (two stages of one name, a stage named `context`) is drawn all
+//! the same, and only what BuildKit refuses is refused, with its reason and line.
 
 use crate::Exit;
 use crate::input;
@@ -15,13 +19,23 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> Exit {
-    let Some(parsed) = input::parse_one(&args.file) else {
-        return Exit::Broken;
+    let text = match input::read(&args.file) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("dockerdsl: {e}");
+            return Exit::Broken;
+        }
     };
-    let df = parsed.dockerfile();
-    crate::write_stdout(&if args.dot {
-        dockerdsl::graph::dot(df)
+    let drawn = if args.dot {
+        dockerdsl::graph::dot_text(&text)
     } else {
-        dockerdsl::graph::mermaid(df)
-    })
+        dockerdsl::graph::mermaid_text(&text)
+    };
+    match drawn {
+        Ok(graph) => crate::write_stdout(&graph),
+        Err(errors) => {
+            crate::output::eprint_problems(&input::display(&args.file), &errors);
+            Exit::Broken
+        }
+    }
 }

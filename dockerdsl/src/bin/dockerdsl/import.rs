@@ -1,5 +1,12 @@
 //! `dockerdsl import`: the Rust code that builds a Dockerfile, with the builder or (with
 //! `--macro`) the `dockerfile!` macro.
+//!
+//! The file is read as [`dockerdsl::parse`] reads it: what BuildKit refuses is refused with
+//! BuildKit's reason, and what BuildKit builds is either imported with its meaning kept or
+//! refused naming each construct the typed model cannot hold, on its line, with what to
+//! write instead (two stages with one name: the Rust code cannot have two values of one
+//! name, and renaming one for the user would change what `--target` builds). Nothing is
+//! dropped or rewritten silently.
 
 use crate::Exit;
 use crate::input;
@@ -15,8 +22,32 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> Exit {
-    let Some(parsed) = input::parse_one(&args.file) else {
-        return Exit::Broken;
+    let text = match input::read(&args.file) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("dockerdsl: {e}");
+            return Exit::Broken;
+        }
+    };
+    let name = input::display(&args.file);
+    let parsed = match dockerdsl::parse(&text) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            crate::output::eprint_problems(&name, &errors);
+            let limits = errors.diagnostics();
+            if limits.iter().all(|d| d.is_model_limit()) {
+                let what = match limits.len() {
+                    1 => "what is above".to_owned(),
+                    n => format!("the {n} constructs above"),
+                };
+                eprintln!(
+                    "dockerdsl: {name}: not imported: BuildKit builds this file, but the typed \
+                     model cannot hold {what}; `dockerdsl check` and `dockerdsl fmt` read it as \
+                     it is"
+                );
+            }
+            return Exit::Broken;
+        }
     };
     let df = parsed.dockerfile();
     crate::write_stdout(&if args.with_macro {

@@ -166,25 +166,6 @@ fn utf8(bytes: Vec<u8>, name: &str) -> Result<String, String> {
     })
 }
 
-/// The one FILE of `import` and `graph`, parsed; `None` when it cannot be read or is not a
-/// Dockerfile (said on standard error).
-pub(crate) fn parse_one(path: &Path) -> Option<dockerdsl::Parsed> {
-    let text = match read(path) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("dockerdsl: {e}");
-            return None;
-        }
-    };
-    match dockerdsl::parse(&text) {
-        Ok(parsed) => Some(parsed),
-        Err(errors) => {
-            crate::output::eprint_problems(&display(path), &errors);
-            None
-        }
-    }
-}
-
 /// The ignore file BuildKit would use for `file` as the Dockerfile of its own folder's
 /// context: `FILE.dockerignore` beside it first, then that folder's `.dockerignore`.
 pub(crate) fn dockerignore_of(file: &Path) -> Result<Option<String>, String> {

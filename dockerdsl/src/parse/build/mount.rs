@@ -18,11 +18,18 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
         let k = vocab::mount_option_alias(&k).to_owned();
         fields.push((k, v));
     }
-    let typ = fields
+    // Whether an option was checked through a variable's value, which the model cannot hold.
+    let mut expanded: Expanded = None;
+    // BuildKit reads the options in order, so the last `type` is the one.
+    let written_type = fields
         .iter()
+        .rev()
         .find(|(k, _)| k == "type")
-        .and_then(|(_, v)| v.clone())
-        .unwrap_or_else(|| vocab::DEFAULT_MOUNT_TYPE.to_owned());
+        .and_then(|(_, v)| v.as_deref());
+    let typ = match written_type {
+        Some(t) => expand(cx, "type", t, &mut expanded)?.to_ascii_lowercase(),
+        None => vocab::DEFAULT_MOUNT_TYPE.to_owned(),
+    };
     let mut target = None;
     let mut source = None;
     let mut from = None;
@@ -40,15 +47,24 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
             v.clone()
                 .ok_or_else(|| cx.error(format!("mount option `{k}` needs a value")))
         };
-        let boolean = |cx: &mut Cx<'_>| -> Result<bool, Bad> {
+        // An option whose value BuildKit reads (not only passes on), after expansion.
+        let read = |cx: &mut Cx<'_>, expanded: &mut Expanded| -> Result<String, Bad> {
+            let v = need(cx)?;
+            expand(cx, k, &v, expanded)
+        };
+        let boolean = |cx: &mut Cx<'_>, expanded: &mut Expanded| -> Result<bool, Bad> {
             match v {
                 None => Ok(true),
-                Some(v) => parse_bool(v)
-                    .ok_or_else(|| cx.error(format!("invalid value `{v}` for mount option `{k}`"))),
+                Some(v) => {
+                    let v = expand(cx, k, v, expanded)?;
+                    parse_bool(&v).ok_or_else(|| {
+                        cx.error(format!("invalid value `{v}` for mount option `{k}`"))
+                    })
+                }
             }
         };
-        let number = |cx: &mut Cx<'_>, radix: u32| -> Result<u32, Bad> {
-            let s = need(cx)?;
+        let number = |cx: &mut Cx<'_>, radix: u32, expanded: &mut Expanded| -> Result<u32, Bad> {
+            let s = read(cx, expanded)?;
             u32::from_str_radix(&s, radix)
                 .map_err(|_| cx.error(format!("invalid value `{s}` for mount option `{k}`")))
         };
@@ -59,24 +75,29 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
             "from" => from = Some(need(cx)?),
             "id" => id = Some(need(cx)?),
             "sharing" => {
-                sharing = Some(match need(cx)?.as_str() {
-                    "shared" => Sharing::Shared,
-                    "private" => Sharing::Private,
-                    "locked" => Sharing::Locked,
-                    other => return Err(cx.error(format!("unsupported sharing value `{other}`"))),
-                });
+                // BuildKit reads the mode in any case.
+                sharing = Some(
+                    match read(cx, &mut expanded)?.to_ascii_lowercase().as_str() {
+                        "shared" => Sharing::Shared,
+                        "private" => Sharing::Private,
+                        "locked" => Sharing::Locked,
+                        other => {
+                            return Err(cx.error(format!("unsupported sharing value `{other}`")));
+                        }
+                    },
+                );
             }
-            "mode" => mode = Some(number(cx, 8)?),
-            "uid" => uid = Some(number(cx, 10)?),
-            "gid" => gid = Some(number(cx, 10)?),
+            "mode" => mode = Some(number(cx, 8, &mut expanded)?),
+            "uid" => uid = Some(number(cx, 10, &mut expanded)?),
+            "gid" => gid = Some(number(cx, 10, &mut expanded)?),
             "size" => {
-                let s = need(cx)?;
+                let s = read(cx, &mut expanded)?;
                 size = Some(ram_bytes(&s).ok_or_else(|| cx.error(format!("invalid size `{s}`")))?);
             }
             "env" => env = Some(need(cx)?),
-            "ro" => ro = Some(boolean(cx)?),
-            "rw" => ro = Some(!boolean(cx)?),
-            "required" => required = boolean(cx)?,
+            "ro" => ro = Some(boolean(cx, &mut expanded)?),
+            "rw" => ro = Some(!boolean(cx, &mut expanded)?),
+            "required" => required = boolean(cx, &mut expanded)?,
             other => return Err(cx.error(format!("unexpected key `{other}` in mount option"))),
         }
     }
@@ -101,7 +122,7 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
     let need_target = |cx: &mut Cx<'_>, t: Option<String>| {
         t.ok_or_else(|| cx.error_help("mount target must be specified", "add `target=/path`"))
     };
-    Ok(match typ.as_str() {
+    let mount = match typ.as_str() {
         "bind" => {
             not_for(cx, "mode/uid/gid", owner)?;
             not_for(cx, "sharing", sharing.is_some())?;
@@ -167,14 +188,52 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
                 (target.map(Text::from), required, mode, uid, gid);
             Mount::Ssh(m)
         }
-        // `type=$VAR`: BuildKit expands it when it builds; the model holds typed mounts.
-        other if other.contains('$') => {
-            return Err(cx.beyond_model(format!("unsupported mount type `{other}`"), types_help()));
-        }
         other => {
-            return Err(cx.error_help(format!("unsupported mount type `{other}`"), types_help()));
+            let message = match written_type {
+                Some(w) if expanded.is_some() && w != other => format!(
+                    "unsupported mount type `{other}` (`type={w}` with this stage's variables)"
+                ),
+                _ => format!("unsupported mount type `{other}`"),
+            };
+            return Err(cx.error_help(message, types_help()));
         }
-    })
+    };
+    if let Some((key, value, to)) = expanded {
+        // BuildKit reads the mount as checked; the model holds values, not the variables.
+        return Err(cx.beyond_model(
+            format!("a variable in the mount option `{key}={value}`"),
+            format!(
+                "the model holds a mount's `{key}` as a value: write `{key}={to}`, what BuildKit expands it to here"
+            ),
+        ));
+    }
+    Ok(mount)
+}
+
+/// An option through a variable: (key, as written, what it expands to here).
+type Expanded = Option<(String, String, String)>;
+
+/// The value of an option BuildKit reads (its type, sharing, numbers and switches), as
+/// BuildKit reads it: expanded with the stage's variables (`setMountState` with the
+/// dispatcher's expander). The model holds such options as values, not variables: the
+/// option is checked with the value it has here, when that is certain, and the mount is
+/// kept as written (`expanded`, the first such option); else kept as written unchecked.
+fn expand(cx: &mut Cx<'_>, key: &str, value: &str, expanded: &mut Expanded) -> Result<String, Bad> {
+    if !value.contains('$') {
+        return Ok(value.to_owned());
+    }
+    match cx.env.and_then(|env| env.expand(value)) {
+        Some(v) => {
+            if expanded.is_none() {
+                *expanded = Some((key.to_owned(), value.to_owned(), v.clone()));
+            }
+            Ok(v)
+        }
+        None => Err(cx.beyond_model(
+            format!("a variable in the mount option `{key}={value}`"),
+            format!("the model holds a mount's `{key}` as a value: write the value"),
+        )),
+    }
 }
 
 /// Go's `encoding/csv` on one record: fields separated by `,`, a field may be double-quoted

@@ -1,0 +1,679 @@
+//! A word of a `FROM` line (or a global `ARG` default) expanded as BuildKit's shell-word
+//! lexer expands it (`frontend/dockerfile/shell`, `ProcessWordWithMatches`): quotes removed,
+//! the escape character applied, `$NAME`, `${NAME}` and the modifiers `-`, `:-`, `+`, `:+`,
+//! `?`, `:?`, `#`, `##`, `%`, `%%`, `/` and `//` substituted, with its error messages.
+//!
+//! A variable's value may be unknown (a platform argument, which the build's `--platform`
+//! sets, or any argument when the graph asks which stages a word could name): the result is
+//! then a [`Pattern`] with a [`Piece::Var`] where the unknown text goes. A modifier applied
+//! to an unknown value gives an unknown piece as a whole ([`Piece::Derived`]: `${V%-*}` of an
+//! unknown `V` is some text), which over-approximates and never under-approximates what the
+//! word can become.
+
+use std::iter::Peekable;
+use std::str::Chars;
+
+/// Text known or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Piece {
+    Lit(String),
+    /// The value of the argument named.
+    Var(String),
+    /// Text made from the value of the argument named (`${V%-*}`, `${V:+x}`).
+    Derived(String),
+}
+
+/// A word after expansion: literal text and unknown parts, adjacent literals merged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Pattern(pub(crate) Vec<Piece>);
+
+impl Pattern {
+    pub(crate) fn lit(s: &str) -> Pattern {
+        let mut p = Pattern::default();
+        p.push_str(s);
+        p
+    }
+
+    pub(crate) fn var(name: &str) -> Pattern {
+        Pattern(vec![Piece::Var(name.to_owned())])
+    }
+
+    /// Some text made from this unknown value.
+    fn derived(&self) -> Pattern {
+        Pattern(vec![Piece::Derived(
+            self.first_var().unwrap_or_default().to_owned(),
+        )])
+    }
+
+    /// The number of unknown parts.
+    pub(crate) fn unknowns(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|p| !matches!(p, Piece::Lit(_)))
+            .count()
+    }
+
+    fn push_str(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        match self.0.last_mut() {
+            Some(Piece::Lit(l)) => l.push_str(s),
+            _ => self.0.push(Piece::Lit(s.to_owned())),
+        }
+    }
+
+    fn push_char(&mut self, c: char) {
+        match self.0.last_mut() {
+            Some(Piece::Lit(l)) => l.push(c),
+            _ => self.0.push(Piece::Lit(c.to_string())),
+        }
+    }
+
+    fn append(&mut self, other: Pattern) {
+        for piece in other.0 {
+            match piece {
+                Piece::Lit(s) => self.push_str(&s),
+                var => self.0.push(var),
+            }
+        }
+    }
+
+    /// The text, when every part of it is known.
+    pub(crate) fn known(&self) -> Option<String> {
+        let mut out = String::new();
+        for piece in &self.0 {
+            match piece {
+                Piece::Lit(s) => out.push_str(s),
+                Piece::Var(_) | Piece::Derived(_) => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// The first argument an unknown part depends on.
+    fn first_var(&self) -> Option<&str> {
+        self.0.iter().find_map(|p| match p {
+            Piece::Var(n) | Piece::Derived(n) => Some(n.as_str()),
+            Piece::Lit(_) => None,
+        })
+    }
+
+    /// Whether it has literal text as well as unknown parts (a word that is only variables
+    /// could name anything).
+    pub(crate) fn has_literal(&self) -> bool {
+        self.0.iter().any(|p| matches!(p, Piece::Lit(_)))
+    }
+
+    /// The arguments its unknown parts depend on, in order, each once.
+    pub(crate) fn vars(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for p in &self.0 {
+            if let Piece::Var(n) | Piece::Derived(n) = p {
+                if !out.contains(&n.as_str()) {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+
+    /// Written back, an unknown part as `${NAME}`.
+    pub(crate) fn display(&self) -> String {
+        let mut out = String::new();
+        for p in &self.0 {
+            match p {
+                Piece::Lit(s) => out.push_str(s),
+                Piece::Var(n) | Piece::Derived(n) => {
+                    out.push_str("${");
+                    out.push_str(n);
+                    out.push('}');
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `text` is one of the words the pattern stands for (an unknown part is any
+    /// text, empty included); with one unknown part, the text it stands for.
+    pub(crate) fn matches<'t>(&self, text: &'t str) -> Option<Option<&'t str>> {
+        let mut capture = None;
+        matches_from(&self.0, text, &mut capture).then_some(capture)
+    }
+}
+
+fn matches_from<'t>(pieces: &[Piece], text: &'t str, capture: &mut Option<&'t str>) -> bool {
+    match pieces.split_first() {
+        None => text.is_empty(),
+        Some((Piece::Lit(l), rest)) => text
+            .strip_prefix(l.as_str())
+            .is_some_and(|t| matches_from(rest, t, capture)),
+        Some((Piece::Var(_) | Piece::Derived(_), rest)) => {
+            // The longest text first: the unknown part takes what the rest leaves.
+            let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            for end in std::iter::once(text.len()).chain(ends.into_iter().rev()) {
+                if matches_from(rest, &text[end..], capture) {
+                    *capture = Some(&text[..end]);
+                    return true;
+                }
+            }
+            false
+        }
+    }
+}
+
+/// What a variable is: unset, or a (possibly unknown) value.
+pub(crate) type Lookup<'e> = &'e dyn Fn(&str) -> Option<Pattern>;
+
+/// `word` expanded with `lookup`, or BuildKit's error for it (`failed to process "..."`).
+pub(crate) fn expand(word: &str, escape: char, lookup: Lookup<'_>) -> Result<Pattern, String> {
+    let mut lexer = Lexer {
+        chars: word.chars().peekable(),
+        escape,
+        lookup,
+    };
+    lexer
+        .until(None, false)
+        .map_err(|e| format!("failed to process {}: {e}", go_quote(word)))
+}
+
+/// Go's `%q`, as BuildKit's messages quote a word.
+pub(crate) fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+struct Lexer<'w, 'e> {
+    chars: Peekable<Chars<'w>>,
+    escape: char,
+    lookup: Lookup<'e>,
+}
+
+impl Lexer<'_, '_> {
+    /// `processStopOn`: up to `stop` (consumed), or the end when `stop` is `None`.
+    fn until(&mut self, stop: Option<char>, raw_escapes: bool) -> Result<Pattern, String> {
+        let mut out = Pattern::default();
+        while let Some(&c) = self.chars.peek() {
+            if Some(c) == stop {
+                self.chars.next();
+                return Ok(out);
+            }
+            match c {
+                '$' => {
+                    let value = self.dollar()?;
+                    out.append(value);
+                }
+                '\'' => {
+                    self.chars.next();
+                    loop {
+                        match self.chars.next() {
+                            None => {
+                                return Err("unexpected end of statement while looking for \
+                                            matching single-quote"
+                                    .into());
+                            }
+                            Some('\'') => break,
+                            Some(c) => out.push_char(c),
+                        }
+                    }
+                }
+                '"' => {
+                    let value = self.double_quoted(raw_escapes)?;
+                    out.append(value);
+                }
+                _ => {
+                    self.chars.next();
+                    if c == self.escape {
+                        if raw_escapes {
+                            out.push_char(c);
+                        }
+                        // An escape at the end is dropped.
+                        let Some(next) = self.chars.next() else {
+                            break;
+                        };
+                        out.push_char(next);
+                    } else {
+                        out.push_char(c);
+                    }
+                }
+            }
+        }
+        match stop {
+            Some(s) => Err(format!(
+                "unexpected end of statement while looking for matching {s}"
+            )),
+            None => Ok(out),
+        }
+    }
+
+    fn double_quoted(&mut self, raw_escapes: bool) -> Result<Pattern, String> {
+        self.chars.next();
+        let mut out = Pattern::default();
+        loop {
+            match self.chars.peek().copied() {
+                None => {
+                    return Err(
+                        "unexpected end of statement while looking for matching double-quote"
+                            .into(),
+                    );
+                }
+                Some('"') => {
+                    self.chars.next();
+                    return Ok(out);
+                }
+                Some('$') => {
+                    let value = self.dollar()?;
+                    out.append(value);
+                }
+                Some(mut c) => {
+                    self.chars.next();
+                    if c == self.escape {
+                        if raw_escapes {
+                            out.push_char(c);
+                        }
+                        match self.chars.peek().copied() {
+                            None => continue,
+                            Some(n) if n == '"' || n == '$' || n == self.escape => {
+                                self.chars.next();
+                                c = n;
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    out.push_char(c);
+                }
+            }
+        }
+    }
+
+    /// `processName`: letters, digits and `_`; a run of digits or one special parameter.
+    fn name(&mut self) -> String {
+        let mut name = String::new();
+        while let Some(&c) = self.chars.peek() {
+            if name.is_empty() && c.is_numeric() {
+                while let Some(&d) = self.chars.peek() {
+                    if !d.is_numeric() {
+                        break;
+                    }
+                    name.push(d);
+                    self.chars.next();
+                }
+                return name;
+            }
+            if name.is_empty() && matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') {
+                self.chars.next();
+                name.push(c);
+                return name;
+            }
+            if !c.is_alphabetic() && !c.is_numeric() && c != '_' {
+                break;
+            }
+            name.push(c);
+            self.chars.next();
+        }
+        name
+    }
+
+    fn get(&self, name: &str) -> Option<Pattern> {
+        (self.lookup)(name)
+    }
+
+    /// `processDollar`, at a `$`.
+    fn dollar(&mut self) -> Result<Pattern, String> {
+        self.chars.next();
+        if self.chars.peek() != Some(&'{') {
+            let name = self.name();
+            if name.is_empty() {
+                return Ok(Pattern::lit("$"));
+            }
+            return Ok(self.get(&name).unwrap_or_default());
+        }
+        self.chars.next();
+        match self.chars.peek() {
+            None => return Err("syntax error: missing '}'".into()),
+            Some('{' | '}' | ':') => return Err("syntax error: bad substitution".into()),
+            Some(_) => {}
+        }
+        let name = self.name();
+        // Go's scanner gives U+FFFD for the end of the text, and it shows in the message.
+        let first = self.chars.next().unwrap_or('\u{fffd}');
+        let mut modifier = first.to_string();
+        let mut null_is_unset = false;
+        let op = match first {
+            '}' => return Ok(self.get(&name).unwrap_or_default()),
+            ':' => {
+                null_is_unset = true;
+                let op = self.chars.next().unwrap_or('\u{fffd}');
+                modifier.push(op);
+                op
+            }
+            '+' | '-' | '?' | '#' | '%' => first,
+            '/' => return self.replace(&name),
+            _ => return Err(format!("unsupported modifier ({modifier}) in substitution")),
+        };
+        let raw_escapes = op == '#' || op == '%';
+        if null_is_unset && raw_escapes {
+            return Err(format!("unsupported modifier ({modifier}) in substitution"));
+        }
+        let word = match self.until(Some('}'), raw_escapes) {
+            Ok(w) => w,
+            Err(_) if self.chars.peek().is_none() => {
+                return Err("syntax error: missing '}'".into());
+            }
+            Err(e) => return Err(e),
+        };
+        let value = self.get(&name);
+        // An unknown value, and what it gives under a modifier: itself when it may be
+        // the result (`-`), else some text made from it.
+        let unknown = value.as_ref().filter(|v| v.first_var().is_some()).map(|v| {
+            match (op, v.0.as_slice()) {
+                ('-', [Piece::Var(_)]) => v.clone(),
+                _ => v.derived(),
+            }
+        });
+        let empty = |v: &Option<Pattern>| match v {
+            None => true,
+            Some(p) => null_is_unset && p.0.is_empty(),
+        };
+        match op {
+            '-' => Ok(match (unknown, empty(&value)) {
+                (Some(u), _) => u,
+                (None, true) => word,
+                (None, false) => value.unwrap_or_default(),
+            }),
+            '+' => Ok(match (unknown, empty(&value)) {
+                (Some(u), _) => u,
+                (None, true) => Pattern::default(),
+                (None, false) => word,
+            }),
+            '?' => {
+                let message = |default: &str| match word.known() {
+                    Some(w) if !w.is_empty() => w,
+                    _ => default.to_owned(),
+                };
+                match value {
+                    None => Err(format!("{name}: {}", message("is not allowed to be unset"))),
+                    Some(v) if null_is_unset && v.0.is_empty() => {
+                        Err(format!("{name}: {}", message("is not allowed to be empty")))
+                    }
+                    Some(v) => Ok(v),
+                }
+            }
+            '%' | '#' => {
+                if let Some(u) = unknown {
+                    return Ok(u);
+                }
+                let Some(word) = word.known() else {
+                    return Ok(word.derived());
+                };
+                let value = value.and_then(|v| v.known()).unwrap_or_default();
+                let (greedy, pattern) = match word.strip_prefix(op) {
+                    Some(rest) => (true, rest),
+                    None => (false, word.as_str()),
+                };
+                let glob = Glob::new(pattern)
+                    .map_err(|e| format!("invalid pattern ({pattern}) in substitution: {e}"))?;
+                Ok(Pattern::lit(&if op == '%' {
+                    glob.trim_suffix(&value, greedy)
+                } else {
+                    glob.trim_prefix(&value, greedy)
+                }))
+            }
+            _ => Err(format!("unsupported modifier ({modifier}) in substitution")),
+        }
+    }
+
+    /// `${NAME/pattern/replacement}` and `${NAME//pattern/replacement}`.
+    fn replace(&mut self, name: &str) -> Result<Pattern, String> {
+        let all = self.chars.peek() == Some(&'/');
+        if all {
+            self.chars.next();
+        }
+        let pattern = match self.until(Some('/'), true) {
+            Ok(p) => p,
+            Err(_) if self.chars.peek().is_none() => {
+                return Err("syntax error: missing '/' in ${}".into());
+            }
+            Err(e) => return Err(e),
+        };
+        let replacement = match self.until(Some('}'), true) {
+            Ok(r) => r,
+            Err(_) if self.chars.peek().is_none() => {
+                return Err("syntax error: missing '}'".into());
+            }
+            Err(e) => return Err(e),
+        };
+        let value = self.get(name).unwrap_or_default();
+        let (Some(value), Some(pattern), Some(replacement)) =
+            (value.known(), pattern.known(), replacement.known())
+        else {
+            let unknown = [&value, &pattern, &replacement]
+                .into_iter()
+                .find(|p| p.first_var().is_some())
+                .map(|p| p.derived());
+            return Ok(unknown.unwrap_or_default());
+        };
+        let glob = Glob::new(&pattern)
+            .map_err(|e| format!("invalid pattern ({pattern}) in substitution: {e}"))?;
+        Ok(Pattern::lit(&glob.replace(&value, &replacement, all)))
+    }
+}
+
+/// `convertShellPatternToRegex`'s patterns: `*` any text, `?` one character, `\` escapes
+/// `*`, `?` and `\` (and is dropped before `}` and `/`).
+#[derive(Debug)]
+struct Glob(Vec<Tok>);
+
+#[derive(Debug, Clone, Copy)]
+enum Tok {
+    Star,
+    One,
+    Char(char),
+}
+
+impl Glob {
+    fn new(pattern: &str) -> Result<Glob, String> {
+        let mut out = Vec::new();
+        let mut chars = pattern.chars().peekable();
+        while let Some(c) = chars.next() {
+            out.push(match c {
+                '*' => Tok::Star,
+                '?' => Tok::One,
+                '\\' => {
+                    if matches!(chars.peek(), Some('}' | '/')) {
+                        continue;
+                    }
+                    match chars.next() {
+                        Some(e @ ('*' | '?' | '\\')) => Tok::Char(e),
+                        // Go's scanner gives -1 at the end, which `%c` shows as U+FFFD.
+                        other => {
+                            return Err(format!(
+                                "invalid escape '\\{}'",
+                                other.unwrap_or('\u{fffd}')
+                            ));
+                        }
+                    }
+                }
+                c => Tok::Char(c),
+            });
+        }
+        Ok(Glob(out))
+    }
+
+    /// Whether the whole of `text` matches.
+    fn full(&self, text: &[char]) -> bool {
+        fn go(toks: &[Tok], text: &[char]) -> bool {
+            match toks.split_first() {
+                None => text.is_empty(),
+                Some((Tok::Star, rest)) => (0..=text.len()).any(|i| go(rest, &text[i..])),
+                Some((Tok::One, rest)) => !text.is_empty() && go(rest, &text[1..]),
+                Some((Tok::Char(c), rest)) => text.first() == Some(c) && go(rest, &text[1..]),
+            }
+        }
+        go(&self.0, text)
+    }
+
+    fn trim_prefix(&self, value: &str, greedy: bool) -> String {
+        let chars: Vec<char> = value.chars().collect();
+        let mut ends: Vec<usize> = (0..=chars.len()).collect();
+        if greedy {
+            ends.reverse();
+        }
+        match ends.into_iter().find(|&e| self.full(&chars[..e])) {
+            Some(e) => chars[e..].iter().collect(),
+            None => value.to_owned(),
+        }
+    }
+
+    fn trim_suffix(&self, value: &str, greedy: bool) -> String {
+        let chars: Vec<char> = value.chars().collect();
+        let mut starts: Vec<usize> = (0..=chars.len()).collect();
+        if !greedy {
+            starts.reverse();
+        }
+        match starts.into_iter().find(|&s| self.full(&chars[s..])) {
+            Some(s) => chars[..s].iter().collect(),
+            None => value.to_owned(),
+        }
+    }
+
+    /// The leftmost match from `from`, the longest there.
+    fn find(&self, chars: &[char], from: usize) -> Option<(usize, usize)> {
+        (from..=chars.len()).find_map(|s| {
+            (s..=chars.len())
+                .rev()
+                .find(|&e| self.full(&chars[s..e]))
+                .map(|e| (s, e))
+        })
+    }
+
+    fn replace(&self, value: &str, replacement: &str, all: bool) -> String {
+        let chars: Vec<char> = value.chars().collect();
+        let mut out = String::new();
+        let mut pos = 0;
+        let mut last_end = None;
+        while pos <= chars.len() {
+            let Some((s, e)) = self.find(&chars, pos) else {
+                break;
+            };
+            out.extend(&chars[pos..s]);
+            // Go's ReplaceAll skips an empty match right after a match.
+            if !(s == e && last_end == Some(s)) {
+                out.push_str(replacement);
+            }
+            last_end = Some(e);
+            if e > s {
+                pos = e;
+            } else {
+                if let Some(c) = chars.get(s) {
+                    out.push(*c);
+                }
+                pos = s + 1;
+            }
+            if !all {
+                break;
+            }
+        }
+        if pos < chars.len() {
+            out.extend(&chars[pos..]);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(name: &str) -> Option<Pattern> {
+        match name {
+            "V" => Some(Pattern::lit("3.20")),
+            "PWD" => Some(Pattern::lit("/home")),
+            "NULL" => Some(Pattern::default()),
+            "OS" => Some(Pattern::var("OS")),
+            _ => None,
+        }
+    }
+
+    fn ok(word: &str) -> String {
+        expand(word, '\\', &env).map_or_else(|e| format!("error: {e}"), |p| p.display())
+    }
+
+    #[test]
+    fn quotes_escapes_and_names() {
+        assert_eq!(ok("alpine:${V}"), "alpine:3.20");
+        assert_eq!(ok("\"alpine\":$V"), "alpine:3.20");
+        assert_eq!(ok("he'll'o"), "hello");
+        assert_eq!(ok("he\\$PWD"), "he$PWD");
+        assert_eq!(ok("\"he\\\\$PWD\""), "he\\/home");
+        assert_eq!(ok("he$1x"), "hex");
+        assert_eq!(ok("$."), "$.");
+        assert_eq!(ok("hello\\"), "hello");
+        assert_eq!(
+            ok("he'llo"),
+            "error: failed to process \"he'llo\": unexpected end of statement while looking \
+             for matching single-quote"
+        );
+    }
+
+    #[test]
+    fn modifiers() {
+        assert_eq!(ok("${NO:-x}"), "x");
+        assert_eq!(ok("${NULL:-x}"), "x");
+        assert_eq!(ok("${NULL-x}"), "");
+        assert_eq!(ok("${V:+x}"), "x");
+        assert_eq!(ok("${NO+x}"), "");
+        assert_eq!(ok("${V%.*}"), "3");
+        assert_eq!(ok("${V#*.}"), "20");
+        assert_eq!(ok("${PWD##*/}"), "home");
+        assert_eq!(ok("${V/./-}"), "3-20");
+        assert_eq!(ok("${PWD//o/0}"), "/h0me");
+        assert_eq!(
+            ok("${NO:?need it}"),
+            "error: failed to process \"${NO:?need it}\": NO: need it"
+        );
+        assert_eq!(
+            ok("${NULL:?}"),
+            "error: failed to process \"${NULL:?}\": NULL: is not allowed to be empty"
+        );
+        assert_eq!(
+            ok("${V"),
+            "error: failed to process \"${V\": unsupported modifier (\u{fffd}) in substitution"
+        );
+        assert_eq!(
+            ok("${}"),
+            "error: failed to process \"${}\": syntax error: bad substitution"
+        );
+        assert_eq!(
+            ok("${V:%x}"),
+            "error: failed to process \"${V:%x}\": unsupported modifier (:%) in substitution"
+        );
+    }
+
+    #[test]
+    fn unknown_values_stay_unknown() {
+        assert_eq!(ok("base-${OS}"), "base-${OS}");
+        assert_eq!(ok("base-${OS:-linux}"), "base-${OS}");
+        assert_eq!(ok("base-${OS%-*}-x"), "base-${OS}-x");
+        assert_eq!(ok("${OS:?}"), "${OS}");
+        assert_eq!(ok("${NO%$OS}"), "${OS}");
+        let derived = expand("${OS%%-*}", '\\', &env).unwrap_or_default();
+        assert_eq!(derived.0, [Piece::Derived("OS".into())]);
+        let p = expand("base-${OS}", '\\', &env).unwrap_or_default();
+        assert_eq!(p.matches("base-linux"), Some(Some("linux")));
+        assert_eq!(p.matches("build-linux"), None);
+        assert_eq!(p.vars(), ["OS"]);
+    }
+}

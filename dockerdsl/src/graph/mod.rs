@@ -1,0 +1,269 @@
+//! The stage graph as a picture: Mermaid or Graphviz DOT text.
+//!
+//! Stages are boxes; an external base image or build context is a rounded node. A solid
+//! arrow is `FROM`, a dashed one a `COPY --from`, a mount's `from` or an `ONBUILD`'s
+//! reference.
+//!
+//! [`mermaid`] and [`dot`] draw a [`Dockerfile`] value. [`mermaid_text`] and [`dot_text`]
+//! draw a Dockerfile's text as BuildKit reads it, so they draw every file BuildKit builds,
+//! including what the typed model refuses (two stages of one name, a stage named `context`,
+//! `FROM img:$UNDECLARED`):
+//!
+//! - A stage is named by its `AS` name in lower case, as BuildKit names it, or `stage-N`
+//!   (its index) without one; a name that two stages share is followed by `(stage N)`.
+//! - References resolve as BuildKit resolves them: `FROM name` to the latest stage of that
+//!   name before it, else an image (`scratch` is no node); `COPY --from=` to the last stage of
+//!   that name in the file (in any case), or to the stage of that index, else an image; a
+//!   mount's `from=` by name only (`from=0` is the image `0`). An `ONBUILD COPY --from` or
+//!   `ONBUILD RUN --mount` is drawn into the stage that declares it and, dashed and labelled
+//!   `ONBUILD` too, into each stage of the file built `FROM` it, where BuildKit runs it.
+//! - `FROM` words are expanded with the global `ARG`s' defaults (those before the first
+//!   `FROM`) by BuildKit's shell-word rules (`$A`, `${A:-x}`, `${A%-*}`, quotes, ...), as a
+//!   build without `--build-arg` does; the stage or image they give is the solid `FROM`
+//!   arrow. The stages the word could name for another value of its arguments are
+//!   *candidates*, drawn dotted and labelled with the argument (`FROM TARGETOS=windows`): a
+//!   `FROM base-${TARGETOS}` fans out to `base-linux` and `base-windows`. A word that is
+//!   only variables (`FROM ${IMAGE}`) could name any stage, so it gets no candidates.
+//! - The platform arguments BuildKit defines (`TARGETOS`, `TARGETARCH`, `BUILDPLATFORM`, ...)
+//!   have the value of the build's `--platform`, not one the file gives: unless a global
+//!   `ARG` gives one a default, a word that uses one is not resolved, only its candidates are
+//!   drawn (an image that no stage could be is drawn as written, `${TARGETARCH}` kept).
+//! - `COPY --from=$X` and `--mount=from=$X` are not drawn: BuildKit refuses variables there,
+//!   and so do these functions, with BuildKit's reason and line.
+
+mod expand;
+mod tree;
+mod typed;
+
+use crate::model::dockerfile::Dockerfile;
+use crate::syntax::ParseErrors;
+
+/// A node an edge starts from: a stage or an external image, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Node {
+    Stage(usize),
+    External(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// `FROM`.
+    Solid,
+    /// `COPY --from`, a mount's `from`, `ONBUILD`.
+    Dashed,
+    /// A stage a `FROM` word names for another value of its arguments.
+    Candidate,
+}
+
+#[derive(Debug)]
+struct Edge {
+    from: Node,
+    to: usize,
+    label: String,
+    style: Style,
+}
+
+/// What is drawn: stage labels, external labels (in order of first use), edges.
+#[derive(Debug, Default)]
+struct Graph {
+    stages: Vec<String>,
+    externals: Vec<String>,
+    edges: Vec<Edge>,
+}
+
+impl Graph {
+    fn external(&mut self, name: &str) -> Node {
+        let n = match self.externals.iter().position(|e| e == name) {
+            Some(n) => n,
+            None => {
+                self.externals.push(name.to_owned());
+                self.externals.len() - 1
+            }
+        };
+        Node::External(n)
+    }
+
+    /// Adds an edge; a reference drawn already (same ends, same label) is drawn once.
+    fn edge(&mut self, from: Node, to: usize, label: impl Into<String>, style: Style) {
+        let label = label.into();
+        if style != Style::Solid
+            && self
+                .edges
+                .iter()
+                .any(|e| e.from == from && e.to == to && e.label == label)
+        {
+            return;
+        }
+        self.edges.push(Edge {
+            from,
+            to,
+            label,
+            style,
+        });
+    }
+
+    fn mermaid(&self) -> String {
+        let label = |s: &str| s.replace('"', "#quot;");
+        let mut out = String::from("flowchart TD\n");
+        for (i, s) in self.stages.iter().enumerate() {
+            out.push_str(&format!("    s{i}[\"{}\"]\n", label(s)));
+        }
+        for (n, name) in self.externals.iter().enumerate() {
+            out.push_str(&format!("    e{n}([\"{}\"])\n", label(name)));
+        }
+        let mut candidates = Vec::new();
+        for (k, e) in self.edges.iter().enumerate() {
+            let arrow = if e.style == Style::Solid {
+                "-->"
+            } else {
+                "-.->"
+            };
+            if e.style == Style::Candidate {
+                candidates.push(k.to_string());
+            }
+            // Labels made here are plain words; one with other characters is quoted.
+            let text = if e
+                .label
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || " -_.=,".contains(c))
+            {
+                e.label.clone()
+            } else {
+                format!("\"{}\"", label(&e.label))
+            };
+            out.push_str(&format!("    {} {arrow}|{text}| s{}\n", id(e.from), e.to));
+        }
+        if !candidates.is_empty() {
+            // Sparser dots and grey, so that candidates stand apart from `COPY --from`.
+            out.push_str(&format!(
+                "    linkStyle {} stroke:#999,stroke-dasharray:2 6\n",
+                candidates.join(",")
+            ));
+        }
+        out
+    }
+
+    fn dot(&self) -> String {
+        let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        let mut out = String::from("digraph stages {\n    rankdir=TB;\n");
+        for (i, s) in self.stages.iter().enumerate() {
+            out.push_str(&format!("    s{i} [label={}, shape=box];\n", quote(s)));
+        }
+        for (n, name) in self.externals.iter().enumerate() {
+            out.push_str(&format!(
+                "    e{n} [label={}, shape=box, style=rounded];\n",
+                quote(name)
+            ));
+        }
+        for e in &self.edges {
+            let style = match e.style {
+                Style::Solid => "",
+                Style::Dashed => ", style=dashed",
+                Style::Candidate => ", style=dotted",
+            };
+            out.push_str(&format!(
+                "    {} -> s{} [label={}{style}];\n",
+                id(e.from),
+                e.to,
+                quote(&e.label)
+            ));
+        }
+        out.push_str("}\n");
+        out
+    }
+}
+
+fn id(node: Node) -> String {
+    match node {
+        Node::Stage(i) => format!("s{i}"),
+        Node::External(n) => format!("e{n}"),
+    }
+}
+
+/// The graph of a [`Dockerfile`] value as a Mermaid flowchart.
+///
+/// ```
+/// use dockerdsl::{Dockerfile, Stage};
+///
+/// let build = Stage::from_image("build", "golang:1.23");
+/// let app = Stage::from_scratch("app").copy_from(&build, "/app", "/app");
+/// assert_eq!(
+///     dockerdsl::graph::mermaid(&Dockerfile::new(&app)?),
+///     "flowchart TD\n    \
+///      s0[\"build\"]\n    \
+///      s1[\"app\"]\n    \
+///      e0([\"golang:1.23\"])\n    \
+///      e0 -->|FROM| s0\n    \
+///      s0 -.->|COPY --from| s1\n"
+/// );
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[must_use]
+pub fn mermaid(df: &Dockerfile) -> String {
+    typed::graph(df).mermaid()
+}
+
+/// The graph of a [`Dockerfile`] value in Graphviz DOT.
+///
+/// ```
+/// use dockerdsl::{Dockerfile, Stage};
+///
+/// let base = Stage::from_image("base", "alpine:3.20");
+/// let app = Stage::from_stage("app", &base);
+/// let dot = dockerdsl::graph::dot(&Dockerfile::new(&app)?);
+/// assert!(dot.starts_with("digraph stages {\n"));
+/// assert!(dot.contains("    s0 -> s1 [label=\"FROM\"];\n"));
+/// # Ok::<(), dockerdsl::Error>(())
+/// ```
+#[must_use]
+pub fn dot(df: &Dockerfile) -> String {
+    typed::graph(df).dot()
+}
+
+/// The graph of a Dockerfile's text as a Mermaid flowchart, read as BuildKit reads it (see
+/// the [module documentation](self)); refused, with every problem, only where BuildKit
+/// refuses the file.
+///
+/// ```
+/// let text = "ARG OS=linux\n\
+///             FROM alpine:3.20 AS base-linux\n\
+///             FROM alpine:3.20 AS base-windows\n\
+///             FROM base-${OS} AS app\n";
+/// assert_eq!(
+///     dockerdsl::graph::mermaid_text(text)?,
+///     "flowchart TD\n    \
+///      s0[\"base-linux\"]\n    \
+///      s1[\"base-windows\"]\n    \
+///      s2[\"app\"]\n    \
+///      e0([\"alpine:3.20\"])\n    \
+///      e0 -->|FROM| s0\n    \
+///      e0 -->|FROM| s1\n    \
+///      s0 -->|FROM| s2\n    \
+///      s1 -.->|FROM OS=windows| s2\n    \
+///      linkStyle 3 stroke:#999,stroke-dasharray:2 6\n"
+/// );
+/// // Two stages of one name: the typed model refuses it, BuildKit builds it.
+/// let twice = "FROM alpine:3.20 AS a\nFROM a AS a\n";
+/// assert!(dockerdsl::parse(twice).is_err());
+/// assert!(dockerdsl::graph::mermaid_text(twice)?.contains("s0 -->|FROM| s1"));
+/// // What BuildKit refuses is refused, with its reason and line.
+/// let err = dockerdsl::graph::mermaid_text("FROM alpine:3.20\nCOPY --from=$X /a /a\n");
+/// assert!(err.unwrap_err().to_string().starts_with("2:6: variable expansion is not supported"));
+/// # Ok::<(), dockerdsl::ParseErrors>(())
+/// ```
+pub fn mermaid_text(text: &str) -> Result<String, ParseErrors> {
+    Ok(tree::graph(text)?.mermaid())
+}
+
+/// The graph of a Dockerfile's text in Graphviz DOT; see [`mermaid_text`]. Candidate stages
+/// are `style=dotted`.
+///
+/// ```
+/// let text = "FROM alpine:3.20 AS base-linux\nFROM base-${TARGETOS}\n";
+/// let dot = dockerdsl::graph::dot_text(text)?;
+/// assert!(dot.contains("    s0 -> s1 [label=\"FROM TARGETOS=linux\", style=dotted];\n"));
+/// # Ok::<(), dockerdsl::ParseErrors>(())
+/// ```
+pub fn dot_text(text: &str) -> Result<String, ParseErrors> {
+    Ok(tree::graph(text)?.dot())
+}

@@ -1,0 +1,384 @@
+//! The graph of a Dockerfile's text, as BuildKit's `dockerfile2llb` resolves it: see the
+//! [module documentation](super).
+
+use super::expand::{self, Pattern, Piece};
+use super::{Graph, Node, Style};
+use crate::rules::vocab::AUTOMATIC_ARGS;
+use crate::syntax::words::{self, Split};
+use crate::syntax::{self, Diagnostic, Instruction, ParseErrors};
+use std::collections::BTreeMap;
+
+/// The arguments BuildKit defines besides `vocab::AUTOMATIC_ARGS` (`defaultArgs` in
+/// `dockerfile2llb/platform.go`): also set by the build, not by the file.
+const MORE_AUTOMATIC_ARGS: [&str; 3] = ["BUILDOSVERSION", "TARGETOSVERSION", "TARGETSTAGE"];
+
+/// One `FROM` and the instructions after it.
+struct Stage<'t> {
+    /// The `AS` name in lower case (BuildKit's `parseBuildStageName`).
+    name: Option<String>,
+    line: usize,
+    column: usize,
+    /// The base word as written.
+    base: &'t str,
+    instructions: Vec<Split<'t>>,
+}
+
+pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
+    // What BuildKit refuses reading the file and its instructions.
+    crate::parse::parse_faithfully(text)?;
+    let tree = syntax::read(text)?;
+    let escape = tree.escape();
+    let mut errors = Vec::new();
+
+    // The global scope: the platform arguments (unknown values) and the global ARGs'
+    // defaults, each expanded with those before it (`buildMetaArgs`).
+    let mut env: BTreeMap<String, Pattern> = AUTOMATIC_ARGS
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(MORE_AUTOMATIC_ARGS)
+        .map(|name| (name.to_owned(), Pattern::var(name)))
+        .collect();
+    let mut stages: Vec<Stage<'_>> = Vec::new();
+    for i in tree.instructions() {
+        let split = words::split_command(i.logical());
+        if split.keyword.eq_ignore_ascii_case("from") {
+            let (base, name) = match words::whitespace_words(split.args).as_slice() {
+                [base] => (*base, None),
+                [base, as_, name] if as_.eq_ignore_ascii_case("as") => {
+                    (*base, Some(name.to_lowercase()))
+                }
+                // Refused above.
+                _ => continue,
+            };
+            stages.push(Stage {
+                name,
+                line: i.line(),
+                column: i.column(),
+                base,
+                instructions: Vec::new(),
+            });
+        } else if let Some(stage) = stages.last_mut() {
+            stage.instructions.push(split);
+        } else if split.keyword.eq_ignore_ascii_case("arg") {
+            global_args(i, &split, escape, &mut env, &mut errors);
+        }
+    }
+
+    let mut g = Graph::default();
+    for (i, stage) in stages.iter().enumerate() {
+        let name = stage.name.clone().unwrap_or_else(|| format!("stage-{i}"));
+        g.stages.push(name);
+    }
+    // A label two stages share says which stage it is.
+    let labels = g.stages.clone();
+    for (i, label) in g.stages.iter_mut().enumerate() {
+        if labels.iter().filter(|l| *l == label).count() > 1 {
+            label.push_str(&format!(" (stage {i})"));
+        }
+    }
+
+    // `statesByName`, complete: references in instructions go to the last stage of a name.
+    let last_named = |name: &str| {
+        let lower = name.to_lowercase();
+        stages
+            .iter()
+            .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
+    };
+    // The stage each stage is built FROM, when it is one.
+    let mut bases: Vec<Option<usize>> = Vec::with_capacity(stages.len());
+    for (i, stage) in stages.iter().enumerate() {
+        let base = from(&mut g, &stages, i, stage, escape, &env, &mut errors);
+        bases.push(base);
+        // The base stage's ONBUILD triggers run here.
+        if let Some(b) = base {
+            for split in &stages[b].instructions {
+                if split.keyword.eq_ignore_ascii_case("onbuild") {
+                    let inner = words::split_command(split.args);
+                    references(&mut g, &inner, i, true, &last_named, stages.len());
+                }
+            }
+        }
+        for split in &stage.instructions {
+            if split.keyword.eq_ignore_ascii_case("onbuild") {
+                let inner = words::split_command(split.args);
+                references(&mut g, &inner, i, true, &last_named, stages.len());
+            } else {
+                references(&mut g, split, i, false, &last_named, stages.len());
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(g)
+    } else {
+        Err(ParseErrors::new(errors))
+    }
+}
+
+/// A global `ARG`: each `NAME=default` into the scope, its default expanded; a `NAME` alone
+/// leaves what the scope has (a platform argument keeps its unknown value).
+fn global_args(
+    i: &Instruction<'_>,
+    split: &Split<'_>,
+    escape: char,
+    env: &mut BTreeMap<String, Pattern>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for word in words::parse_words(split.args, escape) {
+        let Some((key, value)) = word.split_once('=') else {
+            continue;
+        };
+        let lookup = |name: &str| env.get(name).cloned();
+        match expand::expand(value, escape, &lookup) {
+            Ok(p) => {
+                env.insert(key.to_owned(), p);
+            }
+            Err(e) => errors.push(Diagnostic::new(i.line(), i.column(), e)),
+        }
+    }
+}
+
+/// Draws stage `i`'s `FROM`: the base the global defaults give (solid), and the candidate
+/// stages (dotted). Returns the base stage, if the base is one.
+fn from(
+    g: &mut Graph,
+    stages: &[Stage<'_>],
+    i: usize,
+    stage: &Stage<'_>,
+    escape: char,
+    env: &BTreeMap<String, Pattern>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    // `addState`: the latest stage of that name before this one, the name as expanded
+    // (no change of case: `FROM Builder` is an image).
+    let earlier = |name: &str| {
+        stages[..i]
+            .iter()
+            .rposition(|s| s.name.as_deref() == Some(name))
+    };
+    let lookup = |name: &str| env.get(name).cloned();
+    let resolved = match expand::expand(stage.base, escape, &lookup) {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(Diagnostic::new(stage.line, stage.column, e));
+            return None;
+        }
+    };
+    let mut base = None;
+    match resolved.known() {
+        Some(v) if v.is_empty() => {
+            errors.push(
+                Diagnostic::new(
+                    stage.line,
+                    stage.column,
+                    format!("base name ({}) should not be blank", stage.base),
+                )
+                .with_help("give the argument a default, or pass it with --build-arg"),
+            );
+            return None;
+        }
+        Some(v) => match earlier(&v) {
+            Some(s) => {
+                g.edge(Node::Stage(s), i, "FROM", Style::Solid);
+                base = Some(s);
+            }
+            None if v == "scratch" => {}
+            // `resolveBaseImage` parses every base that is not a stage, used or not.
+            None => match crate::rules::image(&v) {
+                Ok(_) => {
+                    let node = g.external(&v);
+                    g.edge(node, i, "FROM", Style::Solid);
+                }
+                Err(why) => {
+                    let mut d = Diagnostic::new(
+                        stage.line,
+                        stage.column,
+                        format!(
+                            "failed to parse stage name {}: invalid reference format",
+                            expand::go_quote(&v)
+                        ),
+                    );
+                    d = d.with_help(why.message);
+                    errors.push(d);
+                }
+            },
+        },
+        None => {}
+    }
+
+    // Candidates: what the word names for other values of the arguments (any argument can be
+    // set with --build-arg), and, when a platform argument left it unresolved, for each
+    // platform.
+    let any = expand::expand(stage.base, escape, &|name: &str| Some(Pattern::var(name))).ok();
+    let mut candidates: Vec<(usize, String)> = Vec::new();
+    let patterns = [Some(&resolved), any.as_ref()];
+    for pattern in patterns.into_iter().flatten() {
+        if pattern.vars().is_empty() || !pattern.has_literal() {
+            continue;
+        }
+        for (s, earlier_stage) in stages[..i].iter().enumerate() {
+            let Some(name) = earlier_stage.name.as_deref() else {
+                continue;
+            };
+            // A name a later stage takes again names that one.
+            if earlier(name) != Some(s) || Some(s) == base {
+                continue;
+            }
+            if candidates.iter().any(|(c, _)| *c == s) {
+                continue;
+            }
+            if let Some(capture) = pattern.matches(name) {
+                candidates.push((s, candidate_label(pattern, capture)));
+            }
+        }
+    }
+    candidates.sort();
+    if resolved.known().is_none() && candidates.is_empty() {
+        // Unresolved, and no stage it could name: an image, as written.
+        let node = g.external(&resolved.display());
+        g.edge(node, i, "FROM", Style::Solid);
+    }
+    for (s, label) in candidates {
+        g.edge(Node::Stage(s), i, label, Style::Candidate);
+    }
+    base
+}
+
+/// `FROM OS=windows` when one argument gives the name, else `FROM A=?, B=?`.
+fn candidate_label(pattern: &Pattern, capture: Option<&str>) -> String {
+    let plain = matches!(
+        pattern.0.iter().find(|p| !matches!(p, Piece::Lit(_))),
+        Some(Piece::Var(_))
+    );
+    match (pattern.vars().as_slice(), capture) {
+        ([var], Some(value)) if plain && pattern.unknowns() == 1 => format!("FROM {var}={value}"),
+        (vars, _) => format!(
+            "FROM {}",
+            vars.iter()
+                .map(|v| format!("{v}=?"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The stages and images an instruction (COPY, RUN, or the one after ONBUILD) refers to:
+/// `COPY --from=` by name or index (`toCommand`), a mount's `from=` by name only
+/// (`detectRunMount`), drawn dashed into stage `to`.
+fn references(
+    g: &mut Graph,
+    split: &Split<'_>,
+    to: usize,
+    onbuild: bool,
+    last_named: &dyn Fn(&str) -> Option<usize>,
+    count: usize,
+) {
+    let keyword = split.keyword.to_ascii_lowercase();
+    let label = if onbuild {
+        "ONBUILD"
+    } else if keyword == "copy" {
+        "COPY --from"
+    } else {
+        "RUN --mount"
+    };
+    match keyword.as_str() {
+        "copy" => {
+            for flag in &split.flags {
+                let Some(from) = flag.strip_prefix("--from=") else {
+                    continue;
+                };
+                // strconv.Atoi: a number is an index (refused above when it names no
+                // earlier stage).
+                let node = match from.parse::<i64>() {
+                    Ok(n) => match usize::try_from(n) {
+                        Ok(n) if n < count => Some(Node::Stage(n)),
+                        _ => None,
+                    },
+                    Err(_) => Some(match last_named(from) {
+                        Some(s) => Node::Stage(s),
+                        None => g.external(from),
+                    }),
+                };
+                if let Some(node) = node {
+                    g.edge(node, to, label, Style::Dashed);
+                }
+            }
+        }
+        "run" => {
+            for flag in &split.flags {
+                let Some(mount) = flag.strip_prefix("--mount=") else {
+                    continue;
+                };
+                let from = csv_fields(mount).into_iter().find_map(|field| {
+                    let (key, value) = field.split_once('=')?;
+                    key.eq_ignore_ascii_case("from").then(|| value.to_owned())
+                });
+                match from {
+                    Some(from) => {
+                        let node = match last_named(&from) {
+                            Some(s) => Node::Stage(s),
+                            None => g.external(&from),
+                        };
+                        g.edge(node, to, label, Style::Dashed);
+                    }
+                    // Without `from`, BuildKit looks up a stage named `scratch` (and mounts
+                    // it, for a cache mount): a file with such a stage depends on it.
+                    None => {
+                        if let Some(s) = last_named("scratch") {
+                            g.edge(Node::Stage(s), to, label, Style::Dashed);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A mount's CSV fields (`csvvalue.Fields`): a field in double quotes may hold commas, `""`
+/// is a quote in it.
+fn csv_fields(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut chars = s.chars().peekable();
+    let mut quoted = false;
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                c => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if at_start => quoted = true,
+            ',' => {
+                out.push(std::mem::take(&mut field));
+                at_start = true;
+                continue;
+            }
+            c => field.push(c),
+        }
+        at_start = false;
+    }
+    out.push(field);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_keep_quoted_commas() {
+        assert_eq!(
+            csv_fields("type=bind,\"from=a,b\",target=/x"),
+            ["type=bind", "from=a,b", "target=/x"]
+        );
+        assert_eq!(csv_fields("from=\"\"\"x\""), ["from=\"\"\"x\""]);
+    }
+}

@@ -1,0 +1,130 @@
+//! The variables of a stage as BuildKit has them when it runs an instruction: what `ENV` and
+//! `ARG` set in the stage and in the stages it is built on. BuildKit expands a `RUN --mount`'s
+//! options with them before it reads the options (`instructions.setMountState` with the
+//! dispatcher's expander), so `type=$KIND` is a cache mount in one stage and an error in
+//! another; a faithful read checks such an option as BuildKit will.
+//!
+//! An image is taken to set only `PATH` (BuildKit does not know more without pulling it,
+//! and neither does `docker build --check` offline), the automatic platform arguments have
+//! their values on linux/amd64, and no build argument is given (as `--check` without
+//! `--build-arg`). A value this reader cannot tell (a substitution such as `${X%y}`, or a
+//! variable an instruction sets that is not read into the model) is unknown: an option that
+//! uses it is kept as written, unchecked.
+
+use crate::model::instruction::Arg;
+use crate::parse::expand::expand;
+use crate::rules::vocab::AUTOMATIC_ARGS;
+use std::collections::BTreeMap;
+
+/// A variable's value, when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Value {
+    Known(String),
+    /// Set, to something this reader cannot tell (`${X%y}`).
+    Unknown,
+}
+
+/// The variables of a stage at one instruction.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Env {
+    vars: BTreeMap<String, Value>,
+    /// An instruction set variables this reader could not follow: nothing is known.
+    lost: bool,
+}
+
+impl Env {
+    /// A stage built on an image: only `PATH`, with BuildKit's default (the image's may
+    /// differ, but no `PATH` is a mount type, sharing mode, number or switch).
+    pub(super) fn image() -> Env {
+        let mut env = Env::default();
+        env.vars.insert(
+            "PATH".into(),
+            Value::Known("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()),
+        );
+        env
+    }
+
+    /// `word` expanded as BuildKit will expand it here; `None` when that cannot be told
+    /// (a variable of unknown value, a form of substitution that depends on more).
+    pub(super) fn expand(&self, word: &str) -> Option<String> {
+        let names = crate::rules::variables(word);
+        let unknown = names
+            .iter()
+            .any(|name| self.vars.get(*name) == Some(&Value::Unknown));
+        if unknown || (self.lost && !names.is_empty()) {
+            return None;
+        }
+        expand(word, &|name| match self.vars.get(name) {
+            Some(Value::Known(v)) => Some(v.clone()),
+            _ => None,
+        })
+    }
+
+    fn value_of(&self, word: &str) -> Value {
+        self.expand(word).map_or(Value::Unknown, Value::Known)
+    }
+
+    /// `ENV k=v ...`: every value expanded with the variables before the instruction.
+    pub(super) fn env(&mut self, pairs: &[(crate::Text, crate::Text)]) {
+        let values: Vec<Value> = pairs.iter().map(|(_, v)| self.value_of(v)).collect();
+        for ((k, _), v) in pairs.iter().zip(values) {
+            self.vars.insert(k.to_string(), v);
+        }
+    }
+
+    /// `ARG k[=v]` in a stage: its default expanded, else the global argument's value; an
+    /// argument without either is not a variable of the stage (BuildKit's `dispatchArg`).
+    /// Any argument may be given a value on the command line; as `docker build --check`
+    /// without `--build-arg`, none is taken to be.
+    pub(super) fn arg(&mut self, arg: &Arg, globals: &Env) {
+        let value = match &arg.default {
+            Some(d) => Some(self.value_of(d)),
+            None => match AUTOMATIC_ARGS.iter().find(|(n, _)| *n == arg.name) {
+                // BuildKit's value for the platform it builds on; `docker build --check`
+                // on an amd64 machine (and bklint) has these.
+                Some((_, platform_value)) => Some(Value::Known((*platform_value).to_owned())),
+                None => globals.vars.get(arg.name.as_str()).cloned(),
+            },
+        };
+        if let Some(v) = value {
+            self.vars.insert(arg.name.to_string(), v);
+        }
+    }
+
+    /// A global `ARG`: its default expanded with the global arguments before it.
+    pub(super) fn global_arg(&mut self, arg: &Arg) {
+        if let Some(d) = &arg.default {
+            let v = self.value_of(d);
+            self.vars.insert(arg.name.to_string(), v);
+        }
+    }
+
+    /// An instruction that sets variables was not read into the model.
+    pub(super) fn lose(&mut self) {
+        self.lost = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follows_env_and_args_as_buildkit_dispatches_them() {
+        let mut globals = Env::default();
+        globals.global_arg(&Arg::new("KIND").default("cache"));
+        let mut env = Env::image();
+        assert_eq!(env.expand("$KIND").as_deref(), Some(""));
+        env.arg(&Arg::new("KIND"), &globals);
+        assert_eq!(env.expand("$KIND").as_deref(), Some("cache"));
+        env.env(&[("A".into(), "x".into()), ("B".into(), "$A-$KIND".into())]);
+        // Both values of one ENV are expanded before either is set.
+        assert_eq!(env.expand("${B}").as_deref(), Some("-cache"));
+        assert_eq!(env.expand("${PATH%%:*}"), None);
+        env.arg(&Arg::new("TARGETARCH"), &globals);
+        assert_eq!(env.expand("$TARGETARCH").as_deref(), Some("amd64"));
+        env.lose();
+        assert_eq!(env.expand("$A"), None);
+        assert_eq!(env.expand("cache").as_deref(), Some("cache"));
+    }
+}
