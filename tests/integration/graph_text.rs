@@ -7,6 +7,7 @@
 
 use crate::common;
 
+use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -138,6 +139,15 @@ fn refuses_what_buildkit_refuses_with_its_reason_and_line() {
         (
             "FROM alpine:3.20 AS builder\nFROM Builder\n",
             "2:1: failed to parse stage name \"Builder\": invalid reference format",
+        ),
+        (
+            // A mount without `from=` refers to the stage named `scratch`: itself here.
+            "FROM alpine:3.20 AS scratch\nRUN --mount=type=secret,id=x true\n",
+            "2:1: circular dependency detected on stage: scratch",
+        ),
+        (
+            "FROM --platform=$UNSET alpine:3.20\n",
+            "1:1: empty platform value from expression $UNSET",
         ),
         (
             "ARG A=${B:?}\nFROM alpine:3.20\n",
@@ -302,4 +312,441 @@ fn every_file_buildkit_accepts_is_drawn() {
          (FROM variables resolved, ONBUILD references)"
     ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// BuildKit's checker (bklint) on the corpus's mutants (`common::mutate`, the set the
+/// `bklint` test uses): every mutant it accepts is drawn, every edge ending at a node; every
+/// one it refuses is refused, but for a file whose `# check=error=true` turns BuildKit's
+/// warnings into errors (drawn: that is the file's lint policy, `dockerdsl check` reports
+/// it).
+#[test]
+fn every_mutant_buildkit_accepts_is_drawn() {
+    const TEST: &str = "graph_text::every_mutant_buildkit_accepts_is_drawn";
+    let Some(bin) = common::bklint::bklint(TEST) else {
+        return;
+    };
+    let Some(dir) = common::corpus(TEST) else {
+        return;
+    };
+    let mut accepted = Vec::new();
+    for (sub, files) in [
+        ("real", "real/files"),
+        ("buildkit-tests", "buildkit-tests"),
+        ("targeted", "targeted"),
+    ] {
+        let verdicts = std::fs::read_to_string(dir.join(sub).join("buildkit-verdicts.jsonl"))
+            .expect("buildkit-verdicts.jsonl");
+        for line in verdicts.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a verdict");
+            let name = v["file"].as_str().expect("file");
+            if !v["error"].is_null() {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(dir.join(files).join(name)) {
+                accepted.push((name.to_owned(), text));
+            }
+        }
+    }
+    let mutants = common::mutate::mutants(&accepted, 10);
+    let texts: Vec<String> = mutants.iter().map(|(_, t)| t.clone()).collect();
+    let verdicts = common::bklint::run_texts(&bin, "graph-mutants", &texts);
+    let (mut drawn, mut refused, mut by_policy) = (0, 0, 0);
+    let mut problems = Vec::new();
+    for ((name, text), verdict) in mutants.iter().zip(&verdicts) {
+        match (dockerdsl::graph::dot_text(text), &verdict.error) {
+            (Ok(dot), None) => {
+                drawn += 1;
+                let (nodes, edges) = dot_parts(&dot);
+                let ids: BTreeSet<&str> = nodes.iter().map(|(id, _)| id.as_str()).collect();
+                for (from, to) in &edges {
+                    if !ids.contains(from.as_str()) || !ids.contains(to.as_str()) {
+                        problems.push(format!("{name}: edge {from} -> {to} ends at no node"));
+                    }
+                }
+            }
+            (Err(_), Some(_)) => refused += 1,
+            // The file's own `# check=error=true` makes BuildKit's warnings errors: a policy
+            // for building it, which `dockerdsl check` reports; its graph is drawn.
+            (Ok(_), Some(e)) if e.starts_with("lint violation found for rules:") => {
+                drawn += 1;
+                by_policy += 1;
+            }
+            (Ok(_), Some(e)) => {
+                problems.push(format!(
+                    "{name}: BuildKit refuses it ({e}), the graph draws it"
+                ));
+            }
+            (Err(e), None) => {
+                problems.push(format!(
+                    "{name}: BuildKit builds it, the graph refuses:\n{e}"
+                ));
+            }
+        }
+    }
+    common::say(&format!(
+        "graph_text: {} mutants, {drawn} drawn ({by_policy} of them refused by BuildKit only \
+         for their own `# check=error=true`), {refused} BuildKit refuses refused",
+        mutants.len()
+    ));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The `FROM` lines of a text: (line index, base word, `AS` name).
+fn from_lines(text: &str) -> Vec<(usize, String, Option<String>)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(n, l)| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let rest: Vec<&str> = match words.split_first() {
+                Some((k, rest)) if k.eq_ignore_ascii_case("from") => rest
+                    .iter()
+                    .copied()
+                    .filter(|w| !w.starts_with("--"))
+                    .collect(),
+                _ => return None,
+            };
+            match rest.as_slice() {
+                [base] => Some((n, (*base).to_owned(), None)),
+                [base, as_, name] if as_.eq_ignore_ascii_case("as") => {
+                    Some((n, (*base).to_owned(), Some(name.to_lowercase())))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// `text` with line `n` replaced.
+fn with_line(text: &str, n: usize, line: &str) -> String {
+    let mut out: Vec<String> = text.lines().map(str::to_owned).collect();
+    if let Some(l) = out.get_mut(n) {
+        *l = line.to_owned();
+    }
+    out.join("\n") + "\n"
+}
+
+/// Variants of the corpus files aimed at the graph's reading, each checked against bklint:
+/// a `FROM` of an earlier stage's name built from a global `ARG` (with the default that
+/// names it, without a default, with a platform argument), the name in upper case, two
+/// stages of one name, and `COPY --from=` of a name in upper case. Where the faithful reader
+/// that `check` uses agrees with BuildKit, every variant BuildKit accepts is drawn and every
+/// one it refuses is refused (what the graph adds: expansion, blank and invalid bases,
+/// cycles).
+#[test]
+fn graph_variants_agree_with_bklint() {
+    const TEST: &str = "graph_text::graph_variants_agree_with_bklint";
+    let Some(bin) = common::bklint::bklint(TEST) else {
+        return;
+    };
+    let Some(dir) = common::corpus(TEST) else {
+        return;
+    };
+    let mut variants: Vec<(String, String)> = Vec::new();
+    for (sub, files) in [
+        ("real", "real/files"),
+        ("buildkit-tests", "buildkit-tests"),
+        ("targeted", "targeted"),
+    ] {
+        let verdicts = std::fs::read_to_string(dir.join(sub).join("buildkit-verdicts.jsonl"))
+            .expect("buildkit-verdicts.jsonl");
+        for line in verdicts.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a verdict");
+            let name = v["file"].as_str().expect("file");
+            let Ok(text) = std::fs::read_to_string(dir.join(files).join(name)) else {
+                continue;
+            };
+            if !v["error"].is_null() || text.contains("escape=") {
+                continue;
+            }
+            let froms = from_lines(&text);
+            let (Some(first), Some(last)) = (froms.first(), froms.last()) else {
+                continue;
+            };
+            let Some(stage) = froms[..froms.len() - 1].iter().find_map(|f| f.2.clone()) else {
+                continue;
+            };
+            let (n, _, last_name) = last;
+            let as_name = last_name
+                .as_ref()
+                .map_or(String::new(), |a| format!(" AS {a}"));
+            let (prefix, suffix) = stage
+                .rsplit_once('-')
+                .map_or(("", stage.as_str()), |(p, s)| (p, s));
+            let prefix = if prefix.is_empty() {
+                String::new()
+            } else {
+                format!("{prefix}-")
+            };
+            let mut add = |what: &str, t: String| variants.push((format!("{what}__{name}"), t));
+            // The ARG goes first, before any directive would be a problem: skip those files.
+            if !text.starts_with('#') {
+                add(
+                    "from-arg",
+                    format!(
+                        "ARG G={suffix}\n{}",
+                        with_line(&text, *n, &format!("FROM {prefix}${{G}}{as_name}"))
+                    ),
+                );
+                add(
+                    "from-arg-unset",
+                    format!(
+                        "ARG G\n{}",
+                        with_line(&text, *n, &format!("FROM {prefix}${{G}}{as_name}"))
+                    ),
+                );
+                add(
+                    "from-arg-modifier",
+                    format!(
+                        "ARG G={suffix}.x\n{}",
+                        with_line(&text, *n, &format!("FROM \"{prefix}${{G%.*}}\"{as_name}"))
+                    ),
+                );
+            }
+            add(
+                "from-platform-arg",
+                with_line(&text, *n, &format!("FROM {prefix}${{TARGETOS}}{as_name}")),
+            );
+            add(
+                "from-upper",
+                with_line(
+                    &text,
+                    *n,
+                    &format!("FROM {}{as_name}", stage.to_uppercase()),
+                ),
+            );
+            add(
+                "duplicate-name",
+                with_line(&text, *n, &format!("FROM {} AS {stage}", first.1)),
+            );
+            add(
+                "copy-from-upper",
+                format!(
+                    "{}COPY --from={} /a /a\n",
+                    text.trim_end().to_owned() + "\n",
+                    stage.to_uppercase()
+                ),
+            );
+        }
+    }
+    let texts: Vec<String> = variants.iter().map(|(_, t)| t.clone()).collect();
+    let verdicts = common::bklint::run_texts(&bin, "graph-variants", &texts);
+    let (mut drawn, mut refused) = (0, 0);
+    let mut reader_differs = Vec::new();
+    let mut problems = Vec::new();
+    for ((name, text), verdict) in variants.iter().zip(&verdicts) {
+        // The file's own `# check=error=true` is a lint policy: the graph draws the file.
+        let builds = verdict
+            .error
+            .as_ref()
+            .is_none_or(|e| e.starts_with("lint violation found for rules:"));
+        match (dockerdsl::graph::dot_text(text), builds) {
+            (Ok(dot), true) => {
+                drawn += 1;
+                let (nodes, edges) = dot_parts(&dot);
+                let ids: BTreeSet<&str> = nodes.iter().map(|(id, _)| id.as_str()).collect();
+                for (from, to) in &edges {
+                    if !ids.contains(from.as_str()) || !ids.contains(to.as_str()) {
+                        problems.push(format!("{name}: edge {from} -> {to} ends at no node"));
+                    }
+                }
+            }
+            (Err(_), false) => refused += 1,
+            // What the reader under `check` and `graph` (`parse_faithfully`) refuses, or
+            // BuildKit refuses for a reason the graph does not look at (a mount's target, a
+            // flag), is that reader's business: counted. The graph's own refusals (word
+            // expansion, blank or invalid bases, cycles) must be BuildKit's.
+            (Err(_), true) if dockerdsl::parse_faithfully(text).is_err() => {
+                reader_differs.push(name.as_str());
+            }
+            (Ok(_), false) => {
+                let e = verdict.error.as_deref().unwrap_or_default();
+                let graphs = [
+                    "failed to process",
+                    "empty platform value",
+                    "base name",
+                    "failed to parse stage name",
+                    "circular dependency",
+                ];
+                if graphs.iter().any(|g| e.starts_with(g)) {
+                    problems.push(format!(
+                        "{name}: BuildKit refuses it ({e}), the graph draws it"
+                    ));
+                } else {
+                    reader_differs.push(name.as_str());
+                }
+            }
+            (Err(e), true) => {
+                problems.push(format!(
+                    "{name}: BuildKit builds it, the graph refuses:\n{e}"
+                ));
+            }
+        }
+    }
+    common::say(&format!(
+        "graph_text: {} variants, {drawn} drawn, {refused} refused, as bklint; {} where \
+         BuildKit refuses for a reason outside the graph or the reader refuses, e.g. {:?}",
+        variants.len(),
+        reader_differs.len(),
+        reader_differs.iter().take(3).collect::<Vec<_>>()
+    ));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Pieces of what the graph reads: stage names and references, arguments and their
+/// expansions, with the characters that end or break them.
+const FRAGMENTS: &[&str] = &[
+    "FROM ",
+    "from ",
+    "alpine:3.20",
+    " AS ",
+    " as ",
+    "a",
+    "A",
+    "base-linux",
+    "base-",
+    "scratch",
+    "context",
+    "ARG ",
+    "X",
+    "X=",
+    "linux",
+    "TARGETOS",
+    "$",
+    "${",
+    "}",
+    ":-",
+    "-",
+    ":+",
+    "?",
+    "%%",
+    "#",
+    "/",
+    "*",
+    "\\",
+    "\"",
+    "'",
+    "COPY ",
+    "--from=",
+    "--from=0 ",
+    "--from=a ",
+    " /x /y",
+    "RUN ",
+    "--mount=from=a,target=/x ",
+    "--mount=type=cache,target=/c ",
+    "--mount=type=secret,id=s ",
+    "true",
+    "ONBUILD ",
+    "\n",
+    "\n",
+    "\n",
+    " ",
+    "# escape=`\n",
+    "`",
+    "é",
+];
+
+fn graph_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..48).prop_map(|v| v.concat())
+}
+
+const NAMES: &[&str] = &[
+    "a",
+    "b",
+    "base-linux",
+    "base-windows",
+    "Base-linux",
+    "scratch",
+    "context",
+];
+const BASES: &[&str] = &[
+    "alpine:3.20",
+    "a",
+    "b",
+    "scratch",
+    "context",
+    "base-${X}",
+    "base-$TARGETOS",
+    "${X:-a}",
+    "\"${Y}\"",
+    "base-${X%%.*}",
+    "${X/linux/windows}",
+];
+const REFS: &[&str] = &[
+    "a",
+    "B",
+    "0",
+    "1",
+    "2",
+    "base-linux",
+    "alpine:3.20",
+    "scratch",
+];
+const ARGS: &[&str] = &[
+    "ARG X=linux",
+    "ARG X=windows.x",
+    "ARG X",
+    "ARG Y=a",
+    "ARG Y=${X:-b}",
+    "ARG TARGETOS=windows",
+];
+
+/// Dockerfiles of global ARGs, FROM lines and references, most of which BuildKit builds.
+fn graph_lines() -> impl Strategy<Value = String> {
+    let stage = (
+        prop::sample::select(BASES),
+        prop::option::of(prop::sample::select(NAMES)),
+    );
+    let reference = prop::sample::select(REFS).prop_flat_map(|r| {
+        prop::sample::select(vec![
+            format!("COPY --from={r} /x /y"),
+            format!("RUN --mount=from={r},target=/x true"),
+            "RUN --mount=type=cache,target=/c true".to_owned(),
+            format!("ONBUILD COPY --from={r} /x /y"),
+        ])
+    });
+    let line = prop_oneof![
+        stage.prop_map(|(base, name)| match name {
+            Some(n) => format!("FROM {base} AS {n}"),
+            None => format!("FROM {base}"),
+        }),
+        reference,
+    ];
+    (
+        prop::collection::vec(prop::sample::select(ARGS), 0..3),
+        prop::collection::vec(line, 0..12),
+    )
+        .prop_map(|(args, lines)| {
+            let mut text = args.join("\n");
+            text.push_str("\nFROM alpine:3.20 AS a\n");
+            text.push_str(&lines.join("\n"));
+            text.push('\n');
+            text
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// On any text: no panic, the same picture twice (to the byte), and in every picture
+    /// every edge ends at a node it declares.
+    #[test]
+    fn graph_never_panics_and_is_deterministic(input in prop_oneof![1 => graph_text(), 3 => graph_lines()]) {
+        let first = dockerdsl::graph::dot_text(&input);
+        let second = dockerdsl::graph::dot_text(&input);
+        prop_assert_eq!(&first, &second);
+        prop_assert_eq!(
+            dockerdsl::graph::mermaid_text(&input).is_ok(),
+            first.is_ok()
+        );
+        if let Ok(dot) = first {
+            let (nodes, edges) = dot_parts(&dot);
+            let ids: BTreeSet<&str> = nodes.iter().map(|(id, _)| id.as_str()).collect();
+            for (from, to) in &edges {
+                prop_assert!(
+                    ids.contains(from.as_str()) && ids.contains(to.as_str()),
+                    "{input:?}: {from} -> {to}\n{dot}"
+                );
+            }
+        }
+    }
 }

@@ -137,28 +137,33 @@ impl Pattern {
     /// Whether `text` is one of the words the pattern stands for (an unknown part is any
     /// text, empty included); with one unknown part, the text it stands for.
     pub(crate) fn matches<'t>(&self, text: &'t str) -> Option<Option<&'t str>> {
-        let mut capture = None;
-        matches_from(&self.0, text, &mut capture).then_some(capture)
-    }
-}
-
-fn matches_from<'t>(pieces: &[Piece], text: &'t str, capture: &mut Option<&'t str>) -> bool {
-    match pieces.split_first() {
-        None => text.is_empty(),
-        Some((Piece::Lit(l), rest)) => text
-            .strip_prefix(l.as_str())
-            .is_some_and(|t| matches_from(rest, t, capture)),
-        Some((Piece::Var(_) | Piece::Derived(_), rest)) => {
-            // The longest text first: the unknown part takes what the rest leaves.
-            let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-            for end in std::iter::once(text.len()).chain(ends.into_iter().rev()) {
-                if matches_from(rest, &text[end..], capture) {
-                    *capture = Some(&text[..end]);
-                    return true;
-                }
+        // One unknown part (most words): the text between the literal prefix and suffix.
+        let (before, after) = match self.0.as_slice() {
+            [Piece::Lit(b), u, Piece::Lit(a)] if !matches!(u, Piece::Lit(_)) => {
+                (b.as_str(), a.as_str())
             }
-            false
+            [Piece::Lit(b), u] if !matches!(u, Piece::Lit(_)) => (b.as_str(), ""),
+            [u, Piece::Lit(a)] if !matches!(u, Piece::Lit(_)) => ("", a.as_str()),
+            [u] if !matches!(u, Piece::Lit(_)) => ("", ""),
+            _ => return self.matches_any(text).then_some(None),
+        };
+        let fits = text.len() >= before.len() + after.len()
+            && text.starts_with(before)
+            && text.ends_with(after);
+        fits.then(|| text.get(before.len()..text.len() - after.len()))
+    }
+
+    /// Whether `text` matches, whatever the number of unknown parts.
+    fn matches_any(&self, text: &str) -> bool {
+        let mut toks = Vec::new();
+        for piece in &self.0 {
+            match piece {
+                Piece::Lit(l) => toks.extend(l.chars().map(Tok::Char)),
+                _ => toks.push(Tok::Star),
+            }
         }
+        let chars: Vec<char> = text.chars().collect();
+        Glob(toks).full(&chars)
     }
 }
 
@@ -171,10 +176,13 @@ pub(crate) fn expand(word: &str, escape: char, lookup: Lookup<'_>) -> Result<Pat
         chars: word.chars().peekable(),
         escape,
         lookup,
+        depth: 0,
     };
-    lexer
-        .until(None, false)
-        .map_err(|e| format!("failed to process {}: {e}", go_quote(word)))
+    match lexer.until(None, false) {
+        Ok(p) => Ok(p),
+        Err(e) if e == TOO_DEEP => Ok(Pattern(vec![Piece::Derived(String::new())])),
+        Err(e) => Err(format!("failed to process {}: {e}", go_quote(word))),
+    }
 }
 
 /// Go's `%q`, as BuildKit's messages quote a word.
@@ -199,7 +207,16 @@ struct Lexer<'w, 'e> {
     chars: Peekable<Chars<'w>>,
     escape: char,
     lookup: Lookup<'e>,
+    /// How many `${` are open.
+    depth: usize,
 }
+
+/// How deep `${A:-${B:-...}}` is read: deeper, the word is unknown (BuildKit reads any
+/// depth; a stack here does not).
+const MAX_DEPTH: usize = 64;
+
+/// Not an error of BuildKit's: the word is nested deeper than [`MAX_DEPTH`].
+const TOO_DEEP: &str = "\0too deep";
 
 impl Lexer<'_, '_> {
     /// `processStopOn`: up to `stop` (consumed), or the end when `stop` is `None`.
@@ -332,6 +349,16 @@ impl Lexer<'_, '_> {
 
     /// `processDollar`, at a `$`.
     fn dollar(&mut self) -> Result<Pattern, String> {
+        if self.depth >= MAX_DEPTH {
+            return Err(TOO_DEEP.into());
+        }
+        self.depth += 1;
+        let result = self.substitution();
+        self.depth -= 1;
+        result
+    }
+
+    fn substitution(&mut self) -> Result<Pattern, String> {
         self.chars.next();
         if self.chars.peek() != Some(&'{') {
             let name = self.name();
@@ -467,9 +494,17 @@ impl Lexer<'_, '_> {
         };
         let glob = Glob::new(&pattern)
             .map_err(|e| format!("invalid pattern ({pattern}) in substitution: {e}"))?;
+        // A search from every position costs the square of the length: past a length no
+        // base name has, the result is left unknown rather than computed.
+        if value.chars().count() > MAX_REPLACED {
+            return Ok(Pattern(vec![Piece::Derived(name.to_owned())]));
+        }
         Ok(Pattern::lit(&glob.replace(&value, &replacement, all)))
     }
 }
+
+/// The longest value `${NAME/pattern/replacement}` is computed for.
+const MAX_REPLACED: usize = 1024;
 
 /// `convertShellPatternToRegex`'s patterns: `*` any text, `?` one character, `\` escapes
 /// `*`, `?` and `\` (and is dropped before `}` and `/`).
@@ -512,51 +547,81 @@ impl Glob {
         Ok(Glob(out))
     }
 
-    /// Whether the whole of `text` matches.
-    fn full(&self, text: &[char]) -> bool {
-        fn go(toks: &[Tok], text: &[char]) -> bool {
-            match toks.split_first() {
-                None => text.is_empty(),
-                Some((Tok::Star, rest)) => (0..=text.len()).any(|i| go(rest, &text[i..])),
-                Some((Tok::One, rest)) => !text.is_empty() && go(rest, &text[1..]),
-                Some((Tok::Char(c), rest)) => text.first() == Some(c) && go(rest, &text[1..]),
+    /// The states reached once `*`s are skipped (they match the empty text).
+    fn close(&self, states: &mut [bool]) {
+        for k in 0..self.0.len() {
+            if states[k] && matches!(self.0[k], Tok::Star) {
+                states[k + 1] = true;
             }
         }
-        go(&self.0, text)
+    }
+
+    /// The ends `e` (from `start`) for which `text[start..e]` matches as a whole: the
+    /// pattern run as a set of states over the text, linear in both.
+    fn ends(&self, text: &[char], start: usize) -> Vec<usize> {
+        let n = self.0.len();
+        let mut states = vec![false; n + 1];
+        states[0] = true;
+        self.close(&mut states);
+        let mut out = Vec::new();
+        if states[n] {
+            out.push(start);
+        }
+        for (at, c) in text.iter().enumerate().skip(start) {
+            let mut next = vec![false; n + 1];
+            for k in 0..n {
+                if !states[k] {
+                    continue;
+                }
+                match self.0[k] {
+                    Tok::Star => next[k] = true,
+                    Tok::One => next[k + 1] = true,
+                    Tok::Char(x) if x == *c => next[k + 1] = true,
+                    Tok::Char(_) => {}
+                }
+            }
+            self.close(&mut next);
+            if !next.iter().any(|s| *s) {
+                break;
+            }
+            if next[n] {
+                out.push(at + 1);
+            }
+            states = next;
+        }
+        out
+    }
+
+    /// Whether the whole of `text` matches.
+    fn full(&self, text: &[char]) -> bool {
+        self.ends(text, 0).last() == Some(&text.len())
     }
 
     fn trim_prefix(&self, value: &str, greedy: bool) -> String {
         let chars: Vec<char> = value.chars().collect();
-        let mut ends: Vec<usize> = (0..=chars.len()).collect();
-        if greedy {
-            ends.reverse();
-        }
-        match ends.into_iter().find(|&e| self.full(&chars[..e])) {
-            Some(e) => chars[e..].iter().collect(),
+        let ends = self.ends(&chars, 0);
+        let end = if greedy { ends.last() } else { ends.first() };
+        match end {
+            Some(&e) => chars[e..].iter().collect(),
             None => value.to_owned(),
         }
     }
 
+    /// `trimSuffix`: the prefix trim of the reversed value by the reversed pattern.
     fn trim_suffix(&self, value: &str, greedy: bool) -> String {
-        let chars: Vec<char> = value.chars().collect();
-        let mut starts: Vec<usize> = (0..=chars.len()).collect();
-        if !greedy {
-            starts.reverse();
-        }
-        match starts.into_iter().find(|&s| self.full(&chars[s..])) {
-            Some(s) => chars[..s].iter().collect(),
+        let reversed = Glob(self.0.iter().rev().copied().collect());
+        let chars: Vec<char> = value.chars().rev().collect();
+        let ends = reversed.ends(&chars, 0);
+        let end = if greedy { ends.last() } else { ends.first() };
+        match end {
+            Some(&e) => chars[e..].iter().rev().collect(),
             None => value.to_owned(),
         }
     }
 
     /// The leftmost match from `from`, the longest there.
     fn find(&self, chars: &[char], from: usize) -> Option<(usize, usize)> {
-        (from..=chars.len()).find_map(|s| {
-            (s..=chars.len())
-                .rev()
-                .find(|&e| self.full(&chars[s..e]))
-                .map(|e| (s, e))
-        })
+        (from..=chars.len()).find_map(|s| self.ends(chars, s).last().map(|&e| (s, e)))
     }
 
     fn replace(&self, value: &str, replacement: &str, all: bool) -> String {
@@ -660,6 +725,31 @@ mod tests {
             ok("${V:%x}"),
             "error: failed to process \"${V:%x}\": unsupported modifier (:%) in substitution"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_unknown_not_a_crash() {
+        let deep = format!("{}x{}", "${A:-".repeat(10_000), "}".repeat(10_000));
+        let p = expand(&deep, '\\', &env).unwrap_or_default();
+        assert_eq!(p.known(), None);
+        assert_eq!(
+            ok(&format!("{}x{}", "${A:-".repeat(10), "}".repeat(10))),
+            "x"
+        );
+    }
+
+    #[test]
+    fn long_values_take_linear_time() {
+        let long = "a".repeat(20_000);
+        let env = |name: &str| (name == "L").then(|| Pattern::lit(&long));
+        let p = expand("${L##*a*a*a*a*a*a*a*a*b}", '\\', &env).unwrap_or_default();
+        assert_eq!(p.known().map(|s| s.len()), Some(20_000));
+        let p = expand("${L%a*a*a*a*a*a*a*a}", '\\', &env).unwrap_or_default();
+        assert_eq!(p.known().map(|s| s.len()), Some(19_992));
+        let p = expand("x${L//*a*b/c}", '\\', &env).unwrap_or_default();
+        assert_eq!(p.display(), "x${L}");
+        let names = Pattern(vec![Piece::Var("A".into()); 30]);
+        assert_eq!(names.matches(&long), Some(None));
     }
 
     #[test]

@@ -20,7 +20,8 @@
 //! - `FROM` words are expanded with the global `ARG`s' defaults (those before the first
 //!   `FROM`) by BuildKit's shell-word rules (`$A`, `${A:-x}`, `${A%-*}`, quotes, ...), as a
 //!   build without `--build-arg` does; the stage or image they give is the solid `FROM`
-//!   arrow. The stages the word could name for another value of its arguments are
+//!   arrow, labelled with the defaults (`FROM VARIANT=slim`, `FROM TAG unset`). The stages
+//!   the word could name for another value of its arguments are
 //!   *candidates*, drawn dotted and labelled with the argument (`FROM TARGETOS=windows`): a
 //!   `FROM base-${TARGETOS}` fans out to `base-linux` and `base-windows`. A word that is
 //!   only variables (`FROM ${IMAGE}`) could name any stage, so it gets no candidates.
@@ -37,9 +38,10 @@ mod typed;
 
 use crate::model::dockerfile::Dockerfile;
 use crate::syntax::ParseErrors;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A node an edge starts from: a stage or an external image, by index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Node {
     Stage(usize),
     External(usize),
@@ -69,29 +71,27 @@ struct Graph {
     stages: Vec<String>,
     externals: Vec<String>,
     edges: Vec<Edge>,
+    /// Each external's number, and the references drawn: looked up, not searched, so that
+    /// a file of thousands of stages is drawn in time proportional to it.
+    external_numbers: BTreeMap<String, usize>,
+    drawn: BTreeSet<(Node, usize, String)>,
 }
 
 impl Graph {
     fn external(&mut self, name: &str) -> Node {
-        let n = match self.externals.iter().position(|e| e == name) {
-            Some(n) => n,
-            None => {
-                self.externals.push(name.to_owned());
-                self.externals.len() - 1
-            }
-        };
+        let next = self.externals.len();
+        let n = *self.external_numbers.entry(name.to_owned()).or_insert(next);
+        if n == next {
+            self.externals.push(name.to_owned());
+        }
         Node::External(n)
     }
 
-    /// Adds an edge; a reference drawn already (same ends, same label) is drawn once.
+    /// Adds an edge; a reference drawn already (same ends, same label) is drawn once
+    /// (a stage has one base, and its candidates are distinct).
     fn edge(&mut self, from: Node, to: usize, label: impl Into<String>, style: Style) {
         let label = label.into();
-        if style != Style::Solid
-            && self
-                .edges
-                .iter()
-                .any(|e| e.from == from && e.to == to && e.label == label)
-        {
+        if style == Style::Dashed && !self.drawn.insert((from, to, label.clone())) {
             return;
         }
         self.edges.push(Edge {
@@ -238,7 +238,7 @@ pub fn dot(df: &Dockerfile) -> String {
 ///      e0([\"alpine:3.20\"])\n    \
 ///      e0 -->|FROM| s0\n    \
 ///      e0 -->|FROM| s1\n    \
-///      s0 -->|FROM| s2\n    \
+///      s0 -->|FROM OS=linux| s2\n    \
 ///      s1 -.->|FROM OS=windows| s2\n    \
 ///      linkStyle 3 stroke:#999,stroke-dasharray:2 6\n"
 /// );

@@ -20,7 +20,9 @@ struct Stage<'t> {
     column: usize,
     /// The base word as written.
     base: &'t str,
-    instructions: Vec<Split<'t>>,
+    /// `--platform`'s value as written.
+    platform: Option<String>,
+    instructions: Vec<(&'t Instruction<'t>, Split<'t>)>,
 }
 
 pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
@@ -50,15 +52,21 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
                 // Refused above.
                 _ => continue,
             };
+            let platform = split
+                .flags
+                .iter()
+                .find_map(|f| f.strip_prefix("--platform="))
+                .map(str::to_owned);
             stages.push(Stage {
                 name,
                 line: i.line(),
                 column: i.column(),
                 base,
+                platform,
                 instructions: Vec::new(),
             });
         } else if let Some(stage) = stages.last_mut() {
-            stage.instructions.push(split);
+            stage.instructions.push((i, split));
         } else if split.keyword.eq_ignore_ascii_case("arg") {
             global_args(i, &split, escape, &mut env, &mut errors);
         }
@@ -70,41 +78,61 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
         g.stages.push(name);
     }
     // A label two stages share says which stage it is.
-    let labels = g.stages.clone();
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    for label in &g.stages {
+        *uses.entry(label.clone()).or_default() += 1;
+    }
     for (i, label) in g.stages.iter_mut().enumerate() {
-        if labels.iter().filter(|l| *l == label).count() > 1 {
+        if uses.get(label.as_str()).is_some_and(|n| *n > 1) {
             label.push_str(&format!(" (stage {i})"));
         }
     }
 
     // `statesByName`, complete: references in instructions go to the last stage of a name.
-    let last_named = |name: &str| {
-        let lower = name.to_lowercase();
-        stages
-            .iter()
-            .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
-    };
-    // The stage each stage is built FROM, when it is one.
-    let mut bases: Vec<Option<usize>> = Vec::with_capacity(stages.len());
+    let all_names: BTreeMap<&str, usize> = stages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((s.name.as_deref()?, i)))
+        .collect();
+    let last_named = |name: &str| all_names.get(name.to_lowercase().as_str()).copied();
+    // `statesByName` as a FROM sees it: the stages before it, the latest of each name.
+    let mut earlier: BTreeMap<&str, usize> = BTreeMap::new();
+    // BuildKit's `deps` of each stage (its instructions' references, not its base, not the
+    // ONBUILD triggers, which it adds later), with the instruction's line and column.
+    let mut deps: Vec<Vec<(usize, usize, usize)>> = Vec::with_capacity(stages.len());
     for (i, stage) in stages.iter().enumerate() {
-        let base = from(&mut g, &stages, i, stage, escape, &env, &mut errors);
-        bases.push(base);
+        let base = from(&mut g, &earlier, i, stage, escape, &env, &mut errors);
+        if let Some(name) = stage.name.as_deref() {
+            earlier.insert(name, i);
+        }
         // The base stage's ONBUILD triggers run here.
         if let Some(b) = base {
-            for split in &stages[b].instructions {
+            for (_, split) in &stages[b].instructions {
                 if split.keyword.eq_ignore_ascii_case("onbuild") {
                     let inner = words::split_command(split.args);
                     references(&mut g, &inner, i, true, &last_named, stages.len());
                 }
             }
         }
-        for split in &stage.instructions {
+        let mut own = Vec::new();
+        for (instruction, split) in &stage.instructions {
             if split.keyword.eq_ignore_ascii_case("onbuild") {
                 let inner = words::split_command(split.args);
                 references(&mut g, &inner, i, true, &last_named, stages.len());
             } else {
-                references(&mut g, split, i, false, &last_named, stages.len());
+                let found = references(&mut g, split, i, false, &last_named, stages.len());
+                own.extend(
+                    found
+                        .into_iter()
+                        .map(|s| (s, instruction.line(), instruction.column())),
+                );
             }
+        }
+        deps.push(own);
+    }
+    if errors.is_empty() {
+        if let Some(d) = cycle(&deps, &g.stages) {
+            errors.push(d);
         }
     }
     if errors.is_empty() {
@@ -112,6 +140,50 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
     } else {
         Err(ParseErrors::new(errors))
     }
+}
+
+/// `validateCircularDependency`: the first stage, in file order, from which the references
+/// lead back to a stage on the way; at the instruction that leaves it. (A reference to a
+/// later stage is refused before; a mount without `from=` in a stage named `scratch` refers
+/// to itself.)
+fn cycle(deps: &[Vec<(usize, usize, usize)>], labels: &[String]) -> Option<Diagnostic> {
+    fn visit(
+        s: usize,
+        deps: &[Vec<(usize, usize, usize)>],
+        visited: &mut [bool],
+        path: &mut [bool],
+    ) -> bool {
+        if visited[s] {
+            return false;
+        }
+        visited[s] = true;
+        path[s] = true;
+        for &(d, _, _) in &deps[s] {
+            if path[d] || visit(d, deps, visited, path) {
+                return true;
+            }
+        }
+        path[s] = false;
+        false
+    }
+    let mut visited = vec![false; deps.len()];
+    // Emptied again by each visit that finds no cycle.
+    let mut path = vec![false; deps.len()];
+    for s in 0..deps.len() {
+        if visit(s, deps, &mut visited, &mut path) {
+            let (line, column) = deps[s].first().map_or((0, 0), |&(_, l, c)| (l, c));
+            let name = labels[s].split(" (stage ").next().unwrap_or_default();
+            return Some(
+                Diagnostic::new(
+                    line,
+                    column,
+                    format!("circular dependency detected on stage: {name}"),
+                )
+                .with_help("a stage cannot use itself, directly or through other stages"),
+            );
+        }
+    }
+    None
 }
 
 /// A global `ARG`: each `NAME=default` into the scope, its default expanded; a `NAME` alone
@@ -141,26 +213,52 @@ fn global_args(
 /// stages (dotted). Returns the base stage, if the base is one.
 fn from(
     g: &mut Graph,
-    stages: &[Stage<'_>],
+    earlier: &BTreeMap<&str, usize>,
     i: usize,
     stage: &Stage<'_>,
     escape: char,
     env: &BTreeMap<String, Pattern>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
-    // `addState`: the latest stage of that name before this one, the name as expanded
-    // (no change of case: `FROM Builder` is an image).
-    let earlier = |name: &str| {
-        stages[..i]
-            .iter()
-            .rposition(|s| s.name.as_deref() == Some(name))
-    };
     let lookup = |name: &str| env.get(name).cloned();
+    // `--platform` is expanded as the base is; BuildKit refuses a value that cannot be, or
+    // that comes out empty. (Whether the value is a platform is containerd's parser's to
+    // say, which accepts more than `os/arch`: not checked here.)
+    if let Some(p) = &stage.platform {
+        let refusal = match expand::expand(p, escape, &lookup) {
+            Err(e) => Some(format!("failed to process arguments for platform : {e}")),
+            Ok(v) if v.known().is_some_and(|v| v.is_empty()) => {
+                Some(format!("empty platform value from expression {p}"))
+            }
+            Ok(_) => None,
+        };
+        if let Some(message) = refusal {
+            errors.push(
+                Diagnostic::new(stage.line, stage.column, message)
+                    .with_help("give the argument a default, or pass it with --build-arg"),
+            );
+        }
+    }
     let resolved = match expand::expand(stage.base, escape, &lookup) {
         Ok(p) => p,
         Err(e) => {
             errors.push(Diagnostic::new(stage.line, stage.column, e));
             return None;
+        }
+    };
+    let any = expand::expand(stage.base, escape, &|name: &str| Some(Pattern::var(name))).ok();
+    // The defaults a resolved word was made with: `FROM VARIANT=slim`.
+    let label = match any.as_ref().map(Pattern::vars).unwrap_or_default() {
+        vars if vars.is_empty() => "FROM".to_owned(),
+        vars => {
+            let values: Vec<String> = vars
+                .iter()
+                .map(|v| match env.get(*v) {
+                    None => format!("{v} unset"),
+                    Some(p) => format!("{v}={}", p.display()),
+                })
+                .collect();
+            format!("FROM {}", values.join(", "))
         }
     };
     let mut base = None;
@@ -176,9 +274,11 @@ fn from(
             );
             return None;
         }
-        Some(v) => match earlier(&v) {
+        // `addState`: the latest stage of that name before this one, the name as expanded
+        // (no change of case: `FROM Builder` is an image).
+        Some(v) => match earlier.get(v.as_str()).copied() {
             Some(s) => {
-                g.edge(Node::Stage(s), i, "FROM", Style::Solid);
+                g.edge(Node::Stage(s), i, label, Style::Solid);
                 base = Some(s);
             }
             None if v == "scratch" => {}
@@ -186,7 +286,7 @@ fn from(
             None => match crate::rules::image(&v) {
                 Ok(_) => {
                     let node = g.external(&v);
-                    g.edge(node, i, "FROM", Style::Solid);
+                    g.edge(node, i, label, Style::Solid);
                 }
                 Err(why) => {
                     let mut d = Diagnostic::new(
@@ -208,30 +308,22 @@ fn from(
     // Candidates: what the word names for other values of the arguments (any argument can be
     // set with --build-arg), and, when a platform argument left it unresolved, for each
     // platform.
-    let any = expand::expand(stage.base, escape, &|name: &str| Some(Pattern::var(name))).ok();
-    let mut candidates: Vec<(usize, String)> = Vec::new();
+    // By stage index: drawn in file order.
+    let mut candidates: BTreeMap<usize, String> = BTreeMap::new();
     let patterns = [Some(&resolved), any.as_ref()];
     for pattern in patterns.into_iter().flatten() {
         if pattern.vars().is_empty() || !pattern.has_literal() {
             continue;
         }
-        for (s, earlier_stage) in stages[..i].iter().enumerate() {
-            let Some(name) = earlier_stage.name.as_deref() else {
-                continue;
-            };
-            // A name a later stage takes again names that one.
-            if earlier(name) != Some(s) || Some(s) == base {
-                continue;
-            }
-            if candidates.iter().any(|(c, _)| *c == s) {
+        for (name, &s) in earlier {
+            if Some(s) == base || candidates.contains_key(&s) {
                 continue;
             }
             if let Some(capture) = pattern.matches(name) {
-                candidates.push((s, candidate_label(pattern, capture)));
+                candidates.insert(s, candidate_label(pattern, capture));
             }
         }
     }
-    candidates.sort();
     if resolved.known().is_none() && candidates.is_empty() {
         // Unresolved, and no stage it could name: an image, as written.
         let node = g.external(&resolved.display());
@@ -263,7 +355,7 @@ fn candidate_label(pattern: &Pattern, capture: Option<&str>) -> String {
 
 /// The stages and images an instruction (COPY, RUN, or the one after ONBUILD) refers to:
 /// `COPY --from=` by name or index (`toCommand`), a mount's `from=` by name only
-/// (`detectRunMount`), drawn dashed into stage `to`.
+/// (`detectRunMount`), drawn dashed into stage `to`. Returns the stages among them.
 fn references(
     g: &mut Graph,
     split: &Split<'_>,
@@ -271,7 +363,8 @@ fn references(
     onbuild: bool,
     last_named: &dyn Fn(&str) -> Option<usize>,
     count: usize,
-) {
+) -> Vec<usize> {
+    let mut stages = Vec::new();
     let keyword = split.keyword.to_ascii_lowercase();
     let label = if onbuild {
         "ONBUILD"
@@ -299,6 +392,9 @@ fn references(
                     }),
                 };
                 if let Some(node) = node {
+                    if let Node::Stage(s) = node {
+                        stages.push(s);
+                    }
                     g.edge(node, to, label, Style::Dashed);
                 }
             }
@@ -315,7 +411,10 @@ fn references(
                 match from {
                     Some(from) => {
                         let node = match last_named(&from) {
-                            Some(s) => Node::Stage(s),
+                            Some(s) => {
+                                stages.push(s);
+                                Node::Stage(s)
+                            }
                             None => g.external(&from),
                         };
                         g.edge(node, to, label, Style::Dashed);
@@ -324,6 +423,7 @@ fn references(
                     // it, for a cache mount): a file with such a stage depends on it.
                     None => {
                         if let Some(s) = last_named("scratch") {
+                            stages.push(s);
                             g.edge(Node::Stage(s), to, label, Style::Dashed);
                         }
                     }
@@ -332,6 +432,7 @@ fn references(
         }
         _ => {}
     }
+    stages
 }
 
 /// A mount's CSV fields (`csvvalue.Fields`): a field in double quotes may hold commas, `""`
