@@ -47,8 +47,8 @@ pub mod dsl {
             let name = stage_name(i);
             let (from, copy_from, mount_from) = refs(i);
             let mut s = match from {
-                Some(f) => Stage::from_stage(name.as_str(), &stages[f]),
-                None => Stage::from_image(name.as_str(), "debian:bookworm-slim"),
+                Some(f) => Stage::from_stage(&name, &stages[f]),
+                None => Stage::from_image(&name, "debian:bookworm-slim"),
             };
             s = s
                 .arg(dockerdsl::Arg::new("VERSION").default(format!("1.{i}")))

@@ -30,10 +30,10 @@ impl Value {
         }
     }
 
-    /// The value as a `String`.
+    /// The value as a `Text`: a literal borrowed, an expression converted as a `String`.
     fn string(&self, k: &TokenStream) -> TokenStream {
         match self {
-            Value::Lit(l, _) => quote!(#k::__private::string(#l)),
+            Value::Lit(l, _) => quote!(#k::Text::from_static(#l)),
             Value::Expr(g) => {
                 let e = cursor::expr(g);
                 quote!(#k::__private::string(#e))
@@ -156,7 +156,7 @@ pub(crate) fn parse(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
                 let v = value(c, "the value")?;
                 check_value(cx, &v, rules::one_line);
                 let v = v.string(&k);
-                pairs.push(quote!((#k::__private::string(#key), #v)));
+                pairs.push(quote!((#k::Text::from_static(#key), #v)));
                 c.eat_punct(',');
             }
             if pairs.is_empty() {

@@ -41,13 +41,13 @@ impl Dockerfile {
             for instruction in stage.instructions() {
                 let taken: Vec<&str> = match instruction {
                     Instruction::Copy(c) if c.from.is_none() => match &c.sources {
-                        Sources::Paths(p) => p.iter().map(String::as_str).collect(),
+                        Sources::Paths(p) => p.iter().map(crate::Text::as_str).collect(),
                         Sources::Inline(_) | Sources::Heredocs(_) => Vec::new(),
                     },
                     Instruction::Add(a) => match &a.sources {
                         Sources::Paths(p) => p
                             .iter()
-                            .map(String::as_str)
+                            .map(crate::Text::as_str)
                             .filter(|p| !remote(p))
                             .collect(),
                         Sources::Inline(_) | Sources::Heredocs(_) => Vec::new(),

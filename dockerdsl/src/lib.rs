@@ -62,7 +62,11 @@
 //! A [`Stage`] holds a name, a [`Base`] and [`Instruction`]s in the order they were added;
 //! every instruction and flag of the stable Dockerfile syntax is a typed value ([`Run`],
 //! [`Copy`](struct@Copy), [`Add`], [`Mount`], [`Healthcheck`], [`Port`], [`Chmod`], [`Signal`],
-//! [`ImageRef`], ...). Free text (a shell command, a path, a value) is one typed field.
+//! [`ImageRef`], ...). Free text (a shell command, a path, a value) is one typed field, a
+//! [`Text`]: a string literal is borrowed (no allocation, nothing to free) and a `String` is
+//! kept, so building a model copies no text. Builder methods take `impl Into<Text>` (a
+//! literal, a `String`, a `&String`); a borrowed `&str` that is not `'static` goes in as
+//! `s.to_owned()`.
 //!
 //! A [`Dockerfile`] is made from one or more target stages. It holds exactly the stages they
 //! reach, each once, dependencies first (depth-first from the targets, following each stage's
@@ -99,7 +103,7 @@
 //!         .run("CGO_ENABLED=0 go build -o /out/ ./cmd/...")
 //! }
 //!
-//! fn service(name: &str, port: u16) -> Stage {
+//! fn service(name: &'static str, port: u16) -> Stage {
 //!     Stage::from_stage(name, &base())
 //!         .labels(OciLabels::new().title(name))
 //!         .copy_from(&build(), format!("/out/{name}"), "/usr/local/bin/")
@@ -339,6 +343,7 @@ pub use model::instruction::{
 pub use model::mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
 pub use model::source::{IntoSource, Source};
 pub use model::stage::{Base, IntoBase, Stage};
+pub use model::text::Text;
 pub use model::values::{
     Chmod, Context, ImageRef, InvalidValue, Network, Platform, Port, Protocol, Security, Signal,
 };

@@ -283,9 +283,10 @@ pub mod __private {
     pub use std::vec;
     pub use std::vec::Vec;
 
-    /// A `String` from anything the builder methods take as one, without `From` or `Into`
-    /// in scope.
-    pub fn string(s: impl Into<String>) -> String {
-        s.into()
+    /// The [`Text`](crate::Text) of a `{expr}` value: anything that converts into a
+    /// `String`, as before `Text` (a borrowed `&str` is copied), without `From` or `Into`
+    /// in scope. A literal is `Text::from_static`, with no copy.
+    pub fn string(s: impl Into<String>) -> crate::Text {
+        crate::Text::from(s.into())
     }
 }

@@ -382,15 +382,15 @@ pub fn is_comment_line(line: &str) -> bool {
 /// Shell text over several lines (`RunCommand::Lines`): the joined text is a shell
 /// command (so the last line is not blank), the first and last lines are not comments, and
 /// no line ends with the escape character (the renderer adds it where a line continues).
-pub fn shell_lines(lines: &[String], escape: char) -> Check {
+pub fn shell_lines<S: AsRef<str>>(lines: &[S], escape: char) -> Check {
     let Some(first) = lines.first() else {
         return Err(Invalid::new("the command has no line"));
     };
-    if is_comment_line(first) {
+    if is_comment_line(first.as_ref()) {
         return Err(Invalid::new("the first line is a comment")
             .help("start with a command; later lines may be comments"));
     }
-    if lines.last().is_some_and(|l| is_comment_line(l)) {
+    if lines.last().is_some_and(|l| is_comment_line(l.as_ref())) {
         return Err(
             Invalid::new("the last line is a comment, which would end the instruction")
                 .help("end with a command line"),
@@ -398,6 +398,7 @@ pub fn shell_lines(lines: &[String], escape: char) -> Check {
     }
     let mut joined = String::new();
     for line in lines {
+        let line = line.as_ref();
         one_line(line)?;
         if is_comment_line(line) {
             continue;

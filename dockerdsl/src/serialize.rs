@@ -12,6 +12,7 @@ use crate::model::instruction::{Arg, Instruction, RunCommand, Sources};
 use crate::model::mount::Mount;
 use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
+use crate::model::text::Text;
 use crate::model::values::{Context, ImageRef, Platform};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -316,9 +317,9 @@ fn sources_mut(instruction: &mut Instruction) -> Vec<&mut Source> {
 /// Inline file content always ends with a newline (see `Sources::Inline`); a hand-written
 /// document may omit it.
 fn normalize(instruction: &mut Instruction) {
-    let end = |content: &mut String| {
+    let end = |content: &mut Text| {
         if !content.is_empty() && !content.ends_with('\n') {
-            content.push('\n');
+            *content = std::mem::take(content).with_suffix('\n');
         }
     };
     let sources = match instruction {
@@ -476,7 +477,7 @@ fn resolve(repr: DockerfileRepr) -> Result<Dockerfile, Failure> {
                         None => {
                             // A context of that name stands in, so that the rest of the
                             // document is still checked.
-                            *src = Source::Context(Context::new(placeholder.name()));
+                            *src = Source::Context(Context::new(Text::copy(placeholder.name())));
                             placeholders.insert((name.clone(), position));
                         }
                     }

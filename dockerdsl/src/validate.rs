@@ -9,6 +9,7 @@ use crate::model::instruction::{
 use crate::model::mount::Mount;
 use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
+use crate::model::text::Text;
 use crate::render::{self, Style, escape::plain_path};
 use crate::rules::{self, Check, Invalid};
 use std::borrow::Cow;
@@ -574,7 +575,7 @@ fn run_checks(cx: &mut Cx<'_>, run: &Run) {
                 .into_iter()
                 .map(|m| m.name)
                 .collect();
-            let names: Vec<String> = heredocs.iter().map(|h| h.name.clone()).collect();
+            let names: Vec<String> = heredocs.iter().map(|h| h.name.to_string()).collect();
             if markers != names {
                 cx.report(
                     Some("command"),
@@ -676,10 +677,10 @@ fn files_checks(
     cx: &mut Cx<'_>,
     sources: &Sources,
     dest: &str,
-    chown: &Option<String>,
+    chown: &Option<Text>,
     chmod: &Option<crate::model::values::Chmod>,
     link: bool,
-    exclude: &[String],
+    exclude: &[Text],
 ) {
     match sources {
         Sources::Paths(paths) => {

@@ -148,7 +148,7 @@ proptest::proptest! {
         if let Some(shell) = &shell {
             stage = stage.shell(shell.clone());
         }
-        let stage = stage.run(script.as_str());
+        let stage = stage.run(&script);
         let df = Dockerfile::new(&stage);
         // Too many refused inputs make proptest fail, so the test cannot pass vacuously.
         proptest::prop_assume!(df.is_ok());

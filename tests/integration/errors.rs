@@ -28,7 +28,7 @@ fn problem(stage: Stage) -> (String, String) {
 }
 
 fn alpine(name: &str) -> Stage {
-    Stage::from_image(name, "alpine:3.20")
+    Stage::from_image(name.to_owned(), "alpine:3.20")
 }
 
 fn pair(location: &str, message: &str) -> (String, String) {

@@ -243,12 +243,12 @@ proptest::proptest! {
     /// Whatever name is refused, the name the hint suggests is accepted.
     #[test]
     fn a_suggested_stage_name_is_accepted(name in "\\PC{0,16}") {
-        if let Err(err) = Dockerfile::new(&Stage::from_image(name.as_str(), "alpine:3.20")) {
+        if let Err(err) = Dockerfile::new(&Stage::from_image(&name, "alpine:3.20")) {
             let help = err.problems()[0].help().unwrap_or_default();
             if let Some((_, quoted)) = help.rsplit_once("use ") {
                 let suggested: String = serde_json::from_str(quoted).unwrap();
                 proptest::prop_assert!(
-                    Dockerfile::new(&Stage::from_image(suggested.as_str(), "alpine:3.20")).is_ok(),
+                    Dockerfile::new(&Stage::from_image(&suggested, "alpine:3.20")).is_ok(),
                     "{name:?} -> {suggested:?}"
                 );
             }

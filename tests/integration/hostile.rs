@@ -105,19 +105,19 @@ proptest! {
 
     #[test]
     fn modes_owners_signals(v in hostile()) {
-        check(1, Stage::from_image("app", "alpine:3.20").push(Copy::new("a", "/a").chmod(v.as_str()).chown(v.as_str())));
+        check(1, Stage::from_image("app", "alpine:3.20").push(Copy::new("a", "/a").chmod(v.as_str()).chown(v.clone())));
         check(1, Stage::from_image("app", "alpine:3.20").stopsignal(v.as_str()));
-        check(1, Stage::from_image("app", "alpine:3.20").user(v.as_str()));
+        check(1, Stage::from_image("app", "alpine:3.20").user(v.clone()));
     }
 
     #[test]
     fn keys_and_names(k in hostile()) {
-        check(1, Stage::from_image("app", "alpine:3.20").env(k.as_str(), "v"));
-        check(1, Stage::from_image("app", "alpine:3.20").label(k.as_str(), "v"));
-        check(1, Stage::from_image("app", "alpine:3.20").arg(k.as_str()));
-        check(1, Stage::from_image("app", "alpine:3.20").run(Run::new("make").mount(Mount::secret(k.as_str()).env(k.as_str()))));
+        check(1, Stage::from_image("app", "alpine:3.20").env(k.clone(), "v"));
+        check(1, Stage::from_image("app", "alpine:3.20").label(k.clone(), "v"));
+        check(1, Stage::from_image("app", "alpine:3.20").arg(k.clone()));
+        check(1, Stage::from_image("app", "alpine:3.20").run(Run::new("make").mount(Mount::secret(k.clone()).env(k.clone()))));
         let checks = BuildChecks::new().skip(k.as_str());
-        let _ = Dockerfile::builder().checks(checks).arg(k.as_str()).target(&Stage::from_scratch("app")).build();
+        let _ = Dockerfile::builder().checks(checks).arg(k.clone()).target(&Stage::from_scratch("app")).build();
     }
 
     #[test]

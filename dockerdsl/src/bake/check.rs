@@ -168,7 +168,7 @@ fn target(r: &mut Report, t: &Target, targets: &[Target]) {
     }
     platforms(r, t);
     for tag in &t.tags {
-        let image = ImageRef::from(tag.as_str());
+        let image = ImageRef::from(tag);
         if let Err(e) = image.check() {
             r.target(t, "tags", e.message, e.help);
         } else if image.digest().is_some() {

@@ -116,7 +116,7 @@ pub(super) fn arg_expr(arg: &crate::model::instruction::Arg) -> String {
 
 /// A chained stage method for one instruction.
 pub(super) fn method(i: &Instruction, var_of: &dyn Fn(&Stage) -> String) -> String {
-    let array = |v: &[String]| {
+    let array = |v: &[crate::Text]| {
         format!(
             "[{}]",
             v.iter().map(|s| lit(s)).collect::<Vec<_>>().join(", ")
@@ -217,7 +217,7 @@ pub(super) fn expr(i: &Instruction, var_of: &dyn Fn(&Stage) -> String) -> String
     }
 }
 
-pub(super) fn pair_vec(p: &[(String, String)]) -> String {
+pub(super) fn pair_vec(p: &[(crate::Text, crate::Text)]) -> String {
     let parts: Vec<String> = p
         .iter()
         .map(|(k, v)| format!("({}.into(), {}.into())", lit(k), lit(v)))
@@ -390,10 +390,10 @@ pub(super) fn sources_ctor(ty: &str, sources: &Sources, dest: &str) -> String {
 
 pub(super) fn file_options(
     e: &mut String,
-    chown: &Option<String>,
+    chown: &Option<crate::Text>,
     chmod: &Option<Chmod>,
     link: bool,
-    exclude: &[String],
+    exclude: &[crate::Text],
 ) {
     if let Some(c) = chown {
         let _ = write!(e, ".chown({})", lit(c));

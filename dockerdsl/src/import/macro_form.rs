@@ -98,14 +98,14 @@ fn macro_instruction(
     var_of: &dyn Fn(&Stage) -> String,
     backtick: bool,
 ) -> Option<String> {
-    let values = |v: &[String]| v.iter().map(|s| lit(s)).collect::<Vec<_>>().join(" ");
-    let pairs = |p: &[(String, String)]| {
+    let values = |v: &[crate::Text]| v.iter().map(|s| lit(s)).collect::<Vec<_>>().join(" ");
+    let pairs = |p: &[(crate::Text, crate::Text)]| {
         p.iter()
             .map(|(k, v)| format!("{} = {}", lit(k), lit(v)))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let array = |v: &[String]| {
+    let array = |v: &[crate::Text]| {
         format!(
             "[{}]",
             v.iter().map(|s| lit(s)).collect::<Vec<_>>().join(", ")
@@ -207,10 +207,10 @@ fn macro_instruction(
 
 fn macro_file_flags(
     flags: &mut Vec<String>,
-    chown: &Option<String>,
+    chown: &Option<crate::Text>,
     chmod: &Option<Chmod>,
     link: bool,
-    exclude: &[String],
+    exclude: &[crate::Text],
 ) {
     if let Some(c) = chown {
         flags.push(format!("--chown={}", lit(c)));

@@ -102,17 +102,17 @@ pub(super) fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
-pub(super) fn list(items: &[String]) -> String {
+pub(super) fn list(items: &[crate::Text]) -> String {
     let parts: Vec<String> = items.iter().map(|s| lit(s)).collect();
     format!("[{}]", parts.join(", "))
 }
 
-pub(super) fn vec_of(items: &[String]) -> String {
+pub(super) fn vec_of(items: &[crate::Text]) -> String {
     let parts: Vec<String> = items.iter().map(|s| format!("{}.into()", lit(s))).collect();
     format!("vec![{}]", parts.join(", "))
 }
 
-pub(super) fn pairs(p: &[(String, String)]) -> String {
+pub(super) fn pairs(p: &[(crate::Text, crate::Text)]) -> String {
     let parts: Vec<String> = p
         .iter()
         .map(|(k, v)| format!("({}, {})", lit(k), lit(v)))

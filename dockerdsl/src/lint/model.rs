@@ -188,9 +188,9 @@ fn global_defaults(df: &Dockerfile) -> BTreeMap<String, Option<String>> {
     for arg in df.args() {
         let value = arg.default.as_ref().map(|d| {
             let lookup = |n: &str| values.get(n).cloned().flatten();
-            expand(d, &lookup).unwrap_or_else(|| d.clone())
+            expand(d, &lookup).unwrap_or_else(|| d.to_string())
         });
-        values.insert(arg.name.clone(), value);
+        values.insert(arg.name.to_string(), value);
     }
     values
 }
@@ -327,7 +327,7 @@ fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Cha
                     uses.report(cx, &key, &chain);
                     chain.set(&arg.name);
                 }
-                chain.args.insert(arg.name.clone());
+                chain.args.insert(arg.name.to_string());
                 continue;
             }
             Instruction::Copy(copy) => {
@@ -371,7 +371,7 @@ fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Cha
             }
             Instruction::User(user) => {
                 uses.word(user);
-                chain.user = Some((user.clone(), key.clone()));
+                chain.user = Some((user.to_string(), key.clone()));
             }
             Instruction::Volume(paths) => paths.iter().for_each(|p| uses.word(p)),
             Instruction::StopSignal(s) => uses.word(s.as_str()),

@@ -2,6 +2,7 @@
 
 use crate::model::mount::Mount;
 use crate::model::source::{IntoSource, Source};
+use crate::model::text::Text;
 use crate::model::values::{Chmod, Network, Port, Security, Signal};
 use crate::rules::vocab::AUTOMATIC_ARGS;
 use std::time::Duration;
@@ -20,11 +21,11 @@ pub enum Instruction {
     /// `ENTRYPOINT`.
     Entrypoint(Command),
     /// `SHELL ["exe", "arg", ...]`.
-    Shell(Vec<String>),
+    Shell(Vec<Text>),
     /// `ENV key=value ...`.
-    Env(Vec<(String, String)>),
+    Env(Vec<(Text, Text)>),
     /// `LABEL key=value ...`.
-    Label(Vec<(String, String)>),
+    Label(Vec<(Text, Text)>),
     /// `ARG name[=default]`.
     Arg(Arg),
     /// `EXPOSE port ...`.
@@ -34,11 +35,11 @@ pub enum Instruction {
     /// `ADD`.
     Add(Add),
     /// `VOLUME ["path", ...]`.
-    Volume(Vec<String>),
+    Volume(Vec<Text>),
     /// `USER user[:group]`.
-    User(String),
+    User(Text),
     /// `WORKDIR path`.
-    Workdir(String),
+    Workdir(Text),
     /// `ONBUILD instruction`: runs when the image is used as a base.
     OnBuild(Box<Instruction>),
     /// `STOPSIGNAL signal`.
@@ -47,9 +48,9 @@ pub enum Instruction {
     Healthcheck(Healthcheck),
     /// `MAINTAINER name`: deprecated, rendered as the label
     /// `org.opencontainers.image.authors`.
-    Maintainer(String),
+    Maintainer(Text),
     /// A comment line (or lines) before the next instruction.
-    Comment(String),
+    Comment(Text),
 }
 
 impl Instruction {
@@ -135,22 +136,22 @@ impl Mount {
 pub enum RunCommand {
     /// Shell text. One line renders in shell form; text with newlines is a script and
     /// renders as a heredoc (`RUN <<EOF`), run by the default shell (or by its `#!` line).
-    Shell(String),
+    Shell(Text),
     /// Shell commands joined with `&&`, rendered one per line.
-    Chain(Vec<String>),
+    Chain(Vec<Text>),
     /// A program and its arguments, without a shell (the JSON form).
-    Exec(Vec<String>),
+    Exec(Vec<Text>),
     /// Shell text written over several lines, as a Dockerfile writes it with continuation
     /// lines: BuildKit runs the lines joined together (each line but the last is followed
     /// by the escape character, which is dropped). Lines whose first non-blank character is
     /// `#` are comments, which BuildKit skips.
-    Lines(Vec<String>),
+    Lines(Vec<Text>),
     /// A command line that reads here-documents (`python3 <<EOF`, `<<A cat > a && <<B cat > b`),
     /// given to the shell with the documents' bodies after it. The `<<NAME` markers in
     /// `command` name the documents, in order.
     Heredocs {
         /// The command line, with its `<<NAME` markers as written.
-        command: String,
+        command: Text,
         /// The documents, in the order of their markers.
         heredocs: Vec<Heredoc>,
     },
@@ -173,8 +174,8 @@ pub enum RunCommand {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[must_use = "builder methods return the changed heredoc, which is lost unless used"]
 pub struct Heredoc {
-    pub(crate) name: String,
-    pub(crate) content: String,
+    pub(crate) name: Text,
+    pub(crate) content: Text,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "std::ops::Not::not")
@@ -186,10 +187,10 @@ impl Heredoc {
     /// A document called `name` (its terminator line; for `COPY` into a directory also the
     /// file's name) with `content`. A missing final newline is added, as BuildKit would.
     /// BuildKit substitutes no variables in it unless [`Heredoc::expand`] is called.
-    pub fn new(name: impl Into<String>, content: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<Text>, content: impl Into<Text>) -> Self {
         let mut content = content.into();
         if !content.is_empty() && !content.ends_with('\n') {
-            content.push('\n');
+            content = content.with_suffix('\n');
         }
         Heredoc {
             name: name.into(),
@@ -267,12 +268,12 @@ pub struct Run {
 impl Run {
     /// Shell text: one line, or a multi-line script. Leading and trailing whitespace of a
     /// one-line command is not significant to BuildKit and is removed.
-    pub fn new(command: impl Into<String>) -> Self {
+    pub fn new(command: impl Into<Text>) -> Self {
         let command = command.into();
         let command = if command.contains('\n') {
             command
         } else {
-            command.trim().to_owned()
+            command.trimmed()
         };
         Run::with(RunCommand::Shell(command))
     }
@@ -281,13 +282,10 @@ impl Run {
     pub fn chain<I, S>(commands: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         Run::with(RunCommand::Chain(
-            commands
-                .into_iter()
-                .map(|c| c.into().trim().to_owned())
-                .collect(),
+            commands.into_iter().map(|c| c.into().trimmed()).collect(),
         ))
     }
 
@@ -295,7 +293,7 @@ impl Run {
     pub fn exec<I, S>(argv: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         Run::with(RunCommand::Exec(argv.into_iter().map(Into::into).collect()))
     }
@@ -319,7 +317,7 @@ impl Run {
     pub fn lines<I, S>(lines: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         Run::with(RunCommand::Lines(
             lines.into_iter().map(Into::into).collect(),
@@ -335,7 +333,7 @@ impl Run {
     /// let run = Run::heredocs("python3 <<EOF", [Heredoc::new("EOF", "print('hi')\n")]);
     /// assert_eq!(run.mounts().len(), 0);
     /// ```
-    pub fn heredocs<I>(command: impl Into<String>, heredocs: I) -> Self
+    pub fn heredocs<I>(command: impl Into<Text>, heredocs: I) -> Self
     where
         I: IntoIterator<Item = Heredoc>,
     {
@@ -383,8 +381,8 @@ impl Run {
     }
 }
 
-impl From<&str> for Run {
-    fn from(s: &str) -> Self {
+impl From<&'static str> for Run {
+    fn from(s: &'static str) -> Self {
         Run::new(s)
     }
 }
@@ -397,7 +395,13 @@ impl From<String> for Run {
 
 impl From<&String> for Run {
     fn from(s: &String) -> Self {
-        Run::new(s.as_str())
+        Run::new(s)
+    }
+}
+
+impl From<Text> for Run {
+    fn from(s: Text) -> Self {
+        Run::new(s)
     }
 }
 
@@ -418,9 +422,9 @@ impl From<&String> for Run {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Command {
     /// A program and its arguments, run without a shell (`["exe", "arg"]`).
-    Exec(Vec<String>),
+    Exec(Vec<Text>),
     /// Shell text, run with the stage's `SHELL`.
-    Shell(String),
+    Shell(Text),
 }
 
 impl Command {
@@ -428,24 +432,24 @@ impl Command {
     pub fn exec<I, S>(argv: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         Command::Exec(argv.into_iter().map(Into::into).collect())
     }
 
     /// Shell form; leading and trailing whitespace is removed.
-    pub fn shell(command: impl Into<String>) -> Self {
-        Command::Shell(command.into().trim().to_owned())
+    pub fn shell(command: impl Into<Text>) -> Self {
+        Command::Shell(command.into().trimmed())
     }
 }
 
-impl<S: Into<String>, const N: usize> From<[S; N]> for Command {
+impl<S: Into<Text>, const N: usize> From<[S; N]> for Command {
     fn from(argv: [S; N]) -> Self {
         Command::exec(argv)
     }
 }
 
-impl<S: Into<String>> From<Vec<S>> for Command {
+impl<S: Into<Text>> From<Vec<S>> for Command {
     fn from(argv: Vec<S>) -> Self {
         Command::exec(argv)
     }
@@ -491,13 +495,13 @@ impl IntoCommand for Command {
     }
 }
 
-impl<S: Into<String>, const N: usize> IntoCommand for [S; N] {
+impl<S: Into<Text>, const N: usize> IntoCommand for [S; N] {
     fn into_command(self) -> Command {
         Command::exec(self)
     }
 }
 
-impl<S: Into<String>> IntoCommand for Vec<S> {
+impl<S: Into<Text>> IntoCommand for Vec<S> {
     fn into_command(self) -> Command {
         Command::exec(self)
     }
@@ -522,36 +526,42 @@ impl<S: Into<String>> IntoCommand for Vec<S> {
 )]
 pub trait IntoUser {
     /// The text after `USER`.
-    fn into_user(self) -> String;
+    fn into_user(self) -> Text;
 }
 
-impl IntoUser for &str {
-    fn into_user(self) -> String {
-        self.to_owned()
+impl IntoUser for &'static str {
+    fn into_user(self) -> Text {
+        self.into()
     }
 }
 
 impl IntoUser for String {
-    fn into_user(self) -> String {
-        self
+    fn into_user(self) -> Text {
+        self.into()
     }
 }
 
 impl IntoUser for &String {
-    fn into_user(self) -> String {
-        self.clone()
+    fn into_user(self) -> Text {
+        self.into()
+    }
+}
+
+impl IntoUser for Text {
+    fn into_user(self) -> Text {
+        self
     }
 }
 
 impl IntoUser for u32 {
-    fn into_user(self) -> String {
-        self.to_string()
+    fn into_user(self) -> Text {
+        self.to_string().into()
     }
 }
 
 impl IntoUser for (u32, u32) {
-    fn into_user(self) -> String {
-        format!("{}:{}", self.0, self.1)
+    fn into_user(self) -> Text {
+        format!("{}:{}", self.0, self.1).into()
     }
 }
 
@@ -569,17 +579,17 @@ impl IntoUser for (u32, u32) {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[must_use = "builder methods return the changed instruction, which is lost unless used"]
 pub struct Arg {
-    pub(crate) name: String,
+    pub(crate) name: Text,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) default: Option<String>,
+    pub(crate) default: Option<Text>,
 }
 
 impl Arg {
     /// An argument without a default.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<Text>) -> Self {
         Arg {
             name: name.into(),
             default: None,
@@ -587,7 +597,7 @@ impl Arg {
     }
 
     /// With a default value (subject to variable substitution).
-    pub fn default(mut self, value: impl Into<String>) -> Self {
+    pub fn default(mut self, value: impl Into<Text>) -> Self {
         self.default = Some(value.into());
         self
     }
@@ -603,8 +613,14 @@ impl Arg {
     }
 }
 
-impl From<&str> for Arg {
-    fn from(name: &str) -> Self {
+impl From<&'static str> for Arg {
+    fn from(name: &'static str) -> Self {
+        Arg::new(name)
+    }
+}
+
+impl From<String> for Arg {
+    fn from(name: String) -> Self {
         Arg::new(name)
     }
 }
@@ -613,7 +629,7 @@ impl From<&str> for Arg {
 macro_rules! file_options {
     () => {
         /// `--chown=user[:group]`.
-        pub fn chown(mut self, owner: impl Into<String>) -> Self {
+        pub fn chown(mut self, owner: impl Into<Text>) -> Self {
             self.chown = Some(owner.into());
             self
         }
@@ -631,7 +647,7 @@ macro_rules! file_options {
         }
 
         /// `--exclude=pattern`; may be given more than once (syntax 1.19).
-        pub fn exclude(mut self, pattern: impl Into<String>) -> Self {
+        pub fn exclude(mut self, pattern: impl Into<Text>) -> Self {
             self.exclude.push(pattern.into());
             self
         }
@@ -646,20 +662,20 @@ macro_rules! file_options {
 #[non_exhaustive]
 pub enum Sources {
     /// Paths, globs, or for `ADD` also URLs and Git repositories.
-    Paths(Vec<String>),
+    Paths(Vec<Text>),
     /// The content of one file, written to the destination (a heredoc). It always ends with
     /// a newline: one is added when missing, as BuildKit would.
-    Inline(String),
+    Inline(Text),
     /// Files given as here-documents, each named (`COPY <<A <<B /dir/` writes `/dir/A` and
     /// `/dir/B`), with or without variable substitution.
     Heredocs(Vec<Heredoc>),
 }
 
 impl Sources {
-    fn inline(content: String) -> Sources {
+    fn inline(content: Text) -> Sources {
         let mut content = content;
         if !content.ends_with('\n') {
-            content.push('\n');
+            content = content.with_suffix('\n');
         }
         Sources::Inline(content)
     }
@@ -689,7 +705,7 @@ impl Sources {
 #[must_use = "builder methods return the changed instruction, which is lost unless used"]
 pub struct Copy {
     pub(crate) sources: Sources,
-    pub(crate) dest: String,
+    pub(crate) dest: Text,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -699,7 +715,7 @@ pub struct Copy {
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) chown: Option<String>,
+    pub(crate) chown: Option<Text>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -719,20 +735,20 @@ pub struct Copy {
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
-    pub(crate) exclude: Vec<String>,
+    pub(crate) exclude: Vec<Text>,
 }
 
 impl Copy {
     /// One source path to `dest`.
-    pub fn new(src: impl Into<String>, dest: impl Into<String>) -> Self {
+    pub fn new(src: impl Into<Text>, dest: impl Into<Text>) -> Self {
         Copy::many([src.into()], dest)
     }
 
     /// Several sources; `dest` is then a directory and must end with `/`.
-    pub fn many<I, S>(sources: I, dest: impl Into<String>) -> Self
+    pub fn many<I, S>(sources: I, dest: impl Into<Text>) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         Copy::with(
             Sources::Paths(sources.into_iter().map(Into::into).collect()),
@@ -742,7 +758,7 @@ impl Copy {
 
     /// Files given as here-documents (syntax 1.4): one file at `dest`, or with `dest`
     /// ending in `/` files named after the documents.
-    pub fn heredocs<I>(heredocs: I, dest: impl Into<String>) -> Self
+    pub fn heredocs<I>(heredocs: I, dest: impl Into<Text>) -> Self
     where
         I: IntoIterator<Item = Heredoc>,
     {
@@ -753,11 +769,11 @@ impl Copy {
     }
 
     /// A file with this content at `dest` (rendered as a heredoc; syntax 1.4).
-    pub fn inline(content: impl Into<String>, dest: impl Into<String>) -> Self {
+    pub fn inline(content: impl Into<Text>, dest: impl Into<Text>) -> Self {
         Copy::with(Sources::inline(content.into()), dest.into())
     }
 
-    fn with(sources: Sources, dest: String) -> Self {
+    fn with(sources: Sources, dest: Text) -> Self {
         Copy {
             sources,
             dest,
@@ -820,12 +836,12 @@ impl Copy {
 #[must_use = "builder methods return the changed instruction, which is lost unless used"]
 pub struct Add {
     pub(crate) sources: Sources,
-    pub(crate) dest: String,
+    pub(crate) dest: Text,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) chown: Option<String>,
+    pub(crate) chown: Option<Text>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -840,7 +856,7 @@ pub struct Add {
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) checksum: Option<String>,
+    pub(crate) checksum: Option<Text>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -855,20 +871,20 @@ pub struct Add {
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
-    pub(crate) exclude: Vec<String>,
+    pub(crate) exclude: Vec<Text>,
 }
 
 impl Add {
     /// One source (path, archive, URL or Git repository) to `dest`.
-    pub fn new(src: impl Into<String>, dest: impl Into<String>) -> Self {
+    pub fn new(src: impl Into<Text>, dest: impl Into<Text>) -> Self {
         Add::many([src.into()], dest)
     }
 
     /// Several sources; `dest` must end with `/`.
-    pub fn many<I, S>(sources: I, dest: impl Into<String>) -> Self
+    pub fn many<I, S>(sources: I, dest: impl Into<Text>) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         Add::with(
             Sources::Paths(sources.into_iter().map(Into::into).collect()),
@@ -878,7 +894,7 @@ impl Add {
 
     /// Files given as here-documents (syntax 1.4): one file at `dest`, or with `dest`
     /// ending in `/` files named after the documents.
-    pub fn heredocs<I>(heredocs: I, dest: impl Into<String>) -> Self
+    pub fn heredocs<I>(heredocs: I, dest: impl Into<Text>) -> Self
     where
         I: IntoIterator<Item = Heredoc>,
     {
@@ -889,11 +905,11 @@ impl Add {
     }
 
     /// A file with this content at `dest` (a heredoc; syntax 1.4).
-    pub fn inline(content: impl Into<String>, dest: impl Into<String>) -> Self {
+    pub fn inline(content: impl Into<Text>, dest: impl Into<Text>) -> Self {
         Add::with(Sources::inline(content.into()), dest.into())
     }
 
-    fn with(sources: Sources, dest: String) -> Self {
+    fn with(sources: Sources, dest: Text) -> Self {
         Add {
             sources,
             dest,
@@ -910,7 +926,7 @@ impl Add {
     file_options!();
 
     /// `--checksum=`: `sha256:<hex>` for a URL, a commit for a Git source (syntax 1.6).
-    pub fn checksum(mut self, checksum: impl Into<String>) -> Self {
+    pub fn checksum(mut self, checksum: impl Into<Text>) -> Self {
         self.checksum = Some(checksum.into());
         self
     }
@@ -1088,7 +1104,7 @@ pub(crate) fn platform_args_used(instructions: &[Instruction]) -> Vec<&'static s
             Instruction::Run(r) => match &r.command {
                 RunCommand::Shell(s) => words.push(s),
                 RunCommand::Chain(v) | RunCommand::Exec(v) | RunCommand::Lines(v) => {
-                    words.extend(v.iter().map(String::as_str))
+                    words.extend(v.iter().map(Text::as_str))
                 }
                 RunCommand::Heredocs { command, heredocs } => {
                     words.push(command);
@@ -1102,13 +1118,13 @@ pub(crate) fn platform_args_used(instructions: &[Instruction]) -> Vec<&'static s
             Instruction::Copy(c) => {
                 words.push(&c.dest);
                 if let Sources::Paths(p) = &c.sources {
-                    words.extend(p.iter().map(String::as_str));
+                    words.extend(p.iter().map(Text::as_str));
                 }
             }
             Instruction::Add(a) => {
                 words.push(&a.dest);
                 if let Sources::Paths(p) = &a.sources {
-                    words.extend(p.iter().map(String::as_str));
+                    words.extend(p.iter().map(Text::as_str));
                 }
             }
             Instruction::Cmd(Command::Shell(s)) | Instruction::Entrypoint(Command::Shell(s)) => {

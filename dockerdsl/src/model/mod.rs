@@ -10,4 +10,5 @@ pub(crate) mod instruction;
 pub(crate) mod mount;
 pub(crate) mod source;
 pub(crate) mod stage;
+pub(crate) mod text;
 pub(crate) mod values;

@@ -1,6 +1,7 @@
 //! `RUN --mount=...`: bind, cache, tmpfs, secret and ssh mounts, each with all its options.
 
 use crate::model::source::{IntoSource, Source};
+use crate::model::text::Text;
 use crate::rules::vocab;
 
 /// `mode`, `uid` and `gid`, shared by cache, secret and ssh mounts.
@@ -79,7 +80,7 @@ impl Mount {
 impl Mount {
     /// A bind mount of the build context (or of `from`) at `target`; an empty target
     /// mounts at the working directory (BuildKit's default when `target` is left out).
-    pub fn bind(target: impl Into<String>) -> BindMount {
+    pub fn bind(target: impl Into<Text>) -> BindMount {
         BindMount {
             target: target.into(),
             source: None,
@@ -89,7 +90,7 @@ impl Mount {
     }
 
     /// A cache mount at `target`.
-    pub fn cache(target: impl Into<String>) -> CacheMount {
+    pub fn cache(target: impl Into<Text>) -> CacheMount {
         CacheMount {
             target: target.into(),
             id: None,
@@ -104,7 +105,7 @@ impl Mount {
     }
 
     /// A tmpfs mount at `target`.
-    pub fn tmpfs(target: impl Into<String>) -> TmpfsMount {
+    pub fn tmpfs(target: impl Into<Text>) -> TmpfsMount {
         TmpfsMount {
             target: target.into(),
             size: None,
@@ -113,7 +114,7 @@ impl Mount {
 
     /// The secret `id` (`docker build --secret id=...`), by default as the file
     /// `/run/secrets/<id>`.
-    pub fn secret(id: impl Into<String>) -> SecretMount {
+    pub fn secret(id: impl Into<Text>) -> SecretMount {
         SecretMount {
             id: id.into(),
             target: None,
@@ -144,12 +145,12 @@ impl Mount {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[must_use = "builder methods return the changed mount, which is lost unless used"]
 pub struct BindMount {
-    pub(crate) target: String,
+    pub(crate) target: Text,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) source: Option<String>,
+    pub(crate) source: Option<Text>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -164,7 +165,7 @@ pub struct BindMount {
 
 impl BindMount {
     /// The path inside `from` (default: its root).
-    pub fn source(mut self, path: impl Into<String>) -> Self {
+    pub fn source(mut self, path: impl Into<Text>) -> Self {
         self.source = Some(path.into());
         self
     }
@@ -213,12 +214,12 @@ impl Sharing {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[must_use = "builder methods return the changed mount, which is lost unless used"]
 pub struct CacheMount {
-    pub(crate) target: String,
+    pub(crate) target: Text,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) id: Option<String>,
+    pub(crate) id: Option<Text>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -233,7 +234,7 @@ pub struct CacheMount {
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) source: Option<String>,
+    pub(crate) source: Option<Text>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "std::ops::Not::not")
@@ -258,7 +259,7 @@ pub struct CacheMount {
 
 impl CacheMount {
     /// The cache's id (default: the target path).
-    pub fn id(mut self, id: impl Into<String>) -> Self {
+    pub fn id(mut self, id: impl Into<Text>) -> Self {
         self.id = Some(id.into());
         self
     }
@@ -276,7 +277,7 @@ impl CacheMount {
     }
 
     /// The path inside `from` to seed from.
-    pub fn source(mut self, path: impl Into<String>) -> Self {
+    pub fn source(mut self, path: impl Into<Text>) -> Self {
         self.source = Some(path.into());
         self
     }
@@ -296,7 +297,7 @@ impl CacheMount {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[must_use = "builder methods return the changed mount, which is lost unless used"]
 pub struct TmpfsMount {
-    pub(crate) target: String,
+    pub(crate) target: Text,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -318,17 +319,17 @@ impl TmpfsMount {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[must_use = "builder methods return the changed mount, which is lost unless used"]
 pub struct SecretMount {
-    pub(crate) id: String,
+    pub(crate) id: Text,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) target: Option<String>,
+    pub(crate) target: Option<Text>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) env: Option<String>,
+    pub(crate) env: Option<Text>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "std::ops::Not::not")
@@ -353,14 +354,14 @@ pub struct SecretMount {
 
 impl SecretMount {
     /// Mount the secret as this file instead of `/run/secrets/<id>`.
-    pub fn target(mut self, path: impl Into<String>) -> Self {
+    pub fn target(mut self, path: impl Into<Text>) -> Self {
         self.target = Some(path.into());
         self
     }
 
     /// Expose the secret as this environment variable (syntax 1.10); without a `target` it
     /// is then not mounted as a file.
-    pub fn env(mut self, name: impl Into<String>) -> Self {
+    pub fn env(mut self, name: impl Into<Text>) -> Self {
         self.env = Some(name.into());
         self
     }
@@ -384,12 +385,12 @@ pub struct SshMount {
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) id: Option<String>,
+    pub(crate) id: Option<Text>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub(crate) target: Option<String>,
+    pub(crate) target: Option<Text>,
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "std::ops::Not::not")
@@ -414,13 +415,13 @@ pub struct SshMount {
 
 impl SshMount {
     /// The SSH agent's id (`docker build --ssh ID=...`; default `default`).
-    pub fn id(mut self, id: impl Into<String>) -> Self {
+    pub fn id(mut self, id: impl Into<Text>) -> Self {
         self.id = Some(id.into());
         self
     }
 
     /// The socket's path.
-    pub fn target(mut self, path: impl Into<String>) -> Self {
+    pub fn target(mut self, path: impl Into<Text>) -> Self {
         self.target = Some(path.into());
         self
     }

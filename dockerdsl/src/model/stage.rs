@@ -2,6 +2,7 @@
 
 use crate::model::instruction::{Arg, Copy, Healthcheck, Instruction, IntoCommand, IntoUser, Run};
 use crate::model::source::IntoSource;
+use crate::model::text::Text;
 use crate::model::values::{Context, ImageRef, Platform, Port, Signal};
 use std::fmt;
 use std::sync::Arc;
@@ -55,7 +56,13 @@ impl From<String> for Base {
 
 impl From<&String> for Base {
     fn from(s: &String) -> Self {
-        Base::Image(s.as_str().into())
+        Base::Image(s.into())
+    }
+}
+
+impl From<Text> for Base {
+    fn from(s: Text) -> Self {
+        Base::Image(s.into())
     }
 }
 
@@ -92,7 +99,7 @@ macro_rules! into_base {
     )*};
 }
 
-into_base!(&Stage, ImageRef, Context, &str, String, &String);
+into_base!(&Stage, ImageRef, Context, &str, String, &String, Text);
 
 impl IntoBase for Base {
     fn into_base(self) -> Base {
@@ -108,10 +115,10 @@ impl IntoBase for Stage {
 
 #[derive(Debug, Clone)]
 struct StageData {
-    name: String,
+    name: Text,
     base: Base,
     platform: Option<Platform>,
-    leading_comment: Option<String>,
+    leading_comment: Option<Text>,
     instructions: Vec<Instruction>,
 }
 
@@ -153,7 +160,7 @@ pub struct Stage(Arc<StageData>);
 
 impl Stage {
     /// A stage named `name` (checked when the `Dockerfile` is made) on `base`.
-    pub fn new(name: impl Into<String>, base: impl IntoBase) -> Self {
+    pub fn new(name: impl Into<Text>, base: impl IntoBase) -> Self {
         Stage(Arc::new(StageData {
             name: name.into(),
             base: base.into_base(),
@@ -164,22 +171,22 @@ impl Stage {
     }
 
     /// A stage on an external image, such as `"alpine:3.20"`.
-    pub fn from_image(name: impl Into<String>, image: impl Into<ImageRef>) -> Self {
+    pub fn from_image(name: impl Into<Text>, image: impl Into<ImageRef>) -> Self {
         Stage::new(name, Base::Image(image.into()))
     }
 
     /// A stage on an earlier stage: `FROM base AS name`.
-    pub fn from_stage(name: impl Into<String>, base: &Stage) -> Self {
+    pub fn from_stage(name: impl Into<Text>, base: &Stage) -> Self {
         Stage::new(name, Base::Stage(base.clone()))
     }
 
     /// A stage on the empty image.
-    pub fn from_scratch(name: impl Into<String>) -> Self {
+    pub fn from_scratch(name: impl Into<Text>) -> Self {
         Stage::new(name, Base::Scratch)
     }
 
     /// A stage on a named build context.
-    pub fn from_context(name: impl Into<String>, context: Context) -> Self {
+    pub fn from_context(name: impl Into<Text>, context: Context) -> Self {
         Stage::new(name, Base::Context(context))
     }
 
@@ -209,13 +216,13 @@ impl Stage {
     }
 
     /// A comment above the `FROM` line; newlines start new comment lines.
-    pub fn with_leading_comment(mut self, text: impl Into<String>) -> Self {
+    pub fn with_leading_comment(mut self, text: impl Into<Text>) -> Self {
         Arc::make_mut(&mut self.0).leading_comment = Some(text.into());
         self
     }
 
     /// The same stage under another name.
-    pub fn rename(mut self, name: impl Into<String>) -> Self {
+    pub fn rename(mut self, name: impl Into<Text>) -> Self {
         Arc::make_mut(&mut self.0).name = name.into();
         self
     }
@@ -295,7 +302,7 @@ impl Stage {
     pub fn shell<I, S>(self, shell: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         self.push(Instruction::Shell(
             shell.into_iter().map(Into::into).collect(),
@@ -304,7 +311,7 @@ impl Stage {
 
     /// `ENV key=value`. The value is subject to BuildKit's variable substitution
     /// (`$PATH` refers to the current `PATH`).
-    pub fn env(self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn env(self, key: impl Into<Text>, value: impl Into<Text>) -> Self {
         self.push(Instruction::Env(vec![(key.into(), value.into())]))
     }
 
@@ -312,8 +319,8 @@ impl Stage {
     pub fn envs<I, K, V>(self, pairs: I) -> Self
     where
         I: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
+        K: Into<Text>,
+        V: Into<Text>,
     {
         self.push(Instruction::Env(
             pairs
@@ -324,7 +331,7 @@ impl Stage {
     }
 
     /// `LABEL key=value`.
-    pub fn label(self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn label(self, key: impl Into<Text>, value: impl Into<Text>) -> Self {
         self.push(Instruction::Label(vec![(key.into(), value.into())]))
     }
 
@@ -332,8 +339,8 @@ impl Stage {
     pub fn labels<I, K, V>(self, pairs: I) -> Self
     where
         I: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
+        K: Into<Text>,
+        V: Into<Text>,
     {
         self.push(Instruction::Label(
             pairs
@@ -366,7 +373,7 @@ impl Stage {
     }
 
     /// `COPY src dest` from the build context.
-    pub fn copy(self, src: impl Into<String>, dest: impl Into<String>) -> Self {
+    pub fn copy(self, src: impl Into<Text>, dest: impl Into<Text>) -> Self {
         self.push(Instruction::Copy(Copy::new(src, dest)))
     }
 
@@ -375,8 +382,8 @@ impl Stage {
     pub fn copy_from(
         self,
         from: impl IntoSource,
-        src: impl Into<String>,
-        dest: impl Into<String>,
+        src: impl Into<Text>,
+        dest: impl Into<Text>,
     ) -> Self {
         self.push(Instruction::Copy(Copy::new(src, dest).from(from)))
     }
@@ -391,10 +398,10 @@ impl Stage {
     /// assert!(Dockerfile::new(&app)?.to_string().ends_with("COPY go.mod go.sum ./\n"));
     /// # Ok::<(), dockerdsl::Error>(())
     /// ```
-    pub fn copy_many<I, S>(self, sources: I, dest: impl Into<String>) -> Self
+    pub fn copy_many<I, S>(self, sources: I, dest: impl Into<Text>) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         self.push(Instruction::Copy(Copy::many(sources, dest)))
     }
@@ -417,24 +424,24 @@ impl Stage {
         self,
         from: impl IntoSource,
         sources: I,
-        dest: impl Into<String>,
+        dest: impl Into<Text>,
     ) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         self.push(Instruction::Copy(Copy::many(sources, dest).from(from)))
     }
 
     /// `ADD src dest`: a local file or archive, a URL, or a Git repository.
-    pub fn add(self, src: impl Into<String>, dest: impl Into<String>) -> Self {
+    pub fn add(self, src: impl Into<Text>, dest: impl Into<Text>) -> Self {
         self.push(Instruction::Add(crate::model::instruction::Add::new(
             src, dest,
         )))
     }
 
     /// `VOLUME ["path"]`.
-    pub fn volume(self, path: impl Into<String>) -> Self {
+    pub fn volume(self, path: impl Into<Text>) -> Self {
         self.push(Instruction::Volume(vec![path.into()]))
     }
 
@@ -445,7 +452,7 @@ impl Stage {
     }
 
     /// `WORKDIR path`.
-    pub fn workdir(self, path: impl Into<String>) -> Self {
+    pub fn workdir(self, path: impl Into<Text>) -> Self {
         self.push(Instruction::Workdir(path.into()))
     }
 
@@ -465,12 +472,12 @@ impl Stage {
     }
 
     /// `MAINTAINER`: deprecated; rendered as `LABEL org.opencontainers.image.authors=...`.
-    pub fn maintainer(self, name: impl Into<String>) -> Self {
+    pub fn maintainer(self, name: impl Into<Text>) -> Self {
         self.push(Instruction::Maintainer(name.into()))
     }
 
     /// A comment before the next instruction; newlines start new comment lines.
-    pub fn comment(self, text: impl Into<String>) -> Self {
+    pub fn comment(self, text: impl Into<Text>) -> Self {
         self.push(Instruction::Comment(text.into()))
     }
 

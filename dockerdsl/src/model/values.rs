@@ -4,6 +4,7 @@
 //! (by [`rules`](crate::rules)), so that every problem is reported at once; each also has a
 //! `parse` that checks eagerly.
 
+use crate::model::text::Text;
 use crate::number::{push_octal, push_u64};
 use crate::rules::{self, Invalid};
 use std::fmt;
@@ -64,13 +65,13 @@ impl std::error::Error for InvalidValue {}
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(transparent))]
-pub struct ImageRef(String);
+pub struct ImageRef(Text);
 
 impl ImageRef {
     /// Parses and checks an image reference.
     pub fn parse(s: &str) -> Result<ImageRef, InvalidValue> {
         rules::image(s)?;
-        Ok(ImageRef(s.to_owned()))
+        Ok(ImageRef(Text::copy(s)))
     }
 
     /// The reference as written.
@@ -107,9 +108,10 @@ impl ImageRef {
     }
 }
 
+/// A copy of the text (a reference is mostly a variable's value, not a literal).
 impl From<&str> for ImageRef {
     fn from(s: &str) -> Self {
-        ImageRef(s.to_owned())
+        ImageRef(Text::copy(s))
     }
 }
 
@@ -139,6 +141,18 @@ impl std::str::FromStr for ImageRef {
 
 impl From<String> for ImageRef {
     fn from(s: String) -> Self {
+        ImageRef(s.into())
+    }
+}
+
+impl From<&String> for ImageRef {
+    fn from(s: &String) -> Self {
+        ImageRef(s.into())
+    }
+}
+
+impl From<Text> for ImageRef {
+    fn from(s: Text) -> Self {
         ImageRef(s)
     }
 }
@@ -169,11 +183,11 @@ impl fmt::Display for ImageRef {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(transparent))]
-pub struct Context(String);
+pub struct Context(Text);
 
 impl Context {
     /// A build context by name; the name follows the rules of stage names.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<Text>) -> Self {
         Context(name.into())
     }
 
@@ -195,17 +209,17 @@ impl Context {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(transparent))]
-pub struct Platform(std::borrow::Cow<'static, str>);
+pub struct Platform(Text);
 
 impl Platform {
     /// `$BUILDPLATFORM`: the platform of the machine that builds (the cross-compile pattern).
-    pub const BUILD: Platform = Platform(std::borrow::Cow::Borrowed("$BUILDPLATFORM"));
+    pub const BUILD: Platform = Platform(Text::from_static("$BUILDPLATFORM"));
     /// `$TARGETPLATFORM`: the platform being built for.
-    pub const TARGET: Platform = Platform(std::borrow::Cow::Borrowed("$TARGETPLATFORM"));
+    pub const TARGET: Platform = Platform(Text::from_static("$TARGETPLATFORM"));
 
     /// `os/arch[/variant]` or a `$VARIABLE`; checked when the `Dockerfile` is made.
-    pub fn new(platform: impl Into<String>) -> Self {
-        Platform(std::borrow::Cow::Owned(platform.into()))
+    pub fn new(platform: impl Into<Text>) -> Self {
+        Platform(platform.into())
     }
 
     /// Parses and checks a platform (`os/arch[/variant]` or a `$VARIABLE`).
@@ -220,7 +234,7 @@ impl Platform {
     /// ```
     pub fn parse(s: &str) -> Result<Platform, InvalidValue> {
         rules::platform(s)?;
-        Ok(Platform::new(s))
+        Ok(Platform::new(Text::copy(s)))
     }
 
     /// The platform as written.
@@ -229,9 +243,10 @@ impl Platform {
     }
 }
 
+/// A copy of the text (a reference is mostly a variable's value, not a literal).
 impl From<&str> for Platform {
     fn from(s: &str) -> Self {
-        Platform::new(s)
+        Platform::new(Text::copy(s))
     }
 }
 
@@ -297,7 +312,7 @@ pub struct Port {
     start: u16,
     end: u16,
     protocol: Protocol,
-    variable: Option<String>,
+    variable: Option<Text>,
 }
 
 impl Port {
@@ -308,7 +323,7 @@ impl Port {
 
     /// A port from a build variable, such as `"$PORT"` or `"${PORT:-8080}"`, substituted by
     /// BuildKit (checked when the `Dockerfile` is made). Its `start` and `end` are 0.
-    pub fn variable(text: impl Into<String>) -> Self {
+    pub fn variable(text: impl Into<Text>) -> Self {
         Port {
             start: 0,
             end: 0,
@@ -393,7 +408,7 @@ impl From<&str> for Port {
             start: 0,
             end: 0,
             protocol: Protocol::Tcp,
-            variable: Some(s.to_owned()),
+            variable: Some(Text::copy(s)),
         })
     }
 }
@@ -422,7 +437,7 @@ impl std::str::FromStr for Port {
                 Some((p, "sctp")) => (p, Protocol::Sctp),
                 _ => (s, Protocol::Tcp),
             };
-            let port = Port::variable(text).protocol(protocol);
+            let port = Port::variable(Text::copy(text)).protocol(protocol);
             port.check()?;
             return Ok(port);
         }
@@ -477,33 +492,33 @@ impl fmt::Display for Port {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(transparent))]
-pub struct Signal(std::borrow::Cow<'static, str>);
+pub struct Signal(Text);
 
 impl Signal {
     /// `SIGTERM`, the default stop signal.
-    pub const SIGTERM: Signal = Signal(std::borrow::Cow::Borrowed("SIGTERM"));
+    pub const SIGTERM: Signal = Signal(Text::from_static("SIGTERM"));
     /// `SIGINT`.
-    pub const SIGINT: Signal = Signal(std::borrow::Cow::Borrowed("SIGINT"));
+    pub const SIGINT: Signal = Signal(Text::from_static("SIGINT"));
     /// `SIGQUIT` (nginx's graceful shutdown).
-    pub const SIGQUIT: Signal = Signal(std::borrow::Cow::Borrowed("SIGQUIT"));
+    pub const SIGQUIT: Signal = Signal(Text::from_static("SIGQUIT"));
     /// `SIGKILL`.
-    pub const SIGKILL: Signal = Signal(std::borrow::Cow::Borrowed("SIGKILL"));
+    pub const SIGKILL: Signal = Signal(Text::from_static("SIGKILL"));
     /// `SIGHUP`.
-    pub const SIGHUP: Signal = Signal(std::borrow::Cow::Borrowed("SIGHUP"));
+    pub const SIGHUP: Signal = Signal(Text::from_static("SIGHUP"));
     /// `SIGUSR1`.
-    pub const SIGUSR1: Signal = Signal(std::borrow::Cow::Borrowed("SIGUSR1"));
+    pub const SIGUSR1: Signal = Signal(Text::from_static("SIGUSR1"));
     /// `SIGWINCH` (Apache httpd's graceful stop).
-    pub const SIGWINCH: Signal = Signal(std::borrow::Cow::Borrowed("SIGWINCH"));
+    pub const SIGWINCH: Signal = Signal(Text::from_static("SIGWINCH"));
 
     /// Any signal; checked when the `Dockerfile` is made.
-    pub fn new(signal: impl Into<String>) -> Self {
-        Signal(std::borrow::Cow::Owned(signal.into()))
+    pub fn new(signal: impl Into<Text>) -> Self {
+        Signal(signal.into())
     }
 
     /// Parses and checks a signal.
     pub fn parse(s: &str) -> Result<Signal, InvalidValue> {
         rules::signal(s)?;
-        Ok(Signal::new(s))
+        Ok(Signal::new(Text::copy(s)))
     }
 
     /// The signal as written.
@@ -512,9 +527,10 @@ impl Signal {
     }
 }
 
+/// A copy of the text (a reference is mostly a variable's value, not a literal).
 impl From<&str> for Signal {
     fn from(s: &str) -> Self {
-        Signal::new(s)
+        Signal::new(Text::copy(s))
     }
 }
 
@@ -541,12 +557,12 @@ pub enum Chmod {
     /// An octal mode, at most `0o7777`.
     Octal(u32),
     /// A symbolic mode, checked when the `Dockerfile` is made (needs syntax 1.14).
-    Symbolic(String),
+    Symbolic(Text),
 }
 
 impl Chmod {
     /// A symbolic mode such as `+x` or `u=rwX,go=rX`.
-    pub fn symbolic(mode: impl Into<String>) -> Self {
+    pub fn symbolic(mode: impl Into<Text>) -> Self {
         Chmod::Symbolic(mode.into())
     }
 
@@ -566,7 +582,7 @@ impl From<u32> for Chmod {
 
 impl From<&str> for Chmod {
     fn from(mode: &str) -> Self {
-        Chmod::Symbolic(mode.to_owned())
+        Chmod::Symbolic(Text::copy(mode))
     }
 }
 

@@ -9,6 +9,7 @@ use crate::model::instruction::{
 };
 use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
+use crate::model::text::Text;
 use crate::model::values::{Chmod, ImageRef, Network, Platform, Port, Security, Signal};
 use crate::syntax::words::{self, Split, Unreadable};
 use crate::syntax::{self, Instruction as Logical, NodeKind, Tree};
@@ -161,7 +162,7 @@ impl Cx<'_> {
         }
         match self.stage_ref(from) {
             Some(r) => r.map(Source::Stage),
-            None => Ok(Source::Image(ImageRef::from(from))),
+            None => Ok(Source::Image(ImageRef::from(Text::copy(from)))),
         }
     }
 }
@@ -994,7 +995,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
         "shell" => {
             no_flags(cx, "SHELL")?;
             match words::json_array(split.args) {
-                Some(Ok(argv)) if !argv.is_empty() => one(Instruction::Shell(argv)),
+                Some(Ok(argv)) if !argv.is_empty() => one(Instruction::Shell(texts(argv))),
                 Some(Err(())) => Err(not_strings(cx)),
                 _ => Err(cx.error_help(
                     "SHELL requires the arguments to be in JSON form",
@@ -1002,14 +1003,14 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 )),
             }
         }
-        "env" => one(Instruction::Env(pairs(cx, "ENV", split)?)),
-        "label" => one(Instruction::Label(pairs(cx, "LABEL", split)?)),
+        "env" => one(Instruction::Env(text_pairs(pairs(cx, "ENV", split)?))),
+        "label" => one(Instruction::Label(text_pairs(pairs(cx, "LABEL", split)?))),
         "maintainer" => {
             no_flags(cx, "MAINTAINER")?;
             if split.args.is_empty() {
                 return Err(cx.error("MAINTAINER requires exactly one argument"));
             }
-            one(Instruction::Maintainer(split.args.to_owned()))
+            one(Instruction::Maintainer(Text::copy(split.args)))
         }
         "arg" => Ok(arg_list(cx, split)?
             .into_iter()
@@ -1072,7 +1073,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 if p.is_empty() {
                     return Err(cx.error("VOLUME specified can not be an empty string"));
                 }
-                paths.push(p);
+                paths.push(Text::from(p));
             }
             one(Instruction::Volume(paths))
         }
@@ -1084,8 +1085,8 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             }
             let value = cx.word(split.args)?;
             one(match keyword {
-                "user" => Instruction::User(value),
-                "workdir" => Instruction::Workdir(value),
+                "user" => Instruction::User(value.into()),
+                "workdir" => Instruction::Workdir(value.into()),
                 _ => Instruction::StopSignal(Signal::new(value)),
             })
         }
@@ -1145,12 +1146,12 @@ fn not_strings(cx: &mut Cx<'_>) -> Bad {
 /// CMD, ENTRYPOINT and HEALTHCHECK CMD: exec form from JSON, else shell form.
 fn command(cx: &mut Cx<'_>, keyword: &str, args: &str) -> Result<Command, Bad> {
     match words::json_array(args) {
-        Some(Ok(argv)) => Ok(Command::Exec(argv)),
+        Some(Ok(argv)) => Ok(Command::Exec(texts(argv))),
         Some(Err(())) => Err(not_strings(cx)),
         None if args.is_empty() => {
             Err(cx.error(format!("{keyword} requires at least one argument")))
         }
-        None => Ok(Command::shell(args)),
+        None => Ok(Command::shell(Text::copy(args))),
     }
 }
 
@@ -1235,7 +1236,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
         ));
     }
     let command = match words::json_array(split.args) {
-        Some(Ok(argv)) => RunCommand::Exec(argv),
+        Some(Ok(argv)) => RunCommand::Exec(texts(argv)),
         Some(Err(())) => return Err(not_strings(cx)),
         None if split.args.is_empty() => {
             return Err(cx.error("RUN requires at least one argument"));
@@ -1248,7 +1249,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
                     RunCommand::Shell(doc.content.clone())
                 }
                 _ => RunCommand::Heredocs {
-                    command: split.args.to_owned(),
+                    command: Text::copy(split.args),
                     heredocs: docs,
                 },
             }
@@ -1317,7 +1318,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
 fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
     let pieces = l.pieces();
     if pieces.is_empty() {
-        return RunCommand::Shell(split.args.to_owned());
+        return RunCommand::Shell(Text::copy(split.args));
     }
     let mut lines: Vec<String> = Vec::new();
     let mut offset = 0;
@@ -1356,9 +1357,9 @@ fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
         .map(String::as_str)
         .collect();
     if lines.len() > 1 && joined == split.args {
-        RunCommand::Lines(lines)
+        RunCommand::Lines(texts(lines))
     } else {
-        RunCommand::Shell(split.args.to_owned())
+        RunCommand::Shell(Text::copy(split.args))
     }
 }
 
@@ -1368,15 +1369,16 @@ fn heredocs(l: &Logical) -> Vec<Heredoc> {
     l.heredocs
         .iter()
         .map(|h| Heredoc {
-            name: h.name().to_owned(),
+            name: Text::copy(h.name()),
             // (A body with `\r` never gets here: see `instruction`.)
             content: if h.chomps() {
                 h.body()
                     .split_inclusive('\n')
                     .map(|line| line.trim_start_matches('\t'))
-                    .collect()
+                    .collect::<String>()
+                    .into()
             } else {
-                h.body().to_owned()
+                Text::copy(h.body())
             },
             expand: h.expands(),
         })
@@ -1419,24 +1421,24 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
     } else {
         let mut paths = Vec::new();
         for s in srcs {
-            paths.push(cx.word(s)?);
+            paths.push(cx.word(s)?.into());
         }
         Sources::Paths(paths)
     };
     if is_doc(dest) {
         return Err(cx.error(format!("a heredoc cannot be the destination of {k}")));
     }
-    let dest = cx.word(dest)?;
-    let chown = flags.string(cx, "chown")?;
+    let dest = Text::from(cx.word(dest)?);
+    let chown = flags.string(cx, "chown")?.map(Text::from);
     let chmod = flags.string(cx, "chmod")?.map(|m| {
         if !m.is_empty() && m.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-            u32::from_str_radix(&m, 8).map_or(Chmod::Symbolic(m), Chmod::Octal)
+            u32::from_str_radix(&m, 8).map_or(Chmod::Symbolic(m.into()), Chmod::Octal)
         } else {
-            Chmod::Symbolic(m)
+            Chmod::Symbolic(m.into())
         }
     });
     let link = flags.boolean(cx, "link")?.unwrap_or(false);
-    let exclude: Vec<String> = flags.all("exclude").flatten().map(str::to_owned).collect();
+    let exclude: Vec<Text> = flags.all("exclude").flatten().map(Text::copy).collect();
     if flags.all("exclude").any(|v| v.is_none()) {
         return Err(cx.error("missing a value on flag `--exclude`"));
     }
@@ -1462,10 +1464,20 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
             chown,
             chmod,
             link,
-            checksum: flags.string(cx, "checksum")?,
+            checksum: flags.string(cx, "checksum")?.map(Text::from),
             keep_git_dir: flags.boolean(cx, "keep-git-dir")?,
             unpack: flags.boolean(cx, "unpack")?,
             exclude,
         }))
     }
+}
+
+/// The model keeps text as [`Text`]; the parser's words are `String`s, kept as they are
+/// (the collect reuses the vector's allocation).
+fn texts(v: Vec<String>) -> Vec<Text> {
+    v.into_iter().map(Text::from).collect()
+}
+
+fn text_pairs(v: Vec<(String, String)>) -> Vec<(Text, Text)> {
+    v.into_iter().map(|(k, v)| (k.into(), v.into())).collect()
 }

@@ -91,7 +91,7 @@ impl CStatic {
         let app = self
             .options
             .labeled(Stage::from_scratch("final"))
-            .copy_from(&builder, out, installed.as_str());
+            .copy_from(&builder, out, &installed);
         Ok(self.options.user(app).entrypoint([installed]))
     }
 }

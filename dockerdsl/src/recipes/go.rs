@@ -192,7 +192,7 @@ impl GoStatic {
             .declare_platform_args();
 
         let installed = format!("/usr/local/bin/{}", self.binary);
-        let app = runtime.copy_from(&builder, out, installed.as_str());
+        let app = runtime.copy_from(&builder, out, &installed);
         Ok(self.options.user(app).entrypoint([installed]))
     }
 }

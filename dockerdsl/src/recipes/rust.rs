@@ -131,8 +131,9 @@ impl RustApp {
             run.mount(Mount::cache(format!("{CARGO_HOME}/registry")))
                 .mount(Mount::cache(format!("{CARGO_HOME}/git")))
         };
-        let toolchain =
-            |name: &str| Stage::from_image(name, &self.builder_image).env("CARGO_HOME", CARGO_HOME);
+        let toolchain = |name: &'static str| {
+            Stage::from_image(name, &self.builder_image).env("CARGO_HOME", CARGO_HOME)
+        };
         let build = format!("cargo build --release --locked --bin {}", self.binary);
         let builder = match &self.cache {
             DependencyCache::CargoChef { version } => {
@@ -173,7 +174,7 @@ impl RustApp {
             .copy_from(
                 &builder,
                 format!("/app/target/release/{}", self.binary),
-                installed.as_str(),
+                &installed,
             );
         Ok(self.options.user(app).entrypoint([installed]))
     }

@@ -177,7 +177,7 @@ impl StaticSite {
         let server = self
             .options
             .labeled(Stage::from_image("final", &self.server.image))
-            .copy_from(&builder, output, self.server.root.as_str())
+            .copy_from(&builder, output, &self.server.root)
             .expose(self.server.port.clone());
         Ok(self.options.user(server).cmd(self.server.command.clone()))
     }

@@ -4,6 +4,7 @@ use super::source_name;
 use crate::model::instruction::{Arg, Command, Healthcheck, Instruction, RunCommand, Sources};
 use crate::model::mount::Mount;
 use crate::model::source::Source;
+use crate::model::text::Text;
 use crate::model::values::Chmod;
 
 /// Whether [`instruction_text`](super::instruction_text) may write more than `limit` bytes for `instruction` (with
@@ -84,7 +85,7 @@ impl Bound {
 
     fn command(&mut self, c: &Command) {
         match c {
-            Command::Exec(argv) => self.values(argv.iter().map(String::as_str)),
+            Command::Exec(argv) => self.values(argv.iter().map(Text::as_str)),
             Command::Shell(s) => self.value(s),
         }
     }
@@ -100,10 +101,10 @@ impl Bound {
         dest: &str,
         chown: Option<&str>,
         chmod: Option<&Chmod>,
-        exclude: &[String],
+        exclude: &[Text],
     ) {
         match sources {
-            Sources::Paths(paths) => self.values(paths.iter().map(String::as_str)),
+            Sources::Paths(paths) => self.values(paths.iter().map(Text::as_str)),
             Sources::Inline(body) => self.value(body),
             Sources::Heredocs(docs) => {
                 for doc in docs {
@@ -125,7 +126,7 @@ impl Bound {
                 self.value(s);
             }
         }
-        self.values(exclude.iter().map(String::as_str));
+        self.values(exclude.iter().map(Text::as_str));
     }
 
     fn instruction(&mut self, instruction: &Instruction) {
@@ -167,7 +168,7 @@ impl Bound {
                         self.item();
                     }
                     RunCommand::Chain(v) | RunCommand::Exec(v) | RunCommand::Lines(v) => {
-                        self.values(v.iter().map(String::as_str));
+                        self.values(v.iter().map(Text::as_str));
                     }
                     RunCommand::Heredocs { command, heredocs } => {
                         self.value(command);
@@ -181,7 +182,7 @@ impl Bound {
             }
             Instruction::Cmd(c) | Instruction::Entrypoint(c) => self.command(c),
             Instruction::Shell(v) | Instruction::Volume(v) => {
-                self.values(v.iter().map(String::as_str));
+                self.values(v.iter().map(Text::as_str));
             }
             Instruction::Env(pairs) | Instruction::Label(pairs) => {
                 for (k, v) in pairs {
@@ -263,6 +264,7 @@ mod tests {
 
     /// Every kind of instruction, with `v` in every text it holds and several of each item.
     fn every_kind(v: &str) -> Vec<Instruction> {
+        let v = &Text::copy(v);
         let stage = Stage::from_scratch(v);
         let many = || vec![v.to_owned(); 3];
         let run = |command: RunCommand| {
@@ -278,7 +280,12 @@ mod tests {
                         .uid(u32::MAX)
                         .gid(u32::MAX),
                 )
-                .mount(Mount::bind(v).source(v).from(Source::image(v)).rw())
+                .mount(
+                    Mount::bind(v)
+                        .source(v)
+                        .from(Source::image(v.as_str()))
+                        .rw(),
+                )
                 .mount(Mount::bind(v).from(Context::new(v)))
                 .mount(Mount::tmpfs(v).size(u64::MAX))
                 .mount(
@@ -328,7 +335,7 @@ mod tests {
         };
         let mut all = vec![
             run(RunCommand::Shell(v.to_owned())),
-            run(RunCommand::Shell(format!("{v}\n{v}"))),
+            run(RunCommand::Shell(format!("{v}\n{v}").into())),
             run(RunCommand::Chain(many())),
             run(RunCommand::Exec(many())),
             run(RunCommand::Lines(many())),
@@ -372,7 +379,7 @@ mod tests {
     /// for older builders.
     #[test]
     fn the_bound_holds_for_every_kind() {
-        let shell = vec!["/bin/sh".to_owned(), "-c".to_owned()];
+        let shell: Vec<Text> = vec!["/bin/sh".into(), "-c".into()];
         for worst in WORST {
             for times in [1, 7, 300] {
                 let v = worst.repeat(times);
@@ -407,7 +414,7 @@ mod tests {
     #[test]
     fn long_values_may_exceed_the_limit() {
         let long = "x".repeat(70_000);
-        assert!(may_exceed(&Instruction::User(long.clone()), 65_535));
+        assert!(may_exceed(&Instruction::User(long.clone().into()), 65_535));
         assert!(arg_may_exceed(&Arg::new("A").default(long), 65_535));
         assert!(!may_exceed(&Instruction::User("app".into()), 65_535));
         let many_ports = Instruction::Expose(vec![Port::tcp(80); 70_000]);

@@ -13,6 +13,7 @@ use crate::model::instruction::{
 use crate::model::mount::Mount;
 use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
+use crate::model::text::Text;
 use crate::number::{push_octal, push_u64};
 use crate::rules::{directive_like, is_comment_line};
 use escape::{
@@ -35,7 +36,7 @@ pub(crate) const DEFAULT_SHELL: [&str; 2] = ["/bin/sh", "-c"];
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Style<'a> {
     pub(crate) esc: char,
-    pub(crate) compat: Option<&'a [String]>,
+    pub(crate) compat: Option<&'a [Text]>,
     /// Images to write pinned (`alpine:3.20` -> `alpine:3.20@sha256:...`), from a lock.
     pub(crate) pins: Option<&'a Pins>,
 }
@@ -205,7 +206,7 @@ pub(crate) fn stage_source(stage: &Stage) -> String {
 /// The `SHELL` in effect at the start of `stage`: the last one of the nearest stage it is
 /// built on that sets one, else the default. (An image's own configured shell is not known
 /// here; see [`Dockerfile::render_compat`](crate::Dockerfile::render_compat).)
-pub(crate) fn inherited_shell(stage: &Stage) -> Vec<String> {
+pub(crate) fn inherited_shell(stage: &Stage) -> Vec<Text> {
     let mut base = stage.base();
     while let Base::Stage(s) = base {
         if let Some(shell) = last_shell(s.instructions()) {
@@ -213,10 +214,10 @@ pub(crate) fn inherited_shell(stage: &Stage) -> Vec<String> {
         }
         base = s.base();
     }
-    DEFAULT_SHELL.iter().map(|s| (*s).to_owned()).collect()
+    DEFAULT_SHELL.iter().map(|s| Text::from_static(s)).collect()
 }
 
-fn last_shell(instructions: &[Instruction]) -> Option<&[String]> {
+fn last_shell(instructions: &[Instruction]) -> Option<&[Text]> {
     instructions.iter().rev().find_map(|i| match i {
         Instruction::Shell(argv) => Some(argv.as_slice()),
         _ => None,
@@ -285,7 +286,7 @@ pub(crate) fn instruction_text(
         Instruction::Entrypoint(c) => command_line("ENTRYPOINT", c, out),
         Instruction::Shell(argv) => {
             out.push_str("SHELL ");
-            push_json_array(out, argv.iter().map(String::as_str));
+            push_json_array(out, argv.iter().map(Text::as_str));
         }
         Instruction::Env(pairs) => pairs_line("ENV", pairs, esc, out),
         Instruction::Label(pairs) => pairs_line("LABEL", pairs, esc, out),
@@ -301,7 +302,7 @@ pub(crate) fn instruction_text(
         Instruction::Add(add) => return add_text(add, style, out),
         Instruction::Volume(paths) => {
             out.push_str("VOLUME ");
-            push_json_words(out, paths.iter().map(String::as_str), esc);
+            push_json_words(out, paths.iter().map(Text::as_str), esc);
         }
         Instruction::User(u) => {
             out.push_str("USER ");
@@ -388,7 +389,7 @@ pub(crate) const LABEL_WIDTH: usize = 80;
 /// `ENV`/`LABEL key=value...` on one line; a `LABEL` of several pairs wider than
 /// [`LABEL_WIDTH`] has one pair a line, continued with the escape character and indented by
 /// four spaces (labels are many and long: `org.opencontainers.image.*`).
-fn pairs_line(keyword: &str, pairs: &[(String, String)], esc: char, out: &mut String) {
+fn pairs_line(keyword: &str, pairs: &[(Text, Text)], esc: char, out: &mut String) {
     let start = out.len();
     out.push_str(keyword);
     for (k, v) in pairs {
@@ -422,7 +423,7 @@ fn pairs_line(keyword: &str, pairs: &[(String, String)], esc: char, out: &mut St
 
 fn command_text(c: &Command, out: &mut String) {
     match c {
-        Command::Exec(argv) => push_json_array(out, argv.iter().map(String::as_str)),
+        Command::Exec(argv) => push_json_array(out, argv.iter().map(Text::as_str)),
         Command::Shell(s) => out.push_str(s),
     }
 }
@@ -618,7 +619,7 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
             // BuildKit runs a heredoc script without a shebang as the one argument of the
             // shell in effect, so the exec form with that shell runs the same on any builder.
             Some(shell) => {
-                let argv = shell.iter().map(String::as_str).chain([s.as_str()]);
+                let argv = shell.iter().map(Text::as_str).chain([s.as_str()]);
                 push_json_array(line.body(), argv);
             }
             None => {
@@ -662,7 +663,7 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
             return false;
         }
         RunCommand::Shell(s) => line.body().push_str(s),
-        RunCommand::Exec(argv) => push_json_array(line.body(), argv.iter().map(String::as_str)),
+        RunCommand::Exec(argv) => push_json_array(line.body(), argv.iter().map(Text::as_str)),
         RunCommand::Chain(cmds) => {
             for (i, c) in cmds.iter().enumerate() {
                 let out = line.body();
@@ -706,7 +707,7 @@ fn push_flag(out: &mut String, flag: &str, value: &str) {
 
 /// Flags shared by COPY and ADD, in their documented order.
 fn file_flags(
-    chown: &Option<String>,
+    chown: &Option<Text>,
     chmod: &Option<crate::model::values::Chmod>,
     link: bool,
     out: &mut String,
@@ -754,7 +755,7 @@ fn files_text(sources: &Sources, dest: &str, esc: char, out: &mut String) -> boo
             !docs.is_empty()
         }
         Sources::Paths(paths) => {
-            let all = paths.iter().map(String::as_str).chain([dest]);
+            let all = paths.iter().map(Text::as_str).chain([dest]);
             if paths.iter().all(|p| plain_path(p, esc)) && plain_path(dest, esc) {
                 for p in all {
                     out.push(' ');

@@ -119,3 +119,14 @@ pub fn tools(test: &str) -> Option<std::path::PathBuf> {
 pub fn say(text: &str) {
     let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{text}\n").as_bytes());
 }
+
+/// The model's [`Text`](dockerdsl::Text) of a borrowed string: a `Text` borrows only
+/// `'static` strings, so a generated one is copied.
+pub fn text(s: &str) -> dockerdsl::Text {
+    dockerdsl::Text::copy(s)
+}
+
+/// [`text`] of each string.
+pub fn texts<S: AsRef<str>>(v: &[S]) -> Vec<dockerdsl::Text> {
+    v.iter().map(|s| text(s.as_ref())).collect()
+}

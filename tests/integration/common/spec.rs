@@ -386,10 +386,18 @@ pub fn instruction(i: &InstSpec, prev: Option<&Stage>) -> Instruction {
         }
         InstSpec::Cmd(c) => Instruction::Cmd(command(c)),
         InstSpec::Entrypoint(c) => Instruction::Entrypoint(command(c)),
-        InstSpec::Shell(a) => Instruction::Shell(a.clone()),
-        InstSpec::Env(p) => Instruction::Env(p.clone()),
-        InstSpec::Label(p) => Instruction::Label(p.clone()),
-        InstSpec::Maintainer(m) => Instruction::Maintainer(m.clone()),
+        InstSpec::Shell(a) => Instruction::Shell(crate::common::texts(a)),
+        InstSpec::Env(p) => Instruction::Env(
+            p.iter()
+                .map(|(k, v)| (crate::common::text(k), crate::common::text(v)))
+                .collect(),
+        ),
+        InstSpec::Label(p) => Instruction::Label(
+            p.iter()
+                .map(|(k, v)| (crate::common::text(k), crate::common::text(v)))
+                .collect(),
+        ),
+        InstSpec::Maintainer(m) => Instruction::Maintainer(m.clone().into()),
         InstSpec::Arg(n, d) => {
             let mut a = Arg::new(n);
             if let Some(d) = d {
@@ -404,9 +412,9 @@ pub fn instruction(i: &InstSpec, prev: Option<&Stage>) -> Instruction {
                 .collect(),
         ),
         InstSpec::Files(f) => files(f, prev),
-        InstSpec::Volume(v) => Instruction::Volume(v.clone()),
-        InstSpec::User(u) => Instruction::User(u.clone()),
-        InstSpec::Workdir(w) => Instruction::Workdir(w.clone()),
+        InstSpec::Volume(v) => Instruction::Volume(crate::common::texts(v)),
+        InstSpec::User(u) => Instruction::User(u.clone().into()),
+        InstSpec::Workdir(w) => Instruction::Workdir(w.clone().into()),
         InstSpec::OnBuild(inner) => Instruction::OnBuild(Box::new(instruction(inner, prev))),
         InstSpec::StopSignal(s) => Instruction::StopSignal(s.as_str().into()),
         InstSpec::Healthcheck(None) => Instruction::Healthcheck(Healthcheck::None),
@@ -430,7 +438,7 @@ pub fn instruction(i: &InstSpec, prev: Option<&Stage>) -> Instruction {
             }
             c.into()
         }
-        InstSpec::Comment(c) => Instruction::Comment(c.clone()),
+        InstSpec::Comment(c) => Instruction::Comment(c.clone().into()),
     }
 }
 

@@ -46,9 +46,9 @@ pub(super) fn onbuild(instruction: impl Into<Instruction>) -> Instruction {
 /// `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD` in shell form.
 pub(super) fn cmd_likes(cmd: &str) -> [Instruction; 3] {
     [
-        Instruction::Cmd(Command::shell(cmd)),
-        Instruction::Entrypoint(Command::shell(cmd)),
-        Instruction::Healthcheck(Healthcheck::cmd(Command::shell(cmd)).into()),
+        Instruction::Cmd(Command::shell(crate::common::text(cmd))),
+        Instruction::Entrypoint(Command::shell(crate::common::text(cmd))),
+        Instruction::Healthcheck(Healthcheck::cmd(Command::shell(crate::common::text(cmd))).into()),
     ]
 }
 
@@ -56,9 +56,9 @@ pub(super) fn cmd_likes(cmd: &str) -> [Instruction; 3] {
 pub(super) fn copy_round_trips(add: bool, sources: &[&str], dest: &str, esc: Escape) {
     let owned: Vec<String> = sources.iter().map(|s| (*s).to_owned()).collect();
     let instruction: Instruction = if add {
-        Add::many(owned.iter().cloned(), dest).into()
+        Add::many(owned.iter().cloned(), crate::common::text(dest)).into()
     } else {
-        Copy::many(owned.iter().cloned(), dest).into()
+        Copy::many(owned.iter().cloned(), crate::common::text(dest)).into()
     };
     assert_accepted(instruction, esc);
     let paths = WantSources::Paths(&owned);
@@ -100,15 +100,21 @@ fn hostile_but_valid_values_are_accepted() {
             arg_case(v, esc, false).unwrap();
             arg_case(v, esc, true).unwrap();
             let argv = vec![v.to_owned(), format!("{v}\n{v}")];
-            assert_accepted(Instruction::Cmd(Command::Exec(argv.clone())), esc);
-            assert_accepted(Instruction::Entrypoint(Command::Exec(argv.clone())), esc);
+            assert_accepted(
+                Instruction::Cmd(Command::Exec(crate::common::texts(&argv))),
+                esc,
+            );
+            assert_accepted(
+                Instruction::Entrypoint(Command::Exec(crate::common::texts(&argv))),
+                esc,
+            );
             for which in 0..3 {
-                cmd_case(Command::Exec(argv.clone()), which, 2, esc).unwrap();
+                cmd_case(Command::Exec(crate::common::texts(&argv)), which, 2, esc).unwrap();
             }
             assert_accepted(Run::exec(argv.iter().cloned()), esc);
             run_exec_case(&argv, 2, esc).unwrap();
-            assert_accepted(Instruction::Shell(argv.clone()), esc);
-            list_case(Instruction::Shell(argv.clone()), &argv, esc).unwrap();
+            assert_accepted(Instruction::Shell(crate::common::texts(&argv)), esc);
+            list_case(Instruction::Shell(crate::common::texts(&argv)), &argv, esc).unwrap();
             if v.is_empty() {
                 // An empty path is refused: there is nothing to copy, mount or enter.
                 assert_refused(Copy::new(v, "/d/"), esc);
@@ -130,12 +136,17 @@ fn hostile_but_valid_values_are_accepted() {
             onbuild_prop(4, v, esc).unwrap();
             let paths = [v.to_owned()];
             if v.trim_matches(bk::is_space) == v {
-                assert_accepted(Instruction::Volume(paths.to_vec()), esc);
-                list_case(Instruction::Volume(paths.to_vec()), &paths, esc).unwrap();
+                assert_accepted(Instruction::Volume(crate::common::texts(&paths)), esc);
+                list_case(
+                    Instruction::Volume(crate::common::texts(&paths)),
+                    &paths,
+                    esc,
+                )
+                .unwrap();
             } else {
                 // Deliberately refused: BuildKit trims VOLUME paths (see
                 // `volume_with_surrounding_whitespace_is_refused`).
-                assert_refused(Instruction::Volume(paths.to_vec()), esc);
+                assert_refused(Instruction::Volume(crate::common::texts(&paths)), esc);
             }
         }
         for user in ["root", "1000:1000", "--x", "--", "a.b_c-d", "${U}:${G}"] {

@@ -25,7 +25,7 @@ pub(super) fn env_pairs_case(pairs: &[(&str, &str)], esc: Escape) -> Checked {
     let escape = esc_char(esc);
     let model = pairs
         .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .map(|(k, v)| (crate::common::text(k), crate::common::text(v)))
         .collect();
     let Some(text) = render(&sandwich(Instruction::Env(model)), esc, &[]) else {
         return Ok(());
@@ -38,9 +38,12 @@ pub(super) fn env_pairs_case(pairs: &[(&str, &str)], esc: Escape) -> Checked {
 pub(super) fn label_case(key: &str, value: &str, esc: Escape, maintainer: bool) -> Checked {
     let escape = esc_char(esc);
     let stage = if maintainer {
-        sandwich(Instruction::Maintainer(value.into()))
+        sandwich(Instruction::Maintainer(crate::common::text(value)))
     } else {
-        sandwich(Instruction::Label(vec![(key.into(), value.into())]))
+        sandwich(Instruction::Label(vec![(
+            crate::common::text(key),
+            crate::common::text(value),
+        )]))
     };
     let Some(text) = render(&stage, esc, &[]) else {
         return Ok(());
@@ -57,7 +60,7 @@ pub(super) fn label_case(key: &str, value: &str, esc: Escape, maintainer: bool) 
 
 pub(super) fn arg_case(value: &str, esc: Escape, global: bool) -> Checked {
     let escape = esc_char(esc);
-    let arg = Arg::new("V").default(value);
+    let arg = Arg::new("V").default(crate::common::text(value));
     let (text, expected) = if global {
         let stage = Stage::from_image("s", "alpine:3.20").user("1000");
         (render(&stage, esc, &[arg]), &["ARG", "FROM", "USER"])
@@ -119,7 +122,7 @@ fn run_case(run: Run, wants: &[Want], want: &WantCommand<'_>, esc: Escape) -> Ch
 }
 
 pub(super) fn run_shell_case(cmd: &str, flags: u8, esc: Escape) -> Checked {
-    let (run, wants) = run_flags(Run::new(cmd), flags);
+    let (run, wants) = run_flags(Run::new(crate::common::text(cmd)), flags);
     let dockerdsl::RunCommand::Shell(model) = run.command().clone() else {
         return Err(TestCaseError::fail("Run::new is not shell text"));
     };
@@ -141,7 +144,12 @@ pub(super) fn run_chain_case(cmds: &[String], flags: u8, esc: Escape) -> Checked
 
 pub(super) fn run_exec_case(argv: &[String], flags: u8, esc: Escape) -> Checked {
     let (run, wants) = run_flags(Run::exec(argv.iter().cloned()), flags);
-    run_case(run, &wants, &WantCommand::Exec(argv), esc)
+    run_case(
+        run,
+        &wants,
+        &WantCommand::Exec(&crate::common::texts(argv)),
+        esc,
+    )
 }
 
 /// `CMD` (`which == 0`), `ENTRYPOINT` (1) or `HEALTHCHECK` with `flags` timings (2).
@@ -216,37 +224,47 @@ pub(super) fn files_case(
     }
     let instruction: Instruction = if add {
         let mut a = match sources {
-            WantSources::Paths(p) => Add::many(p.iter().cloned(), dest),
-            WantSources::Inline(c) => Add::inline(*c, dest),
+            WantSources::Paths(p) => Add::many(
+                p.iter().map(|s| crate::common::text(s)),
+                crate::common::text(dest),
+            ),
+            WantSources::Inline(c) => {
+                Add::inline(crate::common::text(c), crate::common::text(dest))
+            }
         };
         if let Some(c) = chown {
-            a = a.chown(c);
+            a = a.chown(crate::common::text(c));
         }
         if link {
             a = a.link();
         }
         if let Some(c) = checksum {
-            a = a.checksum(c);
+            a = a.checksum(crate::common::text(c));
             wants.push(Want::Lexed("checksum", c.to_owned()));
         }
         if let Some(e) = exclude {
-            a = a.exclude(e);
+            a = a.exclude(crate::common::text(e));
             wants.push(Want::Raw("exclude", e.to_owned()));
         }
         a.into()
     } else {
         let mut c = match sources {
-            WantSources::Paths(p) => Copy::many(p.iter().cloned(), dest),
-            WantSources::Inline(c) => Copy::inline(*c, dest),
+            WantSources::Paths(p) => Copy::many(
+                p.iter().map(|s| crate::common::text(s)),
+                crate::common::text(dest),
+            ),
+            WantSources::Inline(c) => {
+                Copy::inline(crate::common::text(c), crate::common::text(dest))
+            }
         };
         if let Some(o) = chown {
-            c = c.chown(o);
+            c = c.chown(crate::common::text(o));
         }
         if link {
             c = c.link();
         }
         if let Some(e) = exclude {
-            c = c.exclude(e);
+            c = c.exclude(crate::common::text(e));
             wants.push(Want::Raw("exclude", e.to_owned()));
         }
         c.into()
@@ -266,7 +284,9 @@ pub(super) fn mount_of(kind: u8, a: &str, b: &str) -> (Mount, Vec<(&'static str,
     match kind % 5 {
         // An empty bind target is left out: BuildKit then mounts at the working directory.
         0 => (
-            Mount::bind(a).source(b).into(),
+            Mount::bind(crate::common::text(a))
+                .source(crate::common::text(b))
+                .into(),
             [
                 ("type", "bind".into()),
                 ("target", a.into()),
@@ -277,7 +297,9 @@ pub(super) fn mount_of(kind: u8, a: &str, b: &str) -> (Mount, Vec<(&'static str,
             .collect(),
         ),
         1 => (
-            Mount::cache(a).id(b).into(),
+            Mount::cache(crate::common::text(a))
+                .id(crate::common::text(b))
+                .into(),
             vec![
                 ("type", "cache".into()),
                 ("target", a.into()),
@@ -285,11 +307,13 @@ pub(super) fn mount_of(kind: u8, a: &str, b: &str) -> (Mount, Vec<(&'static str,
             ],
         ),
         2 => (
-            Mount::tmpfs(a).into(),
+            Mount::tmpfs(crate::common::text(a)).into(),
             vec![("type", "tmpfs".into()), ("target", a.into())],
         ),
         3 => (
-            Mount::secret(a).target(b).into(),
+            Mount::secret(crate::common::text(a))
+                .target(crate::common::text(b))
+                .into(),
             vec![
                 ("type", "secret".into()),
                 ("id", a.into()),
@@ -297,7 +321,10 @@ pub(super) fn mount_of(kind: u8, a: &str, b: &str) -> (Mount, Vec<(&'static str,
             ],
         ),
         _ => (
-            Mount::ssh().id(a).target(b).into(),
+            Mount::ssh()
+                .id(crate::common::text(a))
+                .target(crate::common::text(b))
+                .into(),
             vec![
                 ("type", "ssh".into()),
                 ("id", a.into()),
@@ -327,7 +354,7 @@ pub(super) fn comment_case(comment: &str, after_heredoc: bool, esc: Escape) -> C
     } else {
         stage.env("A", "before")
     };
-    let stage = stage.comment(comment).user("1000");
+    let stage = stage.comment(crate::common::text(comment)).user("1000");
     let Some(text) = render(&stage, esc, &[]) else {
         return Ok(());
     };

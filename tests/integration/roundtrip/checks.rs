@@ -222,9 +222,9 @@ pub(super) enum WantCommand<'a> {
     /// A script: a heredoc body.
     Script(&'a str),
     /// `&&`-joined commands.
-    Chain(&'a [String]),
+    Chain(&'a [dockerdsl::Text]),
     /// JSON form.
-    Exec(&'a [String]),
+    Exec(&'a [dockerdsl::Text]),
 }
 
 /// A command as `parse-dockerfile` gives it (`pd`) and as BuildKit's parser leaves it
@@ -332,7 +332,7 @@ fn check_command(
                 return Err(fail(text, "parse-dockerfile reads the shell form"));
             };
             let got: Vec<&str> = a.value.iter().map(|s| s.value.as_ref()).collect();
-            let want: Vec<&str> = argv.iter().map(String::as_str).collect();
+            let want: Vec<&str> = argv.iter().map(dockerdsl::Text::as_str).collect();
             prop_assert_eq!(got, want, "parse-dockerfile\n{}", text);
             prop_assert!(
                 bk::reads_exec_form(rest),

@@ -43,7 +43,7 @@ fn kv_prop(which: u8, value: &str, esc: Escape) -> Checked {
 }
 
 fn run_shell_prop(cmd: &str, flags: u8, esc: Escape) -> Checked {
-    let model = match Run::new(cmd).command() {
+    let model = match Run::new(crate::common::text(cmd)).command() {
         dockerdsl::RunCommand::Shell(s) => s.clone(),
         _ => return Err(TestCaseError::fail("Run::new is not shell text")),
     };
@@ -54,11 +54,11 @@ fn run_shell_prop(cmd: &str, flags: u8, esc: Escape) -> Checked {
 }
 
 fn run_chain_prop(cmds: &[String], flags: u8, esc: Escape) -> Checked {
-    let model: Vec<String> = match Run::chain(cmds.iter().cloned()).command() {
+    let model: Vec<dockerdsl::Text> = match Run::chain(cmds.iter().cloned()).command() {
         dockerdsl::RunCommand::Chain(c) => c.clone(),
         _ => return Err(TestCaseError::fail("Run::chain is not a chain")),
     };
-    let first = model.first().map_or("", String::as_str);
+    let first = model.first().map_or("", dockerdsl::Text::as_str);
     if pd_corner::here_string(first) {
         return reject("parse-dockerfile corner");
     }
@@ -120,12 +120,12 @@ proptest! {
 
     #[test]
     fn workdir_path(path in path_text(), esc in escape()) {
-        word_case(Instruction::Workdir(path.clone()), &path, esc)?;
+        word_case(Instruction::Workdir(path.clone().into()), &path, esc)?;
     }
 
     #[test]
     fn user_name(user in user_text(), esc in escape()) {
-        word_case(Instruction::User(user.clone()), &user, esc)?;
+        word_case(Instruction::User(user.clone().into()), &user, esc)?;
     }
 
     #[test]
@@ -156,7 +156,7 @@ proptest! {
         flags in 0u8..3,
         esc in escape(),
     ) {
-        cmd_case(Command::Exec(argv), which, flags, esc)?;
+        cmd_case(Command::Exec(crate::common::texts(&argv)), which, flags, esc)?;
     }
 
     #[test]
@@ -171,12 +171,12 @@ proptest! {
 
     #[test]
     fn shell_args(argv in prop::collection::vec(text(5), 0..4), esc in escape()) {
-        list_case(Instruction::Shell(argv.clone()), &argv, esc)?;
+        list_case(Instruction::Shell(crate::common::texts(&argv)), &argv, esc)?;
     }
 
     #[test]
     fn volume_paths(paths in prop::collection::vec(path_text(), 0..3), esc in escape()) {
-        list_case(Instruction::Volume(paths.clone()), &paths, esc)?;
+        list_case(Instruction::Volume(crate::common::texts(&paths)), &paths, esc)?;
     }
 
     #[test]
@@ -230,16 +230,25 @@ proptest! {
 /// back like it does on its own.
 pub(super) fn onbuild_prop(kind: u8, value: &str, esc: Escape) -> Checked {
     let escape = esc_char(esc);
-    let run_model = match Run::new(value).command() {
+    let run_model = match Run::new(crate::common::text(value)).command() {
         dockerdsl::RunCommand::Shell(s) => s.clone(),
         _ => return Err(TestCaseError::fail("Run::new is not shell text")),
     };
     let (inner, kw): (Instruction, &str) = match kind % 5 {
-        0 => (Instruction::Env(vec![("A".into(), value.into())]), "ENV"),
-        1 => (Instruction::Run(Run::new(value)), "RUN"),
-        2 => (Copy::new(value, "/d/").into(), "COPY"),
-        3 => (Copy::inline(value, "/d").into(), "COPY"),
-        _ => (Instruction::Workdir(value.into()), "WORKDIR"),
+        0 => (
+            Instruction::Env(vec![("A".into(), crate::common::text(value))]),
+            "ENV",
+        ),
+        1 => (
+            Instruction::Run(Run::new(crate::common::text(value))),
+            "RUN",
+        ),
+        2 => (Copy::new(crate::common::text(value), "/d/").into(), "COPY"),
+        3 => (
+            Copy::inline(crate::common::text(value), "/d").into(),
+            "COPY",
+        ),
+        _ => (Instruction::Workdir(crate::common::text(value)), "WORKDIR"),
     };
     if kind % 5 == 1 && !run_model.contains('\n') && pd_corner::here_string(&run_model) {
         return reject("parse-dockerfile corner");

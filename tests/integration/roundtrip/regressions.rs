@@ -45,8 +45,13 @@ fn leading_bom_round_trips() {
             copy_round_trips(true, &["a", v], "/d/", esc);
             copy_round_trips(false, &["a"], v, esc);
             let paths = [v.to_owned(), format!("/x{v}")];
-            assert_accepted(Instruction::Volume(paths.to_vec()), esc);
-            list_case(Instruction::Volume(paths.to_vec()), &paths, esc).unwrap();
+            assert_accepted(Instruction::Volume(crate::common::texts(&paths)), esc);
+            list_case(
+                Instruction::Volume(crate::common::texts(&paths)),
+                &paths,
+                esc,
+            )
+            .unwrap();
             for kind in [0, 2, 4] {
                 onbuild_prop(kind, v, esc).unwrap();
             }
@@ -84,7 +89,7 @@ fn workdir_starting_with_dashes_round_trips() {
 /// HEALTHCHECK, ONBUILD RUN).
 fn assert_shell_text_round_trips(cmd: &str, esc: Escape) {
     assert!(bk::json_array(cmd).is_none(), "{cmd}");
-    assert_accepted(Run::new(cmd), esc);
+    assert_accepted(Run::new(crate::common::text(cmd)), esc);
     for flags in 0..4 {
         run_shell_case(cmd, flags, esc).unwrap();
         run_chain_case(&[cmd.to_owned(), "true".to_owned()], flags, esc).unwrap();
@@ -92,10 +97,10 @@ fn assert_shell_text_round_trips(cmd: &str, esc: Escape) {
     for (which, i) in (0u8..).zip(cmd_likes(cmd)) {
         assert_accepted(i, esc);
         for flags in 0..3 {
-            cmd_case(Command::shell(cmd), which, flags, esc).unwrap();
+            cmd_case(Command::shell(crate::common::text(cmd)), which, flags, esc).unwrap();
         }
     }
-    assert_accepted(onbuild(Run::new(cmd)), esc);
+    assert_accepted(onbuild(Run::new(crate::common::text(cmd))), esc);
     onbuild_prop(1, cmd, esc).unwrap();
 }
 
@@ -193,8 +198,13 @@ fn heredoc_like_paths_round_trip() {
             assert_accepted(onbuild(Copy::new(p, "/d/")), esc);
             onbuild_prop(2, p, esc).unwrap();
             let paths = [p.to_owned()];
-            assert_accepted(Instruction::Volume(paths.to_vec()), esc);
-            list_case(Instruction::Volume(paths.to_vec()), &paths, esc).unwrap();
+            assert_accepted(Instruction::Volume(crate::common::texts(&paths)), esc);
+            list_case(
+                Instruction::Volume(crate::common::texts(&paths)),
+                &paths,
+                esc,
+            )
+            .unwrap();
             assert_refused(Copy::inline("x\n", p), esc);
             assert_refused(Add::inline("x\n", p), esc);
         }
@@ -232,8 +242,13 @@ fn volume_with_surrounding_whitespace_is_refused() {
             "/d\u{feff}",
         ] {
             let paths = [p.to_owned()];
-            assert_accepted(Instruction::Volume(paths.to_vec()), esc);
-            list_case(Instruction::Volume(paths.to_vec()), &paths, esc).unwrap();
+            assert_accepted(Instruction::Volume(crate::common::texts(&paths)), esc);
+            list_case(
+                Instruction::Volume(crate::common::texts(&paths)),
+                &paths,
+                esc,
+            )
+            .unwrap();
         }
     }
 }
@@ -308,13 +323,16 @@ fn non_string_json_array_command_is_refused() {
         ] {
             assert_eq!(bk::json_array(cmd), Some(false), "{cmd}");
             for flags in 0..4 {
-                assert_refused(run_flags(Run::new(cmd), flags).0, esc);
-                assert_refused(run_flags(Run::chain([cmd, "true"]), flags).0, esc);
+                assert_refused(run_flags(Run::new(crate::common::text(cmd)), flags).0, esc);
+                assert_refused(
+                    run_flags(Run::chain([crate::common::text(cmd), "true".into()]), flags).0,
+                    esc,
+                );
             }
             for i in cmd_likes(cmd) {
                 assert_refused(i, esc);
             }
-            assert_refused(onbuild(Run::new(cmd)), esc);
+            assert_refused(onbuild(Run::new(crate::common::text(cmd))), esc);
             for i in cmd_likes(cmd) {
                 assert_refused(onbuild(i), esc);
             }

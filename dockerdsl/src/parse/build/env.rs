@@ -65,10 +65,10 @@ impl Env {
     }
 
     /// `ENV k=v ...`: every value expanded with the variables before the instruction.
-    pub(super) fn env(&mut self, pairs: &[(String, String)]) {
+    pub(super) fn env(&mut self, pairs: &[(crate::Text, crate::Text)]) {
         let values: Vec<Value> = pairs.iter().map(|(_, v)| self.value_of(v)).collect();
         for ((k, _), v) in pairs.iter().zip(values) {
-            self.vars.insert(k.clone(), v);
+            self.vars.insert(k.to_string(), v);
         }
     }
 
@@ -83,11 +83,11 @@ impl Env {
                 // BuildKit's value for the platform it builds on; `docker build --check`
                 // on an amd64 machine (and bklint) has these.
                 Some((_, platform_value)) => Some(Value::Known((*platform_value).to_owned())),
-                None => globals.vars.get(&arg.name).cloned(),
+                None => globals.vars.get(arg.name.as_str()).cloned(),
             },
         };
         if let Some(v) = value {
-            self.vars.insert(arg.name.clone(), v);
+            self.vars.insert(arg.name.to_string(), v);
         }
     }
 
@@ -95,7 +95,7 @@ impl Env {
     pub(super) fn global_arg(&mut self, arg: &Arg) {
         if let Some(d) = &arg.default {
             let v = self.value_of(d);
-            self.vars.insert(arg.name.clone(), v);
+            self.vars.insert(arg.name.to_string(), v);
         }
     }
 

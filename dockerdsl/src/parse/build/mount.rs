@@ -3,6 +3,7 @@
 
 use super::{Bad, Cx, parse_bool};
 use crate::model::mount::{Mount, Sharing};
+use crate::model::text::Text;
 use crate::rules::vocab;
 
 /// One `--mount=` value: CSV fields `key=value` or bare keys.
@@ -130,7 +131,7 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
             not_for(cx, "id", id.is_some())?;
             // Without a target BuildKit mounts at the working directory.
             let mut m = Mount::bind(target.unwrap_or_default());
-            m.source = source;
+            m.source = source.map(Text::from);
             m.from = from;
             m.rw = ro == Some(false);
             Mount::Bind(m)
@@ -139,9 +140,9 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
             not_for(cx, "size", size.is_some())?;
             not_for(cx, "required", required)?;
             let mut m = Mount::cache(need_target(cx, target)?);
-            m.id = id;
+            m.id = id.map(Text::from);
             m.sharing = sharing;
-            m.source = source;
+            m.source = source.map(Text::from);
             m.from = from;
             m.ro = ro == Some(true);
             m.mode = mode;
@@ -175,14 +176,16 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
                 },
             };
             let mut m = Mount::secret(id);
-            m.env = env;
-            (m.target, m.required, m.mode, m.uid, m.gid) = (target, required, mode, uid, gid);
+            m.env = env.map(Text::from);
+            (m.target, m.required, m.mode, m.uid, m.gid) =
+                (target.map(Text::from), required, mode, uid, gid);
             Mount::Secret(m)
         }
         "ssh" => {
             let mut m = Mount::ssh();
-            m.id = id;
-            (m.target, m.required, m.mode, m.uid, m.gid) = (target, required, mode, uid, gid);
+            m.id = id.map(Text::from);
+            (m.target, m.required, m.mode, m.uid, m.gid) =
+                (target.map(Text::from), required, mode, uid, gid);
             Mount::Ssh(m)
         }
         other => {
