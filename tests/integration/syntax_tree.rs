@@ -165,6 +165,8 @@ const LINES: &[&str] = &[
     "USER app:app",
     "WORKDIR /srv/élan",
     "COPY --link -- --weird /dst",
+    // U+1F141 holds the byte 0x85, a space to BuildKit's flag reader: the flag ends inside it.
+    "RUN --network=\u{1F141}x echo",
 ];
 
 /// The flags and arguments of every instruction of `text`: names, values, forms, words
