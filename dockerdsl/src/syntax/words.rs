@@ -66,7 +66,12 @@ pub(crate) fn split_parts(line: &str) -> Parts<'_> {
     let rest_at = lead + (trimmed.len() - rest.len());
     let (mut flags, mut args_from) = extract_builder_flags(rest);
     for f in &mut flags {
-        f.range = f.range.start + rest_at..f.range.end + rest_at;
+        // A flag cut inside a character (see below) spans the whole character.
+        let mut end = f.range.end;
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        f.range = f.range.start + rest_at..end + rest_at;
         if let Some((_, raw)) = &mut f.eq {
             *raw += rest_at;
         }
