@@ -559,3 +559,38 @@ fn json_strings(rest: &str) -> Option<Vec<(Range<usize>, Option<String>)>> {
     ws(&mut i);
     (i == b.len()).then_some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+        /// The JSON reader with spans takes a text for an array of strings exactly when the
+        /// lowering's reader (serde_json) does, and decodes the same strings.
+        #[test]
+        fn json_strings_agree_with_the_lowering(
+            text in prop_oneof![
+                "[\\[\\]\",\\\\ u0aé1{}\t\n/]{0,16}",
+                // Nearly arrays of strings: escapes, separators, blanks, other values.
+                "\\[[ \t\n]?(\"([a-zé ]|\\\\[\"\\\\/bnrtu]|\\\\u00e9){0,3}\"[ \r]?,?|1,|\\[\\],){0,3}\\][ \n]?x?",
+            ],
+        ) {
+            let ours = json_strings(&text).map(|strings| {
+                strings
+                    .into_iter()
+                    .map(|(r, decoded)| {
+                        decoded.unwrap_or_else(|| text[r.start + 1..r.end - 1].to_owned())
+                    })
+                    .collect::<Vec<_>>()
+            });
+            let theirs = match words::json_array(&text) {
+                Some(Ok(strings)) => Some(strings),
+                _ => None,
+            };
+            prop_assert_eq!(ours, theirs, "{:?}", text);
+        }
+    }
+}
