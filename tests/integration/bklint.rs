@@ -69,7 +69,28 @@ struct Counts {
     /// mount target in a stage whose working directory is its base image's (see
     /// [`IMAGE_WORKDIR`]); confirmed by [`image_workdir`].
     workdir: Vec<(String, String)>,
+    /// Files BuildKit refuses only for the value a variable gives a `FROM` word (see
+    /// [`BUILD_ARGS`]), which `check` reads: their findings are compared all the same.
+    build_args: usize,
+    /// `check`'s BuildKit findings on those, past the point where BuildKit stops.
+    past_stop: usize,
 }
+
+/// BuildKit's errors for a `FROM` word whose variables expand to something it cannot use
+/// (blank, not a reference, `${V:?}`, an empty `--platform`). When a variable of the word
+/// is a global `ARG` or an automatic one, the value is the build's to give
+/// (`--build-arg`, `--platform`): outside the file. bklint runs without build arguments;
+/// `docker build --build-arg BASE=alpine:3.20` builds `ARG BASE` / `FROM ${BASE}`, a
+/// common pattern. `check` reads such a file and reports BuildKit's warning
+/// (InvalidDefaultArgInFrom), and each of BuildKit's warnings must be among its findings; a
+/// word whose variables no
+/// build can set (undeclared ones) is refused, as BuildKit refuses it.
+const BUILD_ARGS: &[&str] = &[
+    "base name (",
+    "failed to parse stage name ",
+    "failed to process ",
+    "empty platform value from expression ",
+];
 
 /// BuildKit's error for a bind, cache or tmpfs mount whose target, joined to the working
 /// directory, is `/`. Where that directory is a base image's own (no `WORKDIR` in the file
@@ -101,6 +122,27 @@ fn compare(
         .error
         .as_deref()
         .is_some_and(|e| e.starts_with("lint violation found for rules: "));
+    let by_build_args = verdict
+        .error
+        .as_deref()
+        .is_some_and(|e| BUILD_ARGS.iter().any(|p| e.starts_with(p)))
+        // A variable no `ARG` declares: no build argument can set it.
+        && !verdict.warnings.iter().any(|(_, rule, _)| rule == "UndefinedArgInFrom");
+    if let (true, Ok(lints)) = (by_build_args, &checked) {
+        // BuildKit stops at the error, before it lints the instructions: each of its
+        // warnings must be `check`'s; `check`'s findings past the stop are not BuildKit's
+        // to compare (counted).
+        counts.build_args += 1;
+        counts.warnings += verdict.warnings.len();
+        let ours = buildkit_findings(lints);
+        counts.agreed += ours.intersection(&verdict.warnings).count();
+        counts.missing += verdict.warnings.difference(&ours).count();
+        counts.past_stop += ours.difference(&verdict.warnings).count();
+        for (line, rule, message) in verdict.warnings.difference(&ours) {
+            differences.insert((name.to_owned(), format!("missing {line}:{rule}: {message}")));
+        }
+        return;
+    }
     if verdict.error.as_deref() == Some(IMAGE_WORKDIR) && checked.is_ok() {
         counts.workdir.push((name.to_owned(), text.to_owned()));
         return;
@@ -162,11 +204,22 @@ fn compare(
             differences.insert((name.to_owned(), format!("fmt refuses: {e}")));
         }
     }
+    findings(name, &lints, verdict, counts, differences);
+}
+
+/// `check`'s BuildKit findings against bklint's warnings.
+fn findings(
+    name: &str,
+    lints: &[dockerdsl::Lint],
+    verdict: &Verdict,
+    counts: &mut Counts,
+    differences: &mut BTreeSet<(String, String)>,
+) {
     counts.typos += lints
         .iter()
         .filter(|l| l.rule() == dockerdsl::Rule::StageNameTypo)
         .count();
-    let ours = buildkit_findings(&lints);
+    let ours = buildkit_findings(lints);
     counts.agreed += ours.intersection(&verdict.warnings).count();
     counts.missing += verdict.warnings.difference(&ours).count();
     counts.extra += ours.difference(&verdict.warnings).count();
@@ -275,7 +328,9 @@ fn report(what: &str, c: &Counts) {
          {} BuildKit warnings, {} reproduced (same rule, line, message), {} missing, {} extra; \
          {} StageNameTypo findings; parse (import, JSON): {} read into the model, {} refused \
          naming model limits; {} accepted that BuildKit refuses offline for a mount at the \
-         working directory of a base image (built with a WORKDIR)",
+         working directory of a base image (built with a WORKDIR); {} read that BuildKit \
+         refuses only without build arguments (each of its warnings reproduced; {} findings \
+         of check's past where BuildKit stops)",
         c.files,
         c.accepted,
         c.refused,
@@ -286,7 +341,9 @@ fn report(what: &str, c: &Counts) {
         c.typos,
         c.typed,
         c.limits,
-        c.workdir.len()
+        c.workdir.len(),
+        c.build_args,
+        c.past_stop
     ));
 }
 

@@ -1050,30 +1050,33 @@ fn from(
     // BuildKit expands the base and `--platform` with the global scope, and refuses a
     // word it cannot expand, a blank base, an empty platform and a base that is neither a
     // stage nor an image reference (`resolveBaseImage` parses every one, used or not).
+    // When a variable of the word is one the build sets (`--build-arg`, `--platform`), the
+    // verdict is the build's: the file is read (`check` reports InvalidDefaultArgInFrom
+    // where BuildKit's lint does); with none, it is the file's, and refused.
     cx.focus("");
     if let Some(p) = &platform {
-        match cx.globals.expand_from(p, cx.escape) {
-            Err(e) => {
-                return Err(cx.error_help(
-                    format!("failed to process arguments for platform : {e}"),
-                    "give the argument a default, or pass it with --build-arg",
-                ));
-            }
+        let refusal = match cx.globals.expand_from(p, cx.escape) {
+            Err(e) => Some(format!("failed to process arguments for platform : {e}")),
             Ok(Some(v)) if v.is_empty() => {
-                return Err(cx.error_help(
-                    format!("empty platform value from expression {p}"),
-                    "give the argument a default, or pass it with --build-arg",
-                ));
+                Some(format!("empty platform value from expression {p}"))
             }
-            Ok(_) => {}
+            Ok(_) => None,
+        };
+        if let Some(message) = refusal.filter(|_| !cx.globals.settable(p)) {
+            return Err(cx.error_help(
+                message,
+                "declare the argument with a default (`ARG NAME=value`) before the first FROM",
+            ));
         }
     }
+    let settable = cx.globals.settable(image);
     let resolved = match cx.globals.expand_from(image, cx.escape) {
         Ok(r) => r,
+        Err(_) if settable => None,
         Err(e) => {
             return Err(cx.error_help(
                 e,
-                "give the argument a default, or pass it with --build-arg",
+                "declare the argument with a default (`ARG NAME=value`) before the first FROM",
             ));
         }
     };
@@ -1083,11 +1086,11 @@ fn from(
     let base_stage = resolved
         .as_deref()
         .and_then(|v| cx.done.iter().rposition(|s| s.name() == v));
-    if let (Some(v), None) = (&resolved, base_stage) {
+    if let (Some(v), None, false) = (&resolved, base_stage, settable) {
         if v.is_empty() {
             return Err(cx.error_help(
                 format!("base name ({image}) should not be blank"),
-                "give the argument a default, or pass it with --build-arg",
+                "declare the argument with a default (`ARG NAME=value`) before the first FROM",
             ));
         }
         if v != "scratch" {

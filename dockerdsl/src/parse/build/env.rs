@@ -14,7 +14,7 @@
 use crate::expand::{Pattern, expand_known as expand};
 use crate::model::instruction::Arg;
 use crate::rules::vocab::AUTOMATIC_ARGS;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A variable's value, when it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub(super) struct Env {
     /// what `WORKDIR` sets; `None` for an image's own (its config says, which BuildKit
     /// reads when it pulls the image; `docker build --check` offline takes `/`).
     workdir: Option<String>,
+    /// The global `ARG`s declared (with a default or not): a build argument can set them.
+    declared: BTreeSet<String>,
 }
 
 impl Env {
@@ -131,10 +133,22 @@ impl Env {
 
     /// A global `ARG`: its default expanded with the global arguments before it.
     pub(super) fn global_arg(&mut self, arg: &Arg) {
+        self.declared.insert(arg.name.to_string());
         if let Some(d) = &arg.default {
             let v = self.value_of(d);
             self.vars.insert(arg.name.to_string(), v);
         }
+    }
+
+    /// Whether the build can give a variable of this `FROM` word another value: a global
+    /// `ARG` (`--build-arg`) or an automatic argument (`--platform`, `--target`). What
+    /// BuildKit refuses for such a word's value without them, it builds with them.
+    pub(super) fn settable(&self, word: &str) -> bool {
+        crate::rules::variables(word).into_iter().any(|name| {
+            self.lost
+                || self.declared.contains(name)
+                || AUTOMATIC_ARGS.iter().any(|(n, _)| *n == name)
+        })
     }
 
     /// A word of a `FROM` line (the base, `--platform`) as BuildKit expands it with the

@@ -116,6 +116,7 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
         && cx.current.is_some()
         && cx.all_names.get("scratch") == Some(&cx.done.len())
     {
+        cx.focus("");
         return Err(cx.error_help(
             "circular dependency detected on stage: scratch",
             "a stage named `scratch` is what a mount without `from=` refers to: rename the stage",
