@@ -547,8 +547,8 @@ pub struct HeredocMarker {
 /// word of the form `<digits><<[-]rest` whose `rest` reads as one word is a marker.
 pub fn heredoc_markers(line: &str) -> Vec<HeredocMarker> {
     raw_words(line)
-        .iter()
-        .filter_map(|w| heredoc_marker(w))
+        .into_iter()
+        .filter_map(heredoc_marker)
         .collect()
 }
 
@@ -577,46 +577,40 @@ pub fn heredoc_marker(word: &str) -> Option<HeredocMarker> {
     })
 }
 
-/// Words split at unquoted whitespace, quotes and backslash escapes kept.
-fn raw_words(line: &str) -> Vec<String> {
+/// Words split at unquoted whitespace, quotes and backslash escapes kept: slices of the
+/// line, as nothing is removed.
+fn raw_words(line: &str) -> Vec<&str> {
     let mut words = Vec::new();
-    let mut word = String::new();
-    let mut chars = line.chars();
+    let mut start = None;
+    let mut chars = line.char_indices();
     let mut quote: Option<char> = None;
-    while let Some(c) = chars.next() {
+    while let Some((i, c)) = chars.next() {
         match quote {
             Some(q) => {
-                word.push(c);
                 if c == q {
                     quote = None;
                 } else if c == '\\' && q == '"' {
-                    if let Some(n) = chars.next() {
-                        word.push(n);
-                    }
+                    chars.next();
                 }
             }
             None => match c {
-                '\'' | '"' => {
-                    quote = Some(c);
-                    word.push(c);
-                }
-                '\\' => {
-                    word.push(c);
-                    if let Some(n) = chars.next() {
-                        word.push(n);
-                    }
-                }
                 c if c.is_whitespace() => {
-                    if !word.is_empty() {
-                        words.push(std::mem::take(&mut word));
+                    if let Some(s) = start.take() {
+                        words.push(&line[s..i]);
                     }
+                    continue;
                 }
-                c => word.push(c),
+                '\'' | '"' => quote = Some(c),
+                '\\' => {
+                    chars.next();
+                }
+                _ => {}
             },
         }
+        start.get_or_insert(i);
     }
-    if !word.is_empty() {
-        words.push(word);
+    if let Some(s) = start {
+        words.push(&line[s..]);
     }
     words
 }

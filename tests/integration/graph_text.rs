@@ -14,10 +14,11 @@ use std::path::Path;
 fn snapshot(name: &str, text: &str) {
     let mermaid = dockerdsl::graph::mermaid_text(text).unwrap_or_else(|e| panic!("{name}: {e}"));
     let dot = dockerdsl::graph::dot_text(text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    common::snapshot_io(
+    common::snapshot_sections(
         "graph_text",
         name,
         text,
+        "mermaid",
         &format!("{mermaid}----- dot -----\n{dot}"),
     );
 }

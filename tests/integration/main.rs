@@ -45,3 +45,4 @@ mod real_builds;
 mod recipes;
 mod roundtrip;
 mod serde;
+mod syntax_tree;

@@ -21,16 +21,20 @@
 //!   `FROM`) by BuildKit's shell-word rules (`$A`, `${A:-x}`, `${A%-*}`, quotes, ...), as a
 //!   build without `--build-arg` does; the stage or image they give is the solid `FROM`
 //!   arrow, labelled with the defaults (`FROM VARIANT=slim`, `FROM TAG unset`). The stages
-//!   the word could name for another value of its arguments are
-//!   *candidates*, drawn dotted and labelled with the argument (`FROM TARGETOS=windows`): a
-//!   `FROM base-${TARGETOS}` fans out to `base-linux` and `base-windows`. A word that is
-//!   only variables (`FROM ${IMAGE}`) could name any stage, so it gets no candidates.
+//!   the word could name for another value of its arguments are *candidates*, drawn dotted
+//!   and labelled with the argument (`FROM TARGETOS=windows`): a `FROM base-${TARGETOS}`
+//!   fans out to `base-linux` and `base-windows`. A word that is only variables
+//!   (`FROM ${IMAGE}`) could name any stage, so it gets no candidates.
 //! - The platform arguments BuildKit defines (`TARGETOS`, `TARGETARCH`, `BUILDPLATFORM`, ...)
 //!   have the value of the build's `--platform`, not one the file gives: unless a global
 //!   `ARG` gives one a default, a word that uses one is not resolved, only its candidates are
 //!   drawn (an image that no stage could be is drawn as written, `${TARGETARCH}` kept).
-//! - `COPY --from=$X` and `--mount=from=$X` are not drawn: BuildKit refuses variables there,
-//!   and so do these functions, with BuildKit's reason and line.
+//! - What BuildKit refuses is refused, every problem with BuildKit's reason and line: what
+//!   [`check`](crate::check) refuses (`COPY --from=$X`: BuildKit refuses variables there), and
+//!   what BuildKit finds resolving the stages: a word it cannot expand (`${V:?}` of an unset
+//!   `V`), a base or `--platform` that comes out empty, a base that is not an image
+//!   reference (`FROM Builder`), a circular dependency. A file whose own
+//!   `# check=error=true` makes BuildKit's warnings errors is drawn (`check` reports them).
 
 mod expand;
 mod tree;

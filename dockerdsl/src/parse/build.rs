@@ -1316,12 +1316,13 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
 /// A shell-form RUN command: one line, or the lines it was written on (with the comment
 /// lines among them), so that the canonical form keeps its layout.
 fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
-    if l.pieces.is_empty() {
+    let pieces = l.pieces();
+    if pieces.is_empty() {
         return RunCommand::Shell(Text::copy(split.args));
     }
     let mut lines: Vec<String> = Vec::new();
     let mut offset = 0;
-    for (piece, comment) in &l.pieces {
+    for (piece, comment) in &pieces {
         if *comment {
             if !lines.is_empty() {
                 lines.push(piece.trim_end().to_owned());

@@ -9,11 +9,19 @@
 //!
 //! The tree reads what BuildKit's line reader (`frontend/dockerfile/parser.Parse`) reads and
 //! refuses what it refuses (an unknown escape token, a repeated directive, a line over 64 KiB,
-//! an unterminated heredoc), with the line. What each instruction's words mean (flags, forms,
-//! values) is the next layer's business: [`check`](crate::check) and [`format`](crate::format)
-//! read the instructions the way BuildKit's instruction parser does and refuse only what it
-//! refuses; [`parse`](crate::parse) lowers the tree into the typed model, which may refuse more.
+//! an unterminated heredoc), with the line.
+//!
+//! An instruction's flags and arguments ([`Instruction::flags`], [`Instruction::args`]) are
+//! read from its logical line when asked, as BuildKit's parser reads that instruction's
+//! (`--name=value` flags, then a JSON array, the rest of the line, or words), each with its
+//! exact bytes in the text, across continuation lines: the tree itself keeps none of them, so
+//! that reading a file costs only what every reader needs. What the words mean (variables,
+//! values) is the next layer's business: [`check`](crate::check) and
+//! [`format`](crate::format) read the instructions the way BuildKit's instruction parser does
+//! and refuse only what it refuses; [`parse`](crate::parse) lowers the tree into the typed
+//! model, which may refuse more.
 
+mod args;
 mod diagnostic;
 mod read;
 pub(crate) mod words;
@@ -22,6 +30,7 @@ use crate::rules::HeredocMarker;
 use std::borrow::Cow;
 use std::ops::Range;
 
+pub use args::{Args, Flag, Form, Word};
 pub use diagnostic::{Diagnostic, ParseErrors};
 pub use read::read;
 pub(crate) use read::read_all;
@@ -151,14 +160,17 @@ pub struct Instruction<'a> {
     pub(crate) keyword: Range<usize>,
     /// The logical line: continuation lines joined, comment and empty lines inside dropped.
     pub(crate) joined: Cow<'a, str>,
-    /// The physical lines joined into the logical line, without their continuation escapes,
-    /// and the comment lines among them (`true`); empty for an instruction of one line.
-    pub(crate) pieces: Vec<(&'a str, bool)>,
+    /// Whether it has continuation lines (its logical line is not a slice of the text).
+    pub(crate) continued: bool,
     /// Every physical line of it, joined with `\n` (borrowed unless `\r` was dropped).
     pub(crate) text: Cow<'a, str>,
     pub(crate) heredocs: Vec<Heredoc<'a>>,
     /// The line of the first empty line inside its continuation lines.
     pub(crate) empty_continuation: Option<usize>,
+    /// The whole text the tree was read from, which the pieces and spans point into.
+    pub(crate) source: &'a str,
+    /// The escape character, for reading the words.
+    pub(crate) escape: char,
 }
 
 impl<'a> Instruction<'a> {
@@ -220,6 +232,36 @@ impl<'a> Instruction<'a> {
     /// Whether the keyword is `keyword`, in any case.
     pub fn is(&self, keyword: &str) -> bool {
         self.keyword().eq_ignore_ascii_case(keyword)
+    }
+
+    /// The physical lines joined into the logical line, without their continuation escapes,
+    /// and the comment lines among them (`true`); empty for an instruction of one line.
+    /// Read again from the text when asked: the tree keeps none of it.
+    pub(crate) fn pieces(&self) -> Vec<(&'a str, bool)> {
+        let mut out = Vec::new();
+        if !self.continued {
+            return out;
+        }
+        let mut lines = read::Lines::new(self.source, self.span.start, 0);
+        let Some(first) = lines.next() else {
+            return out;
+        };
+        let (piece, mut continued) =
+            read::trim_continuation(&first.text[read::blank_len(first.text)..], self.escape);
+        out.push((piece, false));
+        while continued {
+            let Some(l) = lines.next() else {
+                break;
+            };
+            if read::is_comment(l.text) {
+                out.push((l.text, true));
+            } else if !read::is_blank_line(l.text) {
+                let (part, more) = read::trim_continuation(l.text, self.escape);
+                out.push((part, false));
+                continued = more;
+            }
+        }
+        out
     }
 }
 

@@ -27,26 +27,42 @@ pub fn read(text: &str) -> Result<Tree<'_>, ParseErrors> {
 }
 
 /// `isComment`: the first non-blank character is `#`.
-fn is_comment(line: &str) -> bool {
-    line.trim_start_matches(is_blank).starts_with('#')
+pub(super) fn is_comment(line: &str) -> bool {
+    line.as_bytes().get(blank_len(line)) == Some(&b'#')
 }
 
-/// BuildKit trims Go's `unicode.IsSpace`.
-fn is_blank(c: char) -> bool {
-    c.is_whitespace()
+/// The length of the blanks a line starts with: BuildKit trims Go's `unicode.IsSpace`
+/// (Rust's `char::is_whitespace`). Byte by byte while they are ASCII, as they nearly
+/// always are.
+pub(super) fn blank_len(line: &str) -> usize {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => i += 1,
+            c if c < 0x80 => return i,
+            _ => return i + (line[i..].len() - line[i..].trim_start().len()),
+        }
+    }
+    i
+}
+
+/// Whether a line is blanks only.
+pub(super) fn is_blank_line(line: &str) -> bool {
+    blank_len(line) == line.len()
 }
 
 /// The comment's text after `#` and one space, its indentation kept (license headers,
 /// aligned notes); trailing blanks dropped.
 fn comment_text(line: &str) -> &str {
-    let t = line.trim_start_matches(is_blank);
+    let t = &line[blank_len(line)..];
     let t = t.strip_prefix('#').unwrap_or(t);
     t.strip_prefix(' ').unwrap_or(t).trim_end()
 }
 
 /// `trimContinuationCharacter`: whether the line ends with the escape character (and only
 /// spaces or tabs after it), and the line without them.
-fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
+pub(super) fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
     let t = line.trim_end_matches([' ', '\t']);
     if let Some(before) = t.strip_suffix(escape) {
         // `([^E])E[ \t]*$` or a line that is only `E`: a doubled escape is not a
@@ -70,56 +86,83 @@ fn directive_parts(trimmed: &str) -> (&str, &str) {
     )
 }
 
-pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<'a> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // bufio.ScanLines: lines end at `\n`, a `\r` before it is dropped; no empty last line.
-    // Sized from the length (a line is rarely under 16 bytes): counting the newlines first
-    // cost a tenth of the reading.
-    let mut physical: Vec<&str> = Vec::with_capacity(body.len() / 16 + 1);
-    physical.extend(body.split('\n'));
-    if physical.last() == Some(&"") {
-        physical.pop();
-    }
-    // Without a `\r` dropped, an instruction's lines are a slice of the text, borrowed as
-    // they are. (Found line by line: a second pass over the text cost more.)
-    let mut crlf = false;
-    for l in &mut physical {
-        if let Some(without) = l.strip_suffix('\r') {
-            *l = without;
-            crlf = true;
+/// One physical line: its text without the line end, where it starts, its number from 1.
+#[derive(Clone, Copy)]
+pub(super) struct Line<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub number: usize,
+    /// Whether a `\r` was dropped from its end.
+    pub cr: bool,
+}
+
+/// The physical lines of a text as `bufio.ScanLines` cuts them: at `\n`, a `\r` before it
+/// dropped, no empty line after a final `\n`. One pass with `memchr`, nothing collected.
+pub(super) struct Lines<'a> {
+    text: &'a str,
+    pos: usize,
+    number: usize,
+    /// The first line longer than BuildKit reads.
+    pub too_long: Option<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str, pos: usize, number: usize) -> Self {
+        Lines {
+            text,
+            pos,
+            number,
+            too_long: None,
         }
     }
-    let at = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
-    let span = |lines: &[&str]| match (lines.first(), lines.last()) {
-        (Some(first), Some(last)) => at(first)..at(last) + last.len(),
-        _ => 0..0,
-    };
+}
 
-    // bufio.Scanner's limit: BuildKit refuses longer lines.
-    if let Some(n) = physical.iter().position(|l| l.len() > MAX_LINE) {
-        errors.push(
-            Diagnostic::new(
-                n + 1,
-                1,
-                format!("dockerfile line greater than max allowed size of {MAX_LINE} bytes"),
-            )
-            .with_help("split the line with continuation lines, or move the data into a file"),
-        );
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        let rest = self.text.get(self.pos..).filter(|r| !r.is_empty())?;
+        let start = self.pos;
+        let len = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+        self.pos += len + 1;
+        self.number += 1;
+        let line = &rest[..len];
+        let (text, cr) = match line.strip_suffix('\r') {
+            Some(l) => (l, true),
+            None => (line, false),
+        };
+        if text.len() > MAX_LINE && self.too_long.is_none() {
+            self.too_long = Some(self.number);
+        }
+        Some(Line {
+            text,
+            start,
+            number: self.number,
+            cr,
+        })
     }
-    let mut nodes: Vec<Node<'a>> = Vec::with_capacity(physical.len());
+}
+
+pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<'a> {
+    let first_error = errors.len();
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = Lines::new(text, bom, 0);
+    // Sized from the length (a node is rarely under 32 bytes of text): counting the lines
+    // first cost a tenth of the reading, growing the vector more.
+    let mut nodes: Vec<Node<'a>> = Vec::with_capacity(text.len() / 32 + 4);
     let mut escape = '\\';
     let mut seen: Vec<String> = Vec::new();
-    let mut i = 0;
+    let mut next = lines.next();
     // Directives: leading lines of the form `# key=value` for a known key.
-    while let Some(line) = physical.get(i) {
-        let trimmed = line.trim_start_matches(is_blank);
+    while let Some(line) = next {
+        let trimmed = &line.text[blank_len(line.text)..];
         let Some((key, value)) = rules::directive_like(trimmed) else {
             break;
         };
         if seen.contains(&key) {
             errors.push(
                 Diagnostic::new(
-                    i + 1,
+                    line.number,
                     1,
                     format!("only one {key} parser directive can be used"),
                 )
@@ -131,102 +174,93 @@ pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<
                 "\\" => escape = '\\',
                 "`" => escape = '`',
                 other => errors.push(
-                    Diagnostic::new(i + 1, 1, format!("invalid escape token `{other}`"))
+                    Diagnostic::new(line.number, 1, format!("invalid escape token `{other}`"))
                         .with_help("the escape character is `\\` or `` ` ``"),
                 ),
             }
         }
         seen.push(key);
         let (name, value) = directive_parts(trimmed);
-        nodes.push(Node {
-            line: i + 1,
-            end_line: i + 1,
-            span: span(&physical[i..=i]),
-            kind: NodeKind::Directive { name, value },
-        });
-        i += 1;
+        nodes.push(one(line, NodeKind::Directive { name, value }));
+        next = lines.next();
     }
 
-    while i < physical.len() {
-        let line = physical[i];
-        let start = i;
-        i += 1;
-        let one = |kind| Node {
-            line: start + 1,
-            end_line: start + 1,
-            span: span(&physical[start..=start]),
-            kind,
-        };
-        if is_comment(line) {
-            nodes.push(one(NodeKind::Comment(comment_text(line))));
+    while let Some(line) = next {
+        next = lines.next();
+        let lead = blank_len(line.text);
+        let stripped = &line.text[lead..];
+        if stripped.starts_with('#') {
+            nodes.push(one(line, NodeKind::Comment(comment_text(line.text))));
             continue;
         }
-        let stripped = line.trim_start_matches(is_blank);
         let (first, mut continued) = trim_continuation(stripped, escape);
-        if !continued && first.trim().is_empty() {
-            nodes.push(one(NodeKind::Blank));
+        let first_blank = is_blank_line(first);
+        if !continued && first_blank {
+            nodes.push(one(line, NodeKind::Blank));
             continue;
         }
-        if continued && first.trim().is_empty() && i >= physical.len() {
-            nodes.push(one(NodeKind::Ignored));
+        if continued && first_blank && next.is_none() {
+            nodes.push(one(line, NodeKind::Ignored));
             continue;
         }
-        let column = line[..line.len() - stripped.len()].chars().count() + 1;
+        let column = line.text[..lead].chars().count() + 1;
         let mut joined = Cow::Borrowed(first);
-        let mut pieces = Vec::new();
         let mut empty_continuation = None;
-        if continued && i < physical.len() {
-            pieces.push((first, false));
-        }
-        while continued && i < physical.len() {
-            let next = physical[i];
-            i += 1;
-            if is_comment(next) {
-                pieces.push((next, true));
+        let mut last = line;
+        let mut cr = line.cr;
+        let has_continuation = continued && next.is_some();
+        while continued {
+            let Some(l) = next else {
+                break;
+            };
+            next = lines.next();
+            last = l;
+            cr |= l.cr;
+            if is_comment(l.text) {
                 continue;
             }
-            if next.trim_start_matches(is_blank).is_empty() {
-                empty_continuation.get_or_insert(i);
+            if is_blank_line(l.text) {
+                empty_continuation.get_or_insert(l.number);
                 continue;
             }
-            let (part, more) = trim_continuation(next, escape);
+            let (part, more) = trim_continuation(l.text, escape);
             joined.to_mut().push_str(part);
-            pieces.push((part, false));
             continued = more;
         }
-        if joined.trim().is_empty() {
+        if is_blank_line(&joined) {
             // Only escape characters and blank lines: nothing to read.
             nodes.push(Node {
-                line: start + 1,
-                end_line: i,
-                span: span(&physical[start..i]),
+                line: line.number,
+                end_line: last.number,
+                span: line.start..last.start + last.text.len(),
                 kind: NodeKind::Ignored,
             });
             continue;
         }
+        let keyword = keyword_range(&joined);
         let mut heredocs = Vec::new();
-        if let Some(markers) = heredoc_markers(&joined) {
+        if let Some(markers) = heredoc_markers(&joined, keyword.clone()) {
             for marker in markers {
-                let body_start = i;
-                let mut terminated = false;
-                while i < physical.len() {
-                    let body = physical[i];
-                    i += 1;
+                let body_start = next.map_or(text.len(), |l| l.start);
+                let mut terminator = None;
+                while let Some(body) = next {
+                    next = lines.next();
+                    last = body;
+                    cr |= body.cr;
                     let candidate = if marker.chomp {
-                        body.trim_start_matches('\t')
+                        body.text.trim_start_matches('\t')
                     } else {
-                        body
+                        body.text
                     };
                     if candidate == marker.name {
-                        terminated = true;
+                        terminator = Some(body.start);
                         break;
                     }
                 }
-                let body_end = if terminated { i - 1 } else { i };
-                if !terminated {
+                if terminator.is_none() {
                     errors.push(
                         Diagnostic::new(
-                            start + 1,
+                            line.number,
                             column,
                             format!("unterminated heredoc `{}`", marker.name),
                         )
@@ -235,41 +269,73 @@ pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<
                 }
                 // The body's bytes as they are, `\r` kept: BuildKit's heredoc reader keeps
                 // line ends (its `scanLines`), unlike its instruction reader.
-                let from = physical.get(body_start).map_or(text.len(), |l| at(l));
-                let to = match physical.get(body_end) {
-                    Some(terminator) if terminated => at(terminator),
-                    _ => text.len(),
-                };
+                let body_end = terminator.unwrap_or(text.len()).max(body_start);
                 heredocs.push(Heredoc {
                     marker,
-                    body: Cow::Borrowed(text.get(from..to.max(from)).unwrap_or_default()),
-                    terminated,
+                    body: Cow::Borrowed(text.get(body_start..body_end).unwrap_or_default()),
+                    terminated: terminator.is_some(),
                 });
             }
         }
-        let keyword = keyword_range(&joined);
+        let span = line.start..last.start + last.text.len();
+        // Without a `\r` dropped, the instruction's lines joined with `\n` are its bytes.
+        let lines_text = if cr {
+            Cow::Owned(
+                Lines::new(text, line.start, 0)
+                    .take_while(|l| l.start <= last.start)
+                    .map(|l| l.text)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        } else {
+            Cow::Borrowed(text.get(span.clone()).unwrap_or_default())
+        };
         nodes.push(Node {
-            line: start + 1,
-            end_line: i,
-            span: span(&physical[start..i]),
+            line: line.number,
+            end_line: last.number,
+            span: span.clone(),
             kind: NodeKind::Instruction(Instruction {
-                line: start + 1,
-                end_line: i,
+                line: line.number,
+                end_line: last.number,
                 column,
-                span: span(&physical[start..i]),
+                span,
                 keyword,
                 joined,
-                pieces,
-                text: lines_text(text, &physical[start..i], crlf),
+                continued: has_continuation,
+                text: lines_text,
                 heredocs,
                 empty_continuation,
+                source: text,
+                escape,
             }),
         });
+    }
+    // bufio.Scanner's limit: BuildKit refuses longer lines, before anything else.
+    if let Some(n) = lines.too_long {
+        errors.insert(
+            first_error,
+            Diagnostic::new(
+                n,
+                1,
+                format!("dockerfile line greater than max allowed size of {MAX_LINE} bytes"),
+            )
+            .with_help("split the line with continuation lines, or move the data into a file"),
+        );
     }
     Tree {
         text,
         escape,
         nodes,
+    }
+}
+
+/// A node of one line.
+fn one<'a>(line: Line<'a>, kind: NodeKind<'a>) -> Node<'a> {
+    Node {
+        line: line.number,
+        end_line: line.number,
+        span: line.start..line.start + line.text.len(),
+        kind,
     }
 }
 
@@ -286,52 +352,33 @@ fn keyword_range(joined: &str) -> std::ops::Range<usize> {
     start..end
 }
 
-/// Physical lines joined with `\n`: the slice of `text` they span when no `\r` was
-/// dropped from them.
-fn lines_text<'a>(text: &'a str, lines: &[&'a str], crlf: bool) -> Cow<'a, str> {
-    let span = match (lines.first(), lines.last()) {
-        (Some(first), Some(last)) if !crlf => {
-            let start = first.as_ptr() as usize - text.as_ptr() as usize;
-            let end = last.as_ptr() as usize - text.as_ptr() as usize + last.len();
-            text.get(start..end)
-        }
-        _ => None,
-    };
-    match span {
-        Some(s) => Cow::Borrowed(s),
-        None => Cow::Owned(lines.join("\n")),
-    }
-}
-
 /// Whether the line has `<<`: a search for `<` (most lines have none) rather than for the
 /// two-byte string, which cost more.
 fn has_double_lt(line: &str) -> bool {
-    let mut rest = line;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        if rest.starts_with('<') {
-            return true;
-        }
-    }
-    false
+    memchr::memchr_iter(b'<', line.as_bytes()).any(|i| line.as_bytes().get(i + 1) == Some(&b'<'))
 }
 
 /// The heredocs BuildKit reads after this line: only for RUN, COPY and ADD (also after
 /// ONBUILD), not in JSON form, and only when the line has `<<`.
-fn heredoc_markers(line: &str) -> Option<Vec<HeredocMarker>> {
-    if !has_double_lt(line) {
+fn heredoc_markers(line: &str, keyword: std::ops::Range<usize>) -> Option<Vec<HeredocMarker>> {
+    let is = |k: &str, of: &str| k.eq_ignore_ascii_case(of);
+    let keyword = line.get(keyword).unwrap_or_default();
+    // The keyword first: splitting the line costs more, and most lines are not these.
+    if !["run", "copy", "add", "onbuild"]
+        .iter()
+        .any(|k| is(keyword, k))
+        || !has_double_lt(line)
+    {
         return None;
     }
     let Split { keyword, args, .. } = words::split_command(line);
-    let (keyword, args) = if keyword.eq_ignore_ascii_case("onbuild") {
+    let (keyword, args) = if is(keyword, "onbuild") {
         let inner = words::split_command(args);
         (inner.keyword, inner.args)
     } else {
         (keyword, args)
     };
-    let allowed = ["run", "copy", "add"]
-        .iter()
-        .any(|k| keyword.eq_ignore_ascii_case(k));
+    let allowed = ["run", "copy", "add"].iter().any(|k| is(keyword, k));
     if !allowed || matches!(words::json_array(args), Some(Ok(_))) {
         return None;
     }

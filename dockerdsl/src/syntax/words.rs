@@ -2,6 +2,8 @@
 //! parser does (`splitCommand`, `extractBuilderFlags`, `parseWords`, `parseJSON`), and
 //! reading a word the way its shell-word lexer does, without substituting variables.
 
+use std::ops::Range;
+
 /// An instruction line split into its parts.
 pub(crate) struct Split<'a> {
     pub keyword: &'a str,
@@ -11,6 +13,26 @@ pub(crate) struct Split<'a> {
     pub args_at: usize,
 }
 
+/// An instruction line split into its parts, with where each one is in the line.
+pub(crate) struct Parts<'a> {
+    /// The keyword's bytes in the line.
+    pub keyword: Range<usize>,
+    pub flags: Vec<RawFlag>,
+    pub args: &'a str,
+    /// Byte offset of the (trimmed) arguments in the line.
+    pub args_at: usize,
+}
+
+/// A builder flag as `extractBuilderFlags` reads it.
+pub(crate) struct RawFlag {
+    /// Its bytes in the line, as written (it starts with `--`).
+    pub range: Range<usize>,
+    /// The word with quotes and backslash escapes removed: `--name=value`.
+    pub word: String,
+    /// The first `=` of `word`: its index in `word` and its byte offset in the line.
+    pub eq: Option<(usize, usize)>,
+}
+
 /// BuildKit's `reWhitespace`: `[\t\v\f\r ]+`.
 fn is_ws(c: char) -> bool {
     matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ')
@@ -18,6 +40,17 @@ fn is_ws(c: char) -> bool {
 
 /// `splitCommand`: the keyword, the builder flags, and the rest trimmed.
 pub(crate) fn split_command(line: &str) -> Split<'_> {
+    let parts = split_parts(line);
+    Split {
+        keyword: line.get(parts.keyword).unwrap_or_default(),
+        flags: parts.flags.into_iter().map(|f| f.word).collect(),
+        args: parts.args,
+        args_at: parts.args_at,
+    }
+}
+
+/// [`split_command`] with positions.
+pub(crate) fn split_parts(line: &str) -> Parts<'_> {
     let lead = line.len() - line.trim_start_matches(char::is_whitespace).len();
     let trimmed = line.trim_matches(char::is_whitespace);
     let (keyword, rest) = match trimmed.find(is_ws) {
@@ -25,7 +58,13 @@ pub(crate) fn split_command(line: &str) -> Split<'_> {
         None => (trimmed, ""),
     };
     let rest_at = lead + (trimmed.len() - rest.len());
-    let (flags, mut args_from) = extract_builder_flags(rest);
+    let (mut flags, mut args_from) = extract_builder_flags(rest);
+    for f in &mut flags {
+        f.range = f.range.start + rest_at..f.range.end + rest_at;
+        if let Some((_, raw)) = &mut f.eq {
+            *raw += rest_at;
+        }
+    }
     // The flag reader works on bytes (as BuildKit's does) and takes the UTF-8 continuation
     // bytes 0x85 and 0xA0 for spaces, so it can stop inside a character.
     while !rest.is_char_boundary(args_from) {
@@ -33,8 +72,8 @@ pub(crate) fn split_command(line: &str) -> Split<'_> {
     }
     let args = &rest[args_from..];
     let args_trimmed = args.trim_start_matches(char::is_whitespace);
-    Split {
-        keyword,
+    Parts {
+        keyword: lead..lead + keyword.len(),
         flags,
         args: args_trimmed.trim_end_matches(char::is_whitespace),
         args_at: rest_at + args_from + (args.len() - args_trimmed.len()),
@@ -49,7 +88,7 @@ fn is_space_byte(b: u8) -> bool {
 /// `extractBuilderFlags`: leading words starting with `--` are flags (quotes removed, a
 /// backslash escapes the next byte); a lone `--` ends them. Returns the flags and the
 /// byte offset where the arguments start.
-fn extract_builder_flags(line: &str) -> (Vec<String>, usize) {
+fn extract_builder_flags(line: &str) -> (Vec<RawFlag>, usize) {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
@@ -57,16 +96,25 @@ fn extract_builder_flags(line: &str) -> (Vec<String>, usize) {
         Quote,
     }
     let b = line.as_bytes();
-    let mut words = Vec::new();
+    let mut flags = Vec::new();
     let mut phase = Phase::Spaces;
     let mut word: Vec<u8> = Vec::new();
     let mut quote = 0u8;
     let mut blank_ok = false;
     let mut pos = 0;
+    let mut start = 0;
+    let mut eq = None;
     // The bytes are kept as the String when they are UTF-8 (they almost always are).
-    let finish = |w: &mut Vec<u8>| match String::from_utf8(std::mem::take(w)) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    let mut finish = |w: &mut Vec<u8>, range: Range<usize>, eq: &mut Option<(usize, usize)>| {
+        let word = match String::from_utf8(std::mem::take(w)) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        flags.push(RawFlag {
+            range,
+            word,
+            eq: eq.take(),
+        });
     };
     while pos <= b.len() {
         let at_end = pos == b.len();
@@ -80,17 +128,18 @@ fn extract_builder_flags(line: &str) -> (Vec<String>, usize) {
                 continue;
             }
             if ch != b'-' || b.get(pos + 1) != Some(&b'-') {
-                return (words, pos);
+                return (flags, pos);
             }
             // Room for the word up to the next space, so that it is not grown a byte at a
             // time.
             let len = b[pos..].iter().position(|c| is_space_byte(*c));
             word.reserve(len.unwrap_or(b.len() - pos));
+            start = pos;
             phase = Phase::Word;
         }
         if at_end {
             if word != b"--" && (blank_ok || !word.is_empty()) {
-                words.push(finish(&mut word));
+                finish(&mut word, start..pos, &mut eq);
             }
             break;
         }
@@ -98,11 +147,13 @@ fn extract_builder_flags(line: &str) -> (Vec<String>, usize) {
             if is_space_byte(ch) {
                 phase = Phase::Spaces;
                 if word == b"--" {
-                    return (words, pos);
+                    return (flags, pos);
                 }
                 if blank_ok || !word.is_empty() {
-                    words.push(finish(&mut word));
+                    finish(&mut word, start..pos, &mut eq);
                 }
+                word.clear();
+                eq = None;
                 blank_ok = false;
                 pos += 1;
                 continue;
@@ -122,28 +173,29 @@ fn extract_builder_flags(line: &str) -> (Vec<String>, usize) {
                 pos += 1;
                 ch = b[pos];
             }
-            word.push(ch);
-            pos += 1;
-            continue;
-        }
-        if ch == quote {
-            phase = Phase::Word;
-            pos += 1;
-            continue;
-        }
-        if ch == b'\\' {
-            if pos + 1 == b.len() {
+        } else {
+            if ch == quote {
                 phase = Phase::Word;
                 pos += 1;
                 continue;
             }
-            pos += 1;
-            ch = b[pos];
+            if ch == b'\\' {
+                if pos + 1 == b.len() {
+                    phase = Phase::Word;
+                    pos += 1;
+                    continue;
+                }
+                pos += 1;
+                ch = b[pos];
+            }
+        }
+        if ch == b'=' && eq.is_none() {
+            eq = Some((word.len(), pos));
         }
         word.push(ch);
         pos += 1;
     }
-    (words, b.len())
+    (flags, b.len())
 }
 
 /// `parseJSON`: `None` when the text is not a JSON array (then it is shell form or a word
@@ -171,84 +223,71 @@ pub(crate) fn whitespace_words(rest: &str) -> Vec<&str> {
     rest.split(is_ws).filter(|w| !w.is_empty()).collect()
 }
 
+/// [`whitespace_words`] as byte ranges of `rest`.
+pub(crate) fn whitespace_ranges(rest: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    rest.split(is_ws).filter(|w| !w.is_empty()).map(move |w| {
+        let at = w.as_ptr() as usize - rest.as_ptr() as usize;
+        at..at + w.len()
+    })
+}
+
 /// `parseWords`: `ENV`/`LABEL`/`ARG` arguments split into words at unquoted whitespace,
 /// quotes and escapes kept for the lexer.
 pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<String> {
-    #[derive(PartialEq)]
-    enum Phase {
-        Spaces,
-        Word,
-        Quote,
-    }
-    let chars: Vec<char> = rest.chars().collect();
+    word_ranges(rest, escape)
+        .into_iter()
+        .map(|r| rest[r].to_owned())
+        .collect()
+}
+
+/// [`parse_words`] as byte ranges of `rest`: each word is the text as written, except that
+/// an escape character ending the text is dropped.
+pub(crate) fn word_ranges(rest: &str, escape: char) -> Vec<Range<usize>> {
     let mut words = Vec::new();
-    let mut phase = Phase::Spaces;
-    let mut word = String::new();
-    let mut quote = '\0';
-    let mut blank_ok = false;
-    let mut pos = 0;
-    while pos <= chars.len() {
-        let at_end = pos == chars.len();
-        let mut ch = if at_end { '\0' } else { chars[pos] };
-        if phase == Phase::Spaces {
-            if at_end {
-                break;
-            }
+    let mut in_word = false;
+    let mut quote = None;
+    let mut start = 0;
+    let mut chars = rest.char_indices();
+    while let Some((pos, ch)) = chars.next() {
+        if !in_word {
             if ch.is_whitespace() {
-                pos += 1;
                 continue;
             }
-            phase = Phase::Word;
+            in_word = true;
+            start = pos;
         }
-        if at_end {
-            if blank_ok || !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
-            break;
-        }
-        if phase == Phase::Word {
-            if ch.is_whitespace() {
-                phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
-                }
-                blank_ok = false;
-                pos += 1;
-                continue;
-            }
-            if ch == '\'' || ch == '"' {
-                quote = ch;
-                blank_ok = true;
-                phase = Phase::Quote;
-            }
-            if ch == escape {
-                if pos + 1 == chars.len() {
-                    pos += 1;
+        match quote {
+            None => {
+                if ch.is_whitespace() {
+                    words.push(start..pos);
+                    in_word = false;
                     continue;
                 }
-                word.push(ch);
-                pos += 1;
-                ch = chars[pos];
+                if ch == '\'' || ch == '"' {
+                    quote = Some(ch);
+                }
+                if ch == escape && chars.next().is_none() {
+                    // An escape character that ends the text is dropped.
+                    if pos > start {
+                        words.push(start..pos);
+                    }
+                    return words;
+                }
             }
-            word.push(ch);
-            pos += 1;
-            continue;
-        }
-        if ch == quote {
-            phase = Phase::Word;
-        }
-        if ch == escape && quote != '\'' {
-            if pos + 1 == chars.len() {
-                phase = Phase::Word;
-                pos += 1;
-                continue;
+            Some(q) => {
+                if ch == q {
+                    quote = None;
+                }
+                if ch == escape && q != '\'' && chars.next().is_none() {
+                    // The word was quoted, so it is kept even if it is empty.
+                    words.push(start..pos);
+                    return words;
+                }
             }
-            pos += 1;
-            word.push(ch);
-            ch = chars[pos];
         }
-        word.push(ch);
-        pos += 1;
+    }
+    if in_word {
+        words.push(start..rest.len());
     }
     words
 }

@@ -14,7 +14,14 @@ pub mod strategies;
 /// Snapshots `input` and `output` together, so that a reviewer sees both in one file:
 /// `tests/integration/snapshots/{group}__{name}.snap`.
 pub fn snapshot_io(group: &str, name: &str, input: &str, output: &str) {
-    let text = format!("{}\n----- rendered -----\n{output}", input.trim_end());
+    snapshot_sections(group, name, input, "rendered", output);
+}
+
+/// Like [`snapshot_io`], with the output under a heading of its own: only a Dockerfile goes
+/// under `rendered`, because the oracle test reads every `rendered` section back through
+/// BuildKit.
+pub fn snapshot_sections(group: &str, name: &str, input: &str, heading: &str, output: &str) {
+    let text = format!("{}\n----- {heading} -----\n{output}", input.trim_end());
     let name = format!("{group}__{name}");
     insta::with_settings!({
         omit_expression => true,
