@@ -19,6 +19,12 @@ fn main() {
         for f in &files {
             ok += usize::from(match mode.as_str() {
                 "peer" => parse_dockerfile::parse(black_box(f)).is_ok(),
+                "args" => dockerdsl::syntax::read(black_box(f)).is_ok_and(|tree| {
+                    for i in tree.instructions() {
+                        black_box(i.flags_and_args());
+                    }
+                    true
+                }),
                 _ => dockerdsl::syntax::read(black_box(f)).is_ok(),
             });
         }

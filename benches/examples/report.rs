@@ -379,9 +379,11 @@ fn syntax_readers(out: &mut String) {
         out,
         "### The syntax layer\n\nThe {} corpus files ({} B) that both dockerdsl's syntax layer \
          (`dockerdsl::syntax::read`, the lossless tree `check` and `fmt` read) and \
-         parse-dockerfile accept. `dockerdsl-syntax+lowering` is `dockerdsl::parse_faithfully`: \
-         the tree, then the lowering into the typed model, on the same files; the lowering's \
-         cost is the difference.\n",
+         parse-dockerfile accept. `dockerdsl-syntax+args` also reads every instruction's flags \
+         and arguments with their spans (`Instruction::flags_and_args`, on demand); \
+         `dockerdsl-syntax+lowering` is `dockerdsl::parse_faithfully`: the tree, then the \
+         lowering into the typed model, on the same files; the lowering's cost is the \
+         difference.\n",
         files.len(),
         count(bytes)
     );

@@ -739,11 +739,26 @@ pub const PARSERS: &[Parser] = &[
 ];
 
 /// The readers of the syntax layer issue's benchmark: dockerdsl's lossless tree
-/// (`dockerdsl::syntax::read`), the tree lowered into the model as `check` and `fmt` read it
-/// (`dockerdsl::parse_faithfully`: the tree, then the lowering), and parse-dockerfile.
+/// (`dockerdsl::syntax::read`), the tree and every instruction's flags and arguments with
+/// their spans (`Instruction::flags_and_args`, which the tree reads on demand), the tree
+/// lowered into the model as `check` and `fmt` read it (`dockerdsl::parse_faithfully`: the
+/// tree, then the lowering), and parse-dockerfile.
 pub const SYNTAX_READERS: &[Parser] = &[
     ("dockerdsl-syntax", |text| {
         dockerdsl::syntax::read(text).is_ok()
+    }),
+    ("dockerdsl-syntax+args", |text| {
+        dockerdsl::syntax::read(text).is_ok_and(|tree| {
+            let read: usize = tree
+                .instructions()
+                .map(|i| {
+                    let (flags, args) = i.flags_and_args();
+                    flags.len() + args.words().len()
+                })
+                .sum();
+            std::hint::black_box(read);
+            true
+        })
     }),
     ("dockerdsl-syntax+lowering", |text| {
         dockerdsl::parse_faithfully(text).is_ok()

@@ -98,6 +98,9 @@ pub struct Problem {
     pub(crate) position: Option<(usize, usize)>,
     /// Whose rule it is: a file read faithfully is refused only for BuildKit's.
     pub(crate) kind: ProblemKind,
+    /// The index of its stage in the Dockerfile's stages, when validation made it: a file
+    /// read may have two stages of one name.
+    pub(crate) stage_index: Option<usize>,
 }
 
 /// Whose rule a problem breaks. The builder refuses both kinds; reading a Dockerfile as
@@ -124,6 +127,7 @@ impl Problem {
             help: Some(help),
             position: None,
             kind: ProblemKind::BuildKit,
+            stage_index: None,
         }
     }
 
@@ -136,6 +140,7 @@ impl Problem {
             help: None,
             position,
             kind: ProblemKind::BuildKit,
+            stage_index: None,
         }
     }
 

@@ -23,6 +23,8 @@ const MAX_LINE: usize = 65_535;
 struct Here<'a> {
     /// The stage's name, or `None` for the header and the global ARGs.
     stage: Option<&'a str>,
+    /// The stage's index in the Dockerfile.
+    index: Option<usize>,
     /// The instruction's position and keyword.
     instruction: Option<(usize, &'static str)>,
     /// Inside `ONBUILD`, the keyword of the instruction it holds.
@@ -74,6 +76,7 @@ impl Cx<'_> {
             help: invalid.help,
             position: None,
             kind,
+            stage_index: self.here.index,
         });
     }
 
@@ -158,17 +161,24 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
     global.sort_unstable();
     // One buffer for the text of any instruction that may be too long.
     let mut text = String::new();
-    for stage in df.stages() {
-        stage_checks(&mut cx, stage, &global, &mut text);
+    for (index, stage) in df.stages().iter().enumerate() {
+        stage_checks(&mut cx, index, stage, &global, &mut text);
     }
     if df.is_compat() {
         compat(df, problems);
     }
 }
 
-fn stage_checks<'a>(cx: &mut Cx<'a>, stage: &'a Stage, global: &[&str], text: &mut String) {
+fn stage_checks<'a>(
+    cx: &mut Cx<'a>,
+    index: usize,
+    stage: &'a Stage,
+    global: &[&str],
+    text: &mut String,
+) {
     cx.here = Here {
         stage: Some(stage.name()),
+        index: Some(index),
         ..Here::default()
     };
     if let Err(e) = rules::stage_name(stage.name()) {

@@ -246,6 +246,7 @@ ENV GREETING='cost: $5'
 COPY a.txt b.txt /dest
 
 FROM base AS app
+COPY c.txt d.txt /dest
 FROM alpine:3.20 AS scratch
 ENV CACHE_KIND=cache
 RUN --mount=type=$CACHE_KIND,target=/c true

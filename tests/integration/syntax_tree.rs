@@ -165,6 +165,8 @@ const LINES: &[&str] = &[
     "USER app:app",
     "WORKDIR /srv/élan",
     "COPY --link -- --weird /dst",
+    // U+1F141 holds the byte 0x85, a space to BuildKit's flag reader: the flag ends inside it.
+    "RUN --network=\u{1F141}x echo",
 ];
 
 /// The flags and arguments of every instruction of `text`: names, values, forms, words
@@ -246,6 +248,71 @@ proptest! {
         prop_assert_eq!(expected.ok(), Some(meaning(&tree)), "{:?}", text);
         let problems = check_spans(&tree, &mut Counts::default());
         prop_assert!(problems.is_empty(), "{text:?}:\n{}", problems.join("\n"));
+    }
+}
+
+/// Text made of the pieces that make instructions hard to read: keywords, flags, quotes,
+/// both escape characters, continuations, comments, JSON, heredocs, non-ASCII blanks.
+fn tricky_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("FROM "),
+        Just("RUN "),
+        Just("COPY "),
+        Just("ENV "),
+        Just("ARG "),
+        Just("LABEL "),
+        Just("HEALTHCHECK "),
+        Just("ONBUILD "),
+        Just("CMD "),
+        Just("EXPOSE "),
+        Just("add "),
+        Just("--from="),
+        Just("--mount=type=cache,"),
+        Just("--"),
+        Just("-"),
+        Just("="),
+        Just("\\"),
+        Just("`"),
+        Just("\\\n"),
+        Just("`\n"),
+        Just("\n"),
+        Just("\r\n"),
+        Just(" "),
+        Just("\t"),
+        Just("\u{a0}"),
+        Just("\u{85}"),
+        Just("\u{1F141}"),
+        Just("é"),
+        Just("\""),
+        Just("'"),
+        Just("["),
+        Just("]"),
+        Just(", "),
+        Just("\"a\""),
+        Just("1"),
+        Just("# c\n"),
+        Just("#"),
+        Just("<<EOF"),
+        Just("\nEOF\n"),
+        Just("x"),
+        Just("y z"),
+        Just("# escape=`\n"),
+        Just("CMD"),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    /// On any text the tree reads, every flag and word span slices to what it claims (and
+    /// reading them does not panic).
+    #[test]
+    fn spans_hold_on_tricky_text(text in tricky_text()) {
+        if let Ok(tree) = syntax::read(&text) {
+            let problems = check_spans(&tree, &mut Counts::default());
+            prop_assert!(problems.is_empty(), "{text:?}:\n{}", problems.join("\n"));
+        }
     }
 }
 

@@ -581,13 +581,13 @@ pub(crate) fn lower_tree(
             problems.iter().partition(|p| p.is_model_only());
         let mut refused: Vec<Diagnostic> = refused
             .into_iter()
-            .map(|p| located(p, &map, &done, &read.directives))
+            .map(|p| located(p, &map, &done, &read.directives, true))
             .collect();
         if !faithful {
             refused.extend(limits);
             refused.extend(
                 own.into_iter()
-                    .map(|p| located(p, &map, &done, &read.directives).model_limit()),
+                    .map(|p| located(p, &map, &done, &read.directives, true).model_limit()),
             );
         }
         return if refused.is_empty() {
@@ -610,7 +610,8 @@ pub(crate) fn lower_tree(
             e.problems()
                 .iter()
                 .map(|p| {
-                    let d = located(p, &map, &done, &read.directives);
+                    // Made in graph order, which `done` (file order) need not be.
+                    let d = located(p, &map, &done, &read.directives, false);
                     if p.is_model_only() {
                         d.model_limit()
                     } else {
@@ -670,6 +671,7 @@ fn located(
     map: &[SourceInstruction],
     stages: &[Stage],
     directives: &[super::Directive],
+    as_read: bool,
 ) -> Diagnostic {
     let loc = p.location();
     let directive = loc
@@ -688,9 +690,11 @@ fn located(
             None => diag,
         };
     }
-    let stage = loc
-        .stage()
-        .and_then(|name| stages.iter().position(|s| s.name() == name));
+    // By index when validation gave one into the stages as read (two may share a name).
+    let stage = p.stage_index.filter(|_| as_read).or_else(|| {
+        loc.stage()
+            .and_then(|name| stages.iter().position(|s| s.name() == name))
+    });
     let found = match (stage, loc.instruction()) {
         (None, Some((n, _))) => map
             .iter()

@@ -177,17 +177,33 @@ impl<'a> Args<'a> {
     }
 }
 
+/// `(offset in the logical line, offset in the text, length)` of a piece.
+type Piece = (usize, usize, usize);
+
 /// From offsets of an instruction's logical line to offsets of the text: the logical line is
 /// made of pieces of the text (one for an instruction of one line), in order.
 struct Layout<'a> {
     text: &'a str,
-    /// `(offset in the logical line, offset in the text, length)` of each piece.
-    pieces: Vec<(usize, usize, usize)>,
+    /// The piece of an instruction of one line (no vector for the common case).
+    one: [Piece; 1],
+    /// The pieces of an instruction of several lines.
+    many: Vec<Piece>,
 }
 
 impl<'a> Layout<'a> {
+    fn pieces(&self) -> &[Piece] {
+        if self.many.is_empty() {
+            &self.one
+        } else {
+            &self.many
+        }
+    }
+
     fn piece_of(&self, at: usize) -> usize {
-        self.pieces
+        if self.many.is_empty() {
+            return 0;
+        }
+        self.pieces()
             .partition_point(|&(from, _, _)| from <= at)
             .saturating_sub(1)
     }
@@ -195,16 +211,16 @@ impl<'a> Layout<'a> {
     /// Where the byte at `at` of the logical line is in the text (the end of the last piece
     /// for the end of the line).
     fn start(&self, at: usize) -> usize {
-        let (from, to, len) = self.pieces[self.piece_of(at)];
+        let (from, to, len) = self.pieces()[self.piece_of(at)];
         to + (at - from).min(len)
     }
 
     /// Where the byte before `at` ends in the text (the start of the first piece for 0).
     fn end(&self, at: usize) -> usize {
         if at == 0 {
-            return self.pieces.first().map_or(0, |p| p.1);
+            return self.pieces().first().map_or(0, |p| p.1);
         }
-        let (from, to, _) = self.pieces[self.piece_of(at - 1)];
+        let (from, to, _) = self.pieces()[self.piece_of(at - 1)];
         to + (at - from)
     }
 
@@ -223,7 +239,7 @@ impl<'a> Layout<'a> {
         if r.is_empty() {
             return Cow::Borrowed("");
         }
-        let (from, to, len) = self.pieces[self.piece_of(r.start)];
+        let (from, to, len) = self.pieces()[self.piece_of(r.start)];
         if r.end <= from + len {
             let at = to + (r.start - from);
             if let Some(s) = self.text.get(at..at + r.len()) {
@@ -239,21 +255,29 @@ impl<'a> Instruction<'a> {
     fn layout(&self) -> Layout<'a> {
         let text = self.source;
         let at = |s: &str| s.as_ptr() as usize - text.as_ptr() as usize;
-        let pieces = if self.continued {
-            let mut offset = 0;
-            self.pieces()
-                .iter()
-                .filter(|(_, comment)| !comment)
-                .map(|(piece, _)| {
-                    let p = (offset, at(piece), piece.len());
-                    offset += piece.len();
-                    p
-                })
-                .collect()
-        } else {
-            vec![(0, at(self.joined_slice()), self.joined.len())]
-        };
-        Layout { text, pieces }
+        if !self.continued {
+            return Layout {
+                text,
+                one: [(0, at(self.joined_slice()), self.joined.len())],
+                many: Vec::new(),
+            };
+        }
+        let mut offset = 0;
+        let many: Vec<Piece> = self
+            .pieces()
+            .iter()
+            .filter(|(_, comment)| !comment)
+            .map(|(piece, _)| {
+                let p = (offset, at(piece), piece.len());
+                offset += piece.len();
+                p
+            })
+            .collect();
+        Layout {
+            text,
+            one: [many.first().copied().unwrap_or((0, 0, 0))],
+            many,
+        }
     }
 
     /// The logical line of an instruction of one line, which is a slice of the text.
@@ -534,4 +558,39 @@ fn json_strings(rest: &str) -> Option<Vec<(Range<usize>, Option<String>)>> {
     }
     ws(&mut i);
     (i == b.len()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+        /// The JSON reader with spans takes a text for an array of strings exactly when the
+        /// lowering's reader (serde_json) does, and decodes the same strings.
+        #[test]
+        fn json_strings_agree_with_the_lowering(
+            text in prop_oneof![
+                "[\\[\\]\",\\\\ u0aé1{}\t\n/]{0,16}",
+                // Nearly arrays of strings: escapes, separators, blanks, other values.
+                "\\[[ \t\n]?(\"([a-zé ]|\\\\[\"\\\\/bnrtu]|\\\\u00e9){0,3}\"[ \r]?,?|1,|\\[\\],){0,3}\\][ \n]?x?",
+            ],
+        ) {
+            let ours = json_strings(&text).map(|strings| {
+                strings
+                    .into_iter()
+                    .map(|(r, decoded)| {
+                        decoded.unwrap_or_else(|| text[r.start + 1..r.end - 1].to_owned())
+                    })
+                    .collect::<Vec<_>>()
+            });
+            let theirs = match words::json_array(&text) {
+                Some(Ok(strings)) => Some(strings),
+                _ => None,
+            };
+            prop_assert_eq!(ours, theirs, "{:?}", text);
+        }
+    }
 }

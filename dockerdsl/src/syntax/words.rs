@@ -2,6 +2,7 @@
 //! parser does (`splitCommand`, `extractBuilderFlags`, `parseWords`, `parseJSON`), and
 //! reading a word the way its shell-word lexer does, without substituting variables.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// An instruction line split into its parts.
@@ -17,18 +18,19 @@ pub(crate) struct Split<'a> {
 pub(crate) struct Parts<'a> {
     /// The keyword's bytes in the line.
     pub keyword: Range<usize>,
-    pub flags: Vec<RawFlag>,
+    pub flags: Vec<RawFlag<'a>>,
     pub args: &'a str,
     /// Byte offset of the (trimmed) arguments in the line.
     pub args_at: usize,
 }
 
 /// A builder flag as `extractBuilderFlags` reads it.
-pub(crate) struct RawFlag {
+pub(crate) struct RawFlag<'a> {
     /// Its bytes in the line, as written (it starts with `--`).
     pub range: Range<usize>,
-    /// The word with quotes and backslash escapes removed: `--name=value`.
-    pub word: String,
+    /// The word with quotes and backslash escapes removed: `--name=value` (borrowed when
+    /// there were none).
+    pub word: Cow<'a, str>,
     /// The first `=` of `word`: its index in `word` and its byte offset in the line.
     pub eq: Option<(usize, usize)>,
 }
@@ -43,7 +45,11 @@ pub(crate) fn split_command(line: &str) -> Split<'_> {
     let parts = split_parts(line);
     Split {
         keyword: line.get(parts.keyword).unwrap_or_default(),
-        flags: parts.flags.into_iter().map(|f| f.word).collect(),
+        flags: parts
+            .flags
+            .into_iter()
+            .map(|f| f.word.into_owned())
+            .collect(),
         args: parts.args,
         args_at: parts.args_at,
     }
@@ -60,7 +66,12 @@ pub(crate) fn split_parts(line: &str) -> Parts<'_> {
     let rest_at = lead + (trimmed.len() - rest.len());
     let (mut flags, mut args_from) = extract_builder_flags(rest);
     for f in &mut flags {
-        f.range = f.range.start + rest_at..f.range.end + rest_at;
+        // A flag cut inside a character (see below) spans the whole character.
+        let mut end = f.range.end;
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        f.range = f.range.start + rest_at..end + rest_at;
         if let Some((_, raw)) = &mut f.eq {
             *raw += rest_at;
         }
@@ -88,7 +99,7 @@ fn is_space_byte(b: u8) -> bool {
 /// `extractBuilderFlags`: leading words starting with `--` are flags (quotes removed, a
 /// backslash escapes the next byte); a lone `--` ends them. Returns the flags and the
 /// byte offset where the arguments start.
-fn extract_builder_flags(line: &str) -> (Vec<RawFlag>, usize) {
+fn extract_builder_flags(line: &str) -> (Vec<RawFlag<'_>>, usize) {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
@@ -105,16 +116,16 @@ fn extract_builder_flags(line: &str) -> (Vec<RawFlag>, usize) {
     let mut start = 0;
     let mut eq = None;
     // The bytes are kept as the String when they are UTF-8 (they almost always are).
-    let mut finish = |w: &mut Vec<u8>, range: Range<usize>, eq: &mut Option<(usize, usize)>| {
+    let finish = |w: &mut Vec<u8>, range: Range<usize>, eq: &mut Option<(usize, usize)>| {
         let word = match String::from_utf8(std::mem::take(w)) {
             Ok(s) => s,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
-        flags.push(RawFlag {
+        RawFlag {
             range,
-            word,
+            word: Cow::Owned(word),
             eq: eq.take(),
-        });
+        }
     };
     while pos <= b.len() {
         let at_end = pos == b.len();
@@ -130,16 +141,34 @@ fn extract_builder_flags(line: &str) -> (Vec<RawFlag>, usize) {
             if ch != b'-' || b.get(pos + 1) != Some(&b'-') {
                 return (flags, pos);
             }
+            let end = b[pos..]
+                .iter()
+                .position(|c| is_space_byte(*c))
+                .map_or(b.len(), |n| pos + n);
+            // Most flags have no quotes and no backslashes: the word is then the text as
+            // written, borrowed whole rather than copied a byte at a time.
+            let plain = |w: &&str| !w.bytes().any(|c| matches!(c, b'\'' | b'"' | b'\\'));
+            if let Some(raw) = line.get(pos..end).filter(plain) {
+                if raw == "--" {
+                    return (flags, end);
+                }
+                flags.push(RawFlag {
+                    range: pos..end,
+                    word: Cow::Borrowed(raw),
+                    eq: memchr::memchr(b'=', raw.as_bytes()).map(|i| (i, pos + i)),
+                });
+                pos = end;
+                continue;
+            }
             // Room for the word up to the next space, so that it is not grown a byte at a
             // time.
-            let len = b[pos..].iter().position(|c| is_space_byte(*c));
-            word.reserve(len.unwrap_or(b.len() - pos));
+            word.reserve(end - pos);
             start = pos;
             phase = Phase::Word;
         }
         if at_end {
             if word != b"--" && (blank_ok || !word.is_empty()) {
-                finish(&mut word, start..pos, &mut eq);
+                flags.push(finish(&mut word, start..pos, &mut eq));
             }
             break;
         }
@@ -150,7 +179,7 @@ fn extract_builder_flags(line: &str) -> (Vec<RawFlag>, usize) {
                     return (flags, pos);
                 }
                 if blank_ok || !word.is_empty() {
-                    finish(&mut word, start..pos, &mut eq);
+                    flags.push(finish(&mut word, start..pos, &mut eq));
                 }
                 word.clear();
                 eq = None;
