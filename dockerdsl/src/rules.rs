@@ -296,11 +296,7 @@ pub fn no_nul(s: &str) -> Check {
     } else {
         s.as_bytes().contains(&0)
     };
-    if nul {
-        Err(nul_refused())
-    } else {
-        Ok(())
-    }
+    if nul { Err(nul_refused()) } else { Ok(()) }
 }
 
 pub fn not_empty(s: &str, what: &str) -> Check {
