@@ -35,9 +35,10 @@ pub(crate) struct RawFlag<'a> {
     pub eq: Option<(usize, usize)>,
 }
 
-/// BuildKit's `reWhitespace`: `[\t\v\f\r ]+`.
-fn is_ws(c: char) -> bool {
-    matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ')
+/// BuildKit's `reWhitespace`, `[\t\v\f\r ]+`, on a byte: its characters are ASCII, so a
+/// byte search finds them exactly (and costs less than decoding characters).
+fn is_ws_byte(b: u8) -> bool {
+    matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' ')
 }
 
 /// `splitCommand`: the keyword, the builder flags, and the rest trimmed.
@@ -57,10 +58,15 @@ pub(crate) fn split_command(line: &str) -> Split<'_> {
 
 /// [`split_command`] with positions.
 pub(crate) fn split_parts(line: &str) -> Parts<'_> {
-    let lead = line.len() - line.trim_start_matches(char::is_whitespace).len();
-    let trimmed = line.trim_matches(char::is_whitespace);
-    let (keyword, rest) = match trimmed.find(is_ws) {
-        Some(at) => (&trimmed[..at], trimmed[at..].trim_start_matches(is_ws)),
+    let lead = super::read::blank_len(line);
+    let end = line.trim_end_matches(char::is_whitespace).len().max(lead);
+    let trimmed = &line[lead..end];
+    let (keyword, rest) = match trimmed.bytes().position(is_ws_byte) {
+        Some(at) => {
+            let rest = &trimmed[at..];
+            let blanks = rest.bytes().take_while(|&b| is_ws_byte(b)).count();
+            (&trimmed[..at], &rest[blanks..])
+        }
         None => (trimmed, ""),
     };
     let rest_at = lead + (trimmed.len() - rest.len());
@@ -249,14 +255,27 @@ pub(crate) fn json_array(rest: &str) -> Option<Result<Vec<String>, ()>> {
 
 /// `parseStringsWhitespaceDelimited`.
 pub(crate) fn whitespace_words(rest: &str) -> Vec<&str> {
-    rest.split(is_ws).filter(|w| !w.is_empty()).collect()
+    whitespace_ranges(rest)
+        .map(|r| rest.get(r).unwrap_or_default())
+        .collect()
 }
 
 /// [`whitespace_words`] as byte ranges of `rest`.
 pub(crate) fn whitespace_ranges(rest: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    rest.split(is_ws).filter(|w| !w.is_empty()).map(move |w| {
-        let at = w.as_ptr() as usize - rest.as_ptr() as usize;
-        at..at + w.len()
+    let b = rest.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while b.get(i).is_some_and(|&c| is_ws_byte(c)) {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        while b.get(i).is_some_and(|&c| !is_ws_byte(c)) {
+            i += 1;
+        }
+        Some(start..i)
     })
 }
 
