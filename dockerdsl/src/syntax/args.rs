@@ -424,9 +424,10 @@ fn args<'a>(
                 .collect(),
         })
     };
-    let listed = |ranges: Vec<Range<usize>>| Args {
+    // One vector for the words, straight from the ranges.
+    let listed = |ranges: &mut dyn Iterator<Item = Range<usize>>| Args {
         form: Form::Words,
-        words: ranges.into_iter().map(word).collect(),
+        words: ranges.map(word).collect(),
     };
     let is = |k: &str| keyword.eq_ignore_ascii_case(k);
     if is("run") || is("cmd") || is("entrypoint") || is("shell") {
@@ -434,11 +435,11 @@ fn args<'a>(
         json(rest, 0).unwrap_or_else(|| line(rest, 0))
     } else if is("copy") || is("add") || is("volume") {
         // `parseMaybeJSONToList`.
-        json(rest, 0).unwrap_or_else(|| listed(words::whitespace_ranges(rest).collect()))
+        json(rest, 0).unwrap_or_else(|| listed(&mut words::whitespace_ranges(rest)))
     } else if is("from") || is("expose") {
-        listed(words::whitespace_ranges(rest).collect())
+        listed(&mut words::whitespace_ranges(rest))
     } else if is("arg") {
-        listed(words::word_ranges(rest, escape))
+        listed(&mut words::word_ranges(rest, escape).into_iter())
     } else if is("env") || is("label") {
         // `parseNameVal`: the legacy form when the first word has no `=`.
         let ranges = words::word_ranges(rest, escape);
@@ -447,9 +448,9 @@ fn args<'a>(
                 let mut split = words::whitespace_ranges(rest);
                 let name = split.next();
                 let value = split.next().map(|v| v.start..rest.len());
-                listed(name.into_iter().chain(value).collect())
+                listed(&mut name.into_iter().chain(value))
             }
-            _ => listed(ranges),
+            _ => listed(&mut ranges.into_iter()),
         }
     } else if is("healthcheck") {
         // `parseHealthConfig`: the type, then `parseMaybeJSON` (bytes, as BuildKit reads

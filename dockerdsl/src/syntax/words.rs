@@ -153,7 +153,7 @@ fn extract_builder_flags(line: &str) -> (Vec<RawFlag<'_>>, usize) {
                 .map_or(b.len(), |n| pos + n);
             // Most flags have no quotes and no backslashes: the word is then the text as
             // written, borrowed whole rather than copied a byte at a time.
-            let plain = |w: &&str| !w.bytes().any(|c| matches!(c, b'\'' | b'"' | b'\\'));
+            let plain = |w: &&str| memchr::memchr3(b'\'', b'"', b'\\', w.as_bytes()).is_none();
             if let Some(raw) = line.get(pos..end).filter(plain) {
                 if raw == "--" {
                     return (flags, end);
