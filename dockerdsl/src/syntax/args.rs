@@ -288,7 +288,16 @@ impl<'a> Instruction<'a> {
         }
     }
 
-    /// The bytes of the keyword in the text.
+    /// The bytes of the keyword in the text (across a continuation line, if one splits it).
+    ///
+    /// ```
+    /// let text = "FROM alpine\n  R\\\nUN echo hi\n";
+    /// let tree = dockerdsl::syntax::read(text)?;
+    /// let run = tree.instructions().nth(1).unwrap();
+    /// assert_eq!(run.keyword(), "RUN");
+    /// assert_eq!(&text[run.keyword_span()], "R\\\nUN");
+    /// # Ok::<(), dockerdsl::ParseErrors>(())
+    /// ```
     pub fn keyword_span(&self) -> Range<usize> {
         self.layout().span(&self.keyword)
     }
@@ -315,6 +324,19 @@ impl<'a> Instruction<'a> {
     }
 
     /// [`flags`](Self::flags) and [`args`](Self::args) at once (the line is split once).
+    ///
+    /// ```
+    /// use dockerdsl::syntax::Form;
+    ///
+    /// let text = "FROM alpine\nRUN --mount=type=cache,target=/root/.cache [\"make\", \"all\"]\n";
+    /// let tree = dockerdsl::syntax::read(text)?;
+    /// let (flags, args) = tree.instructions().nth(1).unwrap().flags_and_args();
+    /// assert_eq!(flags[0].value(), Some("type=cache,target=/root/.cache"));
+    /// assert_eq!(args.form(), Form::Json);
+    /// let words: Vec<&str> = args.words().iter().map(|w| w.text()).collect();
+    /// assert_eq!(words, ["make", "all"]);
+    /// # Ok::<(), dockerdsl::ParseErrors>(())
+    /// ```
     pub fn flags_and_args(&self) -> (Vec<Flag<'a>>, Args<'a>) {
         let logical: &str = &self.joined;
         let layout = self.layout();
