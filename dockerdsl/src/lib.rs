@@ -313,6 +313,7 @@ pub mod bake;
 mod dockerignore;
 mod emit;
 mod error;
+mod expand;
 mod format;
 pub mod graph;
 pub mod import;

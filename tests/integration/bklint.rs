@@ -3,7 +3,8 @@
 //! function behind `docker build --check`), on every corpus file and on the mutants
 //! `common::mutate` makes of the files BuildKit accepts (each mutation one hand edit aimed at
 //! one check or one edge of what BuildKit accepts; written to a temporary folder, never
-//! committed).
+//! committed), and on the graph-aimed variants `common::mutate::graph_variants` makes of them
+//! (how a `FROM` or a reference resolves).
 //!
 //! For every file: BuildKit accepts it exactly when `check`, `fmt` and `syntax::read` do, and
 //! on an accepted file `check`'s BuildKit findings equal bklint's warnings (rule, line and
@@ -64,7 +65,41 @@ struct Counts {
     /// Accepted files `parse` reads into the model, and those it refuses for model limits.
     typed: usize,
     limits: usize,
+    /// Files BuildKit refuses only for a mount at `/` that `check` accepts: a relative
+    /// mount target in a stage whose working directory is its base image's (see
+    /// [`IMAGE_WORKDIR`]); confirmed by [`image_workdir`].
+    workdir: Vec<(String, String)>,
+    /// Files BuildKit refuses only for the value a variable gives a `FROM` word (see
+    /// [`BUILD_ARGS`]), which `check` reads: their findings are compared all the same.
+    build_args: usize,
+    /// `check`'s BuildKit findings on those, past the point where BuildKit stops.
+    past_stop: usize,
 }
+
+/// BuildKit's errors for a `FROM` word whose variables expand to something it cannot use
+/// (blank, not a reference, `${V:?}`, an empty `--platform`). When a variable of the word
+/// is a global `ARG` or an automatic one, the value is the build's to give
+/// (`--build-arg`, `--platform`): outside the file. bklint runs without build arguments;
+/// `docker build --build-arg BASE=alpine:3.20` builds `ARG BASE` / `FROM ${BASE}`, a
+/// common pattern. `check` reads such a file and reports BuildKit's warning
+/// (InvalidDefaultArgInFrom), and each of BuildKit's warnings must be among its findings; a
+/// word whose variables no
+/// build can set (undeclared ones) is refused, as BuildKit refuses it.
+const BUILD_ARGS: &[&str] = &[
+    "base name (",
+    "failed to parse stage name ",
+    "failed to process ",
+    "empty platform value from expression ",
+];
+
+/// BuildKit's error for a bind, cache or tmpfs mount whose target, joined to the working
+/// directory, is `/`. Where that directory is a base image's own (no `WORKDIR` in the file
+/// before), BuildKit's verdict depends on the image's config, outside the file: offline,
+/// bklint takes `/` and refuses `RUN --mount=target=. ...`; a real build on `golang`
+/// (`WORKDIR /go`) runs it. The reader refuses it only when the file sets the directory
+/// (or the stage is built on `scratch`), and does not refuse a file an image could make
+/// build.
+const IMAGE_WORKDIR: &str = "invalid mount target \"/\"";
 
 /// Compares one file; pushes each difference.
 fn compare(
@@ -87,6 +122,31 @@ fn compare(
         .error
         .as_deref()
         .is_some_and(|e| e.starts_with("lint violation found for rules: "));
+    let by_build_args = verdict
+        .error
+        .as_deref()
+        .is_some_and(|e| BUILD_ARGS.iter().any(|p| e.starts_with(p)))
+        // A variable no `ARG` declares: no build argument can set it.
+        && !verdict.warnings.iter().any(|(_, rule, _)| rule == "UndefinedArgInFrom");
+    if let (true, Ok(lints)) = (by_build_args, &checked) {
+        // BuildKit stops at the error, before it lints the instructions: each of its
+        // warnings must be `check`'s; `check`'s findings past the stop are not BuildKit's
+        // to compare (counted).
+        counts.build_args += 1;
+        counts.warnings += verdict.warnings.len();
+        let ours = buildkit_findings(lints);
+        counts.agreed += ours.intersection(&verdict.warnings).count();
+        counts.missing += verdict.warnings.difference(&ours).count();
+        counts.past_stop += ours.difference(&verdict.warnings).count();
+        for (line, rule, message) in verdict.warnings.difference(&ours) {
+            differences.insert((name.to_owned(), format!("missing {line}:{rule}: {message}")));
+        }
+        return;
+    }
+    if verdict.error.as_deref() == Some(IMAGE_WORKDIR) && checked.is_ok() {
+        counts.workdir.push((name.to_owned(), text.to_owned()));
+        return;
+    }
     if verdict.error.is_some() && !lint_error {
         if checked.is_ok() && formatted.is_ok() {
             differences.insert((
@@ -144,11 +204,22 @@ fn compare(
             differences.insert((name.to_owned(), format!("fmt refuses: {e}")));
         }
     }
+    findings(name, &lints, verdict, counts, differences);
+}
+
+/// `check`'s BuildKit findings against bklint's warnings.
+fn findings(
+    name: &str,
+    lints: &[dockerdsl::Lint],
+    verdict: &Verdict,
+    counts: &mut Counts,
+    differences: &mut BTreeSet<(String, String)>,
+) {
     counts.typos += lints
         .iter()
         .filter(|l| l.rule() == dockerdsl::Rule::StageNameTypo)
         .count();
-    let ours = buildkit_findings(&lints);
+    let ours = buildkit_findings(lints);
     counts.agreed += ours.intersection(&verdict.warnings).count();
     counts.missing += verdict.warnings.difference(&ours).count();
     counts.extra += ours.difference(&verdict.warnings).count();
@@ -211,12 +282,55 @@ fn lowered(
     }
 }
 
+/// The files of `c.workdir`, each with `WORKDIR /x` after every `FROM`: BuildKit must build
+/// them (its refusal came from the working directory the file leaves to the base image),
+/// else the file is a difference.
+fn image_workdir(bin: &Path, c: &Counts, differences: &mut BTreeSet<(String, String)>) {
+    let texts: Vec<String> = c
+        .workdir
+        .iter()
+        .map(|(_, text)| {
+            let mut out = String::new();
+            for line in text.split_inclusive('\n') {
+                out.push_str(line);
+                let t = line.trim();
+                let from =
+                    t.len() > 5 && t[..5].eq_ignore_ascii_case("from ") && !t.ends_with('\\');
+                if from {
+                    if !line.ends_with('\n') {
+                        out.push('\n');
+                    }
+                    out.push_str("WORKDIR /x\n");
+                }
+            }
+            out
+        })
+        .collect();
+    let verdicts = common::bklint::run_texts(bin, "bklint-workdir", &texts);
+    for ((name, _), verdict) in c.workdir.iter().zip(&verdicts) {
+        // The file's own `# check=error=true` fails it on a warning: built all the same.
+        let refused = verdict
+            .error
+            .as_ref()
+            .filter(|e| !e.starts_with("lint violation found for rules: "));
+        if let Some(e) = refused {
+            differences.insert((
+                name.clone(),
+                format!("accepted, BuildKit refuses: {IMAGE_WORKDIR}, and with a WORKDIR: {e}"),
+            ));
+        }
+    }
+}
+
 fn report(what: &str, c: &Counts) {
     common::say(&format!(
         "bklint, {what}: {} files, {} accepted, {} refused as BuildKit refuses them; \
          {} BuildKit warnings, {} reproduced (same rule, line, message), {} missing, {} extra; \
          {} StageNameTypo findings; parse (import, JSON): {} read into the model, {} refused \
-         naming model limits",
+         naming model limits; {} accepted that BuildKit refuses offline for a mount at the \
+         working directory of a base image (built with a WORKDIR); {} read that BuildKit \
+         refuses only without build arguments (each of its warnings reproduced; {} findings \
+         of check's past where BuildKit stops)",
         c.files,
         c.accepted,
         c.refused,
@@ -226,7 +340,10 @@ fn report(what: &str, c: &Counts) {
         c.extra,
         c.typos,
         c.typed,
-        c.limits
+        c.limits,
+        c.workdir.len(),
+        c.build_args,
+        c.past_stop
     ));
 }
 
@@ -267,6 +384,7 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
             accepted.push((name, text));
         }
     }
+    image_workdir(&bin, &corpus, &mut differences);
     report("corpus", &corpus);
     assert_eq!(
         corpus.typos, 0,
@@ -302,12 +420,36 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
             &mut rendered,
         );
     }
+    image_workdir(&bin, &mutated, &mut differences);
     report("mutants", &mutated);
     assert!(mutants.len() > 300, "only {} mutants", mutants.len());
     assert_eq!(
         mutated.typos, typo_mutants,
         "every `COPY --from=<misspelt stage>` mutant gets one StageNameTypo, no other file"
     );
+
+    // The graph-aimed variants (`common::mutate::graph_variants`): how a `FROM` and a
+    // reference resolve (global `ARG`s, case, duplicate names, indexes, ONBUILD), held to
+    // the same account as the mutants.
+    let variants = common::mutate::graph_variants(&accepted);
+    let texts: Vec<String> = variants.iter().map(|(_, t)| t.clone()).collect();
+    let verdicts = common::bklint::run_texts(&bin, "bklint-variants", &texts);
+    let mut varied = Counts::default();
+    for ((name, text), verdict) in variants.iter().zip(&verdicts) {
+        compare(
+            name,
+            text,
+            verdict,
+            &mut varied,
+            &mut differences,
+            &mut formatted,
+            &mut rendered,
+        );
+    }
+    image_workdir(&bin, &varied, &mut differences);
+    report("graph variants", &varied);
+    assert!(variants.len() > 1000, "only {} variants", variants.len());
+    assert_eq!(varied.typos, 0, "StageNameTypo on a graph variant");
 
     same_meaning(TEST, "fmt", &formatted, &mut differences);
     same_meaning(TEST, "parse", &rendered, &mut differences);

@@ -392,44 +392,9 @@ fn every_mutant_buildkit_accepts_is_drawn() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The `FROM` lines of a text: (line index, base word, `AS` name).
-fn from_lines(text: &str) -> Vec<(usize, String, Option<String>)> {
-    text.lines()
-        .enumerate()
-        .filter_map(|(n, l)| {
-            let words: Vec<&str> = l.split_whitespace().collect();
-            let rest: Vec<&str> = match words.split_first() {
-                Some((k, rest)) if k.eq_ignore_ascii_case("from") => rest
-                    .iter()
-                    .copied()
-                    .filter(|w| !w.starts_with("--"))
-                    .collect(),
-                _ => return None,
-            };
-            match rest.as_slice() {
-                [base] => Some((n, (*base).to_owned(), None)),
-                [base, as_, name] if as_.eq_ignore_ascii_case("as") => {
-                    Some((n, (*base).to_owned(), Some(name.to_lowercase())))
-                }
-                _ => None,
-            }
-        })
-        .collect()
-}
-
-/// `text` with line `n` replaced.
-fn with_line(text: &str, n: usize, line: &str) -> String {
-    let mut out: Vec<String> = text.lines().map(str::to_owned).collect();
-    if let Some(l) = out.get_mut(n) {
-        *l = line.to_owned();
-    }
-    out.join("\n") + "\n"
-}
-
-/// Variants of the corpus files aimed at the graph's reading, each checked against bklint:
-/// a `FROM` of an earlier stage's name built from a global `ARG` (with the default that
-/// names it, without a default, with a platform argument), the name in upper case, two
-/// stages of one name, and `COPY --from=` of a name in upper case. Where the faithful reader
+/// Variants of the corpus files aimed at the graph's reading (`common::mutate::graph_variants`,
+/// which the `bklint` test also holds `check` and `parse` to), each checked against bklint.
+/// Where the faithful reader
 /// that `check` uses agrees with BuildKit, every variant BuildKit accepts is drawn and every
 /// one it refuses is refused (what the graph adds: expansion, blank and invalid bases,
 /// cycles).
@@ -442,7 +407,7 @@ fn graph_variants_agree_with_bklint() {
     let Some(dir) = common::corpus(TEST) else {
         return;
     };
-    let mut variants: Vec<(String, String)> = Vec::new();
+    let mut accepted: Vec<(String, String)> = Vec::new();
     for (sub, files) in [
         ("real", "real/files"),
         ("buildkit-tests", "buildkit-tests"),
@@ -453,82 +418,15 @@ fn graph_variants_agree_with_bklint() {
         for line in verdicts.lines().filter(|l| !l.trim().is_empty()) {
             let v: serde_json::Value = serde_json::from_str(line).expect("a verdict");
             let name = v["file"].as_str().expect("file");
-            let Ok(text) = std::fs::read_to_string(dir.join(files).join(name)) else {
-                continue;
-            };
-            if !v["error"].is_null() || text.contains("escape=") {
+            if !v["error"].is_null() {
                 continue;
             }
-            let froms = from_lines(&text);
-            let (Some(first), Some(last)) = (froms.first(), froms.last()) else {
-                continue;
-            };
-            let Some(stage) = froms[..froms.len() - 1].iter().find_map(|f| f.2.clone()) else {
-                continue;
-            };
-            let (n, _, last_name) = last;
-            let as_name = last_name
-                .as_ref()
-                .map_or(String::new(), |a| format!(" AS {a}"));
-            let (prefix, suffix) = stage
-                .rsplit_once('-')
-                .map_or(("", stage.as_str()), |(p, s)| (p, s));
-            let prefix = if prefix.is_empty() {
-                String::new()
-            } else {
-                format!("{prefix}-")
-            };
-            let mut add = |what: &str, t: String| variants.push((format!("{what}__{name}"), t));
-            // The ARG goes first, before any directive would be a problem: skip those files.
-            if !text.starts_with('#') {
-                add(
-                    "from-arg",
-                    format!(
-                        "ARG G={suffix}\n{}",
-                        with_line(&text, *n, &format!("FROM {prefix}${{G}}{as_name}"))
-                    ),
-                );
-                add(
-                    "from-arg-unset",
-                    format!(
-                        "ARG G\n{}",
-                        with_line(&text, *n, &format!("FROM {prefix}${{G}}{as_name}"))
-                    ),
-                );
-                add(
-                    "from-arg-modifier",
-                    format!(
-                        "ARG G={suffix}.x\n{}",
-                        with_line(&text, *n, &format!("FROM \"{prefix}${{G%.*}}\"{as_name}"))
-                    ),
-                );
+            if let Ok(text) = std::fs::read_to_string(dir.join(files).join(name)) {
+                accepted.push((name.to_owned(), text));
             }
-            add(
-                "from-platform-arg",
-                with_line(&text, *n, &format!("FROM {prefix}${{TARGETOS}}{as_name}")),
-            );
-            add(
-                "from-upper",
-                with_line(
-                    &text,
-                    *n,
-                    &format!("FROM {}{as_name}", stage.to_uppercase()),
-                ),
-            );
-            add(
-                "duplicate-name",
-                with_line(&text, *n, &format!("FROM {} AS {stage}", first.1)),
-            );
-            add(
-                "copy-from-upper",
-                format!(
-                    "{}COPY --from={} /a /a\n",
-                    text.trim_end().to_owned() + "\n",
-                    stage.to_uppercase()
-                ),
-            );
         }
     }
+    let variants = common::mutate::graph_variants(&accepted);
     let texts: Vec<String> = variants.iter().map(|(_, t)| t.clone()).collect();
     let verdicts = common::bklint::run_texts(&bin, "graph-variants", &texts);
     let (mut drawn, mut refused) = (0, 0);

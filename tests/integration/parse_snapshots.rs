@@ -233,14 +233,16 @@ fn imported_as_written() {
     section_snapshot("import__as_written", IMPORTED_AS_WRITTEN, "imported", &code);
 }
 
-/// A file BuildKit builds (with warnings) that the typed model cannot hold: `parse`, and so
-/// `import` and the JSON form, refuse it naming every such construct on its line, each a
-/// model limit ([`dockerdsl::Diagnostic::is_model_limit`]), and nothing else.
+/// A file BuildKit builds (with warnings; bklint says so) that the typed model cannot hold:
+/// `parse`, and so `import` and the JSON form, refuse it naming every such construct on its
+/// line, each a model limit ([`dockerdsl::Diagnostic::is_model_limit`]), and nothing else.
+/// (`$VARIANT` is undeclared, so empty: after `3.20` the image is still one; the mount in
+/// the stage named `scratch` has a `from=`, as one without would refer to the stage itself.)
 const BEYOND_THE_MODEL: &str = r#"ARG TAG=3.20
 FROM alpine:${TAG} AS base
 RUN echo base
 
-FROM alpine:$VARIANT AS app
+FROM alpine:3.20$VARIANT AS app
 EXPOSE 127.0.0.1:9000:9000/tcp
 ENV GREETING='cost: $5'
 COPY a.txt b.txt /dest
@@ -249,7 +251,7 @@ FROM base AS app
 COPY c.txt d.txt /dest
 FROM alpine:3.20 AS scratch
 ENV CACHE_KIND=cache
-RUN --mount=type=$CACHE_KIND,target=/c true
+RUN --mount=type=$CACHE_KIND,from=base,target=/c true
 "#;
 
 #[test]

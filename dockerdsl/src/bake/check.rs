@@ -290,7 +290,14 @@ fn args(r: &mut Report, t: &Target, stages: &[&Stage]) {
             r.target(t, "args", format!("`{name}` is given twice"), None);
             continue;
         }
-        if AUTOMATIC_ARGS.iter().any(|(a, _)| a == name) {
+        if name == "TARGETSTAGE" {
+            r.target(
+                t,
+                "args",
+                format!("`{name}` is set by BuildKit to the stage being built"),
+                Some("the target's stage (`Target::new`) gives it its value".into()),
+            );
+        } else if AUTOMATIC_ARGS.iter().any(|(a, _)| a == name) {
             r.target(
                 t,
                 "args",

@@ -36,7 +36,6 @@
 //!   reference (`FROM Builder`), a circular dependency. A file whose own
 //!   `# check=error=true` makes BuildKit's warnings errors is drawn (`check` reports them).
 
-mod expand;
 mod tree;
 mod typed;
 

@@ -1,16 +1,12 @@
 //! The graph of a Dockerfile's text, as BuildKit's `dockerfile2llb` resolves it: see the
 //! [module documentation](super).
 
-use super::expand::{self, Pattern, Piece};
 use super::{Graph, Node, Style};
+use crate::expand::{self, Pattern, Piece};
 use crate::rules::vocab::AUTOMATIC_ARGS;
 use crate::syntax::words::{self, Split};
 use crate::syntax::{self, Diagnostic, Instruction, ParseErrors};
 use std::collections::BTreeMap;
-
-/// The arguments BuildKit defines besides `vocab::AUTOMATIC_ARGS` (`defaultArgs` in
-/// `dockerfile2llb/platform.go`): also set by the build, not by the file.
-const MORE_AUTOMATIC_ARGS: [&str; 3] = ["BUILDOSVERSION", "TARGETOSVERSION", "TARGETSTAGE"];
 
 /// One `FROM` and the instructions after it.
 struct Stage<'t> {
@@ -37,7 +33,6 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
     let mut env: BTreeMap<String, Pattern> = AUTOMATIC_ARGS
         .iter()
         .map(|(name, _)| *name)
-        .chain(MORE_AUTOMATIC_ARGS)
         .map(|name| (name.to_owned(), Pattern::var(name)))
         .collect();
     let mut stages: Vec<Stage<'_>> = Vec::new();

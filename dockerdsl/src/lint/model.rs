@@ -155,6 +155,14 @@ pub(super) fn lints(
         from_checks(&mut cx, &from, stage, &defaults);
         let chain = match stage.base() {
             Base::Stage(base) => cx.chains.get(base.name()).cloned().unwrap_or_default(),
+            // `FROM ${BASE}` whose default names an earlier stage is built on that stage,
+            // with its SHELL, WORKDIR and USER (BuildKit resolves the word first).
+            Base::Image(image) if image.as_str().contains('$') => {
+                let lookup = |n: &str| defaults.get(n).cloned().flatten();
+                expand(image.as_str(), &lookup)
+                    .and_then(|v| cx.chains.get(v.as_str()).cloned())
+                    .unwrap_or_else(Chain::from_image)
+            }
             Base::Image(_) | Base::Context(_) | Base::Scratch => Chain::from_image(),
         };
         let chain = instruction_checks(&mut cx, &from, stage, chain);
@@ -211,7 +219,11 @@ fn from_checks(
     if text.contains('$') {
         let lookup = |n: &str| defaults.get(n).cloned().flatten();
         if let Some(result) = expand(text, &lookup) {
-            if result.is_empty() || result == "scratch" || rules::image(&result).is_err() {
+            // An earlier stage's name is a stage, whatever it is as an image.
+            let stage = cx.chains.contains_key(result.as_str());
+            if !stage
+                && (result.is_empty() || result == "scratch" || rules::image(&result).is_err())
+            {
                 cx.push(
                     key,
                     Rule::InvalidDefaultArgInFrom,

@@ -47,6 +47,11 @@ struct Cx<'a> {
     /// The stage's variables before the instruction, to check what BuildKit expands before
     /// it reads it (a mount's options); `None` inside `ONBUILD`, which runs elsewhere.
     env: Option<&'a Env>,
+    /// The global scope (the global `ARG`s' values), which BuildKit expands `FROM` with.
+    globals: &'a Env,
+    /// Reading the instruction after `ONBUILD`: its references are resolved where the
+    /// trigger runs, in a stage built on this one, not here.
+    onbuild: bool,
 }
 
 impl Cx<'_> {
@@ -125,10 +130,30 @@ impl Cx<'_> {
         }
     }
 
-    /// A stage by name or index, for `--from` and mount `from`: earlier stages only.
-    fn stage_ref(&mut self, name: &str) -> Option<Result<Stage, Bad>> {
+    /// A stage by name, or by index for `--from` (`by_index`; a mount's `from` is looked up
+    /// by name only, so `from=1` is the image `1`): earlier stages only. Inside `ONBUILD`, a
+    /// reference that names no earlier stage is left to the stage the trigger runs in: the
+    /// model cannot hold it.
+    fn stage_ref(&mut self, name: &str, by_index: bool) -> Option<Result<Stage, Bad>> {
         let lower = name.to_ascii_lowercase();
-        if let Ok(index) = name.parse::<usize>() {
+        let index = if by_index {
+            name.parse::<usize>().ok()
+        } else {
+            None
+        };
+        let index = match index {
+            Some(index) => index,
+            None => *self.all_names.get(&lower)?,
+        };
+        if self.onbuild && self.done.get(index).is_none() {
+            return Some(Err(self.beyond_model(
+                format!(
+                    "`{name}` inside ONBUILD names no earlier stage: BuildKit resolves it in the stage built on this one"
+                ),
+                "the model's references are to earlier stages; move the instruction into the stage that is built on this one",
+            )));
+        }
+        if by_index && name.parse::<usize>().is_ok() {
             return Some(match self.done.get(index) {
                 Some(s) => Ok(s.clone()),
                 None => Err(self.error(format!(
@@ -136,7 +161,6 @@ impl Cx<'_> {
                 ))),
             });
         }
-        let &index = self.all_names.get(&lower)?;
         let here = self.done.len();
         Some(if let Some(s) = self.done.get(index) {
             Ok(s.clone())
@@ -152,15 +176,16 @@ impl Cx<'_> {
         })
     }
 
-    /// `--from=` of COPY or a mount: a stage, else an image; no variables.
-    fn source(&mut self, from: &str, what: &str) -> Result<Source, Bad> {
+    /// `--from=` of COPY or a mount (`by_index`: COPY's): a stage, else an image; no
+    /// variables.
+    fn source(&mut self, from: &str, what: &str, by_index: bool) -> Result<Source, Bad> {
         if from.contains('$') {
             return Err(self.error_help(
                 format!("variable expansion is not supported for {what}"),
                 "define a stage with `FROM ${VAR} AS alias` and use the alias",
             ));
         }
-        match self.stage_ref(from) {
+        match self.stage_ref(from, by_index) {
             Some(r) => r.map(Source::Stage),
             None => Ok(Source::Image(ImageRef::from(Text::copy(from)))),
         }
@@ -364,8 +389,52 @@ pub(crate) fn lower_tree(
         .iter()
         .map(|l| words::split_command(&l.joined))
         .collect();
+    // Each stage's `ONBUILD COPY --from=` values (with their lines): the trigger runs in
+    // the stages built on it, where the stage it names must be an earlier one. And each
+    // stage's references (`COPY --from=`, by index too; a mount's `from=`, by name), for
+    // which stages BuildKit builds.
+    let mut onbuild_froms: Vec<Vec<(String, usize, usize)>> = Vec::new();
+    let mut refs: Vec<Vec<(String, bool)>> = Vec::new();
     for (l, split) in read.instructions.iter().zip(&splits) {
+        if let Some(r) = refs.last_mut() {
+            if split.keyword.eq_ignore_ascii_case("copy") {
+                r.extend(
+                    split
+                        .flags
+                        .iter()
+                        .filter_map(|f| f.strip_prefix("--from="))
+                        .map(|f| (f.to_owned(), true)),
+                );
+            } else if split.keyword.eq_ignore_ascii_case("run") {
+                r.extend(
+                    split
+                        .flags
+                        .iter()
+                        .filter_map(|f| f.strip_prefix("--mount="))
+                        .flat_map(|m| m.split(','))
+                        .filter_map(|o| o.strip_prefix("from="))
+                        .map(|f| (f.to_owned(), false)),
+                );
+            }
+        }
+        if split.keyword.eq_ignore_ascii_case("onbuild") {
+            let inner = words::split_command(split.args);
+            if let (Some(froms), true) = (
+                onbuild_froms.last_mut(),
+                inner.keyword.eq_ignore_ascii_case("copy"),
+            ) {
+                froms.extend(
+                    inner
+                        .flags
+                        .iter()
+                        .filter_map(|f| f.strip_prefix("--from="))
+                        .map(|f| (f.to_owned(), l.line, l.column)),
+                );
+            }
+        }
         if split.keyword.eq_ignore_ascii_case("from") {
+            onbuild_froms.push(Vec::new());
+            refs.push(Vec::new());
             let args = words::whitespace_words(split.args);
             stage_index += 1;
             if let [_, as_, name] = args.as_slice() {
@@ -410,6 +479,10 @@ pub(crate) fn lower_tree(
     let mut env = Env::default();
     let mut stage_envs: Vec<Env> = Vec::new();
     let mut globals = Env::default();
+    // The stage each stage is built on, and the ONBUILD references to later stages, by the
+    // stage the trigger runs in: BuildKit refuses those in the stages it builds.
+    let mut bases: Vec<Option<usize>> = Vec::new();
+    let mut pending_onbuild: Vec<(usize, Diagnostic)> = Vec::new();
 
     for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
@@ -443,9 +516,13 @@ pub(crate) fn lower_tree(
             limits: &mut limits,
             beyond: false,
             env: Some(&env),
+            globals: &globals,
+            onbuild: false,
         };
         if keyword_lower == "from" {
-            let Ok((name, stage)) = from(&mut cx, split, done.len()) else {
+            let from_read = from(&mut cx, split, done.len());
+            bases.push(from_read.as_ref().ok().and_then(|(_, _, b)| *b));
+            let Ok((name, stage, base)) = from_read else {
                 // Read the stage's instructions all the same, so that their own problems
                 // are reported and not taken for instructions outside any stage.
                 open_name.clear();
@@ -453,15 +530,40 @@ pub(crate) fn lower_tree(
                 env = Env::image();
                 continue;
             };
-            env = match stage.base() {
-                // The stage `from` resolved the base to: the last of that name so far.
-                Base::Stage(base) => done
-                    .iter()
-                    .rposition(|d| d.name() == base.name())
-                    .and_then(|i| stage_envs.get(i))
-                    .cloned()
-                    .unwrap_or_else(Env::image),
-                _ => Env::image(),
+            // The base's ONBUILD triggers run here (`COPY --from` by name or index): the
+            // stage named must not come after this one (this one itself is built).
+            for (from, line, column) in base
+                .and_then(|b| onbuild_froms.get(b))
+                .into_iter()
+                .flatten()
+            {
+                let named = match from.parse::<usize>() {
+                    Ok(n) => Some(n),
+                    Err(_) => all_names.get(&from.to_ascii_lowercase()).copied(),
+                };
+                if named.is_some_and(|n| n > done.len()) {
+                    pending_onbuild.push((
+                        done.len(),
+                        Diagnostic::new(
+                            *line,
+                            *column,
+                            format!(
+                                "cannot copy from stage \"{from}\", it needs to be defined before current stage \"{name}\""
+                            ),
+                        )
+                        .with_help(format!(
+                            "the ONBUILD trigger runs in `{name}` (line {}), built on this stage: define `{from}` before it",
+                            l.line
+                        )),
+                    ));
+                }
+            }
+            // The variables of the stage `from` resolved the base to (the last of that name
+            // so far), also when the model keeps the base as written (`FROM ${BASE}`).
+            env = match base.and_then(|i| stage_envs.get(i)) {
+                Some(e) => e.clone(),
+                None if matches!(stage.base(), Base::Scratch) => Env::scratch(),
+                None => Env::image(),
             };
             let mut stage = stage;
             if !comments.is_empty() {
@@ -512,6 +614,9 @@ pub(crate) fn lower_tree(
                         if matches!(keyword_lower, "env" | "arg") {
                             env.lose();
                         }
+                        if keyword_lower == "workdir" {
+                            env.forget_workdir();
+                        }
                     }
                     continue;
                 };
@@ -519,6 +624,7 @@ pub(crate) fn lower_tree(
                     match i {
                         Instruction::Env(pairs) => env.env(pairs),
                         Instruction::Arg(a) => env.arg(a, &globals),
+                        Instruction::Workdir(w) => env.workdir(w),
                         _ => {}
                     }
                 }
@@ -543,6 +649,15 @@ pub(crate) fn lower_tree(
                 ));
             }
         }
+    }
+    if !pending_onbuild.is_empty() {
+        let built = built_stages(&bases, &refs, &onbuild_froms, &all_names);
+        errors.extend(
+            pending_onbuild
+                .into_iter()
+                .filter(|(stage, _)| built.get(*stage).copied().unwrap_or(true))
+                .map(|(_, d)| d),
+        );
     }
     if let Some(mut stage) = open.take() {
         let trailing: Vec<String> = pending_comments
@@ -851,8 +966,49 @@ fn checks_of(value: &str) -> Result<BuildChecks, String> {
     Ok(checks)
 }
 
-/// `FROM [--platform=P] image [AS name]`.
-fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage), Bad> {
+/// Which stages BuildKit builds for the default target (the last stage): those it depends
+/// on, through bases, `COPY --from`, mounts' `from` and the ONBUILD triggers of a base.
+/// (`--target` chooses another, outside the file; BuildKit's verdict on a stage it does not
+/// build, such as an ONBUILD reference to a later stage, is then another.)
+fn built_stages(
+    bases: &[Option<usize>],
+    refs: &[Vec<(String, bool)>],
+    onbuild_froms: &[Vec<(String, usize, usize)>],
+    all_names: &BTreeMap<String, usize>,
+) -> Vec<bool> {
+    let resolve = |name: &str, by_index: bool| match name.parse::<usize>() {
+        Ok(n) if by_index => Some(n),
+        _ => all_names.get(&name.to_ascii_lowercase()).copied(),
+    };
+    let count = refs.len();
+    let mut built = vec![false; count];
+    let mut todo: Vec<usize> = count.checked_sub(1).into_iter().collect();
+    while let Some(s) = todo.pop() {
+        if s >= count || built[s] {
+            continue;
+        }
+        built[s] = true;
+        let base = bases.get(s).copied().flatten();
+        let triggers = base
+            .and_then(|b| onbuild_froms.get(b))
+            .into_iter()
+            .flatten()
+            .map(|(f, _, _)| (f.as_str(), true));
+        let own = refs[s].iter().map(|(f, i)| (f.as_str(), *i));
+        todo.extend(base);
+        todo.extend(own.chain(triggers).filter_map(|(f, i)| resolve(f, i)));
+    }
+    built
+}
+
+/// `FROM [--platform=P] image [AS name]`: the stage's name, the stage, and the index of the
+/// stage it is built on (also when the model keeps the base as written, `FROM ${BASE}`:
+/// the stage's variables are that stage's).
+fn from(
+    cx: &mut Cx<'_>,
+    split: &Split,
+    index: usize,
+) -> Result<(String, Stage, Option<usize>), Bad> {
     let flags = Flags::new(cx, "FROM", &split.flags, crate::rules::flags("FROM"), &[])?;
     let platform = flags.string(cx, "platform")?;
     let args = words::whitespace_words(split.args);
@@ -891,23 +1047,79 @@ fn from(cx: &mut Cx<'_>, split: &Split, index: usize) -> Result<(String, Stage),
             name
         }
     };
-    let image = cx.word(image)?;
-    let base = if image.eq_ignore_ascii_case("scratch") {
-        Base::Scratch
-    } else {
-        let lower = image.to_ascii_lowercase();
-        // The latest stage of that name so far: BuildKit resolves a base before it adds the
-        // stage (references in instructions go to the last stage of a name in the file).
-        match cx.done.iter().rev().find(|s| s.name() == lower) {
-            Some(s) => Base::Stage(s.clone()),
-            None => Base::Image(ImageRef::from(image)),
+    // BuildKit expands the base and `--platform` with the global scope, and refuses a
+    // word it cannot expand, a blank base, an empty platform and a base that is neither a
+    // stage nor an image reference (`resolveBaseImage` parses every one, used or not).
+    // When a variable of the word is one the build sets (`--build-arg`, `--platform`), the
+    // verdict is the build's: the file is read (`check` reports InvalidDefaultArgInFrom
+    // where BuildKit's lint does); with none, it is the file's, and refused.
+    cx.focus("");
+    if let Some(p) = &platform {
+        let refusal = match cx.globals.expand_from(p, cx.escape) {
+            Err(e) => Some(format!("failed to process arguments for platform : {e}")),
+            Ok(Some(v)) if v.is_empty() => {
+                Some(format!("empty platform value from expression {p}"))
+            }
+            Ok(_) => None,
+        };
+        if let Some(message) = refusal.filter(|_| !cx.globals.settable(p)) {
+            return Err(cx.error_help(
+                message,
+                "declare the argument with a default (`ARG NAME=value`) before the first FROM",
+            ));
         }
+    }
+    let settable = cx.globals.settable(image);
+    let resolved = match cx.globals.expand_from(image, cx.escape) {
+        Ok(r) => r,
+        Err(_) if settable => None,
+        Err(e) => {
+            return Err(cx.error_help(
+                e,
+                "declare the argument with a default (`ARG NAME=value`) before the first FROM",
+            ));
+        }
+    };
+    // The latest stage of the name so far, the name as expanded, case kept (`FROM Builder`
+    // is an image): BuildKit resolves a base before it adds the stage (references in
+    // instructions go to the last stage of a name in the file).
+    let base_stage = resolved
+        .as_deref()
+        .and_then(|v| cx.done.iter().rposition(|s| s.name() == v));
+    if let (Some(v), None, false) = (&resolved, base_stage, settable) {
+        if v.is_empty() {
+            return Err(cx.error_help(
+                format!("base name ({image}) should not be blank"),
+                "declare the argument with a default (`ARG NAME=value`) before the first FROM",
+            ));
+        }
+        if v != "scratch" {
+            if let Err(why) = crate::rules::image(v) {
+                return Err(cx.error_help(
+                    format!(
+                        "failed to parse stage name {}: invalid reference format",
+                        crate::expand::go_quote(v)
+                    ),
+                    why.message,
+                ));
+            }
+        }
+    }
+    let written = cx.word(image)?;
+    let base = match base_stage {
+        // The model keeps a base with variables as written.
+        Some(i) if written == resolved.as_deref().unwrap_or_default() => cx
+            .done
+            .get(i)
+            .map_or(Base::Scratch, |s| Base::Stage(s.clone())),
+        _ if written == "scratch" => Base::Scratch,
+        _ => Base::Image(ImageRef::from(written)),
     };
     let mut stage = Stage::new(name.clone(), base);
     if let Some(p) = platform {
         stage = stage.on_platform(Platform::new(p));
     }
-    Ok((name, stage))
+    Ok((name, stage, base_stage))
 }
 
 /// `ARG a=1 b`: one `Arg` each.
@@ -1109,7 +1321,9 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 _ => {
                     // The trigger runs in a stage built on this one, with its variables.
                     let env = cx.env.take();
+                    cx.onbuild = true;
                     let new = instruction(cx, &inner, l);
+                    cx.onbuild = false;
                     cx.env = env;
                     let mut new = new?;
                     if new.len() != 1 {
@@ -1448,7 +1662,7 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
     }
     if is_copy {
         let from = match flags.string(cx, "from")? {
-            Some(f) => Some(cx.source(&f, "--from")?),
+            Some(f) => Some(cx.source(&f, "--from", true)?),
             None => None,
         };
         Ok(Instruction::Copy(Copy {

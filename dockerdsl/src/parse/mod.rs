@@ -10,7 +10,6 @@
 //! ("Reading Dockerfiles").
 
 mod build;
-pub(crate) mod expand;
 
 pub(crate) use build::{lower, lower_tree};
 

@@ -39,10 +39,13 @@ pub fn mount_option_alias(key: &str) -> &str {
 /// The `sharing=` values of a cache mount.
 pub const SHARING: [&str; 3] = ["shared", "private", "locked"];
 
-/// The platform arguments BuildKit defines in the global scope, with the values they have on
-/// a linux/amd64 builder (lints only need them to be set; a stage must still declare one
-/// with `ARG` to use it).
-pub const AUTOMATIC_ARGS: [(&str, &str); 8] = [
+/// The arguments BuildKit defines in the global scope (`defaultArgs` in
+/// `frontend/dockerfile/dockerfile2llb/platform.go`: the build and target platforms, their
+/// OS versions, and the stage being built), with the values they have on a linux/amd64
+/// builder building the default target (lints only need them to be set; a stage must still
+/// declare one with `ARG` to use it). The three BuildKit added last come last, so that
+/// what is listed in this order (the platform arguments a stage uses) keeps its order.
+pub const AUTOMATIC_ARGS: [(&str, &str); 11] = [
     ("TARGETPLATFORM", "linux/amd64"),
     ("TARGETOS", "linux"),
     ("TARGETARCH", "amd64"),
@@ -51,6 +54,10 @@ pub const AUTOMATIC_ARGS: [(&str, &str); 8] = [
     ("BUILDOS", "linux"),
     ("BUILDARCH", "amd64"),
     ("BUILDVARIANT", ""),
+    ("BUILDOSVERSION", ""),
+    ("TARGETOSVERSION", ""),
+    // `--target`'s value, `default` without one.
+    ("TARGETSTAGE", "default"),
 ];
 
 #[cfg(test)]

@@ -536,3 +536,133 @@ pub fn mutants(files: &[(String, String)], per: usize) -> Vec<(String, String)> 
     }
     out
 }
+
+/// The `FROM` lines of a text: (line index, base word, `AS` name).
+fn graph_from_lines(text: &str) -> Vec<(usize, String, Option<String>)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(n, l)| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let rest: Vec<&str> = match words.split_first() {
+                Some((k, rest)) if k.eq_ignore_ascii_case("from") => rest
+                    .iter()
+                    .copied()
+                    .filter(|w| !w.starts_with("--"))
+                    .collect(),
+                _ => return None,
+            };
+            match rest.as_slice() {
+                [base] => Some((n, (*base).to_owned(), None)),
+                [base, as_, name] if as_.eq_ignore_ascii_case("as") => {
+                    Some((n, (*base).to_owned(), Some(name.to_lowercase())))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// `text` with line `n` replaced.
+fn with_line(text: &str, n: usize, line: &str) -> String {
+    let mut out: Vec<String> = text.lines().map(str::to_owned).collect();
+    if let Some(l) = out.get_mut(n) {
+        *l = line.to_owned();
+    }
+    out.join("\n") + "\n"
+}
+
+/// Variants of the files BuildKit accepts (`(name, text)`, in the order given) aimed at how
+/// a `FROM` and a reference are resolved: a `FROM` of an earlier stage's name built from a
+/// global `ARG` (with the default that names it, without a default, with a modifier, with a
+/// platform argument), the name in upper case, two stages of one name, `COPY --from=` of a
+/// name in upper case, a mount's `from=` of a number (a name to BuildKit, never an index),
+/// and `ONBUILD COPY --from=` of a later stage (resolved where the trigger runs). Files with
+/// an `escape=` directive are left out (the edits write `\`-free lines, but keep it simple),
+/// and the `ARG` variants skip files that start with a comment (a directive would stop
+/// being one). Each variant is checked against bklint, never assumed to build.
+pub fn graph_variants(files: &[(String, String)]) -> Vec<(String, String)> {
+    let mut variants: Vec<(String, String)> = Vec::new();
+    for (name, text) in files {
+        if text.contains("escape=") {
+            continue;
+        }
+        let froms = graph_from_lines(text);
+        let (Some(first), Some(last)) = (froms.first(), froms.last()) else {
+            continue;
+        };
+        let Some(stage) = froms[..froms.len() - 1].iter().find_map(|f| f.2.clone()) else {
+            continue;
+        };
+        let (n, _, last_name) = last;
+        let as_name = last_name
+            .as_ref()
+            .map_or(String::new(), |a| format!(" AS {a}"));
+        let (prefix, suffix) = stage
+            .rsplit_once('-')
+            .map_or(("", stage.as_str()), |(p, s)| (p, s));
+        let prefix = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}-")
+        };
+        let mut add = |what: &str, t: String| variants.push((format!("{what}__{name}"), t));
+        if !text.starts_with('#') {
+            add(
+                "from-arg",
+                format!(
+                    "ARG G={suffix}\n{}",
+                    with_line(text, *n, &format!("FROM {prefix}${{G}}{as_name}"))
+                ),
+            );
+            add(
+                "from-arg-unset",
+                format!(
+                    "ARG G\n{}",
+                    with_line(text, *n, &format!("FROM {prefix}${{G}}{as_name}"))
+                ),
+            );
+            add(
+                "from-arg-modifier",
+                format!(
+                    "ARG G={suffix}.x\n{}",
+                    with_line(text, *n, &format!("FROM \"{prefix}${{G%.*}}\"{as_name}"))
+                ),
+            );
+        }
+        add(
+            "from-platform-arg",
+            with_line(text, *n, &format!("FROM {prefix}${{TARGETOS}}{as_name}")),
+        );
+        add(
+            "from-upper",
+            with_line(text, *n, &format!("FROM {}{as_name}", stage.to_uppercase())),
+        );
+        add(
+            "duplicate-name",
+            with_line(text, *n, &format!("FROM {} AS {stage}", first.1)),
+        );
+        let body = text.trim_end().to_owned() + "\n";
+        add(
+            "copy-from-upper",
+            format!("{body}COPY --from={} /a /a\n", stage.to_uppercase()),
+        );
+        add(
+            "mount-from-number",
+            format!("{body}RUN --mount=from=1,target=/x true\n"),
+        );
+        if let Some(later) = last_name.as_ref().filter(|l| **l != stage) {
+            add(
+                "onbuild-from-later",
+                with_line(
+                    text,
+                    first.0,
+                    &format!(
+                        "{}\nONBUILD COPY --from={later} /a /a",
+                        text.lines().nth(first.0).unwrap_or_default()
+                    ),
+                ),
+            );
+        }
+    }
+    variants
+}

@@ -7,14 +7,14 @@
 //! An image is taken to set only `PATH` (BuildKit does not know more without pulling it,
 //! and neither does `docker build --check` offline), the automatic platform arguments have
 //! their values on linux/amd64, and no build argument is given (as `--check` without
-//! `--build-arg`). A value this reader cannot tell (a substitution such as `${X%y}`, or a
-//! variable an instruction sets that is not read into the model) is unknown: an option that
-//! uses it is kept as written, unchecked.
+//! `--build-arg`). A value this reader cannot tell (a variable an instruction sets that is not
+//! read into the model, a word with quotes the model holds already unquoted) is unknown: an
+//! option that uses it is kept as written, unchecked.
 
+use crate::expand::{Pattern, expand_known as expand};
 use crate::model::instruction::Arg;
-use crate::parse::expand::expand;
 use crate::rules::vocab::AUTOMATIC_ARGS;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A variable's value, when it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +30,12 @@ pub(super) struct Env {
     vars: BTreeMap<String, Value>,
     /// An instruction set variables this reader could not follow: nothing is known.
     lost: bool,
+    /// The working directory, when the file tells it: `/` in a stage built on `scratch`,
+    /// what `WORKDIR` sets; `None` for an image's own (its config says, which BuildKit
+    /// reads when it pulls the image; `docker build --check` offline takes `/`).
+    workdir: Option<String>,
+    /// The global `ARG`s declared (with a default or not): a build argument can set them.
+    declared: BTreeSet<String>,
 }
 
 impl Env {
@@ -42,6 +48,40 @@ impl Env {
             Value::Known("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()),
         );
         env
+    }
+
+    /// A stage built on `scratch`: as on an image, and its working directory is `/`.
+    pub(super) fn scratch() -> Env {
+        Env {
+            workdir: Some("/".into()),
+            ..Env::image()
+        }
+    }
+
+    /// `WORKDIR path`, expanded with the variables, relative to the one before.
+    pub(super) fn workdir(&mut self, path: &str) {
+        self.workdir = match self.expand(path) {
+            Some(p) if p.starts_with('/') => Some(clean(&p)),
+            Some(p) => self.workdir.as_ref().map(|w| clean(&format!("{w}/{p}"))),
+            None => None,
+        };
+    }
+
+    /// A `WORKDIR` this reader could not follow: the working directory is not known.
+    pub(super) fn forget_workdir(&mut self) {
+        self.workdir = None;
+    }
+
+    /// A path as BuildKit mounts it in this stage: an absolute one as written, a relative
+    /// one joined to the working directory and cleaned (`filepath.Join("/", dir, target)`
+    /// in `dispatchRunMounts`); `None` when the working directory is not known.
+    pub(super) fn mount_path(&self, target: &str) -> Option<String> {
+        if target.starts_with('/') {
+            Some(target.to_owned())
+        } else {
+            let w = self.workdir.as_ref()?;
+            Some(clean(&format!("{w}/{target}")))
+        }
     }
 
     /// `word` expanded as BuildKit will expand it here; `None` when that cannot be told
@@ -93,16 +133,60 @@ impl Env {
 
     /// A global `ARG`: its default expanded with the global arguments before it.
     pub(super) fn global_arg(&mut self, arg: &Arg) {
+        self.declared.insert(arg.name.to_string());
         if let Some(d) = &arg.default {
             let v = self.value_of(d);
             self.vars.insert(arg.name.to_string(), v);
         }
     }
 
+    /// Whether the build can give a variable of this `FROM` word another value: a global
+    /// `ARG` (`--build-arg`) or an automatic argument (`--platform`, `--target`). What
+    /// BuildKit refuses for such a word's value without them, it builds with them.
+    pub(super) fn settable(&self, word: &str) -> bool {
+        crate::rules::variables(word).into_iter().any(|name| {
+            self.lost
+                || self.declared.contains(name)
+                || AUTOMATIC_ARGS.iter().any(|(n, _)| *n == name)
+        })
+    }
+
+    /// A word of a `FROM` line (the base, `--platform`) as BuildKit expands it with the
+    /// global scope: the automatic arguments (their linux/amd64 values) overridden by the
+    /// global `ARG`s' defaults (this `Env` holds those). `Ok(None)` when a value it uses
+    /// cannot be told; `Err` with BuildKit's message when BuildKit cannot expand it.
+    pub(super) fn expand_from(&self, word: &str, escape: char) -> Result<Option<String>, String> {
+        let lookup = |name: &str| match self.vars.get(name) {
+            Some(Value::Known(v)) => Some(Pattern::lit(v)),
+            Some(Value::Unknown) => Some(Pattern::var(name)),
+            None if self.lost => Some(Pattern::var(name)),
+            None => AUTOMATIC_ARGS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| Pattern::lit(v)),
+        };
+        Ok(crate::expand::expand(word, escape, &lookup)?.known())
+    }
+
     /// An instruction that sets variables was not read into the model.
     pub(super) fn lose(&mut self) {
         self.lost = true;
     }
+}
+
+/// Go's `path.Clean` of an absolute path: `.` and empty parts dropped, `..` taken back.
+fn clean(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
 }
 
 #[cfg(test)]
@@ -120,9 +204,18 @@ mod tests {
         env.env(&[("A".into(), "x".into()), ("B".into(), "$A-$KIND".into())]);
         // Both values of one ENV are expanded before either is set.
         assert_eq!(env.expand("${B}").as_deref(), Some("-cache"));
-        assert_eq!(env.expand("${PATH%%:*}"), None);
+        assert_eq!(
+            env.expand("${PATH%%:*}").as_deref(),
+            Some("/usr/local/sbin")
+        );
         env.arg(&Arg::new("TARGETARCH"), &globals);
         assert_eq!(env.expand("$TARGETARCH").as_deref(), Some("amd64"));
+        assert_eq!(env.mount_path("."), None);
+        env.workdir("/src/$A");
+        env.workdir("../b/./c/");
+        assert_eq!(env.mount_path("..").as_deref(), Some("/src/b"));
+        assert_eq!(env.mount_path("//").as_deref(), Some("//"));
+        assert_eq!(Env::scratch().mount_path("./a/..").as_deref(), Some("/"));
         env.lose();
         assert_eq!(env.expand("$A"), None);
         assert_eq!(env.expand("cache").as_deref(), Some("cache"));

@@ -108,6 +108,20 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
             Ok(())
         }
     };
+    // BuildKit's `detectRunMount` takes a mount without `from=` (and any tmpfs mount) to
+    // depend on the stage named `scratch` when there is one (the last of that name): in
+    // that stage itself, a circular dependency.
+    if !cx.onbuild
+        && (from.is_none() || typ == "tmpfs")
+        && cx.current.is_some()
+        && cx.all_names.get("scratch") == Some(&cx.done.len())
+    {
+        cx.focus("");
+        return Err(cx.error_help(
+            "circular dependency detected on stage: scratch",
+            "a stage named `scratch` is what a mount without `from=` refers to: rename the stage",
+        ));
+    }
     let from = match from {
         Some(f) if f.contains('$') => {
             return Err(cx.error_help(
@@ -115,9 +129,25 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
                 "define a stage with `FROM ${VAR} AS alias` and mount from the alias",
             ));
         }
-        Some(f) => Some(cx.source(&f, "a mount's `from`")?),
+        Some(f) => Some(cx.source(&f, "a mount's `from`", false)?),
         None => None,
     };
+    // `dispatchRunMounts` refuses a bind, cache or tmpfs mount at the root, its target
+    // joined to the working directory (a bind without target mounts there).
+    if matches!(typ.as_str(), "bind" | "cache" | "tmpfs") {
+        let t = target.clone().unwrap_or_default();
+        let at = cx
+            .env
+            .and_then(|env| env.expand(&t))
+            .and_then(|t| cx.env.and_then(|env| env.mount_path(&t)));
+        if at.as_deref() == Some("/") {
+            cx.focus("target");
+            return Err(cx.error_help(
+                "invalid mount target \"/\"",
+                "a mount cannot cover the root: mount at a directory under it",
+            ));
+        }
+    }
     let owner = mode.is_some() || uid.is_some() || gid.is_some();
     let need_target = |cx: &mut Cx<'_>, t: Option<String>| {
         t.ok_or_else(|| cx.error_help("mount target must be specified", "add `target=/path`"))

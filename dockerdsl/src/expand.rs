@@ -1,7 +1,9 @@
-//! A word of a `FROM` line (or a global `ARG` default) expanded as BuildKit's shell-word
-//! lexer expands it (`frontend/dockerfile/shell`, `ProcessWordWithMatches`): quotes removed,
-//! the escape character applied, `$NAME`, `${NAME}` and the modifiers `-`, `:-`, `+`, `:+`,
-//! `?`, `:?`, `#`, `##`, `%`, `%%`, `/` and `//` substituted, with its error messages.
+//! A word expanded as BuildKit's shell-word lexer expands it (`frontend/dockerfile/shell`,
+//! `ProcessWordWithMatches`): quotes removed, the escape character applied, `$NAME`,
+//! `${NAME}` and the modifiers `-`, `:-`, `+`, `:+`, `?`, `:?`, `#`, `##`, `%`, `%%`, `/` and
+//! `//` substituted, with its error messages. One home for the expansion: the graph resolves
+//! `FROM` words with it, the faithful reader a `FROM` base and a mount's options, the lints a
+//! `FROM` image with the `ARG` defaults ([`expand_known`]).
 //!
 //! A variable's value may be unknown (a platform argument, which the build's `--platform`
 //! sets, or any argument when the graph asks which stages a word could name): the result is
@@ -183,6 +185,18 @@ pub(crate) fn expand(word: &str, escape: char, lookup: Lookup<'_>) -> Result<Pat
         Err(e) if e == TOO_DEEP => Ok(Pattern(vec![Piece::Derived(String::new())])),
         Err(e) => Err(format!("failed to process {}: {e}", go_quote(word))),
     }
+}
+
+/// `word` expanded with known values (`value` gives a set variable's value, `None` for an
+/// unset one), when the result is plain text: `None` when BuildKit would refuse the word
+/// (`${V:?}` of an unset `V`, an unterminated quote), and for a word with quotes or the
+/// escape character, which callers that hold words already unquoted must not unquote twice.
+pub(crate) fn expand_known(word: &str, value: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    if word.contains(['\\', '"', '\'', '`']) {
+        return None;
+    }
+    let lookup = |name: &str| value(name).map(|v| Pattern::lit(&v));
+    expand(word, '\\', &lookup).ok()?.known()
 }
 
 /// Go's `%q`, as BuildKit's messages quote a word.
@@ -660,6 +674,32 @@ impl Glob {
 
 #[cfg(test)]
 mod tests {
+    fn known_env(name: &str) -> Option<String> {
+        match name {
+            "V" => Some("3.20".into()),
+            "EMPTY" => Some(String::new()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn expands_known_values_as_buildkit_does() {
+        let e = |w: &str| expand_known(w, &known_env);
+        assert_eq!(e("alpine:${V}").as_deref(), Some("alpine:3.20"));
+        assert_eq!(e("alpine:$V-x").as_deref(), Some("alpine:3.20-x"));
+        assert_eq!(e("a:${NO:-1}").as_deref(), Some("a:1"));
+        assert_eq!(e("a:${EMPTY:-1}").as_deref(), Some("a:1"));
+        assert_eq!(e("a:${EMPTY-1}").as_deref(), Some("a:"));
+        assert_eq!(e("a${V:+:x}").as_deref(), Some("a:x"));
+        assert_eq!(e("a${NO+:x}").as_deref(), Some("a"));
+        assert_eq!(e("a:${V%.*}").as_deref(), Some("a:3"));
+        assert_eq!(e("a:$").as_deref(), Some("a:$"));
+        // BuildKit refuses it: no value to give.
+        assert_eq!(e("a:${NO:?unset}"), None);
+        // Already unquoted words are not unquoted twice.
+        assert_eq!(e("\"a\"$V"), None);
+    }
+
     use super::*;
 
     fn env(name: &str) -> Option<Pattern> {
