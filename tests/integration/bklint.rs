@@ -26,6 +26,75 @@ use std::path::{Path, PathBuf};
 /// (file, what differs, why). None may be added without a reason a reviewer accepts.
 const DIFFERENCES: &[(&str, &str, &str)] = &[];
 
+/// (name, file): one edge each of how BuildKit resolves a `FROM` word or a reference; the
+/// test asks bklint for each verdict.
+const EDGES: &[(&str, &str)] = &[
+    (
+        "mount-from-number",
+        "FROM alpine:3.20 AS a\nFROM alpine:3.20 AS b\nRUN --mount=from=1,target=/x true\n",
+    ),
+    (
+        "onbuild-copy-from-later",
+        "FROM alpine:3.20 AS a\nONBUILD COPY --from=later /a /a\nFROM alpine:3.20 AS later\n",
+    ),
+    (
+        "onbuild-copy-from-later-built",
+        "FROM alpine:3.20 AS a\nONBUILD COPY --from=c /a /a\nFROM a AS b\nFROM alpine:3.20 AS c\nCOPY --from=b /a /a\n",
+    ),
+    (
+        "from-stage-upper-case",
+        "FROM alpine:3.20 AS builder\nFROM Builder\n",
+    ),
+    ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
+    ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
+    ("from-blank", "ARG E=\nFROM ${E}\n"),
+    ("from-undeclared-blank", "FROM ${E}\n"),
+    (
+        "platform-undeclared",
+        "FROM --platform=$UNSET alpine:3.20\n",
+    ),
+    (
+        "scratch-stage-mount",
+        "FROM alpine:3.20 AS scratch\nRUN --mount=type=secret,id=x true\n",
+    ),
+    (
+        "scratch-stage-tmpfs",
+        "FROM alpine:3.20 AS scratch\nRUN --mount=type=tmpfs,target=/t true\n",
+    ),
+    (
+        "scratch-stage-later",
+        "FROM alpine:3.20 AS a\nRUN --mount=type=secret,id=x true\nFROM alpine:3.20 AS scratch\n",
+    ),
+    (
+        "from-os-version",
+        "FROM alpine:${TARGETOSVERSION:-3.20}\nARG TARGETSTAGE\nRUN echo $TARGETSTAGE\n",
+    ),
+    (
+        "from-arg-stage-env",
+        "ARG G=base\nFROM alpine:3.20 AS base\nENV KIND=cache\nFROM ${G} AS app\nRUN --mount=type=$KIND,target=/c true\n",
+    ),
+    (
+        "from-arg-other-stage-env",
+        "ARG G=other\nFROM alpine:3.20 AS base\nENV KIND=cache\nFROM alpine:3.20 AS other\nFROM ${G} AS app\nRUN --mount=type=$KIND,target=/c true\n",
+    ),
+    (
+        "mount-at-root",
+        "FROM alpine:3.20\nRUN --mount=target=/ true\n",
+    ),
+    (
+        "mount-at-workdir-root",
+        "FROM alpine:3.20\nWORKDIR /src\nWORKDIR ..\nRUN --mount=type=cache,target=. true\n",
+    ),
+    (
+        "mount-at-scratch-root",
+        "FROM scratch\nRUN --mount=target=./a/.. true\n",
+    ),
+    (
+        "mount-double-slash",
+        "FROM alpine:3.20\nRUN --mount=type=cache,target=// true\n",
+    ),
+];
+
 /// Every Dockerfile of the corpus, sorted by name.
 fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -450,6 +519,25 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
     report("graph variants", &varied);
     assert!(variants.len() > 1000, "only {} variants", variants.len());
     assert_eq!(varied.typos, 0, "StageNameTypo on a graph variant");
+
+    // Edges of how BuildKit resolves `FROM` and references, one file each, with bklint's
+    // verdict (not assumed): the same account.
+    let texts: Vec<String> = EDGES.iter().map(|(_, t)| (*t).to_owned()).collect();
+    let verdicts = common::bklint::run_texts(&bin, "bklint-edges", &texts);
+    let mut edges = Counts::default();
+    for ((name, text), verdict) in EDGES.iter().zip(&verdicts) {
+        compare(
+            &format!("edge-{name}"),
+            text,
+            verdict,
+            &mut edges,
+            &mut differences,
+            &mut formatted,
+            &mut rendered,
+        );
+    }
+    image_workdir(&bin, &edges, &mut differences);
+    report("edges", &edges);
 
     same_meaning(TEST, "fmt", &formatted, &mut differences);
     same_meaning(TEST, "parse", &rendered, &mut differences);
