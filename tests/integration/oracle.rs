@@ -679,3 +679,48 @@ fn renderer_findings(test: &str, texts: &[String], strict: impl Fn(usize) -> boo
     ));
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+/// Pinned (found by `generated_models_read_back_through_buildkit`): a flag ending in `<<`
+/// right before a heredoc marker. BuildKit's shell-word lexer (its frontend since March 2025,
+/// bklint's; the PyPI wrapper's parser is older) takes `<<` and the blanks after it for one
+/// piece, so `COPY --exclude=f<< <<"EOF" ./` lost its marker and the body was read as
+/// instructions: a body line `` ` `` (or `\`) then an empty line was NoEmptyContinuation.
+/// The trailing `<`s of such a flag are now quoted, which BuildKit strips from the value.
+#[test]
+fn flag_ending_in_heredoc_operator_keeps_the_marker() {
+    use dockerdsl::{Copy, Dockerfile, Escape, Instruction, Mount, Run, Stage};
+    let mut texts = Vec::new();
+    for (escape, esc) in [(Escape::Backtick, '`'), (Escape::Backslash, '\\')] {
+        let body = format!("{esc}\n\nr_\n");
+        let stage = Stage::from_image("s0", "alpine:3.20")
+            .push(Copy::inline(common::text(&body), "./").exclude("f<<"))
+            .run(
+                Run::new(common::text(&body))
+                    .mount(Mount::tmpfs("/t"))
+                    .mount(Mount::tmpfs("/u<<")),
+            )
+            .onbuild(Instruction::from(
+                Copy::inline(common::text(&body), "./").exclude("g<<<"),
+            ));
+        let text = Dockerfile::builder()
+            .escape(escape)
+            .target(&stage)
+            .build()
+            .expect("the model is accepted")
+            .to_string();
+        for line in [
+            "COPY --exclude=f\"<<\" <<\"EOF\" ./".to_owned(),
+            format!("    --mount=type=tmpfs,target=/u\"<<\" {esc}"),
+            "ONBUILD COPY --exclude=g\"<<<\" <<\"EOF\" ./".to_owned(),
+        ] {
+            assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
+        }
+        texts.push(text);
+    }
+    // Not one finding, of any rule, from BuildKit itself.
+    renderer_findings(
+        "flag_ending_in_heredoc_operator_keeps_the_marker",
+        &texts,
+        |_| true,
+    );
+}

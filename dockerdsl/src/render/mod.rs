@@ -624,6 +624,7 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
             }
             None => {
                 let delimiter = heredoc_delimiter(s);
+                guard_heredoc_marker(line.out);
                 let out = line.body();
                 out.push_str("<<");
                 out.push_str(&delimiter);
@@ -632,6 +633,7 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
             }
         },
         RunCommand::Heredocs { command, heredocs } => {
+            guard_heredoc_marker(line.out);
             let out = line.body();
             out.push_str(command);
             push_heredocs(heredocs, out);
@@ -676,6 +678,20 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
     }
     out.push('\n');
     false
+}
+
+/// Quotes the `<` at the end of the last flag before a heredoc marker (`--exclude=f"<<"`).
+/// BuildKit's shell-word lexer (since the frontend of March 2025) reads `<<` and the blanks
+/// after it as one piece, so `--exclude=f<< <<EOF` would be one word: the heredoc marker
+/// would be lost and its body read as instructions. Quotes stop that, and BuildKit strips
+/// them from a flag's value, so the value is the same.
+fn guard_heredoc_marker(out: &mut String) {
+    if !out.ends_with("<<") {
+        return;
+    }
+    let run = out.len() - out.trim_end_matches('<').len();
+    out.insert(out.len() - run, '"');
+    out.push('"');
 }
 
 fn push_heredoc(body: &str, delimiter: &str, out: &mut String) {
@@ -731,6 +747,7 @@ fn files_text(sources: &Sources, dest: &str, esc: char, out: &mut String) -> boo
     match sources {
         Sources::Inline(body) => {
             let delimiter = heredoc_delimiter(body);
+            guard_heredoc_marker(out);
             out.push_str(" <<\"");
             out.push_str(&delimiter);
             out.push_str("\" ");
@@ -739,6 +756,7 @@ fn files_text(sources: &Sources, dest: &str, esc: char, out: &mut String) -> boo
             true
         }
         Sources::Heredocs(docs) => {
+            guard_heredoc_marker(out);
             for doc in docs {
                 out.push_str(" <<");
                 if doc.expand {

@@ -524,7 +524,10 @@ fn is_space_byte(b: u8) -> bool {
 #[allow(clippy::type_complexity)]
 fn json_strings(rest: &str) -> Option<Vec<(Range<usize>, Option<String>)>> {
     let b = rest.as_bytes();
-    if b.first() != Some(&b'[') {
+    // parseJSON trims `unicode.IsSpace` before looking for the `[` (and so does the
+    // lowering's reader): blanks a flag or a continuation left in front are not the text.
+    let lead = rest.len() - rest.trim_start_matches(char::is_whitespace).len();
+    if b.get(lead) != Some(&b'[') {
         return None;
     }
     let ws = |i: &mut usize| {
@@ -533,7 +536,7 @@ fn json_strings(rest: &str) -> Option<Vec<(Range<usize>, Option<String>)>> {
         }
     };
     let mut out = Vec::new();
-    let mut i = 1;
+    let mut i = lead + 1;
     ws(&mut i);
     if b.get(i) == Some(&b']') {
         i += 1;
@@ -588,6 +591,34 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// What the lowering reads for `text` and what the JSON reader with spans reads.
+    fn both_readings(text: &str) -> (Option<Vec<String>>, Option<Vec<String>>) {
+        let ours = json_strings(text).map(|strings| {
+            strings
+                .into_iter()
+                .map(|(r, decoded)| {
+                    decoded.unwrap_or_else(|| text[r.start + 1..r.end - 1].to_owned())
+                })
+                .collect::<Vec<_>>()
+        });
+        let theirs = match words::json_array(text) {
+            Some(Ok(strings)) => Some(strings),
+            _ => None,
+        };
+        (ours, theirs)
+    }
+
+    /// Found by `json_strings_agree_with_the_lowering`: blanks before the `[` (BuildKit's
+    /// parseJSON and the lowering skip them, so the array is JSON).
+    #[test]
+    fn json_strings_skip_leading_blanks() {
+        for text in ["\t[]", " \t[\"a\"]", "\u{a0}[\"b\", \"c\"]"] {
+            let (ours, theirs) = both_readings(text);
+            assert!(theirs.is_some(), "{text:?}");
+            assert_eq!(ours, theirs, "{text:?}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
 
@@ -601,18 +632,7 @@ mod tests {
                 "\\[[ \t\n]?(\"([a-zé ]|\\\\[\"\\\\/bnrtu]|\\\\u00e9){0,3}\"[ \r]?,?|1,|\\[\\],){0,3}\\][ \n]?x?",
             ],
         ) {
-            let ours = json_strings(&text).map(|strings| {
-                strings
-                    .into_iter()
-                    .map(|(r, decoded)| {
-                        decoded.unwrap_or_else(|| text[r.start + 1..r.end - 1].to_owned())
-                    })
-                    .collect::<Vec<_>>()
-            });
-            let theirs = match words::json_array(&text) {
-                Some(Ok(strings)) => Some(strings),
-                _ => None,
-            };
+            let (ours, theirs) = both_readings(&text);
             prop_assert_eq!(ours, theirs, "{:?}", text);
         }
     }

@@ -253,7 +253,8 @@ fn pd_read(i: &pd::Instruction<'_>, escape: char) -> Result<Read, String> {
 /// Where `parse-dockerfile` 0.1.9 is known to differ from BuildKit (see `roundtrip.rs`): a
 /// shell command starting with `<<` that is not a heredoc to BuildKit (`<<<` here-strings),
 /// and `ENTRYPOINT []`, which it refuses ("at least one argument") and BuildKit reads as
-/// resetting the entrypoint.
+/// resetting the entrypoint; and a flag ending in `<<` before a heredoc marker, whose last
+/// `<`s the renderer quotes (BuildKit strips a flag's quotes, `parse-dockerfile` keeps them).
 pub fn pd_corner(wants: &[Read]) -> bool {
     wants.iter().any(|w| {
         let first = w.args.first();
@@ -261,5 +262,9 @@ pub fn pd_corner(wants: &[Read]) -> bool {
             && !w.json
             && first.is_some_and(|a| a.starts_with("<<") && a != MARKER))
             || (w.keyword.ends_with("ENTRYPOINT") && w.json && first.is_none())
+            || (!w.heredocs.is_empty()
+                && w.flags
+                    .iter()
+                    .any(|(_, v)| v.as_deref().is_some_and(|v| v.ends_with("<<"))))
     })
 }

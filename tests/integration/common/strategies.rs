@@ -51,6 +51,8 @@ pub fn flag_text() -> BoxedStrategy<String> {
     prop_oneof![
         3 => "[!-~]{1,8}",
         1 => text(5),
+        // Ending in `<<`: BuildKit's lexer joins it to the next word (a heredoc marker).
+        1 => "[!-~]{0,3}<{1,3}",
     ]
     .boxed()
 }
