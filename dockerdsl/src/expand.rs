@@ -199,6 +199,21 @@ pub(crate) fn expand_known(word: &str, value: &dyn Fn(&str) -> Option<String>) -
     expand(word, '\\', &lookup).ok()?.known()
 }
 
+/// Whether the build can give a variable of a `FROM` word (the base, `--platform`) another
+/// value: a global `ARG` (`declared`; `--build-arg` sets it, with or without a default) or an
+/// automatic argument (`--platform`, `--target`). What BuildKit refuses for such a word's
+/// value without them (a blank or invalid base, an empty platform, `${V:?}`), it builds with
+/// them; a word whose variables no build sets is the file's to answer for. One rule for the
+/// faithful reader under `check` and `parse`, and the graph.
+pub(crate) fn settable(word: &str, declared: &dyn Fn(&str) -> bool) -> bool {
+    crate::rules::variables(word).into_iter().any(|name| {
+        declared(name)
+            || crate::rules::vocab::AUTOMATIC_ARGS
+                .iter()
+                .any(|(n, _)| *n == name)
+    })
+}
+
 /// Go's `%q`, as BuildKit's messages quote a word.
 pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");

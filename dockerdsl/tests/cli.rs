@@ -216,7 +216,8 @@ fn graph_draws_what_buildkit_builds() {
 
     let refused = temp_file(
         "Dockerfile.graph-refused",
-        "ARG E=\nFROM alpine:3.20 AS a\nFROM ${E}\n",
+        // `E` is no declared `ARG`: no build argument sets it.
+        "FROM alpine:3.20 AS a\nFROM ${E}\n",
     );
     let r = refused.to_str().expect("path");
     let out = dockerdsl(&["graph", r], "");
@@ -224,11 +225,39 @@ fn graph_draws_what_buildkit_builds() {
     assert!(out.stdout.is_empty());
     assert!(
         text(&out.stderr).starts_with(&format!(
-            "{r}:3:1: error: base name (${{E}}) should not be blank"
+            "{r}:2:1: error: base name (${{E}}) should not be blank"
         )),
         "{}",
         text(&out.stderr)
     );
+}
+
+/// `ARG BASE` / `FROM ${BASE}` builds with `--build-arg BASE=...`: `graph` draws it (the
+/// word as written, dotted), as `check` reads it.
+#[test]
+fn graph_draws_a_base_from_a_build_argument() {
+    let path = temp_file(
+        "Dockerfile.graph-build-arg",
+        "ARG BASE\nFROM ${BASE} AS app\nFROM alpine:3.20\nCOPY --from=app /a /a\n",
+    );
+    let p = path.to_str().expect("path");
+    let out = dockerdsl(&["graph", p], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mermaid = text(&out.stdout);
+    assert!(mermaid.contains("e0([\"${BASE}\"])"), "{mermaid}");
+    assert!(
+        mermaid.contains("e0 -.->|FROM --build-arg| s0"),
+        "{mermaid}"
+    );
+    let out = dockerdsl(&["graph", "--dot", p], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("e0 -> s0 [label=\"FROM --build-arg\", style=dotted];"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = dockerdsl(&["check", p], "");
+    assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
 
 #[test]
@@ -980,4 +1009,65 @@ fn import_names_what_the_model_cannot_hold() {
         "{stderr}"
     );
     assert!(!stderr.contains("not imported"), "{stderr}");
+}
+
+/// `lock` reads a file's images from the syntax tree, so it pins every file BuildKit builds,
+/// also one the typed model cannot hold (two stages of one name, a stage named `context`);
+/// a `FROM ${BASE}` takes the global `ARG`'s default. Every image already in the lock: no
+/// registry is asked.
+#[test]
+fn lock_reads_a_file_the_model_cannot_hold() {
+    let dockerfile = temp_file(
+        "Dockerfile.lock-tree",
+        "# syntax=docker/dockerfile:1\n\
+         ARG BASE=alpine:3.20\n\
+         FROM ${BASE} AS context\n\
+         FROM context AS build\n\
+         FROM busybox:1.36 AS build\n\
+         FROM build\n\
+         COPY --from=context /a /a\n",
+    );
+    let lock = temp_file(
+        "dockerdsl.lock-tree",
+        "version = 1\n\n\
+         [[image]]\n\
+         name = \"alpine:3.20\"\n\
+         digest = \"sha256:beefdbd8a1da6d2915566fde36db9db0b524eb737fc57cd1367effd16dc0d06d\"\n\
+         media-type = \"application/vnd.oci.image.index.v1+json\"\n\
+         platforms = [\"linux/amd64\"]\n\n\
+         [[image]]\n\
+         name = \"busybox:1.36\"\n\
+         digest = \"sha256:4c68376a702446fc3c79af22de146a148bc3367e73c25a5803d453b6b3f722fb\"\n\
+         media-type = \"application/vnd.oci.image.index.v1+json\"\n\
+         platforms = [\"linux/amd64\"]\n\n\
+         [[image]]\n\
+         name = \"docker/dockerfile:1\"\n\
+         digest = \"sha256:4c68376a702446fc3c79af22de146a148bc3367e73c25a5803d453b6b3f722fb\"\n\
+         media-type = \"application/vnd.oci.image.index.v1+json\"\n\
+         platforms = [\"linux/amd64\"]\n",
+    );
+    let (d, l) = (
+        dockerfile.to_str().expect("path"),
+        lock.to_str().expect("path"),
+    );
+    assert!(
+        dockerdsl::parse_file(&dockerfile).is_err(),
+        "the model refuses it"
+    );
+    let out = dockerdsl(&["lock", d, "--lock", l], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "locked   alpine:3.20\nlocked   busybox:1.36\nlocked   docker/dockerfile:1\n"
+    );
+    // What BuildKit refuses, `lock` refuses, with the reason and line.
+    let refused = temp_file("Dockerfile.lock-refused", "FROM ${E}\n");
+    let r = refused.to_str().expect("path");
+    let out = dockerdsl(&["lock", r, "--lock", l], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("1:1: base name (${E}) should not be blank"),
+        "{}",
+        text(&out.stderr)
+    );
 }

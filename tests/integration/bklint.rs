@@ -139,27 +139,11 @@ struct Counts {
     /// [`IMAGE_WORKDIR`]); confirmed by [`image_workdir`].
     workdir: Vec<(String, String)>,
     /// Files BuildKit refuses only for the value a variable gives a `FROM` word (see
-    /// [`BUILD_ARGS`]), which `check` reads: their findings are compared all the same.
+    /// [`common::bklint::BUILD_ARGS`]), which `check` reads: their findings are compared all the same.
     build_args: usize,
     /// `check`'s BuildKit findings on those, past the point where BuildKit stops.
     past_stop: usize,
 }
-
-/// BuildKit's errors for a `FROM` word whose variables expand to something it cannot use
-/// (blank, not a reference, `${V:?}`, an empty `--platform`). When a variable of the word
-/// is a global `ARG` or an automatic one, the value is the build's to give
-/// (`--build-arg`, `--platform`): outside the file. bklint runs without build arguments;
-/// `docker build --build-arg BASE=alpine:3.20` builds `ARG BASE` / `FROM ${BASE}`, a
-/// common pattern. `check` reads such a file and reports BuildKit's warning
-/// (InvalidDefaultArgInFrom), and each of BuildKit's warnings must be among its findings; a
-/// word whose variables no
-/// build can set (undeclared ones) is refused, as BuildKit refuses it.
-const BUILD_ARGS: &[&str] = &[
-    "base name (",
-    "failed to parse stage name ",
-    "failed to process ",
-    "empty platform value from expression ",
-];
 
 /// BuildKit's error for a bind, cache or tmpfs mount whose target, joined to the working
 /// directory, is `/`. Where that directory is a base image's own (no `WORKDIR` in the file
@@ -191,12 +175,7 @@ fn compare(
         .error
         .as_deref()
         .is_some_and(|e| e.starts_with("lint violation found for rules: "));
-    let by_build_args = verdict
-        .error
-        .as_deref()
-        .is_some_and(|e| BUILD_ARGS.iter().any(|p| e.starts_with(p)))
-        // A variable no `ARG` declares: no build argument can set it.
-        && !verdict.warnings.iter().any(|(_, rule, _)| rule == "UndefinedArgInFrom");
+    let by_build_args = common::bklint::refused_for_build_args(verdict);
     if let (true, Ok(lints)) = (by_build_args, &checked) {
         // BuildKit stops at the error, before it lints the instructions: each of its
         // warnings must be `check`'s; `check`'s findings past the stop are not BuildKit's

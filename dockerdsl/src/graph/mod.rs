@@ -35,6 +35,13 @@
 //!   `V`), a base or `--platform` that comes out empty, a base that is not an image
 //!   reference (`FROM Builder`), a circular dependency. A file whose own
 //!   `# check=error=true` makes BuildKit's warnings errors is drawn (`check` reports them).
+//! - Except where a build argument could change it: when a variable of the `FROM` word (or
+//!   `--platform`) is a declared global `ARG` (with a default or not) or a platform argument,
+//!   what the defaults make of it (blank, not a reference, `${V:?}` unset) is the build's to
+//!   fix with `--build-arg`, as `check` and `parse` read such a file: `ARG BASE` /
+//!   `FROM ${BASE}` is drawn, the word as written an image node with a dotted
+//!   `FROM --build-arg` arrow (or, where a literal part can name stages, those candidates).
+//!   A word whose variables no `ARG` declares is refused, as BuildKit refuses it.
 
 mod tree;
 mod typed;
@@ -252,10 +259,21 @@ pub fn dot(df: &Dockerfile) -> String {
 /// // What BuildKit refuses is refused, with its reason and line.
 /// let err = dockerdsl::graph::mermaid_text("FROM alpine:3.20\nCOPY --from=$X /a /a\n");
 /// assert!(err.unwrap_err().to_string().starts_with("2:6: variable expansion is not supported"));
+/// // A base a build argument gives (`--build-arg BASE=...`): drawn as written, dotted.
+/// let from_arg = dockerdsl::graph::mermaid_text("ARG BASE\nFROM ${BASE}\n")?;
+/// assert!(from_arg.contains("e0 -.->|FROM --build-arg| s0"));
 /// # Ok::<(), dockerdsl::ParseErrors>(())
 /// ```
 pub fn mermaid_text(text: &str) -> Result<String, ParseErrors> {
     Ok(tree::graph(text)?.mermaid())
+}
+
+/// The images the graph of a Dockerfile's text draws (bases resolved with the global `ARG`s'
+/// defaults, `COPY --from` and mounts' `from` that name no stage), in order of first use; a
+/// word the build gives its value is there as written (`${BASE}`, `xx:${TARGETARCH}`).
+/// Refused where [`mermaid_text`] refuses. `lock` reads a file's images through it.
+pub(crate) fn images_text(text: &str) -> Result<Vec<String>, ParseErrors> {
+    Ok(tree::graph(text)?.externals)
 }
 
 /// The graph of a Dockerfile's text in Graphviz DOT; see [`mermaid_text`]. Candidate stages

@@ -6,7 +6,7 @@ use crate::expand::{self, Pattern, Piece};
 use crate::rules::vocab::AUTOMATIC_ARGS;
 use crate::syntax::words::{self, Split};
 use crate::syntax::{self, Diagnostic, Instruction, ParseErrors};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One `FROM` and the instructions after it.
 struct Stage<'t> {
@@ -35,6 +35,8 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
         .map(|(name, _)| *name)
         .map(|name| (name.to_owned(), Pattern::var(name)))
         .collect();
+    // The global ARGs declared, with a default or not: a build argument sets them.
+    let mut declared: BTreeSet<String> = BTreeSet::new();
     let mut stages: Vec<Stage<'_>> = Vec::new();
     for i in tree.instructions() {
         let split = words::split_command(i.logical());
@@ -63,7 +65,7 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
         } else if let Some(stage) = stages.last_mut() {
             stage.instructions.push((i, split));
         } else if split.keyword.eq_ignore_ascii_case("arg") {
-            global_args(i, &split, escape, &mut env, &mut errors);
+            global_args(i, &split, escape, &mut env, &mut declared, &mut errors);
         }
     }
 
@@ -96,7 +98,12 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
     // ONBUILD triggers, which it adds later), with the instruction's line and column.
     let mut deps: Vec<Vec<(usize, usize, usize)>> = Vec::with_capacity(stages.len());
     for (i, stage) in stages.iter().enumerate() {
-        let base = from(&mut g, &earlier, i, stage, escape, &env, &mut errors);
+        let scope = Scope {
+            escape,
+            env: &env,
+            declared: &declared,
+        };
+        let base = from(&mut g, &earlier, i, stage, &scope, &mut errors);
         if let Some(name) = stage.name.as_deref() {
             earlier.insert(name, i);
         }
@@ -188,12 +195,15 @@ fn global_args(
     split: &Split<'_>,
     escape: char,
     env: &mut BTreeMap<String, Pattern>,
+    declared: &mut BTreeSet<String>,
     errors: &mut Vec<Diagnostic>,
 ) {
     for word in words::parse_words(split.args, escape) {
         let Some((key, value)) = word.split_once('=') else {
+            declared.insert(word);
             continue;
         };
+        declared.insert(key.to_owned());
         let lookup = |name: &str| env.get(name).cloned();
         match expand::expand(value, escape, &lookup) {
             Ok(p) => {
@@ -204,17 +214,33 @@ fn global_args(
     }
 }
 
+/// The global scope a `FROM` line is expanded in.
+struct Scope<'s> {
+    escape: char,
+    /// The platform arguments (unknown) and the global ARGs' defaults.
+    env: &'s BTreeMap<String, Pattern>,
+    /// The global ARGs declared, with a default or not.
+    declared: &'s BTreeSet<String>,
+}
+
 /// Draws stage `i`'s `FROM`: the base the global defaults give (solid), and the candidate
 /// stages (dotted). Returns the base stage, if the base is one.
+///
+/// When a variable of the word is one the build sets (a declared global `ARG`, a platform
+/// argument: [`expand::settable`], the rule `check` and `parse` read such a file by), what the
+/// defaults make of it is no refusal: `ARG BASE` / `FROM ${BASE}` builds with
+/// `--build-arg BASE=...`. The word is then drawn as written, dotted: its value is the
+/// build's.
 fn from(
     g: &mut Graph,
     earlier: &BTreeMap<&str, usize>,
     i: usize,
     stage: &Stage<'_>,
-    escape: char,
-    env: &BTreeMap<String, Pattern>,
+    scope: &Scope<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
+    let (escape, env) = (scope.escape, scope.env);
+    let settable = |word: &str| expand::settable(word, &|name| scope.declared.contains(name));
     let lookup = |name: &str| env.get(name).cloned();
     // `--platform` is expanded as the base is; BuildKit refuses a value that cannot be, or
     // that comes out empty. (Whether the value is a platform is containerd's parser's to
@@ -227,21 +253,29 @@ fn from(
             }
             Ok(_) => None,
         };
-        if let Some(message) = refusal {
+        if let Some(message) = refusal.filter(|_| !settable(p)) {
             errors.push(
                 Diagnostic::new(stage.line, stage.column, message)
                     .with_help("give the argument a default, or pass it with --build-arg"),
             );
         }
     }
+    let by_build_arg = settable(stage.base);
+    let any = expand::expand(stage.base, escape, &|name: &str| Some(Pattern::var(name))).ok();
+    // Set when the defaults make of the word what BuildKit refuses, and a build argument
+    // could make it another: drawn as written, dotted.
+    let mut from_build_arg = false;
     let resolved = match expand::expand(stage.base, escape, &lookup) {
         Ok(p) => p,
+        Err(_) if by_build_arg => {
+            from_build_arg = true;
+            any.clone().unwrap_or_default()
+        }
         Err(e) => {
             errors.push(Diagnostic::new(stage.line, stage.column, e));
             return None;
         }
     };
-    let any = expand::expand(stage.base, escape, &|name: &str| Some(Pattern::var(name))).ok();
     // The defaults a resolved word was made with: `FROM VARIANT=slim`.
     let label = match any.as_ref().map(Pattern::vars).unwrap_or_default() {
         vars if vars.is_empty() => "FROM".to_owned(),
@@ -257,7 +291,8 @@ fn from(
         }
     };
     let mut base = None;
-    match resolved.known() {
+    match resolved.known().filter(|_| !from_build_arg) {
+        Some(v) if v.is_empty() && by_build_arg => from_build_arg = true,
         Some(v) if v.is_empty() => {
             errors.push(
                 Diagnostic::new(
@@ -283,6 +318,7 @@ fn from(
                     let node = g.external(&v);
                     g.edge(node, i, label, Style::Solid);
                 }
+                Err(_) if by_build_arg => from_build_arg = true,
                 Err(why) => {
                     let mut d = Diagnostic::new(
                         stage.line,
@@ -305,7 +341,7 @@ fn from(
     // platform.
     // By stage index: drawn in file order.
     let mut candidates: BTreeMap<usize, String> = BTreeMap::new();
-    let patterns = [Some(&resolved), any.as_ref()];
+    let patterns = [Some(&resolved).filter(|_| !from_build_arg), any.as_ref()];
     for pattern in patterns.into_iter().flatten() {
         if pattern.vars().is_empty() || !pattern.has_literal() {
             continue;
@@ -319,7 +355,12 @@ fn from(
             }
         }
     }
-    if resolved.known().is_none() && candidates.is_empty() {
+    if from_build_arg && candidates.is_empty() {
+        // No base without a build argument, and no stage it could name: the word as
+        // written, its value the build's.
+        let node = g.external(stage.base);
+        g.edge(node, i, "FROM --build-arg", Style::Candidate);
+    } else if !from_build_arg && resolved.known().is_none() && candidates.is_empty() {
         // Unresolved, and no stage it could name: an image, as written.
         let node = g.external(&resolved.display());
         g.edge(node, i, "FROM", Style::Solid);

@@ -535,6 +535,58 @@ pub fn images(dockerfile: &Dockerfile) -> Vec<String> {
     names
 }
 
+/// The images of the Dockerfile `text` a lock can pin, as [`images`] gives them for a typed
+/// one: what `dockerdsl lock FILE` resolves. Read from the syntax tree, not the typed model,
+/// so every file BuildKit builds is read (two stages of one name, a stage named `context`,
+/// which the model cannot hold); which words are stages and which are images is the
+/// graph's resolution ([`crate::graph::mermaid_text`]), and a file it refuses (as BuildKit
+/// does) is refused, with every problem.
+///
+/// A `FROM` word with variables is resolved as a build without `--build-arg` resolves it,
+/// with the global `ARG`s' defaults: `ARG BASE=alpine:3.20` / `FROM ${BASE}` pins
+/// `alpine:3.20`. A word whose value only the build gives (`ARG BASE` without a default, a
+/// platform argument such as `${TARGETARCH}`) is left out: pin the images a build will pass
+/// with `--image`.
+///
+/// ```
+/// let text = "# syntax=docker/dockerfile:1\n\
+///             ARG GO=1.23\n\
+///             ARG BASE\n\
+///             FROM golang:${GO} AS build\n\
+///             FROM alpine:3.20 AS build\n\
+///             FROM ${BASE} AS app\n\
+///             COPY --from=build /a /a\n\
+///             COPY --from=ghcr.io/org/tools:2 /bin/tool /tool\n";
+/// // Two stages of one name: the typed model refuses it, BuildKit builds it.
+/// assert!(dockerdsl::parse(text).is_err());
+/// assert_eq!(
+///     dockerdsl::lock::images_text(text)?,
+///     ["alpine:3.20", "docker/dockerfile:1", "ghcr.io/org/tools:2", "golang:1.23"],
+/// );
+/// # Ok::<(), dockerdsl::ParseErrors>(())
+/// ```
+pub fn images_text(text: &str) -> Result<Vec<String>, crate::syntax::ParseErrors> {
+    let images = crate::graph::images_text(text)?;
+    let tree = crate::syntax::read(text)?;
+    let frontend = tree.nodes().iter().find_map(|node| match node.kind() {
+        crate::syntax::NodeKind::Directive { name, value }
+            if name.eq_ignore_ascii_case("syntax") =>
+        {
+            frontend(&crate::parse::syntax_of(value))
+        }
+        _ => None,
+    });
+    let mut names: Vec<String> = frontend
+        .iter()
+        .chain(&images)
+        .filter_map(|image| ImageName::parse(image).ok())
+        .map(|n| n.short())
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
 /// `image` in Docker's short form with its tag, the name of its lock entry: `alpine` is
 /// `alpine:latest`, `docker.io/library/alpine:3.20@sha256:...` is `alpine:3.20`,
 /// `ghcr.io/org/app:1` stays as it is.

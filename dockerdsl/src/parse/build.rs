@@ -913,7 +913,8 @@ fn known(keyword: &str) -> bool {
         .any(|k| k.eq_ignore_ascii_case(keyword))
 }
 
-fn syntax_of(value: &str) -> Syntax {
+/// What a `# syntax=` directive's value names (also the lock's frontend image).
+pub(crate) fn syntax_of(value: &str) -> Syntax {
     match value.strip_prefix("docker/dockerfile:") {
         Some("1") => Syntax::Stable,
         Some(v) => match v.strip_prefix("1.").map(str::parse::<u32>) {

@@ -11,7 +11,7 @@
 
 mod build;
 
-pub(crate) use build::{lower, lower_tree};
+pub(crate) use build::{lower, lower_tree, syntax_of};
 
 use crate::model::dockerfile::Dockerfile;
 pub use crate::syntax::{Diagnostic, ParseErrors};

@@ -18,6 +18,36 @@ pub struct Verdict {
     pub warnings: BTreeSet<Warning>,
 }
 
+/// BuildKit's errors for a `FROM` word whose variables expand to something it cannot use
+/// (blank, not a reference, `${V:?}`, an empty `--platform`). When a variable of the word
+/// is a global `ARG` or an automatic one, the value is the build's to give
+/// (`--build-arg`, `--platform`): outside the file. bklint runs without build arguments;
+/// `docker build --build-arg BASE=alpine:3.20` builds `ARG BASE` / `FROM ${BASE}`, a
+/// common pattern. `check` reads such a file and reports BuildKit's warning
+/// (InvalidDefaultArgInFrom), and each of BuildKit's warnings must be among its findings; a
+/// word whose variables no
+/// build can set (undeclared ones) is refused, as BuildKit refuses it.
+pub const BUILD_ARGS: &[&str] = &[
+    "base name (",
+    "failed to parse stage name ",
+    "failed to process ",
+    "empty platform value from expression ",
+];
+
+/// Whether BuildKit refuses the file only for the value the defaults give a `FROM` word
+/// whose variables a build argument could set ([`BUILD_ARGS`], and no UndefinedArgInFrom:
+/// a variable no `ARG` declares, which no build argument can set).
+pub fn refused_for_build_args(verdict: &Verdict) -> bool {
+    verdict
+        .error
+        .as_deref()
+        .is_some_and(|e| BUILD_ARGS.iter().any(|p| e.starts_with(p)))
+        && !verdict
+            .warnings
+            .iter()
+            .any(|(_, rule, _)| rule == "UndefinedArgInFrom")
+}
+
 /// Our findings of BuildKit's own rules, in the shape of its verdicts, to compare with them.
 pub fn buildkit_findings<'a>(
     lints: impl IntoIterator<Item = &'a dockerdsl::Lint>,

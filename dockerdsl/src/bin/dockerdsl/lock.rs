@@ -71,8 +71,17 @@ fn lock_images(args: &Args) -> Result<Exit, String> {
     let mut images: Vec<String> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     for file in &args.files {
-        match dockerdsl::parse_file(file) {
-            Ok(parsed) => images.extend(lock::images(parsed.dockerfile())),
+        // The syntax tree, not the typed model: every file BuildKit builds has its images
+        // pinned, also one the model cannot hold (two stages of one name).
+        let text = match std::fs::read_to_string(file) {
+            Ok(text) => text,
+            Err(e) => {
+                problems.push(format!("cannot read `{}`: {e}", file.display()));
+                continue;
+            }
+        };
+        match lock::images_text(&text) {
+            Ok(found) => images.extend(found),
             Err(errors) => problems.push(format!(
                 "cannot read `{}` as a Dockerfile:\n{}",
                 file.display(),

@@ -144,11 +144,7 @@ impl Env {
     /// `ARG` (`--build-arg`) or an automatic argument (`--platform`, `--target`). What
     /// BuildKit refuses for such a word's value without them, it builds with them.
     pub(super) fn settable(&self, word: &str) -> bool {
-        crate::rules::variables(word).into_iter().any(|name| {
-            self.lost
-                || self.declared.contains(name)
-                || AUTOMATIC_ARGS.iter().any(|(n, _)| *n == name)
-        })
+        crate::expand::settable(word, &|name| self.lost || self.declared.contains(name))
     }
 
     /// A word of a `FROM` line (the base, `--platform`) as BuildKit expands it with the
