@@ -369,6 +369,16 @@ fn every_file_buildkit_accepts_is_drawn() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The corpus files BuildKit accepts (their recorded verdicts), sorted by name as the
+/// `bklint` test reads them, so that both tests make the same mutants and variants.
+fn accepted_files(dir: &Path) -> Vec<(String, String)> {
+    crate::parse_corpus::corpus_files(dir)
+        .into_iter()
+        .filter(|f| f.rejected.is_none())
+        .filter_map(|f| Some((f.name, std::fs::read_to_string(&f.path).ok()?)))
+        .collect()
+}
+
 /// BuildKit's checker (bklint) on the corpus's mutants (`common::mutate`, the set the
 /// `bklint` test uses): every mutant it accepts is drawn, every edge ending at a node; every
 /// one it refuses is refused, but for a file whose `# check=error=true` turns BuildKit's
@@ -383,25 +393,7 @@ fn every_mutant_buildkit_accepts_is_drawn() {
     let Some(dir) = common::corpus(TEST) else {
         return;
     };
-    let mut accepted = Vec::new();
-    for (sub, files) in [
-        ("real", "real/files"),
-        ("buildkit-tests", "buildkit-tests"),
-        ("targeted", "targeted"),
-    ] {
-        let verdicts = std::fs::read_to_string(dir.join(sub).join("buildkit-verdicts.jsonl"))
-            .expect("buildkit-verdicts.jsonl");
-        for line in verdicts.lines().filter(|l| !l.trim().is_empty()) {
-            let v: serde_json::Value = serde_json::from_str(line).expect("a verdict");
-            let name = v["file"].as_str().expect("file");
-            if !v["error"].is_null() {
-                continue;
-            }
-            if let Ok(text) = std::fs::read_to_string(dir.join(files).join(name)) {
-                accepted.push((name.to_owned(), text));
-            }
-        }
-    }
+    let accepted = accepted_files(&dir);
     let mutants = common::mutate::mutants(&accepted, 10);
     let texts: Vec<String> = mutants.iter().map(|(_, t)| t.clone()).collect();
     let verdicts = common::bklint::run_texts(&bin, "graph-mutants", &texts);
@@ -470,25 +462,7 @@ fn graph_variants_agree_with_bklint() {
     let Some(dir) = common::corpus(TEST) else {
         return;
     };
-    let mut accepted: Vec<(String, String)> = Vec::new();
-    for (sub, files) in [
-        ("real", "real/files"),
-        ("buildkit-tests", "buildkit-tests"),
-        ("targeted", "targeted"),
-    ] {
-        let verdicts = std::fs::read_to_string(dir.join(sub).join("buildkit-verdicts.jsonl"))
-            .expect("buildkit-verdicts.jsonl");
-        for line in verdicts.lines().filter(|l| !l.trim().is_empty()) {
-            let v: serde_json::Value = serde_json::from_str(line).expect("a verdict");
-            let name = v["file"].as_str().expect("file");
-            if !v["error"].is_null() {
-                continue;
-            }
-            if let Ok(text) = std::fs::read_to_string(dir.join(files).join(name)) {
-                accepted.push((name.to_owned(), text));
-            }
-        }
-    }
+    let accepted = accepted_files(&dir);
     let variants = common::mutate::graph_variants(&accepted);
     let texts: Vec<String> = variants.iter().map(|(_, t)| t.clone()).collect();
     let verdicts = common::bklint::run_texts(&bin, "graph-variants", &texts);
