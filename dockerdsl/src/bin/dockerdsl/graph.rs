@@ -19,12 +19,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> Exit {
-    let text = match input::read(&args.file) {
+    let text = match input::read_or_report(&args.file) {
         Ok(text) => text,
-        Err(e) => {
-            eprintln!("dockerdsl: {e}");
-            return Exit::Broken;
-        }
+        Err(exit) => return exit,
     };
     let drawn = if args.dot {
         dockerdsl::graph::dot_text(&text)

@@ -22,12 +22,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> Exit {
-    let text = match input::read(&args.file) {
+    let text = match input::read_or_report(&args.file) {
         Ok(text) => text,
-        Err(e) => {
-            eprintln!("dockerdsl: {e}");
-            return Exit::Broken;
-        }
+        Err(exit) => return exit,
     };
     let name = input::display(&args.file);
     let parsed = match dockerdsl::parse(&text) {

@@ -145,6 +145,15 @@ pub(crate) fn read(path: &Path) -> Result<String, String> {
     utf8(bytes, &path.display().to_string())
 }
 
+/// The file's text for a command that reads one file; when it cannot be read, the reason is
+/// said on stderr and the command's exit is returned instead.
+pub(crate) fn read_or_report(path: &Path) -> Result<String, crate::Exit> {
+    read(path).map_err(|e| {
+        eprintln!("dockerdsl: {e}");
+        crate::Exit::Broken
+    })
+}
+
 /// Standard input's text, which must be UTF-8.
 pub(crate) fn read_stdin() -> Result<String, String> {
     let mut bytes = Vec::new();
