@@ -10,7 +10,7 @@ use crate::model::mount::Mount;
 use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
 use crate::model::text::Text;
-use crate::render::{self, Style, escape::plain_path};
+use crate::render::{self, Bound, Style, escape::plain_path};
 use crate::rules::{self, Check, Invalid};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -57,6 +57,10 @@ struct Cx<'a> {
     stages: StageNames<'a>,
     /// The last base image found valid (the rules are pure functions).
     image_ok: Option<&'a str>,
+    /// The bound on the length of the instruction being checked: the checks add each value
+    /// as they read it (the same terms as the walk of `render::bound::may_exceed`, which the tests
+    /// hold this one to), so that the model is read once.
+    bound: Bound,
 }
 
 impl Cx<'_> {
@@ -124,6 +128,7 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
         },
         stages: StageNames::new(df.stages()),
         image_ok: None,
+        bound: Bound::default(),
     };
     if let Some(checks) = df.checks() {
         for rule in checks.rules() {
@@ -152,17 +157,14 @@ pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
             line_lengths(&mut cx, &line);
         }
     }
-    let mut global: Vec<&str> = df
-        .args()
-        .iter()
-        .map(|a| a.name.as_str())
-        .chain(rules::vocab::AUTOMATIC_ARGS.iter().map(|(name, _)| *name))
-        .collect();
-    global.sort_unstable();
+    let mut global = Globals {
+        args: df.args(),
+        sorted: None,
+    };
     // One buffer for the text of any instruction that may be too long.
     let mut text = String::new();
     for (index, stage) in df.stages().iter().enumerate() {
-        stage_checks(&mut cx, index, stage, &global, &mut text);
+        stage_checks(&mut cx, index, stage, &mut global, &mut text);
     }
     if df.is_compat() {
         compat(df, problems);
@@ -173,7 +175,7 @@ fn stage_checks<'a>(
     cx: &mut Cx<'a>,
     index: usize,
     stage: &'a Stage,
-    global: &[&str],
+    global: &mut Globals<'_>,
     text: &mut String,
 ) {
     cx.here = Here {
@@ -217,7 +219,7 @@ fn stage_checks<'a>(
         Base::Scratch | Base::Stage(_) => {}
     }
     for var in from_vars {
-        if global.binary_search(&var).is_err() {
+        if !global.contains(var) {
             cx.report_model_only(
                 Some("FROM"),
                 invalid(
@@ -233,14 +235,33 @@ fn stage_checks<'a>(
     }
     for (position, instruction) in located(stage) {
         cx.here.instruction = Some(position);
+        cx.bound = Bound::default();
         instruction_checks(cx, instruction);
         // Only an instruction that may hold a line longer than BuildKit reads is rendered.
-        if render::may_exceed(instruction, MAX_LINE) {
+        if cx.bound.exceeds(MAX_LINE) {
             text.clear();
             render::instruction_text(instruction, Style::canonical(cx.escape), text);
             line_lengths(cx, text);
         }
     }
+}
+
+/// The bound that the checks of `instruction` add up (for the tests, which hold it to the
+/// reference walk's).
+#[cfg(test)]
+pub(crate) fn bound_of(instruction: &Instruction) -> Bound {
+    let mut problems = Vec::new();
+    let mut cx = Cx {
+        problems: &mut problems,
+        here: Here::default(),
+        escape: '\\',
+        minor: Some(0),
+        stages: StageNames::new(&[]),
+        image_ok: None,
+        bound: Bound::default(),
+    };
+    instruction_checks(&mut cx, instruction);
+    cx.bound
 }
 
 /// Each instruction of `stage` with its position and keyword (the instruction part of its
@@ -269,6 +290,7 @@ pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
         minor: None,
         stages: StageNames::new(&[]),
         image_ok: None,
+        bound: Bound::default(),
     };
     for stage in df.stages() {
         let mut shell = render::inherited_shell(stage);
@@ -427,6 +449,7 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 );
             }
             for a in argv {
+                cx.bound.item_value(a);
                 cx.check("shell", rules::exec_arg(a));
             }
         }
@@ -436,6 +459,8 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 cx.report(None, invalid("no key=value pair", None));
             }
             for (k, v) in pairs {
+                cx.bound.item_value(k);
+                cx.bound.value(v);
                 if is_env {
                     cx.check("key", rules::variable_name(k));
                 } else {
@@ -445,6 +470,8 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
             }
         }
         Instruction::Arg(arg) => {
+            cx.bound.value(&arg.name);
+            cx.bound.option(arg.default.as_deref());
             cx.check("name", rules::variable_name(&arg.name));
             if let Some(v) = &arg.default {
                 cx.check("default", rules::one_line(v));
@@ -455,6 +482,8 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 cx.report(None, invalid("no port", None));
             }
             for p in ports {
+                cx.bound.item();
+                cx.bound.option(p.as_variable());
                 cx.check("port", p.check());
             }
         }
@@ -465,6 +494,7 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 cx.report(None, invalid("no path", None));
             }
             for p in paths {
+                cx.bound.item_value(p);
                 cx.check("path", path(p));
                 if p.trim() != p {
                     cx.report(
@@ -480,11 +510,16 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 }
             }
         }
-        Instruction::User(u) => cx.check("user", rules::user(u)),
+        Instruction::User(u) => {
+            cx.bound.value(u);
+            cx.check("user", rules::user(u));
+        }
         Instruction::Workdir(p) => {
+            cx.bound.value(p);
             cx.check("path", path(p).and_then(|()| rules::one_line(p)));
         }
         Instruction::OnBuild(inner) => {
+            cx.bound.item();
             if matches!(
                 **inner,
                 Instruction::OnBuild(_) | Instruction::Maintainer(_) | Instruction::Comment(_)
@@ -504,9 +539,13 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
             instruction_checks(cx, inner);
             cx.here.onbuild = outer;
         }
-        Instruction::StopSignal(s) => cx.check("signal", rules::signal(s.as_str())),
+        Instruction::StopSignal(s) => {
+            cx.bound.value(s.as_str());
+            cx.check("signal", rules::signal(s.as_str()));
+        }
         Instruction::Healthcheck(Healthcheck::None) => {}
         Instruction::Healthcheck(Healthcheck::Check(check)) => {
+            cx.bound.item();
             command_checks(cx, "command", &check.command, false);
             let durations = [
                 ("--interval", check.interval),
@@ -523,8 +562,14 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 cx.needs("--start-interval", "`--start-interval`", 6);
             }
         }
-        Instruction::Maintainer(name) => cx.check("name", rules::one_line(name)),
-        Instruction::Comment(text) => cx.check("text", comment(text)),
+        Instruction::Maintainer(name) => {
+            cx.bound.value(name);
+            cx.check("name", rules::one_line(name));
+        }
+        Instruction::Comment(text) => {
+            cx.bound.value(text);
+            cx.check("text", comment(text));
+        }
     }
 }
 
@@ -553,14 +598,41 @@ fn command_checks(cx: &mut Cx<'_>, field: &'static str, c: &Command, empty_ok: b
                 cx.report(Some(field), invalid("the command is empty", None));
             }
             for a in argv {
+                cx.bound.item_value(a);
                 cx.check(field, rules::exec_arg(a));
             }
         }
-        Command::Shell(s) => cx.check(field, rules::shell_command(s, cx.escape, false)),
+        Command::Shell(s) => {
+            cx.bound.value(s);
+            cx.check(field, rules::shell_command(s, cx.escape, false));
+        }
     }
 }
 
 fn run_checks(cx: &mut Cx<'_>, run: &Run) {
+    // The flags' constant text and the command's: two items.
+    cx.bound.item();
+    cx.bound.item();
+    match &run.command {
+        RunCommand::Shell(s) => {
+            // A heredoc's delimiter is written twice, and is at most as long as `EOF` and
+            // the digits of the number of lines.
+            cx.bound.value(s);
+            cx.bound.item();
+        }
+        RunCommand::Chain(v) | RunCommand::Exec(v) | RunCommand::Lines(v) => {
+            for a in v {
+                cx.bound.item_value(a);
+            }
+        }
+        RunCommand::Heredocs { command, heredocs } => {
+            cx.bound.value(command);
+            for doc in heredocs {
+                cx.bound.item_value(&doc.name);
+                cx.bound.value(&doc.content);
+            }
+        }
+    }
     match &run.command {
         RunCommand::Shell(s) if s.contains('\n') => {
             if s.trim().is_empty() {
@@ -624,8 +696,12 @@ fn run_checks(cx: &mut Cx<'_>, run: &Run) {
 
 fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
     let target = |cx: &mut Cx<'_>, t: &str| cx.check("--mount target", rules::mount_value(t));
+    cx.bound.item();
     match m {
         Mount::Bind(b) => {
+            cx.bound.value(&b.target);
+            cx.bound.option(b.source.as_deref());
+            cx.bound.source(b.from.as_ref());
             if !b.target.is_empty() {
                 target(cx, &b.target);
             }
@@ -637,6 +713,10 @@ fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
             }
         }
         Mount::Cache(c) => {
+            cx.bound.value(&c.target);
+            cx.bound.option(c.id.as_deref());
+            cx.bound.option(c.source.as_deref());
+            cx.bound.source(c.from.as_ref());
             target(cx, &c.target);
             if let Some(id) = &c.id {
                 cx.check("--mount id", rules::mount_value(id));
@@ -651,8 +731,14 @@ fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
                 cx.check("--mount mode", rules::chmod_octal(mode));
             }
         }
-        Mount::Tmpfs(t) => target(cx, &t.target),
+        Mount::Tmpfs(t) => {
+            cx.bound.value(&t.target);
+            target(cx, &t.target);
+        }
         Mount::Secret(s) => {
+            cx.bound.value(&s.id);
+            cx.bound.option(s.target.as_deref());
+            cx.bound.option(s.env.as_deref());
             cx.check("--mount id", rules::mount_value(&s.id));
             if let Some(t) = &s.target {
                 target(cx, t);
@@ -670,6 +756,8 @@ fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
             }
         }
         Mount::Ssh(s) => {
+            cx.bound.option(s.id.as_deref());
+            cx.bound.option(s.target.as_deref());
             if let Some(id) = &s.id {
                 cx.check("--mount id", rules::mount_value(id));
             }
@@ -698,6 +786,7 @@ fn files_checks(
                 cx.report(Some("sources"), invalid("no source", None));
             }
             for p in paths {
+                cx.bound.item_value(p);
                 cx.check("source", path(p));
             }
             if paths.len() > 1 && !dest.ends_with('/') {
@@ -717,6 +806,12 @@ fn files_checks(
             if docs.is_empty() {
                 cx.report(Some("sources"), invalid("no heredoc", None));
             }
+            for doc in docs {
+                // The name is written twice: as the marker and as the delimiter.
+                cx.bound.item_value(&doc.name);
+                cx.bound.value(&doc.name);
+                cx.bound.value(&doc.content);
+            }
             heredocs_checks(cx, docs);
             if !plain_path(dest, cx.escape) {
                 cx.report(
@@ -729,6 +824,7 @@ fn files_checks(
             }
         }
         Sources::Inline(content) => {
+            cx.bound.value(content);
             cx.check("content", rules::heredoc_body(content));
             cx.needs("content", "an inline file (heredoc)", 4);
             if !plain_path(dest, cx.escape) {
@@ -744,14 +840,20 @@ fn files_checks(
             cx.check("dest", rules::substitutions(dest));
         }
     }
+    cx.bound.value(dest);
     cx.check("dest", path(dest));
     if let Some(c) = chown {
+        cx.bound.item_value(c);
         cx.check("--chown", rules::chown(c));
         if c.ends_with(':') {
             cx.needs("--chown", "`--chown=user:` (the user's group)", 28);
         }
     }
     if let Some(m) = chmod {
+        cx.bound.item();
+        if let crate::model::values::Chmod::Symbolic(s) = m {
+            cx.bound.value(s);
+        }
         cx.check("--chmod", m.check());
         let symbolic = matches!(m, crate::model::values::Chmod::Symbolic(_));
         cx.needs(
@@ -768,6 +870,7 @@ fn files_checks(
         cx.needs("--link", "`--link`", 4);
     }
     for e in exclude {
+        cx.bound.item_value(e);
         cx.check("--exclude", rules::flag_value(e));
     }
     if !exclude.is_empty() {
@@ -786,6 +889,7 @@ fn heredocs_checks(cx: &mut Cx<'_>, docs: &[crate::model::instruction::Heredoc])
 }
 
 fn copy_checks(cx: &mut Cx<'_>, copy: &Copy) {
+    cx.bound.source(copy.from.as_ref());
     if let Some(f) = &copy.from {
         source_checks(cx, "--from", f);
     }
@@ -814,6 +918,7 @@ fn add_checks(cx: &mut Cx<'_>, add: &Add) {
         &add.exclude,
     );
     if let Some(c) = &add.checksum {
+        cx.bound.value(c);
         cx.check("--checksum", rules::flag_value(c));
         cx.needs("--checksum", "`--checksum`", 6);
     }
@@ -833,6 +938,32 @@ fn refers(instruction: &Instruction) -> bool {
         Instruction::Run(r) => r.mounts.iter().any(|m| m.source_ref().is_some()),
         Instruction::OnBuild(inner) => refers(inner),
         _ => false,
+    }
+}
+
+/// The global build arguments a `FROM` line may use: the Dockerfile's and BuildKit's
+/// automatic ones. Most files use none in `FROM`, so the sorted list is made the first time
+/// one is looked up.
+struct Globals<'a> {
+    args: &'a [crate::model::instruction::Arg],
+    sorted: Option<Vec<&'a str>>,
+}
+
+impl<'a> Globals<'a> {
+    fn contains(&mut self, var: &str) -> bool {
+        let args = self.args;
+        self.sorted
+            .get_or_insert_with(|| {
+                let mut names: Vec<&'a str> = args
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .chain(rules::vocab::AUTOMATIC_ARGS.iter().map(|(name, _)| *name))
+                    .collect();
+                names.sort_unstable();
+                names
+            })
+            .binary_search(&var)
+            .is_ok()
     }
 }
 
