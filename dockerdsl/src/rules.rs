@@ -539,8 +539,9 @@ pub struct HeredocMarker {
 }
 
 /// The heredoc markers of a line, in order (BuildKit's `heredocsFromLine`): the line is
-/// split into words at unquoted whitespace (quotes and backslash escapes kept), and each
-/// word of the form `<digits><<[-]rest` whose `rest` reads as one word is a marker.
+/// split into words at unquoted whitespace (quotes and backslash escapes kept; an unquoted
+/// `<<` keeps the blanks after it, so `cat << EOF` has the word `<< EOF`), and each word of
+/// the form `<digits><<[-][blanks]rest` whose `rest` reads as one word is a marker.
 pub fn heredoc_markers(line: &str) -> Vec<HeredocMarker> {
     raw_words(line)
         .into_iter()
@@ -556,6 +557,9 @@ pub fn heredoc_marker(word: &str) -> Option<HeredocMarker> {
         Some(r) => (true, r),
         None => (false, rest),
     };
+    // BuildKit's `reHeredoc` (since the frontend of March 2025) allows blanks (RE2's `\s`)
+    // between `<<` or `<<-` and the name.
+    let rest = rest.trim_start_matches(['\t', '\n', '\x0c', '\r', ' ']);
     if rest.is_empty() || rest.contains('<') {
         return None;
     }
@@ -574,7 +578,9 @@ pub fn heredoc_marker(word: &str) -> Option<HeredocMarker> {
 }
 
 /// Words split at unquoted whitespace, quotes and backslash escapes kept: slices of the
-/// line, as nothing is removed.
+/// line, as nothing is removed. An unquoted `<<` takes the blanks after it into its word, as
+/// BuildKit's shell lexer does since the frontend of March 2025 (`processPossibleHeredoc`:
+/// `<` pairs from the left, and only spaces, tabs and `\r` are taken).
 fn raw_words(line: &str) -> Vec<&str> {
     let mut words = Vec::new();
     let mut start = None;
@@ -599,6 +605,16 @@ fn raw_words(line: &str) -> Vec<&str> {
                 '\'' | '"' => quote = Some(c),
                 '\\' => {
                     chars.next();
+                }
+                '<' if line[i + 1..].starts_with('<') => {
+                    chars.next();
+                    while chars
+                        .clone()
+                        .next()
+                        .is_some_and(|(_, b)| matches!(b, ' ' | '\t' | '\r'))
+                    {
+                        chars.next();
+                    }
                 }
                 _ => {}
             },
@@ -1545,6 +1561,27 @@ pub fn health_duration_nanos(nanos: u128) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heredoc_markers_with_blanks() {
+        let names = |line: &str| -> Vec<String> {
+            heredoc_markers(line).into_iter().map(|m| m.name).collect()
+        };
+        // BuildKit's lexer since March 2025: `<<` keeps the blanks after it.
+        assert_eq!(names("RUN cat << EOF"), ["EOF"]);
+        assert_eq!(names("RUN <<\t\"EOF\" cat"), ["EOF"]);
+        assert_eq!(names("RUN 2<<  X cat"), ["X"]);
+        assert!(!heredoc_markers("RUN << 'EOF'")[0].expand);
+        // Not after `<<-`, inside a word, after an escaped `<`, or in a here-string.
+        assert!(names("RUN cat <<- EOF").is_empty());
+        assert!(names("RUN cat<< EOF").is_empty());
+        assert!(names("RUN cat \\<< EOF").is_empty());
+        assert!(names("RUN cat <<< EOF").is_empty());
+        assert!(names("RUN cat '<< EOF'").is_empty());
+        // The blanks belong to the marker's word: the next word is not a marker of its own.
+        assert_eq!(names("RUN cat << <<EOF"), Vec::<String>::new());
+        assert_eq!(names("RUN cat <<A <<B"), ["A", "B"]);
+    }
 
     #[test]
     fn stage_names() {
