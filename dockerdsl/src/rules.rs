@@ -1265,12 +1265,40 @@ fn path_component_problem(c: &str) -> Option<(usize, &'static str)> {
 /// What breaks a registry `host[:port]`: the byte offset of the first offending character,
 /// and why.
 fn host_problem(r: &str) -> Option<(usize, &'static str)> {
-    let (host, port) = match r.rsplit_once(':') {
-        Some((h, p)) => (h, Some(p)),
-        None => (r, None),
+    // An IPv6 address in brackets (`[::1]:5000`), as distribution's reference grammar has it.
+    let (host, port) = if let Some(inside) = r.strip_prefix('[') {
+        let Some(end) = inside.find(']') else {
+            return Some((0, "an IPv6 address is written in brackets: `[::1]`"));
+        };
+        let address = &inside[..end];
+        if address.is_empty() {
+            return Some((1, "the IPv6 address in brackets is empty"));
+        }
+        if let Some((i, _)) = address
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_hexdigit() || c == ':'))
+        {
+            return Some((1 + i, "an IPv6 address has hexadecimal digits and `:` only"));
+        }
+        let host = &r[..end + 2];
+        match &r[end + 2..] {
+            "" => (host, None),
+            rest => match rest.strip_prefix(':') {
+                Some(p) => (host, Some(p)),
+                None => {
+                    return Some((end + 2, "only a `:` and a port may follow the IPv6 address"));
+                }
+            },
+        }
+    } else {
+        match r.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (r, None),
+        }
     };
+    let labels = (!host.starts_with('[')).then(|| host.split('.'));
     let mut at = 0;
-    for label in host.split('.') {
+    for label in labels.into_iter().flatten() {
         if label.is_empty() {
             return Some((at, "a part of the registry's host name is empty"));
         }
@@ -1600,6 +1628,30 @@ mod tests {
                 .contains("reserved")
         );
         assert!(stage_name("context").is_err());
+    }
+
+    #[test]
+    fn ipv6_registries() {
+        let p = image("[::1]:5000/foo:1").unwrap();
+        assert_eq!(
+            (p.registry, p.repository, p.tag),
+            (Some("[::1]:5000"), "foo", Some("1"))
+        );
+        let p = image("[2001:db8::1]/org/app").unwrap();
+        assert_eq!(
+            (p.registry, p.repository),
+            (Some("[2001:db8::1]"), "org/app")
+        );
+        for bad in [
+            "[]:5000/x",
+            "[::g]/x",
+            "[::1/x",
+            "[::1]x/y",
+            "[::1]:/x",
+            "[::1]:50a/x",
+        ] {
+            assert!(image(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

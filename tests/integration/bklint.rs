@@ -137,6 +137,12 @@ const EDGES: &[(&str, &str)] = &[
         "FROM alpine:3.20\nCOPY << EOF /x\nhello\nEOF\n",
     ),
     ("heredoc-here-string", "FROM alpine:3.20\nRUN cat <<< EOF\n"),
+    // A registry host may be an IPv6 address in brackets (distribution's reference grammar).
+    (
+        "from-ipv6-registry",
+        "FROM [::1]:5000/foo:1\nFROM [2001:db8::1]/org/app\n",
+    ),
+    ("from-ipv6-registry-bad", "FROM [::g]:5000/foo:1\n"),
 ];
 
 /// Every Dockerfile of the corpus, sorted by name.
