@@ -280,9 +280,14 @@ impl Stage {
     /// assert_eq!(s.instructions().len(), 1);
     /// ```
     pub fn push(mut self, instruction: impl Into<Instruction>) -> Self {
-        Arc::make_mut(&mut self.0)
-            .instructions
-            .push(instruction.into());
+        let instructions = &mut Arc::make_mut(&mut self.0).instructions;
+        // A vector grown from nothing goes through 4, 8 and 16 slots before a stage of
+        // ordinary length fits, each step a new block and a copy of the instructions (168
+        // bytes each); starting at 16 leaves one step for a stage of up to 32.
+        if instructions.capacity() == 0 {
+            instructions.reserve_exact(16);
+        }
+        instructions.push(instruction.into());
         self
     }
 
