@@ -16,17 +16,32 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 impl DockerfileBuilder {
     /// Checks everything and returns the Dockerfile, or every problem found.
-    pub fn build(self) -> Result<Dockerfile, Error> {
+    pub fn build(mut self) -> Result<Dockerfile, Error> {
+        let targets = std::mem::take(&mut self.targets);
+        let mut df = self.with_stages(Vec::new());
+        if let Some(stages) = checked_order(&targets, &df) {
+            df.stages = stages;
+            let mut problems = Vec::new();
+            if df.is_compat() {
+                validate::compat(&df, &mut problems);
+            }
+            return if problems.is_empty() {
+                Ok(df)
+            } else {
+                Err(Error::new(problems))
+            };
+        }
+        // There is a problem: the stages are walked and checked again the way that reports
+        // every problem in order, with its stage's index.
         let mut problems = Vec::new();
-        if self.targets.is_empty() {
+        if targets.is_empty() {
             problems.push(Problem::stage(
                 None,
                 "the Dockerfile has no target stage".into(),
                 "add one with `.target(&stage)`".into(),
             ));
         }
-        let stages = order(&self.targets, &mut problems);
-        let df = self.with_stages(stages);
+        df.stages = order(&targets, &mut Graph::default(), &mut problems, |_| {});
         validate::dockerfile(&df, &mut problems);
         if problems.is_empty() {
             Ok(df)
@@ -114,27 +129,93 @@ impl Dockerfile {
     }
 }
 
-/// Depth-first post-order from the targets, following each stage's dependencies in order.
-/// Iterative, so that long chains of stages cannot overflow the stack.
-fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
+/// How many stages the walk makes room for from the start.
+const SMALL: usize = 16;
+
+/// How many stages [`checked_order`] checks at a time.
+const BATCH: usize = 64;
+
+/// The stages in graph order ([`order`]) if neither the walk nor the checks of the header
+/// and of each stage ([`validate::Checker`]) find a problem, `None` if one does. Each stage
+/// is checked when the walk first reaches it, while it is in the caches: a second pass over
+/// a model larger than the caches cost as much again as the first.
+fn checked_order(targets: &[Stage], df: &Dockerfile) -> Option<Vec<Stage>> {
+    if targets.is_empty() {
+        return None;
+    }
+    let mut problems = Vec::new();
     let mut graph = Graph::default();
-    let mut out: Vec<Stage> = Vec::new();
-    // (stage, where its walk is, whether it is written out)
-    let mut stack: Vec<(&Stage, Cursor, bool)> = Vec::new();
+    let mut checker = validate::Checker::walking(df);
+    // The stages are checked a batch at a time: soon enough after the walk read them that
+    // they are still in the caches, and few enough times that the code of the walk and of
+    // the checks do not evict each other from the instruction cache (checking each stage as
+    // it was reached took 11% longer at 10 stages).
+    let mut batch: Vec<&Stage> = Vec::with_capacity(BATCH);
+    let stages = order(targets, &mut graph, &mut problems, |stage| {
+        batch.push(stage);
+        if batch.len() == BATCH {
+            for stage in batch.drain(..) {
+                checker.stage(None, stage);
+            }
+        }
+    });
+    for stage in batch {
+        checker.stage(None, stage);
+    }
+    let clean = problems.is_empty() && checker.is_clean(|name| graph.by_name.contains_key(name));
+    clean.then_some(stages)
+}
+
+/// Depth-first post-order from the targets, following each stage's dependencies in order.
+/// Iterative, so that long chains of stages cannot overflow the stack. `first` sees each
+/// stage that is written out, when the walk first reaches it.
+fn order<'a>(
+    targets: &'a [Stage],
+    graph: &mut Graph<'a>,
+    problems: &mut Vec<Problem>,
+    mut first: impl FnMut(&'a Stage),
+) -> Vec<Stage> {
+    // Room for a small file from the start: growing from nothing took a tenth of the time
+    // of `Dockerfile::new` at 10 stages.
+    let mut out: Vec<Stage> = Vec::with_capacity(SMALL);
+    // The dependencies of the stages on the stack, each stage's after those of the stage
+    // below it: they are read all at once when the walk reaches a stage, right after its
+    // checks, so that the stage is read while it is in the caches. (Read as the walk takes
+    // them, a stage's dependencies after the first were read again after the walk of the
+    // first's, which in a long chain of stages had long left the caches.)
+    let mut deps: Vec<&'a Stage> = Vec::with_capacity(SMALL);
+    // (stage, where its dependencies start in `deps`, the next one, whether it is written out)
+    let mut stack: Vec<(&'a Stage, usize, usize, bool)> = Vec::with_capacity(SMALL);
+    let mut enter = |stage: &'a Stage, emit: bool, deps: &mut Vec<&'a Stage>| {
+        if emit {
+            first(stage);
+        }
+        let start = deps.len();
+        let mut cursor = Cursor::default();
+        while let Some(dep) = cursor.next(stage) {
+            deps.push(dep);
+        }
+        (stage, start, start, emit)
+    };
     for target in targets {
         if let Some(emit) = graph.visit(target, None, problems) {
-            stack.push((target, Cursor::default(), emit));
+            stack.push(enter(target, emit, &mut deps));
         }
-        while let Some((stage, cursor, emit)) = stack.last_mut() {
-            if let Some(dep) = cursor.next(stage) {
+        // The top of the stack's dependencies are the last in `deps`: those of the stages
+        // above it were dropped when they were done.
+        while let Some((stage, start, next, emit)) = stack.last_mut() {
+            if let Some(&dep) = deps.get(*next) {
+                *next += 1;
                 let referrer = Some(*stage);
                 if let Some(emit) = graph.visit(dep, referrer, problems) {
-                    stack.push((dep, Cursor::default(), emit));
+                    let frame = enter(dep, emit, &mut deps);
+                    stack.push(frame);
                 }
             } else {
                 if *emit {
                     out.push((*stage).clone());
                 }
+                deps.truncate(*start);
                 stack.pop();
             }
         }
@@ -158,9 +239,9 @@ fn order(targets: &[Stage], problems: &mut Vec<Problem>) -> Vec<Stage> {
     out
 }
 
-/// Where the walk of one stage's dependencies ([`Stage::dependencies`], in its order: the
+/// Where the reading of one stage's dependencies ([`Stage::dependencies`], in its order: the
 /// base, then each instruction's `COPY --from` or mounts' `from`) has got to, read in place:
-/// a plain loop over the instructions costs a third of the chained iterators it replaces.
+/// a plain loop over the instructions costs a third of the chained iterators it replaced.
 #[derive(Default)]
 struct Cursor {
     /// Whether the base was looked at.
@@ -213,11 +294,20 @@ impl Cursor {
 /// What the walk has seen: each stage value once, and the first stage of each name with
 /// the stage that referred to it (`None` for a target). Looked up only: nothing iterates
 /// these sets.
-#[derive(Default)]
 struct Graph<'a> {
     by_name: HashMap<&'a str, (&'a Stage, Option<&'a Stage>), Fx>,
     values: HashSet<usize, Fx>,
     reported: Vec<(String, String)>,
+}
+
+impl Default for Graph<'_> {
+    fn default() -> Self {
+        Graph {
+            by_name: HashMap::with_capacity_and_hasher(SMALL, Fx::default()),
+            values: HashSet::with_capacity_and_hasher(SMALL, Fx::default()),
+            reported: Vec::new(),
+        }
+    }
 }
 
 impl<'a> Graph<'a> {

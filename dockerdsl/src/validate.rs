@@ -48,13 +48,13 @@ impl Here<'_> {
 }
 
 struct Cx<'a> {
-    problems: &'a mut Vec<Problem>,
+    problems: Vec<Problem>,
     here: Here<'a>,
     escape: char,
     /// The pinned minor version of the frontend, if any.
     minor: Option<u32>,
     /// The Dockerfile's stages, to tell whether a name is one of theirs.
-    stages: StageNames<'a>,
+    stages: Names<'a>,
     /// The last base image found valid (the rules are pure functions).
     image_ok: Option<&'a str>,
     /// The bound on the length of the instruction being checked: the checks add each value
@@ -63,7 +63,7 @@ struct Cx<'a> {
     bound: Bound,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
     fn report(&mut self, field: Option<&'static str>, invalid: Invalid) {
         self.report_as(ProblemKind::BuildKit, field, invalid);
     }
@@ -84,8 +84,16 @@ impl Cx<'_> {
         });
     }
 
-    fn is_stage_name(&mut self, name: &str) -> bool {
-        self.stages.contains(name)
+    fn is_stage_name(&mut self, name: &'a str) -> bool {
+        match &mut self.stages {
+            Names::Known(stages) => stages.contains(name),
+            Names::Later(later) => {
+                if rules::stage_name_shaped(name) {
+                    later.push(name);
+                }
+                false
+            }
+        }
     }
 
     fn check(&mut self, field: &'static str, result: Check) {
@@ -118,69 +126,113 @@ fn invalid(message: impl Into<String>, help: Option<&str>) -> Invalid {
 }
 
 pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
-    let mut cx = Cx {
-        problems,
-        here: Here::default(),
-        escape: df.escape().char(),
-        minor: match df.syntax() {
-            Syntax::Minor(n) => Some(n),
-            _ => None,
-        },
-        stages: StageNames::new(df.stages()),
-        image_ok: None,
-        bound: Bound::default(),
-    };
-    if let Some(checks) = df.checks() {
-        for rule in checks.rules() {
-            cx.check("# check", rules::check_rule(rule));
-        }
-        cx.needs("# check", "the check directive", 8);
-    }
-    if let Syntax::Frontend(image) = df.syntax() {
-        cx.check("# syntax", rules::image(&image).map(|_| ()));
-    }
-    for (_, text) in df.arg_comments() {
-        cx.check("comment", comment(text));
-    }
-    for (i, arg) in df.args().iter().enumerate() {
-        cx.here = Here {
-            instruction: Some((i + 1, "ARG")),
-            ..Here::default()
-        };
-        cx.check("name", rules::variable_name(&arg.name));
-        if let Some(v) = &arg.default {
-            cx.check("default", rules::one_line(v));
-        }
-        if render::arg_may_exceed(arg, MAX_LINE) {
-            let mut line = String::new();
-            render::push_arg(&mut line, arg, cx.escape);
-            line_lengths(&mut cx, &line);
-        }
-    }
-    let mut global = Globals {
-        args: df.args(),
-        sorted: None,
-    };
-    // One buffer for the text of any instruction that may be too long.
-    let mut text = String::new();
+    let mut checker = Checker::new(df, Names::Known(Box::new(StageNames::new(df.stages()))));
     for (index, stage) in df.stages().iter().enumerate() {
-        stage_checks(&mut cx, index, stage, &mut global, &mut text);
+        checker.stage(Some(index), stage);
     }
+    problems.append(&mut checker.cx.problems);
     if df.is_compat() {
         compat(df, problems);
     }
 }
 
+/// The checks of [`dockerfile`] one stage at a time, for the graph walk that makes a
+/// `Dockerfile` to run on each stage as it first reaches it (`assemble`), while the stage is
+/// in the caches, instead of in a second pass over the model. It only tells whether there is
+/// a problem: the walk does not know yet the stages' indexes nor every stage's name, so the
+/// problems in their order and with their locations are found again by [`dockerfile`].
+pub(crate) struct Checker<'a> {
+    cx: Cx<'a>,
+    global: Globals<'a>,
+    /// One buffer for the text of any instruction that may be too long.
+    text: String,
+}
+
+impl<'a> Checker<'a> {
+    /// The checks of the header and global ARGs of `df`, whose stages are not read: they
+    /// are given to [`stage`](Self::stage).
+    pub(crate) fn walking(df: &'a Dockerfile) -> Self {
+        Checker::new(df, Names::Later(Vec::new()))
+    }
+
+    fn new(df: &'a Dockerfile, stages: Names<'a>) -> Self {
+        let mut cx = Cx {
+            problems: Vec::new(),
+            here: Here::default(),
+            escape: df.escape().char(),
+            minor: match df.syntax {
+                Syntax::Minor(n) => Some(n),
+                _ => None,
+            },
+            stages,
+            image_ok: None,
+            bound: Bound::default(),
+        };
+        if let Some(checks) = df.checks() {
+            for rule in checks.rules() {
+                cx.check("# check", rules::check_rule(rule));
+            }
+            cx.needs("# check", "the check directive", 8);
+        }
+        if let Syntax::Frontend(image) = &df.syntax {
+            cx.check("# syntax", rules::image(image).map(|_| ()));
+        }
+        for (_, text) in df.arg_comments() {
+            cx.check("comment", comment(text));
+        }
+        for (i, arg) in df.args().iter().enumerate() {
+            cx.here = Here {
+                instruction: Some((i + 1, "ARG")),
+                ..Here::default()
+            };
+            cx.check("name", rules::variable_name(&arg.name));
+            if let Some(v) = &arg.default {
+                cx.check("default", rules::one_line(v));
+            }
+            if render::arg_may_exceed(arg, MAX_LINE) {
+                let mut line = String::new();
+                render::push_arg(&mut line, arg, cx.escape);
+                line_lengths(&mut cx, &line);
+            }
+        }
+        Checker {
+            cx,
+            global: Globals {
+                args: df.args(),
+                sorted: None,
+            },
+            text: String::new(),
+        }
+    }
+
+    /// The checks of one stage, the `index`th of the Dockerfile when it is known.
+    pub(crate) fn stage(&mut self, index: Option<usize>, stage: &'a Stage) {
+        stage_checks(&mut self.cx, index, stage, &mut self.global, &mut self.text);
+    }
+
+    /// Whether no check found a problem, `is_stage` telling the names of the Dockerfile's
+    /// stages once they are all known.
+    pub(crate) fn is_clean(&self, is_stage: impl Fn(&str) -> bool) -> bool {
+        // A name that is not shaped like a stage name was refused by `stage_checks`, so
+        // one shaped like one is all an image or context can be taken for.
+        let later = match &self.cx.stages {
+            Names::Later(later) => later.as_slice(),
+            Names::Known(_) => &[],
+        };
+        self.cx.problems.is_empty() && !later.iter().any(|name| is_stage(name))
+    }
+}
+
 fn stage_checks<'a>(
     cx: &mut Cx<'a>,
-    index: usize,
+    index: Option<usize>,
     stage: &'a Stage,
     global: &mut Globals<'_>,
     text: &mut String,
 ) {
     cx.here = Here {
         stage: Some(stage.name()),
-        index: Some(index),
+        index,
         ..Here::default()
     };
     if let Err(e) = rules::stage_name(stage.name()) {
@@ -250,13 +302,12 @@ fn stage_checks<'a>(
 /// reference walk's).
 #[cfg(test)]
 pub(crate) fn bound_of(instruction: &Instruction) -> Bound {
-    let mut problems = Vec::new();
     let mut cx = Cx {
-        problems: &mut problems,
+        problems: Vec::new(),
         here: Here::default(),
         escape: '\\',
         minor: Some(0),
-        stages: StageNames::new(&[]),
+        stages: Names::Known(Box::new(StageNames::new(&[]))),
         image_ok: None,
         bound: Bound::default(),
     };
@@ -284,11 +335,11 @@ fn located(stage: &Stage) -> impl Iterator<Item = ((usize, &'static str), &Instr
 /// build does.
 pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
     let mut cx = Cx {
-        problems,
+        problems: Vec::new(),
         here: Here::default(),
         escape: df.escape().char(),
         minor: None,
-        stages: StageNames::new(&[]),
+        stages: Names::Known(Box::new(StageNames::new(&[]))),
         image_ok: None,
         bound: Bound::default(),
     };
@@ -315,6 +366,7 @@ pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
             }
         }
     }
+    problems.append(&mut cx.problems);
 }
 
 fn compat_checks(cx: &mut Cx<'_>, instruction: &Instruction, onbuild: bool) {
@@ -393,7 +445,7 @@ fn line_lengths(cx: &mut Cx<'_>, text: &str) {
     }
 }
 
-fn context_checks(cx: &mut Cx<'_>, field: &'static str, name: &str) {
+fn context_checks<'a>(cx: &mut Cx<'a>, field: &'static str, name: &'a str) {
     cx.check(field, rules::stage_name(name));
     if cx.is_stage_name(name) {
         cx.report_model_only(
@@ -406,7 +458,7 @@ fn context_checks(cx: &mut Cx<'_>, field: &'static str, name: &str) {
     }
 }
 
-fn source_checks(cx: &mut Cx<'_>, field: &'static str, source: &Source) {
+fn source_checks<'a>(cx: &mut Cx<'a>, field: &'static str, source: &'a Source) {
     match source {
         Source::Stage(_) => {}
         Source::Image(image) => {
@@ -434,7 +486,7 @@ fn source_checks(cx: &mut Cx<'_>, field: &'static str, source: &Source) {
     }
 }
 
-fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
+fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
     match instruction {
         Instruction::Run(run) => run_checks(cx, run),
         Instruction::Cmd(c) | Instruction::Entrypoint(c) => command_checks(cx, "command", c, true),
@@ -609,7 +661,7 @@ fn command_checks(cx: &mut Cx<'_>, field: &'static str, c: &Command, empty_ok: b
     }
 }
 
-fn run_checks(cx: &mut Cx<'_>, run: &Run) {
+fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
     // The flags' constant text and the command's: two items.
     cx.bound.item();
     cx.bound.item();
@@ -694,7 +746,7 @@ fn run_checks(cx: &mut Cx<'_>, run: &Run) {
     }
 }
 
-fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
+fn mount_checks<'a>(cx: &mut Cx<'a>, m: &'a Mount) {
     let target = |cx: &mut Cx<'_>, t: &str| cx.check("--mount target", rules::mount_value(t));
     cx.bound.item();
     match m {
@@ -888,7 +940,7 @@ fn heredocs_checks(cx: &mut Cx<'_>, docs: &[crate::model::instruction::Heredoc])
     }
 }
 
-fn copy_checks(cx: &mut Cx<'_>, copy: &Copy) {
+fn copy_checks<'a>(cx: &mut Cx<'a>, copy: &'a Copy) {
     cx.bound.source(copy.from.as_ref());
     if let Some(f) = &copy.from {
         source_checks(cx, "--from", f);
@@ -965,6 +1017,14 @@ impl<'a> Globals<'a> {
             .binary_search(&var)
             .is_ok()
     }
+}
+
+/// The names of the Dockerfile's stages, for the checks that an image or a context is not
+/// taken for a stage: known, or, while the graph walk is still finding the stages, the names
+/// to look up once it is done (only those shaped like a stage's name).
+enum Names<'a> {
+    Known(Box<StageNames<'a>>),
+    Later(Vec<&'a str>),
 }
 
 /// Whether a name is a stage's, for the names of images and contexts. Most image names hold a
