@@ -539,8 +539,9 @@ pub struct HeredocMarker {
 }
 
 /// The heredoc markers of a line, in order (BuildKit's `heredocsFromLine`): the line is
-/// split into words at unquoted whitespace (quotes and backslash escapes kept), and each
-/// word of the form `<digits><<[-]rest` whose `rest` reads as one word is a marker.
+/// split into words at unquoted whitespace (quotes and backslash escapes kept; an unquoted
+/// `<<` keeps the blanks after it, so `cat << EOF` has the word `<< EOF`), and each word of
+/// the form `<digits><<[-][blanks]rest` whose `rest` reads as one word is a marker.
 pub fn heredoc_markers(line: &str) -> Vec<HeredocMarker> {
     raw_words(line)
         .into_iter()
@@ -556,6 +557,9 @@ pub fn heredoc_marker(word: &str) -> Option<HeredocMarker> {
         Some(r) => (true, r),
         None => (false, rest),
     };
+    // BuildKit's `reHeredoc` (since the frontend of March 2025) allows blanks (RE2's `\s`)
+    // between `<<` or `<<-` and the name.
+    let rest = rest.trim_start_matches(['\t', '\n', '\x0c', '\r', ' ']);
     if rest.is_empty() || rest.contains('<') {
         return None;
     }
@@ -574,7 +578,9 @@ pub fn heredoc_marker(word: &str) -> Option<HeredocMarker> {
 }
 
 /// Words split at unquoted whitespace, quotes and backslash escapes kept: slices of the
-/// line, as nothing is removed.
+/// line, as nothing is removed. An unquoted `<<` takes the blanks after it into its word, as
+/// BuildKit's shell lexer does since the frontend of March 2025 (`processPossibleHeredoc`:
+/// `<` pairs from the left, and only spaces, tabs and `\r` are taken).
 fn raw_words(line: &str) -> Vec<&str> {
     let mut words = Vec::new();
     let mut start = None;
@@ -599,6 +605,16 @@ fn raw_words(line: &str) -> Vec<&str> {
                 '\'' | '"' => quote = Some(c),
                 '\\' => {
                     chars.next();
+                }
+                '<' if line[i + 1..].starts_with('<') => {
+                    chars.next();
+                    while chars
+                        .clone()
+                        .next()
+                        .is_some_and(|(_, b)| matches!(b, ' ' | '\t' | '\r'))
+                    {
+                        chars.next();
+                    }
                 }
                 _ => {}
             },
@@ -1249,12 +1265,40 @@ fn path_component_problem(c: &str) -> Option<(usize, &'static str)> {
 /// What breaks a registry `host[:port]`: the byte offset of the first offending character,
 /// and why.
 fn host_problem(r: &str) -> Option<(usize, &'static str)> {
-    let (host, port) = match r.rsplit_once(':') {
-        Some((h, p)) => (h, Some(p)),
-        None => (r, None),
+    // An IPv6 address in brackets (`[::1]:5000`), as distribution's reference grammar has it.
+    let (host, port) = if let Some(inside) = r.strip_prefix('[') {
+        let Some(end) = inside.find(']') else {
+            return Some((0, "an IPv6 address is written in brackets: `[::1]`"));
+        };
+        let address = &inside[..end];
+        if address.is_empty() {
+            return Some((1, "the IPv6 address in brackets is empty"));
+        }
+        if let Some((i, _)) = address
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_hexdigit() || c == ':'))
+        {
+            return Some((1 + i, "an IPv6 address has hexadecimal digits and `:` only"));
+        }
+        let host = &r[..end + 2];
+        match &r[end + 2..] {
+            "" => (host, None),
+            rest => match rest.strip_prefix(':') {
+                Some(p) => (host, Some(p)),
+                None => {
+                    return Some((end + 2, "only a `:` and a port may follow the IPv6 address"));
+                }
+            },
+        }
+    } else {
+        match r.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (r, None),
+        }
     };
+    let labels = (!host.starts_with('[')).then(|| host.split('.'));
     let mut at = 0;
-    for label in host.split('.') {
+    for label in labels.into_iter().flatten() {
         if label.is_empty() {
             return Some((at, "a part of the registry's host name is empty"));
         }
@@ -1547,6 +1591,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn heredoc_markers_with_blanks() {
+        let names = |line: &str| -> Vec<String> {
+            heredoc_markers(line).into_iter().map(|m| m.name).collect()
+        };
+        // BuildKit's lexer since March 2025: `<<` keeps the blanks after it.
+        assert_eq!(names("RUN cat << EOF"), ["EOF"]);
+        assert_eq!(names("RUN <<\t\"EOF\" cat"), ["EOF"]);
+        assert_eq!(names("RUN 2<<  X cat"), ["X"]);
+        assert!(!heredoc_markers("RUN << 'EOF'")[0].expand);
+        // Not after `<<-`, inside a word, after an escaped `<`, or in a here-string.
+        assert!(names("RUN cat <<- EOF").is_empty());
+        assert!(names("RUN cat<< EOF").is_empty());
+        assert!(names("RUN cat \\<< EOF").is_empty());
+        assert!(names("RUN cat <<< EOF").is_empty());
+        assert!(names("RUN cat '<< EOF'").is_empty());
+        // The blanks belong to the marker's word: the next word is not a marker of its own.
+        assert_eq!(names("RUN cat << <<EOF"), Vec::<String>::new());
+        assert_eq!(names("RUN cat <<A <<B"), ["A", "B"]);
+    }
+
+    #[test]
     fn stage_names() {
         assert!(stage_name("go-builder").is_ok());
         assert!(stage_name("a.b_c-1").is_ok());
@@ -1563,6 +1628,30 @@ mod tests {
                 .contains("reserved")
         );
         assert!(stage_name("context").is_err());
+    }
+
+    #[test]
+    fn ipv6_registries() {
+        let p = image("[::1]:5000/foo:1").unwrap();
+        assert_eq!(
+            (p.registry, p.repository, p.tag),
+            (Some("[::1]:5000"), "foo", Some("1"))
+        );
+        let p = image("[2001:db8::1]/org/app").unwrap();
+        assert_eq!(
+            (p.registry, p.repository),
+            (Some("[2001:db8::1]"), "org/app")
+        );
+        for bad in [
+            "[]:5000/x",
+            "[::g]/x",
+            "[::1/x",
+            "[::1]x/y",
+            "[::1]:/x",
+            "[::1]:50a/x",
+        ] {
+            assert!(image(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -507,11 +507,20 @@ fn base_url(registry: &str) -> String {
     if registry == "docker.io" {
         return "https://registry-1.docker.io".to_owned();
     }
-    let host = registry.rsplit_once(':').map_or(registry, |(h, _)| h);
-    let loopback = host == "localhost"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|a| a.is_loopback());
+    // `[::1]:5000` is an IPv6 address with a port; its colons are not the port's.
+    let loopback = match registry.strip_prefix('[') {
+        Some(rest) => rest
+            .split_once(']')
+            .and_then(|(address, _)| address.parse::<std::net::Ipv6Addr>().ok())
+            .is_some_and(|a| a.is_loopback()),
+        None => {
+            let host = registry.rsplit_once(':').map_or(registry, |(h, _)| h);
+            host == "localhost"
+                || host
+                    .parse::<std::net::Ipv4Addr>()
+                    .is_ok_and(|a| a.is_loopback())
+        }
+    };
     let scheme = if loopback { "http" } else { "https" };
     format!("{scheme}://{registry}")
 }
@@ -869,5 +878,8 @@ mod tests {
         assert_eq!(base_url("127.0.0.1:5000"), "http://127.0.0.1:5000");
         assert_eq!(base_url("localhost:5000"), "http://localhost:5000");
         assert_eq!(base_url("ghcr.io"), "https://ghcr.io");
+        assert_eq!(base_url("[::1]:5000"), "http://[::1]:5000");
+        assert_eq!(base_url("[::1]"), "http://[::1]");
+        assert_eq!(base_url("[2001:db8::1]:5000"), "https://[2001:db8::1]:5000");
     }
 }

@@ -120,6 +120,9 @@ struct StageData {
     platform: Option<Platform>,
     leading_comment: Option<Text>,
     instructions: Vec<Instruction>,
+    /// Set once the stages it refers to were moved out (see the `Drop` below), so that the
+    /// drop that follows does not walk the instructions a second time.
+    references_taken: bool,
 }
 
 /// A build stage: a name, a base, and instructions in the order they were added.
@@ -167,6 +170,7 @@ impl Stage {
             platform: None,
             leading_comment: None,
             instructions: Vec::new(),
+            references_taken: false,
         }))
     }
 
@@ -276,9 +280,14 @@ impl Stage {
     /// assert_eq!(s.instructions().len(), 1);
     /// ```
     pub fn push(mut self, instruction: impl Into<Instruction>) -> Self {
-        Arc::make_mut(&mut self.0)
-            .instructions
-            .push(instruction.into());
+        let instructions = &mut Arc::make_mut(&mut self.0).instructions;
+        // A vector grown from nothing goes through 4, 8 and 16 slots before a stage of
+        // ordinary length fits, each step a new block and a copy of the instructions (168
+        // bytes each); starting at 16 leaves one step for a stage of up to 32.
+        if instructions.capacity() == 0 {
+            instructions.reserve_exact(16);
+        }
+        instructions.push(instruction.into());
         self
     }
 
@@ -512,6 +521,9 @@ impl Stage {
 /// thread stack. The referenced stages are moved out and dropped from a loop instead.
 impl Drop for StageData {
     fn drop(&mut self) {
+        if self.references_taken {
+            return;
+        }
         let mut pending = Vec::new();
         self.take_references(&mut pending);
         while let Some(stage) = pending.pop() {
@@ -532,6 +544,7 @@ impl StageData {
         for instruction in &mut self.instructions {
             instruction.take_stages(out);
         }
+        self.references_taken = true;
     }
 }
 

@@ -1638,6 +1638,17 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
         }
         Sources::Heredocs(docs)
     } else {
+        if !docs.is_empty() {
+            // `COPY << EOF /dst`: BuildKit's lexer reads the marker `<< EOF` and the body
+            // after the line, but COPY takes `<<` and `EOF` as two source paths; the model
+            // would lose the body, and its rendering would be read differently.
+            return Err(cx.beyond_model(
+                format!("{k} has a heredoc body, but no source is a heredoc marker"),
+                format!(
+                    "write the marker without blanks after `<<` (`{k} <<EOF /dest`) to copy the body, or remove the body"
+                ),
+            ));
+        }
         let mut paths = Vec::new();
         for s in srcs {
             paths.push(cx.word(s)?.into());
