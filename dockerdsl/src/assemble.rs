@@ -163,7 +163,8 @@ fn checked_order(targets: &[Stage], df: &Dockerfile) -> Option<Vec<Stage>> {
     for stage in batch {
         checker.stage(None, stage);
     }
-    let clean = problems.is_empty() && checker.is_clean(|name| graph.by_name.contains_key(&Name::new(name)));
+    let clean = problems.is_empty()
+        && checker.is_clean(|name| graph.by_name.contains_key(&Name::new(name)));
     clean.then_some(stages)
 }
 
