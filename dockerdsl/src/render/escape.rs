@@ -14,15 +14,23 @@ use std::time::Duration;
 /// Appends `s` as a JSON string literal. serde_json escapes only `"`, `\\` and control
 /// characters, so text without them is copied between quotes as it is (the same bytes,
 /// without building a JSON value); anything else is written by serde_json.
+#[inline]
 pub(crate) fn push_json_string(out: &mut String, s: &str) {
     if scan(s) & JSON != 0 {
-        out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
+        push_json_escaped(out, s);
     } else {
         out.reserve(s.len() + 2);
         out.push('"');
         out.push_str(s);
         out.push('"');
     }
+}
+
+/// Kept out of line: the common case above then needs no stack frame of its own.
+#[cold]
+#[inline(never)]
+fn push_json_escaped(out: &mut String, s: &str) {
+    out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
 }
 
 /// Appends `["a", "b"]`.
@@ -122,8 +130,12 @@ fn escape_class(escape: char) -> Option<u8> {
 /// for a flag): empty, has whitespace, quotes or the escape character, starts with `--`
 /// (flags are taken from the front of every instruction), or starts with U+FEFF (Go's
 /// `text/scanner` skips a byte-order mark at the start of its input).
+#[inline]
 fn needs_quotes(s: &str, escape: char) -> bool {
-    if s.is_empty() || s.starts_with("--") || s.starts_with('\u{feff}') {
+    // Only an empty word, `-` or U+FEFF's first byte can start one of the cases below.
+    if matches!(s.as_bytes().first(), None | Some(b'-' | 0xef))
+        && (s.is_empty() || s.starts_with("--") || s.starts_with('\u{feff}'))
+    {
         return true;
     }
     let Some(e) = escape_class(escape) else {
@@ -133,6 +145,8 @@ fn needs_quotes(s: &str, escape: char) -> bool {
     found & (SPECIAL | e) != 0 || (found & NON_ASCII != 0 && any_special_char(s, escape))
 }
 
+#[cold]
+#[inline(never)]
 fn any_special_char(s: &str, escape: char) -> bool {
     s.chars()
         .any(|c| c.is_whitespace() || c == '"' || c == '\'' || c == escape)
@@ -140,11 +154,19 @@ fn any_special_char(s: &str, escape: char) -> bool {
 
 /// Appends `s` as a word for the shell-word lexer, double-quoted when needed. Inside double
 /// quotes the escape character escapes `"`, `$` and itself; `$` is left to substitution.
+#[inline]
 pub(crate) fn push_word(out: &mut String, s: &str, escape: char) {
-    if !needs_quotes(s, escape) {
+    if needs_quotes(s, escape) {
+        push_quoted(out, s, escape);
+    } else {
         out.push_str(s);
-        return;
     }
+}
+
+/// [`push_word`]'s text in double quotes; out of line, so that the common case is small
+/// enough to inline.
+#[inline(never)]
+fn push_quoted(out: &mut String, s: &str, escape: char) {
     out.reserve(s.len() + 2);
     out.push('"');
     if escape_class(escape).is_some_and(|e| scan(s) & (DOUBLE_QUOTE | e) == 0) {
@@ -193,11 +215,16 @@ fn bare_word(s: &str, escape: char) -> String {
 /// whitespace, quotes, escape character or control characters, not a flag, not JSON, not a
 /// heredoc marker.
 pub(crate) fn plain_path(s: &str, escape: char) -> bool {
-    if s.is_empty()
+    // Only these first bytes can start an empty word, a flag, U+FEFF, JSON or a heredoc
+    // marker (`<<EOF`, `2<<EOF`); most paths start with none of them.
+    if matches!(
+        s.as_bytes().first(),
+        None | Some(b'-' | 0xef | b'[' | b'<' | b'0'..=b'9')
+    ) && (s.is_empty()
         || s.starts_with("--")
         || s.starts_with('\u{feff}')
         || s.starts_with('[')
-        || heredoc_like(s)
+        || heredoc_like(s))
     {
         return false;
     }

@@ -403,7 +403,9 @@ fn pairs_line(keyword: &str, pairs: &[(Text, Text)], esc: char, out: &mut String
     }
     // The line starts before the keyword under `ONBUILD`.
     let line_start = out[..start].rfind('\n').map_or(0, |i| i + 1);
-    if out[line_start..].chars().count() <= LABEL_WIDTH {
+    let line = &out[line_start..];
+    // A line has at least as many bytes as characters: most are short enough in bytes.
+    if line.len() <= LABEL_WIDTH || line.chars().count() <= LABEL_WIDTH {
         return;
     }
     out.truncate(start);
