@@ -186,12 +186,15 @@ fn order<'a>(
     // them, a stage's dependencies after the first were read again after the walk of the
     // first's, which in a long chain of stages had long left the caches.)
     let mut deps: Vec<&'a Stage> = Vec::with_capacity(SMALL);
-    // (stage, where its dependencies start in `deps`, the next one, whether it is written out)
-    let mut stack: Vec<(&'a Stage, usize, usize, bool)> = Vec::with_capacity(SMALL);
+    // (stage, where its dependencies start in `deps`, the next one, the handle to write out
+    // if it is written out). The handle is cloned when the walk reaches the stage: cloned when
+    // it was written out, after the walk of its dependencies, its count had left the caches.
+    let mut stack: Vec<(&'a Stage, usize, usize, Option<Stage>)> = Vec::with_capacity(SMALL);
     let mut enter = |stage: &'a Stage, emit: bool, deps: &mut Vec<&'a Stage>| {
-        if emit {
+        let emit = emit.then(|| {
             first(stage);
-        }
+            stage.clone()
+        });
         let start = deps.len();
         let mut cursor = Cursor::default();
         while let Some(dep) = cursor.next(stage) {
@@ -205,7 +208,7 @@ fn order<'a>(
         }
         // The top of the stack's dependencies are the last in `deps`: those of the stages
         // above it were dropped when they were done.
-        while let Some((stage, start, next, emit)) = stack.last_mut() {
+        while let Some((stage, start, next, _)) = stack.last_mut() {
             if let Some(&dep) = deps.get(*next) {
                 *next += 1;
                 let referrer = Some(*stage);
@@ -214,11 +217,10 @@ fn order<'a>(
                     stack.push(frame);
                 }
             } else {
-                if *emit {
-                    out.push((*stage).clone());
-                }
                 deps.truncate(*start);
-                stack.pop();
+                if let Some((_, _, _, Some(emit))) = stack.pop() {
+                    out.push(emit);
+                }
             }
         }
     }
