@@ -10,7 +10,7 @@ use crate::model::mount::Mount;
 use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
 use crate::model::text::Text;
-use crate::render::{self, Style, escape::plain_path};
+use crate::render::{self, Bound, Style, escape::plain_path};
 use crate::rules::{self, Check, Invalid};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -48,18 +48,22 @@ impl Here<'_> {
 }
 
 struct Cx<'a> {
-    problems: &'a mut Vec<Problem>,
+    problems: Vec<Problem>,
     here: Here<'a>,
     escape: char,
     /// The pinned minor version of the frontend, if any.
     minor: Option<u32>,
     /// The Dockerfile's stages, to tell whether a name is one of theirs.
-    stages: StageNames<'a>,
+    stages: Names<'a>,
     /// The last base image found valid (the rules are pure functions).
     image_ok: Option<&'a str>,
+    /// The bound on the length of the instruction being checked: the checks add each value
+    /// as they read it (the same terms as the walk of `render::bound::may_exceed`, which the tests
+    /// hold this one to), so that the model is read once.
+    bound: Bound,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
     fn report(&mut self, field: Option<&'static str>, invalid: Invalid) {
         self.report_as(ProblemKind::BuildKit, field, invalid);
     }
@@ -80,8 +84,16 @@ impl Cx<'_> {
         });
     }
 
-    fn is_stage_name(&mut self, name: &str) -> bool {
-        self.stages.contains(name)
+    fn is_stage_name(&mut self, name: &'a str) -> bool {
+        match &mut self.stages {
+            Names::Known(stages) => stages.contains(name),
+            Names::Later(later) => {
+                if rules::stage_name_shaped(name) {
+                    later.push(name);
+                }
+                false
+            }
+        }
     }
 
     fn check(&mut self, field: &'static str, result: Check) {
@@ -114,71 +126,113 @@ fn invalid(message: impl Into<String>, help: Option<&str>) -> Invalid {
 }
 
 pub(crate) fn dockerfile(df: &Dockerfile, problems: &mut Vec<Problem>) {
-    let mut cx = Cx {
-        problems,
-        here: Here::default(),
-        escape: df.escape().char(),
-        minor: match df.syntax() {
-            Syntax::Minor(n) => Some(n),
-            _ => None,
-        },
-        stages: StageNames::new(df.stages()),
-        image_ok: None,
-    };
-    if let Some(checks) = df.checks() {
-        for rule in checks.rules() {
-            cx.check("# check", rules::check_rule(rule));
-        }
-        cx.needs("# check", "the check directive", 8);
-    }
-    if let Syntax::Frontend(image) = df.syntax() {
-        cx.check("# syntax", rules::image(&image).map(|_| ()));
-    }
-    for (_, text) in df.arg_comments() {
-        cx.check("comment", comment(text));
-    }
-    for (i, arg) in df.args().iter().enumerate() {
-        cx.here = Here {
-            instruction: Some((i + 1, "ARG")),
-            ..Here::default()
-        };
-        cx.check("name", rules::variable_name(&arg.name));
-        if let Some(v) = &arg.default {
-            cx.check("default", rules::one_line(v));
-        }
-        if render::arg_may_exceed(arg, MAX_LINE) {
-            let mut line = String::new();
-            render::push_arg(&mut line, arg, cx.escape);
-            line_lengths(&mut cx, &line);
-        }
-    }
-    let mut global: Vec<&str> = df
-        .args()
-        .iter()
-        .map(|a| a.name.as_str())
-        .chain(rules::vocab::AUTOMATIC_ARGS.iter().map(|(name, _)| *name))
-        .collect();
-    global.sort_unstable();
-    // One buffer for the text of any instruction that may be too long.
-    let mut text = String::new();
+    let mut checker = Checker::new(df, Names::Known(Box::new(StageNames::new(df.stages()))));
     for (index, stage) in df.stages().iter().enumerate() {
-        stage_checks(&mut cx, index, stage, &global, &mut text);
+        checker.stage(Some(index), stage);
     }
+    problems.append(&mut checker.cx.problems);
     if df.is_compat() {
         compat(df, problems);
     }
 }
 
+/// The checks of [`dockerfile`] one stage at a time, for the graph walk that makes a
+/// `Dockerfile` to run on each stage as it first reaches it (`assemble`), while the stage is
+/// in the caches, instead of in a second pass over the model. It only tells whether there is
+/// a problem: the walk does not know yet the stages' indexes nor every stage's name, so the
+/// problems in their order and with their locations are found again by [`dockerfile`].
+pub(crate) struct Checker<'a> {
+    cx: Cx<'a>,
+    global: Globals<'a>,
+    /// One buffer for the text of any instruction that may be too long.
+    text: String,
+}
+
+impl<'a> Checker<'a> {
+    /// The checks of the header and global ARGs of `df`, whose stages are not read: they
+    /// are given to [`stage`](Self::stage).
+    pub(crate) fn walking(df: &'a Dockerfile) -> Self {
+        Checker::new(df, Names::Later(Vec::new()))
+    }
+
+    fn new(df: &'a Dockerfile, stages: Names<'a>) -> Self {
+        let mut cx = Cx {
+            problems: Vec::new(),
+            here: Here::default(),
+            escape: df.escape().char(),
+            minor: match df.syntax {
+                Syntax::Minor(n) => Some(n),
+                _ => None,
+            },
+            stages,
+            image_ok: None,
+            bound: Bound::default(),
+        };
+        if let Some(checks) = df.checks() {
+            for rule in checks.rules() {
+                cx.check("# check", rules::check_rule(rule));
+            }
+            cx.needs("# check", "the check directive", 8);
+        }
+        if let Syntax::Frontend(image) = &df.syntax {
+            cx.check("# syntax", rules::image(image).map(|_| ()));
+        }
+        for (_, text) in df.arg_comments() {
+            cx.check("comment", comment(text));
+        }
+        for (i, arg) in df.args().iter().enumerate() {
+            cx.here = Here {
+                instruction: Some((i + 1, "ARG")),
+                ..Here::default()
+            };
+            cx.check("name", rules::variable_name(&arg.name));
+            if let Some(v) = &arg.default {
+                cx.check("default", rules::one_line(v));
+            }
+            if render::arg_may_exceed(arg, MAX_LINE) {
+                let mut line = String::new();
+                render::push_arg(&mut line, arg, cx.escape);
+                line_lengths(&mut cx, &line);
+            }
+        }
+        Checker {
+            cx,
+            global: Globals {
+                args: df.args(),
+                sorted: None,
+            },
+            text: String::new(),
+        }
+    }
+
+    /// The checks of one stage, the `index`th of the Dockerfile when it is known.
+    pub(crate) fn stage(&mut self, index: Option<usize>, stage: &'a Stage) {
+        stage_checks(&mut self.cx, index, stage, &mut self.global, &mut self.text);
+    }
+
+    /// Whether no check found a problem, `is_stage` telling the names of the Dockerfile's
+    /// stages once they are all known.
+    pub(crate) fn is_clean(&self, is_stage: impl Fn(&str) -> bool) -> bool {
+        // A name that is not shaped like a stage name was refused by `stage_checks`, so
+        // one shaped like one is all an image or context can be taken for.
+        let later = match &self.cx.stages {
+            Names::Later(later) => later.as_slice(),
+            Names::Known(_) => &[],
+        };
+        self.cx.problems.is_empty() && !later.iter().any(|name| is_stage(name))
+    }
+}
+
 fn stage_checks<'a>(
     cx: &mut Cx<'a>,
-    index: usize,
+    index: Option<usize>,
     stage: &'a Stage,
-    global: &[&str],
+    global: &mut Globals<'_>,
     text: &mut String,
 ) {
     cx.here = Here {
         stage: Some(stage.name()),
-        index: Some(index),
+        index,
         ..Here::default()
     };
     if let Err(e) = rules::stage_name(stage.name()) {
@@ -217,7 +271,7 @@ fn stage_checks<'a>(
         Base::Scratch | Base::Stage(_) => {}
     }
     for var in from_vars {
-        if global.binary_search(&var).is_err() {
+        if !global.contains(var) {
             cx.report_model_only(
                 Some("FROM"),
                 invalid(
@@ -233,14 +287,32 @@ fn stage_checks<'a>(
     }
     for (position, instruction) in located(stage) {
         cx.here.instruction = Some(position);
+        cx.bound = Bound::default();
         instruction_checks(cx, instruction);
         // Only an instruction that may hold a line longer than BuildKit reads is rendered.
-        if render::may_exceed(instruction, MAX_LINE) {
+        if cx.bound.exceeds(MAX_LINE) {
             text.clear();
             render::instruction_text(instruction, Style::canonical(cx.escape), text);
             line_lengths(cx, text);
         }
     }
+}
+
+/// The bound that the checks of `instruction` add up (for the tests, which hold it to the
+/// reference walk's).
+#[cfg(test)]
+pub(crate) fn bound_of(instruction: &Instruction) -> Bound {
+    let mut cx = Cx {
+        problems: Vec::new(),
+        here: Here::default(),
+        escape: '\\',
+        minor: Some(0),
+        stages: Names::Known(Box::new(StageNames::new(&[]))),
+        image_ok: None,
+        bound: Bound::default(),
+    };
+    instruction_checks(&mut cx, instruction);
+    cx.bound
 }
 
 /// Each instruction of `stage` with its position and keyword (the instruction part of its
@@ -263,12 +335,13 @@ fn located(stage: &Stage) -> impl Iterator<Item = ((usize, &'static str), &Instr
 /// build does.
 pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
     let mut cx = Cx {
-        problems,
+        problems: Vec::new(),
         here: Here::default(),
         escape: df.escape().char(),
         minor: None,
-        stages: StageNames::new(&[]),
+        stages: Names::Known(Box::new(StageNames::new(&[]))),
         image_ok: None,
+        bound: Bound::default(),
     };
     for stage in df.stages() {
         let mut shell = render::inherited_shell(stage);
@@ -293,6 +366,7 @@ pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
             }
         }
     }
+    problems.append(&mut cx.problems);
 }
 
 fn compat_checks(cx: &mut Cx<'_>, instruction: &Instruction, onbuild: bool) {
@@ -371,7 +445,7 @@ fn line_lengths(cx: &mut Cx<'_>, text: &str) {
     }
 }
 
-fn context_checks(cx: &mut Cx<'_>, field: &'static str, name: &str) {
+fn context_checks<'a>(cx: &mut Cx<'a>, field: &'static str, name: &'a str) {
     cx.check(field, rules::stage_name(name));
     if cx.is_stage_name(name) {
         cx.report_model_only(
@@ -384,7 +458,7 @@ fn context_checks(cx: &mut Cx<'_>, field: &'static str, name: &str) {
     }
 }
 
-fn source_checks(cx: &mut Cx<'_>, field: &'static str, source: &Source) {
+fn source_checks<'a>(cx: &mut Cx<'a>, field: &'static str, source: &'a Source) {
     match source {
         Source::Stage(_) => {}
         Source::Image(image) => {
@@ -412,7 +486,7 @@ fn source_checks(cx: &mut Cx<'_>, field: &'static str, source: &Source) {
     }
 }
 
-fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
+fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
     match instruction {
         Instruction::Run(run) => run_checks(cx, run),
         Instruction::Cmd(c) | Instruction::Entrypoint(c) => command_checks(cx, "command", c, true),
@@ -427,6 +501,7 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 );
             }
             for a in argv {
+                cx.bound.item_value(a);
                 cx.check("shell", rules::exec_arg(a));
             }
         }
@@ -436,6 +511,8 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 cx.report(None, invalid("no key=value pair", None));
             }
             for (k, v) in pairs {
+                cx.bound.item_value(k);
+                cx.bound.value(v);
                 if is_env {
                     cx.check("key", rules::variable_name(k));
                 } else {
@@ -445,6 +522,8 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
             }
         }
         Instruction::Arg(arg) => {
+            cx.bound.value(&arg.name);
+            cx.bound.option(arg.default.as_deref());
             cx.check("name", rules::variable_name(&arg.name));
             if let Some(v) = &arg.default {
                 cx.check("default", rules::one_line(v));
@@ -455,6 +534,8 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 cx.report(None, invalid("no port", None));
             }
             for p in ports {
+                cx.bound.item();
+                cx.bound.option(p.as_variable());
                 cx.check("port", p.check());
             }
         }
@@ -465,6 +546,7 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 cx.report(None, invalid("no path", None));
             }
             for p in paths {
+                cx.bound.item_value(p);
                 cx.check("path", path(p));
                 if p.trim() != p {
                     cx.report(
@@ -480,11 +562,16 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 }
             }
         }
-        Instruction::User(u) => cx.check("user", rules::user(u)),
+        Instruction::User(u) => {
+            cx.bound.value(u);
+            cx.check("user", rules::user(u));
+        }
         Instruction::Workdir(p) => {
+            cx.bound.value(p);
             cx.check("path", path(p).and_then(|()| rules::one_line(p)));
         }
         Instruction::OnBuild(inner) => {
+            cx.bound.item();
             if matches!(
                 **inner,
                 Instruction::OnBuild(_) | Instruction::Maintainer(_) | Instruction::Comment(_)
@@ -504,9 +591,13 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
             instruction_checks(cx, inner);
             cx.here.onbuild = outer;
         }
-        Instruction::StopSignal(s) => cx.check("signal", rules::signal(s.as_str())),
+        Instruction::StopSignal(s) => {
+            cx.bound.value(s.as_str());
+            cx.check("signal", rules::signal(s.as_str()));
+        }
         Instruction::Healthcheck(Healthcheck::None) => {}
         Instruction::Healthcheck(Healthcheck::Check(check)) => {
+            cx.bound.item();
             command_checks(cx, "command", &check.command, false);
             let durations = [
                 ("--interval", check.interval),
@@ -523,8 +614,14 @@ fn instruction_checks(cx: &mut Cx<'_>, instruction: &Instruction) {
                 cx.needs("--start-interval", "`--start-interval`", 6);
             }
         }
-        Instruction::Maintainer(name) => cx.check("name", rules::one_line(name)),
-        Instruction::Comment(text) => cx.check("text", comment(text)),
+        Instruction::Maintainer(name) => {
+            cx.bound.value(name);
+            cx.check("name", rules::one_line(name));
+        }
+        Instruction::Comment(text) => {
+            cx.bound.value(text);
+            cx.check("text", comment(text));
+        }
     }
 }
 
@@ -553,14 +650,41 @@ fn command_checks(cx: &mut Cx<'_>, field: &'static str, c: &Command, empty_ok: b
                 cx.report(Some(field), invalid("the command is empty", None));
             }
             for a in argv {
+                cx.bound.item_value(a);
                 cx.check(field, rules::exec_arg(a));
             }
         }
-        Command::Shell(s) => cx.check(field, rules::shell_command(s, cx.escape, false)),
+        Command::Shell(s) => {
+            cx.bound.value(s);
+            cx.check(field, rules::shell_command(s, cx.escape, false));
+        }
     }
 }
 
-fn run_checks(cx: &mut Cx<'_>, run: &Run) {
+fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
+    // The flags' constant text and the command's: two items.
+    cx.bound.item();
+    cx.bound.item();
+    match &run.command {
+        RunCommand::Shell(s) => {
+            // A heredoc's delimiter is written twice, and is at most as long as `EOF` and
+            // the digits of the number of lines.
+            cx.bound.value(s);
+            cx.bound.item();
+        }
+        RunCommand::Chain(v) | RunCommand::Exec(v) | RunCommand::Lines(v) => {
+            for a in v {
+                cx.bound.item_value(a);
+            }
+        }
+        RunCommand::Heredocs { command, heredocs } => {
+            cx.bound.value(command);
+            for doc in heredocs {
+                cx.bound.item_value(&doc.name);
+                cx.bound.value(&doc.content);
+            }
+        }
+    }
     match &run.command {
         RunCommand::Shell(s) if s.contains('\n') => {
             if s.trim().is_empty() {
@@ -622,10 +746,14 @@ fn run_checks(cx: &mut Cx<'_>, run: &Run) {
     }
 }
 
-fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
+fn mount_checks<'a>(cx: &mut Cx<'a>, m: &'a Mount) {
     let target = |cx: &mut Cx<'_>, t: &str| cx.check("--mount target", rules::mount_value(t));
+    cx.bound.item();
     match m {
         Mount::Bind(b) => {
+            cx.bound.value(&b.target);
+            cx.bound.option(b.source.as_deref());
+            cx.bound.source(b.from.as_ref());
             if !b.target.is_empty() {
                 target(cx, &b.target);
             }
@@ -637,6 +765,10 @@ fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
             }
         }
         Mount::Cache(c) => {
+            cx.bound.value(&c.target);
+            cx.bound.option(c.id.as_deref());
+            cx.bound.option(c.source.as_deref());
+            cx.bound.source(c.from.as_ref());
             target(cx, &c.target);
             if let Some(id) = &c.id {
                 cx.check("--mount id", rules::mount_value(id));
@@ -651,8 +783,14 @@ fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
                 cx.check("--mount mode", rules::chmod_octal(mode));
             }
         }
-        Mount::Tmpfs(t) => target(cx, &t.target),
+        Mount::Tmpfs(t) => {
+            cx.bound.value(&t.target);
+            target(cx, &t.target);
+        }
         Mount::Secret(s) => {
+            cx.bound.value(&s.id);
+            cx.bound.option(s.target.as_deref());
+            cx.bound.option(s.env.as_deref());
             cx.check("--mount id", rules::mount_value(&s.id));
             if let Some(t) = &s.target {
                 target(cx, t);
@@ -670,6 +808,8 @@ fn mount_checks(cx: &mut Cx<'_>, m: &Mount) {
             }
         }
         Mount::Ssh(s) => {
+            cx.bound.option(s.id.as_deref());
+            cx.bound.option(s.target.as_deref());
             if let Some(id) = &s.id {
                 cx.check("--mount id", rules::mount_value(id));
             }
@@ -698,6 +838,7 @@ fn files_checks(
                 cx.report(Some("sources"), invalid("no source", None));
             }
             for p in paths {
+                cx.bound.item_value(p);
                 cx.check("source", path(p));
             }
             if paths.len() > 1 && !dest.ends_with('/') {
@@ -717,6 +858,12 @@ fn files_checks(
             if docs.is_empty() {
                 cx.report(Some("sources"), invalid("no heredoc", None));
             }
+            for doc in docs {
+                // The name is written twice: as the marker and as the delimiter.
+                cx.bound.item_value(&doc.name);
+                cx.bound.value(&doc.name);
+                cx.bound.value(&doc.content);
+            }
             heredocs_checks(cx, docs);
             if !plain_path(dest, cx.escape) {
                 cx.report(
@@ -729,6 +876,7 @@ fn files_checks(
             }
         }
         Sources::Inline(content) => {
+            cx.bound.value(content);
             cx.check("content", rules::heredoc_body(content));
             cx.needs("content", "an inline file (heredoc)", 4);
             if !plain_path(dest, cx.escape) {
@@ -744,14 +892,20 @@ fn files_checks(
             cx.check("dest", rules::substitutions(dest));
         }
     }
+    cx.bound.value(dest);
     cx.check("dest", path(dest));
     if let Some(c) = chown {
+        cx.bound.item_value(c);
         cx.check("--chown", rules::chown(c));
         if c.ends_with(':') {
             cx.needs("--chown", "`--chown=user:` (the user's group)", 28);
         }
     }
     if let Some(m) = chmod {
+        cx.bound.item();
+        if let crate::model::values::Chmod::Symbolic(s) = m {
+            cx.bound.value(s);
+        }
         cx.check("--chmod", m.check());
         let symbolic = matches!(m, crate::model::values::Chmod::Symbolic(_));
         cx.needs(
@@ -768,6 +922,7 @@ fn files_checks(
         cx.needs("--link", "`--link`", 4);
     }
     for e in exclude {
+        cx.bound.item_value(e);
         cx.check("--exclude", rules::flag_value(e));
     }
     if !exclude.is_empty() {
@@ -785,7 +940,8 @@ fn heredocs_checks(cx: &mut Cx<'_>, docs: &[crate::model::instruction::Heredoc])
     }
 }
 
-fn copy_checks(cx: &mut Cx<'_>, copy: &Copy) {
+fn copy_checks<'a>(cx: &mut Cx<'a>, copy: &'a Copy) {
+    cx.bound.source(copy.from.as_ref());
     if let Some(f) = &copy.from {
         source_checks(cx, "--from", f);
     }
@@ -814,6 +970,7 @@ fn add_checks(cx: &mut Cx<'_>, add: &Add) {
         &add.exclude,
     );
     if let Some(c) = &add.checksum {
+        cx.bound.value(c);
         cx.check("--checksum", rules::flag_value(c));
         cx.needs("--checksum", "`--checksum`", 6);
     }
@@ -834,6 +991,40 @@ fn refers(instruction: &Instruction) -> bool {
         Instruction::OnBuild(inner) => refers(inner),
         _ => false,
     }
+}
+
+/// The global build arguments a `FROM` line may use: the Dockerfile's and BuildKit's
+/// automatic ones. Most files use none in `FROM`, so the sorted list is made the first time
+/// one is looked up.
+struct Globals<'a> {
+    args: &'a [crate::model::instruction::Arg],
+    sorted: Option<Vec<&'a str>>,
+}
+
+impl<'a> Globals<'a> {
+    fn contains(&mut self, var: &str) -> bool {
+        let args = self.args;
+        self.sorted
+            .get_or_insert_with(|| {
+                let mut names: Vec<&'a str> = args
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .chain(rules::vocab::AUTOMATIC_ARGS.iter().map(|(name, _)| *name))
+                    .collect();
+                names.sort_unstable();
+                names
+            })
+            .binary_search(&var)
+            .is_ok()
+    }
+}
+
+/// The names of the Dockerfile's stages, for the checks that an image or a context is not
+/// taken for a stage: known, or, while the graph walk is still finding the stages, the names
+/// to look up once it is done (only those shaped like a stage's name).
+enum Names<'a> {
+    Known(Box<StageNames<'a>>),
+    Later(Vec<&'a str>),
 }
 
 /// Whether a name is a stage's, for the names of images and contexts. Most image names hold a

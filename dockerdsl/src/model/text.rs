@@ -65,6 +65,12 @@ impl Text {
     /// The text without leading and trailing whitespace; a copy only when it had some and
     /// is owned, a narrower borrow of a literal otherwise.
     pub(crate) fn trimmed(self) -> Text {
+        // Most commands start and end with a visible ASCII character: nothing to trim, and
+        // no need for `trim`'s decoding of characters from both ends.
+        let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+        if visible(self.0.as_bytes().first()) && visible(self.0.as_bytes().last()) {
+            return self;
+        }
         let trimmed = self.0.trim();
         if trimmed.len() == self.0.len() {
             return self;

@@ -1,20 +1,29 @@
 //! How long an instruction's text can be, told without writing it.
 
 use super::source_name;
-use crate::model::instruction::{Arg, Command, Healthcheck, Instruction, RunCommand, Sources};
+use crate::model::instruction::Arg;
+#[cfg(test)]
+use crate::model::instruction::{Command, Healthcheck, Instruction, RunCommand, Sources};
+#[cfg(test)]
 use crate::model::mount::Mount;
 use crate::model::source::Source;
+#[cfg(test)]
 use crate::model::text::Text;
+#[cfg(test)]
 use crate::model::values::Chmod;
 
 /// Whether [`instruction_text`](super::instruction_text) may write more than `limit` bytes for `instruction` (with
-/// any escape character, in either style), told without writing it: validation renders only
-/// an instruction that may hold a line longer than BuildKit reads.
+/// any escape character, in either style), told without writing it.
 ///
 /// Every value is counted at six bytes a byte (JSON writes a control character as
 /// `\u00XX`; quoting doubles an escaped character at most) plus [`VALUE_SLACK`] for its
 /// quotes, separators and key; every flag, mount, port or list item gets [`ITEM_SLACK`]
 /// for its constant text, and the instruction [`BASE_SLACK`] for its keyword and layout.
+///
+/// Validation does not call this walk: it adds the same terms to a [`Bound`] as its own walk
+/// reads each value (`validate::instruction_checks`), so that a value is read once. This walk
+/// is the reference that the tests hold the folded one to, term by term.
+#[cfg(test)]
 pub(crate) fn may_exceed(instruction: &Instruction, limit: usize) -> bool {
     let mut bound = Bound::default();
     bound.instruction(instruction);
@@ -24,7 +33,8 @@ pub(crate) fn may_exceed(instruction: &Instruction, limit: usize) -> bool {
 /// [`may_exceed`] for a global `ARG`.
 pub(crate) fn arg_may_exceed(arg: &Arg, limit: usize) -> bool {
     let mut bound = Bound::default();
-    bound.arg(arg);
+    bound.value(&arg.name);
+    bound.option(arg.default.as_deref());
     bound.exceeds(limit)
 }
 
@@ -35,8 +45,8 @@ const BASE_SLACK: usize = 1024;
 /// The running sum of [`may_exceed`], in units of six bytes: every byte of a value counts
 /// one unit (it is written as six bytes at most), and the slack of a value or an item is
 /// added rounded up to whole units, so that one addition a value is all the walk does.
-#[derive(Default)]
-struct Bound {
+#[derive(Default, Debug, PartialEq, Eq)]
+pub(crate) struct Bound {
     units: usize,
 }
 
@@ -51,35 +61,46 @@ impl Bound {
 
     /// Whether the text may be longer than `limit`. The values are in memory, so the sum of
     /// their lengths (and of a slack each) cannot overflow.
-    fn exceeds(&self, limit: usize) -> bool {
+    pub(crate) fn exceeds(&self, limit: usize) -> bool {
         self.units + BASE_SLACK.div_ceil(6) > limit / 6
     }
 
-    fn value(&mut self, s: &str) {
+    /// A value written into the text.
+    pub(crate) fn value(&mut self, s: &str) {
         self.units += s.len() + VALUE_SLACK.div_ceil(6);
     }
 
-    fn option(&mut self, s: Option<&str>) {
+    pub(crate) fn option(&mut self, s: Option<&str>) {
         if let Some(s) = s {
             self.value(s);
         }
     }
 
+    /// A flag, mount, port or list item, with its constant text.
+    pub(crate) fn item(&mut self) {
+        self.units += ITEM_SLACK.div_ceil(6);
+    }
+
+    /// An item holding one value: a list's element, a flag with a value.
+    pub(crate) fn item_value(&mut self, s: &str) {
+        self.units += s.len() + (VALUE_SLACK.div_ceil(6) + ITEM_SLACK.div_ceil(6));
+    }
+
+    /// `--from=` (of `COPY` or a mount).
+    pub(crate) fn source(&mut self, source: Option<&Source>) {
+        if let Some(s) = source {
+            self.item_value(source_name(s));
+        }
+    }
+}
+
+/// The reference walk (see [`may_exceed`]).
+#[cfg(test)]
+impl Bound {
     fn values<'a>(&mut self, items: impl IntoIterator<Item = &'a str>) {
         for s in items {
             self.item();
             self.value(s);
-        }
-    }
-
-    fn item(&mut self) {
-        self.units += ITEM_SLACK.div_ceil(6);
-    }
-
-    fn source(&mut self, source: Option<&Source>) {
-        if let Some(s) = source {
-            self.item();
-            self.value(source_name(s));
         }
     }
 
@@ -264,16 +285,22 @@ mod tests {
 
     /// Every kind of instruction, with `v` in every text it holds and several of each item.
     fn every_kind(v: &str) -> Vec<Instruction> {
-        let v = &Text::copy(v);
-        let stage = Stage::from_scratch(v);
-        let many = || vec![v.to_owned(); 3];
+        let v = Text::copy(v);
+        every_kind_from(&|| v.clone(), 3)
+    }
+
+    /// Every kind of instruction, with a value from `t` in every text it holds and `n` of
+    /// each list's items.
+    fn every_kind_from(t: &dyn Fn() -> Text, n: usize) -> Vec<Instruction> {
+        let stage = Stage::from_scratch(t());
+        let many = || (0..n).map(|_| t()).collect::<Vec<Text>>();
         let run = |command: RunCommand| {
             let mut r = Run::new("x")
                 .mount(
-                    Mount::cache(v)
-                        .id(v)
+                    Mount::cache(t())
+                        .id(t())
                         .sharing(Sharing::Private)
-                        .source(v)
+                        .source(t())
                         .from(&stage)
                         .ro()
                         .mode(u32::MAX)
@@ -281,23 +308,23 @@ mod tests {
                         .gid(u32::MAX),
                 )
                 .mount(
-                    Mount::bind(v)
-                        .source(v)
-                        .from(Source::image(v.as_str()))
+                    Mount::bind(t())
+                        .source(t())
+                        .from(Source::image(t().as_str().to_owned()))
                         .rw(),
                 )
-                .mount(Mount::bind(v).from(Context::new(v)))
-                .mount(Mount::tmpfs(v).size(u64::MAX))
+                .mount(Mount::bind(t()).from(Context::new(t())))
+                .mount(Mount::tmpfs(t()).size(u64::MAX))
                 .mount(
-                    Mount::secret(v)
-                        .target(v)
-                        .env(v)
+                    Mount::secret(t())
+                        .target(t())
+                        .env(t())
                         .required()
                         .mode(u32::MAX)
                         .uid(u32::MAX)
                         .gid(u32::MAX),
                 )
-                .mount(Mount::ssh().id(v).target(v).required().mode(u32::MAX))
+                .mount(Mount::ssh().id(t()).target(t()).required().mode(u32::MAX))
                 .network(Network::None)
                 .security(Security::Insecure);
             r.command = command;
@@ -305,8 +332,8 @@ mod tests {
         };
         let docs = || {
             vec![
-                Heredoc::new(v, v),
-                Heredoc::new(v, format!("{v}\n")).expand(),
+                Heredoc::new(t(), t()),
+                Heredoc::new(t(), format!("{}\n", t())).expand(),
             ]
         };
         let durations = Healthcheck::cmd(Command::Exec(many()))
@@ -317,55 +344,55 @@ mod tests {
             .retries(u32::MAX);
         let copy = |c: Copy| {
             c.from(&stage)
-                .chown(v)
-                .chmod(Chmod::symbolic(v))
+                .chown(t())
+                .chmod(Chmod::symbolic(t()))
                 .link()
                 .parents()
-                .exclude(v)
-                .exclude(v)
+                .exclude(t())
+                .exclude(t())
         };
         let add = |a: Add| {
-            a.chown(v)
+            a.chown(t())
                 .chmod(u32::MAX)
                 .link()
-                .checksum(v)
+                .checksum(t())
                 .keep_git_dir(false)
                 .unpack(false)
-                .exclude(v)
+                .exclude(t())
         };
         let mut all = vec![
-            run(RunCommand::Shell(v.to_owned())),
-            run(RunCommand::Shell(format!("{v}\n{v}").into())),
+            run(RunCommand::Shell(t())),
+            run(RunCommand::Shell(format!("{}\n{}", t(), t()).into())),
             run(RunCommand::Chain(many())),
             run(RunCommand::Exec(many())),
             run(RunCommand::Lines(many())),
             run(RunCommand::Heredocs {
-                command: v.to_owned(),
+                command: t(),
                 heredocs: docs(),
             }),
             Instruction::Cmd(Command::Exec(many())),
-            Instruction::Entrypoint(Command::Shell(v.to_owned())),
+            Instruction::Entrypoint(Command::Shell(t())),
             Instruction::Shell(many()),
-            Instruction::Env(vec![(v.to_owned(), v.to_owned()); 3]),
-            Instruction::Label(vec![(v.to_owned(), v.to_owned()); 3]),
-            Instruction::Arg(Arg::new(v).default(v)),
+            Instruction::Env((0..n).map(|_| (t(), t())).collect()),
+            Instruction::Label((0..n).map(|_| (t(), t())).collect()),
+            Instruction::Arg(Arg::new(t()).default(t())),
             Instruction::Expose(vec![
                 Port::range(u16::MAX, u16::MAX).protocol(crate::model::values::Protocol::Sctp),
-                Port::variable(v),
+                Port::variable(t()),
             ]),
-            Instruction::Copy(copy(Copy::many(many(), v))),
-            Instruction::Copy(copy(Copy::inline(v, v))),
-            Instruction::Copy(copy(Copy::heredocs(docs(), v))),
-            Instruction::Add(add(Add::many(many(), v))),
-            Instruction::Add(add(Add::inline(v, v))),
+            Instruction::Copy(copy(Copy::many(many(), t()))),
+            Instruction::Copy(copy(Copy::inline(t(), t()))),
+            Instruction::Copy(copy(Copy::heredocs(docs(), t()))),
+            Instruction::Add(add(Add::many(many(), t()))),
+            Instruction::Add(add(Add::inline(t(), t()))),
             Instruction::Volume(many()),
-            Instruction::User(v.to_owned()),
-            Instruction::Workdir(v.to_owned()),
-            Instruction::StopSignal(Signal::new(v)),
+            Instruction::User(t()),
+            Instruction::Workdir(t()),
+            Instruction::StopSignal(Signal::new(t())),
             Instruction::Healthcheck(Healthcheck::Check(durations)),
             Instruction::Healthcheck(Healthcheck::None),
-            Instruction::Maintainer(v.to_owned()),
-            Instruction::Comment(v.to_owned()),
+            Instruction::Maintainer(t()),
+            Instruction::Comment(t()),
         ];
         let onbuild: Vec<Instruction> = all
             .iter()
@@ -407,6 +434,54 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Validation's walk adds to its bound exactly what the reference walk adds, term by
+    /// term, for every kind of instruction: with the worst values everywhere, and with
+    /// values of random lengths and bytes (so that a value counted twice cannot make up for
+    /// one left out), taking each of the checks' paths (a script with or without a newline,
+    /// refused values).
+    #[test]
+    fn validation_adds_what_the_reference_walk_adds() {
+        for worst in WORST {
+            for instruction in every_kind(&worst.repeat(3)) {
+                let mut reference = Bound::default();
+                reference.instruction(&instruction);
+                assert_eq!(crate::validate::bound_of(&instruction), reference);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn validation_adds_what_the_reference_walk_adds_for_any_values(
+            seed in proptest::prelude::any::<u64>(),
+            n in 0usize..4,
+        ) {
+            let state = std::cell::Cell::new(seed | 1);
+            let next = || {
+                let mut x = state.get();
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                state.set(x);
+                x
+            };
+            const ALPHABET: [char; 14] =
+                ['a', 'Z', '0', '\n', '\r', '\0', ':', '$', '{', ' ', '\\', '<', '#', '\u{e9}'];
+            let t = || -> Text {
+                let len = next() % 40;
+                (0..len)
+                    .map(|_| ALPHABET[(next() % 14) as usize])
+                    .collect::<String>()
+                    .into()
+            };
+            for instruction in every_kind_from(&t, n) {
+                let mut reference = Bound::default();
+                reference.instruction(&instruction);
+                proptest::prop_assert_eq!(crate::validate::bound_of(&instruction), reference);
             }
         }
     }

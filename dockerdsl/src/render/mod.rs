@@ -4,7 +4,7 @@
 mod bound;
 pub(crate) mod escape;
 
-pub(crate) use bound::{arg_may_exceed, may_exceed};
+pub(crate) use bound::{Bound, arg_may_exceed};
 
 use crate::model::dockerfile::{Dockerfile, Escape, Syntax};
 use crate::model::instruction::{
