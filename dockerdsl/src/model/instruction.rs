@@ -92,27 +92,30 @@ impl Instruction {
 
 impl Instruction {
     /// Moves out the stages this instruction refers to (see `StageData`'s `Drop`).
+    #[inline]
     pub(crate) fn take_stages(&mut self, out: &mut Vec<crate::model::stage::Stage>) {
-        let mut take = |from: &mut Option<Source>| {
-            if matches!(from, Some(Source::Stage(_))) {
-                if let Some(Source::Stage(s)) = from.take() {
-                    out.push(s);
-                }
-            }
-        };
         match self {
-            Instruction::Copy(c) => take(&mut c.from),
+            Instruction::Copy(c) => take_stage(&mut c.from, out),
             Instruction::Run(r) => {
                 for m in &mut r.mounts {
                     match m {
-                        Mount::Bind(b) => take(&mut b.from),
-                        Mount::Cache(c) => take(&mut c.from),
+                        Mount::Bind(b) => take_stage(&mut b.from, out),
+                        Mount::Cache(c) => take_stage(&mut c.from, out),
                         _ => {}
                     }
                 }
             }
             Instruction::OnBuild(inner) => inner.take_stages(out),
             _ => {}
+        }
+    }
+}
+
+#[inline]
+fn take_stage(from: &mut Option<Source>, out: &mut Vec<crate::model::stage::Stage>) {
+    if matches!(from, Some(Source::Stage(_))) {
+        if let Some(Source::Stage(s)) = from.take() {
+            out.push(s);
         }
     }
 }

@@ -526,8 +526,9 @@ impl Drop for StageData {
         }
         let mut pending = Vec::new();
         self.take_references(&mut pending);
-        while let Some(stage) = pending.pop() {
-            if let Ok(mut data) = Arc::try_unwrap(stage.0) {
+        while let Some(mut stage) = pending.pop() {
+            // Taken in place, not moved out of its block; the handle's drop then frees it.
+            if let Some(data) = Arc::get_mut(&mut stage.0) {
                 data.take_references(&mut pending);
             }
         }
