@@ -29,7 +29,9 @@ fn push_digits<const BASE: u64>(out: &mut String, mut n: u64, width: usize) {
     }
     let start = i.min(digits.len().saturating_sub(width));
     for &d in &digits[start..] {
-        out.push(char::from(d));
+        // A digit is ASCII; the mask lets the compiler see it, so each push writes one byte
+        // without a branch for longer UTF-8 sequences.
+        out.push(char::from(d & 0x7f));
     }
 }
 

@@ -11,18 +11,15 @@ use crate::rules::heredoc_like;
 use std::borrow::Cow;
 use std::time::Duration;
 
-/// Appends `s` as a JSON string literal. serde_json escapes only `"`, `\\` and control
-/// characters, so text without them is copied between quotes as it is (the same bytes,
-/// without building a JSON value); anything else is written by serde_json.
+/// Appends what goes between the quotes of `s` as a JSON string literal. serde_json escapes
+/// only `"`, `\\` and control characters, so text without them is copied as it is (the same
+/// bytes, without building a JSON value); anything else is written by serde_json.
 #[inline]
-pub(crate) fn push_json_string(out: &mut String, s: &str) {
+fn push_json_content(out: &mut String, s: &str) {
     if scan(s) & JSON != 0 {
         push_json_escaped(out, s);
     } else {
-        out.reserve(s.len() + 2);
-        out.push('"');
         out.push_str(s);
-        out.push('"');
     }
 }
 
@@ -30,19 +27,31 @@ pub(crate) fn push_json_string(out: &mut String, s: &str) {
 #[cold]
 #[inline(never)]
 fn push_json_escaped(out: &mut String, s: &str) {
-    out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
+    let literal = serde_json::Value::String(s.to_owned()).to_string();
+    // serde_json writes a string as one `"`, the escaped text and one `"` (the fallback is
+    // never taken).
+    out.push_str(
+        literal
+            .strip_prefix('"')
+            .and_then(|l| l.strip_suffix('"'))
+            .unwrap_or(&literal),
+    );
 }
 
-/// Appends `["a", "b"]`.
+/// Appends `["a", "b"]`. The quotes and separators between two items go out as one piece.
 pub(crate) fn push_json_array<'a>(out: &mut String, items: impl IntoIterator<Item = &'a str>) {
-    out.push('[');
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        push_json_string(out, item);
+    let mut items = items.into_iter();
+    let Some(first) = items.next() else {
+        out.push_str("[]");
+        return;
+    };
+    out.push_str("[\"");
+    push_json_content(out, first);
+    for item in items {
+        out.push_str("\", \"");
+        push_json_content(out, item);
     }
-    out.push(']');
+    out.push_str("\"]");
 }
 
 /// Appends the JSON array of each item's [`bare_word`], for the JSON form of COPY, ADD and
@@ -52,18 +61,26 @@ pub(crate) fn push_json_words<'a>(
     items: impl IntoIterator<Item = &'a str>,
     escape: char,
 ) {
-    out.push('[');
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        if bare_word_changes(item, escape) {
-            push_json_string(out, &bare_word(item, escape));
-        } else {
-            push_json_string(out, item);
-        }
+    let mut items = items.into_iter();
+    let Some(first) = items.next() else {
+        out.push_str("[]");
+        return;
+    };
+    out.push_str("[\"");
+    push_bare_word_content(out, first, escape);
+    for item in items {
+        out.push_str("\", \"");
+        push_bare_word_content(out, item, escape);
     }
-    out.push(']');
+    out.push_str("\"]");
+}
+
+fn push_bare_word_content(out: &mut String, item: &str, escape: char) {
+    if bare_word_changes(item, escape) {
+        push_json_content(out, &bare_word(item, escape));
+    } else {
+        push_json_content(out, item);
+    }
 }
 
 /// What one pass over a text's bytes finds (see [`scan`]): ASCII whitespace (Go's
@@ -79,8 +96,10 @@ const BACKSLASH: u8 = 8;
 const BACKTICK: u8 = 16;
 /// ... what serde_json escapes in a string: `"`, `\` and control characters below 0x20, ...
 const JSON: u8 = 32;
-/// ... and `"`, which the escape character escapes inside double quotes.
+/// ... `"`, which the escape character escapes inside double quotes, ...
 const DOUBLE_QUOTE: u8 = 64;
+/// ... and `'`, which a bare word escapes too.
+const SINGLE_QUOTE: u8 = 128;
 
 /// The classes of each byte.
 const CLASSES: [u8; 256] = {
@@ -104,7 +123,7 @@ const CLASSES: [u8; 256] = {
         b += 1;
     }
     t[b' ' as usize] = SPECIAL;
-    t[b'\'' as usize] = SPECIAL;
+    t[b'\'' as usize] = SPECIAL | SINGLE_QUOTE;
     t[b'"' as usize] = SPECIAL | JSON | DOUBLE_QUOTE;
     t[b'\\' as usize] = BACKSLASH | JSON;
     t[b'`' as usize] = BACKTICK;
@@ -191,7 +210,18 @@ fn push_quoted(out: &mut String, s: &str, escape: char) {
 
 /// Whether [`bare_word`] writes anything but `s` itself.
 fn bare_word_changes(s: &str, escape: char) -> bool {
-    s.starts_with('\u{feff}') || heredoc_like(s) || s.contains(['"', '\'', escape])
+    // Only U+FEFF's first byte, `<` or a digit can start a byte-order mark or a heredoc
+    // marker.
+    if matches!(s.as_bytes().first(), Some(0xef | b'<' | b'0'..=b'9'))
+        && (s.starts_with('\u{feff}') || heredoc_like(s))
+    {
+        return true;
+    }
+    match escape_class(escape) {
+        // The quotes and both escape characters are ASCII: the byte classes see them exactly.
+        Some(e) => scan(s) & (DOUBLE_QUOTE | SINGLE_QUOTE | e) != 0,
+        None => s.contains(['"', '\'', escape]),
+    }
 }
 
 /// A word for the lexer without quotes, for inside a JSON array: the escape character
@@ -295,6 +325,12 @@ mod tests {
         out
     }
 
+    fn push_json_string(out: &mut String, s: &str) {
+        out.push('"');
+        push_json_content(out, s);
+        out.push('"');
+    }
+
     fn go_duration(d: Duration) -> String {
         let mut out = String::new();
         push_go_duration(&mut out, d);
@@ -347,6 +383,11 @@ mod tests {
                     && !heredoc_like(s)
                     && !s.chars().any(char::is_control);
                 assert_eq!(plain_path(s, escape), plain, "{s:?} {escape:?}");
+                assert_eq!(
+                    bare_word_changes(s, escape),
+                    bare_word(s, escape) != s,
+                    "{s:?} {escape:?}"
+                );
                 let mut json = String::new();
                 push_json_words(&mut json, [s], escape);
                 assert_eq!(

@@ -496,23 +496,20 @@ impl<'o> Layout<'o> {
 fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
     out.push_str("--mount=type=");
     out.push_str(m.kind());
+    // Each key comes with its separators (`,key=`): one push instead of three.
     let part = |out: &mut String, key: &str, value: &str| {
-        out.push(',');
         out.push_str(key);
-        out.push('=');
         out.push_str(value);
     };
     let number = |out: &mut String, key: &str, n: Option<u32>| {
         if let Some(n) = n {
-            out.push(',');
             out.push_str(key);
-            out.push('=');
             push_u64(out, n.into());
         }
     };
     let from = |out: &mut String, f: &Option<Source>| {
         if let Some(f) = f {
-            part(out, "from", style.image(source_name(f)));
+            part(out, ",from=", style.image(source_name(f)));
         }
     };
     let required = |out: &mut String, required: bool| {
@@ -525,17 +522,17 @@ fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
             out.push_str(",mode=");
             push_octal(out, m, 4);
         }
-        number(out, "uid", uid);
-        number(out, "gid", gid);
+        number(out, ",uid=", uid);
+        number(out, ",gid=", gid);
     };
     match m {
         Mount::Bind(b) => {
             // No target: BuildKit mounts at the working directory.
             if !b.target.is_empty() {
-                part(out, "target", &b.target);
+                part(out, ",target=", &b.target);
             }
             if let Some(s) = &b.source {
-                part(out, "source", s);
+                part(out, ",source=", s);
             }
             from(out, &b.from);
             if b.rw {
@@ -543,15 +540,15 @@ fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
             }
         }
         Mount::Cache(c) => {
-            part(out, "target", &c.target);
+            part(out, ",target=", &c.target);
             if let Some(id) = &c.id {
-                part(out, "id", id);
+                part(out, ",id=", id);
             }
             if let Some(s) = c.sharing {
-                part(out, "sharing", s.as_str());
+                part(out, ",sharing=", s.as_str());
             }
             if let Some(s) = &c.source {
-                part(out, "source", s);
+                part(out, ",source=", s);
             }
             from(out, &c.from);
             if c.ro {
@@ -560,29 +557,29 @@ fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
             ids(out, c.mode, c.uid, c.gid);
         }
         Mount::Tmpfs(t) => {
-            part(out, "target", &t.target);
+            part(out, ",target=", &t.target);
             if let Some(s) = t.size {
                 out.push_str(",size=");
                 push_u64(out, s);
             }
         }
         Mount::Secret(s) => {
-            part(out, "id", &s.id);
+            part(out, ",id=", &s.id);
             if let Some(t) = &s.target {
-                part(out, "target", t);
+                part(out, ",target=", t);
             }
             if let Some(e) = &s.env {
-                part(out, "env", e);
+                part(out, ",env=", e);
             }
             required(out, s.required);
             ids(out, s.mode, s.uid, s.gid);
         }
         Mount::Ssh(s) => {
             if let Some(id) = &s.id {
-                part(out, "id", id);
+                part(out, ",id=", id);
             }
             if let Some(t) = &s.target {
-                part(out, "target", t);
+                part(out, ",target=", t);
             }
             required(out, s.required);
             ids(out, s.mode, s.uid, s.gid);
@@ -716,9 +713,9 @@ fn push_heredocs(docs: &[crate::model::instruction::Heredoc], out: &mut String) 
     }
 }
 
-/// Appends ` --name=value`: COPY and ADD keep their flags on the first line.
+/// Appends ` --name=value` (`flag` is ` --name=`): COPY and ADD keep their flags on the
+/// first line.
 fn push_flag(out: &mut String, flag: &str, value: &str) {
-    out.push(' ');
     out.push_str(flag);
     out.push_str(value);
 }
@@ -731,7 +728,7 @@ fn file_flags(
     out: &mut String,
 ) {
     if let Some(c) = chown {
-        push_flag(out, "--chown=", c);
+        push_flag(out, " --chown=", c);
     }
     if let Some(m) = chmod {
         out.push_str(" --chmod=");
@@ -796,14 +793,14 @@ fn copy_text(copy: &Copy, style: Style<'_>, out: &mut String) -> bool {
     let link = copy.link && style.compat.is_none();
     out.push_str("COPY");
     if let Some(f) = &copy.from {
-        push_flag(out, "--from=", style.image(source_name(f)));
+        push_flag(out, " --from=", style.image(source_name(f)));
     }
     file_flags(&copy.chown, &copy.chmod, link, out);
     if copy.parents {
         out.push_str(" --parents");
     }
     for e in &copy.exclude {
-        push_flag(out, "--exclude=", e);
+        push_flag(out, " --exclude=", e);
     }
     files_text(&copy.sources, &copy.dest, style.esc, out)
 }
@@ -813,16 +810,16 @@ fn add_text(add: &Add, style: Style<'_>, out: &mut String) -> bool {
     out.push_str("ADD");
     file_flags(&add.chown, &add.chmod, link, out);
     if let Some(c) = &add.checksum {
-        push_flag(out, "--checksum=", c);
+        push_flag(out, " --checksum=", c);
     }
     if let Some(k) = add.keep_git_dir {
-        push_flag(out, "--keep-git-dir=", if k { "true" } else { "false" });
+        push_flag(out, " --keep-git-dir=", if k { "true" } else { "false" });
     }
     if let Some(u) = add.unpack {
-        push_flag(out, "--unpack=", if u { "true" } else { "false" });
+        push_flag(out, " --unpack=", if u { "true" } else { "false" });
     }
     for e in &add.exclude {
-        push_flag(out, "--exclude=", e);
+        push_flag(out, " --exclude=", e);
     }
     files_text(&add.sources, &add.dest, style.esc, out)
 }
