@@ -10,9 +10,10 @@ use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
 use crate::render;
 use crate::validate;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 impl DockerfileBuilder {
     /// Checks everything and returns the Dockerfile, or every problem found.
@@ -162,7 +163,8 @@ fn checked_order(targets: &[Stage], df: &Dockerfile) -> Option<Vec<Stage>> {
     for stage in batch {
         checker.stage(None, stage);
     }
-    let clean = problems.is_empty() && checker.is_clean(|name| graph.by_name.contains_key(name));
+    let clean = problems.is_empty()
+        && checker.is_clean(|name| graph.by_name.contains_key(&Name::new(name)));
     clean.then_some(stages)
 }
 
@@ -184,12 +186,15 @@ fn order<'a>(
     // them, a stage's dependencies after the first were read again after the walk of the
     // first's, which in a long chain of stages had long left the caches.)
     let mut deps: Vec<&'a Stage> = Vec::with_capacity(SMALL);
-    // (stage, where its dependencies start in `deps`, the next one, whether it is written out)
-    let mut stack: Vec<(&'a Stage, usize, usize, bool)> = Vec::with_capacity(SMALL);
+    // (stage, where its dependencies start in `deps`, the next one, the handle to write out
+    // if it is written out). The handle is cloned when the walk reaches the stage: cloned when
+    // it was written out, after the walk of its dependencies, its count had left the caches.
+    let mut stack: Vec<(&'a Stage, usize, usize, Option<Stage>)> = Vec::with_capacity(SMALL);
     let mut enter = |stage: &'a Stage, emit: bool, deps: &mut Vec<&'a Stage>| {
-        if emit {
+        let emit = emit.then(|| {
             first(stage);
-        }
+            stage.clone()
+        });
         let start = deps.len();
         let mut cursor = Cursor::default();
         while let Some(dep) = cursor.next(stage) {
@@ -203,7 +208,7 @@ fn order<'a>(
         }
         // The top of the stack's dependencies are the last in `deps`: those of the stages
         // above it were dropped when they were done.
-        while let Some((stage, start, next, emit)) = stack.last_mut() {
+        while let Some((stage, start, next, _)) = stack.last_mut() {
             if let Some(&dep) = deps.get(*next) {
                 *next += 1;
                 let referrer = Some(*stage);
@@ -212,11 +217,10 @@ fn order<'a>(
                     stack.push(frame);
                 }
             } else {
-                if *emit {
-                    out.push((*stage).clone());
-                }
                 deps.truncate(*start);
-                stack.pop();
+                if let Some((_, _, _, Some(emit))) = stack.pop() {
+                    out.push(emit);
+                }
             }
         }
     }
@@ -295,7 +299,7 @@ impl Cursor {
 /// the stage that referred to it (`None` for a target). Looked up only: nothing iterates
 /// these sets.
 struct Graph<'a> {
-    by_name: HashMap<&'a str, (&'a Stage, Option<&'a Stage>), Fx>,
+    by_name: HashMap<Name<'a>, (&'a Stage, Option<&'a Stage>), Fx>,
     values: HashSet<usize, Fx>,
     reported: Vec<(String, String)>,
 }
@@ -329,9 +333,12 @@ impl<'a> Graph<'a> {
         if !self.values.insert(stage.id()) {
             return None;
         }
-        let Some((first, first_referrer)) = self.by_name.get(stage.name()).copied() else {
-            self.by_name.insert(stage.name(), (stage, referrer));
-            return Some(true);
+        let (first, first_referrer) = match self.by_name.entry(Name::new(stage.name())) {
+            Entry::Vacant(entry) => {
+                entry.insert((stage, referrer));
+                return Some(true);
+            }
+            Entry::Occupied(entry) => *entry.get(),
         };
         let (a, b) = (render::stage_source(first), render::stage_source(stage));
         if a == b {
@@ -362,6 +369,32 @@ impl<'a> Graph<'a> {
             ));
         }
         None
+    }
+}
+
+/// A stage name with its hash, computed once: the table of names rehashes its keys as it
+/// grows, and hashing the names again read each one from memory again (at 1,000 stages the
+/// table's growth took a twentieth of `Dockerfile::new`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Name<'a> {
+    hash: u64,
+    name: &'a str,
+}
+
+impl<'a> Name<'a> {
+    fn new(name: &'a str) -> Self {
+        let mut hasher = FxHasher::default();
+        hasher.write(name.as_bytes());
+        Name {
+            hash: hasher.finish(),
+            name,
+        }
+    }
+}
+
+impl Hash for Name<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
     }
 }
 
@@ -410,6 +443,10 @@ impl Hasher for FxHasher {
 
     fn write_u8(&mut self, byte: u8) {
         self.add(u64::from(byte));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
     }
 
     fn write_usize(&mut self, n: usize) {

@@ -305,6 +305,16 @@ pub fn no_nul(s: &str) -> Check {
     if nul { Err(nul_refused()) } else { Ok(()) }
 }
 
+/// Whether `s` holds a newline.
+pub fn multi_line(s: &str) -> bool {
+    // Most values are a few bytes: a plain loop costs less than a call to `memchr`.
+    if s.len() <= 32 {
+        s.bytes().any(|b| b == b'\n')
+    } else {
+        s.as_bytes().contains(&b'\n')
+    }
+}
+
 pub fn not_empty(s: &str, what: &str) -> Check {
     if s.is_empty() {
         Err(Invalid::new(format!("{what} is empty")))
@@ -366,7 +376,9 @@ pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
         )
         .help("use the exec form, or start the command with the program name"));
     }
-    if starts_with_json_array(cmd) {
+    // The command starts with no whitespace (refused above), so only a `[` can start an
+    // array: the first byte tells most commands without the general test.
+    if bytes.first() == Some(&b'[') && starts_with_json_array(cmd) {
         return Err(Invalid::new(
             "the command starts with a JSON array, which BuildKit would run as the exec form",
         )

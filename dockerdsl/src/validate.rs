@@ -103,18 +103,25 @@ impl<'a> Cx<'a> {
     }
 
     /// A feature that needs `docker/dockerfile:1.{minor}` or newer.
+    #[inline]
     fn needs(&mut self, field: &'static str, feature: &str, minor: u32) {
+        // Most files pin no minor version: that is told here, without a call.
         if let Some(pinned) = self.minor {
             if pinned < minor {
-                self.report(
-                    Some(field),
-                    Invalid {
-                        message: format!("{feature} needs docker/dockerfile:1.{minor}, but the syntax is pinned to 1.{pinned}"),
-                        help: Some(format!("pin `Syntax::Minor({minor})` or newer, or use `Syntax::Stable`")),
-                    },
-                );
+                self.too_old(field, feature, minor, pinned);
             }
         }
+    }
+
+    #[cold]
+    fn too_old(&mut self, field: &'static str, feature: &str, minor: u32, pinned: u32) {
+        self.report(
+            Some(field),
+            Invalid {
+                message: format!("{feature} needs docker/dockerfile:1.{minor}, but the syntax is pinned to 1.{pinned}"),
+                help: Some(format!("pin `Syntax::Minor({minor})` or newer, or use `Syntax::Stable`")),
+            },
+        );
     }
 }
 
@@ -249,15 +256,20 @@ fn stage_checks<'a>(
         from_vars.extend(rules::variables(p.as_str()));
     }
     match stage.base() {
+        // Many stages start from one image: what is told of the image alone (its reference,
+        // its variables, whether it names a stage) is told once. The checks are pure, and a
+        // stage name to look up later is already in the list.
+        Base::Image(image) if cx.image_ok == Some(image.as_str()) => {}
         Base::Image(image) => {
-            // Many stages start from one image: its reference is checked once.
-            if cx.image_ok != Some(image.as_str()) {
-                let result = image.check();
-                cx.image_ok = result.is_ok().then_some(image.as_str());
-                cx.check("base image", result);
+            let result = image.check();
+            let mut ok = result.is_ok();
+            cx.check("base image", result);
+            for var in rules::variables(image.as_str()) {
+                ok &= global.contains(var);
+                from_vars.push(var);
             }
-            from_vars.extend(rules::variables(image.as_str()));
             if cx.is_stage_name(image.as_str()) {
+                ok = false;
                 cx.report_model_only(
                     Some("base image"),
                     invalid(
@@ -266,6 +278,7 @@ fn stage_checks<'a>(
                     ),
                 );
             }
+            cx.image_ok = ok.then_some(image.as_str());
         }
         Base::Context(c) => context_checks(cx, "base context", c.name()),
         Base::Scratch | Base::Stage(_) => {}
@@ -686,7 +699,7 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
         }
     }
     match &run.command {
-        RunCommand::Shell(s) if s.contains('\n') => {
+        RunCommand::Shell(s) if rules::multi_line(s) => {
             if s.trim().is_empty() {
                 cx.report(Some("command"), invalid("the script is empty", None));
             }
