@@ -40,7 +40,8 @@
 //!   what the defaults make of it (blank, not a reference, `${V:?}` unset) is the build's to
 //!   fix with `--build-arg`, as `check` and `parse` read such a file: `ARG BASE` /
 //!   `FROM ${BASE}` is drawn, the word as written an image node with a dotted
-//!   `FROM --build-arg` arrow (or, where a literal part can name stages, those candidates).
+//!   `FROM --build-arg BASE` arrow naming the word's arguments (or, where a literal part can
+//!   name stages, those candidates).
 //!   A word whose variables no `ARG` declares is refused, as BuildKit refuses it.
 
 mod tree;
@@ -261,7 +262,7 @@ pub fn dot(df: &Dockerfile) -> String {
 /// assert!(err.unwrap_err().to_string().starts_with("2:6: variable expansion is not supported"));
 /// // A base a build argument gives (`--build-arg BASE=...`): drawn as written, dotted.
 /// let from_arg = dockerdsl::graph::mermaid_text("ARG BASE\nFROM ${BASE}\n")?;
-/// assert!(from_arg.contains("e0 -.->|FROM --build-arg| s0"));
+/// assert!(from_arg.contains("e0 -.->|FROM --build-arg BASE| s0"));
 /// # Ok::<(), dockerdsl::ParseErrors>(())
 /// ```
 pub fn mermaid_text(text: &str) -> Result<String, ParseErrors> {

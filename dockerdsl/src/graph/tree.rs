@@ -359,7 +359,13 @@ fn from(
         // No base without a build argument, and no stage it could name: the word as
         // written, its value the build's.
         let node = g.external(stage.base);
-        g.edge(node, i, "FROM --build-arg", Style::Candidate);
+        // The arguments to pass, as `docker build` takes them: `FROM --build-arg BASE`.
+        let vars = any.as_ref().map(Pattern::vars).unwrap_or_default();
+        let label = match vars.as_slice() {
+            [] => "FROM --build-arg".to_owned(),
+            vars => format!("FROM --build-arg {}", vars.join(", ")),
+        };
+        g.edge(node, i, label, Style::Candidate);
     } else if !from_build_arg && resolved.known().is_none() && candidates.is_empty() {
         // Unresolved, and no stage it could name: an image, as written.
         let node = g.external(&resolved.display());
