@@ -246,13 +246,13 @@ fn graph_draws_a_base_from_a_build_argument() {
     let mermaid = text(&out.stdout);
     assert!(mermaid.contains("e0([\"${BASE}\"])"), "{mermaid}");
     assert!(
-        mermaid.contains("e0 -.->|FROM --build-arg| s0"),
+        mermaid.contains("e0 -.->|FROM --build-arg BASE| s0"),
         "{mermaid}"
     );
     let out = dockerdsl(&["graph", "--dot", p], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("e0 -> s0 [label=\"FROM --build-arg\", style=dotted];"),
+        text(&out.stdout).contains("e0 -> s0 [label=\"FROM --build-arg BASE\", style=dotted];"),
         "{}",
         text(&out.stdout)
     );
