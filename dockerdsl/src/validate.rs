@@ -64,6 +64,20 @@ struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
+    /// A context with no problem yet, for files escaped with `escape` and pinned to the
+    /// frontend's `minor` version (if any).
+    fn new(escape: char, minor: Option<u32>, stages: Names<'a>) -> Self {
+        Cx {
+            problems: Vec::new(),
+            here: Here::default(),
+            escape,
+            minor,
+            stages,
+            image_ok: None,
+            bound: Bound::default(),
+        }
+    }
+
     fn report(&mut self, field: Option<&'static str>, invalid: Invalid) {
         self.report_as(ProblemKind::BuildKit, field, invalid);
     }
@@ -163,18 +177,11 @@ impl<'a> Checker<'a> {
     }
 
     fn new(df: &'a Dockerfile, stages: Names<'a>) -> Self {
-        let mut cx = Cx {
-            problems: Vec::new(),
-            here: Here::default(),
-            escape: df.escape().char(),
-            minor: match df.syntax {
-                Syntax::Minor(n) => Some(n),
-                _ => None,
-            },
-            stages,
-            image_ok: None,
-            bound: Bound::default(),
+        let minor = match df.syntax {
+            Syntax::Minor(n) => Some(n),
+            _ => None,
         };
+        let mut cx = Cx::new(df.escape().char(), minor, stages);
         if let Some(checks) = df.checks() {
             for rule in checks.rules() {
                 cx.check("# check", rules::check_rule(rule));
@@ -315,15 +322,7 @@ fn stage_checks<'a>(
 /// reference walk's).
 #[cfg(test)]
 pub(crate) fn bound_of(instruction: &Instruction) -> Bound {
-    let mut cx = Cx {
-        problems: Vec::new(),
-        here: Here::default(),
-        escape: '\\',
-        minor: Some(0),
-        stages: Names::Known(Box::new(StageNames::new(&[]))),
-        image_ok: None,
-        bound: Bound::default(),
-    };
+    let mut cx = Cx::new('\\', Some(0), Names::none());
     instruction_checks(&mut cx, instruction);
     cx.bound
 }
@@ -347,15 +346,7 @@ fn located(stage: &Stage) -> impl Iterator<Item = ((usize, &'static str), &Instr
 /// of newer builders that the compatibility text cannot express without changing what the
 /// build does.
 pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
-    let mut cx = Cx {
-        problems: Vec::new(),
-        here: Here::default(),
-        escape: df.escape().char(),
-        minor: None,
-        stages: Names::Known(Box::new(StageNames::new(&[]))),
-        image_ok: None,
-        bound: Bound::default(),
-    };
+    let mut cx = Cx::new(df.escape().char(), None, Names::none());
     for stage in df.stages() {
         let mut shell = render::inherited_shell(stage);
         let mut text = String::new();
@@ -1038,6 +1029,13 @@ impl<'a> Globals<'a> {
 enum Names<'a> {
     Known(Box<StageNames<'a>>),
     Later(Vec<&'a str>),
+}
+
+impl Names<'_> {
+    /// No stage: for the checks that look at instructions alone.
+    fn none() -> Self {
+        Names::Known(Box::new(StageNames::new(&[])))
+    }
 }
 
 /// Whether a name is a stage's, for the names of images and contexts. Most image names hold a
