@@ -1294,43 +1294,69 @@ fn path_component_problem(c: &str) -> Option<(usize, &'static str)> {
     None
 }
 
+/// The host of a registry `host[:port]`: `ghcr.io` of `ghcr.io:443`, and `[::1]` of
+/// `[::1]:5000`: an IPv6 address is written in brackets (distribution's reference grammar),
+/// so its colons are not the port's.
+pub fn registry_host(r: &str) -> &str {
+    match r.strip_prefix('[').and_then(|inside| inside.find(']')) {
+        Some(end) => &r[..end + 2],
+        None => r.rsplit_once(':').map_or(r, |(h, _)| h),
+    }
+}
+
 /// What breaks a registry `host[:port]`: the byte offset of the first offending character,
 /// and why.
 fn host_problem(r: &str) -> Option<(usize, &'static str)> {
-    // An IPv6 address in brackets (`[::1]:5000`), as distribution's reference grammar has it.
-    let (host, port) = if let Some(inside) = r.strip_prefix('[') {
-        let Some(end) = inside.find(']') else {
-            return Some((0, "an IPv6 address is written in brackets: `[::1]`"));
-        };
-        let address = &inside[..end];
-        if address.is_empty() {
-            return Some((1, "the IPv6 address in brackets is empty"));
-        }
-        if let Some((i, _)) = address
-            .char_indices()
-            .find(|&(_, c)| !(c.is_ascii_hexdigit() || c == ':'))
-        {
-            return Some((1 + i, "an IPv6 address has hexadecimal digits and `:` only"));
-        }
-        let host = &r[..end + 2];
-        match &r[end + 2..] {
-            "" => (host, None),
-            rest => match rest.strip_prefix(':') {
-                Some(p) => (host, Some(p)),
-                None => {
-                    return Some((end + 2, "only a `:` and a port may follow the IPv6 address"));
-                }
-            },
-        }
-    } else {
-        match r.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (r, None),
-        }
+    let host = registry_host(r);
+    let problem = match host.strip_prefix('[') {
+        Some(bracketed) => ipv6_problem(bracketed),
+        None => host_name_problem(host),
     };
-    let labels = (!host.starts_with('[')).then(|| host.split('.'));
+    if problem.is_some() {
+        return problem;
+    }
+    let rest = &r[host.len()..];
+    if rest.is_empty() {
+        return None;
+    }
+    // Only after an IPv6 address can anything but `:port` follow the host.
+    let Some(p) = rest.strip_prefix(':') else {
+        return Some((
+            host.len(),
+            "only a `:` and a port may follow the IPv6 address",
+        ));
+    };
+    let port_at = host.len() + 1;
+    if p.is_empty() {
+        return Some((host.len(), "the port after it is empty"));
+    }
+    if let Some((i, _)) = p.char_indices().find(|&(_, c)| !c.is_ascii_digit()) {
+        return Some((port_at + i, "a registry's port has digits only"));
+    }
+    if p.len() > 5 {
+        return Some((host.len(), "the port after it has more than 5 digits"));
+    }
+    None
+}
+
+/// What breaks `[address]` (given without its `[`): hexadecimal digits and `:` in brackets.
+fn ipv6_problem(bracketed: &str) -> Option<(usize, &'static str)> {
+    let Some(address) = bracketed.strip_suffix(']') else {
+        return Some((0, "an IPv6 address is written in brackets: `[::1]`"));
+    };
+    if address.is_empty() {
+        return Some((1, "the IPv6 address in brackets is empty"));
+    }
+    address
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_hexdigit() || c == ':'))
+        .map(|(i, _)| (1 + i, "an IPv6 address has hexadecimal digits and `:` only"))
+}
+
+/// What breaks a host name: dot-separated labels of letters, digits and inner `-`.
+fn host_name_problem(host: &str) -> Option<(usize, &'static str)> {
     let mut at = 0;
-    for label in labels.into_iter().flatten() {
+    for label in host.split('.') {
         if label.is_empty() {
             return Some((at, "a part of the registry's host name is empty"));
         }
@@ -1353,18 +1379,6 @@ fn host_problem(r: &str) -> Option<(usize, &'static str)> {
             ));
         }
         at += label.len() + 1;
-    }
-    if let Some(p) = port {
-        let port_at = host.len() + 1;
-        if p.is_empty() {
-            return Some((host.len(), "the port after it is empty"));
-        }
-        if let Some((i, _)) = p.char_indices().find(|&(_, c)| !c.is_ascii_digit()) {
-            return Some((port_at + i, "a registry's port has digits only"));
-        }
-        if p.len() > 5 {
-            return Some((host.len(), "the port after it has more than 5 digits"));
-        }
     }
     None
 }

@@ -507,14 +507,12 @@ fn base_url(registry: &str) -> String {
     if registry == "docker.io" {
         return "https://registry-1.docker.io".to_owned();
     }
-    // `[::1]:5000` is an IPv6 address with a port; its colons are not the port's.
-    let loopback = match registry.strip_prefix('[') {
-        Some(rest) => rest
-            .split_once(']')
-            .and_then(|(address, _)| address.parse::<std::net::Ipv6Addr>().ok())
-            .is_some_and(|a| a.is_loopback()),
+    let host = crate::rules::registry_host(registry);
+    let loopback = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => v6
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|a| a.is_loopback()),
         None => {
-            let host = registry.rsplit_once(':').map_or(registry, |(h, _)| h);
             host == "localhost"
                 || host
                     .parse::<std::net::Ipv4Addr>()
