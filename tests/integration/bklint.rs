@@ -383,6 +383,34 @@ fn lowered(
 /// The files of `c.workdir`, each with `WORKDIR /x` after every `FROM`: BuildKit must build
 /// them (its refusal came from the working directory the file leaves to the base image),
 /// else the file is a difference.
+/// [`compare`] on each of `files` (name, text), written to the temporary folder `folder`
+/// for bklint's verdicts, then [`image_workdir`]: one set's account.
+fn compare_texts(
+    bin: &Path,
+    folder: &str,
+    files: &[(String, String)],
+    differences: &mut BTreeSet<(String, String)>,
+    formatted: &mut Formatted,
+    rendered: &mut Formatted,
+) -> Counts {
+    let texts: Vec<String> = files.iter().map(|(_, t)| t.clone()).collect();
+    let verdicts = common::bklint::run_texts(bin, folder, &texts);
+    let mut counts = Counts::default();
+    for ((name, text), verdict) in files.iter().zip(&verdicts) {
+        compare(
+            name,
+            text,
+            verdict,
+            &mut counts,
+            differences,
+            formatted,
+            rendered,
+        );
+    }
+    image_workdir(bin, &counts, differences);
+    counts
+}
+
 fn image_workdir(bin: &Path, c: &Counts, differences: &mut BTreeSet<(String, String)>) {
     let texts: Vec<String> = c
         .workdir
@@ -490,35 +518,19 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
     );
 
     // The mutants, written where cargo keeps test files.
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bklint-mutants");
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).expect("a temporary folder");
     let mutants = common::mutate::mutants(&accepted, 10);
-    let mut paths = Vec::new();
-    for (name, text) in &mutants {
-        let p = out.join(name);
-        std::fs::write(&p, text).expect("writing a mutant");
-        paths.push(p);
-    }
-    let verdicts = run_bklint(&bin, &paths);
-    let mut mutated = Counts::default();
-    let mut typo_mutants = 0;
-    for (name, text) in &mutants {
-        let verdict = verdicts.get(name).expect("bklint answers for every mutant");
-        if name.starts_with("copy-from-typo__") {
-            typo_mutants += 1;
-        }
-        compare(
-            name,
-            text,
-            verdict,
-            &mut mutated,
-            &mut differences,
-            &mut formatted,
-            &mut rendered,
-        );
-    }
-    image_workdir(&bin, &mutated, &mut differences);
+    let typo_mutants = mutants
+        .iter()
+        .filter(|(name, _)| name.starts_with("copy-from-typo__"))
+        .count();
+    let mutated = compare_texts(
+        &bin,
+        "bklint-mutants",
+        &mutants,
+        &mut differences,
+        &mut formatted,
+        &mut rendered,
+    );
     report("mutants", &mutated);
     assert!(mutants.len() > 300, "only {} mutants", mutants.len());
     assert_eq!(
@@ -530,42 +542,32 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
     // reference resolve (global `ARG`s, case, duplicate names, indexes, ONBUILD), held to
     // the same account as the mutants.
     let variants = common::mutate::graph_variants(&accepted);
-    let texts: Vec<String> = variants.iter().map(|(_, t)| t.clone()).collect();
-    let verdicts = common::bklint::run_texts(&bin, "bklint-variants", &texts);
-    let mut varied = Counts::default();
-    for ((name, text), verdict) in variants.iter().zip(&verdicts) {
-        compare(
-            name,
-            text,
-            verdict,
-            &mut varied,
-            &mut differences,
-            &mut formatted,
-            &mut rendered,
-        );
-    }
-    image_workdir(&bin, &varied, &mut differences);
+    let varied = compare_texts(
+        &bin,
+        "bklint-variants",
+        &variants,
+        &mut differences,
+        &mut formatted,
+        &mut rendered,
+    );
     report("graph variants", &varied);
     assert!(variants.len() > 1000, "only {} variants", variants.len());
     assert_eq!(varied.typos, 0, "StageNameTypo on a graph variant");
 
     // Edges of how BuildKit resolves `FROM` and references, one file each, with bklint's
     // verdict (not assumed): the same account.
-    let texts: Vec<String> = EDGES.iter().map(|(_, t)| (*t).to_owned()).collect();
-    let verdicts = common::bklint::run_texts(&bin, "bklint-edges", &texts);
-    let mut edges = Counts::default();
-    for ((name, text), verdict) in EDGES.iter().zip(&verdicts) {
-        compare(
-            &format!("edge-{name}"),
-            text,
-            verdict,
-            &mut edges,
-            &mut differences,
-            &mut formatted,
-            &mut rendered,
-        );
-    }
-    image_workdir(&bin, &edges, &mut differences);
+    let edge_files: Vec<(String, String)> = EDGES
+        .iter()
+        .map(|(name, text)| (format!("edge-{name}"), (*text).to_owned()))
+        .collect();
+    let edges = compare_texts(
+        &bin,
+        "bklint-edges",
+        &edge_files,
+        &mut differences,
+        &mut formatted,
+        &mut rendered,
+    );
     report("edges", &edges);
 
     same_meaning(TEST, "fmt", &formatted, &mut differences);
@@ -585,7 +587,7 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         "differences from BuildKit (found):\n{}",
         found.join("\n")
     );
-    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(Path::new(env!("CARGO_TARGET_TMPDIR")).join("bklint-mutants"));
 }
 
 /// `fmt` keeps the meaning, and so does the model `parse` reads (what `import` and the JSON
