@@ -52,6 +52,12 @@ pub(super) fn cmd_likes(cmd: &str) -> [Instruction; 3] {
     ]
 }
 
+/// `VOLUME` of `paths`, accepted, and its round trip.
+pub(super) fn volume_round_trips(paths: &[String], esc: Escape) {
+    assert_accepted(Instruction::Volume(crate::common::texts(paths)), esc);
+    list_case(Instruction::Volume(crate::common::texts(paths)), paths, esc).unwrap();
+}
+
 /// `COPY` (`add == false`) or `ADD` of `sources` to `dest`, and its round trip.
 pub(super) fn copy_round_trips(add: bool, sources: &[&str], dest: &str, esc: Escape) {
     let owned: Vec<String> = sources.iter().map(|s| (*s).to_owned()).collect();
@@ -136,13 +142,7 @@ fn hostile_but_valid_values_are_accepted() {
             onbuild_prop(4, v, esc).unwrap();
             let paths = [v.to_owned()];
             if v.trim_matches(bk::is_space) == v {
-                assert_accepted(Instruction::Volume(crate::common::texts(&paths)), esc);
-                list_case(
-                    Instruction::Volume(crate::common::texts(&paths)),
-                    &paths,
-                    esc,
-                )
-                .unwrap();
+                volume_round_trips(&paths, esc);
             } else {
                 // Deliberately refused: BuildKit trims VOLUME paths (see
                 // `volume_with_surrounding_whitespace_is_refused`).

@@ -6,10 +6,11 @@ use dockerdsl::{Add, Arg, Command, Copy, Escape, Healthcheck, Instruction, Mount
 
 use super::accepted::{
     ESCAPES, assert_accepted, assert_refused, cmd_likes, copy_round_trips, onbuild,
+    volume_round_trips,
 };
 use super::cases::{
-    arg_case, cmd_case, env_case, env_pairs_case, files_case, label_case, list_case, mount_case,
-    mount_of, run_chain_case, run_flags, run_shell_case, word_case,
+    arg_case, cmd_case, env_case, env_pairs_case, files_case, label_case, mount_case, mount_of,
+    run_chain_case, run_flags, run_shell_case, word_case,
 };
 use super::checks::WantSources;
 use super::properties::{copy_flags_prop, onbuild_prop};
@@ -45,13 +46,7 @@ fn leading_bom_round_trips() {
             copy_round_trips(true, &["a", v], "/d/", esc);
             copy_round_trips(false, &["a"], v, esc);
             let paths = [v.to_owned(), format!("/x{v}")];
-            assert_accepted(Instruction::Volume(crate::common::texts(&paths)), esc);
-            list_case(
-                Instruction::Volume(crate::common::texts(&paths)),
-                &paths,
-                esc,
-            )
-            .unwrap();
+            volume_round_trips(&paths, esc);
             for kind in [0, 2, 4] {
                 onbuild_prop(kind, v, esc).unwrap();
             }
@@ -198,13 +193,7 @@ fn heredoc_like_paths_round_trip() {
             assert_accepted(onbuild(Copy::new(p, "/d/")), esc);
             onbuild_prop(2, p, esc).unwrap();
             let paths = [p.to_owned()];
-            assert_accepted(Instruction::Volume(crate::common::texts(&paths)), esc);
-            list_case(
-                Instruction::Volume(crate::common::texts(&paths)),
-                &paths,
-                esc,
-            )
-            .unwrap();
+            volume_round_trips(&paths, esc);
             assert_refused(Copy::inline("x\n", p), esc);
             assert_refused(Add::inline("x\n", p), esc);
         }
@@ -242,13 +231,7 @@ fn volume_with_surrounding_whitespace_is_refused() {
             "/d\u{feff}",
         ] {
             let paths = [p.to_owned()];
-            assert_accepted(Instruction::Volume(crate::common::texts(&paths)), esc);
-            list_case(
-                Instruction::Volume(crate::common::texts(&paths)),
-                &paths,
-                esc,
-            )
-            .unwrap();
+            volume_round_trips(&paths, esc);
         }
     }
 }
