@@ -526,8 +526,7 @@ fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
             }
         }
         Instruction::Arg(arg) => {
-            cx.bound.value(&arg.name);
-            cx.bound.option(arg.default.as_deref());
+            cx.bound.arg(arg);
             cx.check("name", rules::variable_name(&arg.name));
             if let Some(v) = &arg.default {
                 cx.check("default", rules::one_line(v));

@@ -33,8 +33,7 @@ pub(crate) fn may_exceed(instruction: &Instruction, limit: usize) -> bool {
 /// [`may_exceed`] for a global `ARG`.
 pub(crate) fn arg_may_exceed(arg: &Arg, limit: usize) -> bool {
     let mut bound = Bound::default();
-    bound.value(&arg.name);
-    bound.option(arg.default.as_deref());
+    bound.arg(arg);
     bound.exceeds(limit)
 }
 
@@ -86,6 +85,12 @@ impl Bound {
         self.units += s.len() + (VALUE_SLACK.div_ceil(6) + ITEM_SLACK.div_ceil(6));
     }
 
+    /// An `ARG`'s name and default.
+    pub(crate) fn arg(&mut self, arg: &Arg) {
+        self.value(&arg.name);
+        self.option(arg.default.as_deref());
+    }
+
     /// `--from=` (of `COPY` or a mount).
     pub(crate) fn source(&mut self, source: Option<&Source>) {
         if let Some(s) = source {
@@ -109,11 +114,6 @@ impl Bound {
             Command::Exec(argv) => self.values(argv.iter().map(Text::as_str)),
             Command::Shell(s) => self.value(s),
         }
-    }
-
-    fn arg(&mut self, arg: &Arg) {
-        self.value(&arg.name);
-        self.option(arg.default.as_deref());
     }
 
     fn files(
