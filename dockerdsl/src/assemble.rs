@@ -5,9 +5,12 @@
 
 use crate::error::{Error, Problem};
 use crate::model::dockerfile::{Dockerfile, DockerfileBuilder};
-use crate::model::instruction::Instruction;
+use crate::model::instruction::{Command, Healthcheck, Instruction, RunCommand, Sources};
+use crate::model::mount::Mount;
 use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
+use crate::model::text::Text;
+use crate::model::values::Port;
 use crate::render;
 use crate::validate;
 use std::collections::hash_map::Entry;
@@ -190,16 +193,15 @@ fn order<'a>(
     // if it is written out). The handle is cloned when the walk reaches the stage: cloned when
     // it was written out, after the walk of its dependencies, its count had left the caches.
     let mut stack: Vec<(&'a Stage, usize, usize, Option<Stage>)> = Vec::with_capacity(SMALL);
+    // The first byte of every value the walk has read (see [`read`]).
+    let mut touched = 0u8;
     let mut enter = |stage: &'a Stage, emit: bool, deps: &mut Vec<&'a Stage>| {
         let emit = emit.then(|| {
             first(stage);
             stage.clone()
         });
         let start = deps.len();
-        let mut cursor = Cursor::default();
-        while let Some(dep) = cursor.next(stage) {
-            deps.push(dep);
-        }
+        touched ^= read(stage, deps);
         (stage, start, start, emit)
     };
     for target in targets {
@@ -224,6 +226,8 @@ fn order<'a>(
             }
         }
     }
+    // Nothing needs the bytes: the loads were for the caches.
+    std::hint::black_box(touched);
     if let (Some(last), Some(last_out)) = (targets.last(), out.last()) {
         if last.name() != last_out.name() {
             let dependent = out
@@ -243,55 +247,102 @@ fn order<'a>(
     out
 }
 
-/// Where the reading of one stage's dependencies ([`Stage::dependencies`], in its order: the
-/// base, then each instruction's `COPY --from` or mounts' `from`) has got to, read in place:
-/// a plain loop over the instructions costs a third of the chained iterators it replaced.
-#[derive(Default)]
-struct Cursor {
-    /// Whether the base was looked at.
-    based: bool,
-    /// The next instruction.
-    instruction: usize,
-    /// The next mount of that instruction.
-    mount: usize,
+/// Reads `stage` once for the walk: pushes its dependencies onto `deps` in the order of
+/// [`Stage::dependencies`] (the base, then each instruction's `COPY --from` or mounts'
+/// `from`), in place (a plain loop over the instructions costs a third of the chained
+/// iterators it replaced), and returns the first bytes of its values folded together.
+///
+/// Those bytes are read only to bring the values into the caches, which is why they are
+/// folded into one byte that nothing uses: in a model larger than the caches each value is
+/// a miss, and the checks met those misses one after the other (each check needs its
+/// value's bytes before it goes on). Read here, a load that nothing waits for, many of them
+/// are in flight at once, and the checks find the values in the caches: at 10,000 stages
+/// this cut `Dockerfile::new` by a quarter.
+fn read<'a>(stage: &'a Stage, deps: &mut Vec<&'a Stage>) -> u8 {
+    if let Base::Stage(s) = stage.base() {
+        deps.push(s);
+    }
+    let mut touched = first_byte(stage.name());
+    for mut i in stage.instructions() {
+        // `Instruction::sources`, read in place.
+        while let Instruction::OnBuild(inner) = i {
+            i = inner;
+        }
+        touched ^= match i {
+            Instruction::Copy(c) => {
+                if let Some(Source::Stage(s)) = c.source() {
+                    deps.push(s);
+                }
+                first_byte(&c.dest) ^ sources_byte(&c.sources)
+            }
+            Instruction::Run(r) => {
+                let mut t = match &r.command {
+                    RunCommand::Shell(s) => first_byte(s),
+                    RunCommand::Chain(v) | RunCommand::Exec(v) | RunCommand::Lines(v) => {
+                        list_byte(v)
+                    }
+                    RunCommand::Heredocs { command, .. } => first_byte(command),
+                };
+                for m in r.mounts() {
+                    if let Some(Source::Stage(s)) = m.source_ref() {
+                        deps.push(s);
+                    }
+                    t ^= match m {
+                        Mount::Bind(b) => first_byte(&b.target),
+                        Mount::Cache(c) => {
+                            first_byte(&c.target) ^ c.id.as_deref().map_or(0, first_byte)
+                        }
+                        Mount::Tmpfs(t) => first_byte(&t.target),
+                        Mount::Secret(s) => first_byte(&s.id),
+                        Mount::Ssh(_) => 0,
+                    };
+                }
+                t
+            }
+            Instruction::Add(a) => first_byte(&a.dest) ^ sources_byte(&a.sources),
+            Instruction::Cmd(c) | Instruction::Entrypoint(c) => command_byte(c),
+            Instruction::Healthcheck(Healthcheck::Check(h)) => command_byte(&h.command),
+            Instruction::Shell(v) | Instruction::Volume(v) => list_byte(v),
+            Instruction::Env(pairs) | Instruction::Label(pairs) => pairs
+                .iter()
+                .fold(0, |t, (k, v)| t ^ first_byte(k) ^ first_byte(v)),
+            Instruction::Arg(a) => a.default.as_deref().map_or(0, first_byte),
+            Instruction::Expose(ports) => ports
+                .first()
+                .and_then(Port::as_variable)
+                .map_or(0, first_byte),
+            Instruction::User(t)
+            | Instruction::Workdir(t)
+            | Instruction::Maintainer(t)
+            | Instruction::Comment(t) => first_byte(t),
+            Instruction::StopSignal(_)
+            | Instruction::Healthcheck(Healthcheck::None)
+            | Instruction::OnBuild(_) => 0,
+        };
+    }
+    touched
 }
 
-impl Cursor {
-    fn next<'a>(&mut self, stage: &'a Stage) -> Option<&'a Stage> {
-        if !self.based {
-            self.based = true;
-            if let Base::Stage(s) = stage.base() {
-                return Some(s);
-            }
-        }
-        let instructions = stage.instructions();
-        while let Some(mut i) = instructions.get(self.instruction) {
-            // `Instruction::sources`, read in place.
-            while let Instruction::OnBuild(inner) = i {
-                i = inner;
-            }
-            match i {
-                Instruction::Copy(c) => {
-                    self.instruction += 1;
-                    if let Some(Source::Stage(s)) = c.source() {
-                        return Some(s);
-                    }
-                }
-                Instruction::Run(r) => {
-                    let mounts = r.mounts();
-                    while let Some(m) = mounts.get(self.mount) {
-                        self.mount += 1;
-                        if let Some(Source::Stage(s)) = m.source_ref() {
-                            return Some(s);
-                        }
-                    }
-                    self.mount = 0;
-                    self.instruction += 1;
-                }
-                _ => self.instruction += 1,
-            }
-        }
-        None
+fn first_byte(s: &str) -> u8 {
+    s.as_bytes().first().copied().unwrap_or(0)
+}
+
+fn list_byte(v: &[Text]) -> u8 {
+    v.first().map_or(0, |s| first_byte(s))
+}
+
+fn command_byte(c: &Command) -> u8 {
+    match c {
+        Command::Exec(v) => list_byte(v),
+        Command::Shell(s) => first_byte(s),
+    }
+}
+
+fn sources_byte(sources: &Sources) -> u8 {
+    match sources {
+        Sources::Paths(v) => list_byte(v),
+        Sources::Inline(s) => first_byte(s),
+        Sources::Heredocs(docs) => docs.first().map_or(0, |d| first_byte(&d.content)),
     }
 }
 

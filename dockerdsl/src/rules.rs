@@ -305,16 +305,6 @@ pub fn no_nul(s: &str) -> Check {
     if nul { Err(nul_refused()) } else { Ok(()) }
 }
 
-/// Whether `s` holds a newline.
-pub fn multi_line(s: &str) -> bool {
-    // Most values are a few bytes: a plain loop costs less than a call to `memchr`.
-    if s.len() <= 32 {
-        s.bytes().any(|b| b == b'\n')
-    } else {
-        s.as_bytes().contains(&b'\n')
-    }
-}
-
 pub fn not_empty(s: &str, what: &str) -> Check {
     if s.is_empty() {
         Err(Invalid::new(format!("{what} is empty")))
@@ -323,9 +313,30 @@ pub fn not_empty(s: &str, what: &str) -> Check {
     }
 }
 
+/// The byte classes of a text, for a check that reads a text more than one way: a `RUN`
+/// command is a script if it holds a newline and a one-line command if not, and told from
+/// one read both ways instead of a search for the newline and then a scan.
+#[derive(Clone, Copy)]
+pub struct Classes(u32);
+
+impl Classes {
+    pub fn of(s: &str) -> Self {
+        Classes(scan(s))
+    }
+
+    /// Whether the text holds a newline.
+    pub fn multi_line(self) -> bool {
+        self.0 & LF != 0
+    }
+}
+
 /// A heredoc body (a script or an inline file): read raw by BuildKit, line by line.
 pub fn heredoc_body(s: &str) -> Check {
-    let found = scan(s);
+    heredoc_body_of(Classes::of(s))
+}
+
+/// [`heredoc_body`] of a text whose byte classes are `classes`.
+pub fn heredoc_body_of(Classes(found): Classes) -> Check {
     if found & NUL != 0 {
         return Err(nul_refused());
     }
@@ -342,7 +353,11 @@ pub fn heredoc_body(s: &str) -> Check {
 /// of a chain). `escape` is the Dockerfile's escape character; `heredocs` says whether the
 /// instruction reads heredocs (RUN does, CMD does not).
 pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
-    let found = scan(cmd);
+    shell_command_of(cmd, Classes::of(cmd), escape, heredocs)
+}
+
+/// [`shell_command`] of a command whose byte classes are `classes`.
+pub fn shell_command_of(cmd: &str, Classes(found): Classes, escape: char, heredocs: bool) -> Check {
     one_line_scanned(found)?;
     // A command that starts and ends with visible ASCII has nothing to trim.
     let bytes = cmd.as_bytes();

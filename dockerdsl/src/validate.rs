@@ -689,14 +689,19 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
         }
     }
     match &run.command {
-        RunCommand::Shell(s) if rules::multi_line(s) => {
-            if s.trim().is_empty() {
-                cx.report(Some("command"), invalid("the script is empty", None));
+        RunCommand::Shell(s) => {
+            let classes = rules::Classes::of(s);
+            if classes.multi_line() {
+                if s.trim().is_empty() {
+                    cx.report(Some("command"), invalid("the script is empty", None));
+                }
+                cx.check("command", rules::heredoc_body_of(classes));
+                cx.needs("command", "a multi-line script (heredoc)", 4);
+            } else {
+                let result = rules::shell_command_of(s, classes, cx.escape, true);
+                cx.check("command", result);
             }
-            cx.check("command", rules::heredoc_body(s));
-            cx.needs("command", "a multi-line script (heredoc)", 4);
         }
-        RunCommand::Shell(s) => cx.check("command", rules::shell_command(s, cx.escape, true)),
         RunCommand::Lines(lines) => cx.check("command", rules::shell_lines(lines, cx.escape)),
         RunCommand::Chain(cmds) => {
             if cmds.is_empty() {
