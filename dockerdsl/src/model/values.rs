@@ -458,14 +458,16 @@ impl Port {
             out.push_str(v);
         } else {
             push_u64(out, self.start.into());
+            if self.end != self.start {
+                out.push('-');
+                push_u64(out, self.end.into());
+            }
         }
-        if self.variable.is_none() && self.end != self.start {
-            out.push('-');
-            push_u64(out, self.end.into());
-        }
-        if self.protocol != Protocol::Tcp {
-            out.push('/');
-            out.push_str(self.protocol.as_str());
+        // Each suffix a constant: one store, no copy call.
+        match self.protocol {
+            Protocol::Tcp => {}
+            Protocol::Udp => out.push_str("/udp"),
+            Protocol::Sctp => out.push_str("/sctp"),
         }
     }
 }

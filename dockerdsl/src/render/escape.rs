@@ -291,10 +291,14 @@ pub(crate) fn heredoc_delimiter(body: &str) -> Cow<'static, str> {
 pub(crate) fn push_go_duration(out: &mut String, d: Duration) {
     let secs = d.as_secs();
     let nanos = d.subsec_nanos();
-    if nanos == 0 && secs > 0 && secs % 3600 == 0 {
+    // Below a minute (the usual timeout and interval): no division to try.
+    if nanos == 0 && secs < 60 {
+        push_u64(out, secs);
+        out.push('s');
+    } else if nanos == 0 && secs % 3600 == 0 {
         push_u64(out, secs / 3600);
         out.push('h');
-    } else if nanos == 0 && secs > 0 && secs % 60 == 0 {
+    } else if nanos == 0 && secs % 60 == 0 {
         push_u64(out, secs / 60);
         out.push('m');
     } else if nanos == 0 {

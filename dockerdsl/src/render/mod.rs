@@ -245,7 +245,7 @@ fn stage_text(stage: &Stage, esc: char, compat: bool, pins: Option<&Pins>, out: 
             compat: compat.then_some(shell.as_slice()),
             pins,
         };
-        blank_before_next = instruction_text(instruction, style, out);
+        blank_before_next = instruction_inline(instruction, style, out);
         if let (true, Instruction::Shell(argv)) = (compat, instruction) {
             shell.clone_from(argv);
         }
@@ -279,6 +279,14 @@ pub(crate) fn instruction_text(
     style: Style<'_>,
     out: &mut String,
 ) -> bool {
+    instruction_inline(instruction, style, out)
+}
+
+/// [`instruction_text`]'s body, inlined into the loop over a stage's instructions: the
+/// dispatch then costs no call, and the registers are saved once a stage instead of once
+/// an instruction.
+#[inline(always)]
+fn instruction_inline(instruction: &Instruction, style: Style<'_>, out: &mut String) -> bool {
     let esc = style.esc;
     match instruction {
         Instruction::Run(run) => return run_text(run, style, out),
@@ -289,7 +297,13 @@ pub(crate) fn instruction_text(
             push_json_array(out, argv.iter().map(Text::as_str));
         }
         Instruction::Env(pairs) => pairs_line("ENV", pairs, esc, out),
-        Instruction::Label(pairs) => pairs_line("LABEL", pairs, esc, out),
+        Instruction::Label(pairs) => {
+            let start = out.len();
+            pairs_line("LABEL", pairs, esc, out);
+            if pairs.len() >= 2 {
+                wrap_label(start, pairs, esc, out);
+            }
+        }
         Instruction::Arg(arg) => push_arg(out, arg, esc),
         Instruction::Expose(ports) => {
             out.push_str("EXPOSE");
@@ -386,11 +400,8 @@ pub(crate) fn push_arg(out: &mut String, arg: &Arg, esc: char) {
 /// Past this many characters on one line, a `LABEL` of several pairs puts one pair a line.
 pub(crate) const LABEL_WIDTH: usize = 80;
 
-/// `ENV`/`LABEL key=value...` on one line; a `LABEL` of several pairs wider than
-/// [`LABEL_WIDTH`] has one pair a line, continued with the escape character and indented by
-/// four spaces (labels are many and long: `org.opencontainers.image.*`).
+/// `ENV`/`LABEL key=value...` on one line.
 fn pairs_line(keyword: &str, pairs: &[(Text, Text)], esc: char, out: &mut String) {
-    let start = out.len();
     out.push_str(keyword);
     for (k, v) in pairs {
         out.push(' ');
@@ -398,18 +409,27 @@ fn pairs_line(keyword: &str, pairs: &[(Text, Text)], esc: char, out: &mut String
         out.push('=');
         push_word(out, v, esc);
     }
-    if keyword != "LABEL" || pairs.len() < 2 {
-        return;
-    }
-    // The line starts before the keyword under `ONBUILD`.
-    let line_start = out[..start].rfind('\n').map_or(0, |i| i + 1);
+}
+
+/// A `LABEL` of several pairs (written by [`pairs_line`] from `start`) wider than
+/// [`LABEL_WIDTH`] is written again with one pair a line, continued with the escape
+/// character and indented by four spaces (labels are many and long:
+/// `org.opencontainers.image.*`).
+fn wrap_label(start: usize, pairs: &[(Text, Text)], esc: char, out: &mut String) {
+    // The line starts before the keyword under `ONBUILD`; else right at it, after a newline
+    // (no search back through the stage).
+    let line_start = if start == 0 || out.as_bytes().get(start - 1) == Some(&b'\n') {
+        start
+    } else {
+        out[..start].rfind('\n').map_or(0, |i| i + 1)
+    };
     let line = &out[line_start..];
     // A line has at least as many bytes as characters: most are short enough in bytes.
     if line.len() <= LABEL_WIDTH || line.chars().count() <= LABEL_WIDTH {
         return;
     }
     out.truncate(start);
-    out.push_str(keyword);
+    out.push_str("LABEL");
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push(' ');
@@ -459,6 +479,7 @@ impl<'o> Layout<'o> {
         }
     }
 
+    #[inline]
     fn continuation(&mut self) {
         // The default escape character, in one piece.
         if self.esc == '\\' {
