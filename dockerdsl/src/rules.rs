@@ -312,7 +312,8 @@ fn has_nul(b: &[u8]) -> bool {
     let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
     let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
     if b.len() < 8 {
-        return b.iter().any(|&x| x == 0);
+        // A plain loop: `contains` calls `memchr`.
+        return b.iter().fold(false, |nul, &x| nul | (x == 0));
     }
     let mut chunks = b.chunks_exact(8);
     let mut found = 0;

@@ -1157,8 +1157,8 @@ impl Passed {
     /// The value's place, and what is kept there for it (no value is at address 0).
     fn key(value: &str, rule: Rule) -> (usize, (usize, usize)) {
         let address = value.as_ptr() as usize;
-        let place = (address >> 3 ^ address >> 11 ^ rule as usize * 0x9e) % PASSED;
-        (place, (address, value.len() << 4 | rule as usize))
+        let place = ((address >> 3) ^ (address >> 11) ^ (rule as usize * 0x9e)) % PASSED;
+        (place, (address, (value.len() << 4) | rule as usize))
     }
 
     fn contains(&self, value: &str, rule: Rule) -> bool {
