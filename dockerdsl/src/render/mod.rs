@@ -10,7 +10,7 @@ use crate::model::dockerfile::{Dockerfile, Escape, Syntax};
 use crate::model::instruction::{
     Add, Arg, Command, Copy, Healthcheck, Instruction, Run, RunCommand, Sources,
 };
-use crate::model::mount::Mount;
+use crate::model::mount::{Mount, Sharing};
 use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
 use crate::model::text::Text;
@@ -515,8 +515,15 @@ impl<'o> Layout<'o> {
 
 /// Appends `--mount=type=...,...`.
 fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
-    out.push_str("--mount=type=");
-    out.push_str(m.kind());
+    // One constant a type (one store, no copy call); the test `mount_types_as_named` holds
+    // them to the vocabulary.
+    out.push_str(match m {
+        Mount::Bind(_) => "--mount=type=bind",
+        Mount::Cache(_) => "--mount=type=cache",
+        Mount::Tmpfs(_) => "--mount=type=tmpfs",
+        Mount::Secret(_) => "--mount=type=secret",
+        Mount::Ssh(_) => "--mount=type=ssh",
+    });
     // Each key comes with its separators (`,key=`): one push instead of three.
     let part = |out: &mut String, key: &str, value: &str| {
         out.push_str(key);
@@ -566,7 +573,11 @@ fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
                 part(out, ",id=", id);
             }
             if let Some(s) = c.sharing {
-                part(out, ",sharing=", s.as_str());
+                out.push_str(match s {
+                    Sharing::Shared => ",sharing=shared",
+                    Sharing::Private => ",sharing=private",
+                    Sharing::Locked => ",sharing=locked",
+                });
             }
             if let Some(s) = &c.source {
                 part(out, ",source=", s);
@@ -635,7 +646,9 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
         out.push_str(s.as_str());
     }
     match &run.command {
-        RunCommand::Shell(s) if s.contains('\n') => match style.compat {
+        // A byte loop that stops at the first newline: most commands are a few words, for
+        // which `contains`' search costs more than it scans.
+        RunCommand::Shell(s) if s.bytes().any(|b| b == b'\n') => match style.compat {
             // BuildKit runs a heredoc script without a shebang as the one argument of the
             // shell in effect, so the exec form with that shell runs the same on any builder.
             Some(shell) => {
@@ -647,7 +660,7 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
                 guard_heredoc_marker(line.out);
                 let out = line.body();
                 out.push_str("<<");
-                out.push_str(&delimiter);
+                push_delimiter(out, &delimiter);
                 push_heredoc(s, &delimiter, out);
                 return true;
             }
@@ -720,8 +733,21 @@ fn push_heredoc(body: &str, delimiter: &str, out: &mut String) {
     if !body.ends_with('\n') {
         out.push('\n');
     }
-    out.push_str(delimiter);
-    out.push('\n');
+    if delimiter == "EOF" {
+        out.push_str("EOF\n");
+    } else {
+        out.push_str(delimiter);
+        out.push('\n');
+    }
+}
+
+/// Appends a heredoc delimiter; the usual one, `EOF`, as a constant (one store, no copy call).
+fn push_delimiter(out: &mut String, delimiter: &str) {
+    if delimiter == "EOF" {
+        out.push_str("EOF");
+    } else {
+        out.push_str(delimiter);
+    }
 }
 
 /// Ends the instruction's line, then writes each document's body and terminator.
@@ -768,9 +794,13 @@ fn files_text(sources: &Sources, dest: &str, esc: char, out: &mut String) -> boo
         Sources::Inline(body) => {
             let delimiter = heredoc_delimiter(body);
             guard_heredoc_marker(out);
-            out.push_str(" <<\"");
-            out.push_str(&delimiter);
-            out.push_str("\" ");
+            if delimiter == "EOF" {
+                out.push_str(" <<\"EOF\" ");
+            } else {
+                out.push_str(" <<\"");
+                out.push_str(&delimiter);
+                out.push_str("\" ");
+            }
             out.push_str(dest);
             push_heredoc(body, &delimiter, out);
             true
@@ -882,5 +912,38 @@ impl PartialEq for Stage {
             pending.extend(da.into_iter().zip(db));
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The constants `push_mount` writes name each type and sharing mode as the vocabulary
+    /// does.
+    #[test]
+    fn mount_types_as_named() {
+        let mounts: [Mount; 5] = [
+            Mount::bind("/b").into(),
+            Mount::cache("/c").into(),
+            Mount::tmpfs("/t").into(),
+            Mount::secret("s").into(),
+            Mount::ssh().into(),
+        ];
+        for m in &mounts {
+            let mut out = String::new();
+            push_mount(&mut out, m, Style::canonical('\\'));
+            let kind = format!("--mount=type={}", m.kind());
+            assert!(out == kind || out.starts_with(&format!("{kind},")), "{out}");
+        }
+        for s in [Sharing::Shared, Sharing::Private, Sharing::Locked] {
+            let mut out = String::new();
+            push_mount(
+                &mut out,
+                &Mount::cache("/c").sharing(s).into(),
+                Style::canonical('\\'),
+            );
+            assert!(out.ends_with(&format!(",sharing={}", s.as_str())), "{out}");
+        }
     }
 }
