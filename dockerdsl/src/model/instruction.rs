@@ -356,6 +356,7 @@ impl Run {
     }
 
     /// Adds a `--mount`.
+    #[inline]
     pub fn mount(mut self, mount: impl Into<Mount>) -> Self {
         // A `Vec` would start at 4 mounts (544 bytes) where a `RUN` has one or two.
         if self.mounts.capacity() == 0 {
@@ -797,6 +798,7 @@ impl Copy {
     }
 
     /// `--from`: a stage (by reference), an image, or a named context.
+    #[inline]
     pub fn from(mut self, from: impl IntoSource) -> Self {
         self.from = Some(from.into_source());
         self

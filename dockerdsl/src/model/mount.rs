@@ -271,6 +271,7 @@ impl CacheMount {
     }
 
     /// Seed an empty cache from a stage, an image or a named context.
+    #[inline]
     pub fn from(mut self, from: impl IntoSource) -> Self {
         self.from = Some(from.into_source());
         self
