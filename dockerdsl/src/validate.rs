@@ -61,6 +61,8 @@ struct Cx<'a> {
     /// as they read it (the same terms as the walk of `render::bound::may_exceed`, which the tests
     /// hold this one to), so that the model is read once.
     bound: Bound,
+    /// The values found valid so far by the rules that read a value alone.
+    passed: Passed,
 }
 
 impl<'a> Cx<'a> {
@@ -75,6 +77,25 @@ impl<'a> Cx<'a> {
             stages,
             image_ok: None,
             bound: Bound::default(),
+            passed: Passed::default(),
+        }
+    }
+
+    /// [`check`](Self::check) of `rule`, a rule that reads `value` alone (`check` applies
+    /// it), skipped for a value at the same address that passed it before.
+    fn check_once(
+        &mut self,
+        field: &'static str,
+        rule: Rule,
+        value: &str,
+        check: impl FnOnce(&str) -> Check,
+    ) {
+        if self.passed.contains(value, rule) {
+            return;
+        }
+        match check(value) {
+            Ok(()) => self.passed.insert(value, rule),
+            Err(e) => self.report(Some(field), e),
         }
     }
 
@@ -518,16 +539,16 @@ fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
                 cx.bound.item_value(k);
                 cx.bound.value(v);
                 if is_env {
-                    cx.check("key", rules::variable_name(k));
+                    cx.check_once("key", Rule::Variable, k, rules::variable_name);
                 } else {
-                    cx.check("key", rules::label_key(k));
+                    cx.check_once("key", Rule::LabelKey, k, rules::label_key);
                 }
                 cx.check("value", rules::one_line(v));
             }
         }
         Instruction::Arg(arg) => {
             cx.bound.arg(arg);
-            cx.check("name", rules::variable_name(&arg.name));
+            cx.check_once("name", Rule::Variable, &arg.name, rules::variable_name);
             if let Some(v) = &arg.default {
                 cx.check("default", rules::one_line(v));
             }
@@ -567,7 +588,7 @@ fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
         }
         Instruction::User(u) => {
             cx.bound.value(u);
-            cx.check("user", rules::user(u));
+            cx.check_once("user", Rule::User, u, rules::user);
         }
         Instruction::Workdir(p) => {
             cx.bound.value(p);
@@ -596,7 +617,7 @@ fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
         }
         Instruction::StopSignal(s) => {
             cx.bound.value(s.as_str());
-            cx.check("signal", rules::signal(s.as_str()));
+            cx.check_once("signal", Rule::Signal, s.as_str(), rules::signal);
         }
         Instruction::Healthcheck(Healthcheck::None) => {}
         Instruction::Healthcheck(Healthcheck::Check(check)) => {
@@ -689,16 +710,28 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
         }
     }
     match &run.command {
+        RunCommand::Shell(s) if cx.passed.contains(s, Rule::Script) => {
+            cx.needs("command", "a multi-line script (heredoc)", 4);
+        }
+        RunCommand::Shell(s) if cx.passed.contains(s, Rule::RunCommand) => {}
         RunCommand::Shell(s) => {
             let classes = rules::Classes::of(s);
             if classes.multi_line() {
-                if s.trim().is_empty() {
+                let empty = s.trim().is_empty();
+                if empty {
                     cx.report(Some("command"), invalid("the script is empty", None));
                 }
-                cx.check("command", rules::heredoc_body_of(classes));
+                let result = rules::heredoc_body_of(classes);
+                if !empty && result.is_ok() {
+                    cx.passed.insert(s, Rule::Script);
+                }
+                cx.check("command", result);
                 cx.needs("command", "a multi-line script (heredoc)", 4);
             } else {
                 let result = rules::shell_command_of(s, classes, cx.escape, true);
+                if result.is_ok() {
+                    cx.passed.insert(s, Rule::RunCommand);
+                }
                 cx.check("command", result);
             }
         }
@@ -707,8 +740,11 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
             if cmds.is_empty() {
                 cx.report(Some("command"), invalid("the chain has no command", None));
             }
+            let escape = cx.escape;
             for c in cmds {
-                cx.check("command", rules::shell_command(c, cx.escape, true));
+                cx.check_once("command", Rule::RunCommand, c, |c| {
+                    rules::shell_command(c, escape, true)
+                });
             }
         }
         RunCommand::Heredocs { command, heredocs } => {
@@ -755,7 +791,9 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
 }
 
 fn mount_checks<'a>(cx: &mut Cx<'a>, m: &'a Mount) {
-    let target = |cx: &mut Cx<'_>, t: &str| cx.check("--mount target", rules::mount_value(t));
+    let target = |cx: &mut Cx<'_>, t: &str| {
+        cx.check_once("--mount target", Rule::Mount, t, rules::mount_value)
+    };
     cx.bound.item();
     match m {
         Mount::Bind(b) => {
@@ -766,7 +804,7 @@ fn mount_checks<'a>(cx: &mut Cx<'a>, m: &'a Mount) {
                 target(cx, &b.target);
             }
             if let Some(s) = &b.source {
-                cx.check("--mount source", rules::mount_value(s));
+                cx.check_once("--mount source", Rule::Mount, s, rules::mount_value);
             }
             if let Some(f) = &b.from {
                 source_checks(cx, "--mount from", f);
@@ -779,10 +817,10 @@ fn mount_checks<'a>(cx: &mut Cx<'a>, m: &'a Mount) {
             cx.bound.source(c.from.as_ref());
             target(cx, &c.target);
             if let Some(id) = &c.id {
-                cx.check("--mount id", rules::mount_value(id));
+                cx.check_once("--mount id", Rule::Mount, id, rules::mount_value);
             }
             if let Some(s) = &c.source {
-                cx.check("--mount source", rules::mount_value(s));
+                cx.check_once("--mount source", Rule::Mount, s, rules::mount_value);
             }
             if let Some(f) = &c.from {
                 source_checks(cx, "--mount from", f);
@@ -799,12 +837,12 @@ fn mount_checks<'a>(cx: &mut Cx<'a>, m: &'a Mount) {
             cx.bound.value(&s.id);
             cx.bound.option(s.target.as_deref());
             cx.bound.option(s.env.as_deref());
-            cx.check("--mount id", rules::mount_value(&s.id));
+            cx.check_once("--mount id", Rule::Mount, &s.id, rules::mount_value);
             if let Some(t) = &s.target {
                 target(cx, t);
             }
             if let Some(e) = &s.env {
-                cx.check("--mount env", rules::variable_name(e));
+                cx.check_once("--mount env", Rule::Variable, e, rules::variable_name);
                 cx.needs(
                     "--mount env",
                     "a secret mounted as an environment variable",
@@ -819,7 +857,7 @@ fn mount_checks<'a>(cx: &mut Cx<'a>, m: &'a Mount) {
             cx.bound.option(s.id.as_deref());
             cx.bound.option(s.target.as_deref());
             if let Some(id) = &s.id {
-                cx.check("--mount id", rules::mount_value(id));
+                cx.check_once("--mount id", Rule::Mount, id, rules::mount_value);
             }
             if let Some(t) = &s.target {
                 target(cx, t);
@@ -885,7 +923,7 @@ fn files_checks(
         }
         Sources::Inline(content) => {
             cx.bound.value(content);
-            cx.check("content", rules::heredoc_body(content));
+            cx.check_once("content", Rule::Body, content, rules::heredoc_body);
             cx.needs("content", "an inline file (heredoc)", 4);
             if !plain_path(dest, cx.escape) {
                 cx.report(
@@ -897,14 +935,14 @@ fn files_checks(
                 );
             }
             // On the heredoc's line, or BuildKit does not find the heredoc.
-            cx.check("dest", rules::substitutions(dest));
+            cx.check_once("dest", Rule::Substitutions, dest, rules::substitutions);
         }
     }
     cx.bound.value(dest);
     cx.check("dest", path(dest));
     if let Some(c) = chown {
         cx.bound.item_value(c);
-        cx.check("--chown", rules::chown(c));
+        cx.check_once("--chown", Rule::Chown, c, rules::chown);
         if c.ends_with(':') {
             cx.needs("--chown", "`--chown=user:` (the user's group)", 28);
         }
@@ -979,7 +1017,7 @@ fn add_checks(cx: &mut Cx<'_>, add: &Add) {
     );
     if let Some(c) = &add.checksum {
         cx.bound.value(c);
-        cx.check("--checksum", rules::flag_value(c));
+        cx.check_once("--checksum", Rule::Flag, c, rules::flag_value);
         cx.needs("--checksum", "`--checksum`", 6);
     }
     if add.keep_git_dir.is_some() {
@@ -1075,5 +1113,63 @@ impl<'a> StageNames<'a> {
         self.names
             .get_or_insert_with(|| stages.iter().map(Stage::name).collect())
             .contains(name)
+    }
+}
+
+/// The rules whose results [`Passed`] keeps: each reads a value alone (the escape character
+/// is the file's), so that a value that passed one passes it again.
+#[derive(Clone, Copy)]
+enum Rule {
+    Variable = 1,
+    LabelKey,
+    User,
+    Signal,
+    Mount,
+    Body,
+    Substitutions,
+    Chown,
+    Flag,
+    /// [`rules::shell_command`] of a `RUN` command (which reads heredocs).
+    RunCommand,
+    /// A `RUN` script: not blank, and a valid heredoc body.
+    Script,
+}
+
+/// How many values [`Passed`] holds.
+const PASSED: usize = 128;
+
+/// The values that passed a [`Rule`], by address: a value that many stages share (a string
+/// literal in the code that builds them, such as a command or a mount's target) is checked
+/// once per Dockerfile instead of once per stage. An address and a length tell the bytes
+/// while the model is borrowed, which it is for as long as the checks run. Only a value that
+/// passed is kept, so that a problem is found, and told with its location, wherever it is.
+/// A table of fixed size, one place per address: a value whose place another took is
+/// checked again, which costs no more than it did before.
+struct Passed([(usize, usize); PASSED]);
+
+impl Default for Passed {
+    fn default() -> Self {
+        Passed([(0, 0); PASSED])
+    }
+}
+
+impl Passed {
+    /// The value's place, and what is kept there for it (no value is at address 0).
+    fn key(value: &str, rule: Rule) -> (usize, (usize, usize)) {
+        let address = value.as_ptr() as usize;
+        let place = ((address >> 3) ^ (address >> 11) ^ (rule as usize * 0x9e)) % PASSED;
+        (place, (address, (value.len() << 4) | rule as usize))
+    }
+
+    fn contains(&self, value: &str, rule: Rule) -> bool {
+        let (place, key) = Passed::key(value, rule);
+        self.0.get(place) == Some(&key)
+    }
+
+    fn insert(&mut self, value: &str, rule: Rule) {
+        let (place, key) = Passed::key(value, rule);
+        if let Some(slot) = self.0.get_mut(place) {
+            *slot = key;
+        }
     }
 }
