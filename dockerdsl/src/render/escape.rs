@@ -39,6 +39,7 @@ fn push_json_escaped(out: &mut String, s: &str) {
 }
 
 /// Appends `["a", "b"]`. The quotes and separators between two items go out as one piece.
+#[inline]
 pub(crate) fn push_json_array<'a>(out: &mut String, items: impl IntoIterator<Item = &'a str>) {
     let mut items = items.into_iter();
     let Some(first) = items.next() else {
@@ -244,6 +245,7 @@ fn bare_word(s: &str, escape: char) -> String {
 /// Whether a COPY/ADD/VOLUME path can be written as a bare whitespace-separated word: no
 /// whitespace, quotes, escape character or control characters, not a flag, not JSON, not a
 /// heredoc marker.
+#[inline]
 pub(crate) fn plain_path(s: &str, escape: char) -> bool {
     // Only these first bytes can start an empty word, a flag, U+FEFF, JSON or a heredoc
     // marker (`<<EOF`, `2<<EOF`); most paths start with none of them.
@@ -258,16 +260,23 @@ pub(crate) fn plain_path(s: &str, escape: char) -> bool {
     {
         return false;
     }
-    let slow = || !any_special_char(s, escape) && !s.chars().any(char::is_control);
     let Some(e) = escape_class(escape) else {
-        return slow();
+        return plain_chars(s, escape);
     };
     let found = scan(s);
     if found & (SPECIAL | CONTROL | e) != 0 {
         false
     } else {
-        found & NON_ASCII == 0 || slow()
+        found & NON_ASCII == 0 || plain_chars(s, escape)
     }
+}
+
+/// [`plain_path`] character by character, for text the byte classes cannot decide; out of
+/// line, so that the common case inlines.
+#[cold]
+#[inline(never)]
+fn plain_chars(s: &str, escape: char) -> bool {
+    !any_special_char(s, escape) && !s.chars().any(char::is_control)
 }
 
 /// A heredoc delimiter that no line of `body` equals: `EOF`, or `EOF1`, `EOF2`, ... when

@@ -635,7 +635,9 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
         out.push_str(s.as_str());
     }
     match &run.command {
-        RunCommand::Shell(s) if s.contains('\n') => match style.compat {
+        // A byte loop that stops at the first newline: most commands are a few words, for
+        // which `contains`' search costs more than it scans.
+        RunCommand::Shell(s) if s.bytes().any(|b| b == b'\n') => match style.compat {
             // BuildKit runs a heredoc script without a shebang as the one argument of the
             // shell in effect, so the exec form with that shell runs the same on any builder.
             Some(shell) => {
@@ -647,7 +649,7 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
                 guard_heredoc_marker(line.out);
                 let out = line.body();
                 out.push_str("<<");
-                out.push_str(&delimiter);
+                push_delimiter(out, &delimiter);
                 push_heredoc(s, &delimiter, out);
                 return true;
             }
@@ -720,8 +722,21 @@ fn push_heredoc(body: &str, delimiter: &str, out: &mut String) {
     if !body.ends_with('\n') {
         out.push('\n');
     }
-    out.push_str(delimiter);
-    out.push('\n');
+    if delimiter == "EOF" {
+        out.push_str("EOF\n");
+    } else {
+        out.push_str(delimiter);
+        out.push('\n');
+    }
+}
+
+/// Appends a heredoc delimiter; the usual one, `EOF`, as a constant (one store, no copy call).
+fn push_delimiter(out: &mut String, delimiter: &str) {
+    if delimiter == "EOF" {
+        out.push_str("EOF");
+    } else {
+        out.push_str(delimiter);
+    }
 }
 
 /// Ends the instruction's line, then writes each document's body and terminator.
@@ -768,9 +783,13 @@ fn files_text(sources: &Sources, dest: &str, esc: char, out: &mut String) -> boo
         Sources::Inline(body) => {
             let delimiter = heredoc_delimiter(body);
             guard_heredoc_marker(out);
-            out.push_str(" <<\"");
-            out.push_str(&delimiter);
-            out.push_str("\" ");
+            if delimiter == "EOF" {
+                out.push_str(" <<\"EOF\" ");
+            } else {
+                out.push_str(" <<\"");
+                out.push_str(&delimiter);
+                out.push_str("\" ");
+            }
             out.push_str(dest);
             push_heredoc(body, &delimiter, out);
             true
