@@ -527,7 +527,7 @@ fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
             }
             for a in argv {
                 cx.bound.item_value(a);
-                cx.check("shell", rules::exec_arg(a));
+                cx.check_once("shell", Rule::ExecArg, a, rules::exec_arg);
             }
         }
         Instruction::Env(pairs) | Instruction::Label(pairs) => {
@@ -571,7 +571,7 @@ fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
             }
             for p in paths {
                 cx.bound.item_value(p);
-                cx.check("path", path(p));
+                cx.check_once("path", Rule::Path, p, path);
                 if p.trim() != p {
                     cx.report(
                         Some("path"),
@@ -675,7 +675,7 @@ fn command_checks(cx: &mut Cx<'_>, field: &'static str, c: &Command, empty_ok: b
             }
             for a in argv {
                 cx.bound.item_value(a);
-                cx.check(field, rules::exec_arg(a));
+                cx.check_once(field, Rule::ExecArg, a, rules::exec_arg);
             }
         }
         Command::Shell(s) => {
@@ -772,7 +772,7 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
                 cx.report(Some("command"), invalid("the command is empty", None));
             }
             for a in argv {
-                cx.check("command", rules::exec_arg(a));
+                cx.check_once("command", Rule::ExecArg, a, rules::exec_arg);
             }
         }
     }
@@ -885,7 +885,7 @@ fn files_checks(
             }
             for p in paths {
                 cx.bound.item_value(p);
-                cx.check("source", path(p));
+                cx.check_once("source", Rule::Path, p, path);
             }
             if paths.len() > 1 && !dest.ends_with('/') {
                 cx.report_model_only(
@@ -939,7 +939,7 @@ fn files_checks(
         }
     }
     cx.bound.value(dest);
-    cx.check("dest", path(dest));
+    cx.check_once("dest", Rule::Path, dest, path);
     if let Some(c) = chown {
         cx.bound.item_value(c);
         cx.check_once("--chown", Rule::Chown, c, rules::chown);
@@ -1133,10 +1133,13 @@ enum Rule {
     RunCommand,
     /// A `RUN` script: not blank, and a valid heredoc body.
     Script,
+    ExecArg,
+    /// A path ([`path`]).
+    Path,
 }
 
 /// How many values [`Passed`] holds.
-const PASSED: usize = 128;
+const PASSED: usize = 512;
 
 /// The values that passed a [`Rule`], by address: a value that many stages share (a string
 /// literal in the code that builds them, such as a command or a mount's target) is checked
@@ -1145,11 +1148,17 @@ const PASSED: usize = 128;
 /// passed is kept, so that a problem is found, and told with its location, wherever it is.
 /// A table of fixed size, one place per address: a value whose place another took is
 /// checked again, which costs no more than it did before.
-struct Passed([(usize, usize); PASSED]);
+struct Passed(Box<[(usize, usize); PASSED]>);
 
 impl Default for Passed {
     fn default() -> Self {
-        Passed([(0, 0); PASSED])
+        // On the heap, so that moving the checks' context copies no table (an array inside
+        // it cost a seventh of `Dockerfile::new` at 10 stages), and made there: a boxed
+        // array is made on the stack and then copied.
+        match vec![(0, 0); PASSED].into_boxed_slice().try_into() {
+            Ok(table) => Passed(table),
+            Err(_) => Passed(Box::new([(0, 0); PASSED])),
+        }
     }
 }
 
