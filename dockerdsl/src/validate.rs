@@ -1153,7 +1153,7 @@ struct Passed(Box<[(usize, usize); PASSED]>);
 impl Default for Passed {
     fn default() -> Self {
         // On the heap, so that moving the checks' context copies no table (an array inside
-        // it cost a seventh of `Dockerfile::new` at 10 stages), and made there: a boxed
+        // it cost a tenth of `Dockerfile::new` at 10 stages), and made there: a boxed
         // array is made on the stack and then copied.
         match vec![(0, 0); PASSED].into_boxed_slice().try_into() {
             Ok(table) => Passed(table),
