@@ -174,7 +174,7 @@ fn any_special_char(s: &str, escape: char) -> bool {
 
 /// Appends `s` as a word for the shell-word lexer, double-quoted when needed. Inside double
 /// quotes the escape character escapes `"`, `$` and itself; `$` is left to substitution.
-#[inline]
+#[inline(always)]
 pub(crate) fn push_word(out: &mut String, s: &str, escape: char) {
     if needs_quotes(s, escape) {
         push_quoted(out, s, escape);
