@@ -639,3 +639,40 @@ fn features_and_their_frontend_versions() {
         "stage `app`, instruction 1 (RUN), --security"
     );
 }
+
+/// `Dockerfile::new` checks a value that many stages share (a literal in the code that
+/// builds them) once, by its address; only a value that passed is remembered, so a shared
+/// value with a problem is reported at every place it is used, and a value that passed one
+/// rule is still checked by the others.
+#[test]
+fn a_shared_value_is_reported_wherever_it_is() {
+    const BAD_USER: &str = "a b";
+    const COMMAND: &str = "make build";
+    let first = alpine("first").user(BAD_USER).run(COMMAND).user(BAD_USER);
+    let second = Stage::from_stage("second", &first)
+        .run(COMMAND)
+        .user(BAD_USER)
+        // The same bytes that passed as a command, now as a variable name.
+        .env(COMMAND, "1");
+    assert_eq!(
+        problems(second),
+        [
+            pair(
+                "stage `first`, instruction 1 (USER), user",
+                &problem(alpine("x").user(BAD_USER)).1
+            ),
+            pair(
+                "stage `first`, instruction 3 (USER), user",
+                &problem(alpine("x").user(BAD_USER)).1
+            ),
+            pair(
+                "stage `second`, instruction 2 (USER), user",
+                &problem(alpine("x").user(BAD_USER)).1
+            ),
+            pair(
+                "stage `second`, instruction 3 (ENV), key",
+                &problem(alpine("x").env(COMMAND, "1")).1
+            ),
+        ]
+    );
+}
