@@ -187,8 +187,7 @@ pub fn show(value: &str) -> String {
 
 /// Stage names and named build contexts: BuildKit's `^[a-z][a-z0-9-_.]*$`.
 pub fn stage_name(name: &str) -> Check {
-    let valid = first_in(name, LOWER) && all_in(name, STAGE_NAME);
-    if !valid {
+    if !stage_name_shaped(name) {
         const RULE: &str = "a stage name starts with a lower-case letter, followed by lower-case letters, digits, `-`, `_` or `.`";
         let help = match stage_name_like(name) {
             Some(like) if like == name.to_ascii_lowercase() => {
