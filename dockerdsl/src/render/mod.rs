@@ -517,11 +517,7 @@ impl<'o> Layout<'o> {
 fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
     out.push_str("--mount=type=");
     out.push_str(m.kind());
-    // Each key comes with its separators (`,key=`): one push instead of three.
-    let part = |out: &mut String, key: &str, value: &str| {
-        out.push_str(key);
-        out.push_str(value);
-    };
+    // Each key is pushed with its separators (`,key=`): one push instead of three.
     let number = |out: &mut String, key: &str, n: Option<u32>| {
         if let Some(n) = n {
             out.push_str(key);
@@ -530,7 +526,7 @@ fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
     };
     let from = |out: &mut String, f: &Option<Source>| {
         if let Some(f) = f {
-            part(out, ",from=", style.image(source_name(f)));
+            push_flag(out, ",from=", style.image(source_name(f)));
         }
     };
     let required = |out: &mut String, required: bool| {
@@ -550,10 +546,10 @@ fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
         Mount::Bind(b) => {
             // No target: BuildKit mounts at the working directory.
             if !b.target.is_empty() {
-                part(out, ",target=", &b.target);
+                push_flag(out, ",target=", &b.target);
             }
             if let Some(s) = &b.source {
-                part(out, ",source=", s);
+                push_flag(out, ",source=", s);
             }
             from(out, &b.from);
             if b.rw {
@@ -561,15 +557,15 @@ fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
             }
         }
         Mount::Cache(c) => {
-            part(out, ",target=", &c.target);
+            push_flag(out, ",target=", &c.target);
             if let Some(id) = &c.id {
-                part(out, ",id=", id);
+                push_flag(out, ",id=", id);
             }
             if let Some(s) = c.sharing {
-                part(out, ",sharing=", s.as_str());
+                push_flag(out, ",sharing=", s.as_str());
             }
             if let Some(s) = &c.source {
-                part(out, ",source=", s);
+                push_flag(out, ",source=", s);
             }
             from(out, &c.from);
             if c.ro {
@@ -578,29 +574,29 @@ fn push_mount(out: &mut String, m: &Mount, style: Style<'_>) {
             ids(out, c.mode, c.uid, c.gid);
         }
         Mount::Tmpfs(t) => {
-            part(out, ",target=", &t.target);
+            push_flag(out, ",target=", &t.target);
             if let Some(s) = t.size {
                 out.push_str(",size=");
                 push_u64(out, s);
             }
         }
         Mount::Secret(s) => {
-            part(out, ",id=", &s.id);
+            push_flag(out, ",id=", &s.id);
             if let Some(t) = &s.target {
-                part(out, ",target=", t);
+                push_flag(out, ",target=", t);
             }
             if let Some(e) = &s.env {
-                part(out, ",env=", e);
+                push_flag(out, ",env=", e);
             }
             required(out, s.required);
             ids(out, s.mode, s.uid, s.gid);
         }
         Mount::Ssh(s) => {
             if let Some(id) = &s.id {
-                part(out, ",id=", id);
+                push_flag(out, ",id=", id);
             }
             if let Some(t) = &s.target {
-                part(out, ",target=", t);
+                push_flag(out, ",target=", t);
             }
             required(out, s.required);
             ids(out, s.mode, s.uid, s.gid);
@@ -722,12 +718,8 @@ fn push_heredoc(body: &str, delimiter: &str, out: &mut String) {
     if !body.ends_with('\n') {
         out.push('\n');
     }
-    if delimiter == "EOF" {
-        out.push_str("EOF\n");
-    } else {
-        out.push_str(delimiter);
-        out.push('\n');
-    }
+    push_delimiter(out, delimiter);
+    out.push('\n');
 }
 
 /// Appends a heredoc delimiter; the usual one, `EOF`, as a constant (one store, no copy call).
@@ -749,8 +741,8 @@ fn push_heredocs(docs: &[crate::model::instruction::Heredoc], out: &mut String) 
     }
 }
 
-/// Appends ` --name=value` (`flag` is ` --name=`): COPY and ADD keep their flags on the
-/// first line.
+/// Appends ` --name=value` (`flag` is ` --name=`; COPY and ADD keep their flags on the
+/// first line), or a mount's `,key=value` (`flag` is `,key=`).
 fn push_flag(out: &mut String, flag: &str, value: &str) {
     out.push_str(flag);
     out.push_str(value);
@@ -783,13 +775,9 @@ fn files_text(sources: &Sources, dest: &str, esc: char, out: &mut String) -> boo
         Sources::Inline(body) => {
             let delimiter = heredoc_delimiter(body);
             guard_heredoc_marker(out);
-            if delimiter == "EOF" {
-                out.push_str(" <<\"EOF\" ");
-            } else {
-                out.push_str(" <<\"");
-                out.push_str(&delimiter);
-                out.push_str("\" ");
-            }
+            out.push_str(" <<\"");
+            push_delimiter(out, &delimiter);
+            out.push_str("\" ");
             out.push_str(dest);
             push_heredoc(body, &delimiter, out);
             true
