@@ -1138,6 +1138,9 @@ enum Rule {
     Path,
 }
 
+// A key holds the rule in the four bits below the value's length (`Path` is the last rule).
+const _: () = assert!((Rule::Path as usize) < 16);
+
 /// How many values [`Passed`] holds.
 const PASSED: usize = 512;
 
