@@ -1,6 +1,7 @@
 //! Stages: ordinary values, cheap to clone, built with chained calls.
 
 use crate::model::instruction::{Arg, Copy, Healthcheck, Instruction, IntoCommand, IntoUser, Run};
+use crate::model::list::{Pairs, Ports, Texts};
 use crate::model::source::IntoSource;
 use crate::model::text::Text;
 use crate::model::values::{Context, ImageRef, Platform, Port, Signal};
@@ -325,7 +326,7 @@ impl Stage {
     /// `ENV key=value`. The value is subject to BuildKit's variable substitution
     /// (`$PATH` refers to the current `PATH`).
     pub fn env(self, key: impl Into<Text>, value: impl Into<Text>) -> Self {
-        self.push(Instruction::Env(vec![(key.into(), value.into())]))
+        self.push(Instruction::Env(Pairs::from([(key.into(), value.into())])))
     }
 
     /// `ENV` with several pairs in one instruction.
@@ -345,7 +346,10 @@ impl Stage {
 
     /// `LABEL key=value`.
     pub fn label(self, key: impl Into<Text>, value: impl Into<Text>) -> Self {
-        self.push(Instruction::Label(vec![(key.into(), value.into())]))
+        self.push(Instruction::Label(Pairs::from([(
+            key.into(),
+            value.into(),
+        )])))
     }
 
     /// `LABEL` with several pairs in one instruction.
@@ -371,7 +375,7 @@ impl Stage {
     /// `EXPOSE`: a port number (TCP), a [`Port`], or text as in a Dockerfile (`"53/udp"`,
     /// checked when the `Dockerfile` is made).
     pub fn expose(self, port: impl Into<Port>) -> Self {
-        self.push(Instruction::Expose(vec![port.into()]))
+        self.push(Instruction::Expose(Ports::from([port.into()])))
     }
 
     /// `EXPOSE` with several ports in one instruction.
@@ -455,7 +459,7 @@ impl Stage {
 
     /// `VOLUME ["path"]`.
     pub fn volume(self, path: impl Into<Text>) -> Self {
-        self.push(Instruction::Volume(vec![path.into()]))
+        self.push(Instruction::Volume(Texts::from([path.into()])))
     }
 
     /// `USER user[:group]`: a name, `"user:group"`, a uid (`10001`) or `(uid, gid)`; see

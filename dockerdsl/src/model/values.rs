@@ -305,7 +305,10 @@ impl Protocol {
 ///
 /// A port can also be a build variable that BuildKit substitutes (`EXPOSE $PORT`):
 /// [`Port::variable`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// `Port::default()` is TCP port 0: what the unused inline slots of a [`Ports`](crate::Ports)
+/// list hold (no allocation), not a port one means to expose.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Port {

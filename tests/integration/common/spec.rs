@@ -386,7 +386,7 @@ pub fn instruction(i: &InstSpec, prev: Option<&Stage>) -> Instruction {
         }
         InstSpec::Cmd(c) => Instruction::Cmd(command(c)),
         InstSpec::Entrypoint(c) => Instruction::Entrypoint(command(c)),
-        InstSpec::Shell(a) => Instruction::Shell(crate::common::texts(a)),
+        InstSpec::Shell(a) => Instruction::Shell(crate::common::texts(a).into()),
         InstSpec::Env(p) => Instruction::Env(
             p.iter()
                 .map(|(k, v)| (crate::common::text(k), crate::common::text(v)))
@@ -412,7 +412,7 @@ pub fn instruction(i: &InstSpec, prev: Option<&Stage>) -> Instruction {
                 .collect(),
         ),
         InstSpec::Files(f) => files(f, prev),
-        InstSpec::Volume(v) => Instruction::Volume(crate::common::texts(v)),
+        InstSpec::Volume(v) => Instruction::Volume(crate::common::texts(v).into()),
         InstSpec::User(u) => Instruction::User(u.clone().into()),
         InstSpec::Workdir(w) => Instruction::Workdir(w.clone().into()),
         InstSpec::OnBuild(inner) => Instruction::OnBuild(Box::new(instruction(inner, prev))),
