@@ -305,10 +305,7 @@ impl Protocol {
 ///
 /// A port can also be a build variable that BuildKit substitutes (`EXPOSE $PORT`):
 /// [`Port::variable`].
-///
-/// `Port::default()` is TCP port 0: what the unused inline slots of a [`Ports`](crate::Ports)
-/// list hold (no allocation), not a port one means to expose.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Port {
@@ -316,6 +313,14 @@ pub struct Port {
     end: u16,
     protocol: Protocol,
     variable: Option<Text>,
+}
+
+/// TCP port 0: what the unused inline slots of a [`Ports`](crate::Ports) list hold (no
+/// allocation), not a port one means to expose.
+impl Default for Port {
+    fn default() -> Self {
+        Port::tcp(0)
+    }
 }
 
 impl Port {
