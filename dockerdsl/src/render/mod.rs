@@ -296,10 +296,15 @@ fn instruction_inline(instruction: &Instruction, style: Style<'_>, out: &mut Str
             out.push_str("SHELL ");
             push_json_array(out, argv.iter().map(Text::as_str));
         }
-        Instruction::Env(pairs) => pairs_line("ENV", pairs, esc, out),
+        // The keyword a constant here (pairs_line is not inlined): a store, not a copy call.
+        Instruction::Env(pairs) => {
+            out.push_str("ENV");
+            pairs_line(pairs, esc, out);
+        }
         Instruction::Label(pairs) => {
             let start = out.len();
-            pairs_line("LABEL", pairs, esc, out);
+            out.push_str("LABEL");
+            pairs_line(pairs, esc, out);
             if pairs.len() >= 2 {
                 wrap_label(start, pairs, esc, out);
             }
@@ -400,9 +405,8 @@ pub(crate) fn push_arg(out: &mut String, arg: &Arg, esc: char) {
 /// Past this many characters on one line, a `LABEL` of several pairs puts one pair a line.
 pub(crate) const LABEL_WIDTH: usize = 80;
 
-/// `ENV`/`LABEL key=value...` on one line.
-fn pairs_line(keyword: &str, pairs: &[(Text, Text)], esc: char, out: &mut String) {
-    out.push_str(keyword);
+/// ` key=value...` on one line, after `ENV` or `LABEL`.
+fn pairs_line(pairs: &[(Text, Text)], esc: char, out: &mut String) {
     for (k, v) in pairs {
         out.push(' ');
         out.push_str(k);
@@ -411,7 +415,7 @@ fn pairs_line(keyword: &str, pairs: &[(Text, Text)], esc: char, out: &mut String
     }
 }
 
-/// A `LABEL` of several pairs (written by [`pairs_line`] from `start`) wider than
+/// A `LABEL` of several pairs (its keyword and [`pairs_line`] written from `start`) wider than
 /// [`LABEL_WIDTH`] is written again with one pair a line, continued with the escape
 /// character and indented by four spaces (labels are many and long:
 /// `org.opencontainers.image.*`).
@@ -479,17 +483,14 @@ impl<'o> Layout<'o> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn continuation(&mut self) {
         // The default escape character, in one piece.
         if self.esc == '\\' {
             self.out.push_str(" \\\n    ");
-            return;
+        } else {
+            continuation_with(self.out, self.esc);
         }
-        self.out.push(' ');
-        self.out.push(self.esc);
-        self.out.push('\n');
-        self.out.push_str(INDENT);
     }
 
     fn flag(&mut self) -> &mut String {
@@ -511,6 +512,17 @@ impl<'o> Layout<'o> {
         self.lines += 1;
         self.out
     }
+}
+
+/// [`Layout::continuation`] with another escape character than `\\`; out of line, so that
+/// the common case inlines.
+#[cold]
+#[inline(never)]
+fn continuation_with(out: &mut String, esc: char) {
+    out.push(' ');
+    out.push(esc);
+    out.push('\n');
+    out.push_str(INDENT);
 }
 
 /// Appends `--mount=type=...,...`.
