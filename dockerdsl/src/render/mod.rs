@@ -17,7 +17,8 @@ use crate::model::text::Text;
 use crate::number::{push_octal, push_u64};
 use crate::rules::{directive_like, is_comment_line};
 use escape::{
-    heredoc_delimiter, plain_path, push_go_duration, push_json_array, push_json_words, push_word,
+    has_byte, heredoc_delimiter, plain_path, push_go_duration, push_json_array, push_json_words,
+    push_word,
 };
 use std::fmt;
 
@@ -643,9 +644,9 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
         out.push_str(s.as_str());
     }
     match &run.command {
-        // A byte loop that stops at the first newline: most commands are a few words, for
-        // which `contains`' search costs more than it scans.
-        RunCommand::Shell(s) if s.bytes().any(|b| b == b'\n') => match style.compat {
+        // Most commands are a few words, for which `contains`' search costs more than it
+        // scans: eight bytes at a time.
+        RunCommand::Shell(s) if has_byte(s, b'\n') => match style.compat {
             // BuildKit runs a heredoc script without a shebang as the one argument of the
             // shell in effect, so the exec form with that shell runs the same on any builder.
             Some(shell) => {
