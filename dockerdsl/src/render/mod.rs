@@ -484,14 +484,17 @@ impl<'o> Layout<'o> {
         }
     }
 
-    #[inline(always)]
+    #[inline]
     fn continuation(&mut self) {
         // The default escape character, in one piece.
         if self.esc == '\\' {
             self.out.push_str(" \\\n    ");
-        } else {
-            continuation_with(self.out, self.esc);
+            return;
         }
+        self.out.push(' ');
+        self.out.push(self.esc);
+        self.out.push('\n');
+        self.out.push_str(INDENT);
     }
 
     fn flag(&mut self) -> &mut String {
@@ -513,17 +516,6 @@ impl<'o> Layout<'o> {
         self.lines += 1;
         self.out
     }
-}
-
-/// [`Layout::continuation`] with another escape character than `\\`; out of line, so that
-/// the common case inlines.
-#[cold]
-#[inline(never)]
-fn continuation_with(out: &mut String, esc: char) {
-    out.push(' ');
-    out.push(esc);
-    out.push('\n');
-    out.push_str(INDENT);
 }
 
 /// Appends `--mount=type=...,...`.
