@@ -11,49 +11,6 @@ use crate::rules::heredoc_like;
 use std::borrow::Cow;
 use std::time::Duration;
 
-/// Whether `s` has the byte `b`: eight bytes at a time (a word with a byte equal to `b` has a
-/// zero byte after `^`, which the borrow of subtracting one from each byte shows in that
-/// byte's high bit; `& !y` keeps bytes from 0x80 up out), the last partial word read
-/// overlapping the one before, and text under eight bytes as two overlapping halves or its
-/// first, middle and last byte. For the short texts of a Dockerfile (a `RUN` command, a
-/// heredoc body) this costs a third of a byte loop, and less than the setup of `memchr`'s
-/// vector search.
-pub(crate) fn has_byte(s: &str, b: u8) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| {
-        let y = x ^ (ONES * u64::from(b));
-        y.wrapping_sub(ONES) & !y & HIGH
-    };
-    let s = s.as_bytes();
-    let n = s.len();
-    let found = if n >= 8 {
-        let words = s.chunks_exact(8);
-        let partial = !words.remainder().is_empty();
-        // Each chunk has eight bytes: the conversions do not fail.
-        let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
-        let found = words.fold(0, |found, w| found | zero(word(w)));
-        match s.last_chunk::<8>() {
-            Some(w) if partial => found | zero(u64::from_le_bytes(*w)),
-            _ => found,
-        }
-    } else if let (Some(x), Some(y)) = (s.first_chunk::<4>(), s.last_chunk::<4>()) {
-        zero(u64::from(u32::from_le_bytes(*x)) | u64::from(u32::from_le_bytes(*y)) << 32)
-    } else if let (Some(&x), Some(&z)) = (s.first(), s.last()) {
-        // One to three bytes, the rest of the word filled with the first.
-        let y = s.get(n / 2).copied().unwrap_or(x);
-        zero(
-            ((ONES * u64::from(x)) & !0xff_ffff)
-                | u64::from(x)
-                | (u64::from(y) << 8)
-                | (u64::from(z) << 16),
-        )
-    } else {
-        0
-    };
-    found != 0
-}
-
 /// Appends what goes between the quotes of `s` as a JSON string literal. serde_json escapes
 /// only `"`, `\\` and control characters, so text without them is copied as it is (the same
 /// bytes, without building a JSON value); anything else is written by serde_json.
@@ -325,15 +282,9 @@ fn plain_chars(s: &str, escape: char) -> bool {
 /// A heredoc delimiter that no line of `body` equals: `EOF`, or `EOF1`, `EOF2`, ... when
 /// the body has a line `EOF`.
 pub(crate) fn heredoc_delimiter(body: &str) -> Cow<'static, str> {
-    // Most bodies have no `F` at all, which a search for the byte answers for less than the
-    // setup of a substring search: a short body word by word, a long one by memchr's vector
-    // search.
-    let no_f = if body.len() <= 256 {
-        !has_byte(body, b'F')
-    } else {
-        memchr::memchr(b'F', body.as_bytes()).is_none()
-    };
-    if no_f || !body.contains("EOF") {
+    // Most bodies have no `F` at all: memchr's vector search answers that for less than the
+    // setup of a substring search.
+    if memchr::memchr(b'F', body.as_bytes()).is_none() || !body.contains("EOF") {
         return Cow::Borrowed("EOF");
     }
     let mut delimiter = String::from("EOF");
@@ -459,29 +410,6 @@ mod tests {
                     serde_json::Value::from(vec![bare_word(s, escape)]).to_string(),
                     "{s:?} {escape:?}"
                 );
-            }
-        }
-    }
-
-    /// The word search finds a byte exactly where a byte loop does, at every length and
-    /// position, next to bytes of other characters and bytes one above or below it.
-    #[test]
-    fn has_byte_agrees_with_bytes() {
-        let fill = [
-            "a", "\u{e9}", "\u{2028}", "E", "G", "\t", "\u{7f}", "\u{ff}",
-        ];
-        for b in [b'\n', b'F', b'a', 0x7f] {
-            for len in 0..24 {
-                for f in fill {
-                    let base: String = f.repeat(len);
-                    assert_eq!(has_byte(&base, b), base.bytes().any(|c| c == b), "{base:?}");
-                    for at in 0..=len {
-                        let mut s: String = f.repeat(at);
-                        s.push(char::from(b));
-                        s.push_str(&f.repeat(len - at));
-                        assert_eq!(has_byte(&s, b), s.bytes().any(|c| c == b), "{s:?} {b}");
-                    }
-                }
             }
         }
     }

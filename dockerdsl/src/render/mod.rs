@@ -17,8 +17,7 @@ use crate::model::text::Text;
 use crate::number::{push_octal, push_u64};
 use crate::rules::{directive_like, is_comment_line};
 use escape::{
-    has_byte, heredoc_delimiter, plain_path, push_go_duration, push_json_array, push_json_words,
-    push_word,
+    heredoc_delimiter, plain_path, push_go_duration, push_json_array, push_json_words, push_word,
 };
 use std::fmt;
 
@@ -297,15 +296,10 @@ fn instruction_inline(instruction: &Instruction, style: Style<'_>, out: &mut Str
             out.push_str("SHELL ");
             push_json_array(out, argv.iter().map(Text::as_str));
         }
-        // The keyword a constant here (pairs_line is not inlined): a store, not a copy call.
-        Instruction::Env(pairs) => {
-            out.push_str("ENV");
-            pairs_line(pairs, esc, out);
-        }
+        Instruction::Env(pairs) => pairs_line("ENV", pairs, esc, out),
         Instruction::Label(pairs) => {
             let start = out.len();
-            out.push_str("LABEL");
-            pairs_line(pairs, esc, out);
+            pairs_line("LABEL", pairs, esc, out);
             if pairs.len() >= 2 {
                 wrap_label(start, pairs, esc, out);
             }
@@ -406,8 +400,9 @@ pub(crate) fn push_arg(out: &mut String, arg: &Arg, esc: char) {
 /// Past this many characters on one line, a `LABEL` of several pairs puts one pair a line.
 pub(crate) const LABEL_WIDTH: usize = 80;
 
-/// ` key=value...` on one line, after `ENV` or `LABEL`.
-fn pairs_line(pairs: &[(Text, Text)], esc: char, out: &mut String) {
+/// `ENV`/`LABEL key=value...` on one line.
+fn pairs_line(keyword: &str, pairs: &[(Text, Text)], esc: char, out: &mut String) {
+    out.push_str(keyword);
     for (k, v) in pairs {
         out.push(' ');
         out.push_str(k);
@@ -416,7 +411,7 @@ fn pairs_line(pairs: &[(Text, Text)], esc: char, out: &mut String) {
     }
 }
 
-/// A `LABEL` of several pairs (its keyword and [`pairs_line`] written from `start`) wider than
+/// A `LABEL` of several pairs (written by [`pairs_line`] from `start`) wider than
 /// [`LABEL_WIDTH`] is written again with one pair a line, continued with the escape
 /// character and indented by four spaces (labels are many and long:
 /// `org.opencontainers.image.*`).
@@ -636,9 +631,9 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
         out.push_str(s.as_str());
     }
     match &run.command {
-        // Most commands are a few words, for which `contains`' search costs more than it
-        // scans: eight bytes at a time.
-        RunCommand::Shell(s) if has_byte(s, b'\n') => match style.compat {
+        // A byte loop that stops at the first newline: most commands are a few words, for
+        // which `contains`' search costs more than it scans.
+        RunCommand::Shell(s) if s.bytes().any(|b| b == b'\n') => match style.compat {
             // BuildKit runs a heredoc script without a shebang as the one argument of the
             // shell in effect, so the exec form with that shell runs the same on any builder.
             Some(shell) => {
