@@ -14,7 +14,7 @@
 
 use dockerdsl::{
     Add, Arg, BuildChecks, Command, Context, Copy, Dockerfile, Healthcheck, Mount, Network,
-    Platform, Port, Run, Security, Sharing, Signal, Source, Stage,
+    Platform, Port, Run, Security, Sharing, Signal, Source, Stage, Texts,
 };
 use std::time::Duration;
 
@@ -156,7 +156,7 @@ pub fn dockerfile() -> Result<Dockerfile, dockerdsl::Error> {
             "rm -rf /var/lib/apt/lists/*",
         ]))
         .entrypoint(Command::shell("exec /usr/local/bin/app serve --debug"))
-        .cmd(Command::Exec(Vec::new()))
+        .cmd(Command::Exec(Texts::new()))
         .copy_from(&build, "/out/app", "/usr/local/bin/app");
 
     Dockerfile::builder()

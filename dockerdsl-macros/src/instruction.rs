@@ -69,12 +69,20 @@ pub(crate) fn value(c: &mut Cursor, what: &str) -> Result<Value> {
     }
 }
 
+/// The texts as an array, for a builder function that takes any `IntoIterator` (it collects
+/// them into its list without a `Vec` on the way).
 fn strings(k: &TokenStream, values: &[Value]) -> TokenStream {
-    if values.is_empty() {
-        return quote!(#k::__private::Vec::new());
-    }
     let items = values.iter().map(|v| v.string(k));
-    quote!(#k::__private::vec![#(#items),*])
+    quote!([#(#items),*])
+}
+
+/// The texts as the payload of a variant: a `List`, inline when short (no heap block).
+fn list(k: &TokenStream, values: &[Value]) -> TokenStream {
+    if values.is_empty() {
+        return quote!(#k::List::new());
+    }
+    let items = strings(k, values);
+    quote!(#k::__private::From::from(#items))
 }
 
 /// A shell command is refused only when it would be refused whatever the Dockerfile's
@@ -139,7 +147,7 @@ pub(crate) fn parse(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
             };
             c.next();
             let argv = exec_array(cx, &g)?;
-            let argv = strings(&k, &argv);
+            let argv = list(&k, &argv);
             quote!(#k::Instruction::Shell(#argv))
         }
         "ENV" | "LABEL" => {
@@ -166,7 +174,7 @@ pub(crate) fn parse(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
                 ));
             }
             let variant = if env { quote!(Env) } else { quote!(Label) };
-            quote!(#k::Instruction::#variant(#k::__private::vec![#(#pairs),*]))
+            quote!(#k::Instruction::#variant(#k::__private::From::from([#(#pairs),*])))
         }
         "ARG" => {
             let (name, span) = key(c)?;
@@ -189,7 +197,7 @@ pub(crate) fn parse(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
             if ports.is_empty() {
                 return Err(error(keyword.span(), "EXPOSE needs a port: `EXPOSE 8080`"));
             }
-            quote!(#k::Instruction::Expose(#k::__private::vec![#(#ports),*]))
+            quote!(#k::Instruction::Expose(#k::__private::From::from([#(#ports),*])))
         }
         "COPY" => files(cx, c, true)?,
         "ADD" => files(cx, c, false)?,
@@ -206,7 +214,7 @@ pub(crate) fn parse(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
                     "VOLUME needs a path: `VOLUME \"/data\"`",
                 ));
             }
-            let paths = strings(&k, &paths);
+            let paths = list(&k, &paths);
             quote!(#k::Instruction::Volume(#paths))
         }
         "USER" | "WORKDIR" | "MAINTAINER" => {
@@ -669,7 +677,7 @@ fn command(cx: &mut Cx, c: &mut Cursor) -> Result<TokenStream> {
     if let Some(g) = c.peek_group(Delimiter::Bracket).cloned() {
         c.next();
         let argv = exec_array(cx, &g)?;
-        let argv = strings(&k, &argv);
+        let argv = list(&k, &argv);
         return Ok(quote!(#k::Command::Exec(#argv)));
     }
     match value(c, "the command (`[\"exe\", \"arg\"]` or a shell command)")? {

@@ -66,7 +66,11 @@
 //! [`Text`]: a string literal is borrowed (no allocation, nothing to free) and a `String` is
 //! kept, so building a model copies no text. Builder methods take `impl Into<Text>` (a
 //! literal, a `String`, a `&String`); a borrowed `&str` that is not `'static` goes in as
-//! `s.to_owned()`.
+//! `s.to_owned()`. The variants that hold several values (`ENV` pairs, `EXPOSE` ports, exec
+//! arguments, `COPY` sources) hold a [`List`] ([`Texts`], [`Pairs`], [`Ports`], [`Paths`]):
+//! it reads as a slice and keeps a short list inline, without a heap block of its own. Built
+//! by hand, such a variant takes a `Vec` or an array with `.into()`
+//! (`Instruction::Volume(vec!["/data".into()].into())`).
 //!
 //! A [`Dockerfile`] is made from one or more target stages. It holds exactly the stages they
 //! reach, each once, dependencies first (depth-first from the targets, following each stage's
@@ -341,6 +345,7 @@ pub use model::instruction::{
     Add, Arg, Command, Copy, Healthcheck, HealthcheckCmd, Heredoc, Instruction, IntoCommand,
     IntoUser, Run, RunCommand, Sources,
 };
+pub use model::list::{List, ListIntoIter, Pairs, Paths, Ports, Texts};
 pub use model::mount::{BindMount, CacheMount, Mount, SecretMount, Sharing, SshMount, TmpfsMount};
 pub use model::source::{IntoSource, Source};
 pub use model::stage::{Base, IntoBase, Stage};

@@ -280,8 +280,6 @@ pub mod __private {
     pub use std::convert::{From, Into};
     pub use std::string::String;
     pub use std::time::Duration;
-    pub use std::vec;
-    pub use std::vec::Vec;
 
     /// The [`Text`](crate::Text) of a `{expr}` value: anything that converts into a
     /// `String`, as before `Text` (a borrowed `&str` is copied), without `From` or `Into`

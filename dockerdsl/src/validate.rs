@@ -387,7 +387,8 @@ pub(crate) fn compat(df: &Dockerfile, problems: &mut Vec<Problem>) {
             render::instruction_text(instruction, style, &mut text);
             line_lengths(&mut cx, &text);
             if let Instruction::Shell(argv) = instruction {
-                shell.clone_from(argv);
+                shell.clear();
+                shell.extend_from_slice(argv);
             }
         }
     }

@@ -208,7 +208,7 @@ case!(exec_form_json_escaping, {
             "caf\u{e9} \u{1F433}",
             "$HOME",
         ])
-        .cmd(Command::Exec(Vec::new()))
+        .cmd(Command::Exec(dockerdsl::Texts::new()))
         .cmd(Command::shell("echo \"$HOME\""))
         .run(Run::exec(["/bin/sh", "-c", "echo '\\'"]));
     Dockerfile::new(&s)

@@ -280,7 +280,9 @@ fn empty_commands() {
         )
     );
     // `CMD []` and `ENTRYPOINT []` are valid: they clear the inherited value.
-    assert!(Dockerfile::new(&alpine("app").entrypoint(Command::Exec(Vec::new()))).is_ok());
+    assert!(
+        Dockerfile::new(&alpine("app").entrypoint(Command::Exec(dockerdsl::Texts::new()))).is_ok()
+    );
 }
 
 #[test]
@@ -414,7 +416,7 @@ fn onbuild_problems() {
     assert_eq!(loc, "stage `app`, instruction 1 (ONBUILD)");
     assert_eq!(msg, "ONBUILD is not allowed in ONBUILD");
     assert_eq!(
-        problem(alpine("app").onbuild(Instruction::Env(vec![("A".into(), "\n".into())]))),
+        problem(alpine("app").onbuild(Instruction::Env(vec![("A".into(), "\n".into())].into()))),
         pair(
             "stage `app`, instruction 1 (ONBUILD ENV), value",
             "contains a newline, which would end the instruction"

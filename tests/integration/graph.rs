@@ -84,6 +84,16 @@ fn long_chains_do_not_overflow_the_stack() {
         let d = Dockerfile::new(&a).unwrap();
         assert_eq!(d.stages().len(), 50_000);
         assert!(d.to_string().ends_with("FROM s49998 AS s49999\n"));
+        // Chains through `COPY --from` and a mount's `from` are dropped without recursion too.
+        let mut copies = Stage::from_image("c0", "alpine:3.20");
+        let mut mounts = Stage::from_image("m0", "alpine:3.20");
+        for i in 1..100_000 {
+            copies = Stage::from_scratch(format!("c{i}")).copy_from(&copies, "/a", "/a");
+            let cache = dockerdsl::Mount::cache("/c").from(&mounts);
+            mounts =
+                Stage::from_scratch(format!("m{i}")).run(dockerdsl::Run::new("true").mount(cache));
+        }
+        drop((copies, mounts));
     });
     worker.unwrap().join().unwrap();
 }

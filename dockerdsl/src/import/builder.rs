@@ -192,17 +192,17 @@ pub(super) fn expr(i: &Instruction, var_of: &dyn Fn(&Stage) -> String) -> String
         Instruction::Run(r) => format!("Instruction::Run({})", run_expr(r, var_of)),
         Instruction::Cmd(c) => format!("Instruction::Cmd({})", command(c)),
         Instruction::Entrypoint(c) => format!("Instruction::Entrypoint({})", command(c)),
-        Instruction::Shell(argv) => format!("Instruction::Shell({})", vec_of(argv)),
-        Instruction::Env(p) => format!("Instruction::Env({})", pair_vec(p)),
-        Instruction::Label(p) => format!("Instruction::Label({})", pair_vec(p)),
+        Instruction::Shell(argv) => format!("Instruction::Shell({})", texts_of(argv)),
+        Instruction::Env(p) => format!("Instruction::Env({})", pairs_of(p)),
+        Instruction::Label(p) => format!("Instruction::Label({})", pairs_of(p)),
         Instruction::Arg(a) => format!("Instruction::Arg({})", arg_expr(a)),
         Instruction::Expose(ports) => {
             let parts: Vec<String> = ports.iter().map(port).collect();
-            format!("Instruction::Expose(vec![{}])", parts.join(", "))
+            format!("Instruction::Expose([{}].into())", parts.join(", "))
         }
         Instruction::Copy(c) => format!("Instruction::Copy({})", copy_expr(c, var_of)),
         Instruction::Add(a) => format!("Instruction::Add({})", add_expr(a)),
-        Instruction::Volume(v) => format!("Instruction::Volume({})", vec_of(v)),
+        Instruction::Volume(v) => format!("Instruction::Volume({})", texts_of(v)),
         Instruction::User(u) => format!("Instruction::User({}.into())", lit(u)),
         Instruction::Workdir(w) => format!("Instruction::Workdir({}.into())", lit(w)),
         Instruction::OnBuild(inner) => {
@@ -217,12 +217,14 @@ pub(super) fn expr(i: &Instruction, var_of: &dyn Fn(&Stage) -> String) -> String
     }
 }
 
-pub(super) fn pair_vec(p: &[(crate::Text, crate::Text)]) -> String {
+/// The payload of `Instruction::Env` or `Label` (a `Pairs`): an array converted with
+/// `.into()`.
+pub(super) fn pairs_of(p: &[(crate::Text, crate::Text)]) -> String {
     let parts: Vec<String> = p
         .iter()
         .map(|(k, v)| format!("({}.into(), {}.into())", lit(k), lit(v)))
         .collect();
-    format!("vec![{}]", parts.join(", "))
+    format!("[{}].into()", parts.join(", "))
 }
 
 pub(super) fn health(h: &Healthcheck) -> String {

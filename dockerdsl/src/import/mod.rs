@@ -107,9 +107,10 @@ pub(super) fn list(items: &[crate::Text]) -> String {
     format!("[{}]", parts.join(", "))
 }
 
-pub(super) fn vec_of(items: &[crate::Text]) -> String {
+/// The payload of a variant that holds texts (a `Texts`): an array converted with `.into()`.
+pub(super) fn texts_of(items: &[crate::Text]) -> String {
     let parts: Vec<String> = items.iter().map(|s| format!("{}.into()", lit(s))).collect();
-    format!("vec![{}]", parts.join(", "))
+    format!("[{}].into()", parts.join(", "))
 }
 
 pub(super) fn pairs(p: &[(crate::Text, crate::Text)]) -> String {
@@ -144,7 +145,7 @@ pub(super) fn port(p: &Port) -> String {
 pub(super) fn command(c: &Command) -> String {
     match c {
         Command::Exec(argv) if !argv.is_empty() => format!("Command::exec({})", list(argv)),
-        Command::Exec(argv) => format!("Command::Exec({})", vec_of(argv)),
+        Command::Exec(argv) => format!("Command::Exec({})", texts_of(argv)),
         Command::Shell(s) => format!("Command::shell({})", lit(s)),
     }
 }

@@ -1,9 +1,10 @@
 //! Instructions and their flags, one typed value each.
 
+use crate::model::list::{Pairs, Paths, Ports, Texts};
 use crate::model::mount::Mount;
 use crate::model::source::{IntoSource, Source};
 use crate::model::text::Text;
-use crate::model::values::{Chmod, Network, Port, Security, Signal};
+use crate::model::values::{Chmod, Network, Security, Signal};
 use crate::rules::vocab::AUTOMATIC_ARGS;
 use std::time::Duration;
 
@@ -21,21 +22,21 @@ pub enum Instruction {
     /// `ENTRYPOINT`.
     Entrypoint(Command),
     /// `SHELL ["exe", "arg", ...]`.
-    Shell(Vec<Text>),
+    Shell(Texts),
     /// `ENV key=value ...`.
-    Env(Vec<(Text, Text)>),
+    Env(Pairs),
     /// `LABEL key=value ...`.
-    Label(Vec<(Text, Text)>),
+    Label(Pairs),
     /// `ARG name[=default]`.
     Arg(Arg),
     /// `EXPOSE port ...`.
-    Expose(Vec<Port>),
+    Expose(Ports),
     /// `COPY`.
     Copy(Copy),
     /// `ADD`.
     Add(Add),
     /// `VOLUME ["path", ...]`.
-    Volume(Vec<Text>),
+    Volume(Texts),
     /// `USER user[:group]`.
     User(Text),
     /// `WORKDIR path`.
@@ -141,14 +142,14 @@ pub enum RunCommand {
     /// renders as a heredoc (`RUN <<EOF`), run by the default shell (or by its `#!` line).
     Shell(Text),
     /// Shell commands joined with `&&`, rendered one per line.
-    Chain(Vec<Text>),
+    Chain(Texts),
     /// A program and its arguments, without a shell (the JSON form).
-    Exec(Vec<Text>),
+    Exec(Texts),
     /// Shell text written over several lines, as a Dockerfile writes it with continuation
     /// lines: BuildKit runs the lines joined together (each line but the last is followed
     /// by the escape character, which is dropped). Lines whose first non-blank character is
     /// `#` are comments, which BuildKit skips.
-    Lines(Vec<Text>),
+    Lines(Texts),
     /// A command line that reads here-documents (`python3 <<EOF`, `<<A cat > a && <<B cat > b`),
     /// given to the shell with the documents' bodies after it. The `<<NAME` markers in
     /// `command` name the documents, in order.
@@ -420,7 +421,7 @@ impl From<Text> for Run {
 /// use dockerdsl::Command;
 ///
 /// let exec: Command = ["nginx", "-g", "daemon off;"].into();
-/// assert_eq!(exec, Command::Exec(vec!["nginx".into(), "-g".into(), "daemon off;".into()]));
+/// assert_eq!(exec, Command::Exec(vec!["nginx".into(), "-g".into(), "daemon off;".into()].into()));
 /// let shell = Command::shell("exec nginx -g 'daemon off;'");
 /// assert!(matches!(shell, Command::Shell(_)));
 /// ```
@@ -430,7 +431,7 @@ impl From<Text> for Run {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Command {
     /// A program and its arguments, run without a shell (`["exe", "arg"]`).
-    Exec(Vec<Text>),
+    Exec(Texts),
     /// Shell text, run with the stage's `SHELL`.
     Shell(Text),
 }
@@ -505,9 +506,9 @@ impl IntoCommand for Command {
 
 impl<S: Into<Text>, const N: usize> IntoCommand for [S; N] {
     fn into_command(self) -> Command {
-        // Converted in place, then moved into a block of exactly `N` slots in one copy: about
-        // 30 instructions less than collecting from the array's iterator.
-        Command::Exec(Vec::from(self.map(Into::into)))
+        // Converted in place, then moved into the list's slots (a block of exactly `N` when
+        // longer): less than collecting from the array's iterator.
+        Command::Exec(Texts::from(self.map(Into::into)))
     }
 }
 
@@ -672,7 +673,7 @@ macro_rules! file_options {
 #[non_exhaustive]
 pub enum Sources {
     /// Paths, globs, or for `ADD` also URLs and Git repositories.
-    Paths(Vec<Text>),
+    Paths(Paths),
     /// The content of one file, written to the destination (a heredoc). It always ends with
     /// a newline: one is added when missing, as BuildKit would.
     Inline(Text),
@@ -751,8 +752,8 @@ pub struct Copy {
 impl Copy {
     /// One source path to `dest`.
     pub fn new(src: impl Into<Text>, dest: impl Into<Text>) -> Self {
-        // `vec!` of one value: no iterator to drive, as `many` has.
-        Copy::with(Sources::Paths(vec![src.into()]), dest.into())
+        // An array of one value: no iterator to drive, as `many` has, and no heap block.
+        Copy::with(Sources::Paths(Paths::from([src.into()])), dest.into())
     }
 
     /// Several sources; `dest` is then a directory and must end with `/`.
@@ -889,7 +890,7 @@ pub struct Add {
 impl Add {
     /// One source (path, archive, URL or Git repository) to `dest`.
     pub fn new(src: impl Into<Text>, dest: impl Into<Text>) -> Self {
-        Add::with(Sources::Paths(vec![src.into()]), dest.into())
+        Add::with(Sources::Paths(Paths::from([src.into()])), dest.into())
     }
 
     /// Several sources; `dest` must end with `/`.

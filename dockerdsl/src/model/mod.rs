@@ -7,6 +7,7 @@
 
 pub(crate) mod dockerfile;
 pub(crate) mod instruction;
+pub(crate) mod list;
 pub(crate) mod mount;
 pub(crate) mod source;
 pub(crate) mod stage;

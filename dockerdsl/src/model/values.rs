@@ -315,6 +315,14 @@ pub struct Port {
     variable: Option<Text>,
 }
 
+/// TCP port 0: what the unused inline slots of a [`Ports`](crate::Ports) list hold (no
+/// allocation), not a port one means to expose.
+impl Default for Port {
+    fn default() -> Self {
+        Port::tcp(0)
+    }
+}
+
 impl Port {
     /// A TCP port.
     pub fn tcp(port: u16) -> Self {

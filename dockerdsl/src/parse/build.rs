@@ -1212,7 +1212,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
         "shell" => {
             no_flags(cx, "SHELL")?;
             match words::json_array(split.args) {
-                Some(Ok(argv)) if !argv.is_empty() => one(Instruction::Shell(texts(argv))),
+                Some(Ok(argv)) if !argv.is_empty() => one(Instruction::Shell(texts(argv).into())),
                 Some(Err(())) => Err(not_strings(cx)),
                 _ => Err(cx.error_help(
                     "SHELL requires the arguments to be in JSON form",
@@ -1220,8 +1220,12 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 )),
             }
         }
-        "env" => one(Instruction::Env(text_pairs(pairs(cx, "ENV", split)?))),
-        "label" => one(Instruction::Label(text_pairs(pairs(cx, "LABEL", split)?))),
+        "env" => one(Instruction::Env(
+            text_pairs(pairs(cx, "ENV", split)?).into(),
+        )),
+        "label" => one(Instruction::Label(
+            text_pairs(pairs(cx, "LABEL", split)?).into(),
+        )),
         "maintainer" => {
             no_flags(cx, "MAINTAINER")?;
             if split.args.is_empty() {
@@ -1270,7 +1274,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                     }
                 }
             }
-            one(Instruction::Expose(ports))
+            one(Instruction::Expose(ports.into()))
         }
         "copy" | "add" => files(cx, keyword, split, l).map(|i| vec![i]),
         "volume" => {
@@ -1292,7 +1296,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 }
                 paths.push(Text::from(p));
             }
-            one(Instruction::Volume(paths))
+            one(Instruction::Volume(paths.into()))
         }
         "user" | "workdir" | "stopsignal" => {
             let k = split.keyword.to_ascii_uppercase();
@@ -1365,7 +1369,7 @@ fn not_strings(cx: &mut Cx<'_>) -> Bad {
 /// CMD, ENTRYPOINT and HEALTHCHECK CMD: exec form from JSON, else shell form.
 fn command(cx: &mut Cx<'_>, keyword: &str, args: &str) -> Result<Command, Bad> {
     match words::json_array(args) {
-        Some(Ok(argv)) => Ok(Command::Exec(texts(argv))),
+        Some(Ok(argv)) => Ok(Command::Exec(texts(argv).into())),
         Some(Err(())) => Err(not_strings(cx)),
         None if args.is_empty() => {
             Err(cx.error(format!("{keyword} requires at least one argument")))
@@ -1455,7 +1459,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
         ));
     }
     let command = match words::json_array(split.args) {
-        Some(Ok(argv)) => RunCommand::Exec(texts(argv)),
+        Some(Ok(argv)) => RunCommand::Exec(texts(argv).into()),
         Some(Err(())) => return Err(not_strings(cx)),
         None if split.args.is_empty() => {
             return Err(cx.error("RUN requires at least one argument"));
@@ -1576,7 +1580,7 @@ fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
         .map(String::as_str)
         .collect();
     if lines.len() > 1 && joined == split.args {
-        RunCommand::Lines(texts(lines))
+        RunCommand::Lines(texts(lines).into())
     } else {
         RunCommand::Shell(Text::copy(split.args))
     }
@@ -1653,7 +1657,7 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
         for s in srcs {
             paths.push(cx.word(s)?.into());
         }
-        Sources::Paths(paths)
+        Sources::Paths(paths.into())
     };
     if is_doc(dest) {
         return Err(cx.error(format!("a heredoc cannot be the destination of {k}")));

@@ -293,7 +293,7 @@ mod tests {
     /// each list's items.
     fn every_kind_from(t: &dyn Fn() -> Text, n: usize) -> Vec<Instruction> {
         let stage = Stage::from_scratch(t());
-        let many = || (0..n).map(|_| t()).collect::<Vec<Text>>();
+        let many = || (0..n).map(|_| t()).collect::<crate::Texts>();
         let run = |command: RunCommand| {
             let mut r = Run::new("x")
                 .mount(
@@ -376,10 +376,13 @@ mod tests {
             Instruction::Env((0..n).map(|_| (t(), t())).collect()),
             Instruction::Label((0..n).map(|_| (t(), t())).collect()),
             Instruction::Arg(Arg::new(t()).default(t())),
-            Instruction::Expose(vec![
-                Port::range(u16::MAX, u16::MAX).protocol(crate::model::values::Protocol::Sctp),
-                Port::variable(t()),
-            ]),
+            Instruction::Expose(
+                vec![
+                    Port::range(u16::MAX, u16::MAX).protocol(crate::model::values::Protocol::Sctp),
+                    Port::variable(t()),
+                ]
+                .into(),
+            ),
             Instruction::Copy(copy(Copy::many(many(), t()))),
             Instruction::Copy(copy(Copy::inline(t(), t()))),
             Instruction::Copy(copy(Copy::heredocs(docs(), t()))),
@@ -492,7 +495,7 @@ mod tests {
         assert!(may_exceed(&Instruction::User(long.clone().into()), 65_535));
         assert!(arg_may_exceed(&Arg::new("A").default(long), 65_535));
         assert!(!may_exceed(&Instruction::User("app".into()), 65_535));
-        let many_ports = Instruction::Expose(vec![Port::tcp(80); 70_000]);
+        let many_ports = Instruction::Expose(vec![Port::tcp(80); 70_000].into());
         assert!(may_exceed(&many_ports, 65_535));
     }
 }

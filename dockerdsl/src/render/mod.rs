@@ -247,7 +247,8 @@ fn stage_text(stage: &Stage, esc: char, compat: bool, pins: Option<&Pins>, out: 
         };
         blank_before_next = instruction_inline(instruction, style, out);
         if let (true, Instruction::Shell(argv)) = (compat, instruction) {
-            shell.clone_from(argv);
+            shell.clear();
+            shell.extend_from_slice(argv);
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use dockerdsl::{
     Add, Arg, Chmod, Command, Context, Copy, Dockerfile, Escape, Healthcheck, Instruction, Mount,
-    Network, Port, Protocol, Run, Security, Sharing, Source, Stage,
+    Network, Port, Protocol, Run, Security, Sharing, Source, Stage, Text,
 };
 use std::time::Duration;
 
@@ -386,15 +386,15 @@ pub fn instruction(i: &InstSpec, prev: Option<&Stage>) -> Instruction {
         }
         InstSpec::Cmd(c) => Instruction::Cmd(command(c)),
         InstSpec::Entrypoint(c) => Instruction::Entrypoint(command(c)),
-        InstSpec::Shell(a) => Instruction::Shell(crate::common::texts(a)),
+        InstSpec::Shell(a) => Instruction::Shell(a.iter().map(|s| Text::copy(s)).collect()),
         InstSpec::Env(p) => Instruction::Env(
             p.iter()
-                .map(|(k, v)| (crate::common::text(k), crate::common::text(v)))
+                .map(|(k, v)| (Text::copy(k), Text::copy(v)))
                 .collect(),
         ),
         InstSpec::Label(p) => Instruction::Label(
             p.iter()
-                .map(|(k, v)| (crate::common::text(k), crate::common::text(v)))
+                .map(|(k, v)| (Text::copy(k), Text::copy(v)))
                 .collect(),
         ),
         InstSpec::Maintainer(m) => Instruction::Maintainer(m.clone().into()),
@@ -412,7 +412,7 @@ pub fn instruction(i: &InstSpec, prev: Option<&Stage>) -> Instruction {
                 .collect(),
         ),
         InstSpec::Files(f) => files(f, prev),
-        InstSpec::Volume(v) => Instruction::Volume(crate::common::texts(v)),
+        InstSpec::Volume(v) => Instruction::Volume(v.iter().map(|s| Text::copy(s)).collect()),
         InstSpec::User(u) => Instruction::User(u.clone().into()),
         InstSpec::Workdir(w) => Instruction::Workdir(w.clone().into()),
         InstSpec::OnBuild(inner) => Instruction::OnBuild(Box::new(instruction(inner, prev))),

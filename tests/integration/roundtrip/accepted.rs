@@ -54,8 +54,13 @@ pub(super) fn cmd_likes(cmd: &str) -> [Instruction; 3] {
 
 /// `VOLUME` of `paths`, accepted, and its round trip.
 pub(super) fn volume_round_trips(paths: &[String], esc: Escape) {
-    assert_accepted(Instruction::Volume(crate::common::texts(paths)), esc);
-    list_case(Instruction::Volume(crate::common::texts(paths)), paths, esc).unwrap();
+    assert_accepted(Instruction::Volume(crate::common::texts(paths).into()), esc);
+    list_case(
+        Instruction::Volume(crate::common::texts(paths).into()),
+        paths,
+        esc,
+    )
+    .unwrap();
 }
 
 /// `COPY` (`add == false`) or `ADD` of `sources` to `dest`, and its round trip.
@@ -95,10 +100,10 @@ fn hostile_but_valid_values_are_accepted() {
             "\u{feff}x",
         ];
         for v in values {
-            let env = Instruction::Env(vec![("A".into(), v.into())]);
+            let env = Instruction::Env(vec![("A".into(), v.into())].into());
             assert_accepted(env, esc);
             env_case("A", v, esc).unwrap();
-            assert_accepted(Instruction::Label(vec![("l".into(), v.into())]), esc);
+            assert_accepted(Instruction::Label(vec![("l".into(), v.into())].into()), esc);
             label_case("l", v, esc, false).unwrap();
             assert_accepted(Instruction::Maintainer(v.into()), esc);
             label_case("", v, esc, true).unwrap();
@@ -107,25 +112,36 @@ fn hostile_but_valid_values_are_accepted() {
             arg_case(v, esc, true).unwrap();
             let argv = vec![v.to_owned(), format!("{v}\n{v}")];
             assert_accepted(
-                Instruction::Cmd(Command::Exec(crate::common::texts(&argv))),
+                Instruction::Cmd(Command::Exec(crate::common::texts(&argv).into())),
                 esc,
             );
             assert_accepted(
-                Instruction::Entrypoint(Command::Exec(crate::common::texts(&argv))),
+                Instruction::Entrypoint(Command::Exec(crate::common::texts(&argv).into())),
                 esc,
             );
             for which in 0..3 {
-                cmd_case(Command::Exec(crate::common::texts(&argv)), which, 2, esc).unwrap();
+                cmd_case(
+                    Command::Exec(crate::common::texts(&argv).into()),
+                    which,
+                    2,
+                    esc,
+                )
+                .unwrap();
             }
             assert_accepted(Run::exec(argv.iter().cloned()), esc);
             run_exec_case(&argv, 2, esc).unwrap();
-            assert_accepted(Instruction::Shell(crate::common::texts(&argv)), esc);
-            list_case(Instruction::Shell(crate::common::texts(&argv)), &argv, esc).unwrap();
+            assert_accepted(Instruction::Shell(crate::common::texts(&argv).into()), esc);
+            list_case(
+                Instruction::Shell(crate::common::texts(&argv).into()),
+                &argv,
+                esc,
+            )
+            .unwrap();
             if v.is_empty() {
                 // An empty path is refused: there is nothing to copy, mount or enter.
                 assert_refused(Copy::new(v, "/d/"), esc);
                 assert_refused(Copy::new("a", v), esc);
-                assert_refused(Instruction::Volume(vec![v.into()]), esc);
+                assert_refused(Instruction::Volume(vec![v.into()].into()), esc);
                 assert_refused(Instruction::Workdir(v.into()), esc);
                 continue;
             }
@@ -146,7 +162,10 @@ fn hostile_but_valid_values_are_accepted() {
             } else {
                 // Deliberately refused: BuildKit trims VOLUME paths (see
                 // `volume_with_surrounding_whitespace_is_refused`).
-                assert_refused(Instruction::Volume(crate::common::texts(&paths)), esc);
+                assert_refused(
+                    Instruction::Volume(crate::common::texts(&paths).into()),
+                    esc,
+                );
             }
         }
         for user in ["root", "1000:1000", "--x", "--", "a.b_c-d", "${U}:${G}"] {

@@ -40,10 +40,9 @@ pub(super) fn label_case(key: &str, value: &str, esc: Escape, maintainer: bool) 
     let stage = if maintainer {
         sandwich(Instruction::Maintainer(crate::common::text(value)))
     } else {
-        sandwich(Instruction::Label(vec![(
-            crate::common::text(key),
-            crate::common::text(value),
-        )]))
+        sandwich(Instruction::Label(
+            vec![(crate::common::text(key), crate::common::text(value))].into(),
+        ))
     };
     let Some(text) = render(&stage, esc, &[]) else {
         return Ok(());

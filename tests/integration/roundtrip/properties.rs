@@ -67,7 +67,7 @@ fn run_shell_prop(cmd: &str, flags: u8, esc: Escape) -> Checked {
 
 fn run_chain_prop(cmds: &[String], flags: u8, esc: Escape) -> Checked {
     let model: Vec<dockerdsl::Text> = match Run::chain(cmds.iter().cloned()).command() {
-        dockerdsl::RunCommand::Chain(c) => c.clone(),
+        dockerdsl::RunCommand::Chain(c) => c.to_vec(),
         _ => return Err(TestCaseError::fail("Run::chain is not a chain")),
     };
     let first = model.first().map_or("", dockerdsl::Text::as_str);
@@ -168,7 +168,7 @@ proptest! {
         flags in 0u8..3,
         esc in escape(),
     ) {
-        cmd_case(Command::Exec(crate::common::texts(&argv)), which, flags, esc)?;
+        cmd_case(Command::Exec(crate::common::texts(&argv).into()), which, flags, esc)?;
     }
 
     #[test]
@@ -186,12 +186,12 @@ proptest! {
 
     #[test]
     fn shell_args(argv in prop::collection::vec(text(5), 0..4), esc in escape()) {
-        list_case(Instruction::Shell(crate::common::texts(&argv)), &argv, esc)?;
+        list_case(Instruction::Shell(crate::common::texts(&argv).into()), &argv, esc)?;
     }
 
     #[test]
     fn volume_paths(paths in prop::collection::vec(path_text(), 0..3), esc in escape()) {
-        list_case(Instruction::Volume(crate::common::texts(&paths)), &paths, esc)?;
+        list_case(Instruction::Volume(crate::common::texts(&paths).into()), &paths, esc)?;
     }
 
     #[test]
@@ -251,7 +251,7 @@ pub(super) fn onbuild_prop(kind: u8, value: &str, esc: Escape) -> Checked {
     };
     let (inner, kw): (Instruction, &str) = match kind % 5 {
         0 => (
-            Instruction::Env(vec![("A".into(), crate::common::text(value))]),
+            Instruction::Env(vec![("A".into(), crate::common::text(value))].into()),
             "ENV",
         ),
         1 => (

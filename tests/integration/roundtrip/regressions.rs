@@ -30,10 +30,10 @@ fn leading_bom_round_trips() {
             "\u{feff}--x",
             "\u{feff}<<E",
         ] {
-            assert_accepted(Instruction::Env(vec![("A".into(), v.into())]), esc);
+            assert_accepted(Instruction::Env(vec![("A".into(), v.into())].into()), esc);
             env_case("A", v, esc).unwrap();
             env_pairs_case(&[("A", v), ("B", v)], esc).unwrap();
-            assert_accepted(Instruction::Label(vec![("l".into(), v.into())]), esc);
+            assert_accepted(Instruction::Label(vec![("l".into(), v.into())].into()), esc);
             label_case("l", v, esc, false).unwrap();
             assert_accepted(Instruction::Maintainer(v.into()), esc);
             label_case("", v, esc, true).unwrap();
@@ -218,9 +218,12 @@ fn volume_with_surrounding_whitespace_is_refused() {
             "\u{3000}/d",
             "/d\u{2028}",
         ] {
-            assert_refused(Instruction::Volume(vec![p.into()]), esc);
-            assert_refused(Instruction::Volume(vec!["/ok".into(), p.into()]), esc);
-            assert_refused(onbuild(Instruction::Volume(vec![p.into()])), esc);
+            assert_refused(Instruction::Volume(vec![p.into()].into()), esc);
+            assert_refused(
+                Instruction::Volume(vec!["/ok".into(), p.into()].into()),
+                esc,
+            );
+            assert_refused(onbuild(Instruction::Volume(vec![p.into()].into())), esc);
         }
         // Whitespace inside a path, and characters that are not whitespace, are carried.
         for p in [
