@@ -7,6 +7,7 @@ use crate::model::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
 use crate::model::instruction::{
     Add, Arg, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
 };
+use crate::model::list::{Pairs, Texts};
 use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
 use crate::model::text::Text;
@@ -1212,7 +1213,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
         "shell" => {
             no_flags(cx, "SHELL")?;
             match words::json_array(split.args) {
-                Some(Ok(argv)) if !argv.is_empty() => one(Instruction::Shell(texts(argv).into())),
+                Some(Ok(argv)) if !argv.is_empty() => one(Instruction::Shell(texts(argv))),
                 Some(Err(())) => Err(not_strings(cx)),
                 _ => Err(cx.error_help(
                     "SHELL requires the arguments to be in JSON form",
@@ -1220,12 +1221,8 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 )),
             }
         }
-        "env" => one(Instruction::Env(
-            text_pairs(pairs(cx, "ENV", split)?).into(),
-        )),
-        "label" => one(Instruction::Label(
-            text_pairs(pairs(cx, "LABEL", split)?).into(),
-        )),
+        "env" => one(Instruction::Env(text_pairs(pairs(cx, "ENV", split)?))),
+        "label" => one(Instruction::Label(text_pairs(pairs(cx, "LABEL", split)?))),
         "maintainer" => {
             no_flags(cx, "MAINTAINER")?;
             if split.args.is_empty() {
@@ -1369,7 +1366,7 @@ fn not_strings(cx: &mut Cx<'_>) -> Bad {
 /// CMD, ENTRYPOINT and HEALTHCHECK CMD: exec form from JSON, else shell form.
 fn command(cx: &mut Cx<'_>, keyword: &str, args: &str) -> Result<Command, Bad> {
     match words::json_array(args) {
-        Some(Ok(argv)) => Ok(Command::Exec(texts(argv).into())),
+        Some(Ok(argv)) => Ok(Command::Exec(texts(argv))),
         Some(Err(())) => Err(not_strings(cx)),
         None if args.is_empty() => {
             Err(cx.error(format!("{keyword} requires at least one argument")))
@@ -1459,7 +1456,7 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
         ));
     }
     let command = match words::json_array(split.args) {
-        Some(Ok(argv)) => RunCommand::Exec(texts(argv).into()),
+        Some(Ok(argv)) => RunCommand::Exec(texts(argv)),
         Some(Err(())) => return Err(not_strings(cx)),
         None if split.args.is_empty() => {
             return Err(cx.error("RUN requires at least one argument"));
@@ -1580,7 +1577,7 @@ fn shell_lines(l: &Logical, split: &Split) -> RunCommand {
         .map(String::as_str)
         .collect();
     if lines.len() > 1 && joined == split.args {
-        RunCommand::Lines(texts(lines).into())
+        RunCommand::Lines(texts(lines))
     } else {
         RunCommand::Shell(Text::copy(split.args))
     }
@@ -1706,12 +1703,18 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
     }
 }
 
-/// The model keeps text as [`Text`]; the parser's words are `String`s, kept as they are
-/// (the collect reuses the vector's allocation).
-fn texts(v: Vec<String>) -> Vec<Text> {
-    v.into_iter().map(Text::from).collect()
+/// The model keeps text as [`Text`] in a [`Texts`] list; the parser's words are `String`s,
+/// kept as they are. They go through a `Vec` first: that collect reuses the parser's
+/// allocation, which a longer list then keeps (a short one moves inline and frees it),
+/// where collecting into the list directly would copy a long one into a new block.
+fn texts(v: Vec<String>) -> Texts {
+    v.into_iter().map(Text::from).collect::<Vec<_>>().into()
 }
 
-fn text_pairs(v: Vec<(String, String)>) -> Vec<(Text, Text)> {
-    v.into_iter().map(|(k, v)| (k.into(), v.into())).collect()
+/// The `ENV` or `LABEL` pairs, as [`texts`] makes its list.
+fn text_pairs(v: Vec<(String, String)>) -> Pairs {
+    v.into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect::<Vec<_>>()
+        .into()
 }

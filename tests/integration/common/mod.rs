@@ -126,7 +126,7 @@ pub fn text(s: &str) -> dockerdsl::Text {
     dockerdsl::Text::copy(s)
 }
 
-/// [`text`] of each string.
-pub fn texts<S: AsRef<str>>(v: &[S]) -> Vec<dockerdsl::Text> {
+/// [`text`] of each string, as the list the model's variants hold.
+pub fn texts<S: AsRef<str>>(v: &[S]) -> dockerdsl::Texts {
     v.iter().map(|s| text(s.as_ref())).collect()
 }

@@ -54,13 +54,8 @@ pub(super) fn cmd_likes(cmd: &str) -> [Instruction; 3] {
 
 /// `VOLUME` of `paths`, accepted, and its round trip.
 pub(super) fn volume_round_trips(paths: &[String], esc: Escape) {
-    assert_accepted(Instruction::Volume(crate::common::texts(paths).into()), esc);
-    list_case(
-        Instruction::Volume(crate::common::texts(paths).into()),
-        paths,
-        esc,
-    )
-    .unwrap();
+    assert_accepted(Instruction::Volume(crate::common::texts(paths)), esc);
+    list_case(Instruction::Volume(crate::common::texts(paths)), paths, esc).unwrap();
 }
 
 /// `COPY` (`add == false`) or `ADD` of `sources` to `dest`, and its round trip.
@@ -112,31 +107,20 @@ fn hostile_but_valid_values_are_accepted() {
             arg_case(v, esc, true).unwrap();
             let argv = vec![v.to_owned(), format!("{v}\n{v}")];
             assert_accepted(
-                Instruction::Cmd(Command::Exec(crate::common::texts(&argv).into())),
+                Instruction::Cmd(Command::Exec(crate::common::texts(&argv))),
                 esc,
             );
             assert_accepted(
-                Instruction::Entrypoint(Command::Exec(crate::common::texts(&argv).into())),
+                Instruction::Entrypoint(Command::Exec(crate::common::texts(&argv))),
                 esc,
             );
             for which in 0..3 {
-                cmd_case(
-                    Command::Exec(crate::common::texts(&argv).into()),
-                    which,
-                    2,
-                    esc,
-                )
-                .unwrap();
+                cmd_case(Command::Exec(crate::common::texts(&argv)), which, 2, esc).unwrap();
             }
             assert_accepted(Run::exec(argv.iter().cloned()), esc);
             run_exec_case(&argv, 2, esc).unwrap();
-            assert_accepted(Instruction::Shell(crate::common::texts(&argv).into()), esc);
-            list_case(
-                Instruction::Shell(crate::common::texts(&argv).into()),
-                &argv,
-                esc,
-            )
-            .unwrap();
+            assert_accepted(Instruction::Shell(crate::common::texts(&argv)), esc);
+            list_case(Instruction::Shell(crate::common::texts(&argv)), &argv, esc).unwrap();
             if v.is_empty() {
                 // An empty path is refused: there is nothing to copy, mount or enter.
                 assert_refused(Copy::new(v, "/d/"), esc);
@@ -162,10 +146,7 @@ fn hostile_but_valid_values_are_accepted() {
             } else {
                 // Deliberately refused: BuildKit trims VOLUME paths (see
                 // `volume_with_surrounding_whitespace_is_refused`).
-                assert_refused(
-                    Instruction::Volume(crate::common::texts(&paths).into()),
-                    esc,
-                );
+                assert_refused(Instruction::Volume(crate::common::texts(&paths)), esc);
             }
         }
         for user in ["root", "1000:1000", "--x", "--", "a.b_c-d", "${U}:${G}"] {

@@ -168,7 +168,7 @@ proptest! {
         flags in 0u8..3,
         esc in escape(),
     ) {
-        cmd_case(Command::Exec(crate::common::texts(&argv).into()), which, flags, esc)?;
+        cmd_case(Command::Exec(crate::common::texts(&argv)), which, flags, esc)?;
     }
 
     #[test]
@@ -186,12 +186,12 @@ proptest! {
 
     #[test]
     fn shell_args(argv in prop::collection::vec(text(5), 0..4), esc in escape()) {
-        list_case(Instruction::Shell(crate::common::texts(&argv).into()), &argv, esc)?;
+        list_case(Instruction::Shell(crate::common::texts(&argv)), &argv, esc)?;
     }
 
     #[test]
     fn volume_paths(paths in prop::collection::vec(path_text(), 0..3), esc in escape()) {
-        list_case(Instruction::Volume(crate::common::texts(&paths).into()), &paths, esc)?;
+        list_case(Instruction::Volume(crate::common::texts(&paths)), &paths, esc)?;
     }
 
     #[test]
