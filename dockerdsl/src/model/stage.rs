@@ -286,22 +286,38 @@ impl Stage {
         self.push_with(|| instruction.into())
     }
 
-    /// Appends the instruction `make` returns. It is made after the room for it: so that,
-    /// inlined, it can be written straight into its slot rather than made on the stack and
-    /// copied there (an `Instruction` is too large for the copy to be inlined).
+    /// Runs `change` on the stage's data: a stage nobody shares is changed where it is (the
+    /// check inlines into each builder method), a shared one is copied first, out of line.
+    #[inline(always)]
+    fn change<R>(&mut self, change: impl FnOnce(&mut StageData) -> R) -> R {
+        match Arc::get_mut(&mut self.0) {
+            Some(data) => change(data),
+            None => change(unshare(&mut self.0)),
+        }
+    }
+
+    /// Appends the instruction `make` returns. It is made after the room for it, so that
+    /// nothing can move the slot between making the instruction and storing it: inlined, it
+    /// is then mostly written straight into its slot rather than made on the stack and copied
+    /// there (an `Instruction` is too large for the copy to be inlined).
     #[inline(always)]
     fn push_with(mut self, make: impl FnOnce() -> Instruction) -> Self {
-        let instructions = &mut Arc::make_mut(&mut self.0).instructions;
-        // One block of 32 slots (5.4 KB) from the first push: a stage of ordinary length then
-        // never grows, where 16 slots grown to 32 cost a second block, a copy of 16
-        // instructions and a free (1.2 M instructions of 23 M at 1,000 benchmark stages).
-        // Only the slots written are ever read, so the slack of a short stage costs memory
-        // but no cache lines.
-        if instructions.len() == instructions.capacity() {
-            let more = if instructions.capacity() == 0 { 32 } else { 1 };
-            instructions.reserve(more);
-        }
-        instructions.push(make());
+        self.change(|data| {
+            let instructions = &mut data.instructions;
+            // One block of 32 slots (5.4 KB) from the first push: a stage of ordinary length
+            // then never grows, where 16 slots grown to 32 cost a second block, a copy of 16
+            // instructions and a free (1.2 M instructions of 23 M at 1,000 benchmark stages).
+            // Only the slots written are ever read, so the slack of a short stage costs
+            // memory but no cache lines.
+            if instructions.len() == instructions.capacity() {
+                let more = if instructions.capacity() == 0 { 32 } else { 1 };
+                instructions.reserve(more);
+            }
+            // `push(make())` would make the instruction before `push`'s own capacity check,
+            // and keep it on the stack across that check's possible call. `extend` with a
+            // one-item `TrustedLen` iterator checks first and then calls `make`.
+            instructions.extend(std::iter::once_with(make));
+        });
         self
     }
 
@@ -658,4 +674,12 @@ impl fmt::Debug for BaseDebug<'_> {
             other => other.fmt(f),
         }
     }
+}
+
+/// A copy of a shared stage's data for one of its holders to change (`Arc::make_mut`'s slow
+/// path), kept out of the builder methods that inline [`Stage::change`].
+#[cold]
+#[inline(never)]
+fn unshare(data: &mut Arc<StageData>) -> &mut StageData {
+    Arc::make_mut(data)
 }
