@@ -297,9 +297,11 @@ impl Stage {
     }
 
     /// Appends the instruction `make` returns. It is made after the room for it, so that
-    /// nothing can move the slot between making the instruction and storing it: inlined, it
-    /// is then mostly written straight into its slot rather than made on the stack and copied
-    /// there (an `Instruction` is too large for the copy to be inlined).
+    /// nothing can move the slot between making the instruction and storing it: inlined, an
+    /// instruction made from its values (`ENV`, `WORKDIR`, `CMD`, ...) is then written
+    /// straight into its slot rather than made on the stack and copied there (an
+    /// `Instruction` is too large for the copy to be inlined). A payload the caller made
+    /// beforehand (`push(Copy::new(..))`, a `Run` with mounts) is still moved in by a copy.
     #[inline(always)]
     fn push_with(mut self, make: impl FnOnce() -> Instruction) -> Self {
         self.change(|data| {
