@@ -345,6 +345,52 @@ fn targets(out: &mut String) {
     );
 }
 
+/// What must hold in any run, because one benchmark times a part of what another times: a
+/// run on a machine that slowed down while some benchmarks ran and not others can break it,
+/// and then its ratios say more about the machine than about the code.
+fn consistency(out: &mut String) {
+    let mut broken = Vec::new();
+    for n in SIZES {
+        let get = |id: String| median(&id);
+        let new = get(format!("render/dockerdsl-new/{n}"));
+        let make = get(format!("render/dockerdsl-make/{n}"));
+        let render = get(format!("render/dockerdsl-render/{n}"));
+        let whole = get(format!("whole/dockerdsl/{n}"));
+        let parts = [
+            ("`Dockerfile::new`", new, "*make*", make),
+            ("*make*", make, "the whole path", whole),
+            ("the render", render, "the whole path", whole),
+        ];
+        for (part, p, all, a) in parts {
+            if let (Some(p), Some(a)) = (p, a) {
+                if p > a {
+                    broken.push(format!(
+                        "at {} stages {part} measured {}, more than {all} ({}), which includes it",
+                        count(n),
+                        time(Some(p)),
+                        time(Some(a)),
+                    ));
+                }
+            }
+        }
+    }
+    if broken.is_empty() {
+        let _ = writeln!(
+            out,
+            "Consistency: at every size `Dockerfile::new` measured less than *make*, and *make* \
+             and the render less than the whole path, as each is part of the other (a run \
+             disturbed while some benchmarks ran and not others can fail this).\n"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "**This run was disturbed**: {}. The machine slowed down while some benchmarks \
+             ran and not others: this run's ratios mix the code's costs with the machine's.\n",
+            broken.join("; ")
+        );
+    }
+}
+
 fn parsers(out: &mut String) {
     let (files, accepted, total) = common_corpus();
     let bytes: usize = files.iter().map(String::len).sum();
@@ -455,6 +501,7 @@ fn main() {
     machine(&mut out);
     out.push('\n');
     targets(&mut out);
+    consistency(&mut out);
     render(&mut out);
     peers(&mut out);
     whole(&mut out);
