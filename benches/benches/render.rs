@@ -17,14 +17,47 @@ use std::time::Duration;
 /// times dockerdsl's render (see the render group), so it is the fastest peer at no size.
 const DOFIGEN_WHOLE_MAX: usize = 100;
 
+/// How `bash benches/run` splits the measuring: it runs this benchmark `BENCH_ROUNDS` times
+/// (round `BENCH_ROUND` now), and the report takes each benchmark's median over the rounds.
+/// This machine slows down and recovers within seconds, so one long window per benchmark
+/// could catch a slowdown in dockerdsl's benchmark and not in the peer's: short windows
+/// spread over the whole run put every benchmark in the same mix of good and bad seconds.
+struct Round {
+    /// Warm-up and measurement time of each benchmark in this round: 2.3 s over the rounds.
+    warm_up: Duration,
+    measurement: Duration,
+    /// Whether this round times dofigen, whose to-text takes a second an iteration at 1,000
+    /// stages and which is the fastest peer at no size: only the first round does.
+    dofigen: bool,
+}
+
+impl Round {
+    fn from_env() -> Round {
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|&v| v > 0)
+        };
+        let rounds = var("BENCH_ROUNDS").unwrap_or(1);
+        let round = var("BENCH_ROUND").unwrap_or(1);
+        Round {
+            warm_up: Duration::from_millis(300) / rounds,
+            measurement: Duration::from_secs(2) / rounds,
+            dofigen: round == 1,
+        }
+    }
+}
+
 fn render(c: &mut Criterion<CpuTime>) {
+    let round = Round::from_env();
     let mut group = c.benchmark_group("render");
     // The 10,000-stage inputs take tens of milliseconds an iteration: flat sampling keeps the
     // whole run within the time budget.
     group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
-    group.warm_up_time(Duration::from_millis(300));
-    group.measurement_time(Duration::from_secs(2));
+    group.warm_up_time(round.warm_up);
+    group.measurement_time(round.measurement);
     for n in SIZES {
         let df = dsl::make(n);
         let text = df.to_string();
@@ -56,7 +89,7 @@ fn render(c: &mut Criterion<CpuTime>) {
             &model,
             |b, m| b.iter(|| dfp::to_text(black_box(m))),
         );
-        if n <= dofigen::MAX_STAGES {
+        if round.dofigen && n <= dofigen::MAX_STAGES {
             let model = dofigen::model(n);
             group.bench_with_input(BenchmarkId::new("dofigen", n), &model, |b, m| {
                 b.iter_batched(|| m.clone(), dofigen::to_text, BatchSize::PerIteration)
@@ -71,11 +104,12 @@ fn render(c: &mut Criterion<CpuTime>) {
 /// `Dockerfile::new` (graph walk and validation) and `to_string`; the models are dropped
 /// in the timed code too, as they are in a program.
 fn whole(c: &mut Criterion<CpuTime>) {
+    let round = Round::from_env();
     let mut group = c.benchmark_group("whole");
     group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
-    group.warm_up_time(Duration::from_millis(300));
-    group.measurement_time(Duration::from_secs(2));
+    group.warm_up_time(round.warm_up);
+    group.measurement_time(round.measurement);
     for n in SIZES {
         group.bench_with_input(BenchmarkId::new("dockerdsl", n), &n, |b, &n| {
             b.iter(|| dsl::make(black_box(n)).to_string())
@@ -86,7 +120,7 @@ fn whole(c: &mut Criterion<CpuTime>) {
         group.bench_with_input(BenchmarkId::new("dockerfile-parser-rs", n), &n, |b, &n| {
             b.iter(|| dfp::to_text(&dfp::model(black_box(n))))
         });
-        if n <= DOFIGEN_WHOLE_MAX {
+        if round.dofigen && n <= DOFIGEN_WHOLE_MAX {
             group.bench_with_input(BenchmarkId::new("dofigen", n), &n, |b, &n| {
                 b.iter(|| dofigen::to_text(dofigen::model(black_box(n))))
             });

@@ -1,6 +1,7 @@
 //! Prints the markdown report of one run of `bash benches/run`: criterion's medians (read from
-//! `target/criterion/**/new/estimates.json`), ratios between results of that same run, the
-//! build-cost figures of `benches/build-cost`, and the machine.
+//! `target/criterion/**/new/estimates.json`, and for the benchmarks run in rounds the median
+//! of each round's, from `target/bench-rounds/<k>/`), ratios between results of that same
+//! run, the build-cost figures of `benches/build-cost`, and the machine.
 
 use dockerdsl_bench::{
     SIZES, builder, builder_typed, common_corpus, dfp, dofigen, dsl, syntax_corpus,
@@ -16,15 +17,63 @@ fn target() -> PathBuf {
     }
 }
 
-/// The median of a benchmark, in nanoseconds, when it ran.
-fn median(id: &str) -> Option<f64> {
-    let path = target()
-        .join("criterion")
-        .join(id)
-        .join("new/estimates.json");
-    let text = std::fs::read_to_string(path).ok()?;
+/// A benchmark's median, in nanoseconds, as criterion left it under `dir`.
+fn estimate(dir: &Path, id: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(dir.join(id).join("new/estimates.json")).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
     json["median"]["point_estimate"].as_f64()
+}
+
+/// The directories of the rounds the render and whole-path benchmarks ran in
+/// (`target/bench-rounds/<k>`, see `benches/run`), in order.
+fn rounds() -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(target().join("bench-rounds")) else {
+        return Vec::new();
+    };
+    let mut rounds: Vec<(u32, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path())))
+        .collect();
+    rounds.sort();
+    rounds.into_iter().map(|(_, dir)| dir).collect()
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+fn median_of(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
+}
+
+/// A benchmark's time in this run, in nanoseconds, when it ran: the median over the rounds
+/// of each round's median, or criterion's median for a benchmark run once.
+fn median(id: &str) -> Option<f64> {
+    let per_round: Vec<f64> = rounds().iter().filter_map(|d| estimate(d, id)).collect();
+    if per_round.is_empty() {
+        estimate(&target().join("criterion"), id)
+    } else {
+        median_of(per_round)
+    }
+}
+
+/// A ratio as each round measured it, from that round's own medians (`ratio` reads a
+/// benchmark's time through the getter it is given): the lowest and highest, and how many
+/// rounds had both sides. This is how far the machine moved the ratio within the run.
+fn round_range(ratio: impl Fn(&dyn Fn(&str) -> Option<f64>) -> Option<f64>) -> String {
+    let values: Vec<f64> = rounds()
+        .iter()
+        .filter_map(|dir| ratio(&|id: &str| estimate(dir, id)))
+        .collect();
+    let lowest = values.iter().copied().min_by(f64::total_cmp);
+    let highest = values.iter().copied().max_by(f64::total_cmp);
+    match lowest.zip(highest) {
+        Some((lo, hi)) => format!("{lo:.2}–{hi:.2}× ({} rounds)", values.len()),
+        None => "—".into(),
+    }
 }
 
 fn time(ns: Option<f64>) -> String {
@@ -114,6 +163,16 @@ fn machine(out: &mut String) {
          `benches/benches/support/cpu.rs`), criterion's median: wall time on this machine \
          also counts the other processes' turns on the core"
     );
+    let rounds = rounds().len();
+    if rounds > 0 {
+        let _ = writeln!(
+            out,
+            "- the render and whole-path benchmarks ran in {rounds} rounds, one after the \
+             other, each with 1/{rounds} of the measuring time; a time below is the median \
+             over the rounds of each round's criterion median (dofigen, the fastest peer at \
+             no size, is timed in the first round only)"
+        );
+    }
     if let Ok(secs) = std::env::var("BENCH_ELAPSED") {
         let _ = writeln!(
             out,
@@ -241,9 +300,14 @@ const WHOLE_PEERS: [(&str, &str); 3] = [
 
 /// The fastest peer's whole path at `n` stages: its time and name.
 fn fastest_peer(n: usize) -> Option<(f64, &'static str)> {
+    fastest_peer_by(&median, n)
+}
+
+/// [`fastest_peer`], reading each peer's time through `get`.
+fn fastest_peer_by(get: &dyn Fn(&str) -> Option<f64>, n: usize) -> Option<(f64, &'static str)> {
     WHOLE_PEERS
         .iter()
-        .filter_map(|(id, name)| median(&format!("whole/{id}/{n}")).map(|t| (t, *name)))
+        .filter_map(|(id, name)| get(&format!("whole/{id}/{n}")).map(|t| (t, *name)))
         .min_by(|a, b| a.0.total_cmp(&b.0))
 }
 
@@ -289,58 +353,89 @@ fn whole(out: &mut String) {
     );
 }
 
-/// Each target of issue 15, measured in this run: met or missed at each size.
+/// The ratios the targets of issue 15 are judged on, each read through a getter of
+/// benchmark times: the run's medians, or one round's.
+mod ratio_of {
+    type Get<'a> = &'a dyn Fn(&str) -> Option<f64>;
+
+    pub fn new_over_render(get: Get, n: usize) -> Option<f64> {
+        let new = get(&format!("render/dockerdsl-new/{n}"))?;
+        Some(new / get(&format!("render/dockerdsl-render/{n}"))?)
+    }
+
+    pub fn peer_over_whole(get: Get, n: usize) -> Option<f64> {
+        let peer = super::fastest_peer_by(get, n)?.0;
+        Some(peer / get(&format!("whole/dockerdsl/{n}"))?)
+    }
+
+    pub fn render_over_floor(get: Get, n: usize) -> Option<f64> {
+        let render = get(&format!("render/dockerdsl-render/{n}"))?;
+        Some(render / get(&format!("render/floor/{n}"))?)
+    }
+
+    /// Render time a stage at 10,000 stages over that at 100.
+    pub fn flatness(get: Get) -> Option<f64> {
+        let per = |n: usize| Some(get(&format!("render/dockerdsl-render/{n}"))? / n as f64);
+        Some(per(10_000)? / per(100)?)
+    }
+}
+
+/// Each target of issue 15, measured in this run: met or missed at each size, with the
+/// range of the ratio over the rounds.
 fn targets(out: &mut String) {
     let _ = writeln!(
         out,
-        "## Targets (issue 15), from this run\n\n| target | stages | measured | status |\n|---|---:|---:|---|"
+        "## Targets (issue 15), from this run\n\n\
+         *measured* is the ratio of the run's medians (each benchmark's median over the \
+         rounds); *rounds* is the lowest and highest the ratio measured within one round, \
+         from that round's own medians.\n\n\
+         | target | stages | measured | rounds | status |\n|---|---:|---:|---:|---|"
     );
     let verdict = |ok: Option<bool>| match ok {
         Some(true) => "met",
         Some(false) => "**missed**",
         None => "not measured",
     };
-    let get = |what: &str, n: usize| median(&format!("render/{what}/{n}"));
+    let shown = |r: Option<f64>| r.map_or("—".into(), |r| format!("{r:.2}×"));
     for n in SIZES {
-        let (new, render) = (get("dockerdsl-new", n), get("dockerdsl-render", n));
-        let r = new.zip(render).map(|(a, b)| a / b);
+        let r = ratio_of::new_over_render(&median, n);
         let _ = writeln!(
             out,
-            "| `Dockerfile::new` ≤ one render | {} | new / render {} | {} |",
+            "| `Dockerfile::new` ≤ one render | {} | new / render {} | {} | {} |",
             count(n),
-            r.map_or("—".into(), |r| format!("{r:.2}×")),
+            shown(r),
+            round_range(|get| ratio_of::new_over_render(get, n)),
             verdict(r.map(|r| r <= 1.0))
         );
     }
     for n in SIZES {
-        let dsl = median(&format!("whole/dockerdsl/{n}"));
-        let r = fastest_peer(n).zip(dsl).map(|(f, d)| f.0 / d);
+        let r = ratio_of::peer_over_whole(&median, n);
         let _ = writeln!(
             out,
-            "| whole path ≥ 3× faster than the fastest peer's | {} | {} | {} |",
+            "| whole path ≥ 3× faster than the fastest peer's | {} | {} | {} | {} |",
             count(n),
-            r.map_or("—".into(), |r| format!("{r:.2}×")),
+            shown(r),
+            round_range(|get| ratio_of::peer_over_whole(get, n)),
             verdict(r.map(|r| r >= 3.0))
         );
     }
     for n in SIZES {
-        let r = get("dockerdsl-render", n)
-            .zip(get("floor", n))
-            .map(|(a, b)| a / b);
+        let r = ratio_of::render_over_floor(&median, n);
         let _ = writeln!(
             out,
-            "| render within 4× of the floor | {} | {} | {} |",
+            "| render within 4× of the floor | {} | {} | {} | {} |",
             count(n),
-            r.map_or("—".into(), |r| format!("{r:.2}×")),
+            shown(r),
+            round_range(|get| ratio_of::render_over_floor(get, n)),
             verdict(r.map(|r| r <= 4.0))
         );
     }
-    let per = |n: usize| get("dockerdsl-render", n).map(|t| t / n as f64);
-    let r = per(10_000).zip(per(100)).map(|(a, b)| a / b);
+    let r = ratio_of::flatness(&median);
     let _ = writeln!(
         out,
-        "| render per stage at 10,000 within 1.3× of at 100 | 10,000 / 100 | {} | {} |\n",
-        r.map_or("—".into(), |r| format!("{r:.2}×")),
+        "| render per stage at 10,000 within 1.3× of at 100 | 10,000 / 100 | {} | {} | {} |\n",
+        shown(r),
+        round_range(ratio_of::flatness),
         verdict(r.map(|r| r <= 1.3))
     );
 }
@@ -349,13 +444,46 @@ fn targets(out: &mut String) {
 /// run on a machine that slowed down while some benchmarks ran and not others can break it,
 /// and then its ratios say more about the machine than about the code.
 fn consistency(out: &mut String) {
+    let broken = broken_parts(&median);
+    let rounds = rounds();
+    let disturbed = rounds
+        .iter()
+        .filter(|dir| !broken_parts(&|id: &str| estimate(dir, id)).is_empty())
+        .count();
+    let in_rounds = if rounds.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Within the rounds, {disturbed} of {} broke this with their own medians.",
+            rounds.len()
+        )
+    };
+    if broken.is_empty() {
+        let _ = writeln!(
+            out,
+            "Consistency: at every size `Dockerfile::new` measured less than *make*, and *make* \
+             and the render less than the whole path, as each is part of the other (a run \
+             disturbed while some benchmarks ran and not others can fail this).{in_rounds}\n"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "**This run was disturbed**: {}. The machine slowed down while some benchmarks \
+             ran and not others: this run's ratios mix the code's costs with the machine's.\
+             {in_rounds}\n",
+            broken.join("; ")
+        );
+    }
+}
+
+/// Where a part measured more than a whole that includes it, with times read through `get`.
+fn broken_parts(get: &dyn Fn(&str) -> Option<f64>) -> Vec<String> {
     let mut broken = Vec::new();
     for n in SIZES {
-        let get = |id: String| median(&id);
-        let new = get(format!("render/dockerdsl-new/{n}"));
-        let make = get(format!("render/dockerdsl-make/{n}"));
-        let render = get(format!("render/dockerdsl-render/{n}"));
-        let whole = get(format!("whole/dockerdsl/{n}"));
+        let new = get(&format!("render/dockerdsl-new/{n}"));
+        let make = get(&format!("render/dockerdsl-make/{n}"));
+        let render = get(&format!("render/dockerdsl-render/{n}"));
+        let whole = get(&format!("whole/dockerdsl/{n}"));
         let parts = [
             ("`Dockerfile::new`", new, "*make*", make),
             ("*make*", make, "the whole path", whole),
@@ -374,21 +502,7 @@ fn consistency(out: &mut String) {
             }
         }
     }
-    if broken.is_empty() {
-        let _ = writeln!(
-            out,
-            "Consistency: at every size `Dockerfile::new` measured less than *make*, and *make* \
-             and the render less than the whole path, as each is part of the other (a run \
-             disturbed while some benchmarks ran and not others can fail this).\n"
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "**This run was disturbed**: {}. The machine slowed down while some benchmarks \
-             ran and not others: this run's ratios mix the code's costs with the machine's.\n",
-            broken.join("; ")
-        );
-    }
+    broken
 }
 
 fn parsers(out: &mut String) {
