@@ -25,8 +25,13 @@ fn estimate(dir: &Path, id: &str) -> Option<f64> {
 }
 
 /// The directories of the rounds the render and whole-path benchmarks ran in
-/// (`target/bench-rounds/<k>`, see `benches/run`), in order.
+/// (`target/bench-rounds/<k>`, see `benches/run`), in order. Only a report run by
+/// `benches/run` (which sets `BENCH_ROUNDS`) reads them: after a plain `cargo bench` they
+/// would be an earlier run's.
 fn rounds() -> Vec<PathBuf> {
+    if std::env::var_os("BENCH_ROUNDS").is_none() {
+        return Vec::new();
+    }
     let Ok(entries) = std::fs::read_dir(target().join("bench-rounds")) else {
         return Vec::new();
     };
