@@ -178,6 +178,14 @@ fn machine(out: &mut String) {
              no size, is timed in the first round only)"
         );
     }
+    if let Ok(tunables) = std::env::var("GLIBC_TUNABLES") {
+        let _ = writeln!(
+            out,
+            "- glibc's malloc ran with `GLIBC_TUNABLES={tunables}`: thresholds pinned, so that \
+             no benchmark's cost depends on which ran before it in the same process (see \
+             `benches/run`)"
+        );
+    }
     if let Ok(secs) = std::env::var("BENCH_ELAPSED") {
         let _ = writeln!(
             out,
