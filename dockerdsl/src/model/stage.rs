@@ -7,7 +7,7 @@ use crate::model::text::Text;
 use crate::model::values::{Context, ImageRef, Platform, Port, Signal};
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::sync::Arc;
+use triomphe::Arc;
 
 /// What a stage starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
