@@ -300,9 +300,16 @@ case!(equal_stages_are_one_stage, {
 
 #[test]
 fn stages_are_values() {
-    fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
-    assert_send_sync::<Stage>();
-    assert_send_sync::<Dockerfile>();
+    // The auto traits are part of the API: the stage's shared pointer (triomphe's `Arc`)
+    // must keep every one that std's `Arc` gave.
+    fn assert_value<T>()
+    where
+        T: Send + Sync + Unpin + Clone + 'static,
+        T: std::panic::UnwindSafe + std::panic::RefUnwindSafe,
+    {
+    }
+    assert_value::<Stage>();
+    assert_value::<Dockerfile>();
     let base = Stage::from_image("base", "alpine:3.20");
     let copy = base.clone().run("true");
     // Changing a clone leaves the original alone.
