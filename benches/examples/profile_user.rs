@@ -6,7 +6,7 @@
 //! `profile_user 100 2000` against `profile_whole 100 2000` (`perf stat -e user_time`).
 //! Keep it in step with `dsl::stages` in `src/lib.rs`.
 
-use dockerdsl_bench::stage_name;
+use dockerdsl_bench::{profile_args, stage_name};
 use std::hint::black_box;
 
 fn strings(n: usize) -> Vec<Vec<String>> {
@@ -32,14 +32,7 @@ fn strings(n: usize) -> Vec<Vec<String>> {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let mut number = |default| {
-        args.next()
-            .and_then(|a| a.parse::<usize>().ok())
-            .unwrap_or(default)
-    };
-    let n = number(1000);
-    let times = number(3);
+    let (n, times, _) = profile_args(1000, 3);
     let mut made = 0;
     for _ in 0..times {
         made += black_box(strings(black_box(n))).len();

@@ -4,19 +4,11 @@
 //! others run once, outside the loop), so that each part's cost reads off the totals.
 
 use dockerdsl::Dockerfile;
-use dockerdsl_bench::dsl;
+use dockerdsl_bench::{dsl, profile_args};
 use std::hint::black_box;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let mut number = |default| {
-        args.next()
-            .and_then(|a| a.parse::<usize>().ok())
-            .unwrap_or(default)
-    };
-    let n = number(1000);
-    let times = number(3);
-    let part = std::env::args().nth(3).unwrap_or_default();
+    let (n, times, part) = profile_args(1000, 3);
     let mut bytes = 0;
     match part.as_str() {
         "build" => {

@@ -20,6 +20,20 @@ const SCRIPT: &str = "set -eu\nmkdir -p /out/etc\necho \"built $VERSION\" > /out
 /// The inline configuration file each stage writes.
 const CONFIG: &str = "listen = \"0.0.0.0:8080\"\nworkers = 4\n";
 
+/// The arguments of the profilers in `examples/` that take a size (`profile_render`,
+/// `profile_whole`, `profile_user`): `STAGES TIMES [PART]`. A number that is missing or not a
+/// number takes its default; the part is empty when absent.
+pub fn profile_args(stages: usize, times: usize) -> (usize, usize, String) {
+    let mut args = std::env::args().skip(1);
+    let mut number = |default| {
+        args.next()
+            .and_then(|a| a.parse::<usize>().ok())
+            .unwrap_or(default)
+    };
+    let (stages, times) = (number(stages), number(times));
+    (stages, times, args.next().unwrap_or_default())
+}
+
 /// Stage `i`'s name.
 pub fn stage_name(i: usize) -> String {
     format!("s{i}")
