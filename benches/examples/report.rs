@@ -9,6 +9,7 @@ use dockerdsl_bench::{
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 fn target() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
@@ -27,20 +28,23 @@ fn estimate(dir: &Path, id: &str) -> Option<f64> {
 /// The directories of the rounds the render and whole-path benchmarks ran in
 /// (`target/bench-rounds/<k>`, see `benches/run`), in order. Only a report run by
 /// `benches/run` (which sets `BENCH_ROUNDS`) reads them: after a plain `cargo bench` they
-/// would be an earlier run's.
-fn rounds() -> Vec<PathBuf> {
-    if std::env::var_os("BENCH_ROUNDS").is_none() {
-        return Vec::new();
-    }
-    let Ok(entries) = std::fs::read_dir(target().join("bench-rounds")) else {
-        return Vec::new();
-    };
-    let mut rounds: Vec<(u32, PathBuf)> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path())))
-        .collect();
-    rounds.sort();
-    rounds.into_iter().map(|(_, dir)| dir).collect()
+/// would be an earlier run's. Listed once: every benchmark time the report reads asks.
+fn rounds() -> &'static [PathBuf] {
+    static ROUNDS: OnceLock<Vec<PathBuf>> = OnceLock::new();
+    ROUNDS.get_or_init(|| {
+        if std::env::var_os("BENCH_ROUNDS").is_none() {
+            return Vec::new();
+        }
+        let Ok(entries) = std::fs::read_dir(target().join("bench-rounds")) else {
+            return Vec::new();
+        };
+        let mut rounds: Vec<(u32, PathBuf)> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path())))
+            .collect();
+        rounds.sort();
+        rounds.into_iter().map(|(_, dir)| dir).collect()
+    })
 }
 
 /// The median of `values` (the mean of the middle two for an even count).
