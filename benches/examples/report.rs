@@ -315,13 +315,9 @@ const WHOLE_PEERS: [(&str, &str); 3] = [
     ("dofigen", "dofigen"),
 ];
 
-/// The fastest peer's whole path at `n` stages: its time and name.
-fn fastest_peer(n: usize) -> Option<(f64, &'static str)> {
-    fastest_peer_by(&median, n)
-}
-
-/// [`fastest_peer`], reading each peer's time through `get`.
-fn fastest_peer_by(get: &dyn Fn(&str) -> Option<f64>, n: usize) -> Option<(f64, &'static str)> {
+/// The fastest peer's whole path at `n` stages, each peer's time read through `get` (the
+/// run's medians, or one round's): its time and name.
+fn fastest_peer(get: &dyn Fn(&str) -> Option<f64>, n: usize) -> Option<(f64, &'static str)> {
     WHOLE_PEERS
         .iter()
         .filter_map(|(id, name)| get(&format!("whole/{id}/{n}")).map(|t| (t, *name)))
@@ -350,7 +346,7 @@ fn whole(out: &mut String) {
     for n in SIZES {
         let get = |what: &str| median(&format!("whole/{what}/{n}"));
         let dsl = get("dockerdsl");
-        let fastest = fastest_peer(n);
+        let fastest = fastest_peer(&median, n);
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} ({}) |",
@@ -381,7 +377,7 @@ mod ratio_of {
     }
 
     pub fn peer_over_whole(get: Get, n: usize) -> Option<f64> {
-        let peer = super::fastest_peer_by(get, n)?.0;
+        let peer = super::fastest_peer(get, n)?.0;
         Some(peer / get(&format!("whole/dockerdsl/{n}"))?)
     }
 
