@@ -174,6 +174,34 @@ ENV ONLYKEY
 "#
 );
 
+// An unnamed stage is written out with a name no reference of the file uses: here
+// `stage-0`, `stage-1` and `stage-2` are images (a base and `--from` name only the stages
+// the file names), and must stay images.
+case!(
+    unnamed_stages_named_apart_from_images,
+    r#"ARG BASE=stage-2
+FROM alpine:3.20
+RUN echo 1 > /x
+FROM stage-0
+COPY --from=stage-0 /x /y
+FROM alpine:3.20
+COPY --from=stage-1 /x /z
+FROM ${BASE}
+"#
+);
+
+// `--from=0` is the first `builder`; written as the name, it would be the second.
+case!(
+    copy_from_index_of_a_duplicate_name,
+    r#"FROM alpine:3.20 AS builder
+RUN echo 1 > /x
+FROM alpine:3.20 AS builder
+RUN echo 2 > /x
+FROM scratch
+COPY --from=0 /x /x
+"#
+);
+
 /// What `dockerdsl import` prints for a representative file, with the builder and with
 /// the macro (tests/import_corpus.rs compiles such code for every corpus file).
 const IMPORTED: &str = r#"# syntax=docker/dockerfile:1.7

@@ -127,17 +127,28 @@ def csv_fields(s):
 
 
 class Stages:
-    """Stage names in file order, for resolving references by position."""
+    """Stage names in file order, for resolving references by position. A `FROM` word is
+    looked up among the stages before it (BuildKit resolves a base as it adds the stage);
+    `--from` and a mount's `from` among all the stages of the file, the last of a name
+    winning (BuildKit resolves them once every stage is added: `statesByName`)."""
 
-    def __init__(self):
+    def __init__(self, all_names):
         self.names = []
+        self.all_names = all_names
 
     def ref(self, x):
+        return self._ref(x, self.names)
+
+    def ref_any(self, x):
+        return self._ref(x, self.all_names)
+
+    @staticmethod
+    def _ref(x, names):
         if x.isdigit():
             return ("stage", int(x))
         low = x.lower()
-        for i in range(len(self.names) - 1, -1, -1):
-            if self.names[i] == low:
+        for i in range(len(names) - 1, -1, -1):
+            if names[i] == low:
                 return ("stage", i)
         return ("external", x)
 
@@ -172,7 +183,7 @@ def mount(value, stages):
         opts.setdefault("ro", False)
     opts.setdefault("required", False)
     if "from" in opts:
-        opts["from"] = stages.ref(opts["from"])
+        opts["from"] = stages.ref_any(opts["from"])
     if "mode" in opts:
         opts["mode"] = int(opts["mode"], 8)
     for k in ("uid", "gid"):
@@ -256,7 +267,7 @@ def norm(cmd, esc, stages):
                 m = vals[0]
                 f[k] = int(m, 8) if re.fullmatch(r"[0-7]+", m) else m
             elif k == "from":
-                f[k] = stages.ref(vals[0])
+                f[k] = stages.ref_any(vals[0])
             elif k == "exclude":
                 f[k] = vals
             else:
@@ -291,8 +302,14 @@ def reduce(path):
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     esc = escape_of(text)
-    stages = Stages()
     cmds = dockerfile.parse_file(path)
+    stages = Stages(
+        [
+            c.value[2].lower() if len(c.value) == 3 else None
+            for c in cmds
+            if c.cmd.lower() == "from"
+        ]
+    )
     out = []
     for c in cmds:
         n = norm(c, esc, stages)
@@ -303,20 +320,22 @@ def reduce(path):
     return out
 
 
+def alike(x, y):
+    """The same instruction, where a stage without a name may have been given one."""
+    return x == y or (x[0] == "from" and x[:3] == y[:3] and x[3] is None)
+
+
 def main():
     jobs = json.load(sys.stdin)
     for job in jobs:
         try:
             a = reduce(job["original"])
             b = reduce(job["formatted"])
-            same = len(a) == len(b) and all(
-                x == y or (x[0] == "from" and x[:3] == y[:3] and x[3] is None)
-                for x, y in zip(a, b)
-            )
+            same = len(a) == len(b) and all(alike(x, y) for x, y in zip(a, b))
             detail = ""
             if not same:
                 for i, (x, y) in enumerate(zip(a, b)):
-                    if x != y:
+                    if not alike(x, y):
                         detail = f"instruction {i + 1}: {x!r} != {y!r}"
                         break
                 else:

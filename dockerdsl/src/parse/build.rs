@@ -14,7 +14,7 @@ use crate::model::text::Text;
 use crate::model::values::{Chmod, ImageRef, Network, Platform, Port, Security, Signal};
 use crate::syntax::words::{self, Split, Unreadable};
 use crate::syntax::{self, Instruction as Logical, NodeKind, Tree};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 mod env;
@@ -35,6 +35,11 @@ struct Cx<'a> {
     /// Names of every stage of the file, lower-case, each with the index of the last stage
     /// of that name: BuildKit's references by name go to it (`statesByName`).
     all_names: &'a BTreeMap<String, usize>,
+    /// Every word the file uses as a stage or image reference (a base, as expanded with the
+    /// global scope, `COPY --from`, a mount's `from`), lower-case: a name made up for an
+    /// unnamed stage must be none of them, or writing the stage out with that name would
+    /// turn a reference to an image into one to the stage.
+    referenced: &'a BTreeSet<String>,
     /// The instruction's source text, and what in it the next error is about (empty: its
     /// keyword). A buffer reused from one instruction to the next: most flags are looked
     /// up without an error, and a new string for each would cost more than the reading.
@@ -155,7 +160,19 @@ impl Cx<'_> {
             )));
         }
         if by_index && name.parse::<usize>().is_ok() {
-            return Some(match self.done.get(index) {
+            let done = self.done;
+            return Some(match done.get(index) {
+                // The model writes a reference as the stage's name, which BuildKit resolves
+                // to the last stage of that name.
+                Some(s) if self.all_names.get(s.name()).is_some_and(|&last| last != index) => {
+                    Err(self.beyond_model(
+                        format!(
+                            "stage index {index} is `{}`, a name a later stage has too: written by name, the reference would be to the later stage",
+                            s.name()
+                        ),
+                        "give each stage its own name (BuildKit warns: DuplicateStageName)",
+                    ))
+                }
                 Some(s) => Ok(s.clone()),
                 None => Err(self.error(format!(
                     "stage index {index} does not name an earlier stage"
@@ -396,6 +413,9 @@ pub(crate) fn lower_tree(
     // which stages BuildKit builds.
     let mut onbuild_froms: Vec<Vec<(String, usize, usize)>> = Vec::new();
     let mut refs: Vec<Vec<(String, bool)>> = Vec::new();
+    // The bases as written; those with variables are expanded once the global scope is
+    // known, at the first FROM.
+    let mut bases_written: Vec<&str> = Vec::new();
     for (l, split) in read.instructions.iter().zip(&splits) {
         if let Some(r) = refs.last_mut() {
             if split.keyword.eq_ignore_ascii_case("copy") {
@@ -437,6 +457,7 @@ pub(crate) fn lower_tree(
             onbuild_froms.push(Vec::new());
             refs.push(Vec::new());
             let args = words::whitespace_words(split.args);
+            bases_written.extend(args.first());
             stage_index += 1;
             if let [_, as_, name] = args.as_slice() {
                 let lower = name.to_ascii_lowercase();
@@ -459,6 +480,16 @@ pub(crate) fn lower_tree(
             }
         }
     }
+
+    let mut referenced: BTreeSet<String> = refs
+        .iter()
+        .flatten()
+        .map(|(f, _)| f)
+        .chain(onbuild_froms.iter().flatten().map(|(f, _, _)| f))
+        .map(|f| f.to_ascii_lowercase())
+        .chain(bases_written.iter().map(|b| b.to_ascii_lowercase()))
+        .collect();
+    let mut bases_expanded = false;
 
     let mut builder = Dockerfile::builder().syntax(syntax);
     if escape == '`' {
@@ -502,6 +533,15 @@ pub(crate) fn lower_tree(
                 stage_envs.push(std::mem::take(&mut env));
             }
         }
+        if keyword_lower == "from" && !bases_expanded {
+            // Every global `ARG` comes before the first FROM.
+            bases_expanded = true;
+            for base in bases_written.iter().filter(|b| b.contains('$')) {
+                if let Ok(Some(v)) = globals.expand_from(base, escape) {
+                    referenced.insert(v.to_ascii_lowercase());
+                }
+            }
+        }
         let current = open.as_ref().map(|_| open_name.as_str());
         focus.clear();
         let mut cx = Cx {
@@ -512,6 +552,7 @@ pub(crate) fn lower_tree(
             done: &done,
             current,
             all_names: &all_names,
+            referenced: &referenced,
             text: &l.text,
             focus: &mut focus,
             limits: &mut limits,
@@ -1042,7 +1083,7 @@ fn from(
         None => {
             let mut name = format!("stage-{index}");
             let mut n = 0;
-            while cx.all_names.contains_key(&name) {
+            while cx.all_names.contains_key(&name) || cx.referenced.contains(&name) {
                 n += 1;
                 name = format!("stage-{index}-{n}");
             }
@@ -1085,9 +1126,12 @@ fn from(
     // The latest stage of the name so far, the name as expanded, case kept (`FROM Builder`
     // is an image): BuildKit resolves a base before it adds the stage (references in
     // instructions go to the last stage of a name in the file).
-    let base_stage = resolved
-        .as_deref()
-        .and_then(|v| cx.done.iter().rposition(|s| s.name() == v));
+    let base_stage = resolved.as_deref().and_then(|v| {
+        // Only a name the file gives: never one made up for an unnamed stage.
+        cx.done
+            .iter()
+            .rposition(|s| s.name() == v && cx.all_names.contains_key(v))
+    });
     if let (Some(v), None, false) = (&resolved, base_stage, settable) {
         if v.is_empty() {
             return Err(cx.error_help(
