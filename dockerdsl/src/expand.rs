@@ -203,15 +203,23 @@ pub(crate) fn expand_known(word: &str, value: &dyn Fn(&str) -> Option<String>) -
 /// value: a global `ARG` (`declared`; `--build-arg` sets it, with or without a default) or an
 /// automatic argument (`--platform`, `--target`). What BuildKit refuses for such a word's
 /// value without them (a blank or invalid base, an empty platform, `${V:?}`), it builds with
-/// them; a word whose variables no build sets is the file's to answer for. One rule for the
-/// faithful reader under `check` and `parse`, and the graph.
-pub(crate) fn settable(word: &str, declared: &dyn Fn(&str) -> bool) -> bool {
-    crate::rules::variables(word).into_iter().any(|name| {
-        declared(name)
-            || crate::rules::vocab::AUTOMATIC_ARGS
-                .iter()
-                .any(|(n, _)| *n == name)
-    })
+/// them; a word whose variables no build sets is the file's to answer for, and so is a word
+/// BuildKit cannot read whatever the values ([`readable`]). One rule for the faithful reader
+/// under `check` and `parse`, and the graph.
+pub(crate) fn settable(word: &str, escape: char, declared: &dyn Fn(&str) -> bool) -> bool {
+    readable(word, escape)
+        && crate::rules::variables(word).into_iter().any(|name| {
+            declared(name)
+                || crate::rules::vocab::AUTOMATIC_ARGS
+                    .iter()
+                    .any(|(n, _)| *n == name)
+        })
+}
+
+/// Whether BuildKit's lexer reads `word` whatever its variables hold: its quotes and
+/// `${...}` are well formed. (A word that fails only for some values, `${V:?}`, reads.)
+pub(crate) fn readable(word: &str, escape: char) -> bool {
+    expand(word, escape, &|name| Some(Pattern::var(name))).is_ok()
 }
 
 /// Go's `%q`, as BuildKit's messages quote a word.

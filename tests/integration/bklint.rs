@@ -59,6 +59,18 @@ const EDGES: &[(&str, &str)] = &[
         "copy-from-index-of-a-name-used-later",
         "FROM alpine:3.20 AS builder\nRUN echo 1 > /x\nFROM scratch AS app\nCOPY --from=0 /x /x\nFROM alpine:3.20 AS builder\n",
     ),
+    // A base that no argument makes readable (an unterminated quote), or whose value has a
+    // `$` that is no variable: BuildKit refuses them whatever `--build-arg` sets.
+    (
+        "from-unterminated-quote-with-arg",
+        "ARG V=3.20\nFROM al'i:${V}\n",
+    ),
+    ("from-literal-dollar-quoted", "FROM 'alpine$'\n"),
+    ("from-literal-dollar-escaped", "FROM \"alpine:\\$X\"\n"),
+    (
+        "from-literal-dollar-in-a-later-stage",
+        "ARG V=1\nFROM alpine:3.20 AS b\nFROM 'b$'${V}\n",
+    ),
     // Images named like the names an unnamed stage is given when it is written out.
     (
         "unnamed-stage-names-taken-by-images",

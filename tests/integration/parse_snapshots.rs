@@ -202,6 +202,18 @@ COPY --from=0 /x /x
 "#
 );
 
+// Bases BuildKit refuses whatever `--build-arg` sets: a quote the word never closes, a `$`
+// that is no variable. Refused, each with its line, not read past.
+case!(
+    bases_refused_whatever_the_arguments,
+    r#"ARG V=3.20
+FROM al'i:${V} AS a
+FROM 'alpine$' AS b
+FROM "alpine:\$X" AS c
+FROM alpine:3.20
+"#
+);
+
 /// What `dockerdsl import` prints for a representative file, with the builder and with
 /// the macro (tests/import_corpus.rs compiles such code for every corpus file).
 const IMPORTED: &str = r#"# syntax=docker/dockerfile:1.7

@@ -240,7 +240,8 @@ fn from(
     errors: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
     let (escape, env) = (scope.escape, scope.env);
-    let settable = |word: &str| expand::settable(word, &|name| scope.declared.contains(name));
+    let settable =
+        |word: &str| expand::settable(word, escape, &|name| scope.declared.contains(name));
     let lookup = |name: &str| env.get(name).cloned();
     // `--platform` is expanded as the base is; BuildKit refuses a value that cannot be, or
     // that comes out empty. (Whether the value is a platform is containerd's parser's to

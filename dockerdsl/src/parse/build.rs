@@ -1044,6 +1044,9 @@ fn built_stages(
     built
 }
 
+/// Why a base with a `$` that is not a variable is refused.
+const LITERAL_DOLLAR_IN_BASE: &str = "a `$` that is not a variable (escaped, or in single quotes) is in no image reference or stage name";
+
 /// `FROM [--platform=P] image [AS name]`: the stage's name, the stage, and the index of the
 /// stage it is built on (also when the model keeps the base as written, `FROM ${BASE}`:
 /// the stage's variables are that stage's).
@@ -1105,17 +1108,23 @@ fn from(
             }
             Ok(_) => None,
         };
-        if let Some(message) = refusal.filter(|_| !cx.globals.settable(p)) {
+        if let Some(message) = refusal.filter(|_| !cx.globals.settable(p, cx.escape)) {
             return Err(cx.error_help(
                 message,
                 "declare the argument with a default (`ARG NAME=value`) before the first FROM",
             ));
         }
     }
-    let settable = cx.globals.settable(image);
+    let settable = cx.globals.settable(image, cx.escape);
     let resolved = match cx.globals.expand_from(image, cx.escape) {
         Ok(r) => r,
         Err(_) if settable => None,
+        Err(e) if !crate::expand::readable(image, cx.escape) => {
+            return Err(cx.error_help(
+                e,
+                "BuildKit cannot read this word, whatever the arguments hold: close its quotes and `${...}`",
+            ));
+        }
         Err(e) => {
             return Err(cx.error_help(
                 e,
@@ -1139,6 +1148,17 @@ fn from(
                 "declare the argument with a default (`ARG NAME=value`) before the first FROM",
             ));
         }
+        // The value's `$`s are literal ones (escaped, or in single quotes): no reference
+        // has one (`rules::image` takes one for a variable of a template).
+        if v.contains('$') {
+            return Err(cx.error_help(
+                format!(
+                    "failed to parse stage name {}: invalid reference format",
+                    crate::expand::go_quote(v)
+                ),
+                LITERAL_DOLLAR_IN_BASE,
+            ));
+        }
         if v != "scratch" {
             if let Err(why) = crate::rules::image(v) {
                 return Err(cx.error_help(
@@ -1151,7 +1171,20 @@ fn from(
             }
         }
     }
-    let written = cx.word(image)?;
+    // A literal `$` is in the value whatever the arguments hold: BuildKit refuses it. (Not a
+    // limit of the model: a FROM line the model cannot hold would have no stage to write.)
+    let written = match words::unquote(image, cx.escape) {
+        Err(Unreadable::LiteralDollar) => {
+            return Err(cx.error_help(
+                format!(
+                    "failed to parse stage name {}: invalid reference format",
+                    crate::expand::go_quote(image)
+                ),
+                LITERAL_DOLLAR_IN_BASE,
+            ));
+        }
+        _ => cx.word(image)?,
+    };
     let base = match base_stage {
         // The model keeps a base with variables as written.
         Some(i) if written == resolved.as_deref().unwrap_or_default() => cx

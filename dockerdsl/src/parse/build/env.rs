@@ -143,8 +143,10 @@ impl Env {
     /// Whether the build can give a variable of this `FROM` word another value: a global
     /// `ARG` (`--build-arg`) or an automatic argument (`--platform`, `--target`). What
     /// BuildKit refuses for such a word's value without them, it builds with them.
-    pub(super) fn settable(&self, word: &str) -> bool {
-        crate::expand::settable(word, &|name| self.lost || self.declared.contains(name))
+    pub(super) fn settable(&self, word: &str, escape: char) -> bool {
+        crate::expand::settable(word, escape, &|name| {
+            self.lost || self.declared.contains(name)
+        })
     }
 
     /// A word of a `FROM` line (the base, `--platform`) as BuildKit expands it with the
