@@ -253,11 +253,25 @@ fn pd_read(i: &pd::Instruction<'_>, escape: char) -> Result<Read, String> {
 /// Where `parse-dockerfile` 0.1.9 is known to differ from BuildKit (see `roundtrip.rs`): a
 /// shell command starting with `<<` that is not a heredoc to BuildKit (`<<<` here-strings),
 /// and `ENTRYPOINT []`, which it refuses ("at least one argument") and BuildKit reads as
-/// resetting the entrypoint; and a flag ending in `<<` before a heredoc marker, whose last
-/// `<`s the renderer quotes (BuildKit strips a flag's quotes, `parse-dockerfile` keeps them).
+/// resetting the entrypoint; a flag ending in `<<` before a heredoc marker, whose last
+/// `<`s the renderer quotes (BuildKit strips a flag's quotes, `parse-dockerfile` keeps them);
+/// and a shell-form command such as `[\x0c]`, which `parse-dockerfile` reads as a JSON array
+/// (a form feed is white space to it) and BuildKit as a shell command (Go's JSON has no form
+/// feed among its white space), found by the `render` fuzz target.
 pub fn pd_corner(wants: &[Read]) -> bool {
     wants.iter().any(|w| {
         let first = w.args.first();
+        let command = ["RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"]
+            .iter()
+            .any(|k| w.keyword.ends_with(k));
+        if command
+            && !w.json
+            && w.args
+                .iter()
+                .any(|a| a.trim_start().starts_with('[') && a.contains('\u{c}'))
+        {
+            return true;
+        }
         (w.keyword.ends_with("RUN")
             && !w.json
             && first.is_some_and(|a| a.starts_with("<<") && a != MARKER))

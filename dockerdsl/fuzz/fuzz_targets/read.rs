@@ -1,0 +1,112 @@
+//! Any text through every reader the CLI points at a user's files: the syntax layer (each
+//! instruction's flags and words, whose spans must lie on the text), `fmt` (formatting its
+//! own output gives it back, as its documentation promises), `check` with a `.dockerignore`,
+//! the faithful parser, the lock file and the images a Dockerfile names, the JSON model,
+//! hadolint's pragmas and the value parsers. None may panic, and every error must display.
+//!
+//! The input is split at its first NUL byte (which no Dockerfile holds): before it, the
+//! `.dockerignore` that `check` reads; after it, the file. Without one, the whole input is
+//! the file and there is no `.dockerignore`.
+
+#![no_main]
+
+use dockerdsl::lint::{HadolintPragmas, Linter};
+use dockerdsl::lock::Lock;
+use dockerdsl::{Dockerfile, ImageRef, Platform, Signal};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(input) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (ignore, text) = match input.split_once('\0') {
+        Some((ignore, text)) => (Some(ignore), text),
+        None => (None, input),
+    };
+
+    match dockerdsl::syntax::read(text) {
+        Ok(tree) => {
+            for instruction in tree.instructions() {
+                let _ = instruction.keyword();
+                assert!(
+                    text.get(instruction.keyword_span()).is_some(),
+                    "keyword span off the text"
+                );
+                for flag in instruction.flags() {
+                    assert!(text.get(flag.span()).is_some(), "flag span off the text");
+                    assert!(
+                        text.get(flag.name_span()).is_some(),
+                        "flag name span off the text"
+                    );
+                    if let Some(span) = flag.value_span() {
+                        assert!(text.get(span).is_some(), "flag value span off the text");
+                    }
+                    let _ = (flag.name(), flag.value(), flag.raw());
+                }
+                let args = instruction.args();
+                let _ = args.form();
+                for word in args.words() {
+                    assert!(text.get(word.span()).is_some(), "word span off the text");
+                    let _ = (word.raw(), word.text(), word.is_json());
+                }
+            }
+        }
+        Err(e) => drop(e.to_string()),
+    }
+
+    match dockerdsl::format(text) {
+        Ok(formatted) => match dockerdsl::format(&formatted) {
+            Ok(again) => assert_eq!(again, formatted, "fmt is not idempotent"),
+            Err(e) => panic!("fmt's output is refused:\n{formatted}\n{e}"),
+        },
+        Err(e) => drop(e.to_string()),
+    }
+
+    let mut linter = Linter::new();
+    if let Some(ignore) = ignore {
+        linter = linter.dockerignore(ignore);
+    }
+    match linter.check(text) {
+        Ok(lints) => {
+            for lint in lints {
+                let _ = (
+                    lint.to_string(),
+                    lint.line(),
+                    lint.column(),
+                    lint.end_line(),
+                );
+            }
+        }
+        Err(e) => drop(e.to_string()),
+    }
+
+    match dockerdsl::parse_faithfully(text) {
+        Ok(parsed) => drop(parsed.dockerfile().to_string()),
+        Err(e) => drop(e.to_string()),
+    }
+    match dockerdsl::lock::images_text(text) {
+        Ok(images) => drop(images),
+        Err(e) => drop(e.to_string()),
+    }
+    match Lock::parse(text) {
+        Ok(lock) => {
+            // What a lock writes, it reads back.
+            let written = lock.to_string();
+            match Lock::parse(&written) {
+                Ok(again) => assert_eq!(again.to_string(), written, "lock does not round-trip"),
+                Err(e) => panic!("a written lock is refused:\n{written}\n{e}"),
+            }
+        }
+        Err(e) => drop(e.to_string()),
+    }
+    match Dockerfile::from_json(text) {
+        Ok(df) => drop(df.to_string()),
+        Err(e) => drop(e.to_string()),
+    }
+    drop(HadolintPragmas::read(text));
+    for line in text.lines().take(4) {
+        let _ = ImageRef::parse(line).map(|r| r.to_string());
+        let _ = Platform::parse(line).map(|p| p.as_str().len());
+        let _ = Signal::parse(line).map(|s| s.as_str().len());
+    }
+});
