@@ -71,6 +71,11 @@ const EDGES: &[(&str, &str)] = &[
         "from-literal-dollar-in-a-later-stage",
         "ARG V=1\nFROM alpine:3.20 AS b\nFROM 'b$'${V}\n",
     ),
+    // BuildKit takes `--` off a flag and no more dashes: `---from` is unknown.
+    (
+        "flag-with-three-dashes",
+        "FROM alpine:3.20\nCOPY ---from=x a b\n",
+    ),
     // Images named like the names an unnamed stage is given when it is written out.
     (
         "unnamed-stage-names-taken-by-images",

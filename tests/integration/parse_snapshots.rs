@@ -214,6 +214,16 @@ FROM alpine:3.20
 "#
 );
 
+// BuildKit takes `--` off a flag and no more dashes: these are unknown flags, not `--from`
+// and `--network`.
+case!(
+    flags_with_three_dashes,
+    r#"FROM alpine:3.20
+COPY ---from=x a b
+RUN ---network=none true
+"#
+);
+
 /// What `dockerdsl import` prints for a representative file, with the builder and with
 /// the macro (tests/import_corpus.rs compiles such code for every corpus file).
 const IMPORTED: &str = r#"# syntax=docker/dockerfile:1.7

@@ -229,7 +229,9 @@ impl<'r> Flags<'r> {
         let mut list: Vec<(&str, Option<&str>)> = Vec::new();
         let mut bad = false;
         for f in raw {
-            let body = f.trim_start_matches('-');
+            // BuildKit takes off the two dashes of `--` and no more: `---from` is the
+            // unknown flag `-from`.
+            let body = f.strip_prefix("--").unwrap_or(f);
             let (name, value) = match body.split_once('=') {
                 Some((n, v)) => (n, Some(v)),
                 None => (body, None),
