@@ -15,6 +15,14 @@ use dockerdsl::lock::Lock;
 use dockerdsl::{Dockerfile, ImageRef, Platform, Signal};
 use libfuzzer_sys::fuzz_target;
 
+/// A DOT graph's edges and images (its external nodes), without the stages' labels: `fmt`
+/// names an unnamed stage, which the graph labels otherwise.
+fn edges(dot: &str) -> Vec<&str> {
+    dot.lines()
+        .filter(|l| l.contains("->") || l.contains("style=rounded"))
+        .collect()
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = std::str::from_utf8(data) else {
         return;
@@ -55,10 +63,27 @@ fuzz_target!(|data: &[u8]| {
     }
 
     match dockerdsl::format(text) {
-        Ok(formatted) => match dockerdsl::format(&formatted) {
-            Ok(again) => assert_eq!(again, formatted, "fmt is not idempotent"),
-            Err(e) => panic!("fmt's output is refused:\n{formatted}\n{e}"),
-        },
+        Ok(formatted) => {
+            match dockerdsl::format(&formatted) {
+                Ok(again) => assert_eq!(again, formatted, "fmt is not idempotent"),
+                Err(e) => panic!("fmt's output is refused:\n{formatted}\n{e}"),
+            }
+            // The same build graph: every stage's base and references, and which images.
+            // Not where a base's value is the build's (a dotted edge: `FROM stage-$V` could
+            // name any stage, the one `fmt` names `stage-1` too).
+            if let (Ok(before), Ok(after)) = (
+                dockerdsl::graph::dot_text(text),
+                dockerdsl::graph::dot_text(&formatted),
+            ) && !before.contains("style=dotted")
+                && !after.contains("style=dotted")
+            {
+                assert_eq!(
+                    edges(&before),
+                    edges(&after),
+                    "fmt changes the graph:\n{formatted}"
+                );
+            }
+        }
         Err(e) => drop(e.to_string()),
     }
 
