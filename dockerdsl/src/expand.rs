@@ -216,6 +216,65 @@ pub(crate) fn settable(word: &str, escape: char, declared: &dyn Fn(&str) -> bool
         })
 }
 
+/// `word` with each `$NAME` written `${NAME}`, the rest as it is. Taking a word's quotes and
+/// escapes off can join a name with what follows it (`"alpine:$V"0` is `alpine:` V `0`;
+/// unquoted, `alpine:$V0` is V0): braced first, it keeps its variables. Single-quoted text,
+/// escaped characters and `${...}` are copied whole.
+pub(crate) fn braced(word: &str, escape: char) -> String {
+    let mut out = String::with_capacity(word.len() + 8);
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                out.push(c);
+                for q in chars.by_ref() {
+                    out.push(q);
+                    if q == '\'' {
+                        break;
+                    }
+                }
+            }
+            c if c == escape => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            '$' if chars.peek() == Some(&'{') => {
+                // Up to the matching brace.
+                let mut depth = 0usize;
+                out.push(c);
+                for b in chars.by_ref() {
+                    out.push(b);
+                    match b {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            // A name as BuildKit's `processName` reads one that starts with a letter or `_`
+            // (digits and special parameters cannot run on into what follows).
+            '$' if chars.peek().is_some_and(|n| n.is_alphabetic() || *n == '_') => {
+                out.push_str("${");
+                while let Some(&n) = chars.peek() {
+                    if !n.is_alphabetic() && !n.is_numeric() && n != '_' {
+                        break;
+                    }
+                    out.push(n);
+                    chars.next();
+                }
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Whether BuildKit's lexer reads `word` whatever its variables hold: its quotes and
 /// `${...}` are well formed. (A word that fails only for some values, `${V:?}`, reads.)
 pub(crate) fn readable(word: &str, escape: char) -> bool {
@@ -697,6 +756,30 @@ impl Glob {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn braced_keeps_each_variable_apart_from_what_follows() {
+        let cases = [
+            (r#""alpine:$V"0"#, '\\', r#""alpine:${V}"0"#),
+            (r"alpine:$V\0", '\\', r"alpine:${V}\0"),
+            ("a$V`0", '`', "a${V}`0"),
+            // Already braced, single-quoted, escaped, or not a name that can run on.
+            ("${V:-${W}}x$1$$", '\\', "${V:-${W}}x$1$$"),
+            ("'$V'x", '\\', "'$V'x"),
+            (r"\$V", '\\', r"\$V"),
+            ("$_a1é", '\\', "${_a1é}"),
+        ];
+        for (word, escape, want) in cases {
+            assert_eq!(super::braced(word, escape), want, "{word}");
+            // The same value, whatever the variables hold.
+            let any = |name: &str| Some(super::Pattern::var(name));
+            assert_eq!(
+                super::expand(word, escape, &any).map(|p| p.display()),
+                super::expand(want, escape, &any).map(|p| p.display()),
+                "{word}"
+            );
+        }
+    }
+
     fn known_env(name: &str) -> Option<String> {
         match name {
             "V" => Some("3.20".into()),

@@ -71,6 +71,15 @@ const EDGES: &[(&str, &str)] = &[
         "from-literal-dollar-in-a-later-stage",
         "ARG V=1\nFROM alpine:3.20 AS b\nFROM 'b$'${V}\n",
     ),
+    // Quotes or an escape end a variable's name: `$V` then `0`, not `$V0`.
+    (
+        "from-variable-ended-by-quotes",
+        "ARG V=3.2\nFROM \"alpine:$V\"0\n",
+    ),
+    (
+        "from-variable-ended-by-an-escape",
+        "ARG V=3.2\nFROM alpine:$V\\0\n",
+    ),
     // BuildKit takes `--` off a flag and no more dashes: `---from` is unknown.
     (
         "flag-with-three-dashes",

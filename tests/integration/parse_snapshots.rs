@@ -224,6 +224,17 @@ RUN ---network=none true
 "#
 );
 
+// Quotes or an escape end a variable's name: written without them, the variable is braced
+// (`${V}0`), not joined with what follows (`$V0`).
+case!(
+    base_variables_kept_apart_when_unquoted,
+    r#"ARG V=3.2
+FROM "alpine:$V"0 AS a
+FROM alpine:$V\0 AS b
+FROM alpine:3.20 AS c
+"#
+);
+
 /// What `dockerdsl import` prints for a representative file, with the builder and with
 /// the macro (tests/import_corpus.rs compiles such code for every corpus file).
 const IMPORTED: &str = r#"# syntax=docker/dockerfile:1.7

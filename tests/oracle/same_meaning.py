@@ -81,6 +81,46 @@ def unquote(word, esc):
     return "".join(out)
 
 
+def braced(word, esc):
+    """Each `$NAME` written `${NAME}`, so that taking quotes and escapes off cannot join a
+    name with what follows it (`"a:$V"0` is `a:` V `0`); the formatter writes it so."""
+    out = []
+    i = 0
+    while i < len(word):
+        c = word[i]
+        if c == "'":
+            j = word.find("'", i + 1)
+            j = len(word) if j < 0 else j + 1
+            out.append(word[i:j])
+            i = j
+        elif c == esc:
+            out.append(word[i : i + 2])
+            i += 2
+        elif c == "$" and word[i + 1 : i + 2] == "{":
+            depth = 0
+            j = i + 1
+            while j < len(word):
+                if word[j] == "{":
+                    depth += 1
+                elif word[j] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            out.append(word[i : j + 1])
+            i = j + 1
+        elif c == "$" and i + 1 < len(word) and (word[i + 1].isalpha() or word[i + 1] == "_"):
+            j = i + 1
+            while j < len(word) and (word[j].isalnum() or word[j] == "_"):
+                j += 1
+            out.append("${" + word[i + 1 : j] + "}")
+            i = j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
 HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
 
 
@@ -209,7 +249,7 @@ def norm(cmd, esc, stages):
     flags = flags_of(cmd)
     v = list(cmd.value)
     if kw == "from":
-        image = unquote(v[0], esc)
+        image = unquote(braced(v[0], esc), esc)
         name = v[2].lower() if len(v) == 3 else None
         base = stages.ref(image) if image.lower() != "scratch" else ("scratch",)
         stages.names.append(name)

@@ -1185,6 +1185,11 @@ fn from(
                 LITERAL_DOLLAR_IN_BASE,
             ));
         }
+        // Quotes or escapes around a variable: braced first, so that taking them off
+        // does not join the variable's name with what follows.
+        _ if image.contains('$') && image.contains(['\'', '"', cx.escape]) => {
+            cx.word(&crate::expand::braced(image, cx.escape))?
+        }
         _ => cx.word(image)?,
     };
     let base = match base_stage {
