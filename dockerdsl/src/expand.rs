@@ -256,12 +256,22 @@ pub(crate) fn braced(word: &str, escape: char) -> String {
                     }
                 }
             }
-            // A name as BuildKit's `processName` reads one that starts with a letter or `_`
-            // (digits and special parameters cannot run on into what follows).
-            '$' if chars.peek().is_some_and(|n| n.is_alphabetic() || *n == '_') => {
+            // A name as BuildKit's `processName` reads it: a run of digits, or a letter or
+            // `_` and then letters, digits and `_` (a special parameter is one character,
+            // and cannot run on into what follows).
+            '$' if chars
+                .peek()
+                .is_some_and(|n| n.is_alphabetic() || n.is_numeric() || *n == '_') =>
+            {
+                let digits = chars.peek().is_some_and(|n| n.is_numeric());
                 out.push_str("${");
                 while let Some(&n) = chars.peek() {
-                    if !n.is_alphabetic() && !n.is_numeric() && n != '_' {
+                    let more = if digits {
+                        n.is_numeric()
+                    } else {
+                        n.is_alphabetic() || n.is_numeric() || n == '_'
+                    };
+                    if !more {
                         break;
                     }
                     out.push(n);
@@ -763,7 +773,8 @@ mod tests {
             (r"alpine:$V\0", '\\', r"alpine:${V}\0"),
             ("a$V`0", '`', "a${V}`0"),
             // Already braced, single-quoted, escaped, or not a name that can run on.
-            ("${V:-${W}}x$1$$", '\\', "${V:-${W}}x$1$$"),
+            (r"a$44\0", '\\', r"a${44}\0"),
+            ("${V:-${W}}x$@$$", '\\', "${V:-${W}}x$@$$"),
             ("'$V'x", '\\', "'$V'x"),
             (r"\$V", '\\', r"\$V"),
             ("$_a1é", '\\', "${_a1é}"),

@@ -80,6 +80,11 @@ const EDGES: &[(&str, &str)] = &[
         "from-variable-ended-by-an-escape",
         "ARG V=3.2\nFROM alpine:$V\\0\n",
     ),
+    // A name of digits runs on into digits: `$1` then `0`, not `$10`.
+    (
+        "from-digit-variable-ended-by-an-escape",
+        "FROM alpine:3$1\\0\n",
+    ),
     // BuildKit takes `--` off a flag and no more dashes: `---from` is unknown.
     (
         "flag-with-three-dashes",

@@ -109,6 +109,12 @@ def braced(word, esc):
                 j += 1
             out.append(word[i : j + 1])
             i = j + 1
+        elif c == "$" and i + 1 < len(word) and word[i + 1].isdigit():
+            j = i + 1
+            while j < len(word) and word[j].isdigit():
+                j += 1
+            out.append("${" + word[i + 1 : j] + "}")
+            i = j
         elif c == "$" and i + 1 < len(word) and (word[i + 1].isalpha() or word[i + 1] == "_"):
             j = i + 1
             while j < len(word) and (word[j].isalnum() or word[j] == "_"):
