@@ -256,6 +256,15 @@ pub(crate) fn braced(word: &str, escape: char) -> String {
                     }
                 }
             }
+            // A special parameter (`$$`, `$@`, ...): both characters, so that the second
+            // `$` of `$$` does not start a name.
+            '$' if chars
+                .peek()
+                .is_some_and(|n| matches!(n, '@' | '*' | '#' | '?' | '-' | '$' | '!')) =>
+            {
+                out.push(c);
+                out.extend(chars.next());
+            }
             // A name as BuildKit's `processName` reads it: a run of digits, or a letter or
             // `_` and then letters, digits and `_` (a special parameter is one character,
             // and cannot run on into what follows).
@@ -775,6 +784,7 @@ mod tests {
             // Already braced, single-quoted, escaped, or not a name that can run on.
             (r"a$44\0", '\\', r"a${44}\0"),
             ("${V:-${W}}x$@$$", '\\', "${V:-${W}}x$@$$"),
+            (r"y\o$$$$est", '\\', r"y\o$$$$est"),
             ("'$V'x", '\\', "'$V'x"),
             (r"\$V", '\\', r"\$V"),
             ("$_a1é", '\\', "${_a1é}"),

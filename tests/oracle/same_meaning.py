@@ -109,6 +109,9 @@ def braced(word, esc):
                 j += 1
             out.append(word[i : j + 1])
             i = j + 1
+        elif c == "$" and i + 1 < len(word) and word[i + 1] in "@*#?-$!":
+            out.append(word[i : i + 2])
+            i += 2
         elif c == "$" and i + 1 < len(word) and word[i + 1].isdigit():
             j = i + 1
             while j < len(word) and word[j].isdigit():
