@@ -196,6 +196,17 @@ const EDGES: &[(&str, &str)] = &[
         "FROM [::1]:5000/foo:1\nFROM [2001:db8::1]/org/app\n",
     ),
     ("from-ipv6-registry-bad", "FROM [::g]:5000/foo:1\n"),
+    // BuildKit takes every `\r` off a line's end (`trimNewline`), not only a `\r\n`'s: the
+    // escape before them still continues the line, and the terminator still ends the
+    // heredoc, whose body keeps its `\r`s.
+    (
+        "crs-before-a-continuation",
+        "FROM alpine:3.20\nLABEL a=b \\\r\r\n  c=d\nEXPOSE 80 \\\r\r\r\n  81\r\r\n",
+    ),
+    (
+        "crs-after-a-heredoc-terminator",
+        "FROM alpine:3.20\r\r\nRUN cat <<EOF\r\r\nhello\r\r\nEOF\r\r\n",
+    ),
 ];
 
 /// Every Dockerfile of the corpus, sorted by name.

@@ -92,12 +92,13 @@ pub(super) struct Line<'a> {
     pub text: &'a str,
     pub start: usize,
     pub number: usize,
-    /// Whether a `\r` was dropped from its end.
+    /// Whether `\r`s were dropped from its end.
     pub cr: bool,
 }
 
-/// The physical lines of a text as `bufio.ScanLines` cuts them: at `\n`, a `\r` before it
-/// dropped, no empty line after a final `\n`. One pass with `memchr`, nothing collected.
+/// The physical lines of a text as BuildKit's parser reads them: cut at `\n`, the `\r`s
+/// before it dropped (its `trimNewline`), no empty line after a final `\n`. One pass with
+/// `memchr`, nothing collected.
 pub(super) struct Lines<'a> {
     text: &'a str,
     pos: usize,
@@ -127,11 +128,13 @@ impl<'a> Iterator for Lines<'a> {
         self.pos += len + 1;
         self.number += 1;
         let line = &rest[..len];
-        let (text, cr) = match line.strip_suffix('\r') {
-            Some(l) => (l, true),
-            None => (line, false),
-        };
-        if text.len() > MAX_LINE && self.too_long.is_none() {
+        // BuildKit's `trimNewline` takes every `\r` off a line's end, not only the one of a
+        // `\r\n`: `RUN a \\\r\r` continues, and `EOF\r\r` ends a heredoc.
+        let text = line.trim_end_matches('\r');
+        let cr = text.len() != line.len();
+        // The length limit as before: the line without its `\n` and one `\r`.
+        let limited = line.strip_suffix('\r').unwrap_or(line);
+        if limited.len() > MAX_LINE && self.too_long.is_none() {
             self.too_long = Some(self.number);
         }
         Some(Line {
