@@ -1153,23 +1153,11 @@ fn from(
         // The value's `$`s are literal ones (escaped, or in single quotes): no reference
         // has one (`rules::image` takes one for a variable of a template).
         if v.contains('$') {
-            return Err(cx.error_help(
-                format!(
-                    "failed to parse stage name {}: invalid reference format",
-                    crate::expand::go_quote(v)
-                ),
-                LITERAL_DOLLAR_IN_BASE,
-            ));
+            return Err(bad_reference(cx, v, LITERAL_DOLLAR_IN_BASE));
         }
         if v != "scratch" {
             if let Err(why) = crate::rules::image(v) {
-                return Err(cx.error_help(
-                    format!(
-                        "failed to parse stage name {}: invalid reference format",
-                        crate::expand::go_quote(v)
-                    ),
-                    why.message,
-                ));
+                return Err(bad_reference(cx, v, why.message));
             }
         }
     }
@@ -1177,20 +1165,16 @@ fn from(
     // limit of the model: a FROM line the model cannot hold would have no stage to write.)
     let written = match words::unquote(image, cx.escape) {
         Err(Unreadable::LiteralDollar) => {
-            return Err(cx.error_help(
-                format!(
-                    "failed to parse stage name {}: invalid reference format",
-                    crate::expand::go_quote(image)
-                ),
-                LITERAL_DOLLAR_IN_BASE,
-            ));
+            return Err(bad_reference(cx, image, LITERAL_DOLLAR_IN_BASE));
         }
         // Quotes or escapes around a variable: braced first, so that taking them off
         // does not join the variable's name with what follows.
         _ if image.contains('$') && image.contains(['\'', '"', cx.escape]) => {
             cx.word(&crate::expand::braced(image, cx.escape))?
         }
-        _ => cx.word(image)?,
+        Ok(w) => w,
+        // An unterminated quote: `word` says so.
+        Err(Unreadable::UnterminatedQuote) => cx.word(image)?,
     };
     let base = match base_stage {
         // The model keeps a base with variables as written.
@@ -1206,6 +1190,18 @@ fn from(
         stage = stage.on_platform(Platform::new(p));
     }
     Ok((name, stage, base_stage))
+}
+
+/// BuildKit's refusal of a base that is neither a stage nor an image reference, `base` as
+/// it quotes it, with `help` saying why.
+fn bad_reference(cx: &mut Cx<'_>, base: &str, help: impl Into<String>) -> Bad {
+    cx.error_help(
+        format!(
+            "failed to parse stage name {}: invalid reference format",
+            crate::expand::go_quote(base)
+        ),
+        help,
+    )
 }
 
 /// `ARG a=1 b`: one `Arg` each.
