@@ -1592,6 +1592,86 @@ pub fn port(s: &str) -> Result<PortParts<'_>, Invalid> {
     })
 }
 
+/// Whether BuildKit's `EXPOSE` takes `s`, a word after expansion: `[[IP:]HOST:]PORT[/PROTO]`
+/// with `PORT` and `HOST` a number or a range `START-END` (0 to 65535), the protocol tcp,
+/// udp or sctp in any case, and the IP an IPv4 or IPv6 address (bracketed or not). A host
+/// part is accepted (with a warning): it is read, and must read as BuildKit reads it
+/// (`parsePort` in dockerfile2llb's `convert_expose.go`). The model's [`port`] is narrower.
+pub fn exposed_port(s: &str) -> Check {
+    let bad = |why: String| {
+        Invalid::new(format!("invalid port {} in EXPOSE: {why}", show(s))).help(
+            "write `PORT[/PROTOCOL]` or `START-END[/PROTOCOL]`: numbers from 0 to 65535, \
+             protocol tcp, udp or sctp",
+        )
+    };
+    // `ip:host:container`, the IP with any colons of its own.
+    let mut parts: Vec<&str> = s.split(':').collect();
+    let container = parts.pop().unwrap_or_default();
+    let host = parts.pop();
+    let ip = parts.join(":");
+    let (container, proto) = container.split_once('/').unwrap_or((container, ""));
+    if container.is_empty() {
+        return Err(bad("no port before the protocol".into()));
+    }
+    if !matches!(
+        proto.to_ascii_lowercase().as_str(),
+        "" | "tcp" | "udp" | "sctp"
+    ) || !proto.is_ascii()
+    {
+        return Err(bad(format!("unknown protocol {}", show(proto))));
+    }
+    if !ip.is_empty() {
+        // Brackets only around the whole address (Go's `net.SplitHostPort`).
+        let inner = match ip.strip_prefix('[') {
+            Some(rest) => match rest.strip_suffix(']') {
+                Some(inner) if !inner.contains(['[', ']']) => inner,
+                _ => return Err(bad(format!("invalid IP address {}", show(&ip)))),
+            },
+            None => ip.as_str(),
+        };
+        if inner.parse::<std::net::IpAddr>().is_err() {
+            return Err(bad(format!("invalid IP address {}", show(inner))));
+        }
+    }
+    let (start, end) = exposed_range(container)
+        .ok_or_else(|| bad(format!("invalid container port {}", show(container))))?;
+    if let Some(host) = host.filter(|h| !h.is_empty()) {
+        let (host_start, host_end) =
+            exposed_range(host).ok_or_else(|| bad(format!("invalid host port {}", show(host))))?;
+        // A host range goes with a container range of the same length, or a single port.
+        if end - start != host_end - host_start && end != start {
+            return Err(bad(format!(
+                "the ranges {container} and {host} differ in length"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A port or range as BuildKit's `parsePortRange` reads it: split at the first `-`, each
+/// side a decimal number (Go's `strconv.ParseInt`: an optional sign) from 0 to 65535, the
+/// end not before the start; `80-80` is one port.
+fn exposed_range(s: &str) -> Option<(i64, i64)> {
+    let number = |t: &str| {
+        let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        // A number too long for `i64` is out of range for Go too.
+        let n = t.parse::<i64>().ok()?;
+        (0..=65535).contains(&n).then_some(n)
+    };
+    let start = number(s.split('-').next().unwrap_or_default())?;
+    match s.split_once('-') {
+        None => Some((start, start)),
+        Some((a, b)) if a == b => Some((start, start)),
+        Some((_, b)) => {
+            let end = number(b)?;
+            (end >= start).then_some((start, end))
+        }
+    }
+}
+
 /// A port range must not run backwards.
 pub fn port_range(start: u16, end: u16) -> Check {
     if start <= end {
@@ -1828,6 +1908,50 @@ mod tests {
         assert!(chown("a b").is_err());
         assert!(flag_value("caf\u{e9}").is_err());
         assert!(mount_value("a,b").is_err());
+    }
+
+    #[test]
+    fn exposed_ports_as_buildkit_reads_them() {
+        for ok in [
+            "80",
+            "80/TCP",
+            "80/",
+            "+80",
+            "0",
+            "08",
+            "80-80",
+            "65535",
+            "80-90:80",
+            "80:80",
+            ":80",
+            "::80",
+            "1.2.3.4::80",
+            "[::1]:80:80",
+            "::1:80:80",
+        ] {
+            assert!(exposed_port(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "/udp",
+            "80/tcpx",
+            "80/tcp/udp",
+            "65536",
+            "-1",
+            "8000-8",
+            "80-",
+            "80--90",
+            "x",
+            "x:80",
+            "80:80-90",
+            "80-81:80-90",
+            "[::1:80:80",
+            "[::1]x:80:80",
+            "a::80",
+            "99999999999999999999",
+        ] {
+            assert!(exposed_port(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

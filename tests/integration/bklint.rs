@@ -207,6 +207,23 @@ const EDGES: &[(&str, &str)] = &[
         "crs-after-a-heredoc-terminator",
         "FROM alpine:3.20\r\r\nRUN cat <<EOF\r\r\nhello\r\r\nEOF\r\r\n",
     ),
+    // `EXPOSE` as BuildKit reads a port: odd forms it takes, and three it refuses.
+    (
+        "expose-odd-ports",
+        "FROM alpine:3.20\nEXPOSE +80 80-80 0 08 80/TCP 80/ 80-90:80 [::1]:80:80 1.2.3.4::80\n",
+    ),
+    (
+        "expose-unknown-protocol",
+        "FROM alpine:3.20\nEXPOSE 80/tcpx\n",
+    ),
+    (
+        "expose-backwards-range",
+        "FROM alpine:3.20\nEXPOSE 8000-8\n",
+    ),
+    (
+        "expose-longer-host-range",
+        "FROM alpine:3.20\nEXPOSE 80-81:80-90\n",
+    ),
 ];
 
 /// Every Dockerfile of the corpus, sorted by name.
@@ -512,6 +529,25 @@ fn image_workdir(bin: &Path, c: &Counts, differences: &mut BTreeSet<(String, Str
     }
 }
 
+/// The variable naming a folder of more files to compare with bklint (see the test).
+const MORE_VAR: &str = "DOCKERDSL_BKLINT_MORE";
+
+/// The UTF-8 files of `dir` (BuildKit reads other bytes too, but `check` takes text),
+/// sorted by name, each named after its file.
+fn more_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{MORE_VAR}={}: {e}", dir.display()))
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let text = std::fs::read_to_string(&path).ok()?;
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            Some((format!("more-{name}"), text))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 fn report(what: &str, c: &Counts) {
     common::say(&format!(
         "bklint, {what}: {} files, {} accepted, {} refused as BuildKit refuses them; \
@@ -633,6 +669,21 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         &mut rendered,
     );
     report("edges", &edges);
+
+    // Any other folder of files, held to the same account: a fuzzer's corpus, say
+    // (`DOCKERDSL_BKLINT_MORE=/path/to/dir`). Not set in CI.
+    if let Some(dir) = std::env::var_os(MORE_VAR) {
+        let more = more_files(Path::new(&dir));
+        let counts = compare_texts(
+            &bin,
+            "bklint-more",
+            &more,
+            &mut differences,
+            &mut formatted,
+            &mut rendered,
+        );
+        report("more", &counts);
+    }
 
     let fmt_checked = same_meaning(TEST, "fmt", &formatted, &mut differences);
     let parse_checked = same_meaning(TEST, "parse", &rendered, &mut differences);

@@ -1323,6 +1323,13 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             let mut ports = Vec::new();
             for w in words {
                 let w = cx.word(w)?;
+                // BuildKit refuses a port it cannot read; with a variable, the value is the
+                // stage's environment's.
+                if !w.contains('$') {
+                    if let Err(why) = crate::rules::exposed_port(&w) {
+                        return Err(cx.error_help(why.message, why.help.unwrap_or_default()));
+                    }
+                }
                 // BuildKit reads the protocol in any case.
                 let normal = match w.rsplit_once('/') {
                     Some((p, proto)) => format!("{p}/{}", proto.to_ascii_lowercase()),
