@@ -1088,11 +1088,23 @@ fn variable_reference(s: &str) -> bool {
 
 /// Names of the variables a string refers to with `$NAME` or `${NAME...}`.
 pub fn variables(s: &str) -> Vec<&str> {
+    variables_after(s, None)
+}
+
+/// [`variables`] of text as BuildKit expands a heredoc's body (`ExpandRaw`): quotes are
+/// text, and a backslash takes the next character literally (`\$HOME` is no variable).
+pub fn body_variables(s: &str) -> Vec<&str> {
+    variables_after(s, Some(b'\\'))
+}
+
+fn variables_after(s: &str, escape: Option<u8>) -> Vec<&str> {
     let mut out = Vec::new();
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'$' {
+        if Some(b[i]) == escape {
+            i += 2;
+        } else if b[i] == b'$' {
             let start = if b.get(i + 1) == Some(&b'{') {
                 i + 2
             } else {
@@ -1536,6 +1548,15 @@ pub fn port_variable(s: &str) -> Check {
     }
 }
 
+/// Whether a name the model refuses is still written back as it was read: not blank,
+/// visible ASCII without quotes, escape characters, `$` or `=` (`ENV a-b=1`, `ARG 0`).
+pub fn bare_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| {
+            b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'\\' | b'`' | b'$' | b'=')
+        })
+}
+
 /// `# check=` rule names: PascalCase words.
 pub fn check_rule(name: &str) -> Check {
     let ok = name.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
@@ -1670,6 +1691,119 @@ fn exposed_range(s: &str) -> Option<(i64, i64)> {
             (end >= start).then_some((start, end))
         }
     }
+}
+
+/// `ADD --checksum=checksum` with these sources (`convert_copy.go`): BuildKit verifies one
+/// download, so it takes exactly one path (a heredoc is none), a URL or a Git repository,
+/// and for a URL a digest it can compute. `paths` are the sources as the build sees them; a
+/// value with a variable is the build's to give, and a word BuildKit's Git reader might
+/// take (`ssh://`, `git://`, `github.com/...`, `user@host:...`) is left to it: only what
+/// BuildKit refuses whatever the build holds is refused here.
+pub fn checksum_sources(checksum: &str, paths: &[&str]) -> Check {
+    let [one] = paths else {
+        return Err(Invalid::new(format!(
+            "`--checksum` needs exactly one source, not {}",
+            paths.len()
+        ))
+        .help("write one `ADD --checksum=...` for each download"));
+    };
+    if one.contains('$') {
+        return Ok(());
+    }
+    match source_kind(one) {
+        SourceKind::Local => Err(Invalid::new(format!(
+            "`--checksum` needs a URL or a Git source, not {}",
+            show(one)
+        ))
+        .help(
+            "BuildKit verifies the checksum of a download: drop `--checksum` for a local file, \
+             or add the file by its URL",
+        )),
+        SourceKind::Http if !checksum.contains('$') => http_checksum(checksum).map_err(|why| {
+            Invalid::new(format!(
+                "invalid `--checksum` {} for a download: {why}",
+                show(checksum)
+            ))
+            .help("write `sha256:` and the 64 hex digits of the file's SHA-256 (or sha384, sha512)")
+        }),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceKind {
+    /// A file of the build context (or what BuildKit cannot read otherwise).
+    Local,
+    /// A download: `http://` or `https://`, and not a Git repository.
+    Http,
+    /// A Git repository, or what may be one.
+    Git,
+}
+
+/// How BuildKit reads an `ADD` source (`isHTTPSource`, `isGitSource`): a URL ending in
+/// `.git` is a repository, other `http(s)://` URLs are downloads; `ssh://`, `git://`,
+/// `github.com/` and `user@host:path` may be repositories; another `scheme://`, or none,
+/// is a local path.
+fn source_kind(src: &str) -> SourceKind {
+    let scheme = src
+        .split_once("://")
+        .map(|(p, _)| p)
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let scp = src.split_once('@').is_some_and(|(user, rest)| {
+        !user.is_empty()
+            && user
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+            && rest.split_once(':').is_some_and(|(host, _)| {
+                !host.is_empty()
+                    && host
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
+            })
+    });
+    if src.starts_with("http://") || src.starts_with("https://") {
+        // The URL's path without its query or fragment.
+        let path = src.split(['?', '#']).next().unwrap_or_default();
+        return if path.ends_with(".git") {
+            SourceKind::Git
+        } else {
+            SourceKind::Http
+        };
+    }
+    match scheme.map(str::to_ascii_lowercase).as_deref() {
+        // `HTTPS://...` is a repository when its path ends in `.git`: left to BuildKit.
+        Some("http" | "https" | "ssh" | "git") => SourceKind::Git,
+        Some(_) => SourceKind::Local,
+        None if scp || src.starts_with("github.com/") => SourceKind::Git,
+        None => SourceKind::Local,
+    }
+}
+
+/// A download's checksum as go-digest's `Parse` reads it, with the algorithms BuildKit
+/// computes (sha256, sha384, sha512).
+fn http_checksum(c: &str) -> Result<(), &'static str> {
+    let Some((algo, hex)) = c
+        .split_once(':')
+        .filter(|(a, h)| !a.is_empty() && !h.is_empty())
+    else {
+        return Err("a checksum is `algorithm:hex`");
+    };
+    let digits = match algo {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
+        _ => return Err("BuildKit computes sha256, sha384 and sha512 only"),
+    };
+    if hex.len() != digits {
+        return Err("the number of hex digits does not fit the algorithm");
+    }
+    if !hex
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err("the digits are not lower-case hex");
+    }
+    Ok(())
 }
 
 /// A port range must not run backwards.

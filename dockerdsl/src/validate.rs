@@ -99,6 +99,28 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// [`Cx::check_once`] for a name (of a variable, a label): BuildKit builds any name but
+    /// a blank one (`a-b`, `0`, which `$NAME` cannot refer to). A name the renderer writes
+    /// as it is (visible ASCII, no quote, escape, `$` or `=`) breaks only the model's rule;
+    /// a blank one BuildKit's too, and any other one is refused as before, since the
+    /// canonical form has no way to write it.
+    fn check_name(
+        &mut self,
+        field: &'static str,
+        rule: Rule,
+        value: &str,
+        check: impl FnOnce(&str) -> Check,
+    ) {
+        if self.passed.contains(value, rule) {
+            return;
+        }
+        match check(value) {
+            Ok(()) => self.passed.insert(value, rule),
+            Err(e) if rules::bare_name(value) => self.report_model_only(Some(field), e),
+            Err(e) => self.report(Some(field), e),
+        }
+    }
+
     fn report(&mut self, field: Option<&'static str>, invalid: Invalid) {
         self.report_as(ProblemKind::BuildKit, field, invalid);
     }
@@ -540,16 +562,16 @@ fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
                 cx.bound.item_value(k);
                 cx.bound.value(v);
                 if is_env {
-                    cx.check_once("key", Rule::Variable, k, rules::variable_name);
+                    cx.check_name("key", Rule::Variable, k, rules::variable_name);
                 } else {
-                    cx.check_once("key", Rule::LabelKey, k, rules::label_key);
+                    cx.check_name("key", Rule::LabelKey, k, rules::label_key);
                 }
                 cx.check("value", rules::one_line(v));
             }
         }
         Instruction::Arg(arg) => {
             cx.bound.arg(arg);
-            cx.check_once("name", Rule::Variable, &arg.name, rules::variable_name);
+            cx.check_name("name", Rule::Variable, &arg.name, rules::variable_name);
             if let Some(v) = &arg.default {
                 cx.check("default", rules::one_line(v));
             }
@@ -1020,6 +1042,11 @@ fn add_checks(cx: &mut Cx<'_>, add: &Add) {
         cx.bound.value(c);
         cx.check_once("--checksum", Rule::Flag, c, rules::flag_value);
         cx.needs("--checksum", "`--checksum`", 6);
+        let paths: Vec<&str> = match &add.sources {
+            Sources::Paths(paths) => paths.iter().map(|p| p.as_str()).collect(),
+            Sources::Inline(_) | Sources::Heredocs(_) => Vec::new(),
+        };
+        cx.check("--checksum", rules::checksum_sources(c, &paths));
     }
     if add.keep_git_dir.is_some() {
         cx.needs("--keep-git-dir", "`--keep-git-dir`", 1);

@@ -220,6 +220,40 @@ const EDGES: &[(&str, &str)] = &[
         "expose-backwards-range",
         "FROM alpine:3.20\nEXPOSE 8000-8\n",
     ),
+    // Names BuildKit builds and `$NAME` cannot refer to (a model limit), and blank ones,
+    // which it refuses; `ADD --checksum` of a local file, of no path, and of a bad digest.
+    (
+        "names-of-any-shape",
+        "FROM alpine:3.20\nENV 0=x a-b=1 +c=2\nARG 0\nLABEL +ey=c\n",
+    ),
+    ("blank-env-name", "FROM alpine:3.20\nENV =x\n"),
+    ("blank-arg-name", "FROM alpine:3.20\nARG =x\n"),
+    (
+        "checksum-of-a-local-file",
+        "FROM alpine:3.20\nADD --checksum=sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae ./a.tar /a\n",
+    ),
+    (
+        "checksum-of-a-heredoc",
+        "FROM alpine:3.20\nADD --checksum=sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae <<EOF /a\nhi\nEOF\n",
+    ),
+    (
+        "checksum-short-digest",
+        "FROM alpine:3.20\nADD --checksum=sha256:2c26b46b https://example.com/a.tar /a\n",
+    ),
+    (
+        "checksum-of-a-git-source",
+        "FROM alpine:3.20\nADD --checksum=2c26b46b https://github.com/moby/buildkit.git#v0.10.1 /a\n",
+    ),
+    // BuildKit expands a `--chmod` and an unquoted heredoc body (quotes as text, `\\$`
+    // escaped): each undefined variable there is an UndefinedVar.
+    (
+        "undefined-variables-in-chmod-and-bodies",
+        "FROM alpine:3.20\nARG A\nCOPY --chmod=${MODE} a /a\nCOPY <<EOF /x\n$A $B \\$C '$D' ${E:-x}\nEOF\nCOPY <<\"EOF\" /y\n$F\nEOF\n",
+    ),
+    (
+        "heredoc-as-destination",
+        "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",
+    ),
     (
         "expose-longer-host-range",
         "FROM alpine:3.20\nEXPOSE 80-81:80-90\n",

@@ -27,6 +27,9 @@ fn problem(stage: Stage) -> (String, String) {
     all.remove(0)
 }
 
+/// A well-formed `--checksum` of a download.
+const SHA256: &str = "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+
 fn alpine(name: &str) -> Stage {
     Stage::from_image(name.to_owned(), "alpine:3.20")
 }
@@ -345,10 +348,46 @@ fn copy_problems() {
         problem(alpine("app").push(Copy::new("a", "/a").exclude("*.md *.txt"))).0,
         "stage `app`, instruction 1 (COPY), --exclude"
     );
+    // A quote, which no flag can carry (and no digest has).
     assert_eq!(
-        problem(alpine("app").push(Add::new("a", "/a").checksum("sha256:\"x\""))).0,
+        problems(
+            alpine("app").push(Add::new("https://example.com/a", "/a").checksum("sha256:\"x\""))
+        )[0]
+        .0,
         "stage `app`, instruction 1 (ADD), --checksum"
     );
+    // BuildKit verifies the checksum of one download, with an algorithm it computes.
+    assert_eq!(
+        problem(alpine("app").push(Add::new("a.tar", "/a").checksum(SHA256))).1,
+        "`--checksum` needs a URL or a Git source, not \"a.tar\""
+    );
+    assert_eq!(
+        problem(
+            alpine("app").push(Add::many(["https://a/x", "https://a/y"], "/a/").checksum(SHA256))
+        )
+        .1,
+        "`--checksum` needs exactly one source, not 2"
+    );
+    assert_eq!(
+        problem(
+            alpine("app").push(
+                Add::new("https://a/x", "/a").checksum("md5:d41d8cd98f00b204e9800998ecf8427e")
+            )
+        )
+        .1,
+        "invalid `--checksum` \"md5:d41d8cd98f00b204e9800998ecf8427e\" for a download: BuildKit computes sha256, sha384 and sha512 only"
+    );
+    // A Git source's checksum is a commit, a variable's source is the build's.
+    for src in [
+        "https://github.com/moby/buildkit.git#v0.10.1",
+        "git@github.com:moby/buildkit.git",
+        "$URL",
+    ] {
+        assert!(
+            Dockerfile::new(&alpine("app").push(Add::new(src, "/a").checksum("e3f5b6c"))).is_ok(),
+            "{src}"
+        );
+    }
 }
 
 #[test]

@@ -353,6 +353,7 @@ fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Cha
                 );
                 uses.word(&copy.dest);
                 uses.opt(copy.chown.as_deref());
+                uses.opt(symbolic(copy.chmod.as_ref()));
                 if !chain.workdir && relative(&copy.dest) {
                     cx.push(
                         &key,
@@ -365,6 +366,7 @@ fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Cha
                 files(cx, &key, "Add", &add.sources, true, &mut uses);
                 uses.word(&add.dest);
                 uses.opt(add.chown.as_deref());
+                uses.opt(symbolic(add.chmod.as_ref()));
                 uses.opt(add.checksum.as_deref());
             }
             Instruction::Workdir(path) => {
@@ -488,8 +490,21 @@ fn files(
     from_context: bool,
     uses: &mut Uses,
 ) {
-    let Sources::Paths(paths) = sources else {
-        return;
+    let paths = match sources {
+        Sources::Paths(paths) => paths,
+        // A body BuildKit expands (its marker unquoted) refers to variables too.
+        Sources::Heredocs(docs) => {
+            for doc in docs.iter().filter(|d| d.expand) {
+                uses.words.push(
+                    rules::body_variables(&doc.content)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                );
+            }
+            return;
+        }
+        Sources::Inline(_) => return,
     };
     for p in paths {
         uses.word(p);
@@ -580,5 +595,13 @@ impl Uses {
                 cx.push(key, Rule::UndefinedVar, message);
             }
         }
+    }
+}
+
+/// A `--chmod` as written when it is not a number: BuildKit expands its variables too.
+fn symbolic(chmod: Option<&crate::Chmod>) -> Option<&str> {
+    match chmod {
+        Some(crate::Chmod::Symbolic(mode)) => Some(mode),
+        _ => None,
     }
 }

@@ -1715,6 +1715,11 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
     let (dest, srcs) = list
         .split_last()
         .ok_or_else(|| cx.error("missing destination"))?;
+    // BuildKit reads the destination as a heredoc marker in either form, before anything
+    // else of the instruction (`parseSourcesAndDest`).
+    if crate::rules::heredoc_marker(dest).is_some() {
+        return Err(cx.error(format!("a heredoc cannot be the destination of {k}")));
+    }
     let docs = heredocs(l);
     let is_doc = |w: &str| !json && crate::rules::heredoc_marker(w).is_some();
     let sources = if srcs.iter().any(|s| is_doc(s)) {
@@ -1743,9 +1748,6 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
         }
         Sources::Paths(paths.into())
     };
-    if is_doc(dest) {
-        return Err(cx.error(format!("a heredoc cannot be the destination of {k}")));
-    }
     let dest = Text::from(cx.word(dest)?);
     let chown = flags.string(cx, "chown")?.map(Text::from);
     let chmod = flags.string(cx, "chmod")?.map(|m| {
@@ -1776,13 +1778,28 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
             exclude,
         }))
     } else {
+        let checksum = flags.string(cx, "checksum")?;
+        // An empty checksum is no checksum to BuildKit; one with a variable, the build's.
+        if let Some(c) = checksum
+            .as_deref()
+            .filter(|c| !c.is_empty() && !c.contains('$'))
+        {
+            let paths: Vec<&str> = match &sources {
+                Sources::Paths(paths) => paths.iter().map(|p| p.as_str()).collect(),
+                _ => Vec::new(),
+            };
+            if let Err(why) = crate::rules::checksum_sources(c, &paths) {
+                cx.focus_flag("checksum");
+                return Err(cx.error_help(why.message, why.help.unwrap_or_default()));
+            }
+        }
         Ok(Instruction::Add(Add {
             sources,
             dest,
             chown,
             chmod,
             link,
-            checksum: flags.string(cx, "checksum")?.map(Text::from),
+            checksum: checksum.map(Text::from),
             keep_git_dir: flags.boolean(cx, "keep-git-dir")?,
             unpack: flags.boolean(cx, "unpack")?,
             exclude,
