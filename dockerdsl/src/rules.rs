@@ -1054,25 +1054,44 @@ pub fn chmod_octal(mode: u32) -> Check {
 
 /// STOPSIGNAL: `SIGTERM`, `TERM`, `SIGRTMIN+3`, a number, or a variable.
 pub fn signal(s: &str) -> Check {
-    let name = s.strip_prefix("SIG").unwrap_or(s);
     let valid = if s.starts_with('$') {
         variable_reference(s)
     } else if let Ok(n) = s.parse::<u16>() {
         (1..=64).contains(&n)
     } else {
-        !name.is_empty()
-            && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-'))
+        SIGNALS.contains(&s.strip_prefix("SIG").unwrap_or(s))
     };
     if valid {
         Ok(())
     } else {
-        Err(Invalid::new(format!("invalid signal {}", show(s)))
-            .help("write a signal name such as `SIGTERM`, or a number from 1 to 64"))
+        Err(Invalid::new(format!("invalid signal {}", show(s))).help(
+            "write a Linux signal's name such as `SIGTERM` or `SIGRTMIN+3`, or a number from 1 to 64",
+        ))
     }
 }
+
+/// Whether BuildKit takes `s` as a stop signal (moby's `signal.ParseSignal` on Linux, where
+/// the frontend runs): a number other than 0, or a name of [`SIGNALS`] in any case, with or
+/// without `SIG`. [`signal`] takes the canonical spelling only, and numbers up to 64.
+pub fn signal_buildkit_takes(s: &str) -> bool {
+    let number = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse::<i64>().is_ok_and(|n| n != 0);
+    }
+    let upper = s.to_ascii_uppercase();
+    SIGNALS.contains(&upper.strip_prefix("SIG").unwrap_or(&upper))
+}
+
+/// The signal names BuildKit knows on Linux (moby/sys's `SignalMap`), without `SIG`.
+const SIGNALS: &[&str] = &[
+    "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT", "KILL",
+    "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM", "TRAP", "TSTP",
+    "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMIN+1",
+    "RTMIN+2", "RTMIN+3", "RTMIN+4", "RTMIN+5", "RTMIN+6", "RTMIN+7", "RTMIN+8", "RTMIN+9",
+    "RTMIN+10", "RTMIN+11", "RTMIN+12", "RTMIN+13", "RTMIN+14", "RTMIN+15", "RTMAX-14", "RTMAX-13",
+    "RTMAX-12", "RTMAX-11", "RTMAX-10", "RTMAX-9", "RTMAX-8", "RTMAX-7", "RTMAX-6", "RTMAX-5",
+    "RTMAX-4", "RTMAX-3", "RTMAX-2", "RTMAX-1", "RTMAX",
+];
 
 /// `$NAME` or `${NAME}` and nothing else.
 fn variable_reference(s: &str) -> bool {
@@ -1730,6 +1749,26 @@ pub fn checksum_sources(checksum: &str, paths: &[&str]) -> Check {
     }
 }
 
+/// A `COPY` source: BuildKit refuses a URL or a Git repository there (`ADD` downloads
+/// them). Refused: what starts `http://` or `https://` (a URL, or a repository when it ends
+/// in `.git`) and Git's `user@host:path`, which BuildKit reads as a repository whatever
+/// follows; a value with a variable is the build's.
+pub fn copy_source(src: &str) -> Check {
+    if src.contains('$') || source_kind(src) == SourceKind::Local {
+        return Ok(());
+    }
+    let definite = src.starts_with("http://") || src.starts_with("https://") || scp_like(src);
+    if definite {
+        Err(Invalid::new(format!(
+            "COPY cannot fetch {}: BuildKit refuses a URL or a Git repository as its source",
+            show(src)
+        ))
+        .help("use ADD, which downloads a URL and clones a Git repository"))
+    } else {
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SourceKind {
     /// A file of the build context (or what BuildKit cannot read otherwise).
@@ -1749,18 +1788,7 @@ fn source_kind(src: &str) -> SourceKind {
         .split_once("://")
         .map(|(p, _)| p)
         .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-    let scp = src.split_once('@').is_some_and(|(user, rest)| {
-        !user.is_empty()
-            && user
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
-            && rest.split_once(':').is_some_and(|(host, _)| {
-                !host.is_empty()
-                    && host
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
-            })
-    });
+    let scp = scp_like(src);
     if src.starts_with("http://") || src.starts_with("https://") {
         // The URL's path without its query or fragment.
         let path = src.split(['?', '#']).next().unwrap_or_default();
@@ -1777,6 +1805,22 @@ fn source_kind(src: &str) -> SourceKind {
         None if scp || src.starts_with("github.com/") => SourceKind::Git,
         None => SourceKind::Local,
     }
+}
+
+/// Git's `user@host:path` (`sshutil`'s `gitSSHRegex`).
+fn scp_like(src: &str) -> bool {
+    src.split_once('@').is_some_and(|(user, rest)| {
+        !user.is_empty()
+            && user
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+            && rest.split_once(':').is_some_and(|(host, _)| {
+                !host.is_empty()
+                    && host
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
+            })
+    })
 }
 
 /// A download's checksum as go-digest's `Parse` reads it, with the algorithms BuildKit

@@ -640,7 +640,17 @@ fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
         }
         Instruction::StopSignal(s) => {
             cx.bound.value(s.as_str());
-            cx.check_once("signal", Rule::Signal, s.as_str(), rules::signal);
+            let s = s.as_str();
+            if !cx.passed.contains(s, Rule::Signal) {
+                match rules::signal(s) {
+                    Ok(()) => cx.passed.insert(s, Rule::Signal),
+                    // `sigterm`, `99`: BuildKit takes them, the model writes neither.
+                    Err(e) if rules::signal_buildkit_takes(s) => {
+                        cx.report_model_only(Some("signal"), e);
+                    }
+                    Err(e) => cx.report(Some("signal"), e),
+                }
+            }
         }
         Instruction::Healthcheck(Healthcheck::None) => {}
         Instruction::Healthcheck(Healthcheck::Check(check)) => {
@@ -1013,6 +1023,11 @@ fn copy_checks<'a>(cx: &mut Cx<'a>, copy: &'a Copy) {
     cx.bound.source(copy.from.as_ref());
     if let Some(f) = &copy.from {
         source_checks(cx, "--from", f);
+    }
+    if let Sources::Paths(paths) = &copy.sources {
+        for p in paths {
+            cx.check("sources", rules::copy_source(p));
+        }
     }
     files_checks(
         cx,

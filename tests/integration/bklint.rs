@@ -250,6 +250,48 @@ const EDGES: &[(&str, &str)] = &[
         "undefined-variables-in-chmod-and-bodies",
         "FROM alpine:3.20\nARG A\nCOPY --chmod=${MODE} a /a\nCOPY <<EOF /x\n$A $B \\$C '$D' ${E:-x}\nEOF\nCOPY <<\"EOF\" /y\n$F\nEOF\n",
     ),
+    // A boolean flag takes `true` or `false` in any case, not Go's `t` or `1`.
+    (
+        "boolean-flags-in-any-case",
+        "FROM alpine:3.20\nCOPY --link=TrUe --parents=FALSE a /x\n",
+    ),
+    ("boolean-flag-t", "FROM alpine:3.20\nCOPY --link=t a /x\n"),
+    // STOPSIGNAL: a Linux signal's name in any case, or a number other than 0.
+    (
+        "stop-signals-buildkit-takes",
+        "FROM alpine:3.20\nSTOPSIGNAL sigterm\nSTOPSIGNAL rtmax-1\nSTOPSIGNAL 99\nSTOPSIGNAL TERM\n",
+    ),
+    (
+        "stop-signal-misspelt",
+        "FROM alpine:3.20\nSTOPSIGNAL SIGTEIL\n",
+    ),
+    ("stop-signal-zero", "FROM alpine:3.20\nSTOPSIGNAL 0\n"),
+    // COPY takes no URL and no Git repository (ADD does); `github.com/...` is a path to it.
+    (
+        "copy-of-a-url",
+        "FROM alpine:3.20 AS a\nFROM alpine:3.20\nCOPY --from=a https://example.com/a /b\n",
+    ),
+    (
+        "copy-of-a-git-repository",
+        "FROM alpine:3.20\nCOPY git@github.com:moby/buildkit.git /b\n",
+    ),
+    (
+        "copy-of-github-path",
+        "FROM alpine:3.20\nCOPY github.com/a/b /b\n",
+    ),
+    // A substitution BuildKit's lexer cannot read fails the build wherever it expands.
+    (
+        "bad-substitution-in-env",
+        "FROM alpine:3.20\nENV X=\"a${b,c}\"\n",
+    ),
+    (
+        "bad-substitution-in-workdir",
+        "FROM alpine:3.20\nWORKDIR /a${}\n",
+    ),
+    (
+        "substitutions-buildkit-reads",
+        "FROM alpine:3.20\nARG b=a\nENV X=${b#c} Y=${b%%c} Z=${b/a/c} W=${b:-x}\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

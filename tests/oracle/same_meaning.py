@@ -148,7 +148,13 @@ def chomp(content):
 
 
 def parse_bool(v):
+    """Go's strconv.ParseBool, as a mount option reads a value (`ro=1`)."""
     return v in ("1", "t", "T", "true", "TRUE", "True")
+
+
+def flag_bool(v):
+    """A boolean flag as BuildKit's BFlags reads it: `true` in any case (`t` is refused)."""
+    return v.lower() == "true"
 
 
 def duration_ns(s):
@@ -308,7 +314,7 @@ def norm(cmd, esc, stages):
         f = {}
         for k, vals in flags.items():
             if k in ("link", "parents", "keep-git-dir", "unpack"):
-                b = parse_bool(vals[0]) if vals[0] is not None else True
+                b = flag_bool(vals[0]) if vals[0] is not None else True
                 if k in ("link", "parents") and not b:
                     continue
                 f[k] = b

@@ -8,6 +8,10 @@ fn main() {
         web = FROM "nginx:1.27" {
             STOPSIGNAL 99;
         }
+        // A misspelt name: BuildKit refuses it when it builds the stage.
+        worker = FROM "alpine:3.20" {
+            STOPSIGNAL SIGTEIL;
+        }
     }
-    let _ = (app, web);
+    let _ = (app, web, worker);
 }

@@ -123,6 +123,20 @@ impl Cx<'_> {
     }
 
     /// A word through the lexer's quote removal.
+    /// [`Cx::word`] of a word BuildKit expands when it builds: one its lexer cannot read
+    /// (`${a,b}`, `${}`) fails the build, whatever the variables hold.
+    fn expanded(&mut self, word: &str) -> Result<String, Bad> {
+        if let Err(e) = crate::expand::expand(word, self.escape, &|name| {
+            Some(crate::expand::Pattern::var(name))
+        }) {
+            return Err(self.error_help(
+                e,
+                "write `$NAME`, `${NAME}`, `${NAME:-default}` or `${NAME:+alternative}`",
+            ));
+        }
+        self.word(word)
+    }
+
     fn word(&mut self, word: &str) -> Result<String, Bad> {
         match words::unquote(word, self.escape) {
             Ok(w) => Ok(w),
@@ -296,7 +310,7 @@ impl<'r> Flags<'r> {
         match self.all(name).next() {
             None => Ok(None),
             Some(None) => Ok(Some(true)),
-            Some(Some(v)) => parse_bool(v).map(Some).ok_or_else(|| {
+            Some(Some(v)) => flag_bool(v).map(Some).ok_or_else(|| {
                 cx.error(format!(
                     "expecting boolean value for flag `--{name}`, not `{v}`"
                 ))
@@ -305,12 +319,24 @@ impl<'r> Flags<'r> {
     }
 }
 
-/// Go's `strconv.ParseBool`.
+/// Go's `strconv.ParseBool`: what a mount option (`ro=1`) and `# check=error=` take.
 fn parse_bool(v: &str) -> Option<bool> {
     match v {
         "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
         "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
         _ => None,
+    }
+}
+
+/// A boolean flag's value as BuildKit's `BFlags` reads it (`--link=TRUE`): `true` or
+/// `false` in any case, not `strconv.ParseBool`'s `1` or `t`.
+fn flag_bool(v: &str) -> Option<bool> {
+    if v.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if v.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -1217,7 +1243,7 @@ fn arg_list(cx: &mut Cx<'_>, split: &Split) -> Result<Vec<Arg>, Bad> {
     let mut out = Vec::new();
     for w in words {
         let arg = match w.split_once('=') {
-            Some((k, v)) => Arg::new(cx.word(k)?).default(cx.word(v)?),
+            Some((k, v)) => Arg::new(cx.word(k)?).default(cx.expanded(v)?),
             None => Arg::new(cx.word(&w)?),
         };
         out.push(arg);
@@ -1244,7 +1270,7 @@ fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, S
             .next()
             .map(|v| v.trim_start_matches([' ', '\t', '\r', '\u{b}', '\u{c}']));
         return match value {
-            Some(v) if !v.is_empty() => Ok(vec![(cx.word(key)?, cx.word(v)?)]),
+            Some(v) if !v.is_empty() => Ok(vec![(cx.expanded(key)?, cx.expanded(v)?)]),
             _ => Err(cx.error_help(
                 format!("{keyword} must have two arguments"),
                 format!("write `{keyword} key=value`"),
@@ -1259,7 +1285,7 @@ fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, S
                 "write every pair as `key=value`",
             ));
         };
-        out.push((cx.word(k)?, cx.word(v)?));
+        out.push((cx.expanded(k)?, cx.expanded(v)?));
     }
     Ok(out)
 }
@@ -1322,7 +1348,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             }
             let mut ports = Vec::new();
             for w in words {
-                let w = cx.word(w)?;
+                let w = cx.expanded(w)?;
                 // BuildKit refuses a port it cannot read; with a variable, the value is the
                 // stage's environment's.
                 if !w.contains('$') {
@@ -1374,7 +1400,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             }
             let mut paths = Vec::new();
             for p in list {
-                let p = cx.word(p)?;
+                let p = cx.expanded(p)?;
                 if p.is_empty() {
                     return Err(cx.error("VOLUME specified can not be an empty string"));
                 }
@@ -1388,7 +1414,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             if split.args.is_empty() {
                 return Err(cx.error(format!("{k} requires exactly one argument")));
             }
-            let value = cx.word(split.args)?;
+            let value = cx.expanded(split.args)?;
             one(match keyword {
                 "user" => Instruction::User(value.into()),
                 "workdir" => Instruction::Workdir(value.into()),
@@ -1744,11 +1770,11 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
         }
         let mut paths = Vec::new();
         for s in srcs {
-            paths.push(cx.word(s)?.into());
+            paths.push(cx.expanded(s)?.into());
         }
         Sources::Paths(paths.into())
     };
-    let dest = Text::from(cx.word(dest)?);
+    let dest = Text::from(cx.expanded(dest)?);
     let chown = flags.string(cx, "chown")?.map(Text::from);
     let chmod = flags.string(cx, "chmod")?.map(|m| {
         if !m.is_empty() && m.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
@@ -1763,6 +1789,14 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
         return Err(cx.error("missing a value on flag `--exclude`"));
     }
     if is_copy {
+        if let Sources::Paths(paths) = &sources {
+            for p in paths.iter() {
+                if let Err(why) = crate::rules::copy_source(p) {
+                    cx.focus(p);
+                    return Err(cx.error_help(why.message, why.help.unwrap_or_default()));
+                }
+            }
+        }
         let from = match flags.string(cx, "from")? {
             Some(f) => Some(cx.source(&f, "--from", true)?),
             None => None,
