@@ -1113,35 +1113,53 @@ pub fn variables(s: &str) -> Vec<&str> {
 /// [`variables`] of text as BuildKit expands a heredoc's body (`ExpandRaw`): quotes are
 /// text, and a backslash takes the next character literally (`\$HOME` is no variable).
 pub fn body_variables(s: &str) -> Vec<&str> {
-    variables_after(s, Some(b'\\'))
+    variables_after(s, Some('\\'))
 }
 
-fn variables_after(s: &str, escape: Option<u8>) -> Vec<&str> {
+fn variables_after(s: &str, escape: Option<char>) -> Vec<&str> {
     let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if Some(b[i]) == escape {
-            i += 2;
-        } else if b[i] == b'$' {
-            let start = if b.get(i + 1) == Some(&b'{') {
-                i + 2
-            } else {
-                i + 1
-            };
-            let mut end = start;
-            while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
-                end += 1;
-            }
-            if end > start {
-                out.push(&s[start..end]);
-            }
-            i = end.max(i + 1);
-        } else {
-            i += 1;
+    let mut chars = s.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if Some(c) == escape {
+            chars.next();
+            continue;
         }
+        if c != '$' {
+            continue;
+        }
+        // `${NAME...}`: the name starts after the brace.
+        let _ = chars.next_if(|&(_, c)| c == '{');
+        let Some(&(start, _)) = chars.peek() else {
+            break;
+        };
+        let end = name_end(s, start);
+        if end > start {
+            out.push(&s[start..end]);
+        }
+        while chars.next_if(|&(j, _)| j < end).is_some() {}
     }
     out
+}
+
+/// Where the variable name starting at `start` ends, as BuildKit's lexer reads one
+/// (`processName`): digits only when it starts with one (`$44ab` is `$44`), one character
+/// for a special parameter (`$$`, `$?`, `$@`, `$*`, `$#`, `$-`, `$!`), else letters, digits
+/// and `_` (`$é` too).
+fn name_end(s: &str, start: usize) -> usize {
+    let rest = &s[start..];
+    let Some(first) = rest.chars().next() else {
+        return start;
+    };
+    let len = if first.is_ascii_digit() {
+        rest.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len())
+    } else if matches!(first, '@' | '*' | '#' | '?' | '-' | '$' | '!') {
+        1
+    } else {
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len())
+    };
+    start + len
 }
 
 /// `--platform=os/arch[/variant]`, or a variable such as `$BUILDPLATFORM`.
@@ -2064,6 +2082,12 @@ mod tests {
     #[test]
     fn variables_found() {
         assert_eq!(variables("a$B-${C}:${D:-x}$"), ["B", "C", "D"]);
+        // BuildKit's names: digits alone, one special character, any letter.
+        assert_eq!(
+            variables("$44ab ${0} $$ $? $é_1 ${D:-$E}"),
+            ["44", "0", "$", "?", "é_1", "D", "E"]
+        );
+        assert_eq!(body_variables("\\$A '$B' \\\\$C"), ["B", "C"]);
     }
 
     #[test]

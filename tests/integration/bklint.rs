@@ -292,6 +292,14 @@ const EDGES: &[(&str, &str)] = &[
         "substitutions-buildkit-reads",
         "FROM alpine:3.20\nARG b=a\nENV X=${b#c} Y=${b%%c} Z=${b/a/c} W=${b:-x}\n",
     ),
+    // Variable names as BuildKit's lexer reads them: digits alone, one special character,
+    // letters of any script.
+    (
+        "variable-names-as-the-lexer-reads-them",
+        "FROM alpine:3.20\nENV A=$? B=$@ C=$é D=$-x E=$!x F=$* G=$$ H=$44ab\n",
+    ),
+    ("from-variable-named-by-digits", "FROM $44ab\n"),
+    ("from-special-parameter", "FROM a$$b\n"),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",
