@@ -1551,7 +1551,8 @@ fn digest_ok(d: &str, templated: bool) -> Result<(), &'static str> {
     if algo == "sha256" && hex.len() != 64 {
         return Err("a sha256 digest has 64 hex digits");
     }
-    Ok(())
+    // The reference's shape holds; BuildKit then reads the digest with go-digest.
+    go_digest(d)
 }
 
 /// Text with `${VAR}`/`$VAR` references and otherwise reference-safe characters. Inside
@@ -1756,7 +1757,7 @@ pub fn checksum_sources(checksum: &str, paths: &[&str]) -> Check {
             "BuildKit verifies the checksum of a download: drop `--checksum` for a local file, \
              or add the file by its URL",
         )),
-        SourceKind::Http if !checksum.contains('$') => http_checksum(checksum).map_err(|why| {
+        SourceKind::Http if !checksum.contains('$') => go_digest(checksum).map_err(|why| {
             Invalid::new(format!(
                 "invalid `--checksum` {} for a download: {why}",
                 show(checksum)
@@ -1841,9 +1842,9 @@ fn scp_like(src: &str) -> bool {
     })
 }
 
-/// A download's checksum as go-digest's `Parse` reads it, with the algorithms BuildKit
-/// computes (sha256, sha384, sha512).
-fn http_checksum(c: &str) -> Result<(), &'static str> {
+/// A digest as go-digest's `Parse` reads it, with the algorithms BuildKit computes
+/// (sha256, sha384, sha512): a download's `--checksum`, an image's `@digest`.
+pub fn go_digest(c: &str) -> Result<(), &'static str> {
     let Some((algo, hex)) = c
         .split_once(':')
         .filter(|(a, h)| !a.is_empty() && !h.is_empty())
@@ -1857,7 +1858,7 @@ fn http_checksum(c: &str) -> Result<(), &'static str> {
         _ => return Err("BuildKit computes sha256, sha384 and sha512 only"),
     };
     if hex.len() != digits {
-        return Err("the number of hex digits does not fit the algorithm");
+        return Err("a sha256 digest has 64 hex digits, sha384 96 and sha512 128");
     }
     if !hex
         .bytes()

@@ -300,6 +300,15 @@ const EDGES: &[(&str, &str)] = &[
     ),
     ("from-variable-named-by-digits", "FROM $44ab\n"),
     ("from-special-parameter", "FROM a$$b\n"),
+    // An image's digest as go-digest reads it: sha256, sha384 or sha512, of its length.
+    (
+        "from-digest-of-another-algorithm",
+        "FROM alpine@sha315:28db6fdf60e38945e43d840c0333aeaec66c15943070104f7586fd3c9d1665b0\n",
+    ),
+    (
+        "from-sha512-digest-too-short",
+        "FROM alpine@sha512:28db6fdf60e38945e43d840c0333aeaec66c15943070104f7586fd3c9d1665b0\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",
