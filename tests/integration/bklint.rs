@@ -309,6 +309,11 @@ const EDGES: &[(&str, &str)] = &[
         "from-sha512-digest-too-short",
         "FROM alpine@sha512:28db6fdf60e38945e43d840c0333aeaec66c15943070104f7586fd3c9d1665b0\n",
     ),
+    // A continuation with nothing after it but comments and blank lines: BuildKit reads
+    // an empty instruction at the end of the file, and refuses it; before `FROM` the
+    // escape joins the next line.
+    ("continued-into-the-end", "FROM alpine:3.20\n\\\n# c\n\n"),
+    ("continued-into-from", "\\\nFROM alpine:3.20\n"),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

@@ -146,6 +146,18 @@ impl<'a> Iterator for Lines<'a> {
     }
 }
 
+/// BuildKit's refusal of the empty instruction a continuation makes when the file ends
+/// before anything continues it (`unknown instruction: `).
+fn nothing_continued(line: usize) -> Diagnostic {
+    Diagnostic::new(
+        line,
+        1,
+        "the file ends in a continued line with nothing to continue: BuildKit reads an empty instruction"
+            .to_owned(),
+    )
+    .with_help("remove the escape character at the end of the line")
+}
+
 pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<'a> {
     let first_error = errors.len();
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -203,6 +215,7 @@ pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<
             continue;
         }
         if continued && first_blank && next.is_none() {
+            errors.push(nothing_continued(line.number));
             nodes.push(one(line, NodeKind::Ignored));
             continue;
         }
@@ -231,7 +244,9 @@ pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<
             continued = more;
         }
         if is_blank_line(&joined) {
-            // Only escape characters and blank lines: nothing to read.
+            // Only escape characters, comments and blank lines up to the end of the file:
+            // BuildKit reads an empty instruction there, and refuses it.
+            errors.push(nothing_continued(line.number));
             nodes.push(Node {
                 line: line.number,
                 end_line: last.number,
