@@ -1788,6 +1788,12 @@ pub fn copy_source(src: &str) -> Check {
     }
 }
 
+/// Whether BuildKit may read an `ADD` source as a download or a Git repository (and not
+/// as a file of the build context).
+pub fn remote_source(src: &str) -> bool {
+    source_kind(src) != SourceKind::Local
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SourceKind {
     /// A file of the build context (or what BuildKit cannot read otherwise).

@@ -314,6 +314,54 @@ const EDGES: &[(&str, &str)] = &[
     // escape joins the next line.
     ("continued-into-the-end", "FROM alpine:3.20\n\\\n# c\n\n"),
     ("continued-into-from", "\\\nFROM alpine:3.20\n"),
+    // A mount field without a value: only `ro`, `rw` and `required` stand alone.
+    (
+        "mount-field-without-value",
+        "FROM alpine:3.20\nRUN --mount=type true\n",
+    ),
+    (
+        "mount-empty-field",
+        "FROM alpine:3.20\nRUN --mount=type=cache,,target=/x true\n",
+    ),
+    (
+        "mount-fields-standing-alone",
+        "FROM alpine:3.20\nRUN --mount=type=cache,target=/x,RO --mount=type=secret,id=a,required true\n",
+    ),
+    // SOURCE_DATE_EPOCH: seconds, `context` or a stage that is `FROM scratch`, its ARGs and
+    // one ADD of a URL or a Git repository (BuildKit's `epoch.go`).
+    ("sde-seconds", "ARG SOURCE_DATE_EPOCH=-5\nFROM scratch\n"),
+    (
+        "sde-not-a-time",
+        "ARG SOURCE_DATE_EPOCH=abc\nFROM scratch\n",
+    ),
+    (
+        "sde-stage-of-one-download",
+        "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nARG V=1\nADD https://example.com/a.tar /\nFROM alpine:3.20\n",
+    ),
+    (
+        "sde-stage-of-a-git-repository",
+        "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nADD https://github.com/moby/buildkit.git /\nFROM alpine:3.20\n",
+    ),
+    (
+        "sde-stage-empty",
+        "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nFROM alpine:3.20\n",
+    ),
+    (
+        "sde-stage-on-an-image",
+        "ARG SOURCE_DATE_EPOCH=src\nFROM alpine:3.20 AS src\nADD https://example.com/a.tar /\nFROM alpine:3.20\n",
+    ),
+    (
+        "sde-stage-of-a-local-file",
+        "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nADD ./a.tar /\nFROM alpine:3.20\n",
+    ),
+    (
+        "sde-stage-of-two-adds",
+        "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nADD https://a/b /\nADD https://a/c /\nFROM alpine:3.20\n",
+    ),
+    (
+        "sde-stage-with-run",
+        "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nRUN true\nFROM alpine:3.20\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

@@ -826,26 +826,81 @@ fn source_date_epoch(
     };
     let lower = default.to_ascii_lowercase();
     let Some(index) = stages.iter().position(|s| s.name() == lower) else {
+        // Seconds, `context` or a stage; a build context the build names (`--build-context`)
+        // the file cannot tell, so without one BuildKit refuses the value.
+        let seconds = default.parse::<i64>().is_ok();
+        if !(default.is_empty() || seconds || default == "context" || default.contains('$')) {
+            if let Some(arg) = map.iter().rev().find(|m| {
+                matches!(&m.position, Position::GlobalArgs(r) if args.get(r.clone()).is_some_and(|a| a.iter().any(|a| a.name == "SOURCE_DATE_EPOCH")))
+            }) {
+                errors.push(
+                    Diagnostic::new(
+                        arg.line,
+                        arg.column,
+                        format!("invalid SOURCE_DATE_EPOCH: {default}"),
+                    )
+                    .with_help("give seconds since 1970 (`ARG SOURCE_DATE_EPOCH=0`), `context`, or the name of a stage"),
+                );
+            }
+        }
         return;
     };
-    let first = stages[index]
-        .instructions()
-        .iter()
-        .find(|i| !matches!(i, Instruction::Comment(_)));
+    // BuildKit takes the time from one download or Git repository: the stage is
+    // `FROM scratch`, `ARG`s and exactly one `ADD` of one remote source (`epoch.go`).
+    let stage = &stages[index];
+    let mut problem = None;
+    if !matches!(stage.base(), Base::Scratch) {
+        problem = Some("SOURCE_DATE_EPOCH stage must use FROM scratch".to_owned());
+    }
+    let mut adds = 0;
+    for i in stage.instructions() {
+        match i {
+            Instruction::Comment(_) | Instruction::Arg(_) => {}
+            Instruction::Add(add) => {
+                adds += 1;
+                let one = match &add.sources {
+                    Sources::Paths(paths) if paths.len() == 1 => paths.first(),
+                    _ => None,
+                };
+                let why = match one {
+                    _ if adds > 1 => {
+                        Some("SOURCE_DATE_EPOCH stage must contain exactly one remote ADD")
+                    }
+                    None => {
+                        Some("SOURCE_DATE_EPOCH stage must contain exactly one remote ADD source")
+                    }
+                    Some(src) if !src.contains('$') && !crate::rules::remote_source(src) => {
+                        Some("SOURCE_DATE_EPOCH stage source must be a single HTTP(S) or Git ADD")
+                    }
+                    Some(_) => None,
+                };
+                if let Some(why) = why {
+                    problem.get_or_insert_with(|| why.to_owned());
+                }
+            }
+            other => {
+                problem.get_or_insert_with(|| {
+                    format!(
+                        "SOURCE_DATE_EPOCH stage does not meet source-only requirements: unsupported {} instruction",
+                        other.keyword()
+                    )
+                });
+            }
+        }
+    }
+    if adds == 0 {
+        problem.get_or_insert_with(|| {
+            "SOURCE_DATE_EPOCH stage must contain exactly one remote ADD".to_owned()
+        });
+    }
     let from = map
         .iter()
         .find(|m| m.position == Position::From { stage: index });
-    if let (Some(i), Some(from)) = (first, from) {
+    if let (Some(message), Some(from)) = (problem, from) {
         errors.push(
-            Diagnostic::new(
-                from.line,
-                from.column,
-                format!(
-                    "SOURCE_DATE_EPOCH stage does not meet source-only requirements: unsupported {} instruction",
-                    i.keyword()
-                ),
-            )
-            .with_help("a stage that SOURCE_DATE_EPOCH names holds only its FROM line"),
+            Diagnostic::new(from.line, from.column, message).with_help(
+                "a stage that SOURCE_DATE_EPOCH names is `FROM scratch`, its `ARG`s and one `ADD` of a URL or a Git repository",
+            ),
         );
     }
 }

@@ -13,7 +13,23 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
     for field in csv_fields(value).ok_or_else(|| cx.error(format!("invalid mount `{value}`")))? {
         let (k, v) = match field.split_once('=') {
             Some((k, v)) => (k.to_ascii_lowercase(), Some(v.to_owned())),
-            None => (field.to_ascii_lowercase(), None),
+            // Only these stand alone; BuildKit refuses any other bare field (`type`, ``).
+            None if matches!(
+                field.to_ascii_lowercase().as_str(),
+                "ro" | "readonly" | "rw" | "readwrite" | "required"
+            ) =>
+            {
+                (field.to_ascii_lowercase(), None)
+            }
+            None if field.is_empty() => {
+                return Err(cx.error_help("an empty field in the mount", "remove the extra comma"));
+            }
+            None => {
+                return Err(cx.error_help(
+                    format!("mount field `{field}` needs a value"),
+                    "write `key=value`; only `ro`, `rw` and `required` stand alone",
+                ));
+            }
         };
         let k = vocab::mount_option_alias(&k).to_owned();
         fields.push((k, v));
