@@ -1587,9 +1587,11 @@ pub fn port_variable(s: &str) -> Check {
 }
 
 /// Whether a name the model refuses is still written back as it was read: not blank,
-/// visible ASCII without quotes, escape characters, `$` or `=` (`ENV a-b=1`, `ARG 0`).
+/// visible ASCII without quotes, escape characters, `$` or `=` (`ENV a-b=1`, `ARG 0`), and
+/// not starting with `-` (written first on its own line, `--x` would read as a flag).
 pub fn bare_name(name: &str) -> bool {
     !name.is_empty()
+        && !name.starts_with('-')
         && name.bytes().all(|b| {
             b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'\\' | b'`' | b'$' | b'=')
         })

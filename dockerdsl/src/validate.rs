@@ -242,7 +242,7 @@ impl<'a> Checker<'a> {
                 instruction: Some((i + 1, "ARG")),
                 ..Here::default()
             };
-            cx.check("name", rules::variable_name(&arg.name));
+            cx.check_name("name", Rule::Variable, &arg.name, rules::variable_name);
             if let Some(v) = &arg.default {
                 cx.check("default", rules::one_line(v));
             }

@@ -224,7 +224,7 @@ const EDGES: &[(&str, &str)] = &[
     // which it refuses; `ADD --checksum` of a local file, of no path, and of a bad digest.
     (
         "names-of-any-shape",
-        "FROM alpine:3.20\nENV 0=x a-b=1 +c=2\nARG 0\nLABEL +ey=c\n",
+        "ARG XX_{VERSION=1 0\nFROM alpine:3.20\nENV 0=x a-b=1 +c=2\nARG 0\nLABEL +ey=c\n",
     ),
     ("blank-env-name", "FROM alpine:3.20\nENV =x\n"),
     ("blank-arg-name", "FROM alpine:3.20\nARG =x\n"),
