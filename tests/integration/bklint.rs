@@ -362,6 +362,16 @@ const EDGES: &[(&str, &str)] = &[
         "sde-stage-with-run",
         "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nRUN true\nFROM alpine:3.20\n",
     ),
+    // A base whose fixed start no build argument can mend (`GO` is declared nowhere), and
+    // the same base with `GO` declared, which `--build-arg GO=1.23` builds.
+    (
+        "from-unmendable-start",
+        "ARG ALPINE=3.23\nFROM golang:${GO}-alpine${ALPINE}\n",
+    ),
+    (
+        "from-start-an-argument-mends",
+        "ARG ALPINE=3.23\nARG GO\nFROM golang:${GO}-alpine${ALPINE}\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

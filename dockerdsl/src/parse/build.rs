@@ -1224,6 +1224,21 @@ fn from(
             .iter()
             .rposition(|s| s.name() == v && cx.all_names.contains_key(v))
     });
+    // Text no value can mend: after a `:` an image reference has a tag, a port or a
+    // digest, none of which starts with `-` or `.` (`golang:${UNDECLARED}-alpine${V}`).
+    if settable && base_stage.is_none() {
+        if let Some(prefix) = cx.globals.fixed_prefix(image, cx.escape) {
+            if prefix.contains(":-") || prefix.contains(":.") {
+                return Err(bad_reference(
+                    cx,
+                    image,
+                    format!(
+                        "it starts `{prefix}` whatever the build arguments hold, and no tag, port or digest starts with `-` or `.`"
+                    ),
+                ));
+            }
+        }
+    }
     if let (Some(v), None, false) = (&resolved, base_stage, settable) {
         if v.is_empty() {
             return Err(cx.error_help(

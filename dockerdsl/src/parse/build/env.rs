@@ -149,6 +149,28 @@ impl Env {
         })
     }
 
+    /// The text a `FROM` word starts with whatever the build sets: its expansion up to
+    /// the first variable a build can set (a global `ARG`, an automatic one), a variable
+    /// nobody declares taken as empty, as BuildKit takes it. `None` when BuildKit cannot
+    /// expand the word.
+    pub(super) fn fixed_prefix(&self, word: &str, escape: char) -> Option<String> {
+        let lookup = |name: &str| {
+            if self.lost
+                || self.declared.contains(name)
+                || AUTOMATIC_ARGS.iter().any(|(n, _)| *n == name)
+            {
+                Some(Pattern::var(name))
+            } else {
+                None
+            }
+        };
+        let pattern = crate::expand::expand(word, escape, &lookup).ok()?;
+        Some(match pattern.0.first() {
+            Some(crate::expand::Piece::Lit(s)) => s.clone(),
+            _ => String::new(),
+        })
+    }
+
     /// A word of a `FROM` line (the base, `--platform`) as BuildKit expands it with the
     /// global scope: the automatic arguments (their linux/amd64 values) overridden by the
     /// global `ARG`s' defaults (this `Env` holds those). `Ok(None)` when a value it uses
