@@ -372,6 +372,12 @@ const EDGES: &[(&str, &str)] = &[
         "from-start-an-argument-mends",
         "ARG ALPINE=3.23\nARG GO\nFROM golang:${GO}-alpine${ALPINE}\n",
     ),
+    // A `$` before a quote or an escape is text: BuildKit keeps `$"a"` as `$a`, which
+    // unquoted would be a variable; fmt keeps such a word as written.
+    (
+        "dollar-before-a-quote",
+        "ARG B=$\\{x} C=$\"a\" D=\"a$\"b\nFROM alpine:3.20\nENV E=$'a'\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

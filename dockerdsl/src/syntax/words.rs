@@ -380,6 +380,9 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
                 match chars.next() {
                     None => return Err(Unreadable::UnterminatedQuote),
                     Some('"') => break,
+                    Some('$') if dollar_before_quote(chars.peek().copied(), escape) => {
+                        return Err(Unreadable::LiteralDollar);
+                    }
                     Some(c) if c == escape => match chars.peek().copied() {
                         None => {}
                         Some('$') => return Err(Unreadable::LiteralDollar),
@@ -398,11 +401,19 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
                 Some(n) => out.push(n),
                 None => {}
             }
+        } else if c == '$' && dollar_before_quote(chars.peek().copied(), escape) {
+            return Err(Unreadable::LiteralDollar);
         } else {
             out.push(c);
         }
     }
     Ok(out)
+}
+
+/// A `$` before a quote or the escape character names no variable (BuildKit keeps it as
+/// text); taken off, the quote would join it with what follows (`$"a"` is `$a`).
+fn dollar_before_quote(next: Option<char>, escape: char) -> bool {
+    next.is_some_and(|n| n == '\'' || n == '"' || n == escape)
 }
 
 #[cfg(test)]
@@ -433,6 +444,15 @@ mod tests {
         assert_eq!(unquote("a\\ b", '\\'), Ok("a b".into()));
         assert_eq!(unquote("$HOME/x", '\\'), Ok("$HOME/x".into()));
         assert_eq!(unquote("'$x'", '\\'), Err(Unreadable::LiteralDollar));
+        // A `$` before a quote or an escape is text, which unquoted would name a variable.
+        for word in ["$\"a\"", "$'a'", "$\\{a}", "\"a$\"b", "\"$\\\"\""] {
+            assert_eq!(
+                unquote(word, '\\'),
+                Err(Unreadable::LiteralDollar),
+                "{word}"
+            );
+        }
+        assert_eq!(unquote("\"a$b\"c$", '\\'), Ok("a$bc$".into()));
         assert_eq!(unquote("\"x", '\\'), Err(Unreadable::UnterminatedQuote));
         assert_eq!(
             json_array("[\"a\", \"b\"]"),
