@@ -1739,7 +1739,19 @@ fn exposed_range(s: &str) -> Option<(i64, i64)> {
 /// value with a variable is the build's to give, and a word BuildKit's Git reader might
 /// take (`ssh://`, `git://`, `github.com/...`, `user@host:...`) is left to it: only what
 /// BuildKit refuses whatever the build holds is refused here.
-pub fn checksum_sources(checksum: &str, paths: &[&str]) -> Check {
+pub fn checksum_sources<S: AsRef<str>>(checksum: &str, paths: &[S]) -> Check {
+    checksum_sources_with(checksum, paths, |c| {
+        go_digest(c).map_err(|why| checksum_digest_invalid(c, why))
+    })
+}
+
+/// [`checksum_sources`] with the digest check given (validation remembers the checksums
+/// that passed it, as a Dockerfile's stages share them).
+pub(crate) fn checksum_sources_with<S: AsRef<str>>(
+    checksum: &str,
+    paths: &[S],
+    digest: impl FnOnce(&str) -> Check,
+) -> Check {
     let [one] = paths else {
         return Err(Invalid::new(format!(
             "`--checksum` needs exactly one source, not {}",
@@ -1747,6 +1759,7 @@ pub fn checksum_sources(checksum: &str, paths: &[&str]) -> Check {
         ))
         .help("write one `ADD --checksum=...` for each download"));
     };
+    let one = one.as_ref();
     if one.contains('$') {
         return Ok(());
     }
@@ -1759,15 +1772,18 @@ pub fn checksum_sources(checksum: &str, paths: &[&str]) -> Check {
             "BuildKit verifies the checksum of a download: drop `--checksum` for a local file, \
              or add the file by its URL",
         )),
-        SourceKind::Http if !checksum.contains('$') => go_digest(checksum).map_err(|why| {
-            Invalid::new(format!(
-                "invalid `--checksum` {} for a download: {why}",
-                show(checksum)
-            ))
-            .help("write `sha256:` and the 64 hex digits of the file's SHA-256 (or sha384, sha512)")
-        }),
+        SourceKind::Http if !checksum.contains('$') => digest(checksum),
         _ => Ok(()),
     }
+}
+
+/// BuildKit's refusal of a download's checksum that go-digest cannot read.
+pub(crate) fn checksum_digest_invalid(checksum: &str, why: &str) -> Invalid {
+    Invalid::new(format!(
+        "invalid `--checksum` {} for a download: {why}",
+        show(checksum)
+    ))
+    .help("write `sha256:` and the 64 hex digits of the file's SHA-256 (or sha384, sha512)")
 }
 
 /// A `COPY` source: BuildKit refuses a URL or a Git repository there (`ADD` downloads
@@ -1775,7 +1791,10 @@ pub fn checksum_sources(checksum: &str, paths: &[&str]) -> Check {
 /// in `.git`) and Git's `user@host:path`, which BuildKit reads as a repository whatever
 /// follows; a value with a variable is the build's.
 pub fn copy_source(src: &str) -> Check {
-    if src.contains('$') || source_kind(src) == SourceKind::Local {
+    // A URL and `user@host:path` have a `:`; most paths have none. A byte loop: paths are
+    // short, and `memchr`'s setup costs more than it saves on them.
+    let colon = src.bytes().any(|b| b == b':');
+    if !colon || src.contains('$') || source_kind(src) == SourceKind::Local {
         return Ok(());
     }
     let definite = src.starts_with("http://") || src.starts_with("https://") || scp_like(src);
@@ -1788,6 +1807,11 @@ pub fn copy_source(src: &str) -> Check {
     } else {
         Ok(())
     }
+}
+
+/// Whether BuildKit reads an `ADD` source as a download (`http(s)://`, not a repository).
+pub fn http_source(src: &str) -> bool {
+    source_kind(src) == SourceKind::Http
 }
 
 /// Whether BuildKit may read an `ADD` source as a download or a Git repository (and not
@@ -1811,20 +1835,30 @@ enum SourceKind {
 /// `github.com/` and `user@host:path` may be repositories; another `scheme://`, or none,
 /// is a local path.
 fn source_kind(src: &str) -> SourceKind {
-    let scheme = src
-        .split_once("://")
-        .map(|(p, _)| p)
-        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-    let scp = scp_like(src);
     if src.starts_with("http://") || src.starts_with("https://") {
         // The URL's path without its query or fragment.
-        let path = src.split(['?', '#']).next().unwrap_or_default();
-        return if path.ends_with(".git") {
+        let end = src
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .unwrap_or(src.len());
+        return if src.as_bytes()[..end].ends_with(b".git") {
             SourceKind::Git
         } else {
             SourceKind::Http
         };
     }
+    if !src.contains(':') {
+        return if src.starts_with("github.com/") {
+            SourceKind::Git
+        } else {
+            SourceKind::Local
+        };
+    }
+    let scheme = src
+        .split_once("://")
+        .map(|(p, _)| p)
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let scp = scp_like(src);
     match scheme.map(str::to_ascii_lowercase).as_deref() {
         // `HTTPS://...` is a repository when its path ends in `.git`: left to BuildKit.
         Some("http" | "https" | "ssh" | "git") => SourceKind::Git,

@@ -1057,11 +1057,29 @@ fn add_checks(cx: &mut Cx<'_>, add: &Add) {
         cx.bound.value(c);
         cx.check_once("--checksum", Rule::Flag, c, rules::flag_value);
         cx.needs("--checksum", "`--checksum`", 6);
-        let paths: Vec<&str> = match &add.sources {
-            Sources::Paths(paths) => paths.iter().map(|p| p.as_str()).collect(),
-            Sources::Inline(_) | Sources::Heredocs(_) => Vec::new(),
+        let paths: &[Text] = match &add.sources {
+            Sources::Paths(paths) => paths,
+            Sources::Inline(_) | Sources::Heredocs(_) => &[],
         };
-        cx.check("--checksum", rules::checksum_sources(c, &paths));
+        // The stages of a Dockerfile share their downloads and checksums: each distinct
+        // download and checksum is read once.
+        let one = match paths {
+            [one] => Some(one.as_str()),
+            _ => None,
+        };
+        let result = if one.is_some_and(|o| cx.passed.contains(o, Rule::Download)) {
+            checked_digest(&mut cx.passed, c)
+        } else {
+            let result =
+                rules::checksum_sources_with(c, paths, |c| checked_digest(&mut cx.passed, c));
+            if let Some(o) = one.filter(|o| result.is_ok() && !o.contains('$')) {
+                if rules::http_source(o) {
+                    cx.passed.insert(o, Rule::Download);
+                }
+            }
+            result
+        };
+        cx.check("--checksum", result);
     }
     if add.keep_git_dir.is_some() {
         cx.needs("--keep-git-dir", "`--keep-git-dir`", 1);
@@ -1069,6 +1087,16 @@ fn add_checks(cx: &mut Cx<'_>, add: &Add) {
     if add.unpack.is_some() {
         cx.needs("--unpack", "`--unpack`", 17);
     }
+}
+
+/// A download's checksum as go-digest reads it, read once per distinct value.
+fn checked_digest(passed: &mut Passed, c: &str) -> Check {
+    if passed.contains(c, Rule::Checksum) || c.contains('$') {
+        return Ok(());
+    }
+    rules::go_digest(c).map_err(|why| rules::checksum_digest_invalid(c, why))?;
+    passed.insert(c, Rule::Checksum);
+    Ok(())
 }
 
 /// Whether an instruction takes files from a stage, an image or a context (`COPY --from`, a
@@ -1179,10 +1207,14 @@ enum Rule {
     ExecArg,
     /// A path ([`path`]).
     Path,
+    /// A download's `--checksum`, as go-digest reads it ([`rules::go_digest`]).
+    Checksum,
+    /// An `ADD --checksum` source that is a download ([`rules::http_source`]).
+    Download,
 }
 
-// A key holds the rule in the four bits below the value's length (`Path` is the last rule).
-const _: () = assert!((Rule::Path as usize) < 16);
+// A key holds the rule in the four bits below the value's length (`Download` is the last).
+const _: () = assert!((Rule::Download as usize) < 16);
 
 /// How many values [`Passed`] holds.
 const PASSED: usize = 512;

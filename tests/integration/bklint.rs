@@ -378,6 +378,12 @@ const EDGES: &[(&str, &str)] = &[
         "dollar-before-a-quote",
         "ARG B=$\\{x} C=$\"a\" D=\"a$\"b\nFROM alpine:3.20\nENV E=$'a'\n",
     ),
+    // Quotes inside `${...}`: BuildKit reads them; fmt keeps a value whose unquoted
+    // substitution would still hold one as written, and unquotes the others.
+    (
+        "quotes-inside-substitutions",
+        "ARG C=${X:+\"a'd\"}\nFROM ${X:-\"alpine:3.20\"}\nENV D=${C:-\"x y\"}\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

@@ -24,11 +24,28 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
     };
     // What a variable in FROM may name: the global ARGs (declared, with or without a value)
     // and the platform arguments BuildKit defines.
+    // Read from the text: a global ARG the model keeps as written (`ARG C=${X:+"a'd"}`)
+    // is declared all the same.
+    let declared: Vec<String> = parsed
+        .instructions()
+        .iter()
+        .take_while(|i| !i.keyword().eq_ignore_ascii_case("from"))
+        .filter(|i| i.keyword().eq_ignore_ascii_case("arg"))
+        .flat_map(|i| {
+            let (words, _) = logical(i, escape);
+            words
+                .into_iter()
+                .skip(1)
+                .map(|w| w.split_once('=').map_or(w.as_str(), |(k, _)| k).to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let globals: Vec<&str> = parsed
         .dockerfile()
         .args()
         .iter()
         .map(|a| a.name.as_str())
+        .chain(declared.iter().map(String::as_str))
         .chain(AUTOMATIC_ARGS.iter().map(|(n, _)| *n))
         .collect();
     let mut names: Vec<String> = Vec::new();

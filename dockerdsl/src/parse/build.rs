@@ -143,6 +143,10 @@ impl Cx<'_> {
             Err(Unreadable::UnterminatedQuote) => {
                 Err(self.error(format!("unterminated quote in `{word}`")))
             }
+            Err(Unreadable::QuotedSubstitution) => Err(self.beyond_model(
+                format!("`{word}` quotes text inside `${{...}}`"),
+                "the model keeps a substitution as written, without quotes in it; this value cannot be kept",
+            )),
             Err(Unreadable::LiteralDollar) => Err(self.beyond_model(
                 format!("`{word}` has a `$` that is not substituted (escaped or in single quotes)"),
                 "the model writes `$` only for variable substitution; this value cannot be kept",
@@ -1270,6 +1274,14 @@ fn from(
         }
         Ok(w) => w,
         // An unterminated quote: `word` says so.
+        // A quote inside `${...}` that unquoting keeps is one in the image's name.
+        Err(Unreadable::QuotedSubstitution) => {
+            return Err(bad_reference(
+                cx,
+                image,
+                "a quote or an escape inside `${...}` is in no image reference or stage name",
+            ));
+        }
         Err(Unreadable::UnterminatedQuote) => cx.word(image)?,
     };
     let base = match base_stage {

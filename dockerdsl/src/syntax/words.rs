@@ -348,6 +348,36 @@ pub(crate) enum Unreadable {
     /// A `$` that is not a substitution (escaped, or in single quotes): the model writes
     /// `$` only for substitution.
     LiteralDollar,
+    /// Quotes or an escape inside `${...}` (`${X:+"a'b"}`): BuildKit reads them there,
+    /// and the model, which keeps a substitution as written, cannot write them back.
+    QuotedSubstitution,
+}
+
+/// Whether a `${...}` of unquoted text holds a quote or the escape character: BuildKit
+/// read them as quoting there (`${X:+"a'b"}` is `${X:+a'b}` unquoted), and written back
+/// as they are, they would quote again.
+fn quoted_substitution(text: &str, escape: char) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        let mut depth = 0;
+        for (i, c) in rest[at + 1..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                '"' | '\'' => return true,
+                c if c == escape => return true,
+                _ => {}
+            }
+            if depth == 0 {
+                rest = &rest[at + 1 + i..];
+                break;
+            }
+        }
+        if depth != 0 {
+            return false;
+        }
+    }
+    false
 }
 
 /// The shell-word lexer's quote removal (`ProcessWord`) without substitution: `'...'` is
@@ -407,6 +437,9 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
             out.push(c);
         }
     }
+    if out.contains("${") && quoted_substitution(&out, escape) {
+        return Err(Unreadable::QuotedSubstitution);
+    }
     Ok(out)
 }
 
@@ -453,6 +486,20 @@ mod tests {
             );
         }
         assert_eq!(unquote("\"a$b\"c$", '\\'), Ok("a$bc$".into()));
+        // Quotes inside `${...}`: BuildKit's, which the model cannot write back.
+        for word in ["${X:+\"a'd\"}", "\"${X:-\\\"a\\\"}\"", "${X:-a\\\\\\\\b}"] {
+            assert_eq!(
+                unquote(word, '\\'),
+                Err(Unreadable::QuotedSubstitution),
+                "{word}"
+            );
+        }
+        assert_eq!(
+            unquote("'${x}' \"${y:-z}\"", '\\'),
+            Err(Unreadable::LiteralDollar)
+        );
+        assert_eq!(unquote("\"${y:-z}\"", '\\'), Ok("${y:-z}".into()));
+        assert_eq!(unquote("${y:-\"a b\"}", '\\'), Ok("${y:-a b}".into()));
         assert_eq!(unquote("\"x", '\\'), Err(Unreadable::UnterminatedQuote));
         assert_eq!(
             json_array("[\"a\", \"b\"]"),
