@@ -1790,11 +1790,20 @@ pub(crate) fn checksum_digest_invalid(checksum: &str, why: &str) -> Invalid {
 /// them). Refused: what starts `http://` or `https://` (a URL, or a repository when it ends
 /// in `.git`) and Git's `user@host:path`, which BuildKit reads as a repository whatever
 /// follows; a value with a variable is the build's.
+#[inline]
 pub fn copy_source(src: &str) -> Check {
     // A URL and `user@host:path` have a `:`; most paths have none. A byte loop: paths are
     // short, and `memchr`'s setup costs more than it saves on them.
-    let colon = src.bytes().any(|b| b == b':');
-    if !colon || src.contains('$') || source_kind(src) == SourceKind::Local {
+    if src.bytes().any(|b| b == b':') {
+        copy_source_with_colon(src)
+    } else {
+        Ok(())
+    }
+}
+
+#[cold]
+fn copy_source_with_colon(src: &str) -> Check {
+    if src.contains('$') || source_kind(src) == SourceKind::Local {
         return Ok(());
     }
     let definite = src.starts_with("http://") || src.starts_with("https://") || scp_like(src);

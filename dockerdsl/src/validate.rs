@@ -99,11 +99,45 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// [`Cx::check_once`] for a name (of a variable, a label): BuildKit builds any name but
-    /// a blank one (`a-b`, `0`, which `$NAME` cannot refer to). A name the renderer writes
-    /// as it is (visible ASCII, no quote, escape, `$` or `=`) breaks only the model's rule;
-    /// a blank one BuildKit's too, and any other one is refused as before, since the
-    /// canonical form has no way to write it.
+    /// [`Cx::check_once`] of a rule that is BuildKit's for some values only: a value it
+    /// refuses breaks only the model's rule when `model_only` says so of it (the check of
+    /// such a value is rare, and out of line).
+    fn check_once_or_model(
+        &mut self,
+        field: &'static str,
+        rule: Rule,
+        value: &str,
+        check: impl FnOnce(&str) -> Check,
+        model_only: fn(&str) -> bool,
+    ) {
+        if self.passed.contains(value, rule) {
+            return;
+        }
+        match check(value) {
+            Ok(()) => self.passed.insert(value, rule),
+            Err(e) => self.refused(field, value, e, model_only),
+        }
+    }
+
+    #[cold]
+    fn refused(
+        &mut self,
+        field: &'static str,
+        value: &str,
+        e: Invalid,
+        model_only: fn(&str) -> bool,
+    ) {
+        if model_only(value) {
+            self.report_model_only(Some(field), e);
+        } else {
+            self.report(Some(field), e);
+        }
+    }
+
+    /// A name (of a variable, a label): BuildKit builds any name but a blank one (`a-b`,
+    /// `0`, which `$NAME` cannot refer to). A name the renderer writes as it is
+    /// ([`rules::bare_name`]) breaks only the model's rule; any other one is refused, as
+    /// the canonical form has no way to write it.
     fn check_name(
         &mut self,
         field: &'static str,
@@ -111,14 +145,7 @@ impl<'a> Cx<'a> {
         value: &str,
         check: impl FnOnce(&str) -> Check,
     ) {
-        if self.passed.contains(value, rule) {
-            return;
-        }
-        match check(value) {
-            Ok(()) => self.passed.insert(value, rule),
-            Err(e) if rules::bare_name(value) => self.report_model_only(Some(field), e),
-            Err(e) => self.report(Some(field), e),
-        }
+        self.check_once_or_model(field, rule, value, check, rules::bare_name);
     }
 
     fn report(&mut self, field: Option<&'static str>, invalid: Invalid) {
@@ -640,17 +667,14 @@ fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
         }
         Instruction::StopSignal(s) => {
             cx.bound.value(s.as_str());
-            let s = s.as_str();
-            if !cx.passed.contains(s, Rule::Signal) {
-                match rules::signal(s) {
-                    Ok(()) => cx.passed.insert(s, Rule::Signal),
-                    // `sigterm`, `99`: BuildKit takes them, the model writes neither.
-                    Err(e) if rules::signal_buildkit_takes(s) => {
-                        cx.report_model_only(Some("signal"), e);
-                    }
-                    Err(e) => cx.report(Some("signal"), e),
-                }
-            }
+            // `sigterm`, `99`: BuildKit takes them, the model writes neither.
+            cx.check_once_or_model(
+                "signal",
+                Rule::Signal,
+                s.as_str(),
+                rules::signal,
+                rules::signal_buildkit_takes,
+            );
         }
         Instruction::Healthcheck(Healthcheck::None) => {}
         Instruction::Healthcheck(Healthcheck::Check(check)) => {
@@ -1216,8 +1240,9 @@ enum Rule {
 // A key holds the rule in the four bits below the value's length (`Download` is the last).
 const _: () = assert!((Rule::Download as usize) < 16);
 
-/// How many values [`Passed`] holds.
+/// How many values [`Passed`] holds (a power of two: see [`Passed::key`]).
 const PASSED: usize = 512;
+const _: () = assert!(PASSED.is_power_of_two());
 
 /// The values that passed a [`Rule`], by address: a value that many stages share (a string
 /// literal in the code that builds them, such as a command or a mount's target) is checked
@@ -1244,7 +1269,13 @@ impl Passed {
     /// The value's place, and what is kept there for it (no value is at address 0).
     fn key(value: &str, rule: Rule) -> (usize, (usize, usize)) {
         let address = value.as_ptr() as usize;
-        let place = ((address >> 3) ^ (address >> 11) ^ (rule as usize * 0x9e)) % PASSED;
+        // Fibonacci hashing of the address and the rule: the product's top bits depend on
+        // every bit of both, so two literals side by side, or one value under two rules,
+        // rarely share a place (shifts and XORs let such a pair collide every time).
+        let mixed = (address as u64)
+            .wrapping_add((rule as u64) << 32 | rule as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let place = (mixed >> (64 - PASSED.trailing_zeros())) as usize;
         (place, (address, (value.len() << 4) | rule as usize))
     }
 
