@@ -126,6 +126,11 @@ impl Cx<'_> {
     /// [`Cx::word`] of a word BuildKit expands when it builds: one its lexer cannot read
     /// (`${a,b}`, `${}`) fails the build, whatever the variables hold.
     fn expanded(&mut self, word: &str) -> Result<String, Bad> {
+        // Without a `$` the lexer has nothing to substitute: only its quotes, which `word`
+        // reads (most words).
+        if !word.contains('$') {
+            return self.word(word);
+        }
         if let Err(e) = crate::expand::expand(word, self.escape, &|name| {
             Some(crate::expand::Pattern::var(name))
         }) {

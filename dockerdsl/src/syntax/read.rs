@@ -130,11 +130,14 @@ impl<'a> Iterator for Lines<'a> {
         let line = &rest[..len];
         // BuildKit's `trimNewline` takes every `\r` off a line's end, not only the one of a
         // `\r\n`: `RUN a \\\r\r` continues, and `EOF\r\r` ends a heredoc.
-        let text = line.trim_end_matches('\r');
-        let cr = text.len() != line.len();
+        let cr = line.as_bytes().last() == Some(&b'\r');
+        let text = if cr {
+            line.trim_end_matches('\r')
+        } else {
+            line
+        };
         // The length limit as before: the line without its `\n` and one `\r`.
-        let limited = line.strip_suffix('\r').unwrap_or(line);
-        if limited.len() > MAX_LINE && self.too_long.is_none() {
+        if line.len() - usize::from(cr) > MAX_LINE && self.too_long.is_none() {
             self.too_long = Some(self.number);
         }
         Some(Line {
