@@ -384,6 +384,16 @@ const EDGES: &[(&str, &str)] = &[
         "quotes-inside-substitutions",
         "ARG C=${X:+\"a'd\"}\nFROM ${X:-\"alpine:3.20\"}\nENV D=${C:-\"x y\"}\n",
     ),
+    // A heredoc line BuildKit's lexer cannot read has no heredoc: the body lines are
+    // instructions.
+    (
+        "heredoc-line-with-an-open-quote",
+        "FROM alpine:3.20\nCOPY <<\"EOF\" /d'x\nEOF\n",
+    ),
+    (
+        "heredoc-line-with-a-bad-substitution",
+        "FROM alpine:3.20\nRUN <<EOF echo ${}\nx\nEOF\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

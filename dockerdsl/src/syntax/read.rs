@@ -403,5 +403,11 @@ fn heredoc_markers(line: &str, keyword: std::ops::Range<usize>) -> Option<Vec<He
     if !allowed || matches!(words::json_array(args), Some(Ok(_))) {
         return None;
     }
+    // BuildKit lexes the whole line for its markers (`heredocsFromLine`, with `\\` as the
+    // escape whatever the file's), and a line its lexer cannot read (an unterminated quote,
+    // `${}`) has none: what follows is read as instructions.
+    if !crate::expand::readable(line, '\\') {
+        return None;
+    }
     Some(rules::heredoc_markers(line))
 }
