@@ -394,6 +394,13 @@ const EDGES: &[(&str, &str)] = &[
         "heredoc-line-with-a-bad-substitution",
         "FROM alpine:3.20\nRUN <<EOF echo ${}\nx\nEOF\n",
     ),
+    // A global ARG's name keeps its quotes and escapes (`buildMetaArgs`); a stage's has
+    // them taken off (`ArgCommand.Expand`).
+    ("global-arg-name-escaped", "ARG \\V=3.20\nFROM alpine:$V\n"),
+    (
+        "arg-names-quoted",
+        "ARG \"V\"=3.20\nFROM alpine:3.20\nARG \"W\"=1\nRUN echo $W\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

@@ -655,10 +655,18 @@ pub(crate) fn lower_tree(
         }
         match &mut open {
             None if keyword_lower == "arg" => {
-                let Ok(new) = arg_list(&mut cx, split) else {
+                let Ok(new) = arg_list(&mut cx, split, true) else {
                     if cx.beyond {
                         map.push(source(l, split, Position::AsWritten));
-                        globals.lose();
+                        // Names with quotes are still declared, as written; another limit
+                        // (a value the model cannot hold) loses track of the values.
+                        let names = quoted_global_names(split, cx.escape);
+                        if names.is_empty() {
+                            globals.lose();
+                        }
+                        for n in names {
+                            globals.global_arg_as_written(&n);
+                        }
                     }
                     continue;
                 };
@@ -1318,7 +1326,23 @@ fn bad_reference(cx: &mut Cx<'_>, base: &str, help: impl Into<String>) -> Bad {
 }
 
 /// `ARG a=1 b`: one `Arg` each.
-fn arg_list(cx: &mut Cx<'_>, split: &Split) -> Result<Vec<Arg>, Bad> {
+/// The names of a global `ARG` as written, when one of them has quotes or escapes (the
+/// only reason [`arg_list`] keeps the instruction as written, then); empty otherwise.
+fn quoted_global_names(split: &Split, escape: char) -> Vec<String> {
+    let names: Vec<String> = words::parse_words(split.args, escape)
+        .into_iter()
+        .map(|w| w.split_once('=').map_or(w.as_str(), |(k, _)| k).to_owned())
+        .collect();
+    if names.iter().any(|n| n.contains(['\'', '"', escape])) {
+        names
+    } else {
+        Vec::new()
+    }
+}
+
+/// `global`: an `ARG` before the first `FROM`, whose names BuildKit takes as written
+/// (`buildMetaArgs`), where a stage's `ARG` has its names unquoted (`ArgCommand.Expand`).
+fn arg_list(cx: &mut Cx<'_>, split: &Split, global: bool) -> Result<Vec<Arg>, Bad> {
     Flags::new(cx, "ARG", &split.flags, &[], &[])?;
     let words = words::parse_words(split.args, cx.escape);
     if words.is_empty() {
@@ -1329,6 +1353,13 @@ fn arg_list(cx: &mut Cx<'_>, split: &Split) -> Result<Vec<Arg>, Bad> {
     }
     let mut out = Vec::new();
     for w in words {
+        let name = w.split_once('=').map_or(w.as_str(), |(k, _)| k);
+        if global && name.contains(['\'', '"', cx.escape]) {
+            return Err(cx.beyond_model(
+                format!("the global ARG name `{name}` has quotes or escapes, which BuildKit keeps in the name"),
+                "the model writes a name without quotes; this ARG cannot be kept",
+            ));
+        }
         let arg = match w.split_once('=') {
             Some((k, v)) => Arg::new(cx.word(k)?).default(cx.expanded(v)?),
             None => Arg::new(cx.word(&w)?),
@@ -1423,7 +1454,7 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
             }
             one(Instruction::Maintainer(Text::copy(split.args)))
         }
-        "arg" => Ok(arg_list(cx, split)?
+        "arg" => Ok(arg_list(cx, split, false)?
             .into_iter()
             .map(Instruction::Arg)
             .collect()),

@@ -132,6 +132,13 @@ impl Env {
     }
 
     /// A global `ARG`: its default expanded with the global arguments before it.
+    /// A global `ARG` the model keeps as written, declared by its name as written (BuildKit
+    /// keeps a global name's quotes: `ARG "V"` declares `"V"`, not `V`), its value unknown.
+    pub(super) fn global_arg_as_written(&mut self, name: &str) {
+        self.declared.insert(name.to_owned());
+        self.vars.insert(name.to_owned(), Value::Unknown);
+    }
+
     pub(super) fn global_arg(&mut self, arg: &Arg) {
         self.declared.insert(arg.name.to_string());
         if let Some(d) = &arg.default {
