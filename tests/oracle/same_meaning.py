@@ -339,6 +339,11 @@ def norm(cmd, esc, stages):
             if "/" in p:
                 port, proto = p.rsplit("/", 1)
                 p = port if proto.lower() == "tcp" else port + "/" + proto.lower()
+            # BuildKit reads the numbers (parsePortRange): `0100` is 100, `80-80` is 80.
+            m = re.fullmatch(r"(\d+)(?:-(\d+))?(/.*)?", p)
+            if m:
+                start, end = int(m.group(1)), int(m.group(2) or m.group(1))
+                p = (str(start) if start == end else f"{start}-{end}") + (m.group(3) or "")
             ports.append(p)
         return (kw, ports)
     if kw == "healthcheck":
