@@ -401,6 +401,15 @@ const EDGES: &[(&str, &str)] = &[
         "arg-names-quoted",
         "ARG \"V\"=3.20\nFROM alpine:3.20\nARG \"W\"=1\nRUN echo $W\n",
     ),
+    // An ONBUILD trigger of no instruction fails only in a stage built on its stage.
+    (
+        "onbuild-unknown-trigger",
+        "FROM alpine:3.20\nONBUILD Afoo bar\n",
+    ),
+    (
+        "onbuild-unknown-trigger-run",
+        "FROM alpine:3.20 AS base\nONBUILD Afoo bar\nFROM base\nRUN true\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

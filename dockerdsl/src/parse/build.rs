@@ -449,6 +449,9 @@ pub(crate) fn lower_tree(
     // stage's references (`COPY --from=`, by index too; a mount's `from=`, by name), for
     // which stages BuildKit builds.
     let mut onbuild_froms: Vec<Vec<(String, usize, usize)>> = Vec::new();
+    // Each stage's ONBUILD triggers of no known instruction: BuildKit refuses them only in
+    // a stage built on that one, where they run.
+    let mut onbuild_unknown: Vec<Vec<(String, usize, usize)>> = Vec::new();
     let mut refs: Vec<Vec<(String, bool)>> = Vec::new();
     // The bases as written; those with variables are expanded once the global scope is
     // known, at the first FROM.
@@ -477,6 +480,11 @@ pub(crate) fn lower_tree(
         }
         if split.keyword.eq_ignore_ascii_case("onbuild") {
             let inner = words::split_command(split.args);
+            if let Some(unknown) = onbuild_unknown.last_mut().filter(|_| {
+                !inner.keyword.is_empty() && !known(&inner.keyword.to_ascii_lowercase())
+            }) {
+                unknown.push((inner.keyword.to_owned(), l.line, l.column));
+            }
             if let (Some(froms), true) = (
                 onbuild_froms.last_mut(),
                 inner.keyword.eq_ignore_ascii_case("copy"),
@@ -492,6 +500,7 @@ pub(crate) fn lower_tree(
         }
         if split.keyword.eq_ignore_ascii_case("from") {
             onbuild_froms.push(Vec::new());
+            onbuild_unknown.push(Vec::new());
             refs.push(Vec::new());
             let args = words::whitespace_words(split.args);
             bases_written.extend(args.first());
@@ -609,6 +618,21 @@ pub(crate) fn lower_tree(
                 env = Env::image();
                 continue;
             };
+            // The base's ONBUILD triggers run here: one of no known instruction fails.
+            for (keyword, line, column) in base
+                .and_then(|b| onbuild_unknown.get(b))
+                .into_iter()
+                .flatten()
+            {
+                pending_onbuild.push((
+                    done.len(),
+                    Diagnostic::new(*line, *column, format!("unknown instruction `{keyword}`"))
+                        .with_help(format!(
+                            "the ONBUILD trigger runs in `{name}` (line {}), built on this stage: write an instruction such as RUN or COPY",
+                            l.line
+                        )),
+                ));
+            }
             // The base's ONBUILD triggers run here (`COPY --from` by name or index): the
             // stage named must not come after this one (this one itself is built).
             for (from, line, column) in base
@@ -1550,7 +1574,12 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                     "{} isn't allowed as an ONBUILD trigger",
                     inner.keyword.to_ascii_uppercase()
                 ))),
-                k if !known(k) => Err(unknown_instruction(cx, inner.keyword)),
+                // BuildKit reads the trigger only where it runs, in a stage built on this
+                // one (refused there, see `lower_tree`): here, a trigger the model cannot hold.
+                k if !known(k) => Err(cx.beyond_model(
+                    format!("the ONBUILD trigger `{}` is no instruction", inner.keyword),
+                    "BuildKit fails a stage built on this one; write an instruction such as RUN or COPY",
+                )),
                 _ => {
                     // The trigger runs in a stage built on this one, with its variables.
                     let env = cx.env.take();
