@@ -150,6 +150,8 @@ fn files_spec() -> BoxedStrategy<InstSpec> {
     let sources = prop_oneof![
         3 => prop::collection::vec(path_text(), 1..3).prop_map(FileSources::Paths),
         1 => body_text().prop_map(FileSources::Inline),
+        // One download: what `ADD --checksum` takes (and `COPY` refuses).
+        1 => "https://example\\.com/[a-z]{1,8}\\.tar".prop_map(|u| FileSources::Paths(vec![u])),
     ];
     let from = prop_oneof![
         Just(FromSpec::Prev),
@@ -176,7 +178,8 @@ fn files_spec() -> BoxedStrategy<InstSpec> {
             any::<bool>(),
         ),
         (
-            opt(flag_text()),
+            // A digest BuildKit computes, or any text (which validation refuses).
+            opt(prop_oneof![2 => "sha256:[0-9a-f]{64}", 1 => flag_text()].boxed()),
             opt(any::<bool>().boxed()),
             opt(any::<bool>().boxed()),
         ),
