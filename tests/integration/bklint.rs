@@ -410,6 +410,11 @@ const EDGES: &[(&str, &str)] = &[
         "onbuild-unknown-trigger-run",
         "FROM alpine:3.20 AS base\nONBUILD Afoo bar\nFROM base\nRUN true\n",
     ),
+    // A mount with two `from=`: the last is the one (the first names no stage here).
+    (
+        "mount-from-twice",
+        "FROM alpine:3.20 AS a\nFROM alpine:3.20\nRUN --mount=type=bind,from=nostage,from=a,target=/x true\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

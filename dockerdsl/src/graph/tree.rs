@@ -447,10 +447,14 @@ fn references(
                 let Some(mount) = flag.strip_prefix("--mount=") else {
                     continue;
                 };
-                let from = csv_fields(mount).into_iter().find_map(|field| {
-                    let (key, value) = field.split_once('=')?;
-                    key.eq_ignore_ascii_case("from").then(|| value.to_owned())
-                });
+                // BuildKit reads the fields in order: the last `from=` is the one.
+                let from = csv_fields(mount)
+                    .into_iter()
+                    .filter_map(|field| {
+                        let (key, value) = field.split_once('=')?;
+                        key.eq_ignore_ascii_case("from").then(|| value.to_owned())
+                    })
+                    .next_back();
                 match from {
                     Some(from) => {
                         let node = match last_named(&from) {

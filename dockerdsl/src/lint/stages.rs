@@ -133,10 +133,11 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                         refs.push(v);
                     }
                     if let Some(m) = w.strip_prefix("--mount=") {
+                        // The last `from=` of a mount is the one BuildKit reads.
                         refs.extend(
-                            m.split(',').filter_map(|o| {
-                                o.strip_prefix("from=").or(o.strip_prefix("FROM="))
-                            }),
+                            m.split(',')
+                                .filter_map(|o| o.strip_prefix("from=").or(o.strip_prefix("FROM=")))
+                                .next_back(),
                         );
                     }
                 }

@@ -255,9 +255,9 @@ fn pd_read(i: &pd::Instruction<'_>, escape: char) -> Result<Read, String> {
 /// and `ENTRYPOINT []`, which it refuses ("at least one argument") and BuildKit reads as
 /// resetting the entrypoint; a flag ending in `<<` before a heredoc marker, whose last
 /// `<`s the renderer quotes (BuildKit strips a flag's quotes, `parse-dockerfile` keeps them);
-/// and a shell-form command such as `[\x0c]`, which `parse-dockerfile` reads as a JSON array
-/// (a form feed is white space to it) and BuildKit as a shell command (Go's JSON has no form
-/// feed among its white space), found by the `render` fuzz target.
+/// and a shell-form command such as `[\x0c]` or `[\x0b]`, which `parse-dockerfile` reads as a
+/// JSON array (a form feed and a vertical tab are white space to it) and BuildKit as a shell
+/// command (Go's JSON has neither among its white space), found by the `render` fuzz target.
 pub fn pd_corner(wants: &[Read]) -> bool {
     wants.iter().any(|w| {
         let first = w.args.first();
@@ -268,7 +268,7 @@ pub fn pd_corner(wants: &[Read]) -> bool {
             && !w.json
             && w.args
                 .iter()
-                .any(|a| a.trim_start().starts_with('[') && a.contains('\u{c}'))
+                .any(|a| a.trim_start().starts_with('[') && a.contains(['\u{b}', '\u{c}']))
         {
             return true;
         }
