@@ -297,7 +297,13 @@ pub(crate) fn braced(word: &str, escape: char) -> String {
 /// Whether BuildKit's lexer reads `word` whatever its variables hold: its quotes and
 /// `${...}` are well formed. (A word that fails only for some values, `${V:?}`, reads.)
 pub(crate) fn readable(word: &str, escape: char) -> bool {
-    expand(word, escape, &|name| Some(Pattern::var(name))).is_ok()
+    unreadable(word, escape).is_none()
+}
+
+/// BuildKit's error for a word its lexer cannot read whatever its variables hold
+/// (`failed to process "...": ...`); `None` when it reads ([`readable`]).
+pub(crate) fn unreadable(word: &str, escape: char) -> Option<String> {
+    expand(word, escape, &|name| Some(Pattern::var(name))).err()
 }
 
 /// Go's `%q`, as BuildKit's messages quote a word.

@@ -1074,9 +1074,10 @@ pub fn signal(s: &str) -> Check {
 /// the frontend runs): a number other than 0, or a name of [`SIGNALS`] in any case, with or
 /// without `SIG`. [`signal`] takes the canonical spelling only, and numbers up to 64.
 pub fn signal_buildkit_takes(s: &str) -> bool {
-    let number = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse::<i64>().is_ok_and(|n| n != 0);
+    // Rust's integer parsing is Go's `strconv.Atoi`: an optional sign, then digits; a
+    // number too long for it is looked up as a name, and found nowhere, as in Go.
+    if let Ok(n) = s.parse::<i64>() {
+        return n != 0;
     }
     let upper = s.to_ascii_uppercase();
     SIGNALS.contains(&upper.strip_prefix("SIG").unwrap_or(&upper))
@@ -1713,15 +1714,9 @@ pub fn exposed_port(s: &str) -> Check {
 /// side a decimal number (Go's `strconv.ParseInt`: an optional sign) from 0 to 65535, the
 /// end not before the start; `80-80` is one port.
 fn exposed_range(s: &str) -> Option<(i64, i64)> {
-    let number = |t: &str| {
-        let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        // A number too long for `i64` is out of range for Go too.
-        let n = t.parse::<i64>().ok()?;
-        (0..=65535).contains(&n).then_some(n)
-    };
+    // Rust's integer parsing reads what `strconv.ParseInt` does (a sign, then digits); a
+    // number too long for `i64` is out of range for Go too.
+    let number = |t: &str| t.parse::<i64>().ok().filter(|n| (0..=65535).contains(n));
     let start = number(s.split('-').next().unwrap_or_default())?;
     match s.split_once('-') {
         None => Some((start, start)),
@@ -1803,11 +1798,8 @@ pub fn copy_source(src: &str) -> Check {
 
 #[cold]
 fn copy_source_with_colon(src: &str) -> Check {
-    if src.contains('$') || source_kind(src) == SourceKind::Local {
-        return Ok(());
-    }
-    let definite = src.starts_with("http://") || src.starts_with("https://") || scp_like(src);
-    if definite {
+    let fetched = src.starts_with("http://") || src.starts_with("https://") || scp_like(src);
+    if fetched && !src.contains('$') {
         Err(Invalid::new(format!(
             "COPY cannot fetch {}: BuildKit refuses a URL or a Git repository as its source",
             show(src)
@@ -1816,11 +1808,6 @@ fn copy_source_with_colon(src: &str) -> Check {
     } else {
         Ok(())
     }
-}
-
-/// Whether BuildKit reads an `ADD` source as a download (`http(s)://`, not a repository).
-pub fn http_source(src: &str) -> bool {
-    source_kind(src) == SourceKind::Http
 }
 
 /// Whether BuildKit may read an `ADD` source as a download or a Git repository (and not

@@ -1094,12 +1094,14 @@ fn add_checks(cx: &mut Cx<'_>, add: &Add) {
         let result = if one.is_some_and(|o| cx.passed.contains(o, Rule::Download)) {
             checked_digest(&mut cx.passed, c)
         } else {
-            let result =
-                rules::checksum_sources_with(c, paths, |c| checked_digest(&mut cx.passed, c));
-            if let Some(o) = one.filter(|o| result.is_ok() && !o.contains('$')) {
-                if rules::http_source(o) {
-                    cx.passed.insert(o, Rule::Download);
-                }
+            // The digest is read for a download only: that call says the source is one.
+            let mut download = false;
+            let result = rules::checksum_sources_with(c, paths, |c| {
+                download = true;
+                checked_digest(&mut cx.passed, c)
+            });
+            if let Some(o) = one.filter(|_| download && result.is_ok()) {
+                cx.passed.insert(o, Rule::Download);
             }
             result
         };
@@ -1233,7 +1235,7 @@ enum Rule {
     Path,
     /// A download's `--checksum`, as go-digest reads it ([`rules::go_digest`]).
     Checksum,
-    /// An `ADD --checksum` source that is a download ([`rules::http_source`]).
+    /// An `ADD --checksum` source that is a download (see `add_checks`).
     Download,
 }
 

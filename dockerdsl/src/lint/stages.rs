@@ -22,10 +22,8 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
             end_line: None,
         });
     };
-    // What a variable in FROM may name: the global ARGs (declared, with or without a value)
-    // and the platform arguments BuildKit defines.
-    // Read from the text: a global ARG the model keeps as written (`ARG C=${X:+"a'd"}`)
-    // is declared all the same.
+    // The global ARGs' names read from the text: one the model keeps as written
+    // (`ARG C=${X:+"a'd"}`) is declared all the same.
     let declared: Vec<String> = parsed
         .instructions()
         .iter()
@@ -40,6 +38,8 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                 .collect::<Vec<_>>()
         })
         .collect();
+    // What a variable in FROM may name: the global ARGs (declared, with or without a value)
+    // and the platform arguments BuildKit defines.
     let globals: Vec<&str> = parsed
         .dockerfile()
         .args()

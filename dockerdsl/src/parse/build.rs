@@ -122,26 +122,23 @@ impl Cx<'_> {
         Bad
     }
 
-    /// A word through the lexer's quote removal.
     /// [`Cx::word`] of a word BuildKit expands when it builds: one its lexer cannot read
     /// (`${a,b}`, `${}`) fails the build, whatever the variables hold.
     fn expanded(&mut self, word: &str) -> Result<String, Bad> {
         // Without a `$` the lexer has nothing to substitute: only its quotes, which `word`
         // reads (most words).
-        if !word.contains('$') {
-            return self.word(word);
-        }
-        if let Err(e) = crate::expand::expand(word, self.escape, &|name| {
-            Some(crate::expand::Pattern::var(name))
-        }) {
-            return Err(self.error_help(
-                e,
-                "write `$NAME`, `${NAME}`, `${NAME:-default}` or `${NAME:+alternative}`",
-            ));
+        if word.contains('$') {
+            if let Some(e) = crate::expand::unreadable(word, self.escape) {
+                return Err(self.error_help(
+                    e,
+                    "write `$NAME`, `${NAME}`, `${NAME:-default}` or `${NAME:+alternative}`",
+                ));
+            }
         }
         self.word(word)
     }
 
+    /// A word through the lexer's quote removal.
     fn word(&mut self, word: &str) -> Result<String, Bad> {
         match words::unquote(word, self.escape) {
             Ok(w) => Ok(w),
@@ -1314,7 +1311,6 @@ fn from(
             cx.word(&crate::expand::braced(image, cx.escape))?
         }
         Ok(w) => w,
-        // An unterminated quote: `word` says so.
         // A quote inside `${...}` that unquoting keeps is one in the image's name.
         Err(Unreadable::QuotedSubstitution) => {
             return Err(bad_reference(
@@ -1323,6 +1319,7 @@ fn from(
                 "a quote or an escape inside `${...}` is in no image reference or stage name",
             ));
         }
+        // An unterminated quote: `word` says so.
         Err(Unreadable::UnterminatedQuote) => cx.word(image)?,
     };
     let base = match base_stage {
@@ -1353,23 +1350,33 @@ fn bad_reference(cx: &mut Cx<'_>, base: &str, help: impl Into<String>) -> Bad {
     )
 }
 
-/// `ARG a=1 b`: one `Arg` each.
 /// The names of a global `ARG` as written, when one of them has quotes or escapes (the
 /// only reason [`arg_list`] keeps the instruction as written, then); empty otherwise.
 fn quoted_global_names(split: &Split, escape: char) -> Vec<String> {
     let names: Vec<String> = words::parse_words(split.args, escape)
-        .into_iter()
-        .map(|w| w.split_once('=').map_or(w.as_str(), |(k, _)| k).to_owned())
+        .iter()
+        .map(|w| arg_name(w).to_owned())
         .collect();
-    if names.iter().any(|n| n.contains(['\'', '"', escape])) {
+    if names.iter().any(|n| quoted(n, escape)) {
         names
     } else {
         Vec::new()
     }
 }
 
-/// `global`: an `ARG` before the first `FROM`, whose names BuildKit takes as written
-/// (`buildMetaArgs`), where a stage's `ARG` has its names unquoted (`ArgCommand.Expand`).
+/// The name of an `ARG` word (`NAME` or `NAME=default`), as written.
+fn arg_name(word: &str) -> &str {
+    word.split_once('=').map_or(word, |(k, _)| k)
+}
+
+/// Whether a global `ARG` name has quotes or escapes, which BuildKit keeps in it.
+fn quoted(name: &str, escape: char) -> bool {
+    name.contains(['\'', '"', escape])
+}
+
+/// `ARG a=1 b`: one `Arg` each. `global`: an `ARG` before the first `FROM`, whose names
+/// BuildKit takes as written (`buildMetaArgs`), where a stage's `ARG` has its names
+/// unquoted (`ArgCommand.Expand`).
 fn arg_list(cx: &mut Cx<'_>, split: &Split, global: bool) -> Result<Vec<Arg>, Bad> {
     Flags::new(cx, "ARG", &split.flags, &[], &[])?;
     let words = words::parse_words(split.args, cx.escape);
@@ -1381,8 +1388,8 @@ fn arg_list(cx: &mut Cx<'_>, split: &Split, global: bool) -> Result<Vec<Arg>, Ba
     }
     let mut out = Vec::new();
     for w in words {
-        let name = w.split_once('=').map_or(w.as_str(), |(k, _)| k);
-        if global && name.contains(['\'', '"', cx.escape]) {
+        let name = arg_name(&w);
+        if global && quoted(name, cx.escape) {
             return Err(cx.beyond_model(
                 format!("the global ARG name `{name}` has quotes or escapes, which BuildKit keeps in the name"),
                 "the model writes a name without quotes; this ARG cannot be kept",

@@ -437,7 +437,7 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
             out.push(c);
         }
     }
-    if out.contains("${") && quoted_substitution(&out, escape) {
+    if quoted_substitution(&out, escape) {
         return Err(Unreadable::QuotedSubstitution);
     }
     Ok(out)

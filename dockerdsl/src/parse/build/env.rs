@@ -131,7 +131,6 @@ impl Env {
         }
     }
 
-    /// A global `ARG`: its default expanded with the global arguments before it.
     /// A global `ARG` the model keeps as written, declared by its name as written (BuildKit
     /// keeps a global name's quotes: `ARG "V"` declares `"V"`, not `V`), its value unknown.
     pub(super) fn global_arg_as_written(&mut self, name: &str) {
@@ -139,6 +138,7 @@ impl Env {
         self.vars.insert(name.to_owned(), Value::Unknown);
     }
 
+    /// A global `ARG`: its default expanded with the global arguments before it.
     pub(super) fn global_arg(&mut self, arg: &Arg) {
         self.declared.insert(arg.name.to_string());
         if let Some(d) = &arg.default {
