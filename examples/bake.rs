@@ -94,8 +94,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // A folder the user names is written, under CI too.
         Some(dir) => write(std::path::Path::new(&dir), Mode::Write),
         None => {
-            print!("{}", plan()?.to_json());
-            Ok(())
+            let text = plan()?.to_json();
+            // `| head` may close the pipe before the end, which is no failure.
+            match std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                written => Ok(written?),
+            }
         }
     }
 }

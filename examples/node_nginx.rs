@@ -26,7 +26,11 @@ pub fn dockerfile() -> Result<Dockerfile, dockerdsl::Error> {
     Dockerfile::new(&production)
 }
 
-fn main() -> Result<(), dockerdsl::Error> {
-    print!("{}", dockerfile()?);
-    Ok(())
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let text = dockerfile()?.to_string();
+    // `| head` may close the pipe before the end, which is no failure (`print!` panics there).
+    match std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        written => Ok(written?),
+    }
 }
