@@ -415,6 +415,20 @@ const EDGES: &[(&str, &str)] = &[
         "mount-from-twice",
         "FROM alpine:3.20 AS a\nFROM alpine:3.20\nRUN --mount=type=bind,from=nostage,from=a,target=/x true\n",
     ),
+    // A mount's fields are CSV with keys in any case: each of these builds the stage on
+    // the unknown trigger, so BuildKit refuses it; a bare quote is BuildKit's CSV error.
+    (
+        "mount-from-key-case",
+        "FROM alpine:3.20 AS a\nONBUILD Afoo bar\nFROM a AS b\nFROM alpine:3.20\nRUN --mount=type=bind,From=b,target=/m true\n",
+    ),
+    (
+        "mount-from-csv-quoted",
+        "FROM alpine:3.20 AS a\nONBUILD Afoo bar\nFROM a AS b\nFROM alpine:3.20\nRUN --mount=type=bind,'\"from=b\"',target=/m true\n",
+    ),
+    (
+        "mount-bare-quote",
+        "FROM alpine:3.20\nRUN --mount=type=cache,target='/a\"b' true\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

@@ -447,14 +447,7 @@ fn references(
                 let Some(mount) = flag.strip_prefix("--mount=") else {
                     continue;
                 };
-                // BuildKit reads the fields in order: the last `from=` is the one.
-                let from = csv_fields(mount)
-                    .into_iter()
-                    .filter_map(|field| {
-                        let (key, value) = field.split_once('=')?;
-                        key.eq_ignore_ascii_case("from").then(|| value.to_owned())
-                    })
-                    .next_back();
+                let from = crate::rules::vocab::mount_from(mount);
                 match from {
                     Some(from) => {
                         let node = match last_named(&from) {
@@ -480,53 +473,4 @@ fn references(
         _ => {}
     }
     stages
-}
-
-/// A mount's CSV fields (`csvvalue.Fields`): a field in double quotes may hold commas, `""`
-/// is a quote in it.
-fn csv_fields(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut chars = s.chars().peekable();
-    let mut quoted = false;
-    let mut at_start = true;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                c => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if at_start => quoted = true,
-            ',' => {
-                out.push(std::mem::take(&mut field));
-                at_start = true;
-                continue;
-            }
-            c => field.push(c),
-        }
-        at_start = false;
-    }
-    out.push(field);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_keep_quoted_commas() {
-        assert_eq!(
-            csv_fields("type=bind,\"from=a,b\",target=/x"),
-            ["type=bind", "from=a,b", "target=/x"]
-        );
-        assert_eq!(csv_fields("from=\"\"\"x\""), ["from=\"\"\"x\""]);
-    }
 }

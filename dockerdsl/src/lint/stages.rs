@@ -2,6 +2,8 @@
 //! reserved names, variables in `FROM` that are not global `ARG`s (BuildKit's checks), and
 //! a reference to a stage that is a misspelt stage name ([`Rule::StageNameTypo`], ours).
 
+use std::borrow::Cow;
+
 use super::vars::go_quote;
 use super::written::{location, logical};
 use super::{Lint, Rule};
@@ -127,21 +129,16 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
             }
             "copy" | "run" | "onbuild" => {
                 // `--from=` of COPY (also after ONBUILD), and `from=` of RUN's mounts.
-                let mut refs: Vec<&str> = Vec::new();
+                let mut refs: Vec<Cow<'_, str>> = Vec::new();
                 for w in &rest {
                     if let Some(v) = w.strip_prefix("--from=") {
-                        refs.push(v);
+                        refs.push(Cow::Borrowed(v));
                     }
                     if let Some(m) = w.strip_prefix("--mount=") {
-                        // The last `from=` of a mount is the one BuildKit reads.
-                        refs.extend(
-                            m.split(',')
-                                .filter_map(|o| o.strip_prefix("from=").or(o.strip_prefix("FROM=")))
-                                .next_back(),
-                        );
+                        refs.extend(crate::rules::vocab::mount_from(m).map(Cow::Owned));
                     }
                 }
-                for r in refs {
+                for r in &refs {
                     let r = r.trim_matches(['"', '\'']);
                     if let Some(near) = typo(r, &names, &all) {
                         push(&mut found, i, Rule::StageNameTypo, typo_message(r, near));

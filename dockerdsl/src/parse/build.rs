@@ -469,13 +469,8 @@ pub(crate) fn lower_tree(
                         .flags
                         .iter()
                         .filter_map(|f| f.strip_prefix("--mount="))
-                        // The last `from=` of a mount is the one BuildKit reads.
-                        .filter_map(|m| {
-                            m.split(',')
-                                .filter_map(|o| o.strip_prefix("from="))
-                                .next_back()
-                        })
-                        .map(|f| (f.to_owned(), false)),
+                        .filter_map(crate::rules::vocab::mount_from)
+                        .map(|f| (f, false)),
                 );
             }
         }

@@ -36,6 +36,73 @@ pub fn mount_option_alias(key: &str) -> &str {
     }
 }
 
+/// A `--mount=` value's fields, read as BuildKit reads them (`csvvalue.Fields`, Go's CSV
+/// without lazy quotes): fields are separated by `,`; a field that starts with `"` runs to
+/// the next lone `"` and may hold commas, with `""` for a quote. `None` where BuildKit
+/// refuses the value: a quote inside an unquoted field, text after a closing quote, a quote
+/// never closed, or no text at all.
+// The macro reads mounts field by field from its own tokens.
+#[allow(dead_code)]
+pub fn mount_fields(value: &str) -> Option<Vec<String>> {
+    if value.is_empty() {
+        return None;
+    }
+    let mut fields = Vec::new();
+    let mut rest = value;
+    loop {
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let mut field = String::new();
+            rest = quoted;
+            loop {
+                let end = rest.find('"')?;
+                field.push_str(&rest[..end]);
+                rest = &rest[end + 1..];
+                if let Some(after) = rest.strip_prefix('"') {
+                    field.push('"');
+                    rest = after;
+                } else if let Some(after) = rest.strip_prefix(',') {
+                    fields.push(field);
+                    rest = after;
+                    break;
+                } else if rest.is_empty() {
+                    fields.push(field);
+                    return Some(fields);
+                } else {
+                    return None;
+                }
+            }
+        } else {
+            let (field, next) = match rest.split_once(',') {
+                Some((field, next)) => (field, Some(next)),
+                None => (rest, None),
+            };
+            if field.contains('"') {
+                return None;
+            }
+            fields.push(field.to_owned());
+            match next {
+                Some(next) => rest = next,
+                None => return Some(fields),
+            }
+        }
+    }
+}
+
+/// The stage (or image) a `--mount=` value's `from` names: its last `from` field, the key
+/// in any case, as BuildKit reads the fields in order (`parseMount`). `None` without one,
+/// or when the value is no CSV BuildKit reads.
+// The macro reads mounts field by field from its own tokens.
+#[allow(dead_code)]
+pub fn mount_from(value: &str) -> Option<String> {
+    mount_fields(value)?
+        .into_iter()
+        .filter_map(|field| {
+            let (key, from) = field.split_once('=')?;
+            key.eq_ignore_ascii_case("from").then(|| from.to_owned())
+        })
+        .next_back()
+}
+
 /// The `sharing=` values of a cache mount.
 pub const SHARING: [&str; 3] = ["shared", "private", "locked"];
 
@@ -75,5 +142,30 @@ mod tests {
         }
         assert!(mount_options("nfs").is_empty());
         assert_eq!(mount_option_alias("dst"), "target");
+    }
+
+    #[test]
+    fn mount_fields_as_buildkit_reads_them() {
+        let fields = |v| mount_fields(v).map(|f| f.join("|"));
+        assert_eq!(
+            fields("type=bind,from=a").as_deref(),
+            Some("type=bind|from=a")
+        );
+        assert_eq!(fields("\"from=a,b\",x").as_deref(), Some("from=a,b|x"));
+        assert_eq!(fields("\"a\"\"b\"").as_deref(), Some("a\"b"));
+        assert_eq!(fields("a,,").as_deref(), Some("a||"));
+        assert_eq!(fields("\"\"").as_deref(), Some(""));
+        // Go's csv without lazy quotes refuses each of these.
+        for bad in ["", "a\"b", "\"a\"b", "\"a", "x,\"a"] {
+            assert_eq!(mount_fields(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_mounts_last_from_in_any_case() {
+        assert_eq!(mount_from("from=a,type=bind,From=b").as_deref(), Some("b"));
+        assert_eq!(mount_from("type=bind,\"FROM=a,b\"").as_deref(), Some("a,b"));
+        assert_eq!(mount_from("type=cache,target=/x"), None);
+        assert_eq!(mount_from("from=a,\"b"), None);
     }
 }

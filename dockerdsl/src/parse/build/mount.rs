@@ -10,7 +10,13 @@ use crate::rules::vocab;
 pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
     cx.focus(value);
     let mut fields = Vec::new();
-    for field in csv_fields(value).ok_or_else(|| cx.error(format!("invalid mount `{value}`")))? {
+    let fields_written = vocab::mount_fields(value).ok_or_else(|| {
+        cx.error_help(
+            format!("invalid mount `{value}`: a double quote out of place"),
+            "BuildKit reads a mount as CSV: a double quote only opens and closes a whole field, and `\"\"` is a quote inside one",
+        )
+    })?;
+    for field in fields_written {
         let (k, v) = match field.split_once('=') {
             Some((k, v)) => (k.to_ascii_lowercase(), Some(v.to_owned())),
             // Only these stand alone; BuildKit refuses any other bare field (`type`, ``).
@@ -282,49 +288,6 @@ fn expand(cx: &mut Cx<'_>, key: &str, value: &str, expanded: &mut Expanded) -> R
     }
 }
 
-/// Go's `encoding/csv` on one record: fields separated by `,`, a field may be double-quoted
-/// with `""` for a quote.
-fn csv_fields(s: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    let mut chars = s.chars().peekable();
-    loop {
-        let mut field = String::new();
-        if chars.peek() == Some(&'"') {
-            chars.next();
-            loop {
-                match chars.next()? {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        field.push('"');
-                    }
-                    '"' => break,
-                    c => field.push(c),
-                }
-            }
-            match chars.next() {
-                None => {
-                    out.push(field);
-                    return Some(out);
-                }
-                Some(',') => {}
-                Some(_) => return None,
-            }
-        } else {
-            loop {
-                match chars.next() {
-                    None => {
-                        out.push(field);
-                        return Some(out);
-                    }
-                    Some(',') => break,
-                    Some(c) => field.push(c),
-                }
-            }
-        }
-        out.push(field);
-    }
-}
-
 /// go-units `RAMInBytes`: `64m`, `1g`, `512k`, `1024` (binary multiples).
 fn ram_bytes(s: &str) -> Option<u64> {
     let lower = s.to_ascii_lowercase();
@@ -358,11 +321,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv() {
-        assert_eq!(
-            csv_fields("type=cache,\"target=/a,b\"").unwrap(),
-            ["type=cache", "target=/a,b"]
-        );
+    fn ram() {
         assert_eq!(ram_bytes("64m"), Some(64 << 20));
     }
 
