@@ -5,7 +5,8 @@ Reads one JSON object per line on stdin, `{"text": "<Dockerfile>"}`, and answers
 JSON line: `{"ok": [instruction, ...]}` or `{"error": "<parser message>"}`. (BuildKit's build
 checks come from BuildKit itself: `bklint`, tests/integration/common/bklint.rs.) Each instruction
 is what the PyPI package `dockerfile` (a wrapper of BuildKit's Go parser) returns: keyword,
-flags, json, value, heredoc bodies. The wrapper reports neither the flags nor the heredocs of
+flags, json, value, heredoc bodies; an argument text that starts with a JSON array is read
+as BuildKit reads it today (`tests/oracle/buildkit_json.py`). The wrapper reports neither the flags nor the heredocs of
 an instruction inside `ONBUILD`, so the inner instruction is parsed again on its own (its
 physical lines, after the file's parser directives) and returned as `inner`.
 
@@ -14,10 +15,15 @@ Dockerfile would cost more than the parsing.
 """
 
 import json
+import os
 import re
 import sys
 
 import dockerfile
+
+# The reading of JSON arguments BuildKit has today, shared with tests/oracle/same_meaning.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "oracle"))
+from buildkit_json import modern  # noqa: E402
 
 # BuildKit's `reDirective` (frontend/dockerfile/parser/directives.go).
 DIRECTIVE = re.compile(r"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
@@ -48,8 +54,13 @@ def command(c):
 def parse(text):
     lines = text.split("\n")
     head = directives(lines)
+    esc = "\\"
+    for line in head:
+        m = DIRECTIVE.match(line.rstrip("\r"))
+        if m.group(1).lower() == "escape":
+            esc = m.group(2)
     out = []
-    commands = dockerfile.parse_string(text)
+    commands = [modern(c, esc) for c in dockerfile.parse_string(text)]
     for c in commands:
         item = command(c)
         if item["cmd"] == "ONBUILD":
@@ -58,7 +69,7 @@ def parse(text):
             inner = dockerfile.parse_string("\n".join(head + ["FROM scratch"] + own) + "\n")
             if len(inner) != 2:
                 raise ValueError(f"ONBUILD at line {c.start_line} holds {len(inner) - 1} instructions")
-            item["inner"] = command(inner[1])
+            item["inner"] = command(modern(inner[1], esc))
         out.append(item)
     return {"ok": out}
 

@@ -186,6 +186,17 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// [`check`](Self::check) of [`rules::shell_command`]: a command that starts with a
+    /// JSON array breaks only the model's rule ([`rules::JSON_START`]), which keeps its
+    /// output the same to frontends before 1.10.
+    fn check_shell(&mut self, field: &'static str, result: Check) {
+        match result {
+            Ok(()) => {}
+            Err(e) if e.message == rules::JSON_START => self.report_model_only(Some(field), e),
+            Err(e) => self.report(Some(field), e),
+        }
+    }
+
     /// A feature that needs `docker/dockerfile:1.{minor}` or newer.
     #[inline]
     fn needs(&mut self, field: &'static str, feature: &str, minor: u32) {
@@ -737,7 +748,7 @@ fn command_checks(cx: &mut Cx<'_>, field: &'static str, c: &Command, empty_ok: b
         }
         Command::Shell(s) => {
             cx.bound.value(s);
-            cx.check(field, rules::shell_command(s, cx.escape, false));
+            cx.check_shell(field, rules::shell_command(s, cx.escape, false));
         }
     }
 }
@@ -789,7 +800,7 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
                 if result.is_ok() {
                     cx.passed.insert(s, Rule::RunCommand);
                 }
-                cx.check("command", result);
+                cx.check_shell("command", result);
             }
         }
         RunCommand::Lines(lines) => cx.check("command", rules::shell_lines(lines, cx.escape)),

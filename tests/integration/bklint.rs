@@ -429,6 +429,16 @@ const EDGES: &[(&str, &str)] = &[
         "mount-bare-quote",
         "FROM alpine:3.20\nRUN --mount=type=cache,target='/a\"b' true\n",
     ),
+    // Text after a JSON array: BuildKit since dockerfile/1.10 reads the shell form (or
+    // words), which the oracle scripts follow (`tests/oracle/buildkit_json.py`).
+    (
+        "json-then-text-copy",
+        "FROM alpine:3.20\nCOPY [\"a\", \"b\"]x y\n",
+    ),
+    (
+        "json-then-text-run",
+        "FROM alpine:3.20\nRUN [\"echo\", \"hi\"] && echo there\nCMD  [\"a\"]x\nHEALTHCHECK CMD [\"a\"] b\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

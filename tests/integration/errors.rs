@@ -240,7 +240,7 @@ fn shell_command_problems() {
         ),
         (
             alpine("app").run("[\"ls\"] && make"),
-            "the command starts with a JSON array, which BuildKit would run as the exec form",
+            "the command starts with a JSON array, which Dockerfile frontends before 1.10 run as the exec form, dropping the rest",
         ),
         (
             alpine("app").run("cat <<EOF > /x"),

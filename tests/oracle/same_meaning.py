@@ -1,7 +1,8 @@
 """Whether two Dockerfiles mean the same to BuildKit's parser.
 
 Reads JSON from stdin: a list of {"name", "original", "formatted"} (file paths). Both files
-are parsed with the PyPI `dockerfile` package (BuildKit's Go parser), each instruction is
+are parsed with the PyPI `dockerfile` package (BuildKit's Go parser; JSON arguments read as
+BuildKit reads them today, `buildkit_json.py`), each instruction is
 reduced to what BuildKit then acts on, and the two lists are compared. Prints one JSON line
 per file: {"name", "same", "detail"}.
 
@@ -32,6 +33,8 @@ import re
 import sys
 
 import dockerfile
+
+from buildkit_json import modern
 
 DIRECTIVE = re.compile(r"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
 
@@ -283,7 +286,7 @@ def norm(cmd, esc, stages):
     if kw == "onbuild":
         inner = cmd.original.split(None, 1)[1]
         sub = dockerfile.parse_string(inner + "\n")
-        return ("onbuild", norm(sub[0], esc, stages))
+        return ("onbuild", norm(modern(sub[0], esc), esc, stages))
     if kw in ("run", "cmd", "entrypoint", "shell"):
         docs = [(d.name, d.content) for d in cmd.heredocs]
         extra = ()
@@ -362,7 +365,7 @@ def reduce(path):
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     esc = escape_of(text)
-    cmds = dockerfile.parse_file(path)
+    cmds = [modern(c, esc) for c in dockerfile.parse_file(path)]
     stages = Stages(
         [
             c.value[2].lower() if len(c.value) == 3 else None
