@@ -415,7 +415,7 @@ pub fn shell_command_of(cmd: &str, Classes(found): Classes, escape: char, heredo
     // The command starts with no whitespace (refused above), so only a `[` can start an
     // array: the first byte tells most commands without the general test.
     if bytes.first() == Some(&b'[') && starts_with_json_array(cmd) {
-        return Err(Invalid::new(JSON_START).help("use the exec form to run a program without a shell, or start the shell command with a word"));
+        return Err(Invalid::new("the command starts with a JSON array, which Dockerfile frontends before 1.10 run as the exec form, dropping the rest").help("use the exec form to run a program without a shell, or start the shell command with a word"));
     }
     if cmd.starts_with('#') {
         return Err(Invalid::new(
@@ -472,10 +472,6 @@ pub fn shell_lines<S: AsRef<str>>(lines: &[S], escape: char) -> Check {
     }
     shell_command(&joined, escape, true)
 }
-
-/// [`shell_command`]'s message for a command that starts with a JSON array: a rule of the
-/// model only, as BuildKit since dockerfile/1.10 runs such a command in a shell.
-pub const JSON_START: &str = "the command starts with a JSON array, which Dockerfile frontends before 1.10 run as the exec form, dropping the rest";
 
 /// Whether the text starts with a JSON array. BuildKit tries JSON first. Since
 /// dockerfile/1.10 it takes the exec form only when the whole text is one array

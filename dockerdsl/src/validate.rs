@@ -186,14 +186,11 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// [`check`](Self::check) of [`rules::shell_command`]: a command that starts with a
-    /// JSON array breaks only the model's rule ([`rules::JSON_START`]), which keeps its
-    /// output the same to frontends before 1.10.
-    fn check_shell(&mut self, field: &'static str, result: Check) {
-        match result {
-            Ok(()) => {}
-            Err(e) if e.message == rules::JSON_START => self.report_model_only(Some(field), e),
-            Err(e) => self.report(Some(field), e),
+    /// [`check`](Self::check) of a rule of the model's own: BuildKit reads any such value
+    /// in a file (see [`ProblemKind::ModelOnly`]).
+    fn check_model_only(&mut self, field: &'static str, result: Check) {
+        if let Err(e) = result {
+            self.report_model_only(Some(field), e);
         }
     }
 
@@ -273,7 +270,7 @@ impl<'a> Checker<'a> {
             cx.check("# syntax", rules::image(image).map(|_| ()));
         }
         for (_, text) in df.arg_comments() {
-            cx.check("comment", comment(text));
+            cx.check_model_only("comment", comment(text));
         }
         for (i, arg) in df.args().iter().enumerate() {
             cx.here = Here {
@@ -336,7 +333,7 @@ fn stage_checks<'a>(
         cx.report_model_only(None, e);
     }
     if let Some(text) = stage.leading_comment() {
-        cx.check("comment", comment(text));
+        cx.check_model_only("comment", comment(text));
     }
     let mut from_vars = Vec::new();
     if let Some(p) = stage.platform() {
@@ -712,11 +709,13 @@ fn instruction_checks<'a>(cx: &mut Cx<'a>, instruction: &'a Instruction) {
         }
         Instruction::Comment(text) => {
             cx.bound.value(text);
-            cx.check("text", comment(text));
+            cx.check_model_only("text", comment(text));
         }
     }
 }
 
+/// A comment's text: BuildKit drops comments whatever they hold, so both rules are the
+/// model's (the renderer writes each line of it after `# `).
 fn comment(text: &str) -> Check {
     rules::no_nul(text).and_then(|()| {
         if text.contains('\r') {
@@ -748,7 +747,10 @@ fn command_checks(cx: &mut Cx<'_>, field: &'static str, c: &Command, empty_ok: b
         }
         Command::Shell(s) => {
             cx.bound.value(s);
-            cx.check_shell(field, rules::shell_command(s, cx.escape, false));
+            // A shell command reaches the model from a file only as BuildKit read it: what
+            // `shell_command` refuses is what the canonical form cannot write, or what older
+            // frontends read otherwise (a leading JSON array).
+            cx.check_model_only(field, rules::shell_command(s, cx.escape, false));
         }
     }
 }
@@ -800,7 +802,8 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
                 if result.is_ok() {
                     cx.passed.insert(s, Rule::RunCommand);
                 }
-                cx.check_shell("command", result);
+                // See `command_checks`.
+                cx.check_model_only("command", result);
             }
         }
         RunCommand::Lines(lines) => cx.check("command", rules::shell_lines(lines, cx.escape)),

@@ -439,6 +439,16 @@ const EDGES: &[(&str, &str)] = &[
         "json-then-text-run",
         "FROM alpine:3.20\nRUN [\"echo\", \"hi\"] && echo there\nCMD  [\"a\"]x\nHEALTHCHECK CMD [\"a\"] b\n",
     ),
+    // The model's own rules on shell commands: BuildKit runs each of these, so `check`
+    // and `fmt` take them, and `fmt` keeps the `--` that ends the flags.
+    (
+        "command-after-dashes",
+        "FROM alpine:3.20\nRUN -- --version\nRUN -- --mount=type=cache,target=/x\n",
+    ),
+    (
+        "command-is-a-comment",
+        "FROM alpine:3.20\nRUN # nothing to run\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

@@ -1629,8 +1629,20 @@ fn not_strings(cx: &mut Cx<'_>) -> Bad {
     cx.error("when using JSON array syntax, arrays must be comprised of strings only")
 }
 
+/// A command after a lone `--` (`RUN -- --version`): BuildKit stops reading flags there,
+/// and the canonical form, which writes no `--`, would turn the command into flags.
+fn dashes_first(cx: &mut Cx<'_>) -> Bad {
+    cx.beyond_model(
+        "the command starts with `--`, after a `--` that ends the flags",
+        "the model writes no `--` before a command, so BuildKit would read it as flags: start the command with the program name",
+    )
+}
+
 /// CMD, ENTRYPOINT and HEALTHCHECK CMD: exec form from JSON, else shell form.
 fn command(cx: &mut Cx<'_>, keyword: &str, args: &str) -> Result<Command, Bad> {
+    if args.starts_with("--") {
+        return Err(dashes_first(cx));
+    }
     match words::json_array(args) {
         Some(Ok(argv)) => Ok(Command::Exec(texts(argv))),
         Some(Err(())) => Err(not_strings(cx)),
@@ -1720,6 +1732,9 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
             "`RUN --device` is only supported in Dockerfile frontend 1.14.0-labs or later",
             "the model does not support labs features",
         ));
+    }
+    if split.args.starts_with("--") {
+        return Err(dashes_first(cx));
     }
     let command = match words::json_array(split.args) {
         Some(Ok(argv)) => RunCommand::Exec(texts(argv)),
