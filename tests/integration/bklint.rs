@@ -410,6 +410,25 @@ const EDGES: &[(&str, &str)] = &[
         "onbuild-unknown-trigger-run",
         "FROM alpine:3.20 AS base\nONBUILD Afoo bar\nFROM base\nRUN true\n",
     ),
+    // A trigger BuildKit reads only where it runs: accepted on its own, refused in a stage
+    // built on it; what BuildKit's parser reads at once (`ENV` without a value, a JSON
+    // array of non-strings) is refused on its own too.
+    (
+        "onbuild-malformed-trigger",
+        "FROM alpine:3.20\nONBUILD COPY a\nONBUILD RUN --bad x\nONBUILD EXPOSE 99999\nONBUILD COPY --from=$X a b\nONBUILD RUN --mount=type=foo true\n",
+    ),
+    (
+        "onbuild-malformed-trigger-run",
+        "FROM alpine:3.20 AS base\nONBUILD COPY a\nFROM base\nRUN true\n",
+    ),
+    (
+        "onbuild-trigger-read-at-once",
+        "FROM alpine:3.20\nONBUILD ENV a\n",
+    ),
+    (
+        "onbuild-trigger-json-read-at-once",
+        "FROM alpine:3.20\nONBUILD RUN [1]\n",
+    ),
     // A mount with two `from=`: the last is the one (the first names no stage here).
     (
         "mount-from-twice",
@@ -448,6 +467,12 @@ const EDGES: &[(&str, &str)] = &[
     (
         "command-is-a-comment",
         "FROM alpine:3.20\nRUN # nothing to run\n",
+    ),
+    // A heredoc with CRLF line ends is a model limit, told after the instruction's own
+    // errors: BuildKit refuses this file for the flag.
+    (
+        "heredoc-crlf-bad-flag",
+        "FROM alpine:3.20\nRUN --mo5nt=x <<EOT\n  a \\\r\nEOT\n",
     ),
     (
         "heredoc-as-destination",

@@ -58,6 +58,12 @@ struct Cx<'a> {
     /// Reading the instruction after `ONBUILD`: its references are resolved where the
     /// trigger runs, in a stage built on this one, not here.
     onbuild: bool,
+    /// Set by an error BuildKit's parser gives as it reads the line (a JSON array of
+    /// non-strings, `ENV` without a value): one it gives for an `ONBUILD` trigger too.
+    read_refusal: bool,
+    /// The errors of an `ONBUILD` trigger that BuildKit gives only where it runs, in a
+    /// stage built on this one.
+    deferred: Vec<Diagnostic>,
 }
 
 impl Cx<'_> {
@@ -446,9 +452,6 @@ pub(crate) fn lower_tree(
     // stage's references (`COPY --from=`, by index too; a mount's `from=`, by name), for
     // which stages BuildKit builds.
     let mut onbuild_froms: Vec<Vec<(String, usize, usize)>> = Vec::new();
-    // Each stage's ONBUILD triggers of no known instruction: BuildKit refuses them only in
-    // a stage built on that one, where they run.
-    let mut onbuild_unknown: Vec<Vec<(String, usize, usize)>> = Vec::new();
     let mut refs: Vec<Vec<(String, bool)>> = Vec::new();
     // The bases as written; those with variables are expanded once the global scope is
     // known, at the first FROM.
@@ -476,11 +479,6 @@ pub(crate) fn lower_tree(
         }
         if split.keyword.eq_ignore_ascii_case("onbuild") {
             let inner = words::split_command(split.args);
-            if let Some(unknown) = onbuild_unknown.last_mut().filter(|_| {
-                !inner.keyword.is_empty() && !known(&inner.keyword.to_ascii_lowercase())
-            }) {
-                unknown.push((inner.keyword.to_owned(), l.line, l.column));
-            }
             if let (Some(froms), true) = (
                 onbuild_froms.last_mut(),
                 inner.keyword.eq_ignore_ascii_case("copy"),
@@ -496,7 +494,6 @@ pub(crate) fn lower_tree(
         }
         if split.keyword.eq_ignore_ascii_case("from") {
             onbuild_froms.push(Vec::new());
-            onbuild_unknown.push(Vec::new());
             refs.push(Vec::new());
             let args = words::whitespace_words(split.args);
             bases_written.extend(args.first());
@@ -557,6 +554,8 @@ pub(crate) fn lower_tree(
     // stage the trigger runs in: BuildKit refuses those in the stages it builds.
     let mut bases: Vec<Option<usize>> = Vec::new();
     let mut pending_onbuild: Vec<(usize, Diagnostic)> = Vec::new();
+    // Each stage's errors of its ONBUILD triggers (`Cx::deferred`), by stage.
+    let mut onbuild_deferred: Vec<Vec<Diagnostic>> = Vec::new();
 
     for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
@@ -602,10 +601,13 @@ pub(crate) fn lower_tree(
             env: Some(&env),
             globals: &globals,
             onbuild: false,
+            read_refusal: false,
+            deferred: Vec::new(),
         };
         if keyword_lower == "from" {
             let from_read = from(&mut cx, split, done.len());
             bases.push(from_read.as_ref().ok().and_then(|(_, _, b)| *b));
+            onbuild_deferred.push(Vec::new());
             let Ok((name, stage, base)) = from_read else {
                 // Read the stage's instructions all the same, so that their own problems
                 // are reported and not taken for instructions outside any stage.
@@ -614,20 +616,21 @@ pub(crate) fn lower_tree(
                 env = Env::image();
                 continue;
             };
-            // The base's ONBUILD triggers run here: one of no known instruction fails.
-            for (keyword, line, column) in base
-                .and_then(|b| onbuild_unknown.get(b))
+            // The base's ONBUILD triggers run here: the errors BuildKit gives for them.
+            for d in base
+                .and_then(|b| onbuild_deferred.get(b))
                 .into_iter()
                 .flatten()
             {
-                pending_onbuild.push((
-                    done.len(),
-                    Diagnostic::new(*line, *column, format!("unknown instruction `{keyword}`"))
-                        .with_help(format!(
-                            "the ONBUILD trigger runs in `{name}` (line {}), built on this stage: write an instruction such as RUN or COPY",
-                            l.line
-                        )),
-                ));
+                let runs_here = format!(
+                    "the ONBUILD trigger runs in `{name}` (line {}), built on this stage",
+                    l.line
+                );
+                let help = match d.help() {
+                    Some(h) => format!("{runs_here}: {h}"),
+                    None => runs_here,
+                };
+                pending_onbuild.push((done.len(), d.clone().with_help(help)));
             }
             // The base's ONBUILD triggers run here (`COPY --from` by name or index): the
             // stage named must not come after this one (this one itself is built).
@@ -715,7 +718,11 @@ pub(crate) fn lower_tree(
                 pending_comments = comments;
             }
             Some(open_stage) => {
-                let Ok(new) = instruction(&mut cx, split, l) else {
+                let read = instruction(&mut cx, split, l);
+                if let Some(d) = onbuild_deferred.last_mut() {
+                    d.append(&mut cx.deferred);
+                }
+                let Ok(new) = read else {
                     if cx.beyond {
                         map.push(source(l, split, Position::AsWritten));
                         if matches!(keyword_lower, "env" | "arg") {
@@ -1419,15 +1426,19 @@ fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, S
             .map(|v| v.trim_start_matches([' ', '\t', '\r', '\u{b}', '\u{c}']));
         return match value {
             Some(v) if !v.is_empty() => Ok(vec![(cx.expanded(key)?, cx.expanded(v)?)]),
-            _ => Err(cx.error_help(
-                format!("{keyword} must have two arguments"),
-                format!("write `{keyword} key=value`"),
-            )),
+            _ => Err({
+                cx.read_refusal = true;
+                cx.error_help(
+                    format!("{keyword} must have two arguments"),
+                    format!("write `{keyword} key=value`"),
+                )
+            }),
         };
     }
     let mut out = Vec::new();
     for w in &words {
         let Some((k, v)) = w.split_once('=') else {
+            cx.read_refusal = true;
             return Err(cx.error_help(
                 format!("can't find = in `{w}`; must be of the form name=value"),
                 "write every pair as `key=value`",
@@ -1440,14 +1451,24 @@ fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, S
 
 /// One instruction inside a stage (or after ONBUILD).
 fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instruction>, Bad> {
+    let read = instruction_as_read(cx, split, l)?;
     // A heredoc body with `\r\n` line ends: BuildKit keeps the `\r`s in the content, the
-    // model's heredocs have `\n` line ends.
+    // model's heredocs have `\n` line ends. Told after the instruction's own problems,
+    // which BuildKit refuses the file for (`RUN --bad <<EOF`).
     if l.heredocs.iter().any(|h| h.body().contains('\r')) {
         return Err(cx.beyond_model(
             "a heredoc with CRLF line ends (BuildKit keeps each `\\r` in the content)",
             "save the Dockerfile with LF line ends",
         ));
     }
+    Ok(read)
+}
+
+fn instruction_as_read(
+    cx: &mut Cx<'_>,
+    split: &Split,
+    l: &Logical,
+) -> Result<Vec<Instruction>, Bad> {
     let mut buf = KeywordBuf::default();
     let keyword = buf.lower(split.keyword);
     let no_flags = |cx: &mut Cx<'_>, k: &str| Flags::new(cx, k, &split.flags, &[], &[]).map(|_| ());
@@ -1502,6 +1523,20 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                 if !w.contains('$') {
                     if let Err(why) = crate::rules::exposed_port(&w) {
                         return Err(cx.error_help(why.message, why.help.unwrap_or_default()));
+                    }
+                } else if let Some(value) = cx.env.and_then(|env| env.expand(&w)) {
+                    // `dispatchExpose` expands the word with the stage's variables and reads
+                    // each word of the value as a port.
+                    for port in words::whitespace_words(&value) {
+                        if let Err(why) = crate::rules::exposed_port(port) {
+                            return Err(cx.error_help(
+                                format!(
+                                    "{} (`{w}` is `{value}` with this stage's variables)",
+                                    why.message
+                                ),
+                                why.help.unwrap_or_default(),
+                            ));
+                        }
                     }
                 }
                 // BuildKit reads the protocol in any case.
@@ -1581,19 +1616,44 @@ fn instruction(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Vec<Instru
                     inner.keyword.to_ascii_uppercase()
                 ))),
                 // BuildKit reads the trigger only where it runs, in a stage built on this
-                // one (refused there, see `lower_tree`): here, a trigger the model cannot hold.
-                k if !known(k) => Err(cx.beyond_model(
-                    format!("the ONBUILD trigger `{}` is no instruction", inner.keyword),
-                    "BuildKit fails a stage built on this one; write an instruction such as RUN or COPY",
-                )),
+                // one (refused there): here, a trigger the model cannot hold.
+                k if !known(k) => {
+                    let mark = cx.errors.len();
+                    unknown_instruction(cx, inner.keyword);
+                    cx.deferred.extend(cx.errors.drain(mark..));
+                    Err(cx.beyond_model(
+                        format!("the ONBUILD trigger `{}` is no instruction", inner.keyword),
+                        "BuildKit fails a stage built on this one; write an instruction such as RUN or COPY",
+                    ))
+                }
                 _ => {
                     // The trigger runs in a stage built on this one, with its variables.
                     let env = cx.env.take();
                     cx.onbuild = true;
+                    cx.read_refusal = false;
+                    let mark = cx.errors.len();
                     let new = instruction(cx, &inner, l);
                     cx.onbuild = false;
                     cx.env = env;
-                    let mut new = new?;
+                    let mut new = match new {
+                        Ok(new) => new,
+                        // BuildKit's parser refuses a few triggers as it reads the file;
+                        // the rest of its checks run where the trigger runs.
+                        Err(Bad) if !cx.read_refusal && cx.errors.len() > mark => {
+                            let own: Vec<Diagnostic> = cx.errors.drain(mark..).collect();
+                            let first = own.first().map(|d| d.message().to_owned());
+                            cx.deferred.extend(own);
+                            cx.focus.clear();
+                            return Err(cx.beyond_model(
+                                format!(
+                                    "an ONBUILD trigger that fails where it runs, in a stage built on this one: {}",
+                                    first.unwrap_or_default()
+                                ),
+                                "correct the trigger: the model holds only one BuildKit can run",
+                            ));
+                        }
+                        Err(Bad) => return Err(Bad),
+                    };
                     if new.len() != 1 {
                         return Err(cx.error("ONBUILD takes one instruction"));
                     }
@@ -1626,6 +1686,7 @@ fn unknown_instruction(cx: &mut Cx<'_>, keyword: &str) -> Bad {
 }
 
 fn not_strings(cx: &mut Cx<'_>) -> Bad {
+    cx.read_refusal = true;
     cx.error("when using JSON array syntax, arrays must be comprised of strings only")
 }
 
