@@ -474,6 +474,11 @@ const EDGES: &[(&str, &str)] = &[
         "heredoc-crlf-bad-flag",
         "FROM alpine:3.20\nRUN --mo5nt=x <<EOT\n  a \\\r\nEOT\n",
     ),
+    // A comment BuildKit drops, with a carriage return the model does not hold.
+    (
+        "comment-carriage-return",
+        "FROM alpine:3.20\nRUN true\n# a\rb\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

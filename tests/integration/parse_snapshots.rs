@@ -333,3 +333,38 @@ fn import_refuses_naming_each_model_limit() {
         "check reads what BuildKit reads"
     );
 }
+
+/// Commands and triggers BuildKit runs that the typed model does not hold: a shell command
+/// that starts with a JSON array (older frontends ran the array), one after the `--` that
+/// ends the flags, one that is a comment, and an ONBUILD trigger BuildKit refuses only in a stage
+/// built on it.
+const COMMANDS_BEYOND_THE_MODEL: &str = "FROM alpine:3.20 AS app
+RUN [\"echo\", \"hi\"] && echo there
+RUN -- --version
+RUN # nothing to run
+ONBUILD COPY a
+";
+
+#[test]
+fn import_names_the_commands_it_cannot_hold() {
+    let errors = dockerdsl::parse(COMMANDS_BEYOND_THE_MODEL).expect_err("the model cannot hold it");
+    let mut out = errors.to_string();
+    out.push_str("----- model limits -----\n");
+    for d in errors.diagnostics() {
+        out.push_str(&format!(
+            "line {}: {}\n",
+            d.line().unwrap_or(0),
+            d.is_model_limit()
+        ));
+    }
+    section_snapshot(
+        "import__commands_refused",
+        COMMANDS_BEYOND_THE_MODEL,
+        "errors",
+        &out,
+    );
+    assert!(
+        dockerdsl::check(COMMANDS_BEYOND_THE_MODEL).is_ok(),
+        "check reads what BuildKit reads"
+    );
+}

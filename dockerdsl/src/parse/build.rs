@@ -997,12 +997,22 @@ fn located(
                     .nth(n.saturating_sub(1))
                     .map(|(i, _)| i)
             });
-            map.iter().find(|m| match (&m.position, index) {
-                (Position::Instructions { stage, indices }, Some(i)) => {
-                    *stage == s && indices.contains(&i)
-                }
-                _ => false,
-            })
+            map.iter()
+                .find(|m| match (&m.position, index) {
+                    (Position::Instructions { stage, indices }, Some(i)) => {
+                        *stage == s && indices.contains(&i)
+                    }
+                    _ => false,
+                })
+                // A comment after the stage's last instruction (it takes the position of an
+                // instruction after it, which there is not): the stage's last line read.
+                .or_else(|| {
+                    map.iter().rev().find(|m| match &m.position {
+                        Position::Instructions { stage, .. } => *stage == s,
+                        Position::From { stage } => *stage == s,
+                        _ => false,
+                    })
+                })
         }
         (None, None) => None,
     };
