@@ -215,7 +215,11 @@
 //! What BuildKit accepts but the model cannot hold is refused with an error saying so: two
 //! stages with one name, stages named `scratch` or `context`, a mount type given by a
 //! variable, a `$` that is not a substitution (`'$x'`, `\$x`) in a value the model keeps,
-//! `RUN --device` (labs), and `COPY`/`ADD` mixing heredocs and paths.
+//! `RUN --device` (labs), `COPY`/`ADD` mixing heredocs and paths, a shell command that
+//! starts with a JSON array (`RUN ["ls"] && make`, which frontends before 1.10 ran as
+//! `ls`), follows the `--` that ends the flags or is a comment, and an `ONBUILD` trigger
+//! BuildKit refuses only where it runs (`ONBUILD COPY a`; [`check`] reports its errors in
+//! each stage built on that one).
 //!
 //! # Recipes and older builders
 //!
