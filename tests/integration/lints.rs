@@ -331,6 +331,26 @@ fn stage_name_typos_are_found_and_images_are_not() {
             "{reference}"
         );
     }
+    // The flags of COPY and RUN (and of an ONBUILD trigger), with a mount's `from` in any
+    // case; never a word of a command.
+    let flags = format!(
+        "{base}RUN --mount=type=bind,From=biulder,target=/b true\n\
+         ONBUILD COPY --from=buider /app /app\n\
+         ONBUILD RUN --mount=from=buider true\n"
+    );
+    assert_eq!(
+        typos(&flags)
+            .iter()
+            .map(|(line, _)| *line)
+            .collect::<Vec<_>>(),
+        [4, 5, 6]
+    );
+    let words = format!(
+        "{base}RUN echo --from=buider --mount=from=buider\n\
+         COPY ./--from=buider /x\n\
+         ONBUILD RUN echo --from=buider\n"
+    );
+    assert_eq!(typos(&words), []);
 }
 
 /// A mount's type, sharing, numbers and switches are read after BuildKit expands them with

@@ -128,14 +128,30 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                 }
             }
             "copy" | "run" | "onbuild" => {
-                // `--from=` of COPY (also after ONBUILD), and `from=` of RUN's mounts.
+                // `--from=` of COPY and `from=` of RUN's mounts, also after ONBUILD: the
+                // flags only, not a word of the command (`RUN echo --from=x`).
+                let (kind, own_flags) = match keyword.as_str() {
+                    "onbuild" => (
+                        args.first()
+                            .map(|k| k.to_ascii_lowercase())
+                            .unwrap_or_default(),
+                        args.get(1..).unwrap_or_default(),
+                    ),
+                    _ => (keyword.clone(), &flags[..]),
+                };
                 let mut refs: Vec<Cow<'_, str>> = Vec::new();
-                for w in &rest {
-                    if let Some(v) = w.strip_prefix("--from=") {
-                        refs.push(Cow::Borrowed(v));
-                    }
-                    if let Some(m) = w.strip_prefix("--mount=") {
-                        refs.extend(crate::rules::vocab::mount_from(m).map(Cow::Owned));
+                for w in own_flags
+                    .iter()
+                    .take_while(|w| w.starts_with("--") && **w != "--")
+                {
+                    match kind.as_str() {
+                        "copy" => refs.extend(w.strip_prefix("--from=").map(Cow::Borrowed)),
+                        "run" => refs.extend(
+                            w.strip_prefix("--mount=")
+                                .and_then(crate::rules::vocab::mount_from)
+                                .map(Cow::Owned),
+                        ),
+                        _ => {}
                     }
                 }
                 for r in &refs {
