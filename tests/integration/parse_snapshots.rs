@@ -368,3 +368,31 @@ fn import_names_the_commands_it_cannot_hold() {
         "check reads what BuildKit reads"
     );
 }
+
+/// An ONBUILD trigger's errors are BuildKit's in each stage built on it that BuildKit
+/// builds; each is told once, in the first of them, however many stages are built on it.
+#[test]
+fn onbuild_trigger_errors_are_told_once_where_the_trigger_runs() {
+    let base = "FROM alpine:3.20 AS base\nONBUILD COPY a\nONBUILD EXPOSE 99999\n";
+    assert!(
+        dockerdsl::check(base).is_ok(),
+        "no stage is built on `base`"
+    );
+    let text = format!("{base}FROM base AS one\nFROM base AS two\nFROM two AS three\nFROM one\n");
+    let errors = dockerdsl::check(&text).expect_err("the triggers run in `one` and `two`");
+    let told: Vec<(Option<usize>, &str)> = errors
+        .diagnostics()
+        .iter()
+        .map(|d| (d.line(), d.help().unwrap_or_default()))
+        .collect();
+    assert_eq!(told.len(), 2, "{errors}");
+    assert!(
+        told.iter()
+            .all(|(_, help)| help.starts_with("the ONBUILD trigger runs in `one` (line 4)")),
+        "{errors}"
+    );
+    assert_eq!(
+        told.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+        [Some(2), Some(3)]
+    );
+}

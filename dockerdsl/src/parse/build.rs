@@ -553,7 +553,8 @@ pub(crate) fn lower_tree(
     // The stage each stage is built on, and the ONBUILD references to later stages, by the
     // stage the trigger runs in: BuildKit refuses those in the stages it builds.
     let mut bases: Vec<Option<usize>> = Vec::new();
-    let mut pending_onbuild: Vec<(usize, Diagnostic)> = Vec::new();
+    // The stages built on one with ONBUILD triggers: (stage, base, name, line of its FROM).
+    let mut built_on: Vec<(usize, usize, String, usize)> = Vec::new();
     // Each stage's errors of its ONBUILD triggers (`Cx::deferred`), by stage.
     let mut onbuild_deferred: Vec<Vec<Diagnostic>> = Vec::new();
 
@@ -616,49 +617,13 @@ pub(crate) fn lower_tree(
                 env = Env::image();
                 continue;
             };
-            // The base's ONBUILD triggers run here: the errors BuildKit gives for them.
-            for d in base
-                .and_then(|b| onbuild_deferred.get(b))
-                .into_iter()
-                .flatten()
-            {
-                let runs_here = format!(
-                    "the ONBUILD trigger runs in `{name}` (line {}), built on this stage",
-                    l.line
-                );
-                let help = match d.help() {
-                    Some(h) => format!("{runs_here}: {h}"),
-                    None => runs_here,
-                };
-                pending_onbuild.push((done.len(), d.clone().with_help(help)));
-            }
-            // The base's ONBUILD triggers run here (`COPY --from` by name or index): the
-            // stage named must not come after this one (this one itself is built).
-            for (from, line, column) in base
-                .and_then(|b| onbuild_froms.get(b))
-                .into_iter()
-                .flatten()
-            {
-                let named = match from.parse::<usize>() {
-                    Ok(n) => Some(n),
-                    Err(_) => all_names.get(&from.to_ascii_lowercase()).copied(),
-                };
-                if named.is_some_and(|n| n > done.len()) {
-                    pending_onbuild.push((
-                        done.len(),
-                        Diagnostic::new(
-                            *line,
-                            *column,
-                            format!(
-                                "cannot copy from stage \"{from}\", it needs to be defined before current stage \"{name}\""
-                            ),
-                        )
-                        .with_help(format!(
-                            "the ONBUILD trigger runs in `{name}` (line {}), built on this stage: define `{from}` before it",
-                            l.line
-                        )),
-                    ));
-                }
+            // The base's ONBUILD triggers run here: told at the end, for the stages
+            // BuildKit builds.
+            if let Some(b) = base.filter(|b| {
+                onbuild_deferred.get(*b).is_some_and(|d| !d.is_empty())
+                    || onbuild_froms.get(*b).is_some_and(|f| !f.is_empty())
+            }) {
+                built_on.push((done.len(), b, name.clone(), l.line));
             }
             // The variables of the stage `from` resolved the base to (the last of that name
             // so far), also when the model keeps the base as written (`FROM ${BASE}`).
@@ -764,14 +729,15 @@ pub(crate) fn lower_tree(
             }
         }
     }
-    if !pending_onbuild.is_empty() {
+    if !built_on.is_empty() {
         let built = built_stages(&bases, &refs, &onbuild_froms, &all_names);
-        errors.extend(
-            pending_onbuild
-                .into_iter()
-                .filter(|(stage, _)| built.get(*stage).copied().unwrap_or(true))
-                .map(|(_, d)| d),
-        );
+        errors.extend(onbuild_errors(
+            &built_on,
+            &built,
+            &onbuild_deferred,
+            &onbuild_froms,
+            &all_names,
+        ));
     }
     if let Some(mut stage) = open.take() {
         let trailing: Vec<String> = pending_comments
@@ -1144,6 +1110,60 @@ fn checks_of(value: &str) -> Result<BuildChecks, String> {
         }
     }
     Ok(checks)
+}
+
+/// The errors of the ONBUILD triggers in the stages BuildKit builds on them (`built_on`:
+/// stage, base, name, line of its `FROM`): each trigger's own errors (`deferred`, by base)
+/// and a `COPY --from` of a stage after the one it runs in. Each is told once, in the first
+/// such stage: a base with many triggers and many stages built on it would otherwise give
+/// their product.
+fn onbuild_errors(
+    built_on: &[(usize, usize, String, usize)],
+    built: &[bool],
+    deferred: &[Vec<Diagnostic>],
+    froms: &[Vec<(String, usize, usize)>],
+    all_names: &BTreeMap<String, usize>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut told_bases = BTreeSet::new();
+    let mut told_froms = BTreeSet::new();
+    for (stage, base, name, line) in built_on {
+        if !built.get(*stage).copied().unwrap_or(true) {
+            continue;
+        }
+        let runs_here =
+            format!("the ONBUILD trigger runs in `{name}` (line {line}), built on this stage");
+        if told_bases.insert(*base) {
+            for d in deferred.get(*base).into_iter().flatten() {
+                let help = match d.help() {
+                    Some(h) => format!("{runs_here}: {h}"),
+                    None => runs_here.clone(),
+                };
+                out.push(d.clone().with_help(help));
+            }
+        }
+        // `COPY --from` by name or index: the stage named must not come after this one
+        // (this one itself is built).
+        for (i, (from, from_line, column)) in froms.get(*base).into_iter().flatten().enumerate() {
+            let named = match from.parse::<usize>() {
+                Ok(n) => Some(n),
+                Err(_) => all_names.get(&from.to_ascii_lowercase()).copied(),
+            };
+            if named.is_some_and(|n| n > *stage) && told_froms.insert((*base, i)) {
+                out.push(
+                    Diagnostic::new(
+                        *from_line,
+                        *column,
+                        format!(
+                            "cannot copy from stage \"{from}\", it needs to be defined before current stage \"{name}\""
+                        ),
+                    )
+                    .with_help(format!("{runs_here}: define `{from}` before it")),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Which stages BuildKit builds for the default target (the last stage): those it depends
