@@ -415,7 +415,10 @@ pub fn shell_command_of(cmd: &str, Classes(found): Classes, escape: char, heredo
     // The command starts with no whitespace (refused above), so only a `[` can start an
     // array: the first byte tells most commands without the general test.
     if bytes.first() == Some(&b'[') && starts_with_json_array(cmd) {
-        return Err(Invalid::new("the command starts with a JSON array, which Dockerfile frontends before 1.10 run as the exec form, dropping the rest").help("use the exec form to run a program without a shell, or start the shell command with a word"));
+        return Err(Invalid::new(
+            "the command starts with a JSON array, which Dockerfile frontends before 1.10 run as the exec form, dropping the rest",
+        )
+        .help("use the exec form to run a program without a shell, or start the shell command with the program's name"));
     }
     if cmd.starts_with('#') {
         return Err(Invalid::new(

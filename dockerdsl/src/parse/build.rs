@@ -550,11 +550,10 @@ pub(crate) fn lower_tree(
     let mut env = Env::default();
     let mut stage_envs: Vec<Env> = Vec::new();
     let mut globals = Env::default();
-    // The stage each stage is built on, and the ONBUILD references to later stages, by the
-    // stage the trigger runs in: BuildKit refuses those in the stages it builds.
+    // The stage each stage is built on.
     let mut bases: Vec<Option<usize>> = Vec::new();
-    // The stages built on one with ONBUILD triggers: (stage, base, name, line of its FROM).
-    let mut built_on: Vec<(usize, usize, String, usize)> = Vec::new();
+    // The stages built on one with ONBUILD triggers, where the triggers run.
+    let mut built_on: Vec<BuiltOn> = Vec::new();
     // Each stage's errors of its ONBUILD triggers (`Cx::deferred`), by stage.
     let mut onbuild_deferred: Vec<Vec<Diagnostic>> = Vec::new();
 
@@ -623,7 +622,12 @@ pub(crate) fn lower_tree(
                 onbuild_deferred.get(*b).is_some_and(|d| !d.is_empty())
                     || onbuild_froms.get(*b).is_some_and(|f| !f.is_empty())
             }) {
-                built_on.push((done.len(), b, name.clone(), l.line));
+                built_on.push(BuiltOn {
+                    stage: done.len(),
+                    base: b,
+                    name: name.clone(),
+                    line: l.line,
+                });
             }
             // The variables of the stage `from` resolved the base to (the last of that name
             // so far), also when the model keeps the base as written (`FROM ${BASE}`).
@@ -1112,13 +1116,21 @@ fn checks_of(value: &str) -> Result<BuildChecks, String> {
     Ok(checks)
 }
 
-/// The errors of the ONBUILD triggers in the stages BuildKit builds on them (`built_on`:
-/// stage, base, name, line of its `FROM`): each trigger's own errors (`deferred`, by base)
-/// and a `COPY --from` of a stage after the one it runs in. Each is told once, in the first
-/// such stage: a base with many triggers and many stages built on it would otherwise give
-/// their product.
+/// A stage built on one with ONBUILD triggers, which run in it.
+struct BuiltOn {
+    stage: usize,
+    base: usize,
+    name: String,
+    /// The line of its `FROM`.
+    line: usize,
+}
+
+/// The errors of the ONBUILD triggers in the stages BuildKit builds on them: each trigger's
+/// own errors (`deferred`, by base) and a `COPY --from` of a stage after the one it runs in.
+/// Each is told once, in the first such stage: a base with many triggers and many stages
+/// built on it would otherwise give their product.
 fn onbuild_errors(
-    built_on: &[(usize, usize, String, usize)],
+    built_on: &[BuiltOn],
     built: &[bool],
     deferred: &[Vec<Diagnostic>],
     froms: &[Vec<(String, usize, usize)>],
@@ -1127,7 +1139,13 @@ fn onbuild_errors(
     let mut out = Vec::new();
     let mut told_bases = BTreeSet::new();
     let mut told_froms = BTreeSet::new();
-    for (stage, base, name, line) in built_on {
+    for BuiltOn {
+        stage,
+        base,
+        name,
+        line,
+    } in built_on
+    {
         if !built.get(*stage).copied().unwrap_or(true) {
             continue;
         }
@@ -1456,13 +1474,13 @@ fn pairs(cx: &mut Cx<'_>, keyword: &str, split: &Split) -> Result<Vec<(String, S
             .map(|v| v.trim_start_matches([' ', '\t', '\r', '\u{b}', '\u{c}']));
         return match value {
             Some(v) if !v.is_empty() => Ok(vec![(cx.expanded(key)?, cx.expanded(v)?)]),
-            _ => Err({
+            _ => {
                 cx.read_refusal = true;
-                cx.error_help(
+                Err(cx.error_help(
                     format!("{keyword} must have two arguments"),
                     format!("write `{keyword} key=value`"),
-                )
-            }),
+                ))
+            }
         };
     }
     let mut out = Vec::new();
