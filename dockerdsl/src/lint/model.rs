@@ -15,12 +15,60 @@ use crate::rules;
 use crate::rules::suggest::like_buildkit as suggest;
 use crate::rules::vocab::AUTOMATIC_ARGS;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// Variables with a value, in the order they were set (what BuildKit suggests from): those
+/// of this stage after those of the stages it is built on, which are shared rather than
+/// copied (a chain of stages that each set one would otherwise hold the square of their
+/// number).
+#[derive(Clone, Default)]
+struct Names {
+    own: Vec<String>,
+    base: Option<Rc<Names>>,
+}
+
+impl Names {
+    fn layers(&self) -> impl Iterator<Item = &Names> {
+        std::iter::successors(Some(self), |n| n.base.as_deref())
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.layers().any(|n| n.own.iter().any(|e| e == name))
+    }
+
+    fn push(&mut self, name: &str) {
+        if !self.contains(name) {
+            self.own.push(name.to_owned());
+        }
+    }
+
+    /// Every name, the first set first.
+    fn in_order(&self) -> Vec<&str> {
+        let mut layers: Vec<&Names> = self.layers().collect();
+        layers.reverse();
+        layers
+            .into_iter()
+            .flat_map(|n| n.own.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// What this stage set becomes a shared layer for the stages built on it.
+    fn frozen(mut self) -> Names {
+        if self.own.is_empty() {
+            return self;
+        }
+        let base = std::mem::take(&mut self);
+        Names {
+            own: Vec::new(),
+            base: Some(Rc::new(base)),
+        }
+    }
+}
 
 /// What a stage passes on to the stages built on it.
 #[derive(Clone, Default)]
 struct Chain {
-    /// Variables with a value, in the order they were set: what BuildKit suggests from.
-    env: Vec<String>,
+    env: Names,
     /// Arguments declared in the stage, with or without a value.
     args: BTreeSet<String>,
     workdir: bool,
@@ -34,19 +82,20 @@ impl Chain {
         Chain {
             // BuildKit makes sure PATH is set; other variables of the image are not known
             // without pulling it.
-            env: vec!["PATH".into()],
+            env: Names {
+                own: vec!["PATH".into()],
+                base: None,
+            },
             ..Chain::default()
         }
     }
 
     fn set(&mut self, name: &str) {
-        if !self.env.iter().any(|e| e == name) {
-            self.env.push(name.to_owned());
-        }
+        self.env.push(name);
     }
 
     fn defined(&self, name: &str) -> bool {
-        self.args.contains(name) || self.env.iter().any(|e| e == name)
+        self.args.contains(name) || self.env.contains(name)
     }
 }
 
@@ -165,7 +214,8 @@ pub(super) fn lints(
             }
             Base::Image(_) | Base::Context(_) | Base::Scratch => Chain::from_image(),
         };
-        let chain = instruction_checks(&mut cx, &from, stage, chain);
+        let mut chain = instruction_checks(&mut cx, &from, stage, chain);
+        chain.env = std::mem::take(&mut chain.env).frozen();
         cx.chains.insert(stage.name(), chain);
     }
     if let Some(last) = stages.last() {
@@ -586,7 +636,7 @@ impl Uses {
                 if chain.defined(&name) {
                     continue;
                 }
-                let message = match suggest(&name, chain.env.iter().map(String::as_str)) {
+                let message = match suggest(&name, chain.env.in_order()) {
                     Some(s) => {
                         format!("Usage of undefined variable '${name}' (did you mean ${s}?)")
                     }

@@ -571,7 +571,7 @@ pub(crate) fn lower_tree(
         if keyword_lower == "from" {
             if let Some(stage) = open.take() {
                 done.push(stage);
-                stage_envs.push(std::mem::take(&mut env));
+                stage_envs.push(std::mem::take(&mut env).frozen());
             }
         }
         if keyword_lower == "from" && !bases_expanded {

@@ -15,6 +15,7 @@ use crate::expand::{Pattern, expand_known as expand};
 use crate::model::instruction::Arg;
 use crate::rules::vocab::AUTOMATIC_ARGS;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// A variable's value, when it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,10 +25,35 @@ enum Value {
     Unknown,
 }
 
+/// Variables: those set here, over those of the stages this one is built on, which are
+/// shared rather than copied (a chain of stages that each set one would otherwise hold the
+/// square of their number).
+#[derive(Debug, Clone, Default)]
+struct Vars {
+    own: BTreeMap<String, Value>,
+    base: Option<Rc<Vars>>,
+}
+
+impl Vars {
+    fn get(&self, name: &str) -> Option<&Value> {
+        let mut at = self;
+        loop {
+            if let Some(v) = at.own.get(name) {
+                return Some(v);
+            }
+            at = at.base.as_deref()?;
+        }
+    }
+
+    fn insert(&mut self, name: String, value: Value) {
+        self.own.insert(name, value);
+    }
+}
+
 /// The variables of a stage at one instruction.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Env {
-    vars: BTreeMap<String, Value>,
+    vars: Vars,
     /// An instruction set variables this reader could not follow: nothing is known.
     lost: bool,
     /// The working directory, when the file tells it: `/` in a stage built on `scratch`,
@@ -56,6 +82,16 @@ impl Env {
             workdir: Some("/".into()),
             ..Env::image()
         }
+    }
+
+    /// The variables at the end of a stage, for the stages built on it: what the stage set
+    /// becomes a shared layer, so that each of those starts from it without a copy.
+    pub(super) fn frozen(mut self) -> Env {
+        if !self.vars.own.is_empty() {
+            let vars = std::mem::take(&mut self.vars);
+            self.vars.base = Some(Rc::new(vars));
+        }
+        self
     }
 
     /// `WORKDIR path`, expanded with the variables, relative to the one before.
@@ -90,7 +126,7 @@ impl Env {
         let names = crate::rules::variables(word);
         let unknown = names
             .iter()
-            .any(|name| self.vars.get(*name) == Some(&Value::Unknown));
+            .any(|name| self.vars.get(name) == Some(&Value::Unknown));
         if unknown || (self.lost && !names.is_empty()) {
             return None;
         }
