@@ -201,7 +201,7 @@ case!(
 #[test]
 fn every_rule_has_a_name_and_a_url() {
     let mut names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
-    assert_eq!(names.len(), 25);
+    assert_eq!(names.len(), 26);
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), Rule::ALL.len(), "rule names are unique");
@@ -405,4 +405,27 @@ fn check_reads_mount_options_through_the_stage_variables() {
             );
         }
     }
+}
+
+/// dockerdsl's `TextAfterJSONArgs`: every instruction that takes the JSON form, with text
+/// after its array (a comment at the end of the line, a shell operator, more paths), also as
+/// an `ONBUILD` trigger; not a whole array, nor a shell command that starts with `[`.
+#[test]
+fn text_after_json_args() {
+    let text = "FROM alpine:3.20\n\
+                CMD [\"node\", \"app.js\"] # start the app\n\
+                RUN [\"ls\"] && make\n\
+                COPY [\"a\", \"b\"]x /y/\n\
+                ADD [\"a\"] [\"b\"] /z/\n\
+                VOLUME [\"/data\"] /cache\n\
+                HEALTHCHECK --interval=5s CMD [\"check\"] || exit 1\n\
+                ONBUILD RUN [\"x\"] y\n\
+                ENTRYPOINT [\"a\"]  \n\
+                RUN [ -f x ] && echo\n";
+    let lints = dockerdsl::check(text).expect("BuildKit reads it");
+    let mut out = String::new();
+    for lint in lints.iter().filter(|l| l.rule() == Rule::TextAfterJsonArgs) {
+        out.push_str(&format!("{}: {lint}\n", lint.line().unwrap_or(0)));
+    }
+    snapshot("text_after_json_args", text, &out, None);
 }

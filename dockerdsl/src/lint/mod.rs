@@ -36,6 +36,7 @@
 //! | `DL3002` (hadolint) | the last `USER` of the last stage (or of its bases) is root |
 //! | `DL3045` (hadolint) | `COPY` to a relative destination with no `WORKDIR` in the stage or its bases |
 //! | `StageNameTypo` (dockerdsl) | impossible: stage references are values; on files, see below |
+//! | `TextAfterJSONArgs` (dockerdsl) | impossible: a command or path list is one value; on files, see below |
 //!
 //! hadolint's DL3022, DL3023 and DL3024 (unknown, own and duplicate stage references) cannot
 //! happen: stage references are values.
@@ -59,6 +60,30 @@
 //! worse, succeeds with someone else's image of that name. Guessing intent from the
 //! distance to a stage name is a heuristic BuildKit's checks avoid; here it is kept narrow
 //! (a corpus of 267 real and test Dockerfiles has no finding of it).
+//!
+//! # Text after a JSON array
+//!
+//! `TextAfterJSONArgs` is dockerdsl's own rule too: `RUN`, `CMD`, `ENTRYPOINT`,
+//! `HEALTHCHECK CMD`, `COPY`, `ADD` or `VOLUME` (also as an `ONBUILD` trigger) whose
+//! arguments are a JSON array followed by more text. BuildKit 1.10 and later takes the JSON
+//! form only when the whole text is one array; anything else is the shell form (or, for the
+//! paths, words), so `CMD ["node", "app.js"] # start` runs `/bin/sh -c '["node",
+//! "app.js"] # start'`, which fails when the container starts (a Dockerfile has no comments
+//! at the end of a line). The frontends before 1.10 ran the array and dropped the rest, so
+//! the same file changes meaning with the builder, and neither reading is likely what was
+//! meant. BuildKit's own checks say only `JSONArgsRecommended` for the `CMD`, and nothing for
+//! `RUN` or `COPY`.
+//!
+//! ```
+//! let lints = dockerdsl::check("FROM alpine:3.20\nRUN [\"make\"] # build it\n")?;
+//! assert_eq!(lints[0].rule(), dockerdsl::lint::Rule::TextAfterJsonArgs);
+//! assert_eq!(
+//!     lints[0].message(),
+//!     "RUN has text after its JSON array (\"# build it\"): BuildKit 1.10 and later runs the \
+//!      whole line in a shell, older frontends took the array alone"
+//! );
+//! # Ok::<(), dockerdsl::ParseErrors>(())
+//! ```
 //!
 //! # Agreement with BuildKit
 //!
@@ -248,6 +273,12 @@ rules! {
     /// ["Stage references"](self#stage-references).
     StageNameTypo => "StageNameTypo", Dockerdsl, "https://docs.rs/dockerdsl/latest/dockerdsl/lint/index.html#stage-references",
         "A stage reference that names no stage but is a stage name misspelt is pulled as an image",
+        [];
+    /// dockerdsl's own: text after the JSON array of an instruction that takes the JSON form
+    /// (`CMD ["node", "app.js"] # start`). See
+    /// ["Text after a JSON array"](self#text-after-a-json-array).
+    TextAfterJsonArgs => "TextAfterJSONArgs", Dockerdsl, "https://docs.rs/dockerdsl/latest/dockerdsl/lint/index.html#text-after-a-json-array",
+        "Text after a JSON array makes BuildKit read the whole line as the shell form, where older frontends read the array alone",
         [];
 }
 

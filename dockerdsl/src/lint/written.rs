@@ -2,10 +2,12 @@
 //! `ENV k v` form, `MAINTAINER`, empty continuation lines, `EXPOSE` protocols. They read the
 //! parser's source map, since the model does not keep the text.
 
+use super::vars::go_quote;
 use super::{Lint, Rule};
 use crate::error::Location;
 use crate::model::instruction::Instruction;
 use crate::parse::{Parsed, Position, SourceInstruction};
+use crate::syntax::words;
 
 /// Where each `FROM` (index `None`) and instruction (by stage and instruction index) of a
 /// parsed file is: what the model lints report their lines with.
@@ -57,6 +59,9 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                 Rule::NoEmptyContinuation,
                 "Empty continuation line".into(),
             );
+        }
+        if let Some(message) = text_after_json_args(&joined(i, escape).0) {
+            push(i, i.line(), Rule::TextAfterJsonArgs, message);
         }
         let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
         match keyword.to_ascii_lowercase().as_str() {
@@ -178,6 +183,12 @@ fn casing(parsed: &Parsed) -> Vec<Lint> {
 /// appended, comment and empty lines inside it dropped, heredoc bodies (after the first line
 /// that does not continue) left out. Also the line where the instruction's own text ends.
 pub(super) fn logical(i: &SourceInstruction, escape: char) -> (Vec<String>, usize) {
+    let (text, last) = joined(i, escape);
+    (text.split_whitespace().map(str::to_owned).collect(), last)
+}
+
+/// [`logical`]'s text, before it is cut into words.
+fn joined(i: &SourceInstruction, escape: char) -> (String, usize) {
     let mut text = String::new();
     let mut last = i.line();
     for (n, line) in i.text().lines().enumerate() {
@@ -194,7 +205,41 @@ pub(super) fn logical(i: &SourceInstruction, escape: char) -> (Vec<String>, usiz
             }
         }
     }
-    (text.split_whitespace().map(str::to_owned).collect(), last)
+    (text, last)
+}
+
+/// dockerdsl's [`Rule::TextAfterJsonArgs`]: the arguments of an instruction that takes the
+/// JSON form (also as an `ONBUILD` trigger, and `HEALTHCHECK CMD`'s) start with a JSON array
+/// and go on after it.
+fn text_after_json_args(text: &str) -> Option<String> {
+    let mut split = words::split_command(text);
+    let mut keyword = split.keyword.to_ascii_uppercase();
+    if keyword == "ONBUILD" {
+        split = words::split_command(split.args);
+        keyword = split.keyword.to_ascii_uppercase();
+    }
+    let args = match keyword.as_str() {
+        "HEALTHCHECK" => {
+            let (kind, command) = split.args.split_once(char::is_whitespace)?;
+            if !kind.eq_ignore_ascii_case("cmd") {
+                return None;
+            }
+            keyword = "HEALTHCHECK CMD".into();
+            command
+        }
+        // (`SHELL` takes the JSON form only: BuildKit refuses the file.)
+        "RUN" | "CMD" | "ENTRYPOINT" | "COPY" | "ADD" | "VOLUME" => split.args,
+        _ => return None,
+    };
+    let after = words::text_after_json_array(args)?;
+    let reads = match keyword.as_str() {
+        "COPY" | "ADD" | "VOLUME" => "reads the whole line as paths separated by spaces",
+        _ => "runs the whole line in a shell",
+    };
+    Some(format!(
+        "{keyword} has text after its JSON array ({}): BuildKit 1.10 and later {reads}, older frontends took the array alone",
+        go_quote(after)
+    ))
 }
 
 /// Whether a whitespace-only line follows a continued line before the instruction ends.

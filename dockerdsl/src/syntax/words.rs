@@ -253,6 +253,20 @@ pub(crate) fn json_array(rest: &str) -> Option<Result<Vec<String>, ()>> {
     )
 }
 
+/// The text after a JSON array the arguments start with (`["node", "app.js"] # start`),
+/// when there is some. BuildKit since dockerfile/1.10 then reads the whole text as the shell
+/// form or as words ([`json_array`] is `None`); its parsers before ran the array alone.
+pub(crate) fn text_after_json_array(rest: &str) -> Option<&str> {
+    let rest = rest.trim_start_matches(char::is_whitespace);
+    if !rest.starts_with('[') {
+        return None;
+    }
+    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+    values.next()?.ok()?;
+    let after = rest.get(values.byte_offset()..)?.trim();
+    (!after.is_empty()).then_some(after)
+}
+
 /// `parseStringsWhitespaceDelimited`.
 pub(crate) fn whitespace_words(rest: &str) -> Vec<&str> {
     whitespace_ranges(rest)
