@@ -113,6 +113,9 @@ pub(crate) enum ProblemKind {
     /// Only the model refuses it (a stage named `scratch`, a `FROM` variable that is not a
     /// global ARG, `COPY a b c`): BuildKit reads the file, its checks at most warn.
     ModelOnly,
+    /// In an `ONBUILD` trigger, which BuildKit reads only where it runs: BuildKit refuses it
+    /// in a stage built on this one, and reads the file when no stage it builds is.
+    Trigger,
 }
 
 impl Problem {
@@ -169,6 +172,11 @@ impl Problem {
     /// Whether only the model's own rules refuse it, not BuildKit's.
     pub(crate) fn is_model_only(&self) -> bool {
         self.kind == ProblemKind::ModelOnly
+    }
+
+    /// Whether it is in an `ONBUILD` trigger, refused by BuildKit only where the trigger runs.
+    pub(crate) fn is_trigger(&self) -> bool {
+        self.kind == ProblemKind::Trigger
     }
 }
 

@@ -158,6 +158,11 @@ impl<'a> Cx<'a> {
     }
 
     fn report_as(&mut self, kind: ProblemKind, field: Option<&'static str>, invalid: Invalid) {
+        // BuildKit reads an ONBUILD trigger only where it runs.
+        let kind = match kind {
+            ProblemKind::BuildKit if self.here.onbuild.is_some() => ProblemKind::Trigger,
+            kind => kind,
+        };
         self.problems.push(Problem {
             location: self.here.location(field),
             message: invalid.message,

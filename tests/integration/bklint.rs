@@ -421,6 +421,16 @@ const EDGES: &[(&str, &str)] = &[
         "onbuild-malformed-trigger-run",
         "FROM alpine:3.20 AS base\nONBUILD COPY a\nFROM base\nRUN true\n",
     ),
+    // What validation finds in a trigger (a signal, a variable name) is BuildKit's too, only
+    // where the trigger runs.
+    (
+        "onbuild-trigger-values",
+        "FROM alpine:3.20\nONBUILD STOPSIGNAL FOO\nONBUILD ENV =b\n",
+    ),
+    (
+        "onbuild-trigger-values-run",
+        "FROM alpine:3.20 AS base\nONBUILD STOPSIGNAL FOO\nFROM base\n",
+    ),
     (
         "onbuild-trigger-read-at-once",
         "FROM alpine:3.20\nONBUILD ENV a\n",

@@ -556,6 +556,8 @@ pub(crate) fn lower_tree(
     let mut built_on: Vec<BuiltOn> = Vec::new();
     // Each stage's errors of its ONBUILD triggers (`Cx::deferred`), by stage.
     let mut onbuild_deferred: Vec<Vec<Diagnostic>> = Vec::new();
+    // Whether each stage has ONBUILD triggers.
+    let mut has_triggers: Vec<bool> = Vec::new();
 
     for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
@@ -608,6 +610,7 @@ pub(crate) fn lower_tree(
             let from_read = from(&mut cx, split, done.len());
             bases.push(from_read.as_ref().ok().and_then(|(_, _, b)| *b));
             onbuild_deferred.push(Vec::new());
+            has_triggers.push(false);
             let Ok((name, stage, base)) = from_read else {
                 // Read the stage's instructions all the same, so that their own problems
                 // are reported and not taken for instructions outside any stage.
@@ -618,10 +621,7 @@ pub(crate) fn lower_tree(
             };
             // The base's ONBUILD triggers run here: told at the end, for the stages
             // BuildKit builds.
-            if let Some(b) = base.filter(|b| {
-                onbuild_deferred.get(*b).is_some_and(|d| !d.is_empty())
-                    || onbuild_froms.get(*b).is_some_and(|f| !f.is_empty())
-            }) {
+            if let Some(b) = base.filter(|b| has_triggers.get(*b).copied().unwrap_or(false)) {
                 built_on.push(BuiltOn {
                     stage: done.len(),
                     base: b,
@@ -691,6 +691,9 @@ pub(crate) fn lower_tree(
                 if let Some(d) = onbuild_deferred.last_mut() {
                     d.append(&mut cx.deferred);
                 }
+                if let (Some(t), "onbuild") = (has_triggers.last_mut(), keyword_lower) {
+                    *t = true;
+                }
                 let Ok(new) = read else {
                     if cx.beyond {
                         map.push(source(l, split, Position::AsWritten));
@@ -733,16 +736,34 @@ pub(crate) fn lower_tree(
             }
         }
     }
-    if !built_on.is_empty() {
-        let built = built_stages(&bases, &refs, &onbuild_froms, &all_names);
-        errors.extend(onbuild_errors(
-            &built_on,
-            &built,
-            &onbuild_deferred,
-            &onbuild_froms,
-            &all_names,
-        ));
-    }
+    let built = if built_on.is_empty() {
+        Vec::new()
+    } else {
+        built_stages(&bases, &refs, &onbuild_froms, &all_names)
+    };
+    errors.extend(onbuild_errors(
+        &built_on,
+        &built,
+        &onbuild_deferred,
+        &onbuild_froms,
+        &all_names,
+    ));
+    // Where the ONBUILD triggers of a stage run: the first stage BuildKit builds on it.
+    let runs_in = |base: Option<usize>| {
+        let base = base?;
+        built_on
+            .iter()
+            .find(|o| o.base == base && built.get(o.stage).copied().unwrap_or(true))
+    };
+    // A problem validation found in an ONBUILD trigger: BuildKit's where the trigger runs,
+    // else a model limit.
+    let trigger = |base: Option<usize>, d: Diagnostic| match runs_in(base) {
+        Some(o) => {
+            let help = o.runs_here(d.help());
+            d.with_help(help)
+        }
+        None => d.model_limit(),
+    };
     if let Some(mut stage) = open.take() {
         let trailing: Vec<String> = pending_comments
             .into_iter()
@@ -776,18 +797,26 @@ pub(crate) fn lower_tree(
         // in FROM, ...) are not BuildKit's, the rest of what validation finds BuildKit
         // refuses too.
         let (dockerfile, problems) = builder.build_as_read();
-        let (own, refused): (Vec<&Problem>, Vec<&Problem>) =
-            problems.iter().partition(|p| p.is_model_only());
-        let mut refused: Vec<Diagnostic> = refused
-            .into_iter()
-            .map(|p| located(p, &map, &done, &read.directives, true))
-            .collect();
+        let mut refused = Vec::new();
+        let mut own = Vec::new();
+        for p in &problems {
+            let d = located(p, &map, &done, &read.directives, true);
+            if p.is_model_only() {
+                own.push(d.model_limit());
+            } else if p.is_trigger() {
+                let d = trigger(p.stage_index, d);
+                if d.is_model_limit() {
+                    own.push(d);
+                } else {
+                    refused.push(d);
+                }
+            } else {
+                refused.push(d);
+            }
+        }
         if !faithful {
             refused.extend(limits);
-            refused.extend(
-                own.into_iter()
-                    .map(|p| located(p, &map, &done, &read.directives, true).model_limit()),
-            );
+            refused.extend(own);
         }
         return if refused.is_empty() {
             Ok(Parsed {
@@ -809,10 +838,17 @@ pub(crate) fn lower_tree(
             e.problems()
                 .iter()
                 .map(|p| {
-                    // Made in graph order, which `done` (file order) need not be.
+                    // Made in graph order, which `done` (file order) need not be; the
+                    // names are unique here (two of a name are a model limit).
                     let d = located(p, &map, &done, &read.directives, false);
                     if p.is_model_only() {
                         d.model_limit()
+                    } else if p.is_trigger() {
+                        let stage = p
+                            .location()
+                            .stage()
+                            .and_then(|name| done.iter().position(|s| s.name() == name));
+                        trigger(stage, d)
                     } else {
                         d
                     }
@@ -1125,6 +1161,20 @@ struct BuiltOn {
     line: usize,
 }
 
+impl BuiltOn {
+    /// The help of an error of a trigger that runs in this stage.
+    fn runs_here(&self, help: Option<&str>) -> String {
+        let runs_here = format!(
+            "the ONBUILD trigger runs in `{}` (line {}), built on this stage",
+            self.name, self.line
+        );
+        match help {
+            Some(h) => format!("{runs_here}: {h}"),
+            None => runs_here,
+        }
+    }
+}
+
 /// The errors of the ONBUILD triggers in the stages BuildKit builds on them: each trigger's
 /// own errors (`deferred`, by base) and a `COPY --from` of a stage after the one it runs in.
 /// Each is told once, in the first such stage: a base with many triggers and many stages
@@ -1139,25 +1189,16 @@ fn onbuild_errors(
     let mut out = Vec::new();
     let mut told_bases = BTreeSet::new();
     let mut told_froms = BTreeSet::new();
-    for BuiltOn {
-        stage,
-        base,
-        name,
-        line,
-    } in built_on
-    {
+    for on in built_on {
+        let BuiltOn {
+            stage, base, name, ..
+        } = on;
         if !built.get(*stage).copied().unwrap_or(true) {
             continue;
         }
-        let runs_here =
-            format!("the ONBUILD trigger runs in `{name}` (line {line}), built on this stage");
         if told_bases.insert(*base) {
             for d in deferred.get(*base).into_iter().flatten() {
-                let help = match d.help() {
-                    Some(h) => format!("{runs_here}: {h}"),
-                    None => runs_here.clone(),
-                };
-                out.push(d.clone().with_help(help));
+                out.push(d.clone().with_help(on.runs_here(d.help())));
             }
         }
         // `COPY --from` by name or index: the stage named must not come after this one
@@ -1176,7 +1217,7 @@ fn onbuild_errors(
                             "cannot copy from stage \"{from}\", it needs to be defined before current stage \"{name}\""
                         ),
                     )
-                    .with_help(format!("{runs_here}: define `{from}` before it")),
+                    .with_help(on.runs_here(Some(&format!("define `{from}` before it")))),
                 );
             }
         }
