@@ -336,13 +336,14 @@ fn import_refuses_naming_each_model_limit() {
 
 /// Commands and triggers BuildKit runs that the typed model does not hold: a shell command
 /// that starts with a JSON array (older frontends ran the array), one after the `--` that
-/// ends the flags, one that is a comment, and an ONBUILD trigger BuildKit refuses only in a stage
-/// built on it.
+/// ends the flags, one that is a comment, and ONBUILD triggers BuildKit refuses only in a stage
+/// built on them (read, and validated).
 const COMMANDS_BEYOND_THE_MODEL: &str = "FROM alpine:3.20 AS app
 RUN [\"echo\", \"hi\"] && echo there
 RUN -- --version
 RUN # nothing to run
 ONBUILD COPY a
+ONBUILD STOPSIGNAL FOO
 ";
 
 #[test]

@@ -762,7 +762,15 @@ pub(crate) fn lower_tree(
             let help = o.runs_here(d.help());
             d.with_help(help)
         }
-        None => d.model_limit(),
+        None => {
+            let runs =
+                "BuildKit refuses it where the ONBUILD trigger runs, in a stage built on this one";
+            let help = match d.help() {
+                Some(h) => format!("{runs}: {h}"),
+                None => runs.to_owned(),
+            };
+            d.with_help(help).model_limit()
+        }
     };
     if let Some(mut stage) = open.take() {
         let trailing: Vec<String> = pending_comments
