@@ -374,6 +374,9 @@ fn check_reads_mount_options_through_the_stage_variables() {
         "FROM alpine:3.20\nRUN --mount=type=cache,target=/c,uid=$PATH true\n",
         "FROM alpine:3.20\nARG UID=1000\nRUN --mount=type=cache,target=/c,uid=${UID},ro=$NO true\n",
         "FROM alpine:3.20\nARG UID=1000\nRUN --mount=type=cache,target=/c,uid=${UID} true\n",
+        // Through three stages, the nearest value of a name wins.
+        "FROM alpine:3.20 AS a\nENV T=tmpfs\nFROM a AS b\nENV T=cache\nFROM b AS c\nFROM c\nRUN --mount=type=$T,target=/c,sharing=locked true\n",
+        "FROM alpine:3.20 AS a\nENV T=cache\nFROM a AS b\nENV S=1\nFROM b AS c\nFROM c\nRUN --mount=type=$T,target=/c,sharing=$S true\n",
     ];
     let mut out = String::new();
     let mut ours = Vec::new();
