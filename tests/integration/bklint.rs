@@ -489,6 +489,15 @@ const EDGES: &[(&str, &str)] = &[
         "comment-carriage-return",
         "FROM alpine:3.20\nRUN true\n# a\rb\n",
     ),
+    // `${NAME?message}` of a variable no ARG declares fails whatever the build arguments.
+    (
+        "from-required-undeclared",
+        "ARG ALPINE_VERSION=3.20\nFROM golang:${G?O_VERSION}-alpine${ALPINE_VERSION}\n",
+    ),
+    (
+        "from-required-declared",
+        "ARG G\nARG ALPINE_VERSION=3.20\nFROM golang:${G?O_VERSION}-alpine${ALPINE_VERSION}\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

@@ -1342,7 +1342,16 @@ fn from(
     let settable = cx.globals.settable(image, cx.escape);
     let resolved = match cx.globals.expand_from(image, cx.escape) {
         Ok(r) => r,
-        Err(_) if settable => None,
+        Err(_) if settable => match cx.globals.fixed_error(image, cx.escape) {
+            // `${UNDECLARED?message}`: no build argument can set it.
+            Some(e) => {
+                return Err(cx.error_help(
+                    e,
+                    "declare the argument (`ARG NAME=value`) before the first FROM, or drop the `?`",
+                ));
+            }
+            None => None,
+        },
         Err(e) if !crate::expand::readable(image, cx.escape) => {
             return Err(cx.error_help(
                 e,

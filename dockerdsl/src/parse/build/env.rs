@@ -197,6 +197,22 @@ impl Env {
     /// nobody declares taken as empty, as BuildKit takes it. `None` when BuildKit cannot
     /// expand the word.
     pub(super) fn fixed_prefix(&self, word: &str, escape: char) -> Option<String> {
+        let pattern = self.fixed(word, escape).ok()?;
+        Some(match pattern.0.first() {
+            Some(crate::expand::Piece::Lit(s)) => s.clone(),
+            _ => String::new(),
+        })
+    }
+
+    /// BuildKit's message when it cannot expand a `FROM` word whatever the build sets: a
+    /// variable nobody declares, taken as empty, with `${NAME?message}`.
+    pub(super) fn fixed_error(&self, word: &str, escape: char) -> Option<String> {
+        self.fixed(word, escape).err()
+    }
+
+    /// A `FROM` word expanded with the variables no build sets (those nobody declares, empty),
+    /// the others kept as variables.
+    fn fixed(&self, word: &str, escape: char) -> Result<Pattern, String> {
         let lookup = |name: &str| {
             if self.lost
                 || self.declared.contains(name)
@@ -207,11 +223,7 @@ impl Env {
                 None
             }
         };
-        let pattern = crate::expand::expand(word, escape, &lookup).ok()?;
-        Some(match pattern.0.first() {
-            Some(crate::expand::Piece::Lit(s)) => s.clone(),
-            _ => String::new(),
-        })
+        crate::expand::expand(word, escape, &lookup)
     }
 
     /// A word of a `FROM` line (the base, `--platform`) as BuildKit expands it with the
