@@ -498,6 +498,19 @@ const EDGES: &[(&str, &str)] = &[
         "from-required-declared",
         "ARG G\nARG ALPINE_VERSION=3.20\nFROM golang:${G?O_VERSION}-alpine${ALPINE_VERSION}\n",
     ),
+    // `--chmod` is expanded with the stage's variables before BuildKit reads the mode.
+    (
+        "chmod-through-variables",
+        "FROM alpine:3.20\nENV M=755 S=u+x\nCOPY --chmod=$M a /b\nCOPY --chmod=${S} a /c\nARG N\nADD --chmod=6${N}44 a /d\n",
+    ),
+    (
+        "chmod-through-variables-symbolic",
+        "FROM alpine:3.20\nARG mode\nCOPY --chmod=${mode}TARGETOS a /b\n",
+    ),
+    (
+        "chmod-through-variables-octal",
+        "FROM alpine:3.20\nENV M=99999\nCOPY --chmod=$M a /b\n",
+    ),
     (
         "heredoc-as-destination",
         "FROM alpine:3.20\nCOPY /a <<EOF\nhi\nEOF\n",

@@ -1805,6 +1805,39 @@ fn dashes_first(cx: &mut Cx<'_>) -> Bad {
     )
 }
 
+/// A `--chmod` with variables, as BuildKit reads it when it copies: expanded with the
+/// stage's variables, then an octal mode up to `07777` or a symbolic one (`copy` in
+/// `convert_copy.go`). Checked when the value is certain; the model keeps it as written.
+fn chmod_as_expanded(cx: &mut Cx<'_>, written: &str) -> Result<(), Bad> {
+    let Some(value) = cx.env.and_then(|env| env.expand(written)) else {
+        return Ok(());
+    };
+    let octal = !value.is_empty() && value.bytes().all(|b| (b'0'..=b'7').contains(&b));
+    let checked = match u32::from_str_radix(&value, 8) {
+        _ if value.is_empty() => Ok(()),
+        Ok(mode) if octal => crate::rules::chmod_octal(mode),
+        // BuildKit's message for a value that looks numeric.
+        _ if value.bytes().all(|b| b.is_ascii_digit()) => Err(crate::rules::Invalid {
+            message: format!("mode {value} is not an octal file mode"),
+            help: Some("use an octal mode of at most 7777, or a symbolic one".into()),
+        }),
+        _ => crate::rules::chmod_symbolic(&value),
+    };
+    match checked {
+        Ok(()) => Ok(()),
+        Err(why) => {
+            cx.focus_flag("chmod");
+            Err(cx.error_help(
+                format!(
+                    "{} (`{written}` is `{value}` with this stage's variables)",
+                    why.message
+                ),
+                why.help.unwrap_or_default(),
+            ))
+        }
+    }
+}
+
 /// CMD, ENTRYPOINT and HEALTHCHECK CMD: exec form from JSON, else shell form.
 fn command(cx: &mut Cx<'_>, keyword: &str, args: &str) -> Result<Command, Bad> {
     if args.starts_with("--") {
@@ -2111,7 +2144,11 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
     };
     let dest = Text::from(cx.expanded(dest)?);
     let chown = flags.string(cx, "chown")?.map(Text::from);
-    let chmod = flags.string(cx, "chmod")?.map(|m| {
+    let chmod = flags.string(cx, "chmod")?;
+    if let Some(m) = chmod.as_deref().filter(|m| m.contains('$')) {
+        chmod_as_expanded(cx, m)?;
+    }
+    let chmod = chmod.map(|m| {
         if !m.is_empty() && m.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
             u32::from_str_radix(&m, 8).map_or(Chmod::Symbolic(m.into()), Chmod::Octal)
         } else {
