@@ -452,6 +452,8 @@ pub(crate) fn lower_tree(
     // stage's references (`COPY --from=`, by index too; a mount's `from=`, by name), for
     // which stages BuildKit builds.
     let mut onbuild_froms: Vec<Vec<(String, usize, usize)>> = Vec::new();
+    // Whether each stage has ONBUILD triggers (which run in the stages built on it).
+    let mut has_triggers: Vec<bool> = Vec::new();
     let mut refs: Vec<Vec<(String, bool)>> = Vec::new();
     // The bases as written; those with variables are expanded once the global scope is
     // known, at the first FROM.
@@ -478,6 +480,9 @@ pub(crate) fn lower_tree(
             }
         }
         if split.keyword.eq_ignore_ascii_case("onbuild") {
+            if let Some(t) = has_triggers.last_mut() {
+                *t = true;
+            }
             let inner = words::split_command(split.args);
             if let (Some(froms), true) = (
                 onbuild_froms.last_mut(),
@@ -494,6 +499,7 @@ pub(crate) fn lower_tree(
         }
         if split.keyword.eq_ignore_ascii_case("from") {
             onbuild_froms.push(Vec::new());
+            has_triggers.push(false);
             refs.push(Vec::new());
             let args = words::whitespace_words(split.args);
             bases_written.extend(args.first());
@@ -556,8 +562,6 @@ pub(crate) fn lower_tree(
     let mut built_on: Vec<BuiltOn> = Vec::new();
     // Each stage's errors of its ONBUILD triggers (`Cx::deferred`), by stage.
     let mut onbuild_deferred: Vec<Vec<Diagnostic>> = Vec::new();
-    // Whether each stage has ONBUILD triggers.
-    let mut has_triggers: Vec<bool> = Vec::new();
 
     for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
@@ -610,7 +614,6 @@ pub(crate) fn lower_tree(
             let from_read = from(&mut cx, split, done.len());
             bases.push(from_read.as_ref().ok().and_then(|(_, _, b)| *b));
             onbuild_deferred.push(Vec::new());
-            has_triggers.push(false);
             let Ok((name, stage, base)) = from_read else {
                 // Read the stage's instructions all the same, so that their own problems
                 // are reported and not taken for instructions outside any stage.
@@ -691,9 +694,6 @@ pub(crate) fn lower_tree(
                 if let Some(d) = onbuild_deferred.last_mut() {
                     d.append(&mut cx.deferred);
                 }
-                if let (Some(t), "onbuild") = (has_triggers.last_mut(), keyword_lower) {
-                    *t = true;
-                }
                 let Ok(new) = read else {
                     if cx.beyond {
                         map.push(source(l, split, Position::AsWritten));
@@ -763,12 +763,10 @@ pub(crate) fn lower_tree(
             d.with_help(help)
         }
         None => {
-            let runs =
-                "BuildKit refuses it where the ONBUILD trigger runs, in a stage built on this one";
-            let help = match d.help() {
-                Some(h) => format!("{runs}: {h}"),
-                None => runs.to_owned(),
-            };
+            let help = help_after(
+                "BuildKit refuses it where the ONBUILD trigger runs, in a stage built on this one",
+                d.help(),
+            );
             d.with_help(help).model_limit()
         }
     };
@@ -1172,14 +1170,21 @@ struct BuiltOn {
 impl BuiltOn {
     /// The help of an error of a trigger that runs in this stage.
     fn runs_here(&self, help: Option<&str>) -> String {
-        let runs_here = format!(
-            "the ONBUILD trigger runs in `{}` (line {}), built on this stage",
-            self.name, self.line
-        );
-        match help {
-            Some(h) => format!("{runs_here}: {h}"),
-            None => runs_here,
-        }
+        help_after(
+            &format!(
+                "the ONBUILD trigger runs in `{}` (line {}), built on this stage",
+                self.name, self.line
+            ),
+            help,
+        )
+    }
+}
+
+/// A help that says where first, then the problem's own help if it has one.
+fn help_after(first: &str, help: Option<&str>) -> String {
+    match help {
+        Some(h) => format!("{first}: {h}"),
+        None => first.to_owned(),
     }
 }
 
@@ -1635,13 +1640,7 @@ fn instruction_as_read(
                     // each word of the value as a port.
                     for port in words::whitespace_words(&value) {
                         if let Err(why) = crate::rules::exposed_port(port) {
-                            return Err(cx.error_help(
-                                format!(
-                                    "{} (`{w}` is `{value}` with this stage's variables)",
-                                    why.message
-                                ),
-                                why.help.unwrap_or_default(),
-                            ));
+                            return Err(refused_as_expanded(cx, why, &w, &value));
                         }
                     }
                 }
@@ -1812,10 +1811,9 @@ fn chmod_as_expanded(cx: &mut Cx<'_>, written: &str) -> Result<(), Bad> {
     let Some(value) = cx.env.and_then(|env| env.expand(written)) else {
         return Ok(());
     };
-    let octal = !value.is_empty() && value.bytes().all(|b| (b'0'..=b'7').contains(&b));
-    let checked = match u32::from_str_radix(&value, 8) {
+    let checked = match octal_mode(&value) {
         _ if value.is_empty() => Ok(()),
-        Ok(mode) if octal => crate::rules::chmod_octal(mode),
+        Some(mode) => crate::rules::chmod_octal(mode),
         // BuildKit's message for a value that looks numeric.
         _ if value.bytes().all(|b| b.is_ascii_digit()) => Err(crate::rules::Invalid {
             message: format!("mode {value} is not an octal file mode"),
@@ -1823,19 +1821,35 @@ fn chmod_as_expanded(cx: &mut Cx<'_>, written: &str) -> Result<(), Bad> {
         }),
         _ => crate::rules::chmod_symbolic(&value),
     };
-    match checked {
-        Ok(()) => Ok(()),
-        Err(why) => {
-            cx.focus_flag("chmod");
-            Err(cx.error_help(
-                format!(
-                    "{} (`{written}` is `{value}` with this stage's variables)",
-                    why.message
-                ),
-                why.help.unwrap_or_default(),
-            ))
-        }
+    checked.map_err(|why| {
+        cx.focus_flag("chmod");
+        refused_as_expanded(cx, why, written, &value)
+    })
+}
+
+/// A mode written in octal digits only (`755`), as a number; `None` for a symbolic one.
+fn octal_mode(m: &str) -> Option<u32> {
+    if !m.is_empty() && m.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        u32::from_str_radix(m, 8).ok()
+    } else {
+        None
     }
+}
+
+/// A value BuildKit refuses once it expands the word `written` with the stage's variables.
+fn refused_as_expanded(
+    cx: &mut Cx<'_>,
+    why: crate::rules::Invalid,
+    written: &str,
+    value: &str,
+) -> Bad {
+    cx.error_help(
+        format!(
+            "{} (`{written}` is `{value}` with this stage's variables)",
+            why.message
+        ),
+        why.help.unwrap_or_default(),
+    )
 }
 
 /// CMD, ENTRYPOINT and HEALTHCHECK CMD: exec form from JSON, else shell form.
@@ -2148,12 +2162,9 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
     if let Some(m) = chmod.as_deref().filter(|m| m.contains('$')) {
         chmod_as_expanded(cx, m)?;
     }
-    let chmod = chmod.map(|m| {
-        if !m.is_empty() && m.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-            u32::from_str_radix(&m, 8).map_or(Chmod::Symbolic(m.into()), Chmod::Octal)
-        } else {
-            Chmod::Symbolic(m.into())
-        }
+    let chmod = chmod.map(|m| match octal_mode(&m) {
+        Some(mode) => Chmod::Octal(mode),
+        None => Chmod::Symbolic(m.into()),
     });
     let link = flags.boolean(cx, "link")?.unwrap_or(false);
     let exclude: Vec<Text> = flags.all("exclude").flatten().map(Text::copy).collect();
