@@ -315,9 +315,10 @@ ENV CACHE_KIND=cache
 RUN --mount=type=$CACHE_KIND,from=base,target=/c true
 "#;
 
-#[test]
-fn import_refuses_naming_each_model_limit() {
-    let errors = dockerdsl::parse(BEYOND_THE_MODEL).expect_err("the model cannot hold it");
+/// Snapshots the errors of `import` on a file BuildKit builds, with which are model
+/// limits, and holds `check` to reading the file.
+fn refused_naming_model_limits(name: &str, text: &str) {
+    let errors = dockerdsl::parse(text).expect_err("the model cannot hold it");
     let mut out = errors.to_string();
     out.push_str("----- model limits -----\n");
     for d in errors.diagnostics() {
@@ -327,11 +328,16 @@ fn import_refuses_naming_each_model_limit() {
             d.is_model_limit()
         ));
     }
-    section_snapshot("import__refused", BEYOND_THE_MODEL, "errors", &out);
+    section_snapshot(name, text, "errors", &out);
     assert!(
-        dockerdsl::check(BEYOND_THE_MODEL).is_ok(),
+        dockerdsl::check(text).is_ok(),
         "check reads what BuildKit reads"
     );
+}
+
+#[test]
+fn import_refuses_naming_each_model_limit() {
+    refused_naming_model_limits("import__refused", BEYOND_THE_MODEL);
 }
 
 /// Commands and triggers BuildKit runs that the typed model does not hold: a shell command
@@ -348,26 +354,7 @@ ONBUILD STOPSIGNAL FOO
 
 #[test]
 fn import_names_the_commands_it_cannot_hold() {
-    let errors = dockerdsl::parse(COMMANDS_BEYOND_THE_MODEL).expect_err("the model cannot hold it");
-    let mut out = errors.to_string();
-    out.push_str("----- model limits -----\n");
-    for d in errors.diagnostics() {
-        out.push_str(&format!(
-            "line {}: {}\n",
-            d.line().unwrap_or(0),
-            d.is_model_limit()
-        ));
-    }
-    section_snapshot(
-        "import__commands_refused",
-        COMMANDS_BEYOND_THE_MODEL,
-        "errors",
-        &out,
-    );
-    assert!(
-        dockerdsl::check(COMMANDS_BEYOND_THE_MODEL).is_ok(),
-        "check reads what BuildKit reads"
-    );
+    refused_naming_model_limits("import__commands_refused", COMMANDS_BEYOND_THE_MODEL);
 }
 
 /// An ONBUILD trigger's errors are BuildKit's in each stage built on it that BuildKit
