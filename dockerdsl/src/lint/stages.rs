@@ -36,7 +36,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
             words
                 .into_iter()
                 .skip(1)
-                .map(|w| w.split_once('=').map_or(w.as_str(), |(k, _)| k).to_owned())
+                .map(|w| crate::syntax::words::arg_name(&w).to_owned())
                 .collect::<Vec<_>>()
         })
         .collect();

@@ -1468,18 +1468,13 @@ fn bad_reference(cx: &mut Cx<'_>, base: &str, help: impl Into<String>) -> Bad {
 fn quoted_global_names(split: &Split, escape: char) -> Vec<String> {
     let names: Vec<String> = words::parse_words(split.args, escape)
         .iter()
-        .map(|w| arg_name(w).to_owned())
+        .map(|w| words::arg_name(w).to_owned())
         .collect();
     if names.iter().any(|n| quoted(n, escape)) {
         names
     } else {
         Vec::new()
     }
-}
-
-/// The name of an `ARG` word (`NAME` or `NAME=default`), as written.
-fn arg_name(word: &str) -> &str {
-    word.split_once('=').map_or(word, |(k, _)| k)
 }
 
 /// Whether a global `ARG` name has quotes or escapes, which BuildKit keeps in it.
@@ -1501,7 +1496,7 @@ fn arg_list(cx: &mut Cx<'_>, split: &Split, global: bool) -> Result<Vec<Arg>, Ba
     }
     let mut out = Vec::new();
     for w in words {
-        let name = arg_name(&w);
+        let name = words::arg_name(&w);
         if global && quoted(name, cx.escape) {
             return Err(cx.beyond_model(
                 format!("the global ARG name `{name}` has quotes or escapes, which BuildKit keeps in the name"),

@@ -267,6 +267,11 @@ pub(crate) fn text_after_json_array(rest: &str) -> Option<&str> {
     (!after.is_empty()).then_some(after)
 }
 
+/// The name of an `ARG` word (`NAME` or `NAME=default`), as written.
+pub(crate) fn arg_name(word: &str) -> &str {
+    word.split_once('=').map_or(word, |(k, _)| k)
+}
+
 /// `parseStringsWhitespaceDelimited`.
 pub(crate) fn whitespace_words(rest: &str) -> Vec<&str> {
     whitespace_ranges(rest)
