@@ -11,6 +11,7 @@
 
 use std::string::String;
 
+pub mod reference;
 pub mod suggest;
 pub mod vocab;
 
@@ -1197,20 +1198,10 @@ pub struct ImageParts<'a> {
 
 /// Parses `[registry[:port]/]path[:tag][@algorithm:hex]` with the grammar of
 /// `distribution/reference`. References with variables (`${BASE}:1`) are accepted when
-/// the rest is well-formed; their parts are what the text says before substitution.
+/// some value of the variables makes a reference and the rest is well-formed; their parts
+/// are what the text says before substitution.
 pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
-    let fail = |why: &str| {
-        Invalid::new(format!("invalid image reference {}: {why}", show(s)))
-            .help("write `[registry/]repository[:tag][@sha256:digest]`, such as `alpine:3.20` or `ghcr.io/org/app:1.2`")
-    };
-    // The character at byte `at` of `s`, and its position (from 1, in characters).
-    let char_at = |at: usize, why: &str| {
-        let shown = s[at..].chars().next().map_or_else(String::new, show_char);
-        fail(&format!(
-            "{shown} at position {}: {why}",
-            s[..at].chars().count() + 1
-        ))
-    };
+    let fail = |why: &str| image_refused(s, why);
     if s.is_empty() {
         return Err(fail("it is empty"));
     }
@@ -1228,20 +1219,122 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         return Err(Invalid::new("`scratch` is not an image")
             .help("use `Stage::from_scratch` for an empty base"));
     }
-    let templated = s.contains('$');
-    let (name, digest) = match outside_braces(s, '@', false) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
+    if !s.contains('$') {
+        return image_shape(s, false);
+    }
+    // With variables, BuildKit checks the reference once they are substituted: it is one
+    // when some value of them makes one (the automaton of `reference` decides), and the
+    // shape's checks, which read each part on its own, say why it is not.
+    let shape = image_shape(s, true);
+    let Some(parts) = template_parts(s) else {
+        return shape;
     };
+    let texts: Vec<reference::Part<'_>> = parts.iter().map(|&(_, p)| p).collect();
+    match (reference::possible(&texts), shape) {
+        (Ok(()), Ok(p)) => Ok(p),
+        // The shape's checks cut the text at `:` and `/`, which an IPv6 host's brackets
+        // hold: `${OPEN}::1]/app` is `[::1]/app` with `OPEN=[`. (They also check what the
+        // automaton does not, such as a digest's length, so it overrules them only here.)
+        (Ok(()), Err(_)) if s.contains(['[', ']']) => Ok(ImageSplit::of(s).parts()),
+        (_, Err(e)) => Err(e),
+        (Err(reference::Stuck::At { part, offset }), Ok(_)) => {
+            let at = parts.get(part).map_or(0, |&(start, _)| start) + offset;
+            Err(image_refused_at(
+                s,
+                at,
+                "whatever its variables hold, no image reference has it here",
+            ))
+        }
+        (Err(reference::Stuck::End), Ok(_)) => Err(fail(
+            "whatever its variables hold, no image reference ends as it does",
+        )),
+    }
+}
+
+/// `[registry[:port]/]path[:tag][@digest]` cut at its `@`, its tag's `:` and the `/` after
+/// a registry, outside `${...}`; nothing checked.
+struct ImageSplit<'a> {
+    name: &'a str,
+    digest: Option<&'a str>,
+    /// The name without the tag.
+    path_part: &'a str,
+    tag: Option<&'a str>,
+    registry: Option<&'a str>,
+    /// Where the repository starts in `path_part`.
+    repo_start: usize,
+}
+
+impl<'a> ImageSplit<'a> {
+    fn of(s: &'a str) -> Self {
+        let (name, digest) = match outside_braces(s, '@', false) {
+            Some(i) => (&s[..i], Some(&s[i + 1..])),
+            None => (s, None),
+        };
+        // The tag is after the last `:` that comes after the last `/` (outside `${...}`).
+        let last_slash = outside_braces(name, '/', true).map_or(0, |i| i + 1);
+        let (path_part, tag) = match outside_braces(&name[last_slash..], ':', true) {
+            Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
+            None => (name, None),
+        };
+        // A first component followed by another one is a registry when it looks like a
+        // host: as distribution's `splitDockerDomain` tells, one with `.` or `:`,
+        // `localhost`, or an upper-case letter (a host name's case does not matter; a
+        // repository's does).
+        let (registry, repo_start) = match path_part.split_once('/') {
+            Some((first, _))
+                if first.contains(['.', ':'])
+                    || first == "localhost"
+                    || first.bytes().any(|b| b.is_ascii_uppercase()) =>
+            {
+                (Some(first), first.len() + 1)
+            }
+            _ => (None, 0),
+        };
+        ImageSplit {
+            name,
+            digest,
+            path_part,
+            tag,
+            registry,
+            repo_start,
+        }
+    }
+
+    fn parts(&self) -> ImageParts<'a> {
+        ImageParts {
+            registry: self.registry,
+            repository: &self.path_part[self.repo_start..],
+            tag: self.tag,
+            digest: self.digest,
+        }
+    }
+}
+
+/// The refusal of image reference `s`, saying `why`.
+fn image_refused(s: &str, why: &str) -> Invalid {
+    Invalid::new(format!("invalid image reference {}: {why}", show(s)))
+        .help("write `[registry/]repository[:tag][@sha256:digest]`, such as `alpine:3.20` or `ghcr.io/org/app:1.2`")
+}
+
+/// The refusal of image reference `s` for the character at byte `at`, shown with its
+/// position (from 1, in characters).
+fn image_refused_at(s: &str, at: usize, why: &str) -> Invalid {
+    let shown = s
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or_else(String::new, show_char);
+    let position = s.get(..at).map_or(0, |before| before.chars().count()) + 1;
+    image_refused(s, &format!("{shown} at position {position}: {why}"))
+}
+
+/// The checks of each part of image reference `s` (with variables: `templated`).
+fn image_shape(s: &str, templated: bool) -> Result<ImageParts<'_>, Invalid> {
+    let char_at = |at: usize, why: &str| image_refused_at(s, at, why);
+    let split = ImageSplit::of(s);
+    let (name, digest, path_part, tag) = (split.name, split.digest, split.path_part, split.tag);
     if let Some(d) = digest {
         digest_ok(d, templated).map_err(|why| char_at(name.len(), why))?;
     }
-    // The tag is after the last `:` that comes after the last `/` (outside `${...}`).
-    let last_slash = outside_braces(name, '/', true).map_or(0, |i| i + 1);
-    let (path_part, tag) = match outside_braces(&name[last_slash..], ':', true) {
-        Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
-        None => (name, None),
-    };
     if let Some(t) = tag {
         let tag_at = path_part.len() + 1;
         if templated && t.contains('$') {
@@ -1272,13 +1365,7 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
             ));
         }
     }
-    // A first component followed by another one is a registry when it looks like a host.
-    let (registry, repo_start) = match path_part.split_once('/') {
-        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => {
-            (Some(first), first.len() + 1)
-        }
-        _ => (None, 0),
-    };
+    let (registry, repo_start) = (split.registry, split.repo_start);
     if let Some(r) = registry {
         if !(templated && template_ok(r)) {
             if let Some((i, why)) = host_problem(r) {
@@ -1299,7 +1386,7 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
                 };
                 let mut e = char_at(i, why);
                 if why == UPPER_CASE {
-                    let lower = s.to_ascii_lowercase();
+                    let lower = lower_case_outside_variables(s);
                     if image(&lower).is_ok() {
                         e.help = Some(format!("use {}", show(&lower)));
                     }
@@ -1315,6 +1402,80 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         tag,
         digest,
     })
+}
+
+/// Whether some value of the variables of image reference `template` makes it `text` (a
+/// stage's name, which BuildKit takes over an image of that name).
+pub fn template_could_be(template: &str, text: &str) -> bool {
+    template_parts(template).is_some_and(|parts| {
+        let parts: Vec<reference::Part<'_>> = parts.into_iter().map(|(_, p)| p).collect();
+        reference::could_be(&parts, text)
+    })
+}
+
+/// `s` in lower case, but for its variables (`${REG}/App` is `${REG}/app`).
+fn lower_case_outside_variables(s: &str) -> String {
+    let Some(parts) = template_parts(s) else {
+        return s.to_ascii_lowercase();
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    for (start, part) in parts {
+        out.push_str(&s[copied..start]);
+        match part {
+            reference::Part::Text(t) => out.push_str(&t.to_ascii_lowercase()),
+            reference::Part::Unknown => {}
+        }
+        copied = start
+            + if let reference::Part::Text(t) = part {
+                t.len()
+            } else {
+                0
+            };
+    }
+    out.push_str(&s[copied..]);
+    out
+}
+
+/// A reference with variables cut into literal text and the variables' values, as
+/// BuildKit's lexer reads `$NAME`, `${...}`, `$1` and `$@` ([`name_end`]; a `$` before
+/// anything else is text), each with its byte offset in `s`. `None` for a `${` without its `}`, braces in
+/// braces, or `${}`, which BuildKit cannot expand.
+fn template_parts(s: &str) -> Option<Vec<(usize, reference::Part<'_>)>> {
+    let b = s.as_bytes();
+    let mut parts = Vec::new();
+    let (mut text_start, mut i) = (0, 0);
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        let end = if b.get(i + 1) == Some(&b'{') {
+            let close = i + 2 + b.get(i + 2..)?.iter().position(|&c| c == b'}')?;
+            if close == i + 2 || b[i + 2..close].contains(&b'{') {
+                return None;
+            }
+            close + 1
+        } else {
+            match name_end(s, i + 1) {
+                // No name: the `$` is text.
+                end if end == i + 1 => {
+                    i += 1;
+                    continue;
+                }
+                end => end,
+            }
+        };
+        if text_start < i {
+            parts.push((text_start, reference::Part::Text(&s[text_start..i])));
+        }
+        parts.push((i, reference::Part::Unknown));
+        (text_start, i) = (end, end);
+    }
+    if text_start < s.len() {
+        parts.push((text_start, reference::Part::Text(&s[text_start..])));
+    }
+    Some(parts)
 }
 
 /// A character for a message: `a`, or a space or control character by name.
@@ -2077,6 +2238,28 @@ mod tests {
         );
         assert!(image("rust:${RUST_VERSION}-slim").is_ok());
         assert!(image("${BASE}").is_ok());
+        // A registry host may have upper-case letters (BuildKit's `splitDockerDomain`).
+        let p = image("Registry/app:1").unwrap();
+        assert_eq!((p.registry, p.repository), (Some("Registry"), "app"));
+        assert!(image("[A]/app").is_ok());
+        assert!(image("[a]/app").is_err());
+        // With variables: a reference when some value of them makes one.
+        assert!(image("golang:${GO}:alpine").is_ok(), "golang:5000/x:alpine");
+        assert!(image("${OPEN}::1]/app").is_ok(), "[::1]/app");
+        assert!(image("lAine::${V}").is_err());
+        // Where the part-by-part checks find nothing, the automaton says where it ends:
+        // a `$` before no name is text.
+        let e = image("alpine$").unwrap_err();
+        assert!(e.message.contains("`$` at position 7: whatever"), "{e:?}");
+        assert!(image("alpine:$-x").is_ok(), "`$-` is a variable");
+        assert!(image("${V}/").is_err());
+        let hex40 = "0".repeat(40);
+        assert!(image(&format!("app:${{V}}@sha256:{hex40}")).is_err());
+        // The help lower-cases the text, not the variables' names.
+        let e = image("${REG}/App:1").unwrap_err();
+        assert_eq!(e.help.as_deref(), Some("use \"${REG}/app:1\""));
+        assert!(template_could_be("b_.${S}", "b_._"));
+        assert!(!template_could_be("b_.${S}", "b"));
         for bad in [
             "",
             "Alpine",

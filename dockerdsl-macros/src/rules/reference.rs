@@ -1,0 +1,1 @@
+../../../dockerdsl/src/rules/reference.rs
