@@ -173,6 +173,17 @@ impl<'a> Cx<'a> {
         });
     }
 
+    /// Whether some value of its variables makes `template` a stage's name.
+    fn may_spell_a_stage(&self, template: &str) -> bool {
+        match &self.stages {
+            Names::Known(names) => names
+                .stages
+                .iter()
+                .any(|s| rules::template_could_be(template, s.name())),
+            Names::Later(_) => false,
+        }
+    }
+
     fn is_stage_name(&mut self, name: &'a str) -> bool {
         match &mut self.stages {
             Names::Known(stages) => stages.contains(name),
@@ -353,7 +364,14 @@ fn stage_checks<'a>(
         Base::Image(image) => {
             let result = image.check();
             let mut ok = result.is_ok();
-            cx.check("base image", result);
+            match result {
+                // `b_.${S}` is no reference whatever `S` holds, but it is the stage `b_._`
+                // when `S` is `_`: BuildKit builds that, the model holds only images here.
+                Err(e) if image.as_str().contains('$') && cx.may_spell_a_stage(image.as_str()) => {
+                    cx.report_model_only(Some("base image"), e);
+                }
+                result => cx.check("base image", result),
+            }
             for var in rules::variables(image.as_str()) {
                 ok &= global.contains(var);
                 from_vars.push(var);

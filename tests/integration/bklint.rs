@@ -115,6 +115,40 @@ const EDGES: &[(&str, &str)] = &[
         "from-stage-upper-case",
         "FROM alpine:3.20 AS builder\nFROM Builder\n",
     ),
+    // Whether some value of the build arguments makes a reference (or an earlier stage's
+    // name) of a base: BuildKit refuses the word whatever they hold when none does.
+    (
+        "from-never-a-reference-upper-case-path",
+        "ARG REG=r.io\nFROM ${REG}/App:1\n",
+    ),
+    (
+        "from-never-a-reference-two-colons",
+        "ARG V=1\nFROM lAine::${V}\n",
+    ),
+    (
+        "from-never-a-reference-ends-with-slash",
+        "ARG V=a\nFROM ${V}/\n",
+    ),
+    (
+        "from-a-port-from-the-argument",
+        "ARG GO=1.22\nFROM golang:${GO}:alpine\n",
+    ),
+    (
+        "from-ipv6-from-the-argument",
+        "ARG H=[\nFROM ${H}::1]/foo\n",
+    ),
+    ("from-upper-case-registry", "FROM Registry/app:1\n"),
+    ("from-brackets-without-colon", "FROM [a]/app\n"),
+    ("from-brackets-upper-case", "FROM [A]/app\n"),
+    ("from-brackets-port", "FROM [a]:5000/app\n"),
+    (
+        "from-stage-name-from-an-argument",
+        "ARG S=_\nFROM alpine:3.20 AS b_._\nFROM b_.${S}\n",
+    ),
+    (
+        "from-stage-name-from-an-argument-is-not-one",
+        "ARG S=x\nFROM alpine:3.20 AS b_._\nFROM b_.${S}\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

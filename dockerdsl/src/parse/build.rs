@@ -3,6 +3,7 @@
 
 use super::{Diagnostic, Directive, ParseErrors, Parsed, Position, SourceInstruction};
 use crate::error::Problem;
+use crate::expand::{Pattern, Piece};
 use crate::model::dockerfile::{BuildChecks, Dockerfile, Escape, Syntax};
 use crate::model::instruction::{
     Add, Arg, Command, Copy, Healthcheck, Heredoc, Instruction, Run, RunCommand, Sources,
@@ -1379,18 +1380,13 @@ fn from(
             .iter()
             .rposition(|s| s.name() == v && cx.all_names.contains_key(v))
     });
-    // Text no value can mend: after a `:` an image reference has a tag, a port or a
-    // digest, none of which starts with `-` or `.` (`golang:${UNDECLARED}-alpine${V}`).
+    // A word no value of the build arguments makes a reference, an earlier stage's name or
+    // `scratch` (`golang:${UNDECLARED}-alpine${V}`): BuildKit refuses it whatever the build
+    // sets.
     if settable && base_stage.is_none() {
-        if let Some(prefix) = cx.globals.fixed_prefix(image, cx.escape) {
-            if prefix.contains(":-") || prefix.contains(":.") {
-                return Err(bad_reference(
-                    cx,
-                    image,
-                    format!(
-                        "it starts `{prefix}` whatever the build arguments hold, and no tag, port or digest starts with `-` or `.`"
-                    ),
-                ));
+        if let Some(pattern) = cx.globals.fixed_pattern(image, cx.escape) {
+            if let Some(why) = never_a_reference(&pattern, cx.done, cx.all_names) {
+                return Err(bad_reference(cx, image, why));
             }
         }
     }
@@ -1449,6 +1445,57 @@ fn from(
         stage = stage.on_platform(Platform::new(p));
     }
     Ok((name, stage, base_stage))
+}
+
+/// Why no value of the build arguments makes `pattern` (a `FROM` word with the parts they
+/// give unknown) a base BuildKit takes: an image reference, the name of an earlier stage or
+/// `scratch`. `None` when some value does.
+fn never_a_reference(
+    pattern: &Pattern,
+    done: &[Stage],
+    names: &BTreeMap<String, usize>,
+) -> Option<String> {
+    use crate::rules::reference::{Part, Stuck, possible};
+    let parts: Vec<Part<'_>> = pattern
+        .0
+        .iter()
+        .map(|p| match p {
+            Piece::Lit(s) => Part::Text(s),
+            Piece::Var(_) | Piece::Derived(_) => Part::Unknown,
+        })
+        .collect();
+    let stuck = possible(&parts).err()?;
+    let a_stage = |name: &str| pattern.matches(name).is_some();
+    if a_stage("scratch")
+        || done
+            .iter()
+            .any(|s| names.contains_key(s.name()) && a_stage(s.name()))
+    {
+        return None;
+    }
+    let shown = pattern.display();
+    Some(match stuck {
+        Stuck::End => {
+            format!("whatever the build arguments hold, no image reference ends as `{shown}` does")
+        }
+        Stuck::At { part, offset } => {
+            // The word as shown up to the character no reference can have there.
+            let before = Pattern(pattern.0[..part].to_vec()).display();
+            let (text, c) = match &pattern.0[part] {
+                Piece::Lit(s) => (&s[..offset], s[offset..].chars().next().unwrap_or(' ')),
+                _ => ("", ' '),
+            };
+            if before.is_empty() && text.is_empty() {
+                format!(
+                    "whatever the build arguments hold, `{shown}` starts with `{c}`, which no image reference does"
+                )
+            } else {
+                format!(
+                    "whatever the build arguments hold, `{shown}` has `{c}` after `{before}{text}`, where no image reference has it"
+                )
+            }
+        }
+    })
 }
 
 /// BuildKit's refusal of a base that is neither a stage nor an image reference, `base` as

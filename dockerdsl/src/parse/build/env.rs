@@ -192,16 +192,11 @@ impl Env {
         })
     }
 
-    /// The text a `FROM` word starts with whatever the build sets: its expansion up to
-    /// the first variable a build can set (a global `ARG`, an automatic one), a variable
-    /// nobody declares taken as empty, as BuildKit takes it. `None` when BuildKit cannot
-    /// expand the word.
-    pub(super) fn fixed_prefix(&self, word: &str, escape: char) -> Option<String> {
-        let pattern = self.fixed(word, escape).ok()?;
-        Some(match pattern.0.first() {
-            Some(crate::expand::Piece::Lit(s)) => s.clone(),
-            _ => String::new(),
-        })
+    /// A `FROM` word as it is whatever the build sets: expanded with the variables no build
+    /// sets (one nobody declares is empty, as BuildKit takes it), those it can set (a
+    /// global `ARG`, an automatic one) left unknown. `None` when BuildKit cannot expand it.
+    pub(super) fn fixed_pattern(&self, word: &str, escape: char) -> Option<Pattern> {
+        self.fixed(word, escape).ok()
     }
 
     /// BuildKit's message when it cannot expand a `FROM` word whatever the build sets: a
