@@ -253,6 +253,39 @@ fn global_defaults(df: &Dockerfile) -> BTreeMap<String, Option<String>> {
     values
 }
 
+/// InvalidDefaultArgInFrom, as BuildKit's `validateBaseImagesWithDefaultArgs` runs it: every
+/// base as written, expanded with the defaults, is read as an image reference, an earlier
+/// stage's name included (`FROM build_` warns though it names the stage `build_`), and
+/// `scratch` is one.
+fn default_base_check(
+    cx: &mut Cx<'_>,
+    key: &Key,
+    stage: &Stage,
+    defaults: &BTreeMap<String, Option<String>>,
+) {
+    let text = match stage.base() {
+        Base::Image(image) => image.as_str(),
+        Base::Stage(base) => base.name(),
+        Base::Scratch | Base::Context(_) => return,
+    };
+    let result = if text.contains('$') {
+        let lookup = |n: &str| defaults.get(n).cloned().flatten();
+        match expand(text, &lookup) {
+            Some(result) => result,
+            None => return,
+        }
+    } else {
+        text.to_owned()
+    };
+    if result != "scratch" && rules::image(&result).is_err() {
+        cx.push(
+            key,
+            Rule::InvalidDefaultArgInFrom,
+            format!("Default value for ARG {text} results in empty or invalid base image name"),
+        );
+    }
+}
+
 fn from_checks(
     cx: &mut Cx<'_>,
     key: &Key,
@@ -262,27 +295,12 @@ fn from_checks(
     if let Some(p) = stage.platform() {
         platform_checks(cx, key, stage.name(), p);
     }
+    default_base_check(cx, key, stage, defaults);
     let Base::Image(image) = stage.base() else {
         return;
     };
     let text = image.as_str();
     if text.contains('$') {
-        let lookup = |n: &str| defaults.get(n).cloned().flatten();
-        if let Some(result) = expand(text, &lookup) {
-            // An earlier stage's name is a stage, whatever it is as an image.
-            let stage = cx.chains.contains_key(result.as_str());
-            if !stage
-                && (result.is_empty() || result == "scratch" || rules::image(&result).is_err())
-            {
-                cx.push(
-                    key,
-                    Rule::InvalidDefaultArgInFrom,
-                    format!(
-                        "Default value for ARG {text} results in empty or invalid base image name"
-                    ),
-                );
-            }
-        }
         return;
     }
     match (image.tag(), image.digest()) {
