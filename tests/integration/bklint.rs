@@ -149,6 +149,12 @@ const EDGES: &[(&str, &str)] = &[
         "from-stage-name-from-an-argument-is-not-one",
         "ARG S=x\nFROM alpine:3.20 AS b_._\nFROM b_.${S}\n",
     ),
+    // InvalidDefaultArgInFrom reads every base as a reference, a stage's name too.
+    (
+        "from-stage-name-no-reference",
+        "FROM alpine:3.20 AS b_._\nFROM b_._\n",
+    ),
+    ("from-scratch-from-an-argument", "ARG B=scratch\nFROM ${B}\n"),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),
