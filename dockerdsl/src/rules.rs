@@ -1280,11 +1280,13 @@ impl<'a> ImageSplit<'a> {
         // host: as distribution's `splitDockerDomain` tells, one with `.` or `:`,
         // `localhost`, or an upper-case letter (a host name's case does not matter; a
         // repository's does).
-        let (registry, repo_start) = match path_part.split_once('/') {
-            Some((first, _))
+        // (The letters of a variable's name are not the value's: `${REG}/app` names none.)
+        let first = outside_braces(path_part, '/', false).map(|i| &path_part[..i]);
+        let (registry, repo_start) = match first {
+            Some(first)
                 if first.contains(['.', ':'])
                     || first == "localhost"
-                    || first.bytes().any(|b| b.is_ascii_uppercase()) =>
+                    || upper_case_outside_variables(first) =>
             {
                 (Some(first), first.len() + 1)
             }
@@ -1375,7 +1377,7 @@ fn image_shape(s: &str, templated: bool) -> Result<ImageParts<'_>, Invalid> {
     }
     let repository = &path_part[repo_start..];
     let mut at = repo_start;
-    for component in repository.split('/') {
+    for component in split_outside_braces(repository, '/') {
         if !(templated && component.contains('$') && template_ok(component)) {
             if let Some((i, why)) = path_component_problem(component) {
                 // An empty component is shown by the `/` before it (or the first one).
@@ -1410,6 +1412,19 @@ pub fn template_could_be(template: &str, text: &str) -> bool {
     template_parts(template).is_some_and(|parts| {
         let parts: Vec<reference::Part<'_>> = parts.into_iter().map(|(_, p)| p).collect();
         reference::could_be(&parts, text)
+    })
+}
+
+/// Whether `s` has an upper-case letter outside its variables.
+fn upper_case_outside_variables(s: &str) -> bool {
+    if !s.contains('$') {
+        return s.bytes().any(|b| b.is_ascii_uppercase());
+    }
+    template_parts(s).is_none_or(|parts| {
+        parts.iter().any(|(_, p)| match p {
+            reference::Part::Text(t) => t.bytes().any(|b| b.is_ascii_uppercase()),
+            reference::Part::Unknown => false,
+        })
     })
 }
 
@@ -1655,6 +1670,19 @@ fn outside_braces(s: &str, c: char, last: bool) -> Option<usize> {
         }
     }
     found
+}
+
+/// `s` cut at each `c` outside `${...}` (a substitution's `/` is not a path's).
+fn split_outside_braces(s: &str, c: char) -> impl Iterator<Item = &str> {
+    let mut depth = 0i32;
+    s.split(move |ch: char| {
+        match ch {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        ch == c && depth == 0
+    })
 }
 
 /// `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`
@@ -2258,6 +2286,11 @@ mod tests {
         // The help lower-cases the text, not the variables' names.
         let e = image("${REG}/App:1").unwrap_err();
         assert_eq!(e.help.as_deref(), Some("use \"${REG}/app:1\""));
+        // A `/` inside `${...}` is the substitution's.
+        let p = image("mv${V/./_}").unwrap();
+        assert_eq!((p.registry, p.repository), (None, "mv${V/./_}"));
+        let p = image("${REG}/app").unwrap();
+        assert_eq!((p.registry, p.repository), (None, "${REG}/app"));
         assert!(template_could_be("b_.${S}", "b_._"));
         assert!(!template_could_be("b_.${S}", "b"));
         for bad in [

@@ -154,7 +154,10 @@ const EDGES: &[(&str, &str)] = &[
         "from-stage-name-no-reference",
         "FROM alpine:3.20 AS b_._\nFROM b_._\n",
     ),
-    ("from-scratch-from-an-argument", "ARG B=scratch\nFROM ${B}\n"),
+    (
+        "from-scratch-from-an-argument",
+        "ARG B=scratch\nFROM ${B}\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),
