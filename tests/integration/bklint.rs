@@ -158,6 +158,11 @@ const EDGES: &[(&str, &str)] = &[
         "from-scratch-from-an-argument",
         "ARG B=scratch\nFROM ${B}\n",
     ),
+    // A quote that ends a variable's name: `"$a2"g` is `$a2` and `g`, never `$a2g`.
+    (
+        "quote-ends-a-variable-name",
+        "FROM alpine:3.20\nARG a2=x\nARG a3=\"bar-$a2\"g\nENV E=\"$a2\"_y\nLABEL l=\"$a2\"z\nWORKDIR /\"$a2\"w\nRUN echo $a3 $E\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

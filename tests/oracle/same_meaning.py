@@ -51,7 +51,13 @@ def escape_of(text):
 
 
 def unquote(word, esc):
-    """BuildKit's lexer quote removal, without substitution."""
+    """BuildKit's lexer quote removal, without substitution; each variable braced first, so
+    that a name a quote ends stays the name it is (`"$a2"g` is `${a2}g`, not `$a2g`)."""
+    return unquote_text(braced(word, esc), esc)
+
+
+def unquote_text(word, esc):
+    """The quote removal alone."""
     out = []
     i = 0
     if word.startswith("\ufeff"):
@@ -267,7 +273,7 @@ def norm(cmd, esc, stages):
     flags = flags_of(cmd)
     v = list(cmd.value)
     if kw == "from":
-        image = unquote(braced(v[0], esc), esc)
+        image = unquote(v[0], esc)
         name = v[2].lower() if len(v) == 3 else None
         base = stages.ref(image) if image.lower() != "scratch" else ("scratch",)
         stages.names.append(name)

@@ -402,13 +402,15 @@ fn quoted_substitution(text: &str, escape: char) -> bool {
 /// The shell-word lexer's quote removal (`ProcessWord`) without substitution: `'...'` is
 /// literal, in `"..."` the escape character escapes `"`, `$` and itself, elsewhere it
 /// escapes any character. `$` stays for BuildKit to substitute; a `$` that would not be
-/// substituted is refused, as the model has no way to write it.
+/// substituted is refused, as the model has no way to write it. A quote or escape that
+/// ends a variable's name and is taken off would join the name with what follows
+/// (`"$a2"g` is `$a2` and `g`): that variable is written `${a2}`.
 pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
     // Most words have nothing to remove: copied whole, not a character at a time.
     if !word.contains(['\'', '"', escape, '\u{feff}']) {
         return Ok(word.to_owned());
     }
-    let mut out = String::with_capacity(word.len());
+    let mut out = Unquoted::with_capacity(word.len());
     let mut chars = word
         .strip_prefix('\u{feff}')
         .unwrap_or(word)
@@ -416,6 +418,7 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
         .peekable();
     while let Some(c) = chars.next() {
         if c == '\'' {
+            out.removed();
             loop {
                 match chars.next() {
                     None => return Err(Unreadable::UnterminatedQuote),
@@ -424,7 +427,9 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
                     Some(c) => out.push(c),
                 }
             }
+            out.removed();
         } else if c == '"' {
+            out.removed();
             loop {
                 match chars.next() {
                     None => return Err(Unreadable::UnterminatedQuote),
@@ -436,6 +441,7 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
                         None => {}
                         Some('$') => return Err(Unreadable::LiteralDollar),
                         Some(n) if n == '"' || n == escape => {
+                            out.removed();
                             out.push(n);
                             chars.next();
                         }
@@ -444,7 +450,9 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
                     Some(c) => out.push(c),
                 }
             }
+            out.removed();
         } else if c == escape {
+            out.removed();
             match chars.next() {
                 Some('$') => return Err(Unreadable::LiteralDollar),
                 Some(n) => out.push(n),
@@ -456,10 +464,79 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
             out.push(c);
         }
     }
+    let out = out.text;
     if quoted_substitution(&out, escape) {
         return Err(Unreadable::QuotedSubstitution);
     }
     Ok(out)
+}
+
+/// Text with its quotes and escapes taken off, as it is written out: it knows whether it
+/// ends in a `$NAME` that what comes next could lengthen.
+struct Unquoted {
+    text: String,
+    /// The last `$NAME` written without braces: where its `$` is, and what its name is so far.
+    bare: Option<(usize, Name)>,
+    /// Whether a quote or an escape was taken off since the last character written.
+    gap: bool,
+}
+
+/// A variable's name as BuildKit's lexer reads it (`processName`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Name {
+    /// Only the `$` so far.
+    Empty,
+    /// Digits (`$12`), which only digits continue.
+    Digits,
+    /// Letters, digits and `_`.
+    Word,
+    /// One special character (`$@`): nothing continues it.
+    Special,
+}
+
+impl Unquoted {
+    fn with_capacity(n: usize) -> Self {
+        Unquoted {
+            text: String::with_capacity(n),
+            bare: None,
+            gap: false,
+        }
+    }
+
+    fn removed(&mut self) {
+        self.gap = true;
+    }
+
+    fn push(&mut self, c: char) {
+        if let Some((at, name)) = self.bare {
+            let next = match name {
+                Name::Empty if c.is_ascii_digit() => Some(Name::Digits),
+                Name::Empty if matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!') => {
+                    Some(Name::Special)
+                }
+                Name::Empty if c.is_alphabetic() || c == '_' => Some(Name::Word),
+                Name::Digits if c.is_ascii_digit() => Some(Name::Digits),
+                Name::Word if c.is_alphanumeric() || c == '_' => Some(Name::Word),
+                _ => None,
+            };
+            match next {
+                // The name ended at the quote or escape taken off: braced, it stays the
+                // same name.
+                Some(_) if self.gap && name != Name::Empty => {
+                    self.text.insert(at + 1, '{');
+                    self.text.push('}');
+                    self.bare = None;
+                }
+                Some(next) => self.bare = Some((at, next)),
+                None => self.bare = None,
+            }
+        }
+        if c == '$' && self.bare.is_none() {
+            self.bare = Some((self.text.len(), Name::Empty));
+        }
+        self.text.push(c);
+        self.gap = false;
+    }
 }
 
 /// A `$` before a quote or the escape character names no variable (BuildKit keeps it as
@@ -504,7 +581,17 @@ mod tests {
                 "{word}"
             );
         }
-        assert_eq!(unquote("\"a$b\"c$", '\\'), Ok("a$bc$".into()));
+        assert_eq!(unquote("\"a$b\"c$", '\\'), Ok("a${b}c$".into()));
+        // A name ended by a quote or an escape taken off keeps its end.
+        assert_eq!(unquote("\"bar-$a2\"g", '\\'), Ok("bar-${a2}g".into()));
+        assert_eq!(unquote("\"$a2\"_y", '\\'), Ok("${a2}_y".into()));
+        assert_eq!(unquote("$a'b'", '\\'), Ok("${a}b".into()));
+        assert_eq!(unquote("$a\\b", '\\'), Ok("${a}b".into()));
+        assert_eq!(unquote("\"$1\"2", '\\'), Ok("${1}2".into()));
+        assert_eq!(unquote("\"$@\"x", '\\'), Ok("$@x".into()));
+        assert_eq!(unquote("\"$HOME\"/bin", '\\'), Ok("$HOME/bin".into()));
+        assert_eq!(unquote("\"$HOME\"", '\\'), Ok("$HOME".into()));
+        assert_eq!(unquote("\"${a}\"b", '\\'), Ok("${a}b".into()));
         // Quotes inside `${...}`: BuildKit's, which the model cannot write back.
         for word in ["${X:+\"a'd\"}", "\"${X:-\\\"a\\\"}\"", "${X:-a\\\\\\\\b}"] {
             assert_eq!(
