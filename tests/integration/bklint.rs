@@ -163,6 +163,25 @@ const EDGES: &[(&str, &str)] = &[
         "quote-ends-a-variable-name",
         "FROM alpine:3.20\nARG a2=x\nARG a3=\"bar-$a2\"g\nENV E=\"$a2\"_y\nLABEL l=\"$a2\"z\nWORKDIR /\"$a2\"w\nRUN echo $a3 $E\n",
     ),
+    // NoEmptyContinuation names the last line BuildKit's parser read for the logical line:
+    // the end of the file, when the continuation runs into it.
+    (
+        "empty-continuation-at-the-end",
+        "FROM alpine:3.20\nRUN echo hi \\\n \n\n",
+    ),
+    ("empty-continuation-last-line", "FROM alpine:3.20\nRUN echo hi \\\n\n"),
+    (
+        "empty-continuation-crlf",
+        "FROM alpine:3.20\r\nRUN echo hi \\\r\n \n\n",
+    ),
+    (
+        "empty-continuation-then-comment",
+        "FROM alpine:3.20\nRUN a \\\n\n# c\n",
+    ),
+    (
+        "empty-continuation-before-heredoc",
+        "FROM alpine:3.20\nRUN <<EOF cat \\\n\n  -\nhi\nEOF\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

@@ -32,7 +32,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
         .take_while(|i| !i.keyword().eq_ignore_ascii_case("from"))
         .filter(|i| i.keyword().eq_ignore_ascii_case("arg"))
         .flat_map(|i| {
-            let (words, _) = logical(i, escape);
+            let words = logical(i, escape);
             words
                 .into_iter()
                 .skip(1)
@@ -57,7 +57,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
         .iter()
         .filter(|i| i.keyword().eq_ignore_ascii_case("from"))
         .filter_map(|i| {
-            let (words, _) = logical(i, escape);
+            let words = logical(i, escape);
             let args: Vec<&String> = words
                 .iter()
                 .skip(1)
@@ -70,7 +70,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
         })
         .collect();
     for i in parsed.instructions() {
-        let (words, _) = logical(i, escape);
+        let words = logical(i, escape);
         let keyword = i.keyword().to_ascii_lowercase();
         let rest: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
         let flags: Vec<&str> = rest

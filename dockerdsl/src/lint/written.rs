@@ -51,16 +51,16 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
     };
     for i in parsed.instructions() {
         let keyword = i.keyword();
-        let (words, last_line) = logical(i, escape);
-        if empty_continuation(i.text(), escape) {
+        let words = logical(i, escape);
+        if let Some(line) = i.empty_continuation {
             push(
                 i,
-                last_line,
+                line,
                 Rule::NoEmptyContinuation,
                 "Empty continuation line".into(),
             );
         }
-        if let Some(message) = text_after_json_args(&joined(i, escape).0) {
+        if let Some(message) = text_after_json_args(&joined(i, escape)) {
             push(i, i.line(), Rule::TextAfterJsonArgs, message);
         }
         let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
@@ -181,22 +181,22 @@ fn casing(parsed: &Parsed) -> Vec<Lint> {
 
 /// The words of an instruction as BuildKit's parser joins them: continuation lines
 /// appended, comment and empty lines inside it dropped, heredoc bodies (after the first line
-/// that does not continue) left out. Also the line where the instruction's own text ends.
-pub(super) fn logical(i: &SourceInstruction, escape: char) -> (Vec<String>, usize) {
-    let (text, last) = joined(i, escape);
-    (text.split_whitespace().map(str::to_owned).collect(), last)
+/// that does not continue) left out.
+pub(super) fn logical(i: &SourceInstruction, escape: char) -> Vec<String> {
+    joined(i, escape)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// [`logical`]'s text, before it is cut into words.
-fn joined(i: &SourceInstruction, escape: char) -> (String, usize) {
+fn joined(i: &SourceInstruction, escape: char) -> String {
     let mut text = String::new();
-    let mut last = i.line();
     for (n, line) in i.text().lines().enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if n > 0 && (line.trim_start().starts_with('#') || line.trim().is_empty()) {
             continue;
         }
-        last = i.line() + n;
         match line.trim_end().strip_suffix(escape) {
             Some(rest) => text.push_str(rest),
             None => {
@@ -205,7 +205,7 @@ fn joined(i: &SourceInstruction, escape: char) -> (String, usize) {
             }
         }
     }
-    (text, last)
+    text
 }
 
 /// dockerdsl's [`Rule::TextAfterJsonArgs`]: the arguments of an instruction that takes the
@@ -240,27 +240,6 @@ fn text_after_json_args(text: &str) -> Option<String> {
         "{keyword} has text after its JSON array ({}): BuildKit 1.10 and later {reads}, older frontends took the array alone",
         go_quote(after)
     ))
-}
-
-/// Whether a whitespace-only line follows a continued line before the instruction ends.
-fn empty_continuation(text: &str, escape: char) -> bool {
-    let mut continued = false;
-    for (n, line) in text.lines().enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if n > 0 && continued {
-            if line.trim().is_empty() {
-                return true;
-            }
-            if line.trim_start().starts_with('#') {
-                continue;
-            }
-        }
-        continued = line.trim_end().ends_with(escape);
-        if !continued {
-            return false;
-        }
-    }
-    false
 }
 
 /// Where a source instruction is, in the terms of the model's errors.

@@ -1077,6 +1077,7 @@ fn source(l: &Logical, split: &Split, position: Position) -> SourceInstruction {
         keyword: split.keyword.to_owned(),
         text: l.text.clone().into_owned(),
         position,
+        empty_continuation: l.empty_continuation_reported(),
     }
 }
 

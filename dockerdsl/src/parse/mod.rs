@@ -212,6 +212,8 @@ pub struct SourceInstruction {
     pub(crate) keyword: String,
     pub(crate) text: String,
     pub(crate) position: Position,
+    /// Where BuildKit reports an empty continuation line in it, if it has one.
+    pub(crate) empty_continuation: Option<usize>,
 }
 
 impl SourceInstruction {

@@ -167,6 +167,10 @@ pub struct Instruction<'a> {
     pub(crate) heredocs: Vec<Heredoc<'a>>,
     /// The line of the first empty line inside its continuation lines.
     pub(crate) empty_continuation: Option<usize>,
+    /// The last line of its logical line (its continuation lines, empty and comment lines
+    /// among them included; its heredoc bodies not): where BuildKit reports an empty
+    /// continuation line.
+    pub(crate) logical_end: usize,
     /// The whole text the tree was read from, which the pieces and spans point into.
     pub(crate) source: &'a str,
     /// The escape character, for reading the words.
@@ -227,6 +231,12 @@ impl<'a> Instruction<'a> {
     /// `NoEmptyContinuation`), if any.
     pub fn empty_continuation(&self) -> Option<usize> {
         self.empty_continuation
+    }
+
+    /// The line BuildKit's `NoEmptyContinuation` names when there is an empty continuation
+    /// line: the last line its parser read for the logical line.
+    pub(crate) fn empty_continuation_reported(&self) -> Option<usize> {
+        self.empty_continuation.map(|_| self.logical_end)
     }
 
     /// Whether the keyword is `keyword`, in any case.

@@ -246,6 +246,7 @@ pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<
             joined.to_mut().push_str(part);
             continued = more;
         }
+        let logical_end = last.number;
         if is_blank_line(&joined) {
             // Only escape characters, comments and blank lines up to the end of the file:
             // BuildKit reads an empty instruction there, and refuses it.
@@ -326,6 +327,7 @@ pub(crate) fn read_all<'a>(text: &'a str, errors: &mut Vec<Diagnostic>) -> Tree<
                 text: lines_text,
                 heredocs,
                 empty_continuation,
+                logical_end,
                 source: text,
                 escape,
             }),
