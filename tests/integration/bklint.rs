@@ -169,7 +169,10 @@ const EDGES: &[(&str, &str)] = &[
         "empty-continuation-at-the-end",
         "FROM alpine:3.20\nRUN echo hi \\\n \n\n",
     ),
-    ("empty-continuation-last-line", "FROM alpine:3.20\nRUN echo hi \\\n\n"),
+    (
+        "empty-continuation-last-line",
+        "FROM alpine:3.20\nRUN echo hi \\\n\n",
+    ),
     (
         "empty-continuation-crlf",
         "FROM alpine:3.20\r\nRUN echo hi \\\r\n \n\n",
