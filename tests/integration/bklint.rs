@@ -185,6 +185,11 @@ const EDGES: &[(&str, &str)] = &[
         "empty-continuation-before-heredoc",
         "FROM alpine:3.20\nRUN <<EOF cat \\\n\n  -\nhi\nEOF\n",
     ),
+    // WorkdirRelativePath reads the path expanded: an unset variable is empty.
+    (
+        "workdir-relative-expanded",
+        "FROM alpine:3.20\nWORKDIR a$NOPE/b\nFROM alpine:3.20\nWORKDIR $NOPE/b\nFROM alpine:3.20\nENV X=/y\nWORKDIR $X/b\nFROM alpine:3.20\nWORKDIR ${NOPE:-/d}/b\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

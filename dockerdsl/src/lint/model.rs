@@ -439,13 +439,22 @@ fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Cha
             }
             Instruction::Workdir(path) => {
                 uses.word(path);
-                if !chain.workdir && !path.starts_with('/') && !path.starts_with('$') {
+                // BuildKit checks and shows the path expanded: a variable the stage does not
+                // set is empty. With one it sets (to a value not told here), a path that
+                // starts with it is taken as absolute.
+                let undefined = rules::variables(path).iter().all(|v| !chain.defined(v));
+                let expanded = undefined.then(|| expand(path, &|_| None)).flatten();
+                let relative = match &expanded {
+                    Some(p) => !p.starts_with('/'),
+                    None => !path.starts_with('/') && !path.starts_with('$'),
+                };
+                if !chain.workdir && relative {
                     cx.push(
                         &key,
                         Rule::WorkdirRelativePath,
                         format!(
                             "Relative workdir {} can have unexpected results if the base image changes",
-                            go_quote(path)
+                            go_quote(expanded.as_deref().unwrap_or(path))
                         ),
                     );
                 }
