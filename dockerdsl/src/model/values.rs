@@ -56,11 +56,28 @@ impl std::error::Error for InvalidValue {}
 /// assert_eq!(image.tag(), Some("1.4"));
 /// assert_eq!(image.digest(), None);
 /// assert!(ImageRef::parse("Alpine:3").is_err());
+/// // A first component with an upper-case letter is a registry host, as BuildKit reads it.
+/// assert_eq!(ImageRef::parse("Registry/app:1")?.registry(), Some("Registry"));
 /// # Ok::<(), dockerdsl::InvalidValue>(())
 /// ```
 ///
 /// A `&str` converts without a check, so builder calls stay short; the text is checked when
-/// the `Dockerfile` is made. References may use global build arguments (`rust:${RUST_VERSION}`).
+/// the `Dockerfile` is made. References may use global build arguments (`rust:${RUST_VERSION}`):
+/// one is taken when some value of its arguments makes it a reference, since BuildKit checks
+/// it only after they are substituted, and refused when none does.
+///
+/// ```
+/// use dockerdsl::ImageRef;
+///
+/// assert!(ImageRef::parse("rust:${RUST_VERSION}-slim").is_ok());
+/// // `GO` may hold `5000/x`: `golang:5000/x:alpine` is the image `x:alpine` on the
+/// // registry `golang:5000`.
+/// assert!(ImageRef::parse("golang:${GO}:alpine").is_ok());
+/// // No value makes a reference of these: a second `:` right after a host, a `$` that
+/// // names no variable.
+/// assert!(ImageRef::parse("golang::${GO}").is_err());
+/// assert!(ImageRef::parse("alpine$").is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
