@@ -190,6 +190,12 @@ const EDGES: &[(&str, &str)] = &[
         "workdir-relative-expanded",
         "FROM alpine:3.20\nWORKDIR a$NOPE/b\nFROM alpine:3.20\nWORKDIR $NOPE/b\nFROM alpine:3.20\nENV X=/y\nWORKDIR $X/b\nFROM alpine:3.20\nWORKDIR ${NOPE:-/d}/b\n",
     ),
+    // An argument a stage declares without a default takes the global one's value, and
+    // is in the environment UndefinedVar suggests from.
+    (
+        "undefined-var-suggests-inherited-argument",
+        "ARG a2=x\nFROM alpine:3.20\nARG a2\nENV b=$a\nARG TARGETARCH\nENV c=$TARGETARC\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

@@ -214,7 +214,7 @@ pub(super) fn lints(
             }
             Base::Image(_) | Base::Context(_) | Base::Scratch => Chain::from_image(),
         };
-        let mut chain = instruction_checks(&mut cx, &from, stage, chain);
+        let mut chain = instruction_checks(&mut cx, &from, stage, chain, &defaults);
         chain.env = std::mem::take(&mut chain.env).frozen();
         cx.chains.insert(stage.name(), chain);
     }
@@ -347,7 +347,13 @@ fn platform_checks(cx: &mut Cx<'_>, key: &Key, stage: &str, p: &Platform) {
 }
 
 /// Walks a stage's instructions with the chain it inherits; returns what it passes on.
-fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Chain) -> Chain {
+fn instruction_checks(
+    cx: &mut Cx<'_>,
+    from: &Key,
+    stage: &Stage,
+    mut chain: Chain,
+    defaults: &BTreeMap<String, Option<String>>,
+) -> Chain {
     // The last CMD, ENTRYPOINT and HEALTHCHECK of this stage (not inherited).
     let mut once: BTreeMap<&str, Key> = BTreeMap::new();
     let mut position = 0;
@@ -405,6 +411,11 @@ fn instruction_checks(cx: &mut Cx<'_>, from: &Key, stage: &Stage, mut chain: Cha
                 if let Some(d) = &arg.default {
                     uses.word(d);
                     uses.report(cx, &key, &chain);
+                }
+                // BuildKit sets an argument with a value in the stage's environment (so
+                // UndefinedVar suggests it): its default, or the global argument's value.
+                let global = matches!(defaults.get(arg.name.as_str()), Some(Some(_)));
+                if arg.default.is_some() || global {
                     chain.set(&arg.name);
                 }
                 chain.args.insert(arg.name.to_string());
