@@ -196,6 +196,21 @@ const EDGES: &[(&str, &str)] = &[
         "undefined-var-suggests-inherited-argument",
         "ARG a2=x\nFROM alpine:3.20\nARG a2\nENV b=$a\nARG TARGETARCH\nENV c=$TARGETARC\n",
     ),
+    // A string flag given empty (a template that substituted nothing) is unset to
+    // BuildKit; a bool flag, `--network` and `--security` given empty are refused.
+    (
+        "empty-string-flags",
+        "FROM alpine:3.20 AS b\nFROM --platform= alpine:3.20\nCOPY --from= --chown= --chmod= a /b\nADD --checksum= https://example.com/a /b\nRUN --mount=type=bind,from=,target=/x true\nHEALTHCHECK --interval= --timeout= --start-period= --start-interval= --retries= CMD true\n",
+    ),
+    ("empty-bool-flag", "FROM alpine:3.20\nCOPY --link= a /b\n"),
+    (
+        "empty-network-flag",
+        "FROM alpine:3.20\nRUN --network= true\n",
+    ),
+    (
+        "empty-from-then-from",
+        "FROM alpine:3.20 AS b\nFROM alpine:3.20\nCOPY --from= --from=b a /b\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

@@ -217,11 +217,20 @@ class Stages:
         return ("external", x)
 
 
+# String flags BuildKit reads as unset when they are given empty (`--from=`).
+EMPTY_IS_UNSET = {
+    "from", "chown", "chmod", "checksum", "platform",
+    "interval", "timeout", "start-period", "start-interval", "retries",
+}
+
+
 def flags_of(cmd):
     out = {}
     for f in cmd.flags:
         body = f[2:]
         k, eq, v = body.partition("=")
+        if eq and v == "" and k in EMPTY_IS_UNSET:
+            continue
         out.setdefault(k, []).append(v if eq else None)
     return out
 
@@ -246,6 +255,8 @@ def mount(value, stages):
     else:
         opts.setdefault("ro", False)
     opts.setdefault("required", False)
+    if opts.get("from") == "":
+        del opts["from"]  # `from=` is unset
     if "from" in opts:
         opts["from"] = stages.ref_any(opts["from"])
     if "mode" in opts:

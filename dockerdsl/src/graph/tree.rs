@@ -53,6 +53,9 @@ pub(super) fn graph(text: &str) -> Result<super::Graph, ParseErrors> {
                 .flags
                 .iter()
                 .find_map(|f| f.strip_prefix("--platform="))
+                // `--platform=` is no platform (a variable that expands to nothing is
+                // refused below).
+                .filter(|p| !p.is_empty())
                 .map(str::to_owned);
             stages.push(Stage {
                 name,
@@ -419,7 +422,7 @@ fn references(
     match keyword.as_str() {
         "copy" => {
             for flag in &split.flags {
-                let Some(from) = flag.strip_prefix("--from=") else {
+                let Some(from) = crate::rules::vocab::copy_from(flag) else {
                     continue;
                 };
                 // strconv.Atoi: a number is an index (refused above when it names no

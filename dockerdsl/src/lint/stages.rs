@@ -145,7 +145,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                     .take_while(|w| w.starts_with("--") && **w != "--")
                 {
                     match kind.as_str() {
-                        "copy" => refs.extend(w.strip_prefix("--from=").map(Cow::Borrowed)),
+                        "copy" => refs.extend(crate::rules::vocab::copy_from(w).map(Cow::Borrowed)),
                         "run" => refs.extend(
                             w.strip_prefix("--mount=")
                                 .and_then(crate::rules::vocab::mount_from)

@@ -240,6 +240,23 @@ impl Cx<'_> {
 /// An error was reported; the instruction is skipped.
 struct Bad;
 
+/// String flags that BuildKit reads as unset when they are given empty (`--from=` copies
+/// from the context, `--chown=` keeps the owner, `--interval=` is the default): a template
+/// that substitutes nothing writes them. A bool flag given empty is refused, as BuildKit
+/// refuses it, and so are the others (`--network=` is no network mode).
+const EMPTY_IS_UNSET: [&str; 10] = [
+    "from",
+    "chown",
+    "chmod",
+    "checksum",
+    "platform",
+    "interval",
+    "timeout",
+    "start-period",
+    "start-interval",
+    "retries",
+];
+
 /// Flags as given: name, value (None for a bare `--flag`).
 struct Flags<'r> {
     list: Vec<(&'r str, Option<&'r str>)>,
@@ -286,7 +303,7 @@ impl<'r> Flags<'r> {
                 bad = true;
                 continue;
             }
-            if value == Some("") {
+            if value == Some("") && !EMPTY_IS_UNSET.contains(&name) {
                 cx.error(format!("missing a value on flag `--{name}`"));
                 bad = true;
                 continue;
@@ -308,7 +325,7 @@ impl<'r> Flags<'r> {
     fn string(&self, cx: &mut Cx<'_>, name: &str) -> Result<Option<String>, Bad> {
         cx.focus_flag(name);
         match self.all(name).next() {
-            None => Ok(None),
+            None | Some(Some("")) => Ok(None),
             Some(Some(v)) => Ok(Some(v.to_owned())),
             Some(None) => Err(cx.error_help(
                 format!("missing a value on flag `--{name}`"),
@@ -466,7 +483,7 @@ pub(crate) fn lower_tree(
                     split
                         .flags
                         .iter()
-                        .filter_map(|f| f.strip_prefix("--from="))
+                        .filter_map(|f| crate::rules::vocab::copy_from(f))
                         .map(|f| (f.to_owned(), true)),
                 );
             } else if split.keyword.eq_ignore_ascii_case("run") {
@@ -493,7 +510,7 @@ pub(crate) fn lower_tree(
                     inner
                         .flags
                         .iter()
-                        .filter_map(|f| f.strip_prefix("--from="))
+                        .filter_map(|f| crate::rules::vocab::copy_from(f))
                         .map(|f| (f.to_owned(), l.line, l.column)),
                 );
             }

@@ -89,8 +89,8 @@ pub fn mount_fields(value: &str) -> Option<Vec<String>> {
 }
 
 /// The stage (or image) a `--mount=` value's `from` names: its last `from` field, the key
-/// in any case, as BuildKit reads the fields in order (`parseMount`). `None` without one,
-/// or when the value is no CSV BuildKit reads.
+/// in any case, as BuildKit reads the fields in order (`parseMount`). `None` without one
+/// (an empty one is none), or when the value is no CSV BuildKit reads.
 // The macro reads mounts field by field from its own tokens.
 #[allow(dead_code)]
 pub fn mount_from(value: &str) -> Option<String> {
@@ -101,6 +101,15 @@ pub fn mount_from(value: &str) -> Option<String> {
             key.eq_ignore_ascii_case("from").then(|| from.to_owned())
         })
         .next_back()
+        .filter(|from| !from.is_empty())
+}
+
+/// The stage (or image) a `COPY` flag as written names when it is `--from=NAME`: `None` for
+/// another flag, and for `--from=`, which BuildKit reads as unset (the build context).
+// The macro reads `--from` from its own tokens.
+#[allow(dead_code)]
+pub fn copy_from(flag: &str) -> Option<&str> {
+    flag.strip_prefix("--from=").filter(|from| !from.is_empty())
 }
 
 /// The `sharing=` values of a cache mount.
@@ -166,6 +175,10 @@ mod tests {
         assert_eq!(mount_from("from=a,type=bind,From=b").as_deref(), Some("b"));
         assert_eq!(mount_from("type=bind,\"FROM=a,b\"").as_deref(), Some("a,b"));
         assert_eq!(mount_from("type=cache,target=/x"), None);
+        assert_eq!(mount_from("from=a,from="), None);
+        assert_eq!(copy_from("--from=build"), Some("build"));
+        assert_eq!(copy_from("--from="), None);
+        assert_eq!(copy_from("--chown=a"), None);
         assert_eq!(mount_from("from=a,\"b"), None);
     }
 }

@@ -94,7 +94,8 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
             "type" => {}
             "target" => target = Some(need(cx)?),
             "source" => source = Some(need(cx)?),
-            "from" => from = Some(need(cx)?),
+            // `from=` (empty, as a template that substitutes nothing writes it) is unset.
+            "from" => from = Some(need(cx)?).filter(|f| !f.is_empty()),
             "id" => id = Some(need(cx)?),
             "sharing" => {
                 // BuildKit reads the mode in any case.
