@@ -211,6 +211,15 @@ const EDGES: &[(&str, &str)] = &[
         "empty-from-then-from",
         "FROM alpine:3.20 AS b\nFROM alpine:3.20\nCOPY --from= --from=b a /b\n",
     ),
+    // RUN, CMD and ENTRYPOINT with no command are read; HEALTHCHECK CMD's is refused.
+    (
+        "empty-commands",
+        "FROM alpine:3.20\nRUN \nCMD\nENTRYPOINT \n",
+    ),
+    (
+        "empty-healthcheck-command",
+        "FROM alpine:3.20\nHEALTHCHECK CMD\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

@@ -1920,9 +1920,12 @@ fn command(cx: &mut Cx<'_>, keyword: &str, args: &str) -> Result<Command, Bad> {
     match words::json_array(args) {
         Some(Ok(argv)) => Ok(Command::Exec(texts(argv))),
         Some(Err(())) => Err(not_strings(cx)),
-        None if args.is_empty() => {
-            Err(cx.error(format!("{keyword} requires at least one argument")))
+        None if args.is_empty() && keyword == "HEALTHCHECK CMD" => {
+            Err(cx.error("Missing command after HEALTHCHECK CMD"))
         }
+        // `CMD` and `ENTRYPOINT` with nothing after them are an empty shell command to
+        // BuildKit (ENTRYPOINT's clears the entrypoint): read as one, which validation says
+        // the model cannot write (a limit of the model, not BuildKit's refusal).
         None => Ok(Command::shell(Text::copy(args))),
     }
 }
@@ -2013,9 +2016,6 @@ fn run(cx: &mut Cx<'_>, split: &Split, l: &Logical) -> Result<Run, Bad> {
     let command = match words::json_array(split.args) {
         Some(Ok(argv)) => RunCommand::Exec(texts(argv)),
         Some(Err(())) => return Err(not_strings(cx)),
-        None if split.args.is_empty() => {
-            return Err(cx.error("RUN requires at least one argument"));
-        }
         None if !l.heredocs.is_empty() => {
             let docs = heredocs(l);
             let only_marker = crate::rules::heredoc_marker(split.args).is_some();
