@@ -22,12 +22,12 @@
 //! | (the rules above, on files) | reported from the text as written by [`check`] (and on [`parse_faithfully`](crate::parse_faithfully)'s reading); [`parse`](crate::parse), which makes a model to build with, refuses a duplicate or reserved stage name and an undeclared `FROM` variable |
 //! | `JSONArgsRecommended` | shell-form `CMD`/`ENTRYPOINT` ([`Command::shell`](crate::Command::shell)) with no `SHELL` before it in the stage or its bases |
 //! | `MultipleInstructionsDisallowed` | several `CMD`, `ENTRYPOINT` or `HEALTHCHECK` in one stage (hadolint DL4003, DL4004, DL3012); reported at each one that is overridden |
-//! | `WorkdirRelativePath` | the first `WORKDIR` of a stage chain is relative |
+//! | `WorkdirRelativePath` | the first `WORKDIR` of a stage chain is relative, read with the variables the stage does not set as empty (as BuildKit expands it) |
 //! | `UndefinedVar` | `$NAME` in `ENV`, `LABEL`, `ARG` defaults, `COPY`/`ADD` paths, flags and expanded heredoc bodies, `WORKDIR`, `USER`, `VOLUME`, `STOPSIGNAL` and mount options, not declared by `ENV` or `ARG` in the stage or its bases; an external image is taken to define only `PATH`, as BuildKit does offline |
 //! | `RedundantTargetPlatform` | `FROM --platform=$TARGETPLATFORM` ([`Platform::TARGET`](crate::Platform::TARGET)) |
 //! | `FromPlatformFlagConstDisallowed` | a constant `--platform` whose OS and architecture are not in the stage's name |
 //! | `SecretsUsedInArgOrEnv` | an `ARG` or `ENV` name that looks like a secret (`*_TOKEN`, `PASSWORD`, ...) |
-//! | `InvalidDefaultArgInFrom` | a base image that is empty or invalid with the global `ARG` defaults |
+//! | `InvalidDefaultArgInFrom` | a base that is empty or no image reference with the global `ARG` defaults, an earlier stage's name included (BuildKit reads every base as a reference; `scratch` is one) |
 //! | `CopyIgnoredFile` | with [`Linter::dockerignore`]: a `COPY`/`ADD` source from the context that the `.dockerignore` excludes (experimental in BuildKit) |
 //! | `InvalidDefinitionDescription` | not implemented (experimental in BuildKit, off by default) |
 //! | `InvalidBaseImagePlatform` | not checkable: it needs the image from its registry |
