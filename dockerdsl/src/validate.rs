@@ -285,7 +285,14 @@ impl<'a> Checker<'a> {
         if let Syntax::Frontend(image) = &df.syntax {
             cx.check("# syntax", rules::image(image).map(|_| ()));
         }
-        for (_, text) in df.arg_comments() {
+        for (before, text) in df.arg_comments() {
+            // Told at the ARG it comments (the last one, after them all), so that a file's
+            // reader can point at it.
+            let arg = (*before + 1).min(df.args().len());
+            cx.here = Here {
+                instruction: (arg > 0).then_some((arg, "ARG")),
+                ..Here::default()
+            };
             cx.check_model_only("comment", comment(text));
         }
         for (i, arg) in df.args().iter().enumerate() {

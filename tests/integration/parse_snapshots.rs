@@ -342,12 +342,14 @@ fn import_refuses_naming_each_model_limit() {
 
 /// Commands and triggers BuildKit runs that the typed model does not hold: a shell command
 /// that starts with a JSON array (older frontends ran the array), one after the `--` that
-/// ends the flags, one that is a comment, and ONBUILD triggers BuildKit refuses only in a stage
-/// built on them (read, and validated).
+/// ends the flags, one that is a comment, none at all, and ONBUILD triggers BuildKit refuses
+/// only in a stage built on them (read, and validated).
 const COMMANDS_BEYOND_THE_MODEL: &str = "FROM alpine:3.20 AS app
 RUN [\"echo\", \"hi\"] && echo there
 RUN -- --version
 RUN # nothing to run
+RUN
+CMD
 ONBUILD COPY a
 ONBUILD STOPSIGNAL FOO
 ";
@@ -355,6 +357,21 @@ ONBUILD STOPSIGNAL FOO
 #[test]
 fn import_names_the_commands_it_cannot_hold() {
     refused_naming_model_limits("import__commands_refused", COMMANDS_BEYOND_THE_MODEL);
+}
+
+/// A comment among the global ARGs that the model cannot write (a carriage return in it) is
+/// a model limit, told at the ARG after it.
+#[test]
+fn a_comment_among_global_args_is_told_at_its_arg() {
+    let text = "# a\r# b\nARG X=1\nFROM alpine:3.20\nRUN true\n";
+    let errors = dockerdsl::parse(text).expect_err("the model cannot hold it");
+    let told: Vec<(Option<usize>, bool)> = errors
+        .diagnostics()
+        .iter()
+        .map(|d| (d.line(), d.is_model_limit()))
+        .collect();
+    assert_eq!(told, [(Some(2), true)], "{errors}");
+    assert!(dockerdsl::check(text).is_ok());
 }
 
 /// An ONBUILD trigger's errors are BuildKit's in each stage built on it that BuildKit
