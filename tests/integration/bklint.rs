@@ -220,6 +220,16 @@ const EDGES: &[(&str, &str)] = &[
         "empty-healthcheck-command",
         "FROM alpine:3.20\nHEALTHCHECK CMD\n",
     ),
+    // A command that starts with `#` after two flags: `fmt` keeps it on the flags' line,
+    // where a continuation line of its own would be a comment BuildKit drops.
+    (
+        "run-comment-command-after-flags",
+        "FROM alpine:3.20\nRUN --mount=type=cache,target=/a --mount=type=cache,target=/b # note\nRUN true\n",
+    ),
+    (
+        "run-comment-command-with-heredoc-after-flags",
+        "FROM alpine:3.20\nRUN --mount=type=cache,target=/a --mount=type=cache,target=/b # note <<EOT\n  echo hi\nEOT\nRUN true\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

@@ -512,6 +512,19 @@ impl<'o> Layout<'o> {
         self.lines += 1;
         self.out
     }
+
+    /// [`body`](Layout::body) for a first body line that is `text`: one that starts with
+    /// `#` stays on the flags' line, where BuildKit's parser would otherwise take the
+    /// continuation line for a comment and drop it (a model-limit command of a file read by
+    /// `fmt`, or a heredoc's command).
+    fn body_of(&mut self, text: &str) -> &mut String {
+        if self.lines == 0 && text.starts_with('#') {
+            self.out.push(' ');
+            self.lines += 1;
+            return self.out;
+        }
+        self.body()
+    }
 }
 
 /// Appends `--mount=type=...,...`.
@@ -653,7 +666,7 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
         },
         RunCommand::Heredocs { command, heredocs } => {
             guard_heredoc_marker(line.out);
-            let out = line.body();
+            let out = line.body_of(command);
             out.push_str(command);
             push_heredocs(heredocs, out);
             return true;
@@ -663,7 +676,7 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
                 return false;
             };
             let esc = line.esc;
-            let out = line.body();
+            let out = line.body_of(first);
             out.push_str(first);
             // Every line but the last one that is not a comment ends with the escape
             // character; comment lines inside the continuation are skipped by BuildKit.
@@ -683,7 +696,7 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
             out.push('\n');
             return false;
         }
-        RunCommand::Shell(s) => line.body().push_str(s),
+        RunCommand::Shell(s) => line.body_of(s).push_str(s),
         RunCommand::Exec(argv) => push_json_array(line.body(), argv.iter().map(Text::as_str)),
         RunCommand::Chain(cmds) => {
             for (i, c) in cmds.iter().enumerate() {
