@@ -230,6 +230,12 @@ const EDGES: &[(&str, &str)] = &[
         "run-comment-command-with-heredoc-after-flags",
         "FROM alpine:3.20\nRUN --mount=type=cache,target=/a --mount=type=cache,target=/b # note <<EOT\n  echo hi\nEOT\nRUN true\n",
     ),
+    // RUN with flags and no command: `fmt` writes no blank continuation line after the
+    // flags, which would join the next instruction on.
+    (
+        "run-flags-without-command",
+        "FROM alpine:3.20\nRUN --mount=type=cache,target=/a --mount=type=cache,target=/b\nCOPY a /b\nRUN --mount=type=cache,target=/a\nRUN\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

@@ -513,13 +513,19 @@ impl<'o> Layout<'o> {
         self.out
     }
 
-    /// [`body`](Layout::body) for a first body line that is `text`: one that starts with
+    /// [`body`](Layout::body) for a first body line that is `text`. One that starts with
     /// `#` stays on the flags' line, where BuildKit's parser would otherwise take the
-    /// continuation line for a comment and drop it (a model-limit command of a file read by
-    /// `fmt`, or a heredoc's command).
+    /// continuation line for a comment and drop it; an empty one (`RUN --mount=..` with no
+    /// command) adds nothing, where a blank continuation line would join the next
+    /// instruction on. Both are model-limit commands of a file read by `fmt` (or a
+    /// heredoc's command).
     fn body_of(&mut self, text: &str) -> &mut String {
-        if self.lines == 0 && text.starts_with('#') {
-            self.out.push(' ');
+        if self.lines == 0 {
+            match text.as_bytes().first() {
+                Some(b'#') => self.out.push(' '),
+                None => {}
+                Some(_) => return self.body(),
+            }
             self.lines += 1;
             return self.out;
         }
