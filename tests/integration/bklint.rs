@@ -236,6 +236,12 @@ const EDGES: &[(&str, &str)] = &[
         "run-flags-without-command",
         "FROM alpine:3.20\nRUN --mount=type=cache,target=/a --mount=type=cache,target=/b\nCOPY a /b\nRUN --mount=type=cache,target=/a\nRUN\n",
     ),
+    // ENV and ARG kept as written (a literal `$`) still set their names for UndefinedVar,
+    // in their stage and the stages built on it.
+    (
+        "undefined-var-after-as-written-env",
+        "ARG G=1\nFROM alpine:3.20 AS a\nENV GREETING='cost: $5' OTHER=x\nARG G V='$x'\nENV E1 'cost $5'\nWORKDIR /$GREETING\nLABEL a=$OTHER b=$G c=$V d=$E1 e=$NOPE\nFROM a\nLABEL f=$E1\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

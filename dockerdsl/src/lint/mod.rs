@@ -477,7 +477,7 @@ impl<'a> Linter<'a> {
     /// directive skips.
     #[must_use]
     pub fn lint(&self, dockerfile: &Dockerfile) -> Vec<Lint> {
-        let found = model::lints(dockerfile, self.dockerignore, None);
+        let found = model::lints(dockerfile, self.dockerignore, None, None);
         skip_checked(dockerfile, found)
     }
 
@@ -503,7 +503,13 @@ impl<'a> Linter<'a> {
     #[must_use]
     pub fn lint_parsed(&self, parsed: &Parsed) -> Vec<Lint> {
         let lines = written::lines(parsed);
-        let mut found = model::lints(parsed.dockerfile(), self.dockerignore, Some(&lines));
+        let names = written::written_names(parsed);
+        let mut found = model::lints(
+            parsed.dockerfile(),
+            self.dockerignore,
+            Some(&lines),
+            Some(&names),
+        );
         found.extend(written::lints(parsed));
         found.sort_by_key(|l| l.line.unwrap_or(usize::MAX));
         let instructions = parsed.instructions();

@@ -3,6 +3,7 @@
 //! the last `USER`).
 
 use super::vars::{expand, go_quote};
+use super::written::{Sets, WrittenNames};
 use super::{Lint, Rule};
 use crate::dockerignore::Patterns;
 use crate::error::Location;
@@ -94,6 +95,15 @@ impl Chain {
         self.env.push(name);
     }
 
+    /// An `ARG` of the stage. BuildKit sets one with a value in the stage's environment (so
+    /// UndefinedVar suggests it): its default, or the global argument's value.
+    fn declare(&mut self, name: &str, default: bool, globals: &BTreeMap<String, Option<String>>) {
+        if default || matches!(globals.get(name), Some(Some(_))) {
+            self.set(name);
+        }
+        self.args.insert(name.to_owned());
+    }
+
     fn defined(&self, name: &str) -> bool {
         self.args.contains(name) || self.env.contains(name)
     }
@@ -179,6 +189,7 @@ pub(super) fn lints(
     df: &Dockerfile,
     dockerignore: Option<&str>,
     lines: Option<&Lines>,
+    written: Option<&WrittenNames>,
 ) -> Vec<Lint> {
     let mut cx = Cx {
         found: Vec::new(),
@@ -214,7 +225,12 @@ pub(super) fn lints(
             }
             Base::Image(_) | Base::Context(_) | Base::Scratch => Chain::from_image(),
         };
-        let mut chain = instruction_checks(&mut cx, &from, stage, chain, &defaults);
+        let set = Written {
+            names: written,
+            stage: i,
+            defaults: &defaults,
+        };
+        let mut chain = instruction_checks(&mut cx, &from, stage, chain, set);
         chain.env = std::mem::take(&mut chain.env).frozen();
         cx.chains.insert(stage.name(), chain);
     }
@@ -352,13 +368,15 @@ fn instruction_checks(
     from: &Key,
     stage: &Stage,
     mut chain: Chain,
-    defaults: &BTreeMap<String, Option<String>>,
+    written: Written<'_>,
 ) -> Chain {
+    let defaults = written.defaults;
     // The last CMD, ENTRYPOINT and HEALTHCHECK of this stage (not inherited).
     let mut once: BTreeMap<&str, Key> = BTreeMap::new();
     let mut position = 0;
     let mut comments: Vec<&str> = Vec::new();
     for (index, instruction) in stage.instructions().iter().enumerate() {
+        written.set_before(index, &mut chain);
         if let Instruction::Comment(text) = instruction {
             comments.push(text);
             continue;
@@ -412,13 +430,7 @@ fn instruction_checks(
                     uses.word(d);
                     uses.report(cx, &key, &chain);
                 }
-                // BuildKit sets an argument with a value in the stage's environment (so
-                // UndefinedVar suggests it): its default, or the global argument's value.
-                let global = matches!(defaults.get(arg.name.as_str()), Some(Some(_)));
-                if arg.default.is_some() || global {
-                    chain.set(&arg.name);
-                }
-                chain.args.insert(arg.name.to_string());
+                chain.declare(&arg.name, arg.default.is_some(), defaults);
                 continue;
             }
             Instruction::Copy(copy) => {
@@ -509,8 +521,33 @@ fn instruction_checks(
         }
         uses.report(cx, &key, &chain);
     }
+    written.set_before(stage.instructions().len(), &mut chain);
     cx.skip = Skip::default();
     chain
+}
+
+/// The names instructions kept as written set in a stage, and the global defaults an
+/// `ARG` without its own takes.
+#[derive(Clone, Copy)]
+struct Written<'a> {
+    names: Option<&'a WrittenNames>,
+    stage: usize,
+    defaults: &'a BTreeMap<String, Option<String>>,
+}
+
+impl Written<'_> {
+    /// Sets in `chain` what those before the model's instruction `index` set.
+    fn set_before(&self, index: usize, chain: &mut Chain) {
+        let Some(sets) = self.names.and_then(|n| n.get(&(self.stage, index))) else {
+            return;
+        };
+        for set in sets {
+            match set {
+                Sets::Env(name) => chain.set(name),
+                Sets::Arg(name, default) => chain.declare(name, *default, self.defaults),
+            }
+        }
+    }
 }
 
 /// What `# check=skip=...` comments right before an instruction skip for it, as BuildKit

@@ -9,6 +9,70 @@ use crate::model::instruction::Instruction;
 use crate::parse::{Parsed, Position, SourceInstruction};
 use crate::syntax::words;
 
+/// A name an instruction the model does not hold sets in its stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Sets {
+    /// An `ENV` key.
+    Env(String),
+    /// An `ARG`, and whether it has a default.
+    Arg(String, bool),
+}
+
+/// The names that instructions kept as written ([`Position::AsWritten`]: `ENV A='cost: $5'`)
+/// set, by stage and the index of the model instruction they come before (the stage's
+/// number of instructions for those after the last): the model's lints do not see these
+/// instructions, and would otherwise call the names undefined.
+pub(super) type WrittenNames = std::collections::BTreeMap<(usize, usize), Vec<Sets>>;
+
+pub(super) fn written_names(parsed: &Parsed) -> WrittenNames {
+    let escape = parsed.dockerfile().escape().char();
+    let mut names = WrittenNames::new();
+    let mut at: Option<(usize, usize)> = None;
+    for i in parsed.instructions() {
+        match i.position() {
+            Position::From { stage } => at = Some((*stage, 0)),
+            Position::Instructions { stage, indices } => at = Some((*stage, indices.end)),
+            Position::GlobalArgs(_) => {}
+            Position::AsWritten => {
+                let Some(at) = at else { continue };
+                let text = joined(i, escape);
+                let split = words::split_command(&text);
+                let set = sets(&split.keyword.to_ascii_lowercase(), split.args, escape);
+                if !set.is_empty() {
+                    names.entry(at).or_default().extend(set);
+                }
+            }
+        }
+    }
+    names
+}
+
+/// The names an `ENV` or `ARG` with arguments `args` sets, as BuildKit reads its words.
+fn sets(keyword: &str, args: &str, escape: char) -> Vec<Sets> {
+    let unquoted = |w: &str| words::unquote(w, escape).unwrap_or_else(|_| w.to_owned());
+    let list = words::parse_words(args, escape);
+    match keyword {
+        "env" => match list.first() {
+            // `ENV key value`: the key is the first word.
+            Some(first) if !first.contains('=') => args
+                .split_whitespace()
+                .next()
+                .map(|k| vec![Sets::Env(unquoted(k))])
+                .unwrap_or_default(),
+            _ => list
+                .iter()
+                .filter_map(|w| w.split_once('='))
+                .map(|(k, _)| Sets::Env(unquoted(k)))
+                .collect(),
+        },
+        "arg" => list
+            .iter()
+            .map(|w| Sets::Arg(unquoted(words::arg_name(w)), w.contains('=')))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Where each `FROM` (index `None`) and instruction (by stage and instruction index) of a
 /// parsed file is: what the model lints report their lines with.
 pub(super) fn lines(parsed: &Parsed) -> super::model::Lines {
