@@ -242,6 +242,11 @@ const EDGES: &[(&str, &str)] = &[
         "undefined-var-after-as-written-env",
         "ARG G=1\nFROM alpine:3.20 AS a\nENV GREETING='cost: $5' OTHER=x\nARG G V='$x'\nENV E1 'cost $5'\nWORKDIR /$GREETING\nLABEL a=$OTHER b=$G c=$V d=$E1 e=$NOPE\nFROM a\nLABEL f=$E1\n",
     ),
+    // UndefinedVar in instructions kept as written: what BuildKit expands in them.
+    (
+        "undefined-var-in-as-written-instructions",
+        "FROM alpine:3.20\nENV A='$5' B=$NOPE1\nCOPY <<EOF /a ${nae}!\nhi\nEOF\nLABEL x='$y' z=$A\nEXPOSE 127.0.0.1:$P:80\nARG Q='$x' R=$NOPE2\n",
+    ),
     ("from-undeclared-tag", "FROM alpine:${UNSET}\n"),
     ("from-declared-tag", "ARG UNSET\nFROM alpine:${UNSET}\n"),
     ("from-blank", "ARG E=\nFROM ${E}\n"),

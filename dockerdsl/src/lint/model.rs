@@ -7,6 +7,7 @@ use super::written::{Sets, WrittenNames};
 use super::{Lint, Rule};
 use crate::dockerignore::Patterns;
 use crate::error::Location;
+use crate::expand::Pattern;
 use crate::model::dockerfile::Dockerfile;
 use crate::model::instruction::{Command, Instruction, Sources};
 use crate::model::mount::Mount;
@@ -15,6 +16,7 @@ use crate::model::values::Platform;
 use crate::rules;
 use crate::rules::suggest::like_buildkit as suggest;
 use crate::rules::vocab::AUTOMATIC_ARGS;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -162,6 +164,34 @@ impl Cx<'_> {
         self.written(key).map_or(model, |(_, _, k)| k.as_str())
     }
 
+    /// A lint of an instruction the model does not hold, at `(line, column)`, ordered after
+    /// the stage's instruction `position`.
+    fn push_at(
+        &mut self,
+        from: &Key,
+        position: usize,
+        (line, column): (usize, usize),
+        rule: Rule,
+        message: String,
+    ) {
+        let key = Key {
+            position,
+            index: None,
+            ..from.clone()
+        };
+        self.found.push((
+            key,
+            Lint {
+                rule,
+                message,
+                location: Location::default(),
+                line: Some(line),
+                column: Some(column),
+                end_line: None,
+            },
+        ));
+    }
+
     fn push(&mut self, key: &Key, rule: Rule, message: String) {
         if self.skip.skips(rule) {
             return;
@@ -228,6 +258,7 @@ pub(super) fn lints(
         let set = Written {
             names: written,
             stage: i,
+            escape: df.escape().char(),
             defaults: &defaults,
         };
         let mut chain = instruction_checks(&mut cx, &from, stage, chain, set);
@@ -376,7 +407,7 @@ fn instruction_checks(
     let mut position = 0;
     let mut comments: Vec<&str> = Vec::new();
     for (index, instruction) in stage.instructions().iter().enumerate() {
-        written.set_before(index, &mut chain);
+        written.before(cx, from, position, index, &mut chain);
         if let Instruction::Comment(text) = instruction {
             comments.push(text);
             continue;
@@ -521,7 +552,7 @@ fn instruction_checks(
         }
         uses.report(cx, &key, &chain);
     }
-    written.set_before(stage.instructions().len(), &mut chain);
+    written.before(cx, from, position, stage.instructions().len(), &mut chain);
     cx.skip = Skip::default();
     chain
 }
@@ -532,19 +563,61 @@ fn instruction_checks(
 struct Written<'a> {
     names: Option<&'a WrittenNames>,
     stage: usize,
+    escape: char,
     defaults: &'a BTreeMap<String, Option<String>>,
 }
 
 impl Written<'_> {
-    /// Sets in `chain` what those before the model's instruction `index` set.
-    fn set_before(&self, index: usize, chain: &mut Chain) {
-        let Some(sets) = self.names.and_then(|n| n.get(&(self.stage, index))) else {
+    /// The instructions kept as written before the model's instruction `index` (after the
+    /// stage's instruction `position`): UndefinedVar of what they expand, then the names
+    /// they set, in `chain`.
+    fn before(
+        &self,
+        cx: &mut Cx<'_>,
+        from: &Key,
+        position: usize,
+        index: usize,
+        chain: &mut Chain,
+    ) {
+        let Some(list) = self.names.and_then(|n| n.get(&(self.stage, index))) else {
             return;
         };
-        for set in sets {
-            match set {
-                Sets::Env(name) => chain.set(name),
-                Sets::Arg(name, default) => chain.declare(name, *default, self.defaults),
+        for written in list {
+            // The names BuildKit's lexer looks up in the words (none in single quotes).
+            let used: RefCell<Vec<String>> = RefCell::default();
+            let record = |name: &str| -> Option<Pattern> {
+                let mut used = used.borrow_mut();
+                if !used.iter().any(|u| u == name) {
+                    used.push(name.to_owned());
+                }
+                None
+            };
+            for word in &written.expands {
+                // A word BuildKit cannot expand fails the build; `check` reads the file.
+                let _ = crate::expand::expand(word, self.escape, &record);
+            }
+            for name in used.into_inner().iter().filter(|n| !chain.defined(n)) {
+                let message = undefined_var(name, chain);
+                let at = (written.line, written.column);
+                cx.push_at(from, position, at, Rule::UndefinedVar, message);
+            }
+            for port in &written.mappings {
+                // Shown as BuildKit expands it: an unset variable is empty (one the stage
+                // sets keeps its name, its value not being known here).
+                let lookup = |n: &str| chain.defined(n).then(|| Pattern::var(n));
+                let shown = crate::expand::expand(port, self.escape, &lookup)
+                    .map_or_else(|_| port.clone(), |p| p.display());
+                let message = format!(
+                    "EXPOSE instruction should not define an IP address or host-port mapping, found '{shown}'"
+                );
+                let at = (written.line, written.column);
+                cx.push_at(from, position, at, Rule::ExposeInvalidFormat, message);
+            }
+            for set in &written.sets {
+                match set {
+                    Sets::Env(name) => chain.set(name),
+                    Sets::Arg(name, default) => chain.declare(name, *default, self.defaults),
+                }
             }
         }
     }
@@ -711,15 +784,18 @@ impl Uses {
                 if chain.defined(&name) {
                     continue;
                 }
-                let message = match suggest(&name, chain.env.in_order()) {
-                    Some(s) => {
-                        format!("Usage of undefined variable '${name}' (did you mean ${s}?)")
-                    }
-                    None => format!("Usage of undefined variable '${name}'"),
-                };
+                let message = undefined_var(&name, chain);
                 cx.push(key, Rule::UndefinedVar, message);
             }
         }
+    }
+}
+
+/// UndefinedVar's message for `name`, with the closest name `chain` sets.
+fn undefined_var(name: &str, chain: &Chain) -> String {
+    match suggest(name, chain.env.in_order()) {
+        Some(s) => format!("Usage of undefined variable '${name}' (did you mean ${s}?)"),
+        None => format!("Usage of undefined variable '${name}'"),
     }
 }
 

@@ -18,11 +18,23 @@ pub(super) enum Sets {
     Arg(String, bool),
 }
 
-/// The names that instructions kept as written ([`Position::AsWritten`]: `ENV A='cost: $5'`)
-/// set, by stage and the index of the model instruction they come before (the stage's
-/// number of instructions for those after the last): the model's lints do not see these
-/// instructions, and would otherwise call the names undefined.
-pub(super) type WrittenNames = std::collections::BTreeMap<(usize, usize), Vec<Sets>>;
+/// An instruction the model does not hold ([`Position::AsWritten`]: `ENV A='cost: $5'`,
+/// `COPY <<EOF a /dest`): where it is, the words BuildKit expands in it (for UndefinedVar)
+/// and the names it sets. The model's lints do not see it, and would otherwise miss its
+/// variables and call the names it sets undefined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct AsWritten {
+    pub(super) line: usize,
+    pub(super) column: usize,
+    pub(super) expands: Vec<String>,
+    pub(super) sets: Vec<Sets>,
+    /// `EXPOSE`'s words with an IP address or a host port (`127.0.0.1:80:80`).
+    pub(super) mappings: Vec<String>,
+}
+
+/// The instructions kept as written, by stage and the index of the model instruction they
+/// come before (the stage's number of instructions for those after the last).
+pub(super) type WrittenNames = std::collections::BTreeMap<(usize, usize), Vec<AsWritten>>;
 
 pub(super) fn written_names(parsed: &Parsed) -> WrittenNames {
     let escape = parsed.dockerfile().escape().char();
@@ -37,39 +49,89 @@ pub(super) fn written_names(parsed: &Parsed) -> WrittenNames {
                 let Some(at) = at else { continue };
                 let text = joined(i, escape);
                 let split = words::split_command(&text);
-                let set = sets(&split.keyword.to_ascii_lowercase(), split.args, escape);
-                if !set.is_empty() {
-                    names.entry(at).or_default().extend(set);
-                }
+                let keyword = split.keyword.to_ascii_lowercase();
+                let (expands, sets) = read_as_written(&keyword, &split, escape);
+                let mappings = match keyword.as_str() {
+                    "expose" => words::parse_words(split.args, escape)
+                        .into_iter()
+                        .filter(|p| p.split('/').next().is_some_and(|p| p.contains(':')))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                names.entry(at).or_default().push(AsWritten {
+                    line: i.line(),
+                    column: i.column(),
+                    expands,
+                    sets,
+                    mappings,
+                });
             }
         }
     }
     names
 }
 
-/// The names an `ENV` or `ARG` with arguments `args` sets, as BuildKit reads its words.
-fn sets(keyword: &str, args: &str, escape: char) -> Vec<Sets> {
+/// The words BuildKit expands in an instruction kept as written, and the names it sets,
+/// as BuildKit reads its words.
+fn read_as_written(
+    keyword: &str,
+    split: &words::Split<'_>,
+    escape: char,
+) -> (Vec<String>, Vec<Sets>) {
     let unquoted = |w: &str| words::unquote(w, escape).unwrap_or_else(|_| w.to_owned());
+    let args = split.args;
     let list = words::parse_words(args, escape);
-    match keyword {
-        "env" => match list.first() {
-            // `ENV key value`: the key is the first word.
-            Some(first) if !first.contains('=') => args
-                .split_whitespace()
-                .next()
-                .map(|k| vec![Sets::Env(unquoted(k))])
-                .unwrap_or_default(),
-            _ => list
-                .iter()
-                .filter_map(|w| w.split_once('='))
-                .map(|(k, _)| Sets::Env(unquoted(k)))
-                .collect(),
-        },
-        "arg" => list
+    let flag = |name: &str| {
+        split
+            .flags
             .iter()
-            .map(|w| Sets::Arg(unquoted(words::arg_name(w)), w.contains('=')))
-            .collect(),
-        _ => Vec::new(),
+            .filter_map(|f| f.strip_prefix("--")?.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_owned)
+            .collect::<Vec<String>>()
+    };
+    match keyword {
+        "env" | "label" => match list.first() {
+            // `ENV key value`: the key is the first word, the value the rest.
+            Some(first) if !first.contains('=') => {
+                let (key, value) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+                let sets = match keyword {
+                    "env" => vec![Sets::Env(unquoted(key))],
+                    _ => Vec::new(),
+                };
+                (vec![key.to_owned(), value.trim_start().to_owned()], sets)
+            }
+            _ => {
+                let pairs: Vec<(&str, &str)> =
+                    list.iter().filter_map(|w| w.split_once('=')).collect();
+                let expands = pairs
+                    .iter()
+                    .flat_map(|(k, v)| [(*k).to_owned(), (*v).to_owned()])
+                    .collect();
+                let sets = match keyword {
+                    "env" => pairs.iter().map(|(k, _)| Sets::Env(unquoted(k))).collect(),
+                    _ => Vec::new(),
+                };
+                (expands, sets)
+            }
+        },
+        "arg" => (
+            list.iter()
+                .filter_map(|w| w.split_once('=').map(|(_, d)| d.to_owned()))
+                .collect(),
+            list.iter()
+                .map(|w| Sets::Arg(unquoted(words::arg_name(w)), w.contains('=')))
+                .collect(),
+        ),
+        "copy" | "add" => {
+            let mut expands: Vec<String> =
+                list.into_iter().filter(|w| !w.starts_with("<<")).collect();
+            expands.extend(flag("chown"));
+            expands.extend(flag("chmod"));
+            (expands, Vec::new())
+        }
+        // (BuildKit expands EXPOSE's ports without telling which names are unset.)
+        "workdir" | "user" | "stopsignal" | "volume" => (list, Vec::new()),
+        _ => (Vec::new(), Vec::new()),
     }
 }
 
@@ -170,7 +232,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
             ),
             "expose" => {
                 for port in args {
-                    let (ports, proto) = port.split_once('/').unwrap_or((port, ""));
+                    let proto = port.split_once('/').map_or("", |(_, proto)| proto);
                     if proto.to_lowercase() != proto {
                         push(
                             i,
@@ -181,16 +243,8 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                             ),
                         );
                     }
-                    if ports.contains(':') {
-                        push(
-                            i,
-                            i.line(),
-                            Rule::ExposeInvalidFormat,
-                            format!(
-                                "EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'"
-                            ),
-                        );
-                    }
+                    // ExposeInvalidFormat: the model's lints tell it, with the port as
+                    // BuildKit expands it (such an EXPOSE is kept as written).
                 }
             }
             _ => {}
