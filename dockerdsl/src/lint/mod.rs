@@ -23,7 +23,7 @@
 //! | `JSONArgsRecommended` | shell-form `CMD`/`ENTRYPOINT` ([`Command::shell`](crate::Command::shell)) with no `SHELL` before it in the stage or its bases |
 //! | `MultipleInstructionsDisallowed` | several `CMD`, `ENTRYPOINT` or `HEALTHCHECK` in one stage (hadolint DL4003, DL4004, DL3012); reported at each one that is overridden |
 //! | `WorkdirRelativePath` | the first `WORKDIR` of a stage chain is relative, read with the variables the stage does not set as empty (as BuildKit expands it) |
-//! | `UndefinedVar` | `$NAME` in `ENV`, `LABEL`, `ARG` defaults, `COPY`/`ADD` paths, flags and expanded heredoc bodies, `WORKDIR`, `USER`, `VOLUME`, `STOPSIGNAL` and mount options, not declared by `ENV` or `ARG` in the stage or its bases; an external image is taken to define only `PATH`, as BuildKit does offline |
+//! | `UndefinedVar` | `$NAME` in `ENV`, `LABEL`, `ARG` defaults, `COPY`/`ADD` paths, flags and expanded heredoc bodies, `WORKDIR`, `USER`, `VOLUME`, `STOPSIGNAL` and mount options, not declared by `ENV` or `ARG` in the stage or its bases; an external image is taken to define only `PATH`, as BuildKit does offline. A parsed file's instructions that the model keeps as written (`ENV A='cost: $5'`) are read too, for the names they use and set |
 //! | `RedundantTargetPlatform` | `FROM --platform=$TARGETPLATFORM` ([`Platform::TARGET`](crate::Platform::TARGET)) |
 //! | `FromPlatformFlagConstDisallowed` | a constant `--platform` whose OS and architecture are not in the stage's name |
 //! | `SecretsUsedInArgOrEnv` | an `ARG` or `ENV` name that looks like a secret (`*_TOKEN`, `PASSWORD`, ...) |
