@@ -378,6 +378,11 @@ pub fn shell_command(cmd: &str, escape: char, heredocs: bool) -> Check {
     shell_command_of(cmd, Classes::of(cmd), escape, heredocs)
 }
 
+/// A command with nothing in it (shell or exec form).
+pub fn empty_command() -> Invalid {
+    Invalid::new("the command is empty").help("write the command to run, or drop the instruction")
+}
+
 /// [`shell_command`] of a command whose byte classes are `classes`.
 pub fn shell_command_of(cmd: &str, Classes(found): Classes, escape: char, heredocs: bool) -> Check {
     one_line_scanned(found)?;
@@ -386,7 +391,7 @@ pub fn shell_command_of(cmd: &str, Classes(found): Classes, escape: char, heredo
     let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
     if !(visible(bytes.first()) && visible(bytes.last())) {
         if cmd.trim().is_empty() {
-            return Err(Invalid::new("the command is empty"));
+            return Err(empty_command());
         }
         if cmd.trim() != cmd {
             return Err(Invalid::new(

@@ -768,7 +768,7 @@ fn command_checks(cx: &mut Cx<'_>, field: &'static str, c: &Command, empty_ok: b
     match c {
         Command::Exec(argv) => {
             if argv.is_empty() && !empty_ok {
-                cx.report(Some(field), invalid("the command is empty", None));
+                cx.report(Some(field), rules::empty_command());
             }
             for a in argv {
                 cx.bound.item_value(a);
@@ -870,7 +870,7 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
         }
         RunCommand::Exec(argv) => {
             if argv.is_empty() {
-                cx.report(Some("command"), invalid("the command is empty", None));
+                cx.report(Some("command"), rules::empty_command());
             }
             for a in argv {
                 cx.check_once("command", Rule::ExecArg, a, rules::exec_arg);
