@@ -260,7 +260,7 @@ pub(crate) fn braced(word: &str, escape: char) -> String {
             // `$` of `$$` does not start a name.
             '$' if chars
                 .peek()
-                .is_some_and(|n| matches!(n, '@' | '*' | '#' | '?' | '-' | '$' | '!')) =>
+                .is_some_and(|&n| crate::rules::special_parameter(n)) =>
             {
                 out.push(c);
                 out.extend(chars.next());
@@ -450,7 +450,8 @@ impl Lexer<'_, '_> {
                 }
                 return name;
             }
-            if name.is_empty() && matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') {
+            // (`$0` is read as digits above.)
+            if name.is_empty() && crate::rules::special_parameter(c) {
                 self.chars.next();
                 name.push(c);
                 return name;

@@ -1151,6 +1151,12 @@ fn variables_after(s: &str, escape: Option<char>) -> Vec<&str> {
     out
 }
 
+/// A shell special parameter's character (`$@`, `$$`, `$?`, ...): BuildKit's `processName`
+/// reads it as a whole name of one character, after which nothing continues the name.
+pub fn special_parameter(c: char) -> bool {
+    matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!')
+}
+
 /// Where the variable name starting at `start` ends, as BuildKit's lexer reads one
 /// (`processName`): digits only when it starts with one (`$44ab` is `$44`), one character
 /// for a special parameter (`$$`, `$?`, `$@`, `$*`, `$#`, `$-`, `$!`), else letters, digits
@@ -1163,7 +1169,7 @@ fn name_end(s: &str, start: usize) -> usize {
     let len = if first.is_ascii_digit() {
         rest.find(|c: char| !c.is_ascii_digit())
             .unwrap_or(rest.len())
-    } else if matches!(first, '@' | '*' | '#' | '?' | '-' | '$' | '!') {
+    } else if special_parameter(first) {
         1
     } else {
         rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))

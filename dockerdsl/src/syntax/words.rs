@@ -511,9 +511,7 @@ impl Unquoted {
         if let Some((at, name)) = self.bare {
             let next = match name {
                 Name::Empty if c.is_ascii_digit() => Some(Name::Digits),
-                Name::Empty if matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!') => {
-                    Some(Name::Special)
-                }
+                Name::Empty if crate::rules::special_parameter(c) => Some(Name::Special),
                 Name::Empty if c.is_alphabetic() || c == '_' => Some(Name::Word),
                 Name::Digits if c.is_ascii_digit() => Some(Name::Digits),
                 Name::Word if c.is_alphanumeric() || c == '_' => Some(Name::Word),
