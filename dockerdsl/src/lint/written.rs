@@ -50,14 +50,7 @@ pub(super) fn written_names(parsed: &Parsed) -> WrittenNames {
                 let text = joined(i, escape);
                 let split = words::split_command(&text);
                 let keyword = split.keyword.to_ascii_lowercase();
-                let (expands, sets) = read_as_written(&keyword, &split, escape);
-                let mappings = match keyword.as_str() {
-                    "expose" => words::parse_words(split.args, escape)
-                        .into_iter()
-                        .filter(|p| p.split('/').next().is_some_and(|p| p.contains(':')))
-                        .collect(),
-                    _ => Vec::new(),
-                };
+                let (expands, sets, mappings) = read_as_written(&keyword, &split, escape);
                 names.entry(at).or_default().push(AsWritten {
                     line: i.line(),
                     column: i.column(),
@@ -71,13 +64,13 @@ pub(super) fn written_names(parsed: &Parsed) -> WrittenNames {
     names
 }
 
-/// The words BuildKit expands in an instruction kept as written, and the names it sets,
-/// as BuildKit reads its words.
+/// The words BuildKit expands in an instruction kept as written, the names it sets and
+/// `EXPOSE`'s mappings, as BuildKit reads its words.
 fn read_as_written(
     keyword: &str,
     split: &words::Split<'_>,
     escape: char,
-) -> (Vec<String>, Vec<Sets>) {
+) -> (Vec<String>, Vec<Sets>, Vec<String>) {
     let unquoted = |w: &str| words::unquote(w, escape).unwrap_or_else(|_| w.to_owned());
     let args = split.args;
     let list = words::parse_words(args, escape);
@@ -90,30 +83,32 @@ fn read_as_written(
             .collect::<Vec<String>>()
     };
     match keyword {
-        "env" | "label" => match list.first() {
-            // `ENV key value`: the key is the first word, the value the rest.
-            Some(first) if !first.contains('=') => {
-                let (key, value) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-                let sets = match keyword {
-                    "env" => vec![Sets::Env(unquoted(key))],
-                    _ => Vec::new(),
-                };
-                (vec![key.to_owned(), value.trim_start().to_owned()], sets)
-            }
-            _ => {
-                let pairs: Vec<(&str, &str)> =
-                    list.iter().filter_map(|w| w.split_once('=')).collect();
-                let expands = pairs
-                    .iter()
-                    .flat_map(|(k, v)| [(*k).to_owned(), (*v).to_owned()])
-                    .collect();
-                let sets = match keyword {
-                    "env" => pairs.iter().map(|(k, _)| Sets::Env(unquoted(k))).collect(),
-                    _ => Vec::new(),
-                };
-                (expands, sets)
-            }
-        },
+        "env" | "label" => {
+            let (expands, sets) = match list.first() {
+                // `ENV key value`: the key is the first word, the value the rest.
+                Some(first) if !first.contains('=') => {
+                    let (key, value) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+                    (
+                        vec![key.to_owned(), value.trim_start().to_owned()],
+                        vec![key],
+                    )
+                }
+                _ => {
+                    let pairs: Vec<(&str, &str)> =
+                        list.iter().filter_map(|w| w.split_once('=')).collect();
+                    let expands = pairs
+                        .iter()
+                        .flat_map(|(k, v)| [(*k).to_owned(), (*v).to_owned()])
+                        .collect();
+                    (expands, pairs.iter().map(|(k, _)| *k).collect())
+                }
+            };
+            let sets = match keyword {
+                "env" => sets.into_iter().map(|k| Sets::Env(unquoted(k))).collect(),
+                _ => Vec::new(),
+            };
+            (expands, sets, Vec::new())
+        }
         "arg" => (
             list.iter()
                 .filter_map(|w| w.split_once('=').map(|(_, d)| d.to_owned()))
@@ -121,17 +116,26 @@ fn read_as_written(
             list.iter()
                 .map(|w| Sets::Arg(unquoted(words::arg_name(w)), w.contains('=')))
                 .collect(),
+            Vec::new(),
         ),
         "copy" | "add" => {
             let mut expands: Vec<String> =
                 list.into_iter().filter(|w| !w.starts_with("<<")).collect();
             expands.extend(flag("chown"));
             expands.extend(flag("chmod"));
-            (expands, Vec::new())
+            (expands, Vec::new(), Vec::new())
         }
-        // (BuildKit expands EXPOSE's ports without telling which names are unset.)
-        "workdir" | "user" | "stopsignal" | "volume" => (list, Vec::new()),
-        _ => (Vec::new(), Vec::new()),
+        "workdir" | "user" | "stopsignal" | "volume" => (list, Vec::new(), Vec::new()),
+        // BuildKit expands EXPOSE's ports without telling which names are unset; a port
+        // with an address or a host port is ExposeInvalidFormat.
+        "expose" => {
+            let mappings = list
+                .into_iter()
+                .filter(|p| p.split('/').next().is_some_and(|p| p.contains(':')))
+                .collect();
+            (Vec::new(), Vec::new(), mappings)
+        }
+        _ => (Vec::new(), Vec::new(), Vec::new()),
     }
 }
 
@@ -177,7 +181,8 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
     };
     for i in parsed.instructions() {
         let keyword = i.keyword();
-        let words = logical(i, escape);
+        let text = joined(i, escape);
+        let words: Vec<&str> = text.split_whitespace().collect();
         if let Some(line) = i.empty_continuation {
             push(
                 i,
@@ -186,10 +191,10 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                 "Empty continuation line".into(),
             );
         }
-        if let Some(message) = text_after_json_args(&joined(i, escape)) {
+        if let Some(message) = text_after_json_args(&text) {
             push(i, i.line(), Rule::TextAfterJsonArgs, message);
         }
-        let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
+        let args: Vec<&str> = words.iter().skip(1).copied().collect();
         match keyword.to_ascii_lowercase().as_str() {
             "from" => {
                 let args: Vec<&str> = args.into_iter().filter(|a| !a.starts_with("--")).collect();
