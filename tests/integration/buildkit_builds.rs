@@ -45,16 +45,28 @@ fn kit(test: &str) -> Option<Kit> {
 
 impl Kit {
     /// `docker-buildx ARGS` in `dir` with the local builder; the output (stdout, then
-    /// stderr) is kept in `log` and returned, with the exit status.
+    /// stderr) is kept in `log`, after that of any run retried because runc did not start
+    /// ([`common::runtime`]), and the last run's is returned, with the exit status.
     fn buildx(&self, dir: &Path, args: &[&str], log: &Path) -> (bool, String, String) {
-        let output = Command::new(&self.buildx)
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.buildx.display()));
+        let (output, earlier) =
+            common::runtime::retried(&format!("docker-buildx {}", args[0]), || {
+                Command::new(&self.buildx)
+                    .current_dir(dir)
+                    .args(args)
+                    .output()
+                    .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.buildx.display()))
+            });
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        std::fs::write(log, format!("{stdout}{stderr}")).unwrap();
+        let mut kept: String = earlier
+            .iter()
+            .enumerate()
+            .map(|(n, run)| format!("== run {} (retried: runc did not start)\n{run}", n + 1))
+            .collect();
+        if !earlier.is_empty() {
+            kept.push_str(&format!("== run {}\n", earlier.len() + 1));
+        }
+        std::fs::write(log, format!("{kept}{stdout}{stderr}")).unwrap();
         (output.status.success(), stdout, stderr)
     }
 

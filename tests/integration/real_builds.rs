@@ -304,14 +304,22 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// `buildah` with the arguments, its output (stdout then stderr) returned; a failure shows
-/// the output.
+/// the output. A run whose container runtime did not start is retried
+/// ([`common::runtime`]).
 fn buildah(args: &[&str]) -> String {
-    let output = Command::new("buildah")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run buildah (is it installed? .ci/real-builds installs it): {e}")
-        });
+    buildah_retried(args).0
+}
+
+/// [`buildah`], with the output of each earlier run that was retried.
+fn buildah_retried(args: &[&str]) -> (String, Vec<String>) {
+    let (output, earlier) = common::runtime::retried(&format!("buildah {}", args[0]), || {
+        Command::new("buildah")
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run buildah (is it installed? .ci/real-builds installs it): {e}")
+            })
+    });
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -322,13 +330,14 @@ fn buildah(args: &[&str]) -> String {
         "buildah {} failed:\n{text}",
         args.join(" ")
     );
-    text
+    (text, earlier)
 }
 
 /// Builds offline (`--pull=never`) in chroot isolation, keeping every step's layer so that a
-/// rebuild can reuse them; the log is kept next to the Dockerfile.
+/// rebuild can reuse them; the log (with any retried run's before it) is kept next to the
+/// Dockerfile, and the last run's is returned.
 fn build(file: &Path, context: &Path, tag: &str, log: &Path) -> String {
-    let text = buildah(&[
+    let (text, earlier) = buildah_retried(&[
         "bud",
         "--layers",
         "--pull=never",
@@ -339,7 +348,20 @@ fn build(file: &Path, context: &Path, tag: &str, log: &Path) -> String {
         tag,
         path_str(context),
     ]);
-    std::fs::write(log, &text).unwrap();
+    let mut kept = String::new();
+    for (n, run) in earlier.iter().enumerate() {
+        writeln!(
+            kept,
+            "== run {} (retried: the runtime did not start)\n{run}",
+            n + 1
+        )
+        .unwrap();
+    }
+    if !earlier.is_empty() {
+        writeln!(kept, "== run {}", earlier.len() + 1).unwrap();
+    }
+    kept.push_str(&text);
+    std::fs::write(log, kept).unwrap();
     text
 }
 
@@ -468,6 +490,20 @@ fn report(driver: &str, rows: &[Row]) -> String {
          | --- | ---: | ---: | ---: | ---: | --- | ---: |\n",
         CHANGE.0, CHANGE.1
     );
+    let retries = common::runtime::retries();
+    if retries > 0 {
+        // A retried build starts from the layers its failed run made: its count of steps
+        // reused may include them, which the reader should know.
+        let at = out.find("| recipe |").unwrap_or(out.len());
+        out.insert_str(
+            at,
+            &format!(
+                "{retries} buildah command(s) were retried because the container runtime did not \
+                 start (a refused memfd seal, see `tests/integration/common/runtime.rs`); a \
+                 retried build reuses the layers of the run that failed.\n\n"
+            ),
+        );
+    }
     for r in rows {
         let reused = r.rebuild.iter().filter(|s| s.reused).count();
         writeln!(

@@ -8,6 +8,7 @@ pub mod mutate;
 pub mod oracle;
 pub mod pieces;
 pub mod read;
+pub mod runtime;
 pub mod spec;
 pub mod strategies;
 
