@@ -235,6 +235,25 @@ FROM alpine:3.20 AS c
 "#
 );
 
+/// Commands written with nothing after the keyword: BuildKit reads them, the model refuses
+/// them (`parse` says why), and `fmt` writes each back ending at its keyword (no trailing
+/// space), a RUN's flags with no command without a blank continuation line after them.
+#[test]
+fn commands_left_empty() {
+    let input = "FROM alpine:3.20\nRUN \nCMD\nENTRYPOINT \nRUN --mount=type=cache,target=/a --mount=type=cache,target=/b\nCMD []\n";
+    let errors = match dockerdsl::parse(input) {
+        Ok(_) => panic!("parse read commands the model cannot hold"),
+        Err(errors) => errors.to_string(),
+    };
+    let formatted = dockerdsl::format(input).unwrap_or_else(|e| panic!("{e}"));
+    section_snapshot(
+        "parse__commands_left_empty",
+        input,
+        "formatted",
+        &format!("{formatted}----- parse errors -----\n{errors}"),
+    );
+}
+
 /// What `dockerdsl import` prints for a representative file, with the builder and with
 /// the macro (tests/import_corpus.rs compiles such code for every corpus file).
 const IMPORTED: &str = r#"# syntax=docker/dockerfile:1.7

@@ -453,7 +453,11 @@ fn command_text(c: &Command, out: &mut String) {
 
 fn command_line(keyword: &str, c: &Command, out: &mut String) {
     out.push_str(keyword);
-    out.push(' ');
+    // `CMD` with no command (a model-limit instruction of a file read by `fmt`) ends at its
+    // keyword, as `RUN` does, rather than with a trailing space.
+    if !matches!(c, Command::Shell(s) if s.is_empty()) {
+        out.push(' ');
+    }
     command_text(c, out);
 }
 
