@@ -383,6 +383,16 @@ pub fn empty_command() -> Invalid {
     Invalid::new("the command is empty").help("write the command to run, or drop the instruction")
 }
 
+/// A shell command whose last character is the escape character: at the end of its line it
+/// would continue the instruction onto the next. (A file read by `fmt` can hold one, when a
+/// vertical tab, which BuildKit trims but does not count before a line end, follows it.)
+pub fn command_ends_with_escape(escape: char) -> Invalid {
+    Invalid::new(format!(
+        "the command ends with the escape character `{escape}`, which would join the next line onto it"
+    ))
+    .help("remove the trailing escape character, or write the command as a script with a newline")
+}
+
 /// [`shell_command`] of a command whose byte classes are `classes`.
 pub fn shell_command_of(cmd: &str, Classes(found): Classes, escape: char, heredocs: bool) -> Check {
     one_line_scanned(found)?;
@@ -407,10 +417,7 @@ pub fn shell_command_of(cmd: &str, Classes(found): Classes, escape: char, heredo
         cmd.ends_with(escape)
     };
     if ends_with_escape {
-        return Err(Invalid::new(format!(
-            "the command ends with the escape character `{escape}`, which would join the next line onto it"
-        ))
-        .help("remove the trailing escape character, or write the command as a script with a newline"));
+        return Err(command_ends_with_escape(escape));
     }
     if cmd.starts_with("--") {
         return Err(Invalid::new(
@@ -447,10 +454,13 @@ pub fn is_comment_line(line: &str) -> bool {
     line.trim_start().starts_with('#')
 }
 
-/// Shell text over several lines (`RunCommand::Lines`): the joined text is a shell
-/// command (so the last line is not blank), the first and last lines are not comments, and
-/// no line ends with the escape character (the renderer adds it where a line continues).
-pub fn shell_lines<S: AsRef<str>>(lines: &[S], escape: char) -> Check {
+/// Shell text over several lines (`RunCommand::Lines`): the first and last lines are not
+/// comments, and no line but the last ends with the escape character (the renderer adds it
+/// where a line continues). `Ok` is the command the lines make, which must also be a
+/// [`shell_command`]: the caller checks that, as it does a one-line command's (a file read as
+/// BuildKit reads it may hold one the canonical form cannot write, such as one that ends with
+/// the escape character).
+pub fn shell_lines<S: AsRef<str>>(lines: &[S], escape: char) -> Result<String, Invalid> {
     let Some(first) = lines.first() else {
         return Err(Invalid::new("the command has no line"));
     };
@@ -465,13 +475,13 @@ pub fn shell_lines<S: AsRef<str>>(lines: &[S], escape: char) -> Check {
         );
     }
     let mut joined = String::new();
-    for line in lines {
+    for (i, line) in lines.iter().enumerate() {
         let line = line.as_ref();
         one_line(line)?;
         if is_comment_line(line) {
             continue;
         }
-        if line.trim_end_matches([' ', '\t']).ends_with(escape) {
+        if i + 1 < lines.len() && line.trim_end_matches([' ', '\t']).ends_with(escape) {
             return Err(Invalid::new(format!(
                 "a line ends with the escape character `{escape}`, which the renderer adds where a line continues"
             ))
@@ -479,7 +489,7 @@ pub fn shell_lines<S: AsRef<str>>(lines: &[S], escape: char) -> Check {
         }
         joined.push_str(line);
     }
-    shell_command(&joined, escape, true)
+    Ok(joined)
 }
 
 /// Whether the text starts with a JSON array. BuildKit tries JSON first. Since

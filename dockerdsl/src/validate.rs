@@ -836,7 +836,14 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
                 cx.check_model_only("command", result);
             }
         }
-        RunCommand::Lines(lines) => cx.check("command", rules::shell_lines(lines, cx.escape)),
+        RunCommand::Lines(lines) => match rules::shell_lines(lines, cx.escape) {
+            // See `command_checks`.
+            Ok(joined) => {
+                let result = rules::shell_command(&joined, cx.escape, true);
+                cx.check_model_only("command", result);
+            }
+            Err(e) => cx.check("command", Err(e)),
+        },
         RunCommand::Chain(cmds) => {
             if cmds.is_empty() {
                 cx.report(Some("command"), invalid("the chain has no command", None));
@@ -850,6 +857,10 @@ fn run_checks<'a>(cx: &mut Cx<'a>, run: &'a Run) {
         }
         RunCommand::Heredocs { command, heredocs } => {
             cx.check("command", rules::one_line(command));
+            if command.ends_with(cx.escape) {
+                // See `command_checks`: the renderer writes it only for a file read by `fmt`.
+                cx.check_model_only("command", Err(rules::command_ends_with_escape(cx.escape)));
+            }
             let markers: Vec<String> = rules::heredoc_markers(command)
                 .into_iter()
                 .map(|m| m.name)

@@ -220,6 +220,19 @@ const EDGES: &[(&str, &str)] = &[
         "empty-healthcheck-command",
         "FROM alpine:3.20\nHEALTHCHECK CMD\n",
     ),
+    // Commands that end with the escape character, a vertical tab after it: BuildKit trims
+    // the tab but does not count it before a line end, so the line does not continue. `fmt`
+    // ends each with a vertical tab too (a canonical `RUN echo \` would continue).
+    (
+        "commands-ending-with-escape-before-vertical-tab",
+        "FROM alpine:3.20\nRUN echo \\\x0b\nRUN --mount=type=cache,target=/a cat <<EOF \\\x0b\nhi\nEOF\nRUN a \\\n# c\n  b \\\x0c\nCMD echo \\\x0b\nENTRYPOINT e \\\u{a0}\nHEALTHCHECK CMD true \\\x0b\nONBUILD RUN e \\\x0b\n",
+    ),
+    // A command over two lines that starts with a JSON array: BuildKit runs it in a shell
+    // (the model refuses it, older frontends ran the array), `fmt` keeps its lines.
+    (
+        "lines-starting-with-json-array",
+        "FROM alpine:3.20\nRUN [\"a\"] \\\n  && b\n",
+    ),
     // A command that starts with `#` after two flags: `fmt` keeps it on the flags' line,
     // where a continuation line of its own would be a comment BuildKit drops.
     (

@@ -291,8 +291,8 @@ fn instruction_inline(instruction: &Instruction, style: Style<'_>, out: &mut Str
     let esc = style.esc;
     match instruction {
         Instruction::Run(run) => return run_text(run, style, out),
-        Instruction::Cmd(c) => command_line("CMD", c, out),
-        Instruction::Entrypoint(c) => command_line("ENTRYPOINT", c, out),
+        Instruction::Cmd(c) => command_line("CMD", c, esc, out),
+        Instruction::Entrypoint(c) => command_line("ENTRYPOINT", c, esc, out),
         Instruction::Shell(argv) => {
             out.push_str("SHELL ");
             push_json_array(out, argv.iter().map(Text::as_str));
@@ -358,7 +358,7 @@ fn instruction_inline(instruction: &Instruction, style: Style<'_>, out: &mut Str
             }
             let out = line.body();
             out.push_str("CMD ");
-            command_text(&check.command, out);
+            command_text(&check.command, esc, out);
         }
         Instruction::Maintainer(name) => {
             out.push_str("LABEL ");
@@ -444,21 +444,35 @@ fn wrap_label(start: usize, pairs: &[(Text, Text)], esc: char, out: &mut String)
     }
 }
 
-fn command_text(c: &Command, out: &mut String) {
+fn command_text(c: &Command, esc: char, out: &mut String) {
     match c {
         Command::Exec(argv) => push_json_array(out, argv.iter().map(Text::as_str)),
-        Command::Shell(s) => out.push_str(s),
+        Command::Shell(s) => {
+            out.push_str(s);
+            end_shell_line(s, esc, out);
+        }
     }
 }
 
-fn command_line(keyword: &str, c: &Command, out: &mut String) {
+/// Ends the line of a shell command that ends with the escape character (which only a
+/// file read by `fmt` holds: validation refuses it in a model, since at the end of its line
+/// it would continue the instruction). A vertical tab after it keeps the command as it is:
+/// BuildKit counts only spaces and tabs between a continuation's escape character and the
+/// line end, and trims the vertical tab from the command (Go's `strings.TrimSpace`).
+fn end_shell_line(command: &str, esc: char, out: &mut String) {
+    if command.ends_with(esc) {
+        out.push('\x0b');
+    }
+}
+
+fn command_line(keyword: &str, c: &Command, esc: char, out: &mut String) {
     out.push_str(keyword);
     // `CMD` with no command (a model-limit instruction of a file read by `fmt`) ends at its
     // keyword, as `RUN` does, rather than with a trailing space.
     if !matches!(c, Command::Shell(s) if s.is_empty()) {
         out.push(' ');
     }
-    command_text(c, out);
+    command_text(c, esc, out);
 }
 
 /// `KEYWORD flags... body...`, written as it goes: with two or more flags, each flag and
@@ -676,8 +690,10 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
         },
         RunCommand::Heredocs { command, heredocs } => {
             guard_heredoc_marker(line.out);
+            let esc = line.esc;
             let out = line.body_of(command);
             out.push_str(command);
+            end_shell_line(command, esc, out);
             push_heredocs(heredocs, out);
             return true;
         }
@@ -694,6 +710,9 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
                 .iter()
                 .rposition(|l| !is_comment_line(l))
                 .map_or(0, |i| i + 1);
+            if last == 0 {
+                end_shell_line(first, esc, out);
+            }
             let mut previous_continues = last > 0;
             for (i, line) in rest.iter().enumerate() {
                 if previous_continues {
@@ -701,12 +720,20 @@ fn run_text(run: &Run, style: Style<'_>, out: &mut String) -> bool {
                 }
                 out.push('\n');
                 out.push_str(line);
+                if i + 1 == last {
+                    end_shell_line(line, esc, out);
+                }
                 previous_continues = i + 1 < last && !is_comment_line(line);
             }
             out.push('\n');
             return false;
         }
-        RunCommand::Shell(s) => line.body_of(s).push_str(s),
+        RunCommand::Shell(s) => {
+            let esc = line.esc;
+            let out = line.body_of(s);
+            out.push_str(s);
+            end_shell_line(s, esc, out);
+        }
         RunCommand::Exec(argv) => push_json_array(line.body(), argv.iter().map(Text::as_str)),
         RunCommand::Chain(cmds) => {
             for (i, c) in cmds.iter().enumerate() {
