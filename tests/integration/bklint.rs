@@ -19,7 +19,7 @@
 //! skipped without them, except under `CI=true`, where bklint is required.
 
 use crate::common;
-use common::bklint::{Verdict, bklint, buildkit_findings, run_bklint};
+use common::bklint::{Verdict, bklint, buildkit_findings, run_bklint, settle_suggestion_ties};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -753,7 +753,7 @@ fn compare(
         // to compare (counted).
         counts.build_args += 1;
         counts.warnings += verdict.warnings.len();
-        let ours = buildkit_findings(lints);
+        let ours = settle_suggestion_ties(buildkit_findings(lints), &verdict.warnings);
         counts.agreed += ours.intersection(&verdict.warnings).count();
         counts.missing += verdict.warnings.difference(&ours).count();
         counts.past_stop += ours.difference(&verdict.warnings).count();
@@ -838,7 +838,7 @@ fn findings(
         .iter()
         .filter(|l| l.rule() == dockerdsl::Rule::StageNameTypo)
         .count();
-    let ours = buildkit_findings(lints);
+    let ours = settle_suggestion_ties(buildkit_findings(lints), &verdict.warnings);
     counts.agreed += ours.intersection(&verdict.warnings).count();
     counts.missing += verdict.warnings.difference(&ours).count();
     counts.extra += ours.difference(&verdict.warnings).count();

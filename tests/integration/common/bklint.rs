@@ -65,6 +65,75 @@ pub fn buildkit_findings<'a>(
         .collect()
 }
 
+/// `ours` with each UndefinedArgInFrom suggestion that ties with BuildKit's taken as
+/// BuildKit's. BuildKit suggests the first declared `ARG` at the least distance in the order
+/// of a Go map's keys (`reportUnusedFromArgs`), which is random: with `ARG a1` and `ARG a2`,
+/// `FROM busy$a0` says "did you mean a1?" in one run and "a2?" in the next. `check` says the
+/// first in the file; either is BuildKit's answer, and a comparison that held one of them
+/// would fail at random.
+pub fn settle_suggestion_ties(
+    mut ours: BTreeSet<Warning>,
+    theirs: &BTreeSet<Warning>,
+) -> BTreeSet<Warning> {
+    fn parts(message: &str) -> Option<(&str, &str)> {
+        let rest = message.strip_prefix("FROM argument '")?;
+        let (var, rest) = rest.split_once("' is not declared (did you mean ")?;
+        Some((var, rest.strip_suffix("?)")?))
+    }
+    let unmatched: Vec<Warning> = ours.difference(theirs).cloned().collect();
+    for warning in unmatched {
+        let (line, rule, message) = &warning;
+        let Some((var, suggested)) = parts(message).filter(|_| rule == "UndefinedArgInFrom") else {
+            continue;
+        };
+        let tie = theirs.iter().find(|(l, r, m)| {
+            l == line
+                && r == rule
+                && !ours.contains(&(*l, r.clone(), m.clone()))
+                && parts(m).is_some_and(|(v, s)| {
+                    v == var && levenshtein(var, s) == levenshtein(var, suggested)
+                })
+        });
+        if let Some(tie) = tie {
+            ours.remove(&warning);
+            ours.insert(tie.clone());
+        }
+    }
+    ours
+}
+
+/// Levenshtein distance, as BuildKit's suggestions count it (`agext/levenshtein`).
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[test]
+fn a_suggestion_that_ties_with_buildkits_is_buildkits() {
+    let w = |m: &str| (3, "UndefinedArgInFrom".to_owned(), m.to_owned());
+    let theirs = BTreeSet::from([w("FROM argument 'a0' is not declared (did you mean a2?)")]);
+    let ours = BTreeSet::from([w("FROM argument 'a0' is not declared (did you mean a1?)")]);
+    assert_eq!(settle_suggestion_ties(ours, &theirs), theirs);
+    // Not a tie: `a1` is one edit from `a0`, `a0xy` two.
+    let theirs = BTreeSet::from([w("FROM argument 'a0' is not declared (did you mean a0xy?)")]);
+    let ours = BTreeSet::from([w("FROM argument 'a0' is not declared (did you mean a1?)")]);
+    assert_eq!(settle_suggestion_ties(ours.clone(), &theirs), ours);
+    assert_eq!(
+        (levenshtein("kitten", "sitting"), levenshtein("", "ab")),
+        (3, 2)
+    );
+}
+
 /// bklint's path: `None` (and the test says it is skipped) when it is not configured, a
 /// failure under CI, where it is required.
 pub fn bklint(test: &str) -> Option<PathBuf> {
