@@ -201,6 +201,9 @@
 //!   lower-case;
 //! - `RUN` shell commands keep the lines they were written on (with the comment lines among
 //!   them); `CMD`/`ENTRYPOINT` shell forms are joined into one line (they stay shell form);
+//!   a shell command that ends with the escape character (a file holds one only when a
+//!   space BuildKit trims but does not count before a line end, such as a vertical tab,
+//!   follows it) ends with a vertical tab, which keeps its line from continuing;
 //! - heredocs: `<<-` bodies with their leading tabs stripped, a quoted delimiter as
 //!   `<<"NAME"`, a `RUN` that is only a heredoc with the delimiter `EOF` (or `EOF1`...);
 //!   a blank line after every heredoc terminator;
@@ -217,7 +220,8 @@
 //! variable, a `$` that is not a substitution (`'$x'`, `\$x`) in a value the model keeps,
 //! `RUN --device` (labs), `COPY`/`ADD` mixing heredocs and paths, a shell command that
 //! starts with a JSON array (`RUN ["ls"] && make`, which frontends before 1.10 ran as
-//! `ls`), follows the `--` that ends the flags or is a comment, and an `ONBUILD` trigger
+//! `ls`), follows the `--` that ends the flags, is a comment or ends with the escape
+//! character, and an `ONBUILD` trigger
 //! BuildKit refuses only where it runs (`ONBUILD COPY a`; [`check`] reports its errors in
 //! each stage built on that one).
 //!
