@@ -2039,18 +2039,16 @@ enum SourceKind {
     Git,
 }
 
-/// How BuildKit reads an `ADD` source (`isHTTPSource`, `isGitSource`): a URL ending in
-/// `.git` is a repository, other `http(s)://` URLs are downloads; `ssh://`, `git://`,
-/// `github.com/` and `user@host:path` may be repositories; another `scheme://`, or none,
-/// is a local path.
+/// How BuildKit reads an `ADD` source (`isHTTPSource`, `isGitSource`): a URL whose path
+/// ends in `.git` is a repository, other `http(s)://` URLs are downloads; `ssh://`,
+/// `git://`, `github.com/` and `user@host:path` may be repositories; another `scheme://`,
+/// or none, is a local path.
 fn source_kind(src: &str) -> SourceKind {
-    if src.starts_with("http://") || src.starts_with("https://") {
-        // The URL's path without its query or fragment.
-        let end = src
-            .bytes()
-            .position(|b| b == b'?' || b == b'#')
-            .unwrap_or(src.len());
-        return if src.as_bytes()[..end].ends_with(b".git") {
+    if let Some(rest) = src
+        .strip_prefix("http://")
+        .or_else(|| src.strip_prefix("https://"))
+    {
+        return if url_path_ends_with_git(rest) {
             SourceKind::Git
         } else {
             SourceKind::Http
@@ -2075,6 +2073,47 @@ fn source_kind(src: &str) -> SourceKind {
         None if scp || src.starts_with("github.com/") => SourceKind::Git,
         None => SourceKind::Local,
     }
+}
+
+/// Whether the path of an `http(s)://` URL (`rest`, what follows the `//`) ends in `.git`,
+/// as Go's `url.Parse` gives it to BuildKit's `ParseGitRef`: the path starts after the host
+/// (`https://host.git` has none), ends at the query or the fragment, and is compared
+/// percent-decoded (`/repo%2Egit` is `/repo.git`). A URL `url.Parse` refuses (a control
+/// character, a `%` not followed by two hex digits in the path) is no repository: BuildKit
+/// then takes it for a download.
+fn url_path_ends_with_git(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    if b.iter().any(|&c| c < 0x20 || c == 0x7f) {
+        return false;
+    }
+    let end = b
+        .iter()
+        .position(|&c| c == b'?' || c == b'#')
+        .unwrap_or(b.len());
+    let Some(start) = b[..end].iter().position(|&c| c == b'/') else {
+        return false;
+    };
+    let path = &b[start..end];
+    let mut decoded = Vec::with_capacity(path.len());
+    let mut i = 0;
+    while i < path.len() {
+        if path[i] == b'%' {
+            let hex = |c: u8| char::from(c).to_digit(16);
+            match (
+                path.get(i + 1).and_then(|&c| hex(c)),
+                path.get(i + 2).and_then(|&c| hex(c)),
+            ) {
+                // Two hex digits: at most 0xff, a byte.
+                (Some(h), Some(l)) => decoded.push(u8::try_from(h * 16 + l).unwrap_or(0)),
+                _ => return false,
+            }
+            i += 3;
+        } else {
+            decoded.push(path[i]);
+            i += 1;
+        }
+    }
+    decoded.ends_with(b".git")
 }
 
 /// Git's `user@host:path` (`sshutil`'s `gitSSHRegex`).
@@ -2199,6 +2238,25 @@ pub fn health_duration_nanos(nanos: u128) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_is_a_repository_when_its_path_ends_in_dot_git() {
+        let kind = |s: &str| source_kind(s);
+        assert_eq!(
+            kind("https://github.com/moby/buildkit.git#v0.10.1"),
+            SourceKind::Git
+        );
+        assert_eq!(kind("http://h/r.git?ref=main"), SourceKind::Git);
+        assert_eq!(kind("https://h/r%2Egit"), SourceKind::Git);
+        // The host is not the path, and what follows `?` or `#` is not either.
+        assert_eq!(kind("https://github.it.git#v0.10.1"), SourceKind::Http);
+        assert_eq!(kind("https://h/r?x=.git"), SourceKind::Http);
+        assert_eq!(kind("https://h/r#a.git"), SourceKind::Http);
+        // What Go's `url.Parse` refuses is a download to BuildKit.
+        assert_eq!(kind("https://h/r%zz.git"), SourceKind::Http);
+        assert_eq!(kind("https://h/r\x01.git"), SourceKind::Http);
+        assert_eq!(kind("https://example.com/a.tar.gz"), SourceKind::Http);
+    }
 
     #[test]
     fn heredoc_markers_with_blanks() {

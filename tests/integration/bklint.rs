@@ -227,6 +227,16 @@ const EDGES: &[(&str, &str)] = &[
         "commands-ending-with-escape-before-vertical-tab",
         "FROM alpine:3.20\nRUN echo \\\x0b\nRUN --mount=type=cache,target=/a cat <<EOF \\\x0b\nhi\nEOF\nRUN a \\\n# c\n  b \\\x0c\nCMD echo \\\x0b\nENTRYPOINT e \\\u{a0}\nHEALTHCHECK CMD true \\\x0b\nONBUILD RUN e \\\x0b\n",
     ),
+    // A URL is a Git repository when its path ends in `.git`, not its host: this one is a
+    // download, whose checksum must be a digest.
+    (
+        "add-checksum-url-host-ending-in-git",
+        "FROM alpine:3.20\nADD --checksum=be1f38e https://github.it.git#v0.10.1 /bk\n",
+    ),
+    (
+        "add-checksum-url-path-ending-in-git",
+        "FROM alpine:3.20\nADD --checksum=be1f38e https://h.example/r%2Egit#v0.10.1 /bk\n",
+    ),
     // A command over two lines that starts with a JSON array: BuildKit runs it in a shell
     // (the model refuses it, older frontends ran the array), `fmt` keeps its lines.
     (
