@@ -306,22 +306,97 @@ pub(crate) fn unreadable(word: &str, escape: char) -> Option<String> {
     expand(word, escape, &|name| Some(Pattern::var(name))).err()
 }
 
-/// Go's `%q`, as BuildKit's messages quote a word.
+/// Go's `%q`, as BuildKit's messages quote a word (`strconv.Quote`): `"` and `\\` escaped,
+/// the C escapes for `\a \b \f \n \r \t \v`, `\xHH` for the other ASCII controls, and
+/// `\uHHHH` (`\UHHHHHHHH` above the BMP) for what Go does not print as it is.
 pub(crate) fn go_quote(s: &str) -> String {
+    use std::fmt::Write as _;
     let mut out = String::from("\"");
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c => out.push(c),
-        }
+        let _ = match c {
+            '"' => out.write_str("\\\""),
+            '\\' => out.write_str("\\\\"),
+            '\u{7}' => out.write_str("\\a"),
+            '\u{8}' => out.write_str("\\b"),
+            '\u{c}' => out.write_str("\\f"),
+            '\n' => out.write_str("\\n"),
+            '\r' => out.write_str("\\r"),
+            '\t' => out.write_str("\\t"),
+            '\u{b}' => out.write_str("\\v"),
+            c if c < ' ' || c == '\u{7f}' => write!(out, "\\x{:02x}", u32::from(c)),
+            c if !go_prints(c) && u32::from(c) < 0x10000 => write!(out, "\\u{:04x}", u32::from(c)),
+            c if !go_prints(c) => write!(out, "\\U{:08x}", u32::from(c)),
+            c => out.write_char(c),
+        };
     }
     out.push('"');
     out
+}
+
+/// Whether Go's `strconv.IsPrint` takes the character as printable: letters, marks,
+/// numbers, punctuation, symbols and the ASCII space. Without Unicode's category tables,
+/// what it refuses is known by its ranges: the controls, the spaces and separators other
+/// than U+0020, the format characters, surrogates and private use, and the noncharacters.
+/// (A code point Unicode has not assigned is also not printable to Go; this takes it as
+/// printable.)
+fn go_prints(c: char) -> bool {
+    let u = u32::from(c);
+    if u < 0x80 {
+        return (0x20..0x7f).contains(&u);
+    }
+    !(c.is_control()
+        || c.is_whitespace()
+        || matches!(
+            u,
+            0xa0 | 0xad
+                | 0x600..=0x605
+                | 0x61c
+                | 0x6dd
+                | 0x70f
+                | 0x890..=0x891
+                | 0x8e2
+                | 0x1680
+                | 0x180e
+                | 0x2000..=0x200f
+                | 0x2028..=0x202f
+                | 0x205f..=0x2064
+                | 0x2066..=0x206f
+                | 0x3000
+                | 0xe000..=0xf8ff
+                | 0xfdd0..=0xfdef
+                | 0xfeff
+                | 0xfff9..=0xfffb
+                | 0x110bd
+                | 0x110cd
+                | 0x13430..=0x1343f
+                | 0x1bca0..=0x1bca3
+                | 0x1d173..=0x1d17a
+                | 0xe0001
+                | 0xe0020..=0xe007f
+                | 0xf0000..=0x10ffff
+        )
+        || u & 0xfffe == 0xfffe)
+}
+
+#[cfg(test)]
+mod go_quote_tests {
+    use super::go_quote;
+
+    #[test]
+    fn quotes_as_go_strconv_quote() {
+        assert_eq!(go_quote("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(
+            go_quote("\u{7}\u{8}\u{c}\n\r\t\u{b}"),
+            r#""\a\b\f\n\r\t\v""#
+        );
+        assert_eq!(go_quote("\u{1}\u{7f}"), r#""\x01\x7f""#);
+        assert_eq!(
+            go_quote("\u{85}\u{a0}\u{ad}\u{200b}"),
+            r#""\u0085\u00a0\u00ad\u200b""#
+        );
+        assert_eq!(go_quote("\u{f0000}"), r#""\U000f0000""#);
+        assert_eq!(go_quote("é ü 日本 ֚ 😀"), "\"é ü 日本 ֚ 😀\"");
+    }
 }
 
 struct Lexer<'w, 'e> {

@@ -227,6 +227,12 @@ const EDGES: &[(&str, &str)] = &[
         "commands-ending-with-escape-before-vertical-tab",
         "FROM alpine:3.20\nRUN echo \\\x0b\nRUN --mount=type=cache,target=/a cat <<EOF \\\x0b\nhi\nEOF\nRUN a \\\n# c\n  b \\\x0c\nCMD echo \\\x0b\nENTRYPOINT e \\\u{a0}\nHEALTHCHECK CMD true \\\x0b\nONBUILD RUN e \\\x0b\n",
     ),
+    // BuildKit quotes a word in its messages with Go's `%q`: C escapes, `\u` for what Go
+    // does not print (a C1 control, a no-break space, a zero-width space).
+    (
+        "workdir-relative-with-unprintable-characters",
+        "FROM alpine:3.20\nWORKDIR a\x08b\x07c\u{85}d\u{a0}e\u{200b}f\u{ad}g\n",
+    ),
     // A URL is a Git repository when its path ends in `.git`, not its host: this one is a
     // download, whose checksum must be a digest.
     (
