@@ -225,13 +225,22 @@ fn global_arg_problems() {
 
 #[test]
 fn shell_command_problems() {
-    let cases: [(Stage, &str); 7] = [
+    let cases: [(Stage, &str); 9] = [
         (
             alpine("app").cmd(Command::shell("echo a\necho b")),
             "contains a newline, which would end the instruction",
         ),
         (
             alpine("app").run("echo \\"),
+            "the command ends with the escape character `\\`, which would join the next line onto it",
+        ),
+        // The heredocs' bodies follow the command's line: it must not continue.
+        (
+            alpine("app").run(Run::heredocs("cat <<EOF \\", [Heredoc::new("EOF", "hi\n")])),
+            "the command ends with the escape character `\\`, which would join the next line onto it",
+        ),
+        (
+            alpine("app").run(Run::lines(["echo a", "  b \\"])),
             "the command ends with the escape character `\\`, which would join the next line onto it",
         ),
         (
