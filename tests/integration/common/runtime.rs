@@ -58,11 +58,13 @@ pub fn retried(what: &str, mut attempt: impl FnMut() -> Output) -> (Output, Vec<
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         ));
-        super::say(&format!(
+        // `eprintln!`, not `say`: the real builds run with `--nocapture`, where it shows,
+        // and this module's own test passes quietly.
+        eprintln!(
             "{what}: the container runtime did not start ({message:?}, a refused memfd seal); \
              retrying, attempt {} of {ATTEMPTS}",
             earlier.len() + 1
-        ));
+        );
         std::thread::sleep(std::time::Duration::from_secs(1));
     }
 }
