@@ -306,7 +306,7 @@ pub(crate) fn unreadable(word: &str, escape: char) -> Option<String> {
     expand(word, escape, &|name| Some(Pattern::var(name))).err()
 }
 
-/// Go's `%q`, as BuildKit's messages quote a word (`strconv.Quote`): `"` and `\\` escaped,
+/// Go's `%q`, as BuildKit's messages quote a word (`strconv.Quote`): `"` and `\` escaped,
 /// the C escapes for `\a \b \f \n \r \t \v`, `\xHH` for the other ASCII controls, and
 /// `\uHHHH` (`\UHHHHHHHH` above the BMP) for what Go does not print as it is.
 pub(crate) fn go_quote(s: &str) -> String {

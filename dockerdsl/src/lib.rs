@@ -221,9 +221,8 @@
 //! `RUN --device` (labs), `COPY`/`ADD` mixing heredocs and paths, a shell command that
 //! starts with a JSON array (`RUN ["ls"] && make`, which frontends before 1.10 ran as
 //! `ls`), follows the `--` that ends the flags, is a comment or ends with the escape
-//! character, and an `ONBUILD` trigger
-//! BuildKit refuses only where it runs (`ONBUILD COPY a`; [`check`] reports its errors in
-//! each stage built on that one).
+//! character, and an `ONBUILD` trigger BuildKit refuses only where it runs (`ONBUILD COPY
+//! a`; [`check`] reports its errors in each stage built on that one).
 //!
 //! # Recipes and older builders
 //!
