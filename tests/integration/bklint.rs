@@ -227,6 +227,13 @@ const EDGES: &[(&str, &str)] = &[
         "commands-ending-with-escape-before-vertical-tab",
         "FROM alpine:3.20\nRUN echo \\\x0b\nRUN --mount=type=cache,target=/a cat <<EOF \\\x0b\nhi\nEOF\nRUN a \\\n# c\n  b \\\x0c\nCMD echo \\\x0b\nENTRYPOINT e \\\u{a0}\nHEALTHCHECK CMD true \\\x0b\nONBUILD RUN e \\\x0b\n",
     ),
+    // A `$` before a quote or the escape character is text to BuildKit; the model keeps it
+    // where it stays text once the quote is taken off (the end of the word, before `/`, an
+    // escaped quote) and as the second `$` of `$$`.
+    (
+        "dollar-before-quote-kept-as-text",
+        "FROM alpine:3.20\nWORKDIR \"/a b$\"\nENV A=\"x$\" B=\"$\\\"\" C=a$\"/b\" D=\"y$$\"\nLABEL l=\"x $\"\n",
+    ),
     // BuildKit quotes a word in its messages with Go's `%q`: C escapes, `\u` for what Go
     // does not print (a C1 control, a no-break space, a zero-width space).
     (

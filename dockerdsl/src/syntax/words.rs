@@ -424,7 +424,7 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
                     None => return Err(Unreadable::UnterminatedQuote),
                     Some('\'') => break,
                     Some('$') => return Err(Unreadable::LiteralDollar),
-                    Some(c) => out.push(c),
+                    Some(c) => out.push(c)?,
                 }
             }
             out.removed();
@@ -435,19 +435,19 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
                     None => return Err(Unreadable::UnterminatedQuote),
                     Some('"') => break,
                     Some('$') if dollar_before_quote(chars.peek().copied(), escape) => {
-                        return Err(Unreadable::LiteralDollar);
+                        out.dollar_before_quote()?;
                     }
                     Some(c) if c == escape => match chars.peek().copied() {
                         None => {}
                         Some('$') => return Err(Unreadable::LiteralDollar),
                         Some(n) if n == '"' || n == escape => {
                             out.removed();
-                            out.push(n);
+                            out.push(n)?;
                             chars.next();
                         }
-                        Some(_) => out.push(c),
+                        Some(_) => out.push(c)?,
                     },
-                    Some(c) => out.push(c),
+                    Some(c) => out.push(c)?,
                 }
             }
             out.removed();
@@ -455,13 +455,13 @@ pub(crate) fn unquote(word: &str, escape: char) -> Result<String, Unreadable> {
             out.removed();
             match chars.next() {
                 Some('$') => return Err(Unreadable::LiteralDollar),
-                Some(n) => out.push(n),
+                Some(n) => out.push(n)?,
                 None => {}
             }
         } else if c == '$' && dollar_before_quote(chars.peek().copied(), escape) {
-            return Err(Unreadable::LiteralDollar);
+            out.dollar_before_quote()?;
         } else {
-            out.push(c);
+            out.push(c)?;
         }
     }
     let out = out.text;
@@ -479,6 +479,9 @@ struct Unquoted {
     bare: Option<(usize, Name)>,
     /// Whether a quote or an escape was taken off since the last character written.
     gap: bool,
+    /// Whether the last character written is a `$` BuildKit keeps as text (it stood before a
+    /// quote or the escape character): what follows must not make it name a variable.
+    text_dollar: bool,
 }
 
 /// A variable's name as BuildKit's lexer reads it (`processName`).
@@ -500,6 +503,7 @@ impl Unquoted {
             text: String::with_capacity(n),
             bare: None,
             gap: false,
+            text_dollar: false,
         }
     }
 
@@ -507,7 +511,26 @@ impl Unquoted {
         self.gap = true;
     }
 
-    fn push(&mut self, c: char) {
+    /// A `$` before a quote or the escape character: the second of `$$` (the special
+    /// parameter `$`), or a `$` BuildKit keeps as text, which stays text once the quote or
+    /// the escape is taken off unless what follows would name a variable (`$"a"` would be
+    /// `$a`; `"a$"` at the end of the word, or `$"/b"`, stay text).
+    fn dollar_before_quote(&mut self) -> Result<(), Unreadable> {
+        if matches!(self.bare, Some((_, Name::Empty))) {
+            return self.push('$');
+        }
+        self.push('$')?;
+        self.bare = None;
+        self.text_dollar = true;
+        Ok(())
+    }
+
+    fn push(&mut self, c: char) -> Result<(), Unreadable> {
+        if std::mem::take(&mut self.text_dollar)
+            && (c == '{' || c.is_alphanumeric() || c == '_' || crate::rules::special_parameter(c))
+        {
+            return Err(Unreadable::LiteralDollar);
+        }
         if let Some((at, name)) = self.bare {
             let next = match name {
                 Name::Empty if c.is_ascii_digit() => Some(Name::Digits),
@@ -534,6 +557,7 @@ impl Unquoted {
         }
         self.text.push(c);
         self.gap = false;
+        Ok(())
     }
 }
 
@@ -572,7 +596,15 @@ mod tests {
         assert_eq!(unquote("$HOME/x", '\\'), Ok("$HOME/x".into()));
         assert_eq!(unquote("'$x'", '\\'), Err(Unreadable::LiteralDollar));
         // A `$` before a quote or an escape is text, which unquoted would name a variable.
-        for word in ["$\"a\"", "$'a'", "$\\{a}", "\"a$\"b", "\"$\\\"\""] {
+        for word in [
+            "$\"a\"",
+            "$'a'",
+            "$\\{a}",
+            "\"a$\"b",
+            "\"a$\"1",
+            "\"a$\"$x",
+            "a$\"{b}\"",
+        ] {
             assert_eq!(
                 unquote(word, '\\'),
                 Err(Unreadable::LiteralDollar),
@@ -580,6 +612,13 @@ mod tests {
             );
         }
         assert_eq!(unquote("\"a$b\"c$", '\\'), Ok("a${b}c$".into()));
+        // Unless it stays text once they are taken off: at the end of the word, before what
+        // names no variable, or as the second `$` of `$$`.
+        assert_eq!(unquote("\"/a b$\"", '\\'), Ok("/a b$".into()));
+        assert_eq!(unquote("a$\"/b\"", '\\'), Ok("a$/b".into()));
+        assert_eq!(unquote("\"$\\\"\"", '\\'), Ok("$\"".into()));
+        assert_eq!(unquote("\"/a b$$\"", '\\'), Ok("/a b$$".into()));
+        assert_eq!(unquote("\"$$\"x", '\\'), Ok("$$x".into()));
         // A name ended by a quote or an escape taken off keeps its end.
         assert_eq!(unquote("\"bar-$a2\"g", '\\'), Ok("bar-${a2}g".into()));
         assert_eq!(unquote("\"$a2\"_y", '\\'), Ok("${a2}_y".into()));
