@@ -58,15 +58,8 @@ impl Kit {
             });
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        let mut kept: String = earlier
-            .iter()
-            .enumerate()
-            .map(|(n, run)| format!("== run {} (retried: runc did not start)\n{run}", n + 1))
-            .collect();
-        if !earlier.is_empty() {
-            kept.push_str(&format!("== run {}\n", earlier.len() + 1));
-        }
-        std::fs::write(log, format!("{kept}{stdout}{stderr}")).unwrap();
+        let kept = common::runtime::log_text(&earlier, &format!("{stdout}{stderr}"));
+        std::fs::write(log, kept).unwrap();
         (output.status.success(), stdout, stderr)
     }
 

@@ -348,19 +348,7 @@ fn build(file: &Path, context: &Path, tag: &str, log: &Path) -> String {
         tag,
         path_str(context),
     ]);
-    let mut kept = String::new();
-    for (n, run) in earlier.iter().enumerate() {
-        writeln!(
-            kept,
-            "== run {} (retried: the runtime did not start)\n{run}",
-            n + 1
-        )
-        .unwrap();
-    }
-    if !earlier.is_empty() {
-        writeln!(kept, "== run {}", earlier.len() + 1).unwrap();
-    }
-    kept.push_str(&text);
+    let kept = common::runtime::log_text(&earlier, &text);
     std::fs::write(log, kept).unwrap();
     text
 }
@@ -479,6 +467,16 @@ fn mb(bytes: u64) -> String {
 }
 
 fn report(driver: &str, rows: &[Row]) -> String {
+    // A retried build starts from the layers its failed run made: its count of steps reused
+    // may include them, which the reader should know.
+    let retried = match common::runtime::retries() {
+        0 => String::new(),
+        n => format!(
+            "{n} buildah command(s) were retried because the container runtime did not start \
+             (a refused memfd seal, see `tests/integration/common/runtime.rs`); a retried build \
+             reuses the layers of the run that failed.\n\n"
+        ),
+    };
     let mut out = format!(
         "# Real builds\n\n\
          Every recipe of `dockerdsl::recipes` built with buildah (chroot isolation, {driver} \
@@ -486,24 +484,11 @@ fn report(driver: &str, rows: &[Row]) -> String {
          rendering, next to the equivalent single-stage Dockerfile. Sizes are the sum of the \
          image's layers, uncompressed. The rebuild follows a change to the program's text in \
          one source file (`{}` → `{}`).\n\n\
+         {retried}\
          | recipe | multi-stage | single-stage | multi / single | final layers | rebuild: steps reused | rebuild: final layers kept |\n\
          | --- | ---: | ---: | ---: | ---: | --- | ---: |\n",
         CHANGE.0, CHANGE.1
     );
-    let retries = common::runtime::retries();
-    if retries > 0 {
-        // A retried build starts from the layers its failed run made: its count of steps
-        // reused may include them, which the reader should know.
-        let at = out.find("| recipe |").unwrap_or(out.len());
-        out.insert_str(
-            at,
-            &format!(
-                "{retries} buildah command(s) were retried because the container runtime did not \
-                 start (a refused memfd seal, see `tests/integration/common/runtime.rs`); a \
-                 retried build reuses the layers of the run that failed.\n\n"
-            ),
-        );
-    }
     for r in rows {
         let reused = r.rebuild.iter().filter(|s| s.reused).count();
         writeln!(

@@ -69,6 +69,26 @@ pub fn retried(what: &str, mut attempt: impl FnMut() -> Output) -> (Output, Vec<
     }
 }
 
+/// A log of the runs of one command: each retried run's output under a heading, then the
+/// last run's (alone when nothing was retried).
+pub fn log_text(earlier: &[String], last: &str) -> String {
+    let mut text: String = earlier
+        .iter()
+        .enumerate()
+        .map(|(n, run)| {
+            format!(
+                "== run {} (retried: the runtime did not start)\n{run}\n",
+                n + 1
+            )
+        })
+        .collect();
+    if !earlier.is_empty() {
+        text.push_str(&format!("== run {}\n", earlier.len() + 1));
+    }
+    text.push_str(last);
+    text
+}
+
 /// Retries made so far by [`retried`].
 pub fn retries() -> usize {
     RETRIES.load(Ordering::Relaxed)
