@@ -790,26 +790,146 @@ pub fn heredoc_content(name: &str, content: &str) -> Check {
 }
 
 /// Whether a comment line (`# key=value`) would be read as a parser directive at the top
-/// of a file (BuildKit's `reDirective`, for the keys it knows).
+/// of a file (BuildKit's `DirectiveParser.ParseLine`, for the keys it knows): the key in
+/// lower case and the value.
 pub fn directive_like(line: &str) -> Option<(String, String)> {
     let rest = line.strip_prefix('#')?;
-    let rest = rest.trim_start_matches([' ', '\t']);
-    let key_len = rest
+    let (key, value) = directive_parts(rest.trim_start())?;
+    let key = key.to_ascii_lowercase();
+    matches!(key.as_str(), "syntax" | "escape" | "check").then(|| (key, value.to_owned()))
+}
+
+/// The whitespace of Go's regular expressions (`\s`): what BuildKit's directive pattern
+/// allows around the `=` and after the value.
+const GO_SPACE: [char; 5] = [' ', '\t', '\n', '\x0c', '\r'];
+
+/// BuildKit's directive pattern, `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`, on a comment's
+/// text after the `#` and the whitespace after it: the key as written and the value.
+fn directive_parts(text: &str) -> Option<(&str, &str)> {
+    let key_len = text
         .bytes()
         .position(|b| !b.is_ascii_alphanumeric())
-        .unwrap_or(rest.len());
-    let key = &rest[..key_len];
+        .unwrap_or(text.len());
+    let (key, rest) = text.split_at(key_len);
     if !key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
-    let value = rest[key_len..].trim_start_matches([' ', '\t']);
-    let value = value.strip_prefix('=')?;
-    let value = value.trim_matches([' ', '\t']);
-    if value.is_empty() {
-        return None;
+    let rest = rest.trim_start_matches(GO_SPACE).strip_prefix('=')?;
+    let value = rest.trim_matches(GO_SPACE);
+    if !value.is_empty() {
+        return Some((key, value));
     }
-    let key = key.to_ascii_lowercase();
-    matches!(key.as_str(), "syntax" | "escape" | "check").then(|| (key, value.to_owned()))
+    // Only whitespace after the `=`: the lazy value takes its last character, which the
+    // pattern needs one of (these characters are ASCII).
+    rest.len().checked_sub(1).map(|last| (key, &rest[last..]))
+}
+
+/// BuildKit's build-check options (`linter.ParseLintOptions`), as a `# check=` directive or
+/// a `# check=` comment before an instruction sets them: `skip=A,B;error=true;experimental=C`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckOptions<'a> {
+    /// The rules `skip=` names (as written, trimmed; BuildKit knows no names to refuse).
+    pub skip: Vec<&'a str>,
+    /// `skip=all`.
+    pub skip_all: bool,
+    /// The rules `experimental=` names.
+    pub experimental: Vec<&'a str>,
+    /// `experimental=all`.
+    pub experimental_all: bool,
+    /// `error=`, when given.
+    pub error: Option<bool>,
+}
+
+/// The rules a `check` comment skips for the instruction after it: what an instruction
+/// keeps of [`comment_check_options`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SkippedChecks {
+    /// `skip=all`.
+    pub all: bool,
+    /// The rules named.
+    pub rules: Vec<String>,
+}
+
+impl SkippedChecks {
+    /// Whether the rule named `rule` is skipped.
+    pub fn skips(&self, rule: &str) -> bool {
+        self.all || self.rules.iter().any(|r| r == rule)
+    }
+}
+
+impl From<CheckOptions<'_>> for SkippedChecks {
+    fn from(options: CheckOptions<'_>) -> Self {
+        SkippedChecks {
+            all: options.skip_all,
+            rules: options.skip.into_iter().map(str::to_owned).collect(),
+        }
+    }
+}
+
+/// The value of a `check` directive or comment as BuildKit reads it: only up to its first
+/// space (`skip=A,B because of X` skips `A` and `B`), then cut at `;` into at most three
+/// options, the last taking the rest of the text (`skip=A;error=true;skip=B;x` skips only
+/// `B;x`, a name no rule has). The error names what BuildKit refuses, as BuildKit does.
+pub fn check_options(value: &str) -> Result<CheckOptions<'_>, String> {
+    let value = value.split(' ').next().unwrap_or_default().trim();
+    let mut options = CheckOptions::default();
+    if value.is_empty() {
+        return Ok(options);
+    }
+    for part in value.splitn(3, ';') {
+        let Some((key, v)) = part.split_once('=') else {
+            return Err(format!("invalid check option {}", show(part)));
+        };
+        let v = v.trim();
+        match key.trim() {
+            "skip" if v == "all" => options.skip_all = true,
+            "skip" => options.skip = v.split(',').map(str::trim).collect(),
+            "experimental" if v == "all" => options.experimental_all = true,
+            "experimental" => options.experimental = v.split(',').map(str::trim).collect(),
+            "error" => {
+                let Some(error) = go_bool(v) else {
+                    return Err(format!(
+                        "failed to parse check option {}: {} is not a boolean",
+                        show(part),
+                        show(v)
+                    ));
+                };
+                options.error = Some(error);
+            }
+            other => return Err(format!("invalid check option {}", show(other.trim()))),
+        }
+    }
+    Ok(options)
+}
+
+/// Go's `strconv.ParseBool`: what a mount option (`ro=1`) and `# check=error=` take.
+pub fn go_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// What BuildKit keeps of a comment line for the instruction after it (the parser's
+/// `PrevComment`): the line without its first byte, trimmed. An indented comment keeps its
+/// `#`, so it is never read as a `check` comment.
+pub fn prev_comment(line: &str) -> &str {
+    // A first character of several bytes is no `#`: the comment then starts with
+    // whitespace or a broken character, neither of which a directive starts with.
+    line.get(1..).unwrap_or(line).trim()
+}
+
+/// The build-check options the comments right before an instruction set for it
+/// (BuildKit's `WithMergedConfigFromComments`, on [`prev_comment`] texts since the last empty
+/// comment): the first `check=` comment's, or none when BuildKit cannot read that one (it
+/// then reads no other).
+pub fn comment_check_options<'a>(comments: &[&'a str]) -> Option<CheckOptions<'a>> {
+    let (_, value) = comments
+        .iter()
+        .filter_map(|c| directive_parts(c.trim_start()))
+        .find(|(key, _)| key.eq_ignore_ascii_case("check"))?;
+    check_options(value).ok()
 }
 
 /// One element of an exec-form (JSON) array.
@@ -2238,6 +2358,75 @@ pub fn health_duration_nanos(nanos: u128) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directives_follow_buildkits_pattern() {
+        let d = |s: &str| directive_like(s);
+        assert_eq!(
+            d("# check=skip=all"),
+            Some(("check".into(), "skip=all".into()))
+        );
+        assert_eq!(
+            d("#\tCHECK \x0c=  a b \r"),
+            Some(("check".into(), "a b".into()))
+        );
+        // Spaces alone after the `=` are a value: the pattern's lazy group takes one.
+        assert_eq!(d("# check=  "), Some(("check".into(), " ".into())));
+        for not in [
+            "# check=",
+            "# check",
+            "#check2=x",
+            "# 1check=x",
+            "# foo=x",
+            " # check=x",
+        ] {
+            assert_eq!(d(not), None, "{not:?}");
+        }
+    }
+
+    #[test]
+    fn check_options_are_read_as_buildkit_reads_them() {
+        fn o(s: &'static str) -> Result<CheckOptions<'static>, String> {
+            check_options(s)
+        }
+        let read = o("skip\t=A,\tB\t;error=True;experimental=all").unwrap_or_default();
+        assert_eq!(read.skip, ["A", "B"]);
+        assert_eq!((read.error, read.experimental_all), (Some(true), true));
+        // Up to the first space only.
+        assert_eq!(o("skip=A because B").map(|r| r.skip), Ok(vec!["A"]));
+        assert_eq!(o("skip= A").map(|r| r.skip), Ok(vec![""]));
+        // Three options at most: the last takes the rest.
+        let read = o("error=0;experimental=x;skip=A;skip=B").unwrap_or_default();
+        assert_eq!((read.skip, read.error), (vec!["A;skip=B"], Some(false)));
+        assert_eq!(o("").map(|r| r.skip_all), Ok(false));
+        assert_eq!(o("skip"), Err("invalid check option \"skip\"".into()));
+        assert_eq!(o("Skip=A"), Err("invalid check option \"Skip\"".into()));
+        assert_eq!(
+            o("error=yes"),
+            Err("failed to parse check option \"error=yes\": \"yes\" is not a boolean".into())
+        );
+    }
+
+    #[test]
+    fn an_instruction_takes_the_first_check_comment() {
+        fn skipped(comments: &[&'static str]) -> Option<Vec<&'static str>> {
+            comment_check_options(comments).map(|o| o.skip)
+        }
+        assert_eq!(
+            skipped(&["why", "check=skip=A", "check=skip=B"]),
+            Some(vec!["A"])
+        );
+        assert_eq!(skipped(&["syntax=x", "CHECK = skip=A"]), Some(vec!["A"]));
+        // One BuildKit cannot read hides the ones after it.
+        assert_eq!(skipped(&["check=skip=A;x=1", "check=skip=B"]), None);
+        assert_eq!(skipped(&["# check=skip=A"]), None);
+        assert_eq!(skipped(&[]), None);
+        // An indented comment keeps its `#`; a character of several bytes is no `#`.
+        assert_eq!(prev_comment("# check=skip=A \r"), "check=skip=A");
+        assert_eq!(prev_comment("  # check=skip=A"), "# check=skip=A");
+        assert_eq!(prev_comment("\u{a0}# x"), "# x");
+        assert_eq!(prev_comment("#"), "");
+    }
 
     #[test]
     fn a_url_is_a_repository_when_its_path_ends_in_dot_git() {

@@ -687,6 +687,72 @@ const EDGES: &[(&str, &str)] = &[
         "expose-longer-host-range",
         "FROM alpine:3.20\nEXPOSE 80-81:80-90\n",
     ),
+    // A `# check=` comment right before an instruction skips rules for it alone: the
+    // checks on how it is written, and those of an instruction the model keeps as written.
+    (
+        "check-comment-written-checks",
+        "ARG X\n# check=skip=FromAsCasing,StageNameCasing\nFROM alpine:3.20 as Build\n# check=skip=MaintainerDeprecated\nMAINTAINER x\n# check=skip=LegacyKeyValueFormat\nENV A 1\n# check=skip=ExposeProtoCasing\nEXPOSE 80/TCP\nLABEL a 1\nMAINTAINER y\n",
+    ),
+    (
+        "check-comment-kept-as-written",
+        "FROM alpine:3.20\n# check=skip=UndefinedVar\nENV A='$5' B=$NOPE\n# check=skip=ExposeInvalidFormat\nEXPOSE 8080:80\nENV C='$5' D=$NOPE\nEXPOSE 8081:81\n",
+    ),
+    // Five checks run on the whole file, where no such comment applies.
+    (
+        "check-comment-whole-file-checks",
+        "ARG V\nFROM alpine:3.20 AS a\n# check=skip=all\nFROM alpine:3.20 AS a\n# check=skip=all\nFROM alpine:3.20 AS scratch\n# check=skip=all\nFROM alpine:$V\n# check=skip=all\nrun echo a \\\n\n  b\n",
+    ),
+    // Only the first `check` comment counts, read up to its first space; options BuildKit
+    // cannot read skip nothing, nor do the comments above an empty `#`, nor an indented
+    // comment (BuildKit drops its first byte, not its indentation).
+    (
+        "check-comment-first-only",
+        "FROM alpine:3.20\n# check=skip=MaintainerDeprecated\n# check=skip=JSONArgsRecommended\nCMD echo\n",
+    ),
+    (
+        "check-comment-value-to-a-space",
+        "FROM alpine:3.20\n# check=skip=JSONArgsRecommended because\nCMD echo\n# check= skip = JSONArgsRecommended\nENTRYPOINT echo\n",
+    ),
+    (
+        "check-comment-unreadable",
+        "FROM alpine:3.20\n# check=skip=JSONArgsRecommended;error=yes\nCMD echo\n# check=skip=JSONArgsRecommended;foo=1\nENTRYPOINT echo\n# check=Skip=MaintainerDeprecated\nMAINTAINER x\n",
+    ),
+    (
+        "check-comment-after-empty-comment",
+        "FROM alpine:3.20\n# check=skip=JSONArgsRecommended\n#\nCMD echo\n# check=skip=MaintainerDeprecated\n\n# other\nMAINTAINER x\n",
+    ),
+    (
+        "check-comment-indented",
+        "FROM alpine:3.20\n  # check=skip=JSONArgsRecommended\nCMD echo\n#check=skip=MaintainerDeprecated\nMAINTAINER x\n",
+    ),
+    // The overridden CMD is reported with the checks of the one that overrides it.
+    (
+        "check-comment-overriding-instruction",
+        "FROM alpine:3.20 AS a\n# check=skip=MultipleInstructionsDisallowed\nCMD [\"a\"]\nCMD [\"b\"]\nFROM alpine:3.20\nCMD [\"a\"]\n# check=skip=MultipleInstructionsDisallowed\nCMD [\"b\"]\n",
+    ),
+    // The `# check=` directive: read up to its first space, in at most three options (the
+    // last takes the rest), with rule names no rule has taken and ignored; spaces alone
+    // are a value (so a second `# check=` is refused).
+    (
+        "check-directive-value-to-a-space",
+        "# check=skip=JSONArgsRecommended because\nFROM alpine:3.20\nCMD echo\n",
+    ),
+    (
+        "check-directive-three-options",
+        "# check=error=false;experimental=x;skip=JSONArgsRecommended;skip=MaintainerDeprecated\nFROM alpine:3.20\nCMD echo\nMAINTAINER x\n",
+    ),
+    (
+        "check-directive-unknown-names",
+        "# check=skip=all,foo,JSONArgsRecommended\nFROM alpine:3.20\nCMD echo\nMAINTAINER x\n",
+    ),
+    (
+        "check-directive-key-case",
+        "# check=Skip=JSONArgsRecommended\nFROM alpine:3.20\nCMD echo\n",
+    ),
+    (
+        "check-directive-only-spaces",
+        "# check=  \n# check=skip=JSONArgsRecommended\nFROM alpine:3.20\nCMD echo\n",
+    ),
 ];
 
 /// Every Dockerfile of the corpus, sorted by name.

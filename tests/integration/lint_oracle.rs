@@ -25,7 +25,23 @@ enum Step {
     Arg(&'static str),
     Env(&'static str),
     Copy(&'static str),
+    Comment(&'static str),
 }
+
+/// Comments, some of which skip checks for the instruction after them (as BuildKit reads
+/// them once rendered: the first `check=` line, up to its first space, none above an empty
+/// line).
+const COMMENTS: &[&str] = &[
+    "check=skip=JSONArgsRecommended",
+    "check=skip=all",
+    "check=skip=MultipleInstructionsDisallowed,SecretsUsedInArgOrEnv",
+    "why\n  check=skip=WorkdirRelativePath  ",
+    "check=skip=UndefinedVar,JSONArgsRecommended because",
+    "check=skip=JSONArgsRecommended\n\nafter an empty line",
+    "check=skip=SecretsUsedInArgOrEnv\ncheck=skip=JSONArgsRecommended",
+    "check=skip=JSONArgsRecommended;error=maybe",
+    "a plain comment",
+];
 
 /// ARG/ENV names: secret words first, last, in the middle (BuildKit's `(?:_|^)token(?:_|$)`
 /// is searched anywhere), inside a longer word, and allowed by `PUBLIC`.
@@ -52,6 +68,7 @@ fn step() -> impl Strategy<Value = Step> {
         prop::sample::select(NAMES).prop_map(Step::Arg),
         prop::sample::select(NAMES).prop_map(Step::Env),
         prop::sample::select(&["a", "/b", "./c"][..]).prop_map(Step::Copy),
+        prop::sample::select(COMMENTS).prop_map(Step::Comment),
     ]
 }
 
@@ -61,6 +78,8 @@ struct StageSpec {
     from_previous: bool,
     image: &'static str,
     platform: Option<&'static str>,
+    /// A comment before the `FROM`, whose checks it may skip.
+    leading: Option<&'static str>,
     steps: Vec<Step>,
 }
 
@@ -77,15 +96,25 @@ fn stage_spec() -> impl Strategy<Value = StageSpec> {
                 "linux/arm64",
             ][..],
         )),
+        prop::option::of(prop::sample::select(
+            &[
+                "check=skip=FromPlatformFlagConstDisallowed",
+                "check=skip=all",
+                "a stage",
+            ][..],
+        )),
         prop::collection::vec(step(), 0..8),
     )
-        .prop_map(|(name, from_previous, image, platform, steps)| StageSpec {
-            name,
-            from_previous,
-            image,
-            platform,
-            steps,
-        })
+        .prop_map(
+            |(name, from_previous, image, platform, leading, steps)| StageSpec {
+                name,
+                from_previous,
+                image,
+                platform,
+                leading,
+                steps,
+            },
+        )
 }
 
 fn build(specs: &[StageSpec]) -> Option<Dockerfile> {
@@ -99,6 +128,9 @@ fn build(specs: &[StageSpec]) -> Option<Dockerfile> {
         if let Some(p) = s.platform {
             stage = stage.on_platform(Platform::new(p));
         }
+        if let Some(c) = s.leading {
+            stage = stage.with_leading_comment(c);
+        }
         for step in &s.steps {
             stage = match step {
                 Step::CmdShell => stage.cmd(Command::shell("exec app")),
@@ -110,6 +142,7 @@ fn build(specs: &[StageSpec]) -> Option<Dockerfile> {
                 Step::Arg(n) => stage.arg(*n),
                 Step::Env(n) => stage.env(*n, "x"),
                 Step::Copy(p) => stage.copy(*p, *p),
+                Step::Comment(c) => stage.comment(*c),
             };
         }
         stages.push(stage);
@@ -129,6 +162,8 @@ fn lints_agree_with_bklint() {
     // The models, generated as proptest does from a fixed seed (the same models every run),
     // then checked in one run of bklint.
     let texts = RefCell::new(Vec::new());
+    // Each model's own lints (no lines), which must name the rules of its rendered text's.
+    let model_rules = RefCell::new(Vec::new());
     let mut runner = TestRunner::new_with_rng(
         Config {
             cases: 400,
@@ -140,15 +175,18 @@ fn lints_agree_with_bklint() {
     let generated = runner.run(&prop::collection::vec(stage_spec(), 1..4), |specs| {
         if let Some(df) = build(&specs) {
             texts.borrow_mut().push(df.to_string());
+            let rules: Vec<String> = df.lint().iter().map(|l| l.rule().to_string()).collect();
+            model_rules.borrow_mut().push(rules);
         }
         Ok(())
     });
     assert!(generated.is_ok(), "generating models: {generated:?}");
     let texts = texts.into_inner();
+    let model_rules = model_rules.into_inner();
     let verdicts = run_texts(&bin, "lint-oracle", &texts);
     let mut findings = 0;
     let mut differences = Vec::new();
-    for (text, verdict) in texts.iter().zip(&verdicts) {
+    for ((text, verdict), rules) in texts.iter().zip(&verdicts).zip(&model_rules) {
         if let Some(e) = &verdict.error {
             differences.push(format!("bklint refused it: {e}\n{text}"));
             continue;
@@ -160,6 +198,13 @@ fn lints_agree_with_bklint() {
                 continue;
             }
         };
+        let parsed_rules: Vec<String> =
+            parsed.lint().iter().map(|l| l.rule().to_string()).collect();
+        if *rules != parsed_rules {
+            differences.push(format!(
+                "the model's lints {rules:?}\nits rendered text's {parsed_rules:?}\n{text}"
+            ));
+        }
         let ours = settle_suggestion_ties(buildkit_findings(&parsed.lint()), &verdict.warnings);
         findings += ours.len();
         if ours != verdict.warnings {

@@ -172,6 +172,21 @@ case!(skipped_by_check_directive, {
         .build()
 });
 
+case!(skipped_by_check_comments, {
+    let build = Stage::from_image("build", "alpine:3.20")
+        .on_platform(Platform::new("linux/arm64"))
+        .comment("check=skip=JSONArgsRecommended because it runs a script")
+        .cmd(Command::shell("./build.sh"))
+        .comment("check=skip=JSONArgsRecommended\n\nan empty line forgets the one above")
+        .entrypoint(Command::shell("./entry.sh"))
+        .comment("check=skip=FromPlatformFlagConstDisallowed");
+    let app = Stage::from_image("app", "alpine:3.20")
+        .on_platform(Platform::new("linux/amd64"))
+        .with_leading_comment("the comments above are read for this FROM too")
+        .copy_from(&build, "/out", "/out");
+    Dockerfile::builder().target(&build).target(&app).build()
+});
+
 case!(
     copy_ignored_file,
     Linter::new().dockerignore("# local files\n*.env\ntarget\n**/*.log\n"),

@@ -42,8 +42,38 @@
 //! happen: stage references are values.
 //!
 //! Lints come in the order of the file: global `ARG`s, then stages in order, each stage's
-//! instructions in order (by line for parsed files). A `# check=skip=...` directive, or such a
-//! comment right before an instruction, skips rules as it does for BuildKit.
+//! instructions in order (by line for parsed files).
+//!
+//! # Skipping checks
+//!
+//! A `# check=skip=...` directive skips rules in the whole file; such a comment right before
+//! an instruction skips them for that instruction, as BuildKit reads it: only the first
+//! `check=` comment counts, up to its first space, none above an empty `#` line, none that
+//! is indented (BuildKit drops a comment's first character, not its indentation), and one
+//! BuildKit cannot read (`skip=A;x=1`) skips nothing. A `CMD` overridden by a later one is
+//! reported with the later one's comment. BuildKit runs five checks on the whole file, which
+//! no such comment skips: `NoEmptyContinuation`, `ConsistentInstructionCasing`,
+//! `ReservedStageName`, `DuplicateStageName` and `InvalidDefaultArgInFrom`. A model's
+//! comments ([`Stage::comment`](crate::Stage::comment)) are read as BuildKit reads them once
+//! rendered.
+//!
+//! ```
+//! let text = "FROM alpine:3.20\n\
+//!             ## check=skip=MaintainerDeprecated,ConsistentInstructionCasing\n\
+//!             maintainer Jane\n\
+//!             ## check=skip=JSONArgsRecommended because it is a script\n\
+//!             CMD ./run.sh\n\
+//!             CMD ./again.sh\n";
+//! let found: Vec<String> = dockerdsl::check(text)?
+//!     .iter()
+//!     .map(|l| format!("{}:{}", l.line().unwrap_or(0), l.rule()))
+//!     .collect();
+//! assert_eq!(
+//!     found,
+//!     ["3:ConsistentInstructionCasing", "5:MultipleInstructionsDisallowed", "6:JSONArgsRecommended"]
+//! );
+//! # Ok::<(), dockerdsl::ParseErrors>(())
+//! ```
 //!
 //! # Stage references
 //!
@@ -526,6 +556,22 @@ impl<'a> Linter<'a> {
         }
         skip_checked(parsed.dockerfile(), found)
     }
+}
+
+/// Whether a `# check=skip=...` comment right before an instruction skips `rule` there.
+/// BuildKit runs five checks on the whole file, where no such comment applies: the empty
+/// continuation lines, the keywords' casing, the stage names (reserved, duplicate) and the
+/// bases with the `ARG` defaults.
+fn skipped(skip: Option<&crate::rules::SkippedChecks>, rule: Rule) -> bool {
+    let whole_file = matches!(
+        rule,
+        Rule::NoEmptyContinuation
+            | Rule::ConsistentInstructionCasing
+            | Rule::ReservedStageName
+            | Rule::DuplicateStageName
+            | Rule::InvalidDefaultArgInFrom
+    );
+    !whole_file && skip.is_some_and(|s| s.skips(rule.name()))
 }
 
 /// Drops what the `# check=skip=...` directive skips.

@@ -3,7 +3,7 @@
 //! the last `USER`).
 
 use super::vars::{expand, go_quote};
-use super::written::{Sets, WrittenNames};
+use super::written::{AsWritten, Sets, WrittenNames};
 use super::{Lint, Rule};
 use crate::dockerignore::Patterns;
 use crate::error::Location;
@@ -13,9 +13,12 @@ use crate::model::instruction::{Command, Instruction, Sources};
 use crate::model::mount::Mount;
 use crate::model::stage::{Base, Stage};
 use crate::model::values::Platform;
+use crate::parse::SourceInstruction;
 use crate::rules;
+use crate::rules::SkippedChecks;
 use crate::rules::suggest::like_buildkit as suggest;
 use crate::rules::vocab::AUTOMATIC_ARGS;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -144,24 +147,40 @@ impl Key {
 
 struct Cx<'a> {
     found: Vec<(Key, Lint)>,
-    lines: Option<&'a Lines>,
-    /// Rules skipped by `# check=skip=...` comments right before the current instruction.
-    skip: Skip,
+    lines: Option<&'a Lines<'a>>,
+    /// Rules skipped by a `# check=skip=...` comment right before the current instruction.
+    skip: Option<Cow<'a, SkippedChecks>>,
     ignore: Option<Patterns>,
     chains: BTreeMap<&'a str, Chain>,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
     /// Where `key` is in a parsed file.
-    fn written(&self, key: &Key) -> Option<&(usize, usize, String)> {
+    fn written(&self, key: &Key) -> Option<&'a SourceInstruction> {
         let stage = key.stage.checked_sub(1)?;
-        self.lines?.get(&(stage, key.index))
+        self.lines?.get(&(stage, key.index)).copied()
     }
 
     /// The keyword as written in a parsed file (BuildKit's messages quote it so), or the
     /// model's.
-    fn keyword<'k>(&'k self, key: &Key, model: &'k str) -> &'k str {
-        self.written(key).map_or(model, |(_, _, k)| k.as_str())
+    fn keyword<'k>(&self, key: &Key, model: &'k str) -> &'k str
+    where
+        'a: 'k,
+    {
+        self.written(key).map_or(model, SourceInstruction::keyword)
+    }
+
+    /// Takes the skipped rules of the instruction at `key`: from its source in a parsed
+    /// file, read as BuildKit reads the comments there; else from the model's `comments`
+    /// before it, as BuildKit will read them once rendered.
+    fn skip_at(&mut self, key: &Key, comments: &[&str]) {
+        self.skip = if self.lines.is_some() {
+            self.written(key)
+                .and_then(|i| i.skipped.as_deref())
+                .map(Cow::Borrowed)
+        } else {
+            rendered_comment_checks(comments).map(Cow::Owned)
+        };
     }
 
     /// A lint of an instruction the model does not hold, at `(line, column)`, ordered after
@@ -170,10 +189,13 @@ impl Cx<'_> {
         &mut self,
         from: &Key,
         position: usize,
-        (line, column): (usize, usize),
+        written: &AsWritten,
         rule: Rule,
         message: String,
     ) {
+        if super::skipped(written.skipped.as_ref(), rule) {
+            return;
+        }
         let key = Key {
             position,
             index: None,
@@ -185,15 +207,15 @@ impl Cx<'_> {
                 rule,
                 message,
                 location: Location::default(),
-                line: Some(line),
-                column: Some(column),
+                line: Some(written.line),
+                column: Some(written.column),
                 end_line: None,
             },
         ));
     }
 
     fn push(&mut self, key: &Key, rule: Rule, message: String) {
-        if self.skip.skips(rule) {
+        if super::skipped(self.skip.as_deref(), rule) {
             return;
         }
         let at = self.written(key);
@@ -203,28 +225,29 @@ impl Cx<'_> {
                 rule,
                 message,
                 location: key.location(),
-                line: at.map(|(line, _, _)| *line),
-                column: at.map(|(_, column, _)| *column),
+                line: at.map(SourceInstruction::line),
+                column: at.map(SourceInstruction::column),
                 end_line: None,
             },
         ));
     }
 }
 
-/// The line, column and keyword as written of each `FROM` (index `None`) and instruction of
-/// a parsed file, by stage index and instruction index.
-pub(super) type Lines = BTreeMap<(usize, Option<usize>), (usize, usize, String)>;
+/// The source of each `FROM` (index `None`) and instruction of a parsed file, by stage
+/// index and instruction index: where the model's lints are reported, and the keyword as
+/// written.
+pub(super) type Lines<'p> = BTreeMap<(usize, Option<usize>), &'p SourceInstruction>;
 
 pub(super) fn lints(
     df: &Dockerfile,
     dockerignore: Option<&str>,
-    lines: Option<&Lines>,
+    lines: Option<&Lines<'_>>,
     written: Option<&WrittenNames>,
 ) -> Vec<Lint> {
     let mut cx = Cx {
         found: Vec::new(),
         lines,
-        skip: Skip::default(),
+        skip: None,
         ignore: dockerignore
             .map(Patterns::parse)
             .filter(|p| !p.has_exceptions()),
@@ -232,6 +255,14 @@ pub(super) fn lints(
     };
     let defaults = global_defaults(df);
     let stages = df.stages();
+    // The comments rendered right before the next `FROM`: those after the global ARGs, then
+    // those a stage ends with, then the next stage's own.
+    let mut before_from: Vec<&str> = df
+        .arg_comments()
+        .iter()
+        .filter(|(before, _)| *before == df.args().len())
+        .map(|(_, text)| text.as_str())
+        .collect();
     for (i, stage) in stages.iter().enumerate() {
         let from = Key {
             stage: i + 1,
@@ -242,7 +273,17 @@ pub(super) fn lints(
                 keyword: None,
             },
         };
+        before_from.extend(stage.leading_comment());
+        cx.skip_at(&from, &before_from);
         from_checks(&mut cx, &from, stage, &defaults);
+        before_from.clear();
+        for instruction in stage.instructions().iter().rev() {
+            let Instruction::Comment(text) = instruction else {
+                break;
+            };
+            before_from.push(text);
+        }
+        before_from.reverse();
         let chain = match stage.base() {
             Base::Stage(base) => cx.chains.get(base.name()).cloned().unwrap_or_default(),
             // `FROM ${BASE}` whose default names an earlier stage is built on that stage,
@@ -412,8 +453,6 @@ fn instruction_checks(
             comments.push(text);
             continue;
         }
-        cx.skip = Skip::from_comments(&comments);
-        comments.clear();
         position += 1;
         let keyword = instruction.keyword();
         let key = Key {
@@ -425,6 +464,8 @@ fn instruction_checks(
                 keyword: Some(keyword.to_owned()),
             },
         };
+        cx.skip_at(&key, &comments);
+        comments.clear();
         let mut uses = Uses::default();
         match instruction {
             Instruction::Cmd(c) | Instruction::Entrypoint(c) => {
@@ -553,7 +594,7 @@ fn instruction_checks(
         uses.report(cx, &key, &chain);
     }
     written.before(cx, from, position, stage.instructions().len(), &mut chain);
-    cx.skip = Skip::default();
+    cx.skip = None;
     chain
 }
 
@@ -598,8 +639,7 @@ impl Written<'_> {
             }
             for name in used.into_inner().iter().filter(|n| !chain.defined(n)) {
                 let message = undefined_var(name, chain);
-                let at = (written.line, written.column);
-                cx.push_at(from, position, at, Rule::UndefinedVar, message);
+                cx.push_at(from, position, written, Rule::UndefinedVar, message);
             }
             for port in &written.mappings {
                 // Shown as BuildKit expands it: an unset variable is empty (one the stage
@@ -610,8 +650,7 @@ impl Written<'_> {
                 let message = format!(
                     "EXPOSE instruction should not define an IP address or host-port mapping, found '{shown}'"
                 );
-                let at = (written.line, written.column);
-                cx.push_at(from, position, at, Rule::ExposeInvalidFormat, message);
+                cx.push_at(from, position, written, Rule::ExposeInvalidFormat, message);
             }
             for set in &written.sets {
                 match set {
@@ -623,45 +662,18 @@ impl Written<'_> {
     }
 }
 
-/// What `# check=skip=...` comments right before an instruction skip for it, as BuildKit
-/// merges them into the checks of that instruction.
-#[derive(Default)]
-struct Skip {
-    all: bool,
-    rules: BTreeSet<String>,
-}
-
-impl Skip {
-    fn from_comments(comments: &[&str]) -> Skip {
-        let mut skip = Skip::default();
-        for line in comments.iter().flat_map(|c| c.lines()) {
-            let Some((key, value)) = line.trim().split_once('=') else {
-                continue;
-            };
-            if !key.trim().eq_ignore_ascii_case("check") {
-                continue;
-            }
-            for option in value.split(';') {
-                let Some((k, v)) = option.split_once('=') else {
-                    continue;
-                };
-                if k.trim() == "skip" {
-                    for rule in v.split(',').map(str::trim) {
-                        if rule == "all" {
-                            skip.all = true;
-                        } else {
-                            skip.rules.insert(rule.to_owned());
-                        }
-                    }
-                }
-            }
+/// What a `# check=skip=...` comment among the model's `comments` right before an
+/// instruction skips for it, read as BuildKit will read them once rendered: each line a
+/// comment of its own, an empty one forgetting those above it.
+fn rendered_comment_checks(comments: &[&str]) -> Option<SkippedChecks> {
+    let mut prev: Vec<&str> = Vec::new();
+    for line in comments.iter().flat_map(|c| c.split('\n')) {
+        match line.trim() {
+            "" => prev.clear(),
+            text => prev.push(text),
         }
-        skip
     }
-
-    fn skips(&self, rule: Rule) -> bool {
-        self.all || self.rules.contains(rule.name())
-    }
+    rules::comment_check_options(&prev).map(SkippedChecks::from)
 }
 
 /// Reports the instruction that `key` overrides, as BuildKit does (the earlier one is the

@@ -7,6 +7,7 @@ use super::{Lint, Rule};
 use crate::error::Location;
 use crate::model::instruction::Instruction;
 use crate::parse::{Parsed, Position, SourceInstruction};
+use crate::rules::SkippedChecks;
 use crate::syntax::words;
 
 /// A name an instruction the model does not hold sets in its stage.
@@ -30,6 +31,8 @@ pub(super) struct AsWritten {
     pub(super) sets: Vec<Sets>,
     /// `EXPOSE`'s words with an IP address or a host port (`127.0.0.1:80:80`).
     pub(super) mappings: Vec<String>,
+    /// What a `# check=` comment right before it skips.
+    pub(super) skipped: Option<SkippedChecks>,
 }
 
 /// The instructions kept as written, by stage and the index of the model instruction they
@@ -57,6 +60,7 @@ pub(super) fn written_names(parsed: &Parsed) -> WrittenNames {
                     expands,
                     sets,
                     mappings,
+                    skipped: i.skipped.as_deref().cloned(),
                 });
             }
         }
@@ -139,24 +143,18 @@ fn read_as_written(
     }
 }
 
-/// Where each `FROM` (index `None`) and instruction (by stage and instruction index) of a
-/// parsed file is: what the model lints report their lines with.
-pub(super) fn lines(parsed: &Parsed) -> super::model::Lines {
+/// The source of each `FROM` (index `None`) and instruction (by stage and instruction
+/// index) of a parsed file: where the model lints report their lines.
+pub(super) fn lines(parsed: &Parsed) -> super::model::Lines<'_> {
     let mut lines = super::model::Lines::new();
     for i in parsed.instructions() {
         match i.position() {
             Position::From { stage } => {
-                lines.insert(
-                    (*stage, None),
-                    (i.line(), i.column(), i.keyword().to_owned()),
-                );
+                lines.insert((*stage, None), i);
             }
             Position::Instructions { stage, indices } => {
                 for index in indices.clone() {
-                    lines.insert(
-                        (*stage, Some(index)),
-                        (i.line(), i.column(), i.keyword().to_owned()),
-                    );
+                    lines.insert((*stage, Some(index)), i);
                 }
             }
             Position::GlobalArgs(_) | Position::AsWritten => {}
@@ -169,6 +167,9 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
     let escape = parsed.dockerfile().escape().char();
     let mut found = Vec::new();
     let mut push = |i: &SourceInstruction, line: usize, rule: Rule, message: String| {
+        if super::skipped(i.skipped.as_deref(), rule) {
+            return;
+        }
         found.push(Lint {
             rule,
             message,

@@ -13,6 +13,7 @@ use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
 use crate::model::text::Text;
 use crate::model::values::{Chmod, ImageRef, Network, Platform, Port, Security, Signal};
+use crate::rules::SkippedChecks;
 use crate::syntax::words::{self, Split, Unreadable};
 use crate::syntax::{self, Instruction as Logical, NodeKind, Tree};
 use std::collections::{BTreeMap, BTreeSet};
@@ -349,15 +350,6 @@ impl<'r> Flags<'r> {
     }
 }
 
-/// Go's `strconv.ParseBool`: what a mount option (`ro=1`) and `# check=error=` take.
-fn parse_bool(v: &str) -> Option<bool> {
-    match v {
-        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
-        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
-        _ => None,
-    }
-}
-
 /// A boolean flag's value as BuildKit's `BFlags` reads it (`--link=TRUE`): `true` or
 /// `false` in any case, not `strconv.ParseBool`'s `1` or `t`.
 fn flag_bool(v: &str) -> Option<bool> {
@@ -377,6 +369,9 @@ struct Read<'t, 'a> {
     instructions: Vec<&'t Logical<'a>>,
     /// The comment lines right before each instruction (since the previous one).
     comments: Vec<Vec<&'a str>>,
+    /// The checks a `# check=` comment right before each instruction skips for it, as
+    /// BuildKit reads its comments (an empty `#` forgets the ones above it).
+    skipped: Vec<Option<Box<SkippedChecks>>>,
     trailing_comments: Vec<&'a str>,
 }
 
@@ -386,8 +381,11 @@ impl<'t, 'a> Read<'t, 'a> {
             directives: Vec::new(),
             instructions: Vec::with_capacity(tree.nodes().len()),
             comments: Vec::with_capacity(tree.nodes().len()),
+            skipped: Vec::with_capacity(tree.nodes().len()),
             trailing_comments: Vec::new(),
         };
+        // BuildKit's `PrevComment` texts of the instruction to come.
+        let mut prev: Vec<&'a str> = Vec::new();
         for node in tree.nodes() {
             match node.kind() {
                 NodeKind::Directive { name, value } => read.directives.push(Directive {
@@ -399,8 +397,21 @@ impl<'t, 'a> Read<'t, 'a> {
                     read.instructions.push(i);
                     read.comments
                         .push(std::mem::take(&mut read.trailing_comments));
+                    let skipped = (!prev.is_empty())
+                        .then(|| crate::rules::comment_check_options(&prev))
+                        .flatten()
+                        .map(|options| Box::new(options.into()));
+                    read.skipped.push(skipped);
+                    prev.clear();
                 }
-                NodeKind::Comment(c) => read.trailing_comments.push(c),
+                NodeKind::Comment(c) => {
+                    read.trailing_comments.push(c);
+                    let line = tree.text().get(node.span()).unwrap_or_default();
+                    match crate::rules::prev_comment(line) {
+                        "" => prev.clear(),
+                        text => prev.push(text),
+                    }
+                }
                 _ => {}
             }
         }
@@ -428,7 +439,7 @@ pub(crate) fn lower_tree(
     mut errors: Vec<Diagnostic>,
     faithful: bool,
 ) -> Result<Parsed, ParseErrors> {
-    let read = Read::of(tree);
+    let mut read = Read::of(tree);
     let escape = tree.escape();
 
     let mut syntax = Syntax::Omitted;
@@ -436,7 +447,7 @@ pub(crate) fn lower_tree(
     for d in &read.directives {
         match d.name.to_ascii_lowercase().as_str() {
             "syntax" => syntax = syntax_of(&d.value),
-            "check" => match checks_of(&d.value) {
+            "check" => match checks_of(&d.value, faithful) {
                 Ok(c) => checks = Some(c),
                 Err(message) => errors.push(
                     Diagnostic::new(
@@ -584,6 +595,7 @@ pub(crate) fn lower_tree(
     for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
         let keyword_lower = buf.lower(split.keyword);
+        let skipped = read.skipped.get_mut(map_index).and_then(Option::take);
         let mut comments = std::mem::take(&mut pending_comments);
         comments.extend(
             read.comments
@@ -661,7 +673,12 @@ pub(crate) fn lower_tree(
             if !comments.is_empty() {
                 stage = stage.with_leading_comment(comments.join("\n"));
             }
-            map.push(source(l, split, Position::From { stage: done.len() }));
+            map.push(source(
+                l,
+                split,
+                Position::From { stage: done.len() },
+                skipped,
+            ));
             open_name = name;
             open = Some(stage);
             continue;
@@ -670,7 +687,7 @@ pub(crate) fn lower_tree(
             None if keyword_lower == "arg" => {
                 let Ok(new) = arg_list(&mut cx, split, true) else {
                     if cx.beyond {
-                        map.push(source(l, split, Position::AsWritten));
+                        map.push(source(l, split, Position::AsWritten, skipped));
                         // Names with quotes are still declared, as written; another limit
                         // (a value the model cannot hold) loses track of the values.
                         let names = quoted_global_names(split, cx.escape);
@@ -694,7 +711,12 @@ pub(crate) fn lower_tree(
                     builder = builder.arg(a.clone());
                     args.push(a);
                 }
-                map.push(source(l, split, Position::GlobalArgs(start..args.len())));
+                map.push(source(
+                    l,
+                    split,
+                    Position::GlobalArgs(start..args.len()),
+                    skipped,
+                ));
             }
             None => {
                 if known(keyword_lower) {
@@ -714,7 +736,7 @@ pub(crate) fn lower_tree(
                 }
                 let Ok(new) = read else {
                     if cx.beyond {
-                        map.push(source(l, split, Position::AsWritten));
+                        map.push(source(l, split, Position::AsWritten, skipped));
                         if matches!(keyword_lower, "env" | "arg") {
                             env.lose();
                         }
@@ -750,6 +772,7 @@ pub(crate) fn lower_tree(
                         stage: done.len(),
                         indices: start..end,
                     },
+                    skipped,
                 ));
             }
         }
@@ -1086,8 +1109,14 @@ fn file_help(help: &str) -> String {
     help.to_owned()
 }
 
-fn source(l: &Logical, split: &Split, position: Position) -> SourceInstruction {
+fn source(
+    l: &Logical,
+    split: &Split,
+    position: Position,
+    skipped: Option<Box<SkippedChecks>>,
+) -> SourceInstruction {
     SourceInstruction {
+        skipped,
         line: l.line,
         end_line: l.end_line,
         column: l.column,
@@ -1135,44 +1164,29 @@ pub(crate) fn syntax_of(value: &str) -> Syntax {
     }
 }
 
-/// `# check=skip=A,B;error=true;experimental=all` (BuildKit's `ParseLintOptions`).
-fn checks_of(value: &str) -> Result<BuildChecks, String> {
+/// `# check=skip=A,B;error=true;experimental=all`, read as BuildKit reads it
+/// ([`rules::check_options`](crate::rules::check_options)). BuildKit takes any text for a
+/// rule's name; `faithful` drops those that cannot be one (`skip=foo`, `skip=all,Other`),
+/// which change nothing, where [`parse`] keeps them for the model to refuse.
+fn checks_of(value: &str, faithful: bool) -> Result<BuildChecks, String> {
+    let options = crate::rules::check_options(value)?;
+    let named =
+        |rule: &str| !rule.is_empty() && (!faithful || crate::rules::check_rule(rule).is_ok());
     let mut checks = BuildChecks::new();
-    let parts: Vec<&str> = value.split(';').collect();
-    if parts.len() > 3 {
-        return Err("too many check options".into());
+    if options.skip_all {
+        checks = checks.skip_all();
     }
-    for part in parts {
-        let part = part.trim();
-        let Some((key, v)) = part.split_once('=') else {
-            return Err(format!("invalid check option {part:?}"));
-        };
-        let v = v.trim();
-        match key.trim().to_ascii_lowercase().as_str() {
-            "skip" => {
-                if v == "all" {
-                    checks = checks.skip_all();
-                } else {
-                    for rule in v.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-                        checks = checks.skip(rule);
-                    }
-                }
-            }
-            "error" => {
-                checks = checks
-                    .error(parse_bool(v).ok_or_else(|| format!("invalid error value {v:?}"))?);
-            }
-            "experimental" => {
-                if v == "all" {
-                    checks = checks.experimental_all();
-                } else {
-                    for rule in v.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-                        checks = checks.experimental(rule);
-                    }
-                }
-            }
-            _ => return Err(format!("invalid check option {part:?}")),
-        }
+    for rule in options.skip.into_iter().filter(|r| named(r)) {
+        checks = checks.skip(rule);
+    }
+    if let Some(error) = options.error {
+        checks = checks.error(error);
+    }
+    if options.experimental_all {
+        checks = checks.experimental_all();
+    }
+    for rule in options.experimental.into_iter().filter(|r| named(r)) {
+        checks = checks.experimental(rule);
     }
     Ok(checks)
 }

@@ -214,6 +214,8 @@ pub struct SourceInstruction {
     pub(crate) position: Position,
     /// Where BuildKit reports an empty continuation line in it, if it has one.
     pub(crate) empty_continuation: Option<usize>,
+    /// The checks a `# check=` comment right before it skips for it.
+    pub(crate) skipped: Option<Box<crate::rules::SkippedChecks>>,
 }
 
 impl SourceInstruction {

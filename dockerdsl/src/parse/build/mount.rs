@@ -1,9 +1,10 @@
 //! One `--mount=` value of `RUN`: BuildKit's CSV grammar, its option aliases and the rules of
 //! which option goes with which type. The words themselves are `rules::vocab`'s.
 
-use super::{Bad, Cx, parse_bool};
+use super::{Bad, Cx};
 use crate::model::mount::{Mount, Sharing};
 use crate::model::text::Text;
+use crate::rules::go_bool;
 use crate::rules::vocab;
 
 /// One `--mount=` value: CSV fields `key=value` or bare keys.
@@ -79,7 +80,7 @@ pub(super) fn mount(cx: &mut Cx<'_>, value: &str) -> Result<Mount, Bad> {
                 None => Ok(true),
                 Some(v) => {
                     let v = expand(cx, k, v, expanded)?;
-                    parse_bool(&v).ok_or_else(|| {
+                    go_bool(&v).ok_or_else(|| {
                         cx.error(format!("invalid value `{v}` for mount option `{k}`"))
                     })
                 }
