@@ -493,7 +493,57 @@ pub const MUTATIONS: &[Mutation] = &[
             Some(out)
         },
     },
+    // `# check=` comments before instructions: BuildKit skips the rules they name for the
+    // instruction after them, except those it runs on the whole file; every other
+    // instruction, so that the ones between keep their warnings.
+    Mutation {
+        name: "check-comments-skip-all",
+        apply: |t| before_instructions(t, |k| if k % 2 == 1 { "# check=skip=all\n" } else { "" }),
+    },
+    Mutation {
+        name: "check-comments-skip-named",
+        apply: |t| before_instructions(t, |k| if k % 2 == 0 { SKIP_NAMED } else { "" }),
+    },
+    // Comments BuildKit does not take: after an empty `#`, indented, unreadable options,
+    // a second `check=` (only the first counts), the value cut at its first space.
+    Mutation {
+        name: "check-comments-not-taken",
+        apply: |t| {
+            before_instructions(t, |k| match k % 5 {
+                0 => "# check=skip=all\n#\n",
+                1 => "  # check=skip=all\n",
+                2 => "# check=skip=all;error=maybe\n",
+                3 => "# check=skip=UndefinedArgInFrom\n# check=skip=all\n",
+                _ => "# check=skip=UndefinedVar all\n",
+            })
+        },
+    },
 ];
+
+/// `text` with `comment(k)` (whole lines) inserted before the `k`-th instruction of the
+/// file, from the second on (before the first, a `# check=` would be the directive);
+/// `None` for a file of one instruction.
+fn before_instructions(text: &str, comment: impl Fn(usize) -> &'static str) -> Option<String> {
+    let starts = instruction_lines(text);
+    if starts.len() < 2 {
+        return None;
+    }
+    let ls = lines(text);
+    let mut out = String::new();
+    for (i, l) in ls.iter().enumerate() {
+        if let Some(k) = starts.iter().position(|s| *s == i).filter(|k| *k > 0) {
+            out.push_str(comment(k));
+        }
+        out.push_str(l);
+    }
+    Some(out)
+}
+
+/// The checks BuildKit runs per instruction that real files trip most, skipped by name
+/// (with two of those it runs on the whole file, which stay).
+const SKIP_NAMED: &str = "# check=skip=JSONArgsRecommended,UndefinedVar,LegacyKeyValueFormat,\
+MaintainerDeprecated,FromAsCasing,StageNameCasing,WorkdirRelativePath,SecretsUsedInArgOrEnv,\
+MultipleInstructionsDisallowed,ConsistentInstructionCasing,DuplicateStageName\n";
 
 /// A misspelling of a stage name: two letters swapped, or one dropped.
 fn typo(name: &str) -> Option<String> {
