@@ -730,6 +730,22 @@ const EDGES: &[(&str, &str)] = &[
         "check-comment-overriding-instruction",
         "FROM alpine:3.20 AS a\n# check=skip=MultipleInstructionsDisallowed\nCMD [\"a\"]\nCMD [\"b\"]\nFROM alpine:3.20\nCMD [\"a\"]\n# check=skip=MultipleInstructionsDisallowed\nCMD [\"b\"]\n",
     ),
+    // BuildKit's experimental InvalidDefinitionDescription: the last comment right before
+    // an ARG or a named FROM starts with the name (the stage's in lower case, the ARG's as
+    // written); run only where the file or such a comment turns it on, and skipped by no
+    // `skip=`, as no experimental rule is.
+    (
+        "definition-descriptions",
+        "# check=experimental=InvalidDefinitionDescription\n# VERSION the version\nARG VERSION=1\n# the build stage\nFROM alpine:3.20 AS build\n# build the app\nFROM alpine:3.20 AS Build2\nARG A B\n# A and B\nARG A B\n# C\nARG C\n# X y\nARG \"X\"=1\n#\nARG Y\n# Z\tz\nARG Z\n",
+    ),
+    (
+        "definition-descriptions-turned-on-by-a-comment",
+        "ARG Z\n# check=experimental=InvalidDefinitionDescription\nARG A\n# check=experimental=InvalidDefinitionDescription\n# A the a\nARG A2\n# hi\nARG B\nFROM alpine:3.20\n# check=experimental=InvalidDefinitionDescription;skip=InvalidDefinitionDescription\nARG Q\n",
+    ),
+    (
+        "definition-descriptions-not-skipped",
+        "# check=experimental=all;skip=all\n# x\nARG A\nFROM alpine:3.20\n# y\nARG B\n",
+    ),
     // The `# check=` directive: read up to its first space, in at most three options (the
     // last takes the rest), with rule names no rule has taken and ignored; spaces alone
     // are a value (so a second `# check=` is refused).

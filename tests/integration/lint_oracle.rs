@@ -9,7 +9,7 @@
 use crate::common;
 
 use common::bklint::{bklint, buildkit_findings, run_texts, settle_suggestion_ties};
-use dockerdsl::{Command, Dockerfile, Healthcheck, Platform, Stage};
+use dockerdsl::{BuildChecks, Command, Dockerfile, Healthcheck, Platform, Stage};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use std::cell::RefCell;
@@ -41,7 +41,26 @@ const COMMENTS: &[&str] = &[
     "check=skip=SecretsUsedInArgOrEnv\ncheck=skip=JSONArgsRecommended",
     "check=skip=JSONArgsRecommended;error=maybe",
     "a plain comment",
+    // Descriptions, which BuildKit's experimental InvalidDefinitionDescription reads when
+    // an ARG comes next.
+    "GITHUB_TOKEN the token to fetch with",
+    "PLAIN\tnot a description: a tab is no space",
+    "check=experimental=InvalidDefinitionDescription",
 ];
+
+/// The file's `# check=` directive: none, the experimental rule turned on, every
+/// experimental rule with every rule skipped (which skips no experimental one).
+fn checks(choice: u8) -> Option<BuildChecks> {
+    match choice {
+        0 => None,
+        1 => Some(BuildChecks::new().experimental("InvalidDefinitionDescription")),
+        _ => Some(
+            BuildChecks::new()
+                .experimental_all()
+                .skip("JSONArgsRecommended"),
+        ),
+    }
+}
 
 /// ARG/ENV names: secret words first, last, in the middle (BuildKit's `(?:_|^)token(?:_|$)`
 /// is searched anywhere), inside a longer word, and allowed by `PUBLIC`.
@@ -101,6 +120,7 @@ fn stage_spec() -> impl Strategy<Value = StageSpec> {
                 "check=skip=FromPlatformFlagConstDisallowed",
                 "check=skip=all",
                 "a stage",
+                "app0 the application",
             ][..],
         )),
         prop::collection::vec(step(), 0..8),
@@ -117,7 +137,19 @@ fn stage_spec() -> impl Strategy<Value = StageSpec> {
         )
 }
 
-fn build(specs: &[StageSpec]) -> Option<Dockerfile> {
+/// A global ARG, with the comment before it.
+type GlobalArg = (Option<&'static str>, &'static str);
+
+fn global_arg() -> impl Strategy<Value = GlobalArg> {
+    (
+        prop::option::of(prop::sample::select(
+            &["VERSION the release", "the release", "check=skip=all"][..],
+        )),
+        prop::sample::select(&["VERSION", "BASE"][..]),
+    )
+}
+
+fn build(specs: &[StageSpec], choice: u8, args: &[GlobalArg]) -> Option<Dockerfile> {
     let mut stages: Vec<Stage> = Vec::new();
     for (i, s) in specs.iter().enumerate() {
         let name = format!("{}{i}", s.name);
@@ -148,6 +180,15 @@ fn build(specs: &[StageSpec]) -> Option<Dockerfile> {
         stages.push(stage);
     }
     let mut builder = Dockerfile::builder();
+    if let Some(c) = checks(choice) {
+        builder = builder.checks(c);
+    }
+    for (comment, name) in args {
+        if let Some(c) = comment {
+            builder = builder.comment(*c);
+        }
+        builder = builder.arg(*name);
+    }
     for s in &stages {
         builder = builder.target(s);
     }
@@ -172,8 +213,13 @@ fn lints_agree_with_bklint() {
         },
         TestRng::deterministic_rng(RngAlgorithm::ChaCha),
     );
-    let generated = runner.run(&prop::collection::vec(stage_spec(), 1..4), |specs| {
-        if let Some(df) = build(&specs) {
+    let strategy = (
+        prop::collection::vec(stage_spec(), 1..4),
+        0..3u8,
+        prop::collection::vec(global_arg(), 0..3),
+    );
+    let generated = runner.run(&strategy, |(specs, choice, args)| {
+        if let Some(df) = build(&specs, choice, &args) {
             texts.borrow_mut().push(df.to_string());
             let rules: Vec<String> = df.lint().iter().map(|l| l.rule().to_string()).collect();
             model_rules.borrow_mut().push(rules);

@@ -28,8 +28,8 @@
 //! | `FromPlatformFlagConstDisallowed` | a constant `--platform` whose OS and architecture are not in the stage's name |
 //! | `SecretsUsedInArgOrEnv` | an `ARG` or `ENV` name that looks like a secret (`*_TOKEN`, `PASSWORD`, ...) |
 //! | `InvalidDefaultArgInFrom` | a base that is empty or no image reference with the global `ARG` defaults, an earlier stage's name included (BuildKit reads every base as a reference; `scratch` is one) |
-//! | `CopyIgnoredFile` | with [`Linter::dockerignore`]: a `COPY`/`ADD` source from the context that the `.dockerignore` excludes (experimental in BuildKit) |
-//! | `InvalidDefinitionDescription` | not implemented (experimental in BuildKit, off by default) |
+//! | `CopyIgnoredFile` | with [`Linter::dockerignore`]: a `COPY`/`ADD` source from the context that the `.dockerignore` excludes |
+//! | `InvalidDefinitionDescription` | experimental in BuildKit, reported only where `# check=experimental=InvalidDefinitionDescription` (or `all`) turns it on, for the file or in a comment right before the instruction: the last comment right before an `ARG` or a `FROM ... AS name` does not start with the name (`# VERSION the release to build` before `ARG VERSION`) |
 //! | `InvalidBaseImagePlatform` | not checkable: it needs the image from its registry |
 //! | `DL3006` (hadolint) | a base image without a tag or digest |
 //! | `DL3007` (hadolint) | a base image tagged `latest` |
@@ -53,7 +53,8 @@
 //! BuildKit cannot read (`skip=A;x=1`) skips nothing. A `CMD` overridden by a later one is
 //! reported with the later one's comment. BuildKit runs five checks on the whole file, which
 //! no such comment skips: `NoEmptyContinuation`, `ConsistentInstructionCasing`,
-//! `ReservedStageName`, `DuplicateStageName` and `InvalidDefaultArgInFrom`. A model's
+//! `ReservedStageName`, `DuplicateStageName` and `InvalidDefaultArgInFrom`; and no `skip=`
+//! skips an experimental rule, which runs only where `experimental=` turns it on. A model's
 //! comments ([`Stage::comment`](crate::Stage::comment)) are read as BuildKit reads them once
 //! rendered.
 //!
@@ -163,6 +164,28 @@ macro_rules! rules {
             /// Where the rule is explained.
             pub fn url(self) -> &'static str {
                 match self { $(Rule::$variant => $url,)* }
+            }
+
+            /// Whether BuildKit runs the rule only where `# check=experimental=...` turns
+            /// it on; a `skip=` does not skip such a rule, as in BuildKit.
+            ///
+            /// ```
+            /// use dockerdsl::Rule;
+            ///
+            /// let text = "ARG A\n# the version\nARG VERSION\nFROM alpine:3.20\n";
+            /// assert!(dockerdsl::check(text)?.is_empty());
+            ///
+            /// let on = format!("# check=experimental=InvalidDefinitionDescription\n{text}");
+            /// let lints = dockerdsl::check(&on)?;
+            /// assert!(lints[0].rule().experimental());
+            /// assert_eq!(
+            ///     lints[0].message(),
+            ///     "Comment for ARG should follow the format: `# VERSION <description>`"
+            /// );
+            /// # Ok::<(), dockerdsl::ParseErrors>(())
+            /// ```
+            pub fn experimental(self) -> bool {
+                matches!(self, Rule::InvalidDefinitionDescription)
             }
 
             /// Whose rule this is.
@@ -282,6 +305,12 @@ rules! {
     /// A `COPY`/`ADD` source that the `.dockerignore` excludes.
     CopyIgnoredFile => "CopyIgnoredFile", BuildKit, "https://docs.docker.com/go/dockerfile/rule/copy-ignored-file/",
         "Attempting to Copy file that is excluded by .dockerignore",
+        [];
+    /// A comment right before an `ARG` or a named `FROM` that does not start with the name
+    /// it would describe (experimental in BuildKit: reported only where the file's
+    /// `# check=experimental=...` turns it on).
+    InvalidDefinitionDescription => "InvalidDefinitionDescription", BuildKit, "https://docs.docker.com/go/dockerfile/rule/invalid-definition-description/",
+        "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.",
         [];
     /// hadolint DL3006: a base image without a tag.
     UntaggedImage => "DL3006", Hadolint, "https://github.com/hadolint/hadolint/wiki/DL3006",
@@ -496,7 +525,7 @@ impl<'a> Linter<'a> {
     }
 
     /// Checks `COPY`/`ADD` sources from the build context against the text of a
-    /// `.dockerignore` (BuildKit's experimental `CopyIgnoredFile`). As BuildKit does, the check
+    /// `.dockerignore` (BuildKit's `CopyIgnoredFile`). As BuildKit does, the check
     /// is skipped when the file has exceptions (`!pattern`), which make a static answer
     /// unreliable.
     pub fn dockerignore(mut self, text: &'a str) -> Self {
@@ -563,7 +592,7 @@ impl<'a> Linter<'a> {
 /// BuildKit runs five checks on the whole file, where no such comment applies: the empty
 /// continuation lines, the keywords' casing, the stage names (reserved, duplicate) and the
 /// bases with the `ARG` defaults.
-fn skipped(skip: Option<&crate::rules::SkippedChecks>, rule: Rule) -> bool {
+fn skipped(skip: Option<&crate::rules::CommentChecks>, rule: Rule) -> bool {
     let whole_file = matches!(
         rule,
         Rule::NoEmptyContinuation
@@ -572,13 +601,38 @@ fn skipped(skip: Option<&crate::rules::SkippedChecks>, rule: Rule) -> bool {
             | Rule::DuplicateStageName
             | Rule::InvalidDefaultArgInFrom
     );
-    !whole_file && skip.is_some_and(|s| s.skips(rule.name()))
+    !whole_file && !rule.experimental() && skip.is_some_and(|s| s.skips(rule.name()))
+}
+
+/// BuildKit's `InvalidDefinitionDescription`, for an `ARG` or a `FROM` (`instruction`) that
+/// defines `keys` after comments whose last one starts with `word`: the message, when the
+/// word is no key.
+fn invalid_description(instruction: &str, keys: &[&str], word: &str) -> Option<String> {
+    let example = match keys {
+        [] => return None,
+        [key] => key,
+        _ => "<arg_key>",
+    };
+    (!keys.contains(&word)).then(|| {
+        format!("Comment for {instruction} should follow the format: `# {example} <description>`")
+    })
+}
+
+/// Whether an experimental rule runs for an instruction: turned on for the file, or by a
+/// `# check=` comment right before it.
+fn experimental(
+    dockerfile: &Dockerfile,
+    comment: Option<&crate::rules::CommentChecks>,
+    rule: Rule,
+) -> bool {
+    dockerfile.checks().is_some_and(|c| c.enables(rule.name()))
+        || comment.is_some_and(|c| c.enables(rule.name()))
 }
 
 /// Drops what the `# check=skip=...` directive skips.
 fn skip_checked(dockerfile: &Dockerfile, mut found: Vec<Lint>) -> Vec<Lint> {
     if let Some(checks) = dockerfile.checks() {
-        found.retain(|l| !checks.skips(l.rule.name()));
+        found.retain(|l| l.rule.experimental() || !checks.skips(l.rule.name()));
     }
     found
 }

@@ -8,14 +8,14 @@ use super::{Lint, Rule};
 use crate::dockerignore::Patterns;
 use crate::error::Location;
 use crate::expand::Pattern;
-use crate::model::dockerfile::Dockerfile;
+use crate::model::dockerfile::{BuildChecks, Dockerfile};
 use crate::model::instruction::{Command, Instruction, Sources};
 use crate::model::mount::Mount;
 use crate::model::stage::{Base, Stage};
 use crate::model::values::Platform;
 use crate::parse::SourceInstruction;
 use crate::rules;
-use crate::rules::SkippedChecks;
+use crate::rules::CommentChecks;
 use crate::rules::suggest::like_buildkit as suggest;
 use crate::rules::vocab::AUTOMATIC_ARGS;
 use std::borrow::Cow;
@@ -149,9 +149,11 @@ struct Cx<'a> {
     found: Vec<(Key, Lint)>,
     lines: Option<&'a Lines<'a>>,
     /// Rules skipped by a `# check=skip=...` comment right before the current instruction.
-    skip: Option<Cow<'a, SkippedChecks>>,
+    skip: Option<Cow<'a, CommentChecks>>,
     ignore: Option<Patterns>,
     chains: BTreeMap<&'a str, Chain>,
+    /// The file's `# check=` directive.
+    file_checks: Option<&'a BuildChecks>,
 }
 
 impl<'a> Cx<'a> {
@@ -176,7 +178,7 @@ impl<'a> Cx<'a> {
     fn skip_at(&mut self, key: &Key, comments: &[&str]) {
         self.skip = if self.lines.is_some() {
             self.written(key)
-                .and_then(|i| i.skipped.as_deref())
+                .and_then(|i| i.checks.as_deref())
                 .map(Cow::Borrowed)
         } else {
             rendered_comment_checks(comments).map(Cow::Owned)
@@ -193,7 +195,7 @@ impl<'a> Cx<'a> {
         rule: Rule,
         message: String,
     ) {
-        if super::skipped(written.skipped.as_ref(), rule) {
+        if super::skipped(written.checks.as_ref(), rule) {
             return;
         }
         let key = Key {
@@ -252,8 +254,27 @@ pub(super) fn lints(
             .map(Patterns::parse)
             .filter(|p| !p.has_exceptions()),
         chains: BTreeMap::new(),
+        file_checks: df.checks(),
     };
     let defaults = global_defaults(df);
+    for (i, arg) in df.args().iter().enumerate() {
+        let key = Key {
+            stage: 0,
+            position: i + 1,
+            index: None,
+            location: LocationKey {
+                stage: None,
+                keyword: Some("ARG".to_owned()),
+            },
+        };
+        let comments: Vec<&str> = df
+            .arg_comments()
+            .iter()
+            .filter(|(before, _)| *before == i)
+            .map(|(_, text)| text.as_str())
+            .collect();
+        description(&mut cx, &key, "ARG", &[arg.name.as_str()], &comments);
+    }
     let stages = df.stages();
     // The comments rendered right before the next `FROM`: those after the global ARGs, then
     // those a stage ends with, then the next stage's own.
@@ -276,6 +297,7 @@ pub(super) fn lints(
         before_from.extend(stage.leading_comment());
         cx.skip_at(&from, &before_from);
         from_checks(&mut cx, &from, stage, &defaults);
+        description(&mut cx, &from, "FROM", &[stage.name()], &before_from);
         before_from.clear();
         for instruction in stage.instructions().iter().rev() {
             let Instruction::Comment(text) = instruction else {
@@ -464,8 +486,8 @@ fn instruction_checks(
                 keyword: Some(keyword.to_owned()),
             },
         };
-        cx.skip_at(&key, &comments);
-        comments.clear();
+        let before = std::mem::take(&mut comments);
+        cx.skip_at(&key, &before);
         let mut uses = Uses::default();
         match instruction {
             Instruction::Cmd(c) | Instruction::Entrypoint(c) => {
@@ -502,6 +524,8 @@ fn instruction_checks(
                     uses.word(d);
                     uses.report(cx, &key, &chain);
                 }
+                // After the rest, as a parsed file's text lints come after its model's.
+                description(cx, &key, "ARG", &[arg.name.as_str()], &before);
                 chain.declare(&arg.name, arg.default.is_some(), defaults);
                 continue;
             }
@@ -665,7 +689,14 @@ impl Written<'_> {
 /// What a `# check=skip=...` comment among the model's `comments` right before an
 /// instruction skips for it, read as BuildKit will read them once rendered: each line a
 /// comment of its own, an empty one forgetting those above it.
-fn rendered_comment_checks(comments: &[&str]) -> Option<SkippedChecks> {
+fn rendered_comment_checks(comments: &[&str]) -> Option<CommentChecks> {
+    rules::comment_check_options(&rendered_prev(comments)).map(CommentChecks::from)
+}
+
+/// The model's `comments` right before an instruction as BuildKit will keep them for it once
+/// rendered (its `PrevComment`): each line a comment of its own, trimmed, an empty one
+/// forgetting those above it.
+fn rendered_prev<'c>(comments: &[&'c str]) -> Vec<&'c str> {
     let mut prev: Vec<&str> = Vec::new();
     for line in comments.iter().flat_map(|c| c.split('\n')) {
         match line.trim() {
@@ -673,7 +704,31 @@ fn rendered_comment_checks(comments: &[&str]) -> Option<SkippedChecks> {
             text => prev.push(text),
         }
     }
-    rules::comment_check_options(&prev).map(SkippedChecks::from)
+    prev
+}
+
+/// BuildKit's experimental `InvalidDefinitionDescription` on a builder's model (a parsed
+/// file's text lints tell it from the source): the `ARG` or `FROM` at `key` defines `keys`
+/// after the model's `comments`.
+fn description(cx: &mut Cx<'_>, key: &Key, instruction: &str, keys: &[&str], comments: &[&str]) {
+    if cx.lines.is_some() {
+        return;
+    }
+    let prev = rendered_prev(comments);
+    let Some(last) = prev.last() else {
+        return;
+    };
+    let rule = Rule::InvalidDefinitionDescription;
+    let comment = rules::comment_check_options(&prev).map(CommentChecks::from);
+    if !(cx.file_checks.is_some_and(|c| c.enables(rule.name()))
+        || comment.is_some_and(|c| c.enables(rule.name())))
+    {
+        return;
+    }
+    let word = last.split(' ').next().unwrap_or_default();
+    if let Some(message) = super::invalid_description(instruction, keys, word) {
+        cx.push(key, rule, message);
+    }
 }
 
 /// Reports the instruction that `key` overrides, as BuildKit does (the earlier one is the

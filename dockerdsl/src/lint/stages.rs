@@ -15,7 +15,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
     let escape = parsed.dockerfile().escape().char();
     let mut found = Vec::new();
     let push = |found: &mut Vec<Lint>, i: &SourceInstruction, rule: Rule, message: String| {
-        if super::skipped(i.skipped.as_deref(), rule) {
+        if super::skipped(i.checks.as_deref(), rule) {
             return;
         }
         found.push(Lint {

@@ -7,7 +7,7 @@ use super::{Lint, Rule};
 use crate::error::Location;
 use crate::model::instruction::Instruction;
 use crate::parse::{Parsed, Position, SourceInstruction};
-use crate::rules::SkippedChecks;
+use crate::rules::CommentChecks;
 use crate::syntax::words;
 
 /// A name an instruction the model does not hold sets in its stage.
@@ -32,7 +32,7 @@ pub(super) struct AsWritten {
     /// `EXPOSE`'s words with an IP address or a host port (`127.0.0.1:80:80`).
     pub(super) mappings: Vec<String>,
     /// What a `# check=` comment right before it skips.
-    pub(super) skipped: Option<SkippedChecks>,
+    pub(super) checks: Option<CommentChecks>,
 }
 
 /// The instructions kept as written, by stage and the index of the model instruction they
@@ -60,7 +60,7 @@ pub(super) fn written_names(parsed: &Parsed) -> WrittenNames {
                     expands,
                     sets,
                     mappings,
-                    skipped: i.skipped.as_deref().cloned(),
+                    checks: i.checks.as_deref().cloned(),
                 });
             }
         }
@@ -167,7 +167,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
     let escape = parsed.dockerfile().escape().char();
     let mut found = Vec::new();
     let mut push = |i: &SourceInstruction, line: usize, rule: Rule, message: String| {
-        if super::skipped(i.skipped.as_deref(), rule) {
+        if super::skipped(i.checks.as_deref(), rule) {
             return;
         }
         found.push(Lint {
@@ -220,7 +220,20 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                             format!("'{as_}' and '{keyword}' keywords' casing do not match"),
                         );
                     }
+                    if as_.eq_ignore_ascii_case("as") {
+                        let name = name.to_lowercase();
+                        describes(parsed.dockerfile(), i, "FROM", &[name.as_str()], &mut push);
+                    }
                 }
+            }
+            "arg" => {
+                let split = words::split_command(&text);
+                let list = words::parse_words(split.args, escape);
+                let keys: Vec<&str> = list
+                    .iter()
+                    .map(|w| w.split_once('=').map_or(w.as_str(), |(k, _)| k))
+                    .collect();
+                describes(parsed.dockerfile(), i, "ARG", &keys, &mut push);
             }
             "maintainer" => push(
                 i,
@@ -259,6 +272,27 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
     found.extend(casing(parsed));
     found.extend(super::stages::lints(parsed));
     found
+}
+
+/// BuildKit's experimental `InvalidDefinitionDescription` for an `ARG` or a named `FROM`
+/// that comments come right before, where the file or such a comment turns it on.
+fn describes(
+    dockerfile: &crate::model::dockerfile::Dockerfile,
+    i: &SourceInstruction,
+    instruction: &str,
+    keys: &[&str],
+    push: &mut impl FnMut(&SourceInstruction, usize, Rule, String),
+) {
+    let Some(word) = i.described.as_deref() else {
+        return;
+    };
+    let rule = Rule::InvalidDefinitionDescription;
+    if !super::experimental(dockerfile, i.checks.as_deref(), rule) {
+        return;
+    }
+    if let Some(message) = super::invalid_description(instruction, keys, word) {
+        push(i, i.line(), rule, message);
+    }
 }
 
 /// BuildKit's `ConsistentInstructionCasing`: the keywords of the stages (global `ARG`s are

@@ -166,6 +166,11 @@ impl BuildChecks {
             .map(String::as_str)
     }
 
+    /// Whether the directive turns on the experimental check `rule`.
+    pub(crate) fn enables(&self, rule: &str) -> bool {
+        self.experimental_all || self.experimental.iter().any(|s| s == rule)
+    }
+
     /// Whether the directive skips the check `rule`.
     pub(crate) fn skips(&self, rule: &str) -> bool {
         self.skip_all || self.skip.iter().any(|s| s == rule)

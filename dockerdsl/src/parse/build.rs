@@ -13,7 +13,7 @@ use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
 use crate::model::text::Text;
 use crate::model::values::{Chmod, ImageRef, Network, Platform, Port, Security, Signal};
-use crate::rules::SkippedChecks;
+use crate::rules::CommentChecks;
 use crate::syntax::words::{self, Split, Unreadable};
 use crate::syntax::{self, Instruction as Logical, NodeKind, Tree};
 use std::collections::{BTreeMap, BTreeSet};
@@ -369,9 +369,9 @@ struct Read<'t, 'a> {
     instructions: Vec<&'t Logical<'a>>,
     /// The comment lines right before each instruction (since the previous one).
     comments: Vec<Vec<&'a str>>,
-    /// The checks a `# check=` comment right before each instruction skips for it, as
-    /// BuildKit reads its comments (an empty `#` forgets the ones above it).
-    skipped: Vec<Option<Box<SkippedChecks>>>,
+    /// What the comments right before each instruction tell BuildKit about it, as BuildKit
+    /// reads them (an empty `#` forgets the ones above it).
+    before: Vec<Before>,
     trailing_comments: Vec<&'a str>,
 }
 
@@ -381,7 +381,7 @@ impl<'t, 'a> Read<'t, 'a> {
             directives: Vec::new(),
             instructions: Vec::with_capacity(tree.nodes().len()),
             comments: Vec::with_capacity(tree.nodes().len()),
-            skipped: Vec::with_capacity(tree.nodes().len()),
+            before: Vec::with_capacity(tree.nodes().len()),
             trailing_comments: Vec::new(),
         };
         // BuildKit's `PrevComment` texts of the instruction to come.
@@ -397,11 +397,7 @@ impl<'t, 'a> Read<'t, 'a> {
                     read.instructions.push(i);
                     read.comments
                         .push(std::mem::take(&mut read.trailing_comments));
-                    let skipped = (!prev.is_empty())
-                        .then(|| crate::rules::comment_check_options(&prev))
-                        .flatten()
-                        .map(|options| Box::new(options.into()));
-                    read.skipped.push(skipped);
+                    read.before.push(Before::of(i, &prev));
                     prev.clear();
                 }
                 NodeKind::Comment(c) => {
@@ -416,6 +412,31 @@ impl<'t, 'a> Read<'t, 'a> {
             }
         }
         read
+    }
+}
+
+/// What the comments right before an instruction (BuildKit's `PrevComment`) tell BuildKit
+/// about it.
+#[derive(Default)]
+struct Before {
+    /// What a `# check=` comment among them sets for it.
+    checks: Option<Box<CommentChecks>>,
+    /// For an `ARG` or `FROM`: the first word of the last one, which BuildKit's
+    /// `InvalidDefinitionDescription` wants to be the name it describes.
+    described: Option<Box<str>>,
+}
+
+impl Before {
+    fn of(instruction: &Logical, prev: &[&str]) -> Before {
+        let Some(last) = prev.last() else {
+            return Before::default();
+        };
+        let keyword = instruction.keyword();
+        let defines = keyword.eq_ignore_ascii_case("arg") || keyword.eq_ignore_ascii_case("from");
+        Before {
+            checks: crate::rules::comment_check_options(prev).map(|o| Box::new(o.into())),
+            described: defines.then(|| last.split(' ').next().unwrap_or_default().into()),
+        }
     }
 }
 
@@ -595,7 +616,7 @@ pub(crate) fn lower_tree(
     for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
         let keyword_lower = buf.lower(split.keyword);
-        let skipped = read.skipped.get_mut(map_index).and_then(Option::take);
+        let before = read.before.get_mut(map_index).map(std::mem::take);
         let mut comments = std::mem::take(&mut pending_comments);
         comments.extend(
             read.comments
@@ -677,7 +698,7 @@ pub(crate) fn lower_tree(
                 l,
                 split,
                 Position::From { stage: done.len() },
-                skipped,
+                before,
             ));
             open_name = name;
             open = Some(stage);
@@ -687,7 +708,7 @@ pub(crate) fn lower_tree(
             None if keyword_lower == "arg" => {
                 let Ok(new) = arg_list(&mut cx, split, true) else {
                     if cx.beyond {
-                        map.push(source(l, split, Position::AsWritten, skipped));
+                        map.push(source(l, split, Position::AsWritten, before));
                         // Names with quotes are still declared, as written; another limit
                         // (a value the model cannot hold) loses track of the values.
                         let names = quoted_global_names(split, cx.escape);
@@ -715,7 +736,7 @@ pub(crate) fn lower_tree(
                     l,
                     split,
                     Position::GlobalArgs(start..args.len()),
-                    skipped,
+                    before,
                 ));
             }
             None => {
@@ -736,7 +757,7 @@ pub(crate) fn lower_tree(
                 }
                 let Ok(new) = read else {
                     if cx.beyond {
-                        map.push(source(l, split, Position::AsWritten, skipped));
+                        map.push(source(l, split, Position::AsWritten, before));
                         if matches!(keyword_lower, "env" | "arg") {
                             env.lose();
                         }
@@ -772,7 +793,7 @@ pub(crate) fn lower_tree(
                         stage: done.len(),
                         indices: start..end,
                     },
-                    skipped,
+                    before,
                 ));
             }
         }
@@ -1113,10 +1134,12 @@ fn source(
     l: &Logical,
     split: &Split,
     position: Position,
-    skipped: Option<Box<SkippedChecks>>,
+    before: Option<Before>,
 ) -> SourceInstruction {
+    let before = before.unwrap_or_default();
     SourceInstruction {
-        skipped,
+        checks: before.checks,
+        described: before.described,
         line: l.line,
         end_line: l.end_line,
         column: l.column,

@@ -214,8 +214,10 @@ pub struct SourceInstruction {
     pub(crate) position: Position,
     /// Where BuildKit reports an empty continuation line in it, if it has one.
     pub(crate) empty_continuation: Option<usize>,
-    /// The checks a `# check=` comment right before it skips for it.
-    pub(crate) skipped: Option<Box<crate::rules::SkippedChecks>>,
+    /// What a `# check=` comment right before it sets for it.
+    pub(crate) checks: Option<Box<crate::rules::CommentChecks>>,
+    /// For an `ARG` or a `FROM` after comments: the first word of the last one.
+    pub(crate) described: Option<Box<str>>,
 }
 
 impl SourceInstruction {
