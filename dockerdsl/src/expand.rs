@@ -636,19 +636,35 @@ impl Lexer<'_, '_> {
                 }
             }
             '%' | '#' => {
+                // BuildKit compiles the pattern whatever the value: a bad one fails the
+                // build even when the value is not known here.
+                let glob = match word.known() {
+                    Some(word) => {
+                        let (greedy, pattern) = match word.strip_prefix(op) {
+                            Some(rest) => (true, rest.to_owned()),
+                            None => (false, word),
+                        };
+                        let glob = Glob::new(&pattern).map_err(|e| {
+                            // A suffix is matched with the pattern reversed, which the
+                            // message shows.
+                            let shown = if op == '%' {
+                                reverse_pattern(&pattern)
+                            } else {
+                                pattern.clone()
+                            };
+                            format!("invalid pattern ({shown}) in substitution: {e}")
+                        })?;
+                        Some((greedy, glob))
+                    }
+                    None => None,
+                };
                 if let Some(u) = unknown {
                     return Ok(u);
                 }
-                let Some(word) = word.known() else {
+                let Some((greedy, glob)) = glob else {
                     return Ok(word.derived());
                 };
                 let value = value.and_then(|v| v.known()).unwrap_or_default();
-                let (greedy, pattern) = match word.strip_prefix(op) {
-                    Some(rest) => (true, rest),
-                    None => (false, word.as_str()),
-                };
-                let glob = Glob::new(pattern)
-                    .map_err(|e| format!("invalid pattern ({pattern}) in substitution: {e}"))?;
                 Ok(Pattern::lit(&if op == '%' {
                     glob.trim_suffix(&value, greedy)
                 } else {
@@ -698,6 +714,22 @@ impl Lexer<'_, '_> {
         }
         Ok(Pattern::lit(&glob.replace(&value, &replacement, all)))
     }
+}
+
+/// BuildKit's `reversePattern`: the characters in reverse order, each escape kept before
+/// the character it escapes (`a\*c` becomes `c\*a`).
+fn reverse_pattern(pattern: &str) -> String {
+    let mut units: Vec<String> = Vec::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        let mut unit = c.to_string();
+        if c == '\\' {
+            unit.extend(chars.next());
+        }
+        units.push(unit);
+    }
+    units.reverse();
+    units.concat()
 }
 
 /// The longest value `${NAME/pattern/replacement}` is computed for.
@@ -974,6 +1006,26 @@ mod tests {
             ok("${V:%x}"),
             "error: failed to process \"${V:%x}\": unsupported modifier (:%) in substitution"
         );
+    }
+
+    #[test]
+    fn a_bad_pattern_fails_whatever_the_value() {
+        let unknown = |_: &str| Some(Pattern::var("V"));
+        let fails = |word: &str, message: &str| {
+            expand(word, '\\', &unknown).is_err_and(|e| e.ends_with(message))
+        };
+        // A suffix's pattern is shown reversed, as BuildKit matches it.
+        assert!(fails(
+            "${V%%\\\\\\.*}",
+            "invalid pattern (*\\.\\\\) in substitution: invalid escape '\\.'"
+        ));
+        assert!(fails(
+            "${V#a\\b}",
+            "invalid pattern (a\\b) in substitution: invalid escape '\\b'"
+        ));
+        assert!(expand("${V%\\\\.*}", '\\', &unknown).is_ok());
+        assert_eq!(reverse_pattern("a\\*c"), "c\\*a");
+        assert_eq!(reverse_pattern("\\\\.*"), "*.\\\\");
     }
 
     #[test]

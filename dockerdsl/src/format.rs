@@ -94,6 +94,12 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
                         }
                     }
                     Position::AsWritten => {
+                        // A stage's first line after a blank one, as the renderer writes it.
+                        if source.keyword().eq_ignore_ascii_case("from") {
+                            if let Some(at) = after_instruction {
+                                items.insert(at, None);
+                            }
+                        }
                         // The bytes as they are (a heredoc's `\r`s are part of its meaning).
                         out.push_str(tree.text().get(i.span()).unwrap_or_else(|| i.text()));
                         out.push('\n');

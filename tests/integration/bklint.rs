@@ -687,6 +687,23 @@ const EDGES: &[(&str, &str)] = &[
         "expose-longer-host-range",
         "FROM alpine:3.20\nEXPOSE 80-81:80-90\n",
     ),
+    // A base with an escape inside `${...}` (in a pattern BuildKit takes): the model cannot
+    // hold it, so `fmt` keeps the line as written, and the stage it names is still found
+    // by the references to it.
+    (
+        "from-kept-as-written",
+        "ARG V=1.2.3\nFROM alpine:3.20\nRUN echo hi > /x\nFROM alpine:${V%\\\\.*} AS a\nRUN true\nFROM a\nFROM alpine:3.20\nCOPY --from=a /x /y\nFROM alpine:${V%\\\\.*}\n",
+    ),
+    // A pattern BuildKit cannot compile fails whatever the build arguments hold (a suffix's
+    // is shown reversed, as BuildKit matches it).
+    (
+        "from-bad-suffix-pattern",
+        "ARG V=1.2.3\nFROM alpine:${V%%\\\\\\.*}\n",
+    ),
+    (
+        "from-bad-prefix-pattern",
+        "ARG V=1.2.3\nFROM alpine:${V##\\\\\\.*}\n",
+    ),
     // A `# check=` comment right before an instruction skips rules for it alone: the
     // checks on how it is written, and those of an instruction the model keeps as written.
     (

@@ -668,8 +668,22 @@ pub(crate) fn lower_tree(
             let Ok((name, stage, base)) = from_read else {
                 // Read the stage's instructions all the same, so that their own problems
                 // are reported and not taken for instructions outside any stage.
-                open_name.clear();
-                open = Some(Stage::from_scratch(""));
+                // A base BuildKit takes that the model cannot hold (an escape inside
+                // `${...}`): the line stays as written, and a stage of its name holds the
+                // instructions after it, which references to it find.
+                let kept = cx.beyond.then(|| {
+                    let args = words::whitespace_words(split.args);
+                    let written = match args.as_slice() {
+                        [_, as_, n] if as_.eq_ignore_ascii_case("as") => Some(*n),
+                        _ => None,
+                    };
+                    stage_name_of(&cx, written, done.len())
+                });
+                open_name = kept.unwrap_or_default();
+                if !open_name.is_empty() {
+                    map.push(source(l, split, Position::AsWritten, before));
+                }
+                open = Some(Stage::from_scratch(open_name.clone()));
                 env = Env::image();
                 continue;
             };
@@ -1368,15 +1382,7 @@ fn from(
             }
             lower
         }
-        None => {
-            let mut name = format!("stage-{index}");
-            let mut n = 0;
-            while cx.all_names.contains_key(&name) || cx.referenced.contains(&name) {
-                n += 1;
-                name = format!("stage-{index}-{n}");
-            }
-            name
-        }
+        None => stage_name_of(cx, None, index),
     };
     // BuildKit expands the base and `--platform` with the global scope, and refuses a
     // word it cannot expand, a blank base, an empty platform and a base that is neither a
@@ -1500,6 +1506,21 @@ fn from(
         stage = stage.on_platform(Platform::new(p));
     }
     Ok((name, stage, base_stage))
+}
+
+/// The name of the stage a `FROM` line makes: the one written, in lower case, or for an
+/// unnamed stage `stage-N`, made unlike every name the file gives or refers to.
+fn stage_name_of(cx: &Cx<'_>, written: Option<&str>, index: usize) -> String {
+    if let Some(n) = written {
+        return n.to_ascii_lowercase();
+    }
+    let mut name = format!("stage-{index}");
+    let mut n = 0;
+    while cx.all_names.contains_key(&name) || cx.referenced.contains(&name) {
+        n += 1;
+        name = format!("stage-{index}-{n}");
+    }
+    name
 }
 
 /// Why no value of the build arguments makes `pattern` (a `FROM` word with the parts they
