@@ -922,6 +922,17 @@ fn compare(
     if let Err(e) = &read {
         differences.insert((name.to_owned(), format!("syntax::read refuses: {e}")));
     }
+    // Every instruction is read: into the model, or kept as written (a FROM was once
+    // dropped, and `fmt` lost it).
+    if let (Ok(tree), Ok(faithful)) = (&read, dockerdsl::parse_faithfully(text)) {
+        let (all, kept) = (tree.instructions().count(), faithful.instructions().len());
+        if kept != all {
+            differences.insert((
+                name.to_owned(),
+                format!("check reads {kept} of {all} instructions"),
+            ));
+        }
+    }
     let lints = match checked {
         Ok(l) => l,
         Err(e) => {

@@ -106,7 +106,17 @@ fuzz_target!(|data: &[u8]| {
     }
 
     match dockerdsl::parse_faithfully(text) {
-        Ok(parsed) => drop(parsed.dockerfile().to_string()),
+        Ok(parsed) => {
+            // Every instruction is read: into the model, or kept as written.
+            if let Ok(tree) = dockerdsl::syntax::read(text) {
+                assert_eq!(
+                    parsed.instructions().len(),
+                    tree.instructions().count(),
+                    "an instruction is left unread"
+                );
+            }
+            drop(parsed.dockerfile().to_string());
+        }
         Err(e) => drop(e.to_string()),
     }
     match dockerdsl::lock::images_text(text) {
