@@ -154,8 +154,8 @@ impl Cx<'_> {
                 Err(self.error(format!("unterminated quote in `{word}`")))
             }
             Err(Unreadable::QuotedSubstitution) => Err(self.beyond_model(
-                format!("`{word}` quotes text inside `${{...}}`"),
-                "the model keeps a substitution as written, without quotes in it; this value cannot be kept",
+                format!("`{word}` has a quote or an escape inside `${{...}}`"),
+                "the model keeps a substitution as written, without quotes or escapes in it; this value cannot be kept",
             )),
             Err(Unreadable::LiteralDollar) => Err(self.beyond_model(
                 format!("`{word}` has a `$` that is not substituted (escaped or in single quotes)"),
