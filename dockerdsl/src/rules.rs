@@ -821,7 +821,8 @@ fn directive_parts(text: &str) -> Option<(&str, &str)> {
     }
     // Only whitespace after the `=`: the lazy value takes its last character, which the
     // pattern needs one of (these characters are ASCII).
-    rest.len().checked_sub(1).map(|last| (key, &rest[last..]))
+    let last = rest.len().checked_sub(1)?;
+    rest.get(last..).map(|value| (key, value))
 }
 
 /// BuildKit's build-check options (`linter.ParseLintOptions`), as a `# check=` directive or
