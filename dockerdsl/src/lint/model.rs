@@ -185,8 +185,8 @@ impl<'a> Cx<'a> {
         };
     }
 
-    /// A lint of an instruction the model does not hold, at `(line, column)`, ordered after
-    /// the stage's instruction `position`.
+    /// A lint of an instruction the model does not hold (`written`, whose comment may skip
+    /// it), at its line and column, ordered after the stage's instruction `position`.
     fn push_at(
         &mut self,
         from: &Key,
