@@ -640,17 +640,15 @@ impl Lexer<'_, '_> {
                 // build even when the value is not known here.
                 let glob = match word.known() {
                     Some(word) => {
-                        let (greedy, pattern) = match word.strip_prefix(op) {
-                            Some(rest) => (true, rest.to_owned()),
-                            None => (false, word),
-                        };
-                        let glob = Glob::new(&pattern).map_err(|e| {
+                        let greedy = word.starts_with(op);
+                        let pattern = word.strip_prefix(op).unwrap_or(&word);
+                        let glob = Glob::new(pattern).map_err(|e| {
                             // A suffix is matched with the pattern reversed, which the
                             // message shows.
                             let shown = if op == '%' {
-                                reverse_pattern(&pattern)
+                                reverse_pattern(pattern)
                             } else {
-                                pattern.clone()
+                                pattern.to_owned()
                             };
                             format!("invalid pattern ({shown}) in substitution: {e}")
                         })?;

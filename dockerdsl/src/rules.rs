@@ -841,45 +841,6 @@ pub struct CheckOptions<'a> {
     pub error: Option<bool>,
 }
 
-/// What a `check` comment sets for the instruction after it: what an instruction keeps of
-/// [`comment_check_options`] (BuildKit merges the skipped and the experimental rules into that
-/// instruction's checks, not `error=`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CommentChecks {
-    /// `skip=all`.
-    pub skip_all: bool,
-    /// The rules `skip=` names.
-    pub skip: Vec<String>,
-    /// `experimental=all`.
-    pub experimental_all: bool,
-    /// The rules `experimental=` names.
-    pub experimental: Vec<String>,
-}
-
-impl CommentChecks {
-    /// Whether the rule named `rule` is skipped.
-    pub fn skips(&self, rule: &str) -> bool {
-        self.skip_all || self.skip.iter().any(|r| r == rule)
-    }
-
-    /// Whether the experimental rule named `rule` is turned on.
-    pub fn enables(&self, rule: &str) -> bool {
-        self.experimental_all || self.experimental.iter().any(|r| r == rule)
-    }
-}
-
-impl From<CheckOptions<'_>> for CommentChecks {
-    fn from(options: CheckOptions<'_>) -> Self {
-        let owned = |names: Vec<&str>| names.into_iter().map(str::to_owned).collect();
-        CommentChecks {
-            skip_all: options.skip_all,
-            skip: owned(options.skip),
-            experimental_all: options.experimental_all,
-            experimental: owned(options.experimental),
-        }
-    }
-}
-
 /// The value of a `check` directive or comment as BuildKit reads it: only up to its first
 /// space (`skip=A,B because of X` skips `A` and `B`), then cut at `;` into at most three
 /// options, the last taking the rest of the text (`skip=A;error=true;skip=B;x` skips only

@@ -134,7 +134,7 @@ mod written;
 pub use pragma::HadolintPragmas;
 
 use crate::error::Location;
-use crate::model::dockerfile::Dockerfile;
+use crate::model::dockerfile::{BuildChecks, Dockerfile};
 use crate::parse::{ParseErrors, Parsed};
 use std::fmt;
 
@@ -592,7 +592,7 @@ impl<'a> Linter<'a> {
 /// BuildKit runs five checks on the whole file, where no such comment applies: the empty
 /// continuation lines, the keywords' casing, the stage names (reserved, duplicate) and the
 /// bases with the `ARG` defaults.
-fn skipped(skip: Option<&crate::rules::CommentChecks>, rule: Rule) -> bool {
+fn skipped(skip: Option<&BuildChecks>, rule: Rule) -> bool {
     let whole_file = matches!(
         rule,
         Rule::NoEmptyContinuation
@@ -620,13 +620,11 @@ fn invalid_description(instruction: &str, keys: &[&str], word: &str) -> Option<S
 
 /// Whether an experimental rule runs for an instruction: turned on for the file, or by a
 /// `# check=` comment right before it.
-fn experimental(
-    dockerfile: &Dockerfile,
-    comment: Option<&crate::rules::CommentChecks>,
-    rule: Rule,
-) -> bool {
-    dockerfile.checks().is_some_and(|c| c.enables(rule.name()))
-        || comment.is_some_and(|c| c.enables(rule.name()))
+fn experimental(file: Option<&BuildChecks>, comment: Option<&BuildChecks>, rule: Rule) -> bool {
+    [file, comment]
+        .into_iter()
+        .flatten()
+        .any(|c| c.enables(rule.name()))
 }
 
 /// Drops what the `# check=skip=...` directive skips.

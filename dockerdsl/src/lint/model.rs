@@ -15,7 +15,6 @@ use crate::model::stage::{Base, Stage};
 use crate::model::values::Platform;
 use crate::parse::SourceInstruction;
 use crate::rules;
-use crate::rules::CommentChecks;
 use crate::rules::suggest::like_buildkit as suggest;
 use crate::rules::vocab::AUTOMATIC_ARGS;
 use std::borrow::Cow;
@@ -148,8 +147,9 @@ impl Key {
 struct Cx<'a> {
     found: Vec<(Key, Lint)>,
     lines: Option<&'a Lines<'a>>,
-    /// Rules skipped by a `# check=skip=...` comment right before the current instruction.
-    skip: Option<Cow<'a, CommentChecks>>,
+    /// What a `# check=` comment right before the current instruction sets for it: the
+    /// rules it skips, the experimental ones it turns on.
+    comment: Option<Cow<'a, BuildChecks>>,
     ignore: Option<Patterns>,
     chains: BTreeMap<&'a str, Chain>,
     /// The file's `# check=` directive.
@@ -172,16 +172,17 @@ impl<'a> Cx<'a> {
         self.written(key).map_or(model, SourceInstruction::keyword)
     }
 
-    /// Takes the skipped rules of the instruction at `key`: from its source in a parsed
+    /// Takes the `# check=` comment of the instruction at `key`: from its source in a parsed
     /// file, read as BuildKit reads the comments there; else from the model's `comments`
     /// before it, as BuildKit will read them once rendered.
-    fn skip_at(&mut self, key: &Key, comments: &[&str]) {
-        self.skip = if self.lines.is_some() {
+    fn comment_at(&mut self, key: &Key, comments: &[&str]) {
+        self.comment = if self.lines.is_some() {
             self.written(key)
                 .and_then(|i| i.checks.as_deref())
                 .map(Cow::Borrowed)
         } else {
-            rendered_comment_checks(comments).map(Cow::Owned)
+            rules::comment_check_options(&rendered_prev(comments))
+                .map(|options| Cow::Owned(options.into()))
         };
     }
 
@@ -217,7 +218,7 @@ impl<'a> Cx<'a> {
     }
 
     fn push(&mut self, key: &Key, rule: Rule, message: String) {
-        if super::skipped(self.skip.as_deref(), rule) {
+        if super::skipped(self.comment.as_deref(), rule) {
             return;
         }
         let at = self.written(key);
@@ -249,7 +250,7 @@ pub(super) fn lints(
     let mut cx = Cx {
         found: Vec::new(),
         lines,
-        skip: None,
+        comment: None,
         ignore: dockerignore
             .map(Patterns::parse)
             .filter(|p| !p.has_exceptions()),
@@ -273,6 +274,7 @@ pub(super) fn lints(
             .filter(|(before, _)| *before == i)
             .map(|(_, text)| text.as_str())
             .collect();
+        cx.comment_at(&key, &comments);
         description(&mut cx, &key, "ARG", &[arg.name.as_str()], &comments);
     }
     let stages = df.stages();
@@ -295,7 +297,7 @@ pub(super) fn lints(
             },
         };
         before_from.extend(stage.leading_comment());
-        cx.skip_at(&from, &before_from);
+        cx.comment_at(&from, &before_from);
         from_checks(&mut cx, &from, stage, &defaults);
         description(&mut cx, &from, "FROM", &[stage.name()], &before_from);
         before_from.clear();
@@ -487,7 +489,7 @@ fn instruction_checks(
             },
         };
         let before = std::mem::take(&mut comments);
-        cx.skip_at(&key, &before);
+        cx.comment_at(&key, &before);
         let mut uses = Uses::default();
         match instruction {
             Instruction::Cmd(c) | Instruction::Entrypoint(c) => {
@@ -618,7 +620,7 @@ fn instruction_checks(
         uses.report(cx, &key, &chain);
     }
     written.before(cx, from, position, stage.instructions().len(), &mut chain);
-    cx.skip = None;
+    cx.comment = None;
     chain
 }
 
@@ -686,13 +688,6 @@ impl Written<'_> {
     }
 }
 
-/// What a `# check=skip=...` comment among the model's `comments` right before an
-/// instruction skips for it, read as BuildKit will read them once rendered: each line a
-/// comment of its own, an empty one forgetting those above it.
-fn rendered_comment_checks(comments: &[&str]) -> Option<CommentChecks> {
-    rules::comment_check_options(&rendered_prev(comments)).map(CommentChecks::from)
-}
-
 /// The model's `comments` right before an instruction as BuildKit will keep them for it once
 /// rendered (its `PrevComment`): each line a comment of its own, trimmed, an empty one
 /// forgetting those above it.
@@ -709,22 +704,15 @@ fn rendered_prev<'c>(comments: &[&'c str]) -> Vec<&'c str> {
 
 /// BuildKit's experimental `InvalidDefinitionDescription` on a builder's model (a parsed
 /// file's text lints tell it from the source): the `ARG` or `FROM` at `key` defines `keys`
-/// after the model's `comments`.
+/// after the model's `comments`, whose `# check=` comment [`Cx::comment_at`] has taken.
 fn description(cx: &mut Cx<'_>, key: &Key, instruction: &str, keys: &[&str], comments: &[&str]) {
-    if cx.lines.is_some() {
+    let rule = Rule::InvalidDefinitionDescription;
+    if cx.lines.is_some() || !super::experimental(cx.file_checks, cx.comment.as_deref(), rule) {
         return;
     }
-    let prev = rendered_prev(comments);
-    let Some(last) = prev.last() else {
+    let Some(last) = rendered_prev(comments).pop() else {
         return;
     };
-    let rule = Rule::InvalidDefinitionDescription;
-    let comment = rules::comment_check_options(&prev).map(CommentChecks::from);
-    if !(cx.file_checks.is_some_and(|c| c.enables(rule.name()))
-        || comment.is_some_and(|c| c.enables(rule.name())))
-    {
-        return;
-    }
     let word = last.split(' ').next().unwrap_or_default();
     if let Some(message) = super::invalid_description(instruction, keys, word) {
         cx.push(key, rule, message);

@@ -5,9 +5,9 @@
 use super::vars::go_quote;
 use super::{Lint, Rule};
 use crate::error::Location;
+use crate::model::dockerfile::BuildChecks;
 use crate::model::instruction::Instruction;
 use crate::parse::{Parsed, Position, SourceInstruction};
-use crate::rules::CommentChecks;
 use crate::syntax::words;
 
 /// A name an instruction the model does not hold sets in its stage.
@@ -32,7 +32,7 @@ pub(super) struct AsWritten {
     /// `EXPOSE`'s words with an IP address or a host port (`127.0.0.1:80:80`).
     pub(super) mappings: Vec<String>,
     /// What a `# check=` comment right before it skips.
-    pub(super) checks: Option<CommentChecks>,
+    pub(super) checks: Option<BuildChecks>,
 }
 
 /// The instructions kept as written, by stage and the index of the model instruction they
@@ -222,7 +222,13 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                     }
                     if as_.eq_ignore_ascii_case("as") {
                         let name = name.to_lowercase();
-                        describes(parsed.dockerfile(), i, "FROM", &[name.as_str()], &mut push);
+                        describes(
+                            parsed.dockerfile().checks(),
+                            i,
+                            "FROM",
+                            &[name.as_str()],
+                            &mut push,
+                        );
                     }
                 }
             }
@@ -233,7 +239,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                     .iter()
                     .map(|w| w.split_once('=').map_or(w.as_str(), |(k, _)| k))
                     .collect();
-                describes(parsed.dockerfile(), i, "ARG", &keys, &mut push);
+                describes(parsed.dockerfile().checks(), i, "ARG", &keys, &mut push);
             }
             "maintainer" => push(
                 i,
@@ -277,7 +283,7 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
 /// BuildKit's experimental `InvalidDefinitionDescription` for an `ARG` or a named `FROM`
 /// that comments come right before, where the file or such a comment turns it on.
 fn describes(
-    dockerfile: &crate::model::dockerfile::Dockerfile,
+    file: Option<&BuildChecks>,
     i: &SourceInstruction,
     instruction: &str,
     keys: &[&str],
@@ -287,7 +293,7 @@ fn describes(
         return;
     };
     let rule = Rule::InvalidDefinitionDescription;
-    if !super::experimental(dockerfile, i.checks.as_deref(), rule) {
+    if !super::experimental(file, i.checks.as_deref(), rule) {
         return;
     }
     if let Some(message) = super::invalid_description(instruction, keys, word) {

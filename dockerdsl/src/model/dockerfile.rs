@@ -88,6 +88,27 @@ pub struct BuildChecks {
     pub(crate) experimental_all: bool,
 }
 
+/// The options as BuildKit read them from a `# check=` directive or comment, empty rule
+/// names (`skip=A,,B`) left out.
+impl From<crate::rules::CheckOptions<'_>> for BuildChecks {
+    fn from(options: crate::rules::CheckOptions<'_>) -> Self {
+        let names = |names: Vec<&str>| {
+            names
+                .into_iter()
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        BuildChecks {
+            skip: names(options.skip),
+            skip_all: options.skip_all,
+            error: options.error,
+            experimental: names(options.experimental),
+            experimental_all: options.experimental_all,
+        }
+    }
+}
+
 impl BuildChecks {
     /// No option set (renders as nothing until one is).
     pub fn new() -> Self {
@@ -166,12 +187,12 @@ impl BuildChecks {
             .map(String::as_str)
     }
 
-    /// Whether the directive turns on the experimental check `rule`.
+    /// Whether the checks turn on the experimental check `rule`.
     pub(crate) fn enables(&self, rule: &str) -> bool {
         self.experimental_all || self.experimental.iter().any(|s| s == rule)
     }
 
-    /// Whether the directive skips the check `rule`.
+    /// Whether the checks skip the check `rule`.
     pub(crate) fn skips(&self, rule: &str) -> bool {
         self.skip_all || self.skip.iter().any(|s| s == rule)
     }

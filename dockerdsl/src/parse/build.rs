@@ -13,7 +13,6 @@ use crate::model::source::Source;
 use crate::model::stage::{Base, Stage};
 use crate::model::text::Text;
 use crate::model::values::{Chmod, ImageRef, Network, Platform, Port, Security, Signal};
-use crate::rules::CommentChecks;
 use crate::syntax::words::{self, Split, Unreadable};
 use crate::syntax::{self, Instruction as Logical, NodeKind, Tree};
 use std::collections::{BTreeMap, BTreeSet};
@@ -420,7 +419,7 @@ impl<'t, 'a> Read<'t, 'a> {
 #[derive(Default)]
 struct Before {
     /// What a `# check=` comment among them sets for it.
-    checks: Option<Box<CommentChecks>>,
+    checks: Option<Box<BuildChecks>>,
     /// For an `ARG` or `FROM`: the first word of the last one, which BuildKit's
     /// `InvalidDefinitionDescription` wants to be the name it describes.
     described: Option<Box<str>>,
@@ -616,7 +615,11 @@ pub(crate) fn lower_tree(
     for (map_index, (l, split)) in read.instructions.iter().zip(&splits).enumerate() {
         let mut buf = KeywordBuf::default();
         let keyword_lower = buf.lower(split.keyword);
-        let before = read.before.get_mut(map_index).map(std::mem::take);
+        let before = read
+            .before
+            .get_mut(map_index)
+            .map(std::mem::take)
+            .unwrap_or_default();
         let mut comments = std::mem::take(&mut pending_comments);
         comments.extend(
             read.comments
@@ -1144,13 +1147,7 @@ fn file_help(help: &str) -> String {
     help.to_owned()
 }
 
-fn source(
-    l: &Logical,
-    split: &Split,
-    position: Position,
-    before: Option<Before>,
-) -> SourceInstruction {
-    let before = before.unwrap_or_default();
+fn source(l: &Logical, split: &Split, position: Position, before: Before) -> SourceInstruction {
     SourceInstruction {
         checks: before.checks,
         described: before.described,
@@ -1206,26 +1203,13 @@ pub(crate) fn syntax_of(value: &str) -> Syntax {
 /// rule's name; `faithful` drops those that cannot be one (`skip=foo`, `skip=all,Other`),
 /// which change nothing, where [`parse`] keeps them for the model to refuse.
 fn checks_of(value: &str, faithful: bool) -> Result<BuildChecks, String> {
-    let options = crate::rules::check_options(value)?;
-    let named =
-        |rule: &str| !rule.is_empty() && (!faithful || crate::rules::check_rule(rule).is_ok());
-    let mut checks = BuildChecks::new();
-    if options.skip_all {
-        checks = checks.skip_all();
+    let mut options = crate::rules::check_options(value)?;
+    if faithful {
+        let named = |rule: &&str| crate::rules::check_rule(rule).is_ok();
+        options.skip.retain(named);
+        options.experimental.retain(named);
     }
-    for rule in options.skip.into_iter().filter(|r| named(r)) {
-        checks = checks.skip(rule);
-    }
-    if let Some(error) = options.error {
-        checks = checks.error(error);
-    }
-    if options.experimental_all {
-        checks = checks.experimental_all();
-    }
-    for rule in options.experimental.into_iter().filter(|r| named(r)) {
-        checks = checks.experimental(rule);
-    }
-    Ok(checks)
+    Ok(options.into())
 }
 
 /// A stage built on one with ONBUILD triggers, which run in it.

@@ -214,8 +214,9 @@ pub struct SourceInstruction {
     pub(crate) position: Position,
     /// Where BuildKit reports an empty continuation line in it, if it has one.
     pub(crate) empty_continuation: Option<usize>,
-    /// What a `# check=` comment right before it sets for it.
-    pub(crate) checks: Option<Box<crate::rules::CommentChecks>>,
+    /// What a `# check=` comment right before it sets for it (BuildKit takes its skipped and
+    /// experimental rules there, not its `error=`).
+    pub(crate) checks: Option<Box<crate::model::dockerfile::BuildChecks>>,
     /// For an `ARG` or a `FROM` after comments: the first word of the last one.
     pub(crate) described: Option<Box<str>>,
 }
