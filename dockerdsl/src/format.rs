@@ -3,6 +3,7 @@
 
 use crate::parse::{ParseErrors, Position, SourceInstruction, lower_tree};
 use crate::render::{self, Style};
+use crate::rules;
 use crate::syntax::{self, NodeKind};
 use std::collections::BTreeMap;
 
@@ -11,6 +12,13 @@ use std::collections::BTreeMap;
 /// one blank line wherever the user had one or more; stages are separated by one blank line.
 /// The meaning under BuildKit's parser is kept, and formatting the result again gives it back
 /// unchanged.
+///
+/// What comments tell BuildKit's build checks is kept too: the `# check=` comment right
+/// before an instruction, an empty comment that ends the ones above it, a comment that
+/// describes an `ARG` or a stage. So an `ARG A B` line with comments right before it stays
+/// one line (they are BuildKit's for both names), and an indented comment, which BuildKit
+/// reads with its `#` (it is then none of those), is written at the start of its line only
+/// where that tells BuildKit nothing more; else indented by one space.
 ///
 /// `Err` only when BuildKit itself refuses the file: a file the typed model cannot hold (two
 /// stages with one name, `EXPOSE 8080:80`) is formatted all the same, the instructions the
@@ -21,6 +29,16 @@ use std::collections::BTreeMap;
 /// assert_eq!(
 ///     dockerdsl::format(text)?,
 ///     "FROM alpine:3.20 AS base\n# tools\nRUN apk add curl\n\nENV A=1\n"
+/// );
+/// # Ok::<(), dockerdsl::ParseErrors>(())
+/// ```
+///
+/// ```
+/// let skip = "# check=skip=SecretsUsedInArgOrEnv";
+/// let text = format!("FROM alpine:3.20 AS app\n  {skip}\n  # note\nARG A_TOKEN\n{skip}\nARG B_TOKEN C_TOKEN\n");
+/// assert_eq!(
+///     dockerdsl::format(&text)?,
+///     format!("FROM alpine:3.20 AS app\n {skip}\n# note\nARG A_TOKEN\n{skip}\nARG B_TOKEN C_TOKEN\n")
 /// );
 /// # Ok::<(), dockerdsl::ParseErrors>(())
 /// ```
@@ -47,12 +65,25 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
     // Where the text of the last instruction ends: a new stage's blank line goes there,
     // before the comments that lead into the stage.
     let mut after_instruction: Option<usize> = None;
-    for node in tree.nodes() {
+    let nodes = tree.nodes();
+    for (at, node) in nodes.iter().enumerate() {
         match node.kind() {
             NodeKind::Directive { .. } | NodeKind::Ignored => {}
             NodeKind::Blank => items.push(None),
             NodeKind::Comment(c) => {
                 let mut out = String::new();
+                let line = tree.text().get(node.span()).unwrap_or_default();
+                let next = nodes
+                    .get(at + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .find_map(|n| match n.kind() {
+                        NodeKind::Instruction(i) => Some(i),
+                        _ => None,
+                    });
+                if keeps_indent(line, c, next) {
+                    out.push(' ');
+                }
                 render::comment_text(c, &mut out);
                 out.push('\n');
                 items.push(Some(out));
@@ -65,9 +96,18 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
                 let mut heredoc_end = false;
                 match source.position() {
                     Position::GlobalArgs(range) => {
-                        for arg in df.args().get(range.clone()).unwrap_or_default() {
-                            render::push_arg(&mut out, arg, style.esc);
+                        let args = df.args().get(range.clone()).unwrap_or_default();
+                        if source.described.is_some() {
+                            // Comments right before `ARG A B` are BuildKit's for every name
+                            // on the line (`# check=skip=...`, a description): one line
+                            // keeps them so.
+                            render::push_args(&mut out, args, style.esc);
                             out.push('\n');
+                        } else {
+                            for arg in args {
+                                render::push_arg(&mut out, arg, style.esc);
+                                out.push('\n');
+                            }
                         }
                     }
                     Position::From { stage } => {
@@ -82,8 +122,21 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
                         let Some(s) = df.stages().get(*stage) else {
                             continue;
                         };
-                        let all = s.instructions();
-                        for instruction in all.get(indices.clone()).unwrap_or_default() {
+                        let all = s.instructions().get(indices.clone()).unwrap_or_default();
+                        if source.described.is_some() && all.len() > 1 {
+                            // As for global `ARG`s above: only an `ARG` line becomes several
+                            // instructions.
+                            let args = all.iter().filter_map(|i| match i {
+                                crate::Instruction::Arg(a) => Some(a),
+                                _ => None,
+                            });
+                            render::push_args(&mut out, args, style.esc);
+                            out.push('\n');
+                            items.push(Some(out));
+                            after_instruction = Some(items.len());
+                            continue;
+                        }
+                        for instruction in all {
                             if matches!(instruction, crate::Instruction::Comment(_)) {
                                 continue;
                             }
@@ -132,4 +185,43 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
     // line before it, as the renderer does.
     render::end_directives(has_header, &mut out);
     Ok(out)
+}
+
+/// Whether an indented comment keeps an indent: BuildKit keeps an indented comment's `#`
+/// in what it reads before the next instruction (`PrevComment`, see
+/// [`rules::prev_comment`]), so the comment is no `# check=` comment, does not end the
+/// comments before it when empty, and describes no name (`InvalidDefinitionDescription`,
+/// the descriptions `--call=outline` shows). At the start of its line it would do what its
+/// text says; kept indented (by one space) when that text would change any of it.
+fn keeps_indent(line: &str, comment: &str, next: Option<&syntax::Instruction<'_>>) -> bool {
+    if line.starts_with('#') {
+        return false;
+    }
+    let text = comment.trim();
+    if text.is_empty() || rules::is_check_comment(text) {
+        return true;
+    }
+    // BuildKit compares the first word, up to a space, with each name the next line
+    // defines.
+    let first = text.split(' ').next().unwrap_or_default();
+    next.is_some_and(|i| defines(i, first))
+}
+
+/// Whether `ARG` or `FROM ... AS` line `i` may define `name` (a superset: every word of an
+/// `ARG` before its `=` counts, and the word after any `AS` lower-cased, as BuildKit names a
+/// stage).
+fn defines(i: &syntax::Instruction<'_>, name: &str) -> bool {
+    let words = || i.rest().split_ascii_whitespace();
+    if i.is("arg") {
+        words().any(|w| w.split('=').next() == Some(name))
+    } else if i.is("from") {
+        let mut after_as = false;
+        words().any(|w| {
+            let found = after_as && w.to_lowercase() == name;
+            after_as = w.eq_ignore_ascii_case("as");
+            found
+        })
+    } else {
+        false
+    }
 }

@@ -900,11 +900,19 @@ pub fn prev_comment(line: &str) -> &str {
 /// comment): the first `check=` comment's, or none when BuildKit cannot read that one (it
 /// then reads no other).
 pub fn comment_check_options<'a>(comments: &[&'a str]) -> Option<CheckOptions<'a>> {
-    let (_, value) = comments
-        .iter()
-        .filter_map(|c| directive_parts(c.trim_start()))
-        .find(|(key, _)| key.eq_ignore_ascii_case("check"))?;
+    let (_, value) = comments.iter().find_map(|c| check_comment(c))?;
     check_options(value).ok()
+}
+
+/// Whether BuildKit reads a comment right before an instruction (its [`prev_comment`] text)
+/// as a `check=` comment, one it can read or not (one it cannot read still hides the ones
+/// after it).
+pub fn is_check_comment(comment: &str) -> bool {
+    check_comment(comment).is_some()
+}
+
+fn check_comment(comment: &str) -> Option<(&str, &str)> {
+    directive_parts(comment.trim_start()).filter(|(key, _)| key.eq_ignore_ascii_case("check"))
 }
 
 /// One element of an exec-form (JSON) array.

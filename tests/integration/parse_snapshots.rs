@@ -254,6 +254,44 @@ fn commands_left_empty() {
     );
 }
 
+/// What the comments right before an instruction tell BuildKit (`# check=` comments, an
+/// empty comment ending those above it, a description), `fmt` keeps: an `ARG` of several
+/// names with comments before it stays one line, and an indented comment, which BuildKit
+/// reads with its `#`, stays indented where at the start of the line it would say more;
+/// other indented comments move to the start of the line.
+#[test]
+fn fmt_keeps_what_comments_tell_buildkit() {
+    let input = "# check=experimental=InvalidDefinitionDescription
+ARG A B
+# check=skip=SecretsUsedInArgOrEnv
+arg GITHUB_TOKEN DB_PASSWORD=x
+FROM alpine:3.20 AS build
+    # check=skip=JSONArgsRecommended
+    CMD echo indented, so not skipped
+# check=skip=JSONArgsRecommended
+\t#
+CMD echo the empty comment is indented, so this is skipped
+    # VERSION the version (indented: not a description)
+ARG VERSION=1
+# V the v
+ARG V W
+    # an indented note
+RUN true
+";
+    let formatted = dockerdsl::format(input).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        dockerdsl::format(&formatted).unwrap_or_else(|e| panic!("{e}")),
+        formatted,
+        "fmt is idempotent"
+    );
+    section_snapshot(
+        "parse__fmt_keeps_what_comments_tell_buildkit",
+        input,
+        "formatted",
+        &formatted,
+    );
+}
+
 /// What `dockerdsl import` prints for a representative file, with the builder and with
 /// the macro (tests/import_corpus.rs compiles such code for every corpus file).
 const IMPORTED: &str = r#"# syntax=docker/dockerfile:1.7

@@ -176,13 +176,14 @@ pub(crate) fn header(df: &Dockerfile, pins: Option<&Pins>, out: &mut String) -> 
 
 /// Without a header, a first comment line such as `# escape=x` would be read as a parser
 /// directive: an empty comment line before it ends the directives. `out` holds the start of
-/// the file.
+/// the file. (BuildKit reads a directive after leading whitespace too, and `fmt` keeps some
+/// comments indented.)
 pub(crate) fn end_directives(header: bool, out: &mut String) {
     if !header
         && out
             .lines()
             .next()
-            .is_some_and(|l| directive_like(l).is_some())
+            .is_some_and(|l| directive_like(l.trim_start()).is_some())
     {
         out.insert_str(0, "#\n");
     }
@@ -391,6 +392,21 @@ pub(crate) fn comment_text(text: &str, out: &mut String) {
 /// Appends `ARG name[=default]`.
 pub(crate) fn push_arg(out: &mut String, arg: &Arg, esc: char) {
     out.push_str("ARG ");
+    arg_word(out, arg, esc);
+}
+
+/// Appends `ARG` and each `name[=default]` of `args` on one line: what `fmt` writes for
+/// such a line with comments right before it, which BuildKit reads for all of its names.
+/// BuildKit reads the defaults in order, as it does on lines of their own.
+pub(crate) fn push_args<'a>(out: &mut String, args: impl IntoIterator<Item = &'a Arg>, esc: char) {
+    out.push_str("ARG");
+    for arg in args {
+        out.push(' ');
+        arg_word(out, arg, esc);
+    }
+}
+
+fn arg_word(out: &mut String, arg: &Arg, esc: char) {
     out.push_str(&arg.name);
     if let Some(v) = &arg.default {
         out.push('=');
