@@ -26,6 +26,11 @@ use std::path::{Path, PathBuf};
 /// (file, what differs, why). None may be added without a reason a reviewer accepts.
 const DIFFERENCES: &[(&str, &str, &str)] = &[
     (
+        "edge-definition-descriptions",
+        "fmt changes BuildKit's findings: [(\"StageNameCasing\", \"Stage name 'Build2' should be lowercase\")] [(\"InvalidDefinitionDescription\", \"Comment for ARG should follow the format: `# \\\"X\\\" <description>`\"), (\"InvalidDefinitionDescription\", \"Comment for ARG should follow the format: `# Z <description>`\"), (\"InvalidDefinitionDescription\", \"Comment for FROM should follow the format: `# build <description>`\"), (\"InvalidDefinitionDescription\", \"Comment for FROM should follow the format: `# build2 <description>`\")] (fails: None) became [] [(\"InvalidDefinitionDescription\", \"Comment for ARG should follow the format: `# Z <description>`\"), (\"InvalidDefinitionDescription\", \"Comment for FROM should follow the format: `# build <description>`\"), (\"InvalidDefinitionDescription\", \"Comment for FROM should follow the format: `# build2 <description>`\")] (fails: None)",
+        QUOTED_ARG_NAME,
+    ),
+    (
         "edge-heredoc-blank-only-marker",
         "fmt changes the meaning: instruction 2: ('run', 'shell', '<< EOF', ([], None, None)) != ('run', 'script', 'echo hi\\n', ([], None, None))",
         OLD_LEXER,
@@ -36,6 +41,13 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
         OLD_LEXER,
     ),
 ];
+
+/// Why `fmt` changes a finding of BuildKit's experimental InvalidDefinitionDescription on
+/// `# X y` / `ARG "X"=1`: the model holds the name BuildKit builds with, `X`, and `fmt`
+/// writes it without quotes, where the check compared the name as written, quotes and all
+/// (so `fmt` settles the finding, as it does those of [`HOW_WRITTEN`]).
+const QUOTED_ARG_NAME: &str =
+    "fmt writes an ARG's name unquoted; BuildKit's description check reads the quotes";
 
 /// What a difference the meaning check finds says (after `fmt` or `parse`).
 const MEANING: &str = "changes the meaning";
@@ -763,6 +775,30 @@ const EDGES: &[(&str, &str)] = &[
         "definition-descriptions-not-skipped",
         "# check=experimental=all;skip=all\n# x\nARG A\nFROM alpine:3.20\n# y\nARG B\n",
     ),
+    // Comments before an `ARG` of several names are BuildKit's for each of them (`fmt`
+    // keeps such a line whole), and an indented comment keeps its `#` in what BuildKit reads
+    // (`fmt` keeps it indented where that matters: a `check=` comment, an empty one, one
+    // that names what the next line defines).
+    (
+        "check-comment-before-args-of-a-line",
+        "# check=skip=SecretsUsedInArgOrEnv\nARG GITHUB_TOKEN DB_PASSWORD=x\nFROM alpine:3.20\n# check=skip=SecretsUsedInArgOrEnv\nARG API_TOKEN DB_PASSWORD\nARG AWS_SECRET_KEY\n",
+    ),
+    (
+        "description-before-args-of-a-line",
+        "# check=experimental=InvalidDefinitionDescription\nFROM alpine:3.20\n# B the b\n# A the a\nARG A B\n# hi\nARG C D=1\n",
+    ),
+    (
+        "indented-empty-comment-ends-nothing",
+        "FROM alpine:3.20\n# check=skip=JSONArgsRecommended\n  #\nCMD echo\nFROM alpine:3.20\n# check=skip=JSONArgsRecommended\n#\nCMD echo\n",
+    ),
+    (
+        "indented-description",
+        "# check=experimental=InvalidDefinitionDescription\n  # A the a\nARG A\n\t# build the stage\nFROM alpine:3.20 AS build\n  # other words\nARG B\n  # C\n# D the d\nARG D\n",
+    ),
+    (
+        "indented-check-comment-first-line",
+        "#\n  # check=skip=all\nFROM alpine:3.20 AS X\n   # check=skip=JSONArgsRecommended\n\n  # more\nCMD echo\n",
+    ),
     // The `# check=` directive: read up to its first space, in at most three options (the
     // last takes the rest), with rule names no rule has taken and ignored; spaces alone
     // are a value (so a second `# check=` is refused).
@@ -1258,6 +1294,12 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         report("more", &counts);
     }
 
+    let kept = fmt_keeps_findings(&bin, &formatted, &mut differences);
+    eprintln!(
+        "bklint, fmt: {kept} of {} files written with BuildKit's findings of the original (apart from {})",
+        formatted.len(),
+        HOW_WRITTEN.join(", ")
+    );
     let fmt_checked = same_meaning(TEST, "fmt", &formatted, &mut differences);
     let parse_checked = same_meaning(TEST, "parse", &rendered, &mut differences);
     let meaning_checked = fmt_checked && parse_checked;
@@ -1280,6 +1322,99 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         found.join("\n")
     );
     let _ = std::fs::remove_dir_all(Path::new(env!("CARGO_TARGET_TMPDIR")).join("bklint-mutants"));
+}
+
+/// BuildKit's checks on how a file is written, which `fmt`'s canonical form settles: the
+/// only findings bklint may have on a file and not on its `fmt` output (where `fmt` writes
+/// `RUN a && \\` with no empty line after it, upper-case keywords, `AS` as `FROM` has it,
+/// lower-case stage names, `KEY=value`, `MAINTAINER` as a `LABEL`, `EXPOSE 80/tcp`).
+const HOW_WRITTEN: &[&str] = &[
+    "NoEmptyContinuation",
+    "ConsistentInstructionCasing",
+    "FromAsCasing",
+    "StageNameCasing",
+    "LegacyKeyValueFormat",
+    "MaintainerDeprecated",
+    "ExposeProtoCasing",
+];
+
+/// `fmt` keeps what BuildKit's checks find (its `# check=` comments and what they cover,
+/// the descriptions comments give): bklint's findings on each file and on its `fmt` output,
+/// rules and messages with their lines set aside, are the same but for [`HOW_WRITTEN`]: of
+/// those, the output may have fewer (`fmt` leaves a line it cannot read into the model as
+/// written). So are the rules a `# check=error=true` fails the build for. Returns how many
+/// files kept them.
+fn fmt_keeps_findings(
+    bin: &Path,
+    files: &Formatted,
+    differences: &mut BTreeSet<(String, String)>,
+) -> usize {
+    type Findings = Vec<(String, String)>;
+    /// The findings of rules in [`HOW_WRITTEN`] and of the others, each sorted.
+    fn split(v: &common::bklint::Verdict) -> (Findings, Findings) {
+        let (mut written, mut other): (Findings, Findings) = v
+            .warnings
+            .iter()
+            .map(|(_, rule, message)| {
+                // These two quote the keyword as written, which `fmt` upper-cases.
+                let message = match rule.as_str() {
+                    "JSONArgsRecommended" | "MultipleInstructionsDisallowed" => {
+                        message.to_ascii_uppercase()
+                    }
+                    _ => message.clone(),
+                };
+                (rule.clone(), message)
+            })
+            .partition(|(rule, _)| HOW_WRITTEN.contains(&rule.as_str()));
+        written.sort();
+        other.sort();
+        (written, other)
+    }
+    /// The error, or the rules of a `# check=error=true` failure, `HOW_WRITTEN`'s set aside.
+    fn failure(v: &common::bklint::Verdict) -> Option<String> {
+        let e = v.error.as_deref()?;
+        let Some(rules) = e.strip_prefix("lint violation found for rules: ") else {
+            return Some(e.to_owned());
+        };
+        // In no set order: BuildKit lists them from a map.
+        let mut other: Vec<&str> = rules
+            .split(", ")
+            .filter(|r| !HOW_WRITTEN.contains(r))
+            .collect();
+        other.sort_unstable();
+        (!other.is_empty()).then(|| other.join(", "))
+    }
+    let texts: Vec<String> = files
+        .iter()
+        .flat_map(|(_, original, formatted)| [original.clone(), formatted.clone()])
+        .collect();
+    let verdicts = common::bklint::run_texts(bin, "bklint-fmt-findings", &texts);
+    let mut kept = 0;
+    for ((name, _, _), pair) in files.iter().zip(verdicts.chunks(2)) {
+        let [before, after] = pair else {
+            unreachable!("bklint answers for every file")
+        };
+        let ((was_written, was), (is_written, is)) = (split(before), split(after));
+        let mut left = was_written.clone();
+        let fewer = is_written.iter().all(|f| {
+            left.iter()
+                .position(|w| w == f)
+                .map(|at| left.remove(at))
+                .is_some()
+        });
+        let (failed, fails) = (failure(before), failure(after));
+        if was == is && fewer && failed == fails {
+            kept += 1;
+        } else {
+            differences.insert((
+                name.clone(),
+                format!(
+                    "fmt changes BuildKit's findings: {was_written:?} {was:?} (fails: {failed:?}) became {is_written:?} {is:?} (fails: {fails:?})"
+                ),
+            ));
+        }
+    }
+    kept
 }
 
 /// `fmt` keeps the meaning, and so does the model `parse` reads (what `import` and the JSON
