@@ -3,7 +3,6 @@
 
 use crate::parse::{ParseErrors, Position, SourceInstruction, lower_tree};
 use crate::render::{self, Style};
-use crate::rules;
 use crate::syntax::{self, NodeKind};
 use std::collections::BTreeMap;
 
@@ -81,7 +80,8 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
                         NodeKind::Instruction(i) => Some(i),
                         _ => None,
                     });
-                if keeps_indent(line, c, next) {
+                if syntax::comment::says_more_unindented(line, c, next) {
+                    // Kept indented: BuildKit reads it with its `#`.
                     out.push(' ');
                 }
                 render::comment_text(c, &mut out);
@@ -185,43 +185,4 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
     // line before it, as the renderer does.
     render::end_directives(has_header, &mut out);
     Ok(out)
-}
-
-/// Whether an indented comment keeps an indent: BuildKit keeps an indented comment's `#`
-/// in what it reads before the next instruction (`PrevComment`, see
-/// [`rules::prev_comment`]), so the comment is no `# check=` comment, does not end the
-/// comments before it when empty, and describes no name (`InvalidDefinitionDescription`,
-/// the descriptions `--call=outline` shows). At the start of its line it would do what its
-/// text says; kept indented (by one space) when that text would change any of it.
-fn keeps_indent(line: &str, comment: &str, next: Option<&syntax::Instruction<'_>>) -> bool {
-    if line.starts_with('#') {
-        return false;
-    }
-    let text = comment.trim();
-    if text.is_empty() || rules::is_check_comment(text) {
-        return true;
-    }
-    // BuildKit compares the first word, up to a space, with each name the next line
-    // defines.
-    let first = text.split(' ').next().unwrap_or_default();
-    next.is_some_and(|i| defines(i, first))
-}
-
-/// Whether `ARG` or `FROM ... AS` line `i` may define `name` (a superset: every word of an
-/// `ARG` before its `=` counts, and the word after any `AS` lower-cased, as BuildKit names a
-/// stage).
-fn defines(i: &syntax::Instruction<'_>, name: &str) -> bool {
-    let words = || i.rest().split_ascii_whitespace();
-    if i.is("arg") {
-        words().any(|w| w.split('=').next() == Some(name))
-    } else if i.is("from") {
-        let mut after_as = false;
-        words().any(|w| {
-            let found = after_as && w.to_lowercase() == name;
-            after_as = w.eq_ignore_ascii_case("as");
-            found
-        })
-    } else {
-        false
-    }
 }

@@ -211,7 +211,12 @@
 //!   it), `# text` with one space after `#` (indentation after it kept), trailing spaces
 //!   removed; blank lines between instructions removed, one blank line between stages;
 //!   comment lines inside a `CMD`, `COPY` or other continued instruction (not `RUN`) are
-//!   dropped, as BuildKit drops them;
+//!   dropped, as BuildKit drops them. An indented comment BuildKit reads with its `#`, so
+//!   where at the start of a line it would tell BuildKit more (a `# check=` comment, an
+//!   empty one, which ends the comments above it, a description of the `ARG` or stage
+//!   after it) the model holds what BuildKit read (`# # check=skip=...`), and `fmt` keeps
+//!   it indented by one space. With comments right before it, `fmt` keeps an `ARG A B`
+//!   line whole (they are BuildKit's for each name; the model writes a line a name);
 //! - a header only when the file had directives: `# syntax=` as written, `# escape=` and
 //!   `# check=` normalised.
 //!

@@ -292,6 +292,24 @@ RUN true
     );
 }
 
+// An indented comment BuildKit reads with its `#`: where at the start of a line it would
+// say more (a `check=` comment, an empty one, a description of the next line's name), the
+// model holds what BuildKit read, `#` included; other indented comments lose the indent.
+case!(
+    indented_comments_as_buildkit_reads_them,
+    "FROM alpine:3.20 AS build
+    # check=skip=JSONArgsRecommended
+    CMD echo indented, so not skipped
+# check=skip=JSONArgsRecommended
+\t#
+CMD echo the empty comment is indented, so this is skipped
+    # VERSION the version (indented: not a description)
+ARG VERSION=1
+    # an indented note
+RUN true
+"
+);
+
 /// What `dockerdsl import` prints for a representative file, with the builder and with
 /// the macro (tests/import_corpus.rs compiles such code for every corpus file).
 const IMPORTED: &str = r#"# syntax=docker/dockerfile:1.7

@@ -22,6 +22,7 @@
 //! model, which may refuse more.
 
 mod args;
+pub(crate) mod comment;
 mod diagnostic;
 mod read;
 pub(crate) mod words;
