@@ -26,8 +26,23 @@ use std::path::{Path, PathBuf};
 /// (file, what differs, why). None may be added without a reason a reviewer accepts.
 const DIFFERENCES: &[(&str, &str, &str)] = &[
     (
+        "edge-check-comment-before-args-of-a-line",
+        r##"parse changes BuildKit's findings: [] [("SecretsUsedInArgOrEnv", "Do not use ARG or ENV instructions for sensitive data (ARG \"AWS_SECRET_KEY\")")] (fails: None) became [] [("SecretsUsedInArgOrEnv", "Do not use ARG or ENV instructions for sensitive data (ARG \"AWS_SECRET_KEY\")"), ("SecretsUsedInArgOrEnv", "Do not use ARG or ENV instructions for sensitive data (ARG \"DB_PASSWORD\")")] (fails: None)"##,
+        ARG_LINE,
+    ),
+    (
         "edge-definition-descriptions",
-        "fmt changes BuildKit's findings: [(\"StageNameCasing\", \"Stage name 'Build2' should be lowercase\")] [(\"InvalidDefinitionDescription\", \"Comment for ARG should follow the format: `# \\\"X\\\" <description>`\"), (\"InvalidDefinitionDescription\", \"Comment for ARG should follow the format: `# Z <description>`\"), (\"InvalidDefinitionDescription\", \"Comment for FROM should follow the format: `# build <description>`\"), (\"InvalidDefinitionDescription\", \"Comment for FROM should follow the format: `# build2 <description>`\")] (fails: None) became [] [(\"InvalidDefinitionDescription\", \"Comment for ARG should follow the format: `# Z <description>`\"), (\"InvalidDefinitionDescription\", \"Comment for FROM should follow the format: `# build <description>`\"), (\"InvalidDefinitionDescription\", \"Comment for FROM should follow the format: `# build2 <description>`\")] (fails: None)",
+        r##"parse changes BuildKit's findings: [("StageNameCasing", "Stage name 'Build2' should be lowercase")] [("InvalidDefinitionDescription", "Comment for ARG should follow the format: `# \"X\" <description>`"), ("InvalidDefinitionDescription", "Comment for ARG should follow the format: `# Z <description>`"), ("InvalidDefinitionDescription", "Comment for FROM should follow the format: `# build <description>`"), ("InvalidDefinitionDescription", "Comment for FROM should follow the format: `# build2 <description>`")] (fails: None) became [] [("InvalidDefinitionDescription", "Comment for ARG should follow the format: `# Z <description>`"), ("InvalidDefinitionDescription", "Comment for FROM should follow the format: `# build <description>`"), ("InvalidDefinitionDescription", "Comment for FROM should follow the format: `# build2 <description>`")] (fails: None)"##,
+        QUOTED_ARG_NAME,
+    ),
+    (
+        "edge-description-before-args-of-a-line",
+        r##"parse changes BuildKit's findings: [] [("InvalidDefinitionDescription", "Comment for ARG should follow the format: `# <arg_key> <description>`")] (fails: None) became [] [("InvalidDefinitionDescription", "Comment for ARG should follow the format: `# C <description>`")] (fails: None)"##,
+        ARG_LINE,
+    ),
+    (
+        "edge-definition-descriptions",
+        r##"fmt changes BuildKit's findings: [("StageNameCasing", "Stage name 'Build2' should be lowercase")] [("InvalidDefinitionDescription", "Comment for ARG should follow the format: `# \"X\" <description>`"), ("InvalidDefinitionDescription", "Comment for ARG should follow the format: `# Z <description>`"), ("InvalidDefinitionDescription", "Comment for FROM should follow the format: `# build <description>`"), ("InvalidDefinitionDescription", "Comment for FROM should follow the format: `# build2 <description>`")] (fails: None) became [] [("InvalidDefinitionDescription", "Comment for ARG should follow the format: `# Z <description>`"), ("InvalidDefinitionDescription", "Comment for FROM should follow the format: `# build <description>`"), ("InvalidDefinitionDescription", "Comment for FROM should follow the format: `# build2 <description>`")] (fails: None)"##,
         QUOTED_ARG_NAME,
     ),
     (
@@ -42,12 +57,19 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Why `fmt` changes a finding of BuildKit's experimental InvalidDefinitionDescription on
-/// `# X y` / `ARG "X"=1`: the model holds the name BuildKit builds with, `X`, and `fmt`
-/// writes it without quotes, where the check compared the name as written, quotes and all
-/// (so `fmt` settles the finding, as it does those of [`HOW_WRITTEN`]).
+/// Why `fmt` (and the model `parse` reads, rendered) changes a finding of BuildKit's
+/// experimental InvalidDefinitionDescription on `# X y` / `ARG "X"=1`: the model holds the
+/// name BuildKit builds with, `X`, written without quotes, where the check compared the name
+/// as written, quotes and all (so the finding is settled, as those of [`HOW_WRITTEN`] are).
 const QUOTED_ARG_NAME: &str =
-    "fmt writes an ARG's name unquoted; BuildKit's description check reads the quotes";
+    "an ARG's name is written unquoted; BuildKit's description check reads the quotes";
+
+/// Why the model `parse` reads, rendered, changes a finding on a comment right before an
+/// `ARG` of several names: the model holds an `ARG` a name, rendered a line each, and the
+/// comments before the line (a `# check=` comment, a description) go before the first
+/// (`fmt` keeps the line whole).
+const ARG_LINE: &str =
+    "the model holds one name an ARG; comments before `ARG A B` go before the first line";
 
 /// What a difference the meaning check finds says (after `fmt` or `parse`).
 const MEANING: &str = "changes the meaning";
@@ -781,7 +803,7 @@ const EDGES: &[(&str, &str)] = &[
     // that names what the next line defines).
     (
         "check-comment-before-args-of-a-line",
-        "# check=skip=SecretsUsedInArgOrEnv\nARG GITHUB_TOKEN DB_PASSWORD=x\nFROM alpine:3.20\n# check=skip=SecretsUsedInArgOrEnv\nARG API_TOKEN DB_PASSWORD\nARG AWS_SECRET_KEY\n",
+        "#\n# check=skip=SecretsUsedInArgOrEnv\nARG GITHUB_TOKEN DB_PASSWORD=x\nFROM alpine:3.20\n# check=skip=SecretsUsedInArgOrEnv\nARG API_TOKEN DB_PASSWORD\nARG AWS_SECRET_KEY\n",
     ),
     (
         "description-before-args-of-a-line",
@@ -1294,12 +1316,14 @@ fn check_and_fmt_agree_with_bklint_on_the_corpus_and_its_mutants() {
         report("more", &counts);
     }
 
-    let kept = fmt_keeps_findings(&bin, &formatted, &mut differences);
-    eprintln!(
-        "bklint, fmt: {kept} of {} files written with BuildKit's findings of the original (apart from {})",
-        formatted.len(),
-        HOW_WRITTEN.join(", ")
-    );
+    for (who, files) in [("fmt", &formatted), ("parse", &rendered)] {
+        let kept = keeps_findings(&bin, who, files, &mut differences);
+        eprintln!(
+            "bklint, {who}: {kept} of {} files written with BuildKit's findings of the original (apart from {})",
+            files.len(),
+            HOW_WRITTEN.join(", ")
+        );
+    }
     let fmt_checked = same_meaning(TEST, "fmt", &formatted, &mut differences);
     let parse_checked = same_meaning(TEST, "parse", &rendered, &mut differences);
     let meaning_checked = fmt_checked && parse_checked;
@@ -1339,13 +1363,15 @@ const HOW_WRITTEN: &[&str] = &[
 ];
 
 /// `fmt` keeps what BuildKit's checks find (its `# check=` comments and what they cover,
-/// the descriptions comments give): bklint's findings on each file and on its `fmt` output,
+/// the descriptions comments give), and so does the model `parse` reads, rendered (`who`
+/// says which wrote `files`): bklint's findings on each file and on what `who` wrote,
 /// rules and messages with their lines set aside, are the same but for [`HOW_WRITTEN`]: of
 /// those, the output may have fewer (`fmt` leaves a line it cannot read into the model as
 /// written). So are the rules a `# check=error=true` fails the build for. Returns how many
 /// files kept them.
-fn fmt_keeps_findings(
+fn keeps_findings(
     bin: &Path,
+    who: &str,
     files: &Formatted,
     differences: &mut BTreeSet<(String, String)>,
 ) -> usize {
@@ -1388,7 +1414,7 @@ fn fmt_keeps_findings(
         .iter()
         .flat_map(|(_, original, formatted)| [original.clone(), formatted.clone()])
         .collect();
-    let verdicts = common::bklint::run_texts(bin, "bklint-fmt-findings", &texts);
+    let verdicts = common::bklint::run_texts(bin, &format!("bklint-{who}-findings"), &texts);
     let mut kept = 0;
     for ((name, _, _), pair) in files.iter().zip(verdicts.chunks(2)) {
         let [before, after] = pair else {
@@ -1409,7 +1435,7 @@ fn fmt_keeps_findings(
             differences.insert((
                 name.clone(),
                 format!(
-                    "fmt changes BuildKit's findings: {was_written:?} {was:?} (fails: {failed:?}) became {is_written:?} {is:?} (fails: {fails:?})"
+                    "{who} changes BuildKit's findings: {was_written:?} {was:?} (fails: {failed:?}) became {is_written:?} {is:?} (fails: {fails:?})"
                 ),
             ));
         }

@@ -12,7 +12,7 @@
 
 use dockerdsl::lint::{HadolintPragmas, Linter};
 use dockerdsl::lock::Lock;
-use dockerdsl::{Dockerfile, ImageRef, Platform, Signal};
+use dockerdsl::{Dockerfile, ImageRef, Origin, Platform, Rule, Signal};
 use libfuzzer_sys::fuzz_target;
 
 /// A DOT graph's edges and images (its external nodes), without the stages' labels: `fmt`
@@ -21,6 +21,39 @@ fn edges(dot: &str) -> Vec<&str> {
     dot.lines()
         .filter(|l| l.contains("->") || l.contains("style=rounded"))
         .collect()
+}
+
+/// BuildKit's checks on how a file is written, which `fmt`'s canonical form settles.
+const HOW_WRITTEN: &[Rule] = &[
+    Rule::NoEmptyContinuation,
+    Rule::ConsistentInstructionCasing,
+    Rule::FromAsCasing,
+    Rule::StageNameCasing,
+    Rule::LegacyKeyValueFormat,
+    Rule::MaintainerDeprecated,
+    Rule::ExposeProtoCasing,
+];
+
+/// `check`'s findings of BuildKit's rules, sorted, lines aside: those of [`HOW_WRITTEN`]
+/// (`written`) or the others. A message that quotes a keyword has it upper-cased, as `fmt`
+/// writes it.
+fn buildkit_findings(lints: &[dockerdsl::Lint], written: bool) -> Vec<(Rule, String)> {
+    let mut found: Vec<(Rule, String)> = lints
+        .iter()
+        .filter(|l| l.rule().origin() == Origin::BuildKit)
+        .filter(|l| HOW_WRITTEN.contains(&l.rule()) == written)
+        .map(|l| {
+            let message = match l.rule() {
+                Rule::JsonArgsRecommended | Rule::MultipleInstructionsDisallowed => {
+                    l.message().to_ascii_uppercase()
+                }
+                _ => l.message().to_owned(),
+            };
+            (l.rule(), message)
+        })
+        .collect();
+    found.sort_by(|a, b| (a.0.name(), &a.1).cmp(&(b.0.name(), &b.1)));
+    found
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -67,6 +100,31 @@ fuzz_target!(|data: &[u8]| {
             match dockerdsl::format(&formatted) {
                 Ok(again) => assert_eq!(again, formatted, "fmt is not idempotent"),
                 Err(e) => panic!("fmt's output is refused:\n{formatted}\n{e}"),
+            }
+            // What BuildKit's checks find is kept (as `check` finds it, which the bklint
+            // test holds to BuildKit), apart from the checks on how a file is written.
+            if let (Ok(before), Ok(after)) =
+                (Linter::new().check(text), Linter::new().check(&formatted))
+            {
+                let was = buildkit_findings(&before, false);
+                let mut is = buildkit_findings(&after, false);
+                // `fmt` names every stage (`AS stage-N`), and BuildKit's experimental
+                // description check then reads the comment above a stage that had no name
+                // as the new name's description.
+                is.retain(|(rule, message)| {
+                    *rule != Rule::InvalidDefinitionDescription
+                        || !message.contains("`# stage-")
+                        || was.contains(&(*rule, message.clone()))
+                });
+                assert_eq!(was, is, "fmt changes BuildKit's findings:\n{formatted}");
+                let (was, is) = (
+                    buildkit_findings(&before, true),
+                    buildkit_findings(&after, true),
+                );
+                assert!(
+                    is.iter().all(|f| was.contains(f)),
+                    "fmt adds a finding on how the file is written:\n{formatted}"
+                );
             }
             // The same build graph: every stage's base and references, and which images.
             // Not where a base's value is the build's (a dotted edge: `FROM stage-$V` could
