@@ -383,9 +383,10 @@ impl<'t, 'a> Read<'t, 'a> {
             before: Vec::with_capacity(tree.nodes().len()),
             trailing_comments: Vec::new(),
         };
-        // BuildKit's `PrevComment` texts of the instruction to come, and its comments.
+        // BuildKit's `PrevComment` texts of the instruction to come, and the lines of its
+        // comments (`trailing_comments` until then).
         let mut prev: Vec<&'a str> = Vec::new();
-        let mut waiting: Vec<(&'a str, &'a str)> = Vec::new();
+        let mut lines: Vec<&'a str> = Vec::new();
         for node in tree.nodes() {
             match node.kind() {
                 NodeKind::Directive { name, value } => read.directives.push(Directive {
@@ -395,13 +396,16 @@ impl<'t, 'a> Read<'t, 'a> {
                 }),
                 NodeKind::Instruction(i) => {
                     read.instructions.push(i);
-                    read.comments.push(as_held(&mut waiting, Some(i)));
+                    as_held(&mut read.trailing_comments, &mut lines, Some(i));
+                    read.comments
+                        .push(std::mem::take(&mut read.trailing_comments));
                     read.before.push(Before::of(i, &prev));
                     prev.clear();
                 }
                 NodeKind::Comment(c) => {
                     let line = tree.text().get(node.span()).unwrap_or_default();
-                    waiting.push((c, line));
+                    read.trailing_comments.push(c);
+                    lines.push(line);
                     match crate::rules::prev_comment(line) {
                         "" => prev.clear(),
                         text => prev.push(text),
@@ -410,25 +414,21 @@ impl<'t, 'a> Read<'t, 'a> {
                 _ => {}
             }
         }
-        read.trailing_comments = as_held(&mut waiting, None);
+        as_held(&mut read.trailing_comments, &mut lines, None);
         read
     }
 }
 
-/// The comments (text after `#`, line) before `next`, as the model holds them: an indented
-/// one that would say more at the start of its line (see [`syntax::comment`]) as BuildKit
-/// read it, its `#` included, which the renderer's `# ` before it keeps.
-fn as_held<'a>(waiting: &mut Vec<(&'a str, &'a str)>, next: Option<&Logical<'_>>) -> Vec<&'a str> {
-    waiting
-        .drain(..)
-        .map(|(c, line)| {
-            if syntax::comment::says_more_unindented(line, c, next) {
-                crate::rules::prev_comment(line)
-            } else {
-                c
-            }
-        })
-        .collect()
+/// The comments (text after `#`) before `next`, on `lines`, as the model holds them: an
+/// indented one that would say more at the start of its line (see [`syntax::comment`]) as
+/// BuildKit read it, its `#` included, which the renderer's `# ` before it keeps. Empties
+/// `lines`.
+fn as_held<'a>(comments: &mut [&'a str], lines: &mut Vec<&'a str>, next: Option<&Logical<'_>>) {
+    for (c, line) in comments.iter_mut().zip(lines.drain(..)) {
+        if syntax::comment::says_more_unindented(line, c, next) {
+            *c = crate::rules::prev_comment(line);
+        }
+    }
 }
 
 /// What the comments right before an instruction (BuildKit's `PrevComment`) tell BuildKit
