@@ -188,9 +188,12 @@
 //!
 //! - keywords upper-case, `AS` upper-case, stage names lower-case (BuildKit lower-cases them);
 //!   a stage without a name is named `stage-N` (N its index), and references by index
-//!   (`--from=0`) are written by name;
+//!   (`--from=0`) are written by name (BuildKit's `--call=targets` then lists the stage, and
+//!   its experimental `InvalidDefinitionDescription` reads a comment right above it as its
+//!   description);
 //! - `ENV`/`LABEL key value` (legacy) as `key=value`; `MAINTAINER x` as
-//!   `LABEL org.opencontainers.image.authors=x`; `ARG A B` as one `ARG` per name;
+//!   `LABEL org.opencontainers.image.authors=x`; `ARG A B` as one `ARG` per name (`fmt`
+//!   keeps the line whole when comments come right before it, see below);
 //! - words re-quoted the canonical way (double quotes only where needed); JSON arrays with
 //!   `", "` separators; `VOLUME` always in JSON form; `COPY`/`ADD` in JSON form only when a
 //!   path needs it;
