@@ -26,6 +26,7 @@ mod emit;
 mod errors;
 mod examples;
 mod first_attempts;
+mod fmt_hadolint;
 mod graph;
 mod graph_text;
 mod hostile;
