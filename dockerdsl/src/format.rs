@@ -56,7 +56,26 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
     // The output as pieces of text and paragraph breaks, the breaks collapsed at the end.
     let mut items: Vec<Option<String>> = Vec::new();
     let mut header = String::new();
-    let has_header = render::header(df, None, &mut header);
+    let mut has_header = render::header(df, None, &mut header);
+    // A `syntax` or `check` line BuildKit's parser reads as a directive and its frontend
+    // does not (an indented one, and those after it) sets nothing: kept after the header,
+    // indented, where it is again the parser's directive and the frontend stops reading.
+    for node in tree.nodes() {
+        if let NodeKind::Directive { name, value } = node.kind() {
+            let key = name.to_ascii_lowercase();
+            let inert = matches!(key.as_str(), "syntax" | "check")
+                && crate::rules::frontend_directive(tree.text(), &key)
+                    .is_none_or(|(line, _)| line != node.line());
+            if inert {
+                header.push_str(" # ");
+                header.push_str(name);
+                header.push('=');
+                header.push_str(value);
+                header.push('\n');
+                has_header = true;
+            }
+        }
+    }
     if has_header {
         items.push(Some(header));
         items.push(None);
@@ -70,23 +89,8 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
             NodeKind::Directive { .. } | NodeKind::Ignored => {}
             NodeKind::Blank => items.push(None),
             NodeKind::Comment(c) => {
-                let mut out = String::new();
                 let line = tree.text().get(node.span()).unwrap_or_default();
-                let next = nodes
-                    .get(at + 1..)
-                    .unwrap_or_default()
-                    .iter()
-                    .find_map(|n| match n.kind() {
-                        NodeKind::Instruction(i) => Some(i),
-                        _ => None,
-                    });
-                if syntax::comment::says_more_unindented(line, c, next) {
-                    // Kept indented: BuildKit reads it with its `#`.
-                    out.push(' ');
-                }
-                render::comment_text(c, &mut out);
-                out.push('\n');
-                items.push(Some(out));
+                items.push(Some(comment_line(line, c, next_instruction(nodes, at))));
             }
             NodeKind::Instruction(i) => {
                 let Some(source) = by_line.get(&i.line()) else {
@@ -185,4 +189,32 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
     // line before it, as the renderer does.
     render::end_directives(has_header, &mut out);
     Ok(out)
+}
+
+/// The first instruction after node `at`.
+fn next_instruction<'t, 'a>(
+    nodes: &'t [syntax::Node<'a>],
+    at: usize,
+) -> Option<&'t syntax::Instruction<'a>> {
+    nodes
+        .get(at + 1..)
+        .unwrap_or_default()
+        .iter()
+        .find_map(|n| match n.kind() {
+            NodeKind::Instruction(i) => Some(i),
+            _ => None,
+        })
+}
+
+/// Comment line `line` (`comment`: its text after `#`), before `next`, as `fmt` writes it:
+/// at the start of the line, or indented by one space where BuildKit reads it with its `#`
+/// and at the start of the line it would say more.
+fn comment_line(line: &str, comment: &str, next: Option<&syntax::Instruction<'_>>) -> String {
+    let mut out = String::new();
+    if syntax::comment::says_more_unindented(line, comment, next) {
+        out.push(' ');
+    }
+    render::comment_text(comment, &mut out);
+    out.push('\n');
+    out
 }

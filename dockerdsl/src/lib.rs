@@ -221,7 +221,11 @@
 //!   it indented by one space. With comments right before it, `fmt` keeps an `ARG A B`
 //!   line whole (they are BuildKit's for each name; the model writes a line a name);
 //! - a header only when the file had directives: `# syntax=` as written, `# escape=` and
-//!   `# check=` normalised.
+//!   `# check=` normalised. The syntax and the check options are where BuildKit's frontend
+//!   finds them: at the start of the first lines (after a `#!` line too). An indented
+//!   `# syntax=` or `# check=` line, which BuildKit's parser takes as a directive and its
+//!   frontend does not read, sets nothing: `fmt` keeps it (and any such line after it)
+//!   indented after the header, where it still sets nothing.
 //!
 //! What BuildKit accepts but the model cannot hold is refused with an error saying so: two
 //! stages with one name, stages named `scratch` or `context`, a mount type given by a

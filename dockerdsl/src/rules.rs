@@ -799,6 +799,36 @@ pub fn directive_like(line: &str) -> Option<(String, String)> {
     matches!(key.as_str(), "syntax" | "escape" | "check").then(|| (key, value.to_owned()))
 }
 
+/// Where BuildKit's frontend finds directive `key` (`parser.ParseDirective`, and
+/// `DetectSyntax` for `#` lines): what sets the build-check options (`check`) and picks the
+/// frontend image (`syntax`). BuildKit's parser reads its directives after leading
+/// whitespace; this reading does not: a line must start with `#`, so an indented
+/// `# check=` line is the parser's directive and sets nothing. A first line that starts
+/// with `#!` (a shebang) is passed over, where the parser stops at it. The 1-based line and
+/// the value as written.
+pub fn frontend_directive<'a>(text: &'a str, key: &str) -> Option<(usize, &'a str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut seen: Vec<String> = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        // bufio.ScanLines drops a `\r` before the line end.
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if i == 0 && line.starts_with("#!") {
+            continue;
+        }
+        let (name, value) = directive_parts(line.strip_prefix('#')?.trim_start())?;
+        let name = name.to_ascii_lowercase();
+        // Any other key, or a second one of a key, ends the directives.
+        if !matches!(name.as_str(), "syntax" | "escape" | "check") || seen.contains(&name) {
+            return None;
+        }
+        if name == key {
+            return Some((i + 1, value));
+        }
+        seen.push(name);
+    }
+    None
+}
+
 /// The whitespace of Go's regular expressions (`\s`): what BuildKit's directive pattern
 /// allows around the `=` and after the value.
 const GO_SPACE: [char; 5] = [' ', '\t', '\n', '\x0c', '\r'];
@@ -2341,6 +2371,30 @@ pub fn health_duration_nanos(nanos: u128) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_frontend_reads_directives_at_the_start_of_lines_past_a_shebang() {
+        let f = frontend_directive;
+        let text = "# syntax=a/b\r\n# escape=`\n# check=skip=all\nFROM x\n";
+        assert_eq!(f(text, "syntax"), Some((1, "a/b")));
+        assert_eq!(f(text, "check"), Some((3, "skip=all")));
+        assert_eq!(f("\u{feff}# check=x\n", "check"), Some((1, "x")));
+        assert_eq!(f("#!/bin/sh\n# check=x\n", "check"), Some((2, "x")));
+        // An indented line is the parser's directive; the frontend stops there.
+        assert_eq!(f("  # check=x\n", "check"), None);
+        assert_eq!(f("# escape=`\n  # syntax=a\n# check=x\n", "check"), None);
+        // So do a line of another kind, a blank line, an unknown key and a second key.
+        for text in [
+            "# hi\n# check=x\n",
+            "\n# check=x\n",
+            "# foo=1\n# check=x\n",
+            "# syntax=a\n# syntax=b\n# check=x\n",
+            "FROM x\n# check=x\n",
+            "# x\n#!/bin/sh\n# check=x\n",
+        ] {
+            assert_eq!(f(text, "check"), None, "{text:?}");
+        }
+    }
 
     #[test]
     fn directives_follow_buildkits_pattern() {

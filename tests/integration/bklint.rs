@@ -821,6 +821,26 @@ const EDGES: &[(&str, &str)] = &[
         "indented-check-comment-first-line",
         "#\n  # check=skip=all\nFROM alpine:3.20 AS X\n   # check=skip=JSONArgsRecommended\n\n  # more\nCMD echo\n",
     ),
+    // BuildKit's parser reads directives after leading whitespace and stops at a `#!` line;
+    // its frontend, which takes the check options and the syntax from them, does neither:
+    // an indented `# check=` or `# syntax=` line (and any after it) sets nothing, and one
+    // after a shebang sets them.
+    (
+        "check-directive-indented",
+        "  # check=skip=JSONArgsRecommended\nFROM alpine:3.20\nCMD echo\n",
+    ),
+    (
+        "check-directive-after-an-indented-directive",
+        "# escape=`\n  # syntax=docker/dockerfile:1\n# check=skip=JSONArgsRecommended\nFROM alpine:3.20\nCMD echo\n",
+    ),
+    (
+        "check-directive-after-a-shebang",
+        "#!/usr/bin/env -S docker build -f\n# check=skip=JSONArgsRecommended\nFROM alpine:3.20\nCMD echo\nCMD echo 2\n",
+    ),
+    (
+        "syntax-directive-indented",
+        " # syntax=docker/dockerfile:1.2\nFROM alpine:3.20\nRUN <<EOF\necho\nEOF\n",
+    ),
     // The `# check=` directive: read up to its first space, in at most three options (the
     // last takes the rest), with rule names no rule has taken and ignored; spaces alone
     // are a value (so a second `# check=` is refused).

@@ -310,6 +310,38 @@ RUN true
 "
 );
 
+/// The syntax and the check options are where BuildKit's frontend finds them: an indented
+/// directive line (and those after it) sets nothing, so `fmt` keeps it indented after the
+/// header, where it still sets nothing; after a `#!` line, one sets them.
+#[test]
+fn fmt_keeps_directives_where_buildkit_reads_them() {
+    let inputs = [
+        "# escape=`\n  # syntax=docker/dockerfile:1.2\n# check=skip=JSONArgsRecommended\nFROM alpine:3.20\nRUN <<EOF\necho\nEOF\nCMD echo\n",
+        "#!/usr/bin/env -S docker build -f\n# check=skip=JSONArgsRecommended\nFROM alpine:3.20\nCMD echo\n",
+    ];
+    let mut out = String::new();
+    for input in inputs {
+        let formatted = dockerdsl::format(input).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            dockerdsl::format(&formatted).unwrap_or_else(|e| panic!("{e}")),
+            formatted,
+            "fmt is idempotent"
+        );
+        let checks = dockerdsl::parse(input)
+            .map(|p| format!("{:?}", p.dockerfile().checks()))
+            .unwrap_or_else(|e| e.to_string());
+        out.push_str(&format!(
+            "{input}----- formatted -----\n{formatted}----- check options -----\n{checks}\n=====\n"
+        ));
+    }
+    section_snapshot(
+        "parse__fmt_keeps_directives_where_buildkit_reads_them",
+        "(each file, then what fmt writes and the check options parse reads)",
+        "files",
+        &out,
+    );
+}
+
 /// What `dockerdsl import` prints for a representative file, with the builder and with
 /// the macro (tests/import_corpus.rs compiles such code for every corpus file).
 const IMPORTED: &str = r#"# syntax=docker/dockerfile:1.7

@@ -479,23 +479,19 @@ pub(crate) fn lower_tree(
     let mut read = Read::of(tree);
     let escape = tree.escape();
 
-    let mut syntax = Syntax::Omitted;
+    // The frontend image and the build-check options are where BuildKit's frontend finds
+    // them, which is not always where its parser reads directives (an indented `# check=`
+    // line sets nothing; after a `#!` line, one does).
+    let syntax = crate::rules::frontend_directive(tree.text(), "syntax")
+        .map_or(Syntax::Omitted, |(_, value)| syntax_of(value));
     let mut checks = None;
-    for d in &read.directives {
-        match d.name.to_ascii_lowercase().as_str() {
-            "syntax" => syntax = syntax_of(&d.value),
-            "check" => match checks_of(&d.value, faithful) {
-                Ok(c) => checks = Some(c),
-                Err(message) => errors.push(
-                    Diagnostic::new(
-                        d.line,
-                        1,
-                        format!("failed to parse check options: {message}"),
-                    )
+    if let Some((line, value)) = crate::rules::frontend_directive(tree.text(), "check") {
+        match checks_of(value, faithful) {
+            Ok(c) => checks = Some(c),
+            Err(message) => errors.push(
+                Diagnostic::new(line, 1, format!("failed to parse check options: {message}"))
                     .with_help("write `# check=skip=Rule1,Rule2;error=true` or `# check=skip=all`"),
-                ),
-            },
-            _ => {}
+            ),
         }
     }
 
