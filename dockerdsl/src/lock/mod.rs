@@ -563,19 +563,18 @@ pub fn images(dockerfile: &Dockerfile) -> Vec<String> {
 ///     dockerdsl::lock::images_text(text)?,
 ///     ["alpine:3.20", "docker/dockerfile:1", "ghcr.io/org/tools:2", "golang:1.23"],
 /// );
+/// // BuildKit's parser takes an indented `# syntax=` line as a directive; its frontend,
+/// // which picks the frontend image, does not read it.
+/// let indented = "  # syntax=docker/dockerfile:1\nFROM alpine:3.20\n";
+/// assert_eq!(dockerdsl::lock::images_text(indented)?, ["alpine:3.20"]);
 /// # Ok::<(), dockerdsl::ParseErrors>(())
 /// ```
 pub fn images_text(text: &str) -> Result<Vec<String>, crate::syntax::ParseErrors> {
     let images = crate::graph::images_text(text)?;
-    let tree = crate::syntax::read(text)?;
-    let frontend = tree.nodes().iter().find_map(|node| match node.kind() {
-        crate::syntax::NodeKind::Directive { name, value }
-            if name.eq_ignore_ascii_case("syntax") =>
-        {
-            frontend(&crate::parse::syntax_of(value))
-        }
-        _ => None,
-    });
+    // Where BuildKit's frontend finds it: not an indented line, which the parser takes as
+    // a directive and the frontend does not read.
+    let frontend = crate::rules::frontend_directive(text, "syntax")
+        .and_then(|(_, value)| frontend(&crate::parse::syntax_of(value)));
     let mut names: Vec<String> = frontend
         .iter()
         .chain(&images)
