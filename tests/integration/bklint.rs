@@ -1407,6 +1407,12 @@ fn keeps_findings(
                     "JSONArgsRecommended" | "MultipleInstructionsDisallowed" => {
                         message.to_ascii_uppercase()
                     }
+                    // BuildKit picks among equally close suggestions at random (see
+                    // `settle_suggestion_ties`): two runs may name different ones.
+                    "UndefinedArgInFrom" => message
+                        .split_once(" (did you mean ")
+                        .map_or(message.as_str(), |(m, _)| m)
+                        .to_owned(),
                     _ => message.clone(),
                 };
                 (rule.clone(), message)
