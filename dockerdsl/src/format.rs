@@ -83,14 +83,29 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
     // Where the text of the last instruction ends: a new stage's blank line goes there,
     // before the comments that lead into the stage.
     let mut after_instruction: Option<usize> = None;
-    let nodes = tree.nodes();
-    for (at, node) in nodes.iter().enumerate() {
+    // Each node's next instruction, found in one pass from the end (a file of many comment
+    // lines would take a search each).
+    let mut next: Option<&syntax::Instruction<'_>> = None;
+    let mut next_of: Vec<Option<&syntax::Instruction<'_>>> = tree
+        .nodes()
+        .iter()
+        .rev()
+        .map(|n| {
+            let after = next;
+            if let NodeKind::Instruction(i) = n.kind() {
+                next = Some(i);
+            }
+            after
+        })
+        .collect();
+    next_of.reverse();
+    for (node, next) in tree.nodes().iter().zip(next_of) {
         match node.kind() {
             NodeKind::Directive { .. } | NodeKind::Ignored => {}
             NodeKind::Blank => items.push(None),
             NodeKind::Comment(c) => {
                 let line = tree.text().get(node.span()).unwrap_or_default();
-                items.push(Some(comment_line(line, c, next_instruction(nodes, at))));
+                items.push(Some(comment_line(line, c, next)));
             }
             NodeKind::Instruction(i) => {
                 let Some(source) = by_line.get(&i.line()) else {
@@ -189,21 +204,6 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
     // line before it, as the renderer does.
     render::end_directives(has_header, &mut out);
     Ok(out)
-}
-
-/// The first instruction after node `at`.
-fn next_instruction<'t, 'a>(
-    nodes: &'t [syntax::Node<'a>],
-    at: usize,
-) -> Option<&'t syntax::Instruction<'a>> {
-    nodes
-        .get(at + 1..)
-        .unwrap_or_default()
-        .iter()
-        .find_map(|n| match n.kind() {
-            NodeKind::Instruction(i) => Some(i),
-            _ => None,
-        })
 }
 
 /// Comment line `line` (`comment`: its text after `#`), before `next`, as `fmt` writes it:
