@@ -216,7 +216,7 @@ case!(
 #[test]
 fn every_rule_has_a_name_and_a_url() {
     let mut names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
-    assert_eq!(names.len(), 27);
+    assert_eq!(names.len(), 28);
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), Rule::ALL.len(), "rule names are unique");
@@ -263,6 +263,13 @@ parsed_case!(
 parsed_case!(
     parsed_check_comments_and_directive,
     "# check=skip=JSONArgsRecommended\nFROM alpine:3.20 AS app\n# check=skip=SecretsUsedInArgOrEnv\nARG GITHUB_TOKEN\nARG DB_PASSWORD\nCMD exec app\n"
+);
+
+// dockerdsl's IndentedDirective: `# check=` and `# syntax=` lines BuildKit does not read for
+// their indentation (a directive, one after it, a comment before an instruction).
+parsed_case!(
+    parsed_indented_directives,
+    "  # syntax=docker/dockerfile:1\n# check=skip=JSONArgsRecommended\nFROM alpine:3.20 AS app\n\t# check=skip=SecretsUsedInArgOrEnv\nARG GITHUB_TOKEN\n  # an indented note is fine\nCMD exec app\n"
 );
 
 parsed_case!(

@@ -37,6 +37,7 @@
 //! | `DL3045` (hadolint) | `COPY` to a relative destination with no `WORKDIR` in the stage or its bases |
 //! | `StageNameTypo` (dockerdsl) | impossible: stage references are values; on files, see below |
 //! | `TextAfterJSONArgs` (dockerdsl) | impossible: a command or path list is one value; on files, see below |
+//! | `IndentedDirective` (dockerdsl) | impossible: the renderer writes comments and directives at the start of the line; on files, see below |
 //!
 //! hadolint's DL3022, DL3023 and DL3024 (unknown, own and duplicate stage references) cannot
 //! happen: stage references are values.
@@ -113,6 +114,27 @@
 //!     "RUN has text after its JSON array (\"# build it\"): BuildKit 1.10 and later runs the \
 //!      whole line in a shell, older frontends took the array alone"
 //! );
+//! # Ok::<(), dockerdsl::ParseErrors>(())
+//! ```
+//!
+//! # Indented directives
+//!
+//! `IndentedDirective` is dockerdsl's own rule too: a `# check=` or `# syntax=` line that
+//! BuildKit does not read because it is indented. BuildKit's parser takes an indented
+//! directive at the top of the file as a directive, but its frontend, which takes the check
+//! options and the frontend image from those lines, reads only lines that start with `#`
+//! and stops at the first that does not: the line (and any directive after it) sets
+//! nothing. A `# check=` comment right before an instruction that is indented is read with
+//! its `#` and skips nothing. BuildKit says neither; its checks then run as if the line were
+//! not there.
+//!
+//! ```
+//! let text = "  # check=skip=JSONArgsRecommended\nFROM alpine:3.20\n  # check=skip=all\nCMD echo\n";
+//! let lints: Vec<String> = dockerdsl::check(text)?
+//!     .iter()
+//!     .map(|l| format!("{}:{}", l.line().unwrap_or(0), l.rule()))
+//!     .collect();
+//! assert_eq!(lints, ["1:IndentedDirective", "3:IndentedDirective", "4:JSONArgsRecommended"]);
 //! # Ok::<(), dockerdsl::ParseErrors>(())
 //! ```
 //!
@@ -339,6 +361,12 @@ rules! {
     /// ["Text after a JSON array"](self#text-after-a-json-array).
     TextAfterJsonArgs => "TextAfterJSONArgs", Dockerdsl, "https://docs.rs/dockerdsl/latest/dockerdsl/lint/index.html#text-after-a-json-array",
         "Text after a JSON array makes BuildKit read the whole line as the shell form, where older frontends read the array alone",
+        [];
+    /// dockerdsl's own: an indented `# check=` or `# syntax=` line, which BuildKit does not
+    /// read as one (so it skips nothing, or picks no frontend). See
+    /// ["Indented directives"](self#indented-directives).
+    IndentedDirective => "IndentedDirective", Dockerdsl, "https://docs.rs/dockerdsl/latest/dockerdsl/lint/index.html#indented-directives",
+        "An indented `# check=` or `# syntax=` line is not read by BuildKit: write it at the start of the line",
         [];
 }
 
@@ -637,7 +665,8 @@ fn skip_checked(dockerfile: &Dockerfile, mut found: Vec<Lint>) -> Vec<Lint> {
 
 /// Every finding on a Dockerfile's text, as `dockerdsl check` reports them: BuildKit's build
 /// checks (same rule, line and message as `docker build --check`), the hadolint rules above,
-/// and [`Rule::StageNameTypo`], in line order. `Err` only when BuildKit itself refuses the file
+/// and dockerdsl's own ([`Rule::StageNameTypo`], [`Rule::TextAfterJsonArgs`],
+/// [`Rule::IndentedDirective`]), in line order. `Err` only when BuildKit itself refuses the file
 /// (with its reason and line): a file the typed model cannot hold (two stages with one name, a
 /// stage named `scratch`, `EXPOSE 8080:80`, `FROM img:$UNDECLARED`) is checked all the same.
 ///

@@ -165,7 +165,7 @@ pub(super) fn lines(parsed: &Parsed) -> super::model::Lines<'_> {
 
 pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
     let escape = parsed.dockerfile().escape().char();
-    let mut found = Vec::new();
+    let mut found = indented_directives(parsed);
     let mut push = |i: &SourceInstruction, line: usize, rule: Rule, message: String| {
         if super::skipped(i.checks.as_deref(), rule) {
             return;
@@ -299,6 +299,35 @@ fn describes(
     if let Some(message) = super::invalid_description(instruction, keys, word) {
         push(i, i.line(), rule, message);
     }
+}
+
+/// dockerdsl's [`Rule::IndentedDirective`]: the `# check=` and `# syntax=` lines BuildKit
+/// does not read for their indentation. A `# check=` comment right before an instruction
+/// does not skip it (it is about such lines).
+fn indented_directives(parsed: &Parsed) -> Vec<Lint> {
+    let mut found = Vec::new();
+    for u in &parsed.unread {
+        let message = if u.directive {
+            format!(
+                "`{}` sets nothing: BuildKit reads `# check=` and `# syntax=` only at the start of the first lines, and stops at an indented one",
+                u.text
+            )
+        } else {
+            format!(
+                "`{}` is indented: BuildKit reads it with its `#` and does not apply it to the next instruction",
+                u.text
+            )
+        };
+        found.push(Lint {
+            rule: Rule::IndentedDirective,
+            message,
+            location: crate::error::Location::default(),
+            line: Some(u.line),
+            column: Some(u.column),
+            end_line: None,
+        });
+    }
+    found
 }
 
 /// BuildKit's `ConsistentInstructionCasing`: the keywords of the stages (global `ARG`s are

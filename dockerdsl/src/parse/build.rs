@@ -372,6 +372,7 @@ struct Read<'t, 'a> {
     /// reads them (an empty `#` forgets the ones above it).
     before: Vec<Before>,
     trailing_comments: Vec<&'a str>,
+    unread: Vec<super::Unread>,
 }
 
 impl<'t, 'a> Read<'t, 'a> {
@@ -382,6 +383,7 @@ impl<'t, 'a> Read<'t, 'a> {
             comments: Vec::with_capacity(tree.nodes().len()),
             before: Vec::with_capacity(tree.nodes().len()),
             trailing_comments: Vec::new(),
+            unread: Vec::new(),
         };
         // BuildKit's `PrevComment` texts of the instruction to come, and the lines of its
         // comments (`trailing_comments` until then).
@@ -389,11 +391,21 @@ impl<'t, 'a> Read<'t, 'a> {
         let mut lines: Vec<&'a str> = Vec::new();
         for node in tree.nodes() {
             match node.kind() {
-                NodeKind::Directive { name, value } => read.directives.push(Directive {
-                    line: node.line(),
-                    name: (*name).to_owned(),
-                    value: (*value).to_owned(),
-                }),
+                NodeKind::Directive { name, value } => {
+                    let line = tree.text().get(node.span()).unwrap_or_default();
+                    let key = name.to_ascii_lowercase();
+                    let unread = matches!(key.as_str(), "syntax" | "check")
+                        && crate::rules::frontend_directive(tree.text(), &key)
+                            .is_none_or(|(at, _)| at != node.line());
+                    if unread {
+                        read.unread.push(super::Unread::of(node.line(), line, true));
+                    }
+                    read.directives.push(Directive {
+                        line: node.line(),
+                        name: (*name).to_owned(),
+                        value: (*value).to_owned(),
+                    });
+                }
                 NodeKind::Instruction(i) => {
                     read.instructions.push(i);
                     as_held(&mut read.trailing_comments, &mut lines, Some(i));
@@ -404,6 +416,10 @@ impl<'t, 'a> Read<'t, 'a> {
                 }
                 NodeKind::Comment(c) => {
                     let line = tree.text().get(node.span()).unwrap_or_default();
+                    if !line.starts_with('#') && crate::rules::is_check_comment(c.trim()) {
+                        read.unread
+                            .push(super::Unread::of(node.line(), line, false));
+                    }
                     read.trailing_comments.push(c);
                     lines.push(line);
                     match crate::rules::prev_comment(line) {
@@ -921,6 +937,7 @@ pub(crate) fn lower_tree(
                 dockerfile,
                 instructions: map,
                 directives: read.directives,
+                unread: read.unread,
             })
         } else {
             Err(ParseErrors::new(refused))
@@ -931,6 +948,7 @@ pub(crate) fn lower_tree(
             dockerfile,
             instructions: map,
             directives: read.directives,
+            unread: read.unread,
         }),
         Err(e) => Err(ParseErrors::new(
             e.problems()

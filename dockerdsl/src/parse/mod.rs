@@ -135,6 +135,21 @@ pub struct Parsed {
     pub(crate) dockerfile: Dockerfile,
     pub(crate) instructions: Vec<SourceInstruction>,
     pub(crate) directives: Vec<Directive>,
+    /// The `# check=` and `# syntax=` lines BuildKit does not read for their indentation.
+    pub(crate) unread: Vec<Unread>,
+}
+
+/// A `# check=` or `# syntax=` line BuildKit does not read because of its indentation (see
+/// [`syntax::comment`](crate::syntax::comment)): a directive its frontend passes over, or a
+/// `# check=` comment right before an instruction, which BuildKit reads with its `#`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unread {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    /// The line from its `#`, trailing blanks dropped.
+    pub(crate) text: Box<str>,
+    /// A directive (else a comment before an instruction).
+    pub(crate) directive: bool,
 }
 
 impl Parsed {
@@ -251,6 +266,18 @@ impl SourceInstruction {
     /// Where it went in the model.
     pub fn position(&self) -> &Position {
         &self.position
+    }
+}
+
+impl Unread {
+    fn of(number: usize, line: &str, directive: bool) -> Unread {
+        let text = line.trim();
+        Unread {
+            line: number,
+            column: line[..line.len() - line.trim_start().len()].chars().count() + 1,
+            text: text.into(),
+            directive,
+        }
     }
 }
 
