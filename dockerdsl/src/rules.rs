@@ -807,8 +807,9 @@ pub fn directive_like(line: &str) -> Option<(String, String)> {
 /// with `#!` (a shebang) is passed over, where the parser stops at it. The 1-based line and
 /// the value as written.
 pub fn frontend_directive<'a>(text: &'a str, key: &str) -> Option<(usize, &'a str)> {
+    const KEYS: [&str; 3] = ["syntax", "escape", "check"];
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen = [false; KEYS.len()];
     for (i, line) in text.split('\n').enumerate() {
         // bufio.ScanLines drops a `\r` before the line end.
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -816,15 +817,14 @@ pub fn frontend_directive<'a>(text: &'a str, key: &str) -> Option<(usize, &'a st
             continue;
         }
         let (name, value) = directive_parts(line.strip_prefix('#')?.trim_start())?;
-        let name = name.to_ascii_lowercase();
         // Any other key, or a second one of a key, ends the directives.
-        if !matches!(name.as_str(), "syntax" | "escape" | "check") || seen.contains(&name) {
+        let k = KEYS.iter().position(|k| name.eq_ignore_ascii_case(k))?;
+        if std::mem::replace(&mut seen[k], true) {
             return None;
         }
-        if name == key {
+        if name.eq_ignore_ascii_case(key) {
             return Some((i + 1, value));
         }
-        seen.push(name);
     }
     None
 }

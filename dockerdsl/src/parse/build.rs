@@ -373,6 +373,10 @@ struct Read<'t, 'a> {
     before: Vec<Before>,
     trailing_comments: Vec<&'a str>,
     unread: Vec<super::Unread>,
+    /// Where BuildKit's frontend finds the `syntax` and `check` directives (see
+    /// [`crate::rules::frontend_directive`]): line and value.
+    frontend_syntax: Option<(usize, &'a str)>,
+    frontend_check: Option<(usize, &'a str)>,
 }
 
 impl<'t, 'a> Read<'t, 'a> {
@@ -384,6 +388,8 @@ impl<'t, 'a> Read<'t, 'a> {
             before: Vec::with_capacity(tree.nodes().len()),
             trailing_comments: Vec::new(),
             unread: Vec::new(),
+            frontend_syntax: crate::rules::frontend_directive(tree.text(), "syntax"),
+            frontend_check: crate::rules::frontend_directive(tree.text(), "check"),
         };
         // BuildKit's `PrevComment` texts of the instruction to come, and the lines of its
         // comments (`trailing_comments` until then).
@@ -393,10 +399,14 @@ impl<'t, 'a> Read<'t, 'a> {
             match node.kind() {
                 NodeKind::Directive { name, value } => {
                     let line = tree.text().get(node.span()).unwrap_or_default();
-                    let key = name.to_ascii_lowercase();
-                    let unread = matches!(key.as_str(), "syntax" | "check")
-                        && crate::rules::frontend_directive(tree.text(), &key)
-                            .is_none_or(|(at, _)| at != node.line());
+                    let found = if name.eq_ignore_ascii_case("syntax") {
+                        Some(read.frontend_syntax)
+                    } else if name.eq_ignore_ascii_case("check") {
+                        Some(read.frontend_check)
+                    } else {
+                        None
+                    };
+                    let unread = found.is_some_and(|f| f.is_none_or(|(at, _)| at != node.line()));
                     if unread {
                         read.unread.push(super::Unread::of(node.line(), line, true));
                     }
@@ -498,10 +508,11 @@ pub(crate) fn lower_tree(
     // The frontend image and the build-check options are where BuildKit's frontend finds
     // them, which is not always where its parser reads directives (an indented `# check=`
     // line sets nothing; after a `#!` line, one does).
-    let syntax = crate::rules::frontend_directive(tree.text(), "syntax")
+    let syntax = read
+        .frontend_syntax
         .map_or(Syntax::Omitted, |(_, value)| syntax_of(value));
     let mut checks = None;
-    if let Some((line, value)) = crate::rules::frontend_directive(tree.text(), "check") {
+    if let Some((line, value)) = read.frontend_check {
         match checks_of(value, faithful) {
             Ok(c) => checks = Some(c),
             Err(message) => errors.push(
