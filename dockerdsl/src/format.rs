@@ -58,14 +58,15 @@ pub fn format(text: &str) -> Result<String, ParseErrors> {
     let mut header = String::new();
     let mut has_header = render::header(df, None, &mut header);
     // A `syntax` or `check` line BuildKit's parser reads as a directive and its frontend
-    // does not (an indented one, and those after it) sets nothing: kept after the header,
-    // indented, where it is again the parser's directive and the frontend stops reading.
+    // does not (an indented one, and those after it; the lowering records them) sets
+    // nothing: kept after the header, indented, where it is again the parser's directive
+    // and the frontend stops reading.
     for node in tree.nodes() {
         if let NodeKind::Directive { name, value } = node.kind() {
-            let key = name.to_ascii_lowercase();
-            let inert = matches!(key.as_str(), "syntax" | "check")
-                && crate::rules::frontend_directive(tree.text(), &key)
-                    .is_none_or(|(line, _)| line != node.line());
+            let inert = parsed
+                .unread
+                .iter()
+                .any(|u| u.directive && u.line == node.line());
             if inert {
                 header.push_str(" # ");
                 header.push_str(name);
