@@ -789,6 +789,9 @@ pub fn heredoc_content(name: &str, content: &str) -> Check {
     Ok(())
 }
 
+/// The directives BuildKit knows (`validDirectives`); any other key ends the directives.
+const DIRECTIVE_KEYS: [&str; 3] = ["syntax", "escape", "check"];
+
 /// Whether a comment line (`# key=value`) would be read as a parser directive at the top
 /// of a file (BuildKit's `DirectiveParser.ParseLine`, for the keys it knows): the key in
 /// lower case and the value.
@@ -796,7 +799,9 @@ pub fn directive_like(line: &str) -> Option<(String, String)> {
     let rest = line.strip_prefix('#')?;
     let (key, value) = directive_parts(rest.trim_start())?;
     let key = key.to_ascii_lowercase();
-    matches!(key.as_str(), "syntax" | "escape" | "check").then(|| (key, value.to_owned()))
+    DIRECTIVE_KEYS
+        .contains(&key.as_str())
+        .then(|| (key, value.to_owned()))
 }
 
 /// Where BuildKit's frontend finds directive `key` (`parser.ParseDirective`, and
@@ -807,9 +812,8 @@ pub fn directive_like(line: &str) -> Option<(String, String)> {
 /// with `#!` (a shebang) is passed over, where the parser stops at it. The 1-based line and
 /// the value as written.
 pub fn frontend_directive<'a>(text: &'a str, key: &str) -> Option<(usize, &'a str)> {
-    const KEYS: [&str; 3] = ["syntax", "escape", "check"];
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut seen = [false; KEYS.len()];
+    let mut seen = [false; DIRECTIVE_KEYS.len()];
     for (i, line) in text.split('\n').enumerate() {
         // bufio.ScanLines drops a `\r` before the line end.
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -818,7 +822,9 @@ pub fn frontend_directive<'a>(text: &'a str, key: &str) -> Option<(usize, &'a st
         }
         let (name, value) = directive_parts(line.strip_prefix('#')?.trim_start())?;
         // Any other key, or a second one of a key, ends the directives.
-        let k = KEYS.iter().position(|k| name.eq_ignore_ascii_case(k))?;
+        let k = DIRECTIVE_KEYS
+            .iter()
+            .position(|k| name.eq_ignore_ascii_case(k))?;
         if std::mem::replace(&mut seen[k], true) {
             return None;
         }

@@ -398,7 +398,6 @@ impl<'t, 'a> Read<'t, 'a> {
         for node in tree.nodes() {
             match node.kind() {
                 NodeKind::Directive { name, value } => {
-                    let line = tree.text().get(node.span()).unwrap_or_default();
                     let found = if name.eq_ignore_ascii_case("syntax") {
                         Some(read.frontend_syntax)
                     } else if name.eq_ignore_ascii_case("check") {
@@ -408,6 +407,7 @@ impl<'t, 'a> Read<'t, 'a> {
                     };
                     let unread = found.is_some_and(|f| f.is_none_or(|(at, _)| at != node.line()));
                     if unread {
+                        let line = tree.text().get(node.span()).unwrap_or_default();
                         read.unread.push(super::Unread::of(node.line(), line, true));
                     }
                     read.directives.push(Directive {
@@ -426,7 +426,7 @@ impl<'t, 'a> Read<'t, 'a> {
                 }
                 NodeKind::Comment(c) => {
                     let line = tree.text().get(node.span()).unwrap_or_default();
-                    if !line.starts_with('#') && crate::rules::is_check_comment(c.trim()) {
+                    if syntax::comment::indented_check(line, c) {
                         read.unread
                             .push(super::Unread::of(node.line(), line, false));
                     }

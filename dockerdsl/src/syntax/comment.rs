@@ -21,13 +21,19 @@ pub(crate) fn says_more_unindented(
         return false;
     }
     let text = comment.trim();
-    if text.is_empty() || rules::is_check_comment(text) {
+    if text.is_empty() || indented_check(line, comment) {
         return true;
     }
     // BuildKit compares the first word, up to a space, with each name the next line
     // defines.
     let first = text.split(' ').next().unwrap_or_default();
     next.is_some_and(|i| may_define(i, first))
+}
+
+/// Whether comment line `line` (`comment`: its text after `#`) is an indented `check=`
+/// comment, which BuildKit does not apply (dockerdsl's `IndentedDirective`).
+pub(crate) fn indented_check(line: &str, comment: &str) -> bool {
+    !line.starts_with('#') && rules::is_check_comment(comment.trim())
 }
 
 /// Whether `ARG` or `FROM ... AS` line `i` may define `name`: a superset (every word of an
