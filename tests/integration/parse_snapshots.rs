@@ -254,18 +254,10 @@ fn commands_left_empty() {
     );
 }
 
-/// What the comments right before an instruction tell BuildKit (`# check=` comments, an
-/// empty comment ending those above it, a description), `fmt` keeps: an `ARG` of several
-/// names with comments before it stays one line, and an indented comment, which BuildKit
-/// reads with its `#`, stays indented where at the start of the line it would say more;
-/// other indented comments move to the start of the line.
-#[test]
-fn fmt_keeps_what_comments_tell_buildkit() {
-    let input = "# check=experimental=InvalidDefinitionDescription
-ARG A B
-# check=skip=SecretsUsedInArgOrEnv
-arg GITHUB_TOKEN DB_PASSWORD=x
-FROM alpine:3.20 AS build
+/// A stage with indented comments: one BuildKit reads with its `#` where at the start of a
+/// line it would say more (a `check=` comment, an empty one, a description of the next
+/// line's name), and a plain note.
+const INDENTED_COMMENTS: &str = "FROM alpine:3.20 AS build
     # check=skip=JSONArgsRecommended
     CMD echo indented, so not skipped
 # check=skip=JSONArgsRecommended
@@ -273,11 +265,26 @@ FROM alpine:3.20 AS build
 CMD echo the empty comment is indented, so this is skipped
     # VERSION the version (indented: not a description)
 ARG VERSION=1
-# V the v
-ARG V W
     # an indented note
 RUN true
 ";
+
+/// What the comments right before an instruction tell BuildKit (`# check=` comments, an
+/// empty comment ending those above it, a description), `fmt` keeps: an `ARG` of several
+/// names with comments before it stays one line, and an indented comment, which BuildKit
+/// reads with its `#`, stays indented where at the start of the line it would say more;
+/// other indented comments move to the start of the line.
+#[test]
+fn fmt_keeps_what_comments_tell_buildkit() {
+    let input = &format!(
+        "# check=experimental=InvalidDefinitionDescription
+ARG A B
+# check=skip=SecretsUsedInArgOrEnv
+arg GITHUB_TOKEN DB_PASSWORD=x
+{INDENTED_COMMENTS}# V the v
+ARG V W
+"
+    );
     let formatted = dockerdsl::format(input).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         dockerdsl::format(&formatted).unwrap_or_else(|e| panic!("{e}")),
@@ -295,20 +302,7 @@ RUN true
 // An indented comment BuildKit reads with its `#`: where at the start of a line it would
 // say more (a `check=` comment, an empty one, a description of the next line's name), the
 // model holds what BuildKit read, `#` included; other indented comments lose the indent.
-case!(
-    indented_comments_as_buildkit_reads_them,
-    "FROM alpine:3.20 AS build
-    # check=skip=JSONArgsRecommended
-    CMD echo indented, so not skipped
-# check=skip=JSONArgsRecommended
-\t#
-CMD echo the empty comment is indented, so this is skipped
-    # VERSION the version (indented: not a description)
-ARG VERSION=1
-    # an indented note
-RUN true
-"
-);
+case!(indented_comments_as_buildkit_reads_them, INDENTED_COMMENTS);
 
 /// The syntax and the check options are where BuildKit's frontend finds them: an indented
 /// directive line (and those after it) sets nothing, so `fmt` keeps it indented after the
