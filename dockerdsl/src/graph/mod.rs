@@ -43,6 +43,12 @@
 //!   `FROM --build-arg BASE` arrow naming the word's arguments (or, where a literal part can
 //!   name stages, those candidates).
 //!   A word whose variables no `ARG` declares is refused, as BuildKit refuses it.
+//!
+//! A label shows its text as written: what Mermaid would read as a character reference
+//! (`#35;`), HTML (`<b>`), a line break (`\n`) or an icon (`fa:fa-car`), and what Graphviz
+//! would read as an escape (`\l`) or an entity (`&lt;`), is written so that it is not, in
+//! an argument's default or a `FROM` word as anywhere (Mermaid's and Graphviz's own
+//! renderings are compared with the text in the tests).
 
 mod tree;
 mod typed;
@@ -114,7 +120,7 @@ impl Graph {
     }
 
     fn mermaid(&self) -> String {
-        let label = |s: &str| s.replace('"', "#quot;");
+        let label = mermaid_label;
         let mut out = String::from("flowchart TD\n");
         for (i, s) in self.stages.iter().enumerate() {
             out.push_str(&format!("    s{i}[\"{}\"]\n", label(s)));
@@ -155,7 +161,7 @@ impl Graph {
     }
 
     fn dot(&self) -> String {
-        let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        let quote = dot_label;
         let mut out = String::from("digraph stages {\n    rankdir=TB;\n");
         for (i, s) in self.stages.iter().enumerate() {
             out.push_str(&format!("    s{i} [label={}, shape=box];\n", quote(s)));
@@ -182,6 +188,47 @@ impl Graph {
         out.push_str("}\n");
         out
     }
+}
+
+/// A label's text inside Mermaid's quotes. Mermaid reads `#name;` and `#123;` as character
+/// references, `\n` as a line break and `fa:fa-car` as an icon, and draws a label as HTML,
+/// so `"`, `#`, `&`, `<`, `>`, `\` and the `:` of `:fa-` are written as references:
+/// `a#35;b`, `<b>x</b>` and `a\nb` in an argument's default are shown as written, not as
+/// `a#b`, a bold `x` and two lines.
+fn mermaid_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        match c {
+            // `fa:fa-car` is a Font Awesome icon to Mermaid (`fab:`, `fas:`, ... too).
+            ':' if text[i + 1..].starts_with("fa-") => out.push_str("#58;"),
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '&' => out.push_str("#amp;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '\\' => out.push_str("#92;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A label's text as a DOT string. In a label Graphviz reads `\` escapes (`\n`, `\l`,
+/// `\N` the node's name, ...) and HTML's character entities (`&lt;`, `&#35;`), so a backslash
+/// is doubled and `&` written `&amp;`: `a&lt;b` in an argument's default is shown as written.
+fn dot_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '&' => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn id(node: Node) -> String {
