@@ -28,6 +28,7 @@ mod examples;
 mod first_attempts;
 mod fmt_hadolint;
 mod graph;
+mod graph_pictures;
 mod graph_text;
 mod hostile;
 mod hygiene;
