@@ -159,16 +159,19 @@ fn from_a_build_argument_with_a_default_that_names_a_stage_is_solid() {
 fn labels_are_text_in_both_languages() {
     // Argument defaults the labels show, each what Mermaid or Graphviz would otherwise read
     // as something else: a character reference and HTML (Mermaid), an entity (both), a
-    // line break (Mermaid) or escape (Graphviz), a Font Awesome icon (Mermaid), quotes.
+    // line break (Mermaid) or escape (Graphviz), a Font Awesome icon (Mermaid), quotes, and
+    // the words of Mermaid's style lines, whose last `;` Mermaid drops.
     // `graph_pictures` renders such labels with both tools and compares what they show.
     let text = "ARG A='#35; & &lt; <b>x</b>'\n\
                 ARG B='a\\nb \\l \\N \"q\"'\n\
                 ARG C='fa:fa-car fab:fa-github'\n\
+                ARG D='style: #x; classDef'\n\
                 ARG T\n\
                 FROM alpine:${A:+3.20} AS one\n\
                 FROM alpine:${B:+3.20} AS two\n\
                 FROM alpine:${C:+3.20} AS three\n\
-                FROM img:${T:-'<i>#quot;'} AS four\n";
+                FROM img:${T:-'<i>#quot;'} AS four\n\
+                FROM alpine:${D:+3.20} AS five\n";
     snapshot("labels_are_text_in_both_languages", text);
 }
 

@@ -190,27 +190,59 @@ impl Graph {
     }
 }
 
-/// A label's text inside Mermaid's quotes. Mermaid reads `#name;` and `#123;` as character
-/// references, `\n` as a line break and `fa:fa-car` as an icon, and draws a label as HTML,
-/// so `"`, `#`, `&`, `<`, `>`, `\` and the `:` of `:fa-` are written as references:
-/// `a#35;b`, `<b>x</b>` and `a\nb` in an argument's default are shown as written, not as
-/// `a#b`, a bold `x` and two lines.
+/// A label's text inside Mermaid's quotes, shown as written. Mermaid reads `#name;` and
+/// `#123;` as character references, `\n` as a line break and `fa:fa-car` as an icon, and
+/// draws a label as HTML; so `"`, `<`, and a `#`, `&`, `\` or `:` that would start one of
+/// those are written as references (`a#35;b`, `<b>x</b>`, `a\nb` in an argument's default
+/// are shown as written, not as `a#b`, a bold `x` and two lines). Only those: Mermaid
+/// 11.17.2 fails to draw a picture whose rounded box has a reference in its label in some
+/// layouts (mermaid-js/mermaid#8251), so `golang:${VERSION#v}` is written as it is.
 fn mermaid_label(text: &str) -> String {
+    let out = mermaid_references(text, false);
+    // Before it reads references, Mermaid drops the last `;` of a line that matches
+    // `style.*:\S*#.*;` or `classDef.*:\S*#.*;` (meant for its own style lines), which would
+    // end a reference in the label: then those words are written with a reference too.
+    if out.contains(';') && (text.contains("style") || text.contains("classDef")) {
+        mermaid_references(text, true)
+    } else {
+        out
+    }
+}
+
+/// [`mermaid_label`]'s text, and with `style_words` the first letter of `style` and
+/// `classDef` as a reference.
+fn mermaid_references(text: &str, style_words: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, c) in text.char_indices() {
-        match c {
-            // `fa:fa-car` is a Font Awesome icon to Mermaid (`fab:`, `fas:`, ... too).
-            ':' if text[i + 1..].starts_with("fa-") => out.push_str("#58;"),
-            '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '&' => out.push_str("#amp;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '\\' => out.push_str("#92;"),
-            c => out.push(c),
+        let rest = &text[i + c.len_utf8()..];
+        let reference = match c {
+            '"' => Some("#quot;"),
+            '<' => Some("#lt;"),
+            '#' if starts_entity_name(rest) => Some("#35;"),
+            '&' if rest.starts_with(|n: char| n.is_ascii_alphanumeric() || n == '#') => {
+                Some("#amp;")
+            }
+            '\\' if rest.starts_with('n') => Some("#92;"),
+            ':' if rest.starts_with("fa-") => Some("#58;"),
+            's' if style_words && rest.starts_with("tyle") => Some("#115;"),
+            'c' if style_words && rest.starts_with("lassDef") => Some("#99;"),
+            _ => None,
+        };
+        match reference {
+            Some(r) => out.push_str(r),
+            None => out.push(c),
         }
     }
     out
+}
+
+/// Whether `rest` (what follows a `#`) makes it one of Mermaid's references: `\w+;`.
+fn starts_entity_name(rest: &str) -> bool {
+    let name = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    name > 0 && rest.as_bytes().get(name) == Some(&b';')
 }
 
 /// A label's text as a DOT string. In a label Graphviz reads `\` escapes (`\n`, `\l`,
