@@ -1613,9 +1613,10 @@ fn lower_case_outside_variables(s: &str) -> String {
 }
 
 /// A reference with variables cut into literal text and the variables' values, as
-/// BuildKit's lexer reads `$NAME`, `${...}`, `$1` and `$@` ([`name_end`]; a `$` before
-/// anything else is text), each with its byte offset in `s`. `None` for a `${` without its `}`, braces in
-/// braces, or `${}`, which BuildKit cannot expand.
+/// BuildKit's lexer reads `$NAME`, `${...}` (a modifier's word may hold more:
+/// `${REG:+${REG}/}`, [`braced_end`]), `$1` and `$@` ([`name_end`]; a `$` before anything
+/// else is text), each with its byte offset in `s`. `None` for a `${` without its `}`, or
+/// `${}`, which BuildKit cannot expand.
 fn template_parts(s: &str) -> Option<Vec<(usize, reference::Part<'_>)>> {
     let b = s.as_bytes();
     let mut parts = Vec::new();
@@ -1626,11 +1627,11 @@ fn template_parts(s: &str) -> Option<Vec<(usize, reference::Part<'_>)>> {
             continue;
         }
         let end = if b.get(i + 1) == Some(&b'{') {
-            let close = i + 2 + b.get(i + 2..)?.iter().position(|&c| c == b'}')?;
-            if close == i + 2 || b[i + 2..close].contains(&b'{') {
+            let end = braced_end(b, i)?;
+            if end == i + 3 {
                 return None;
             }
-            close + 1
+            end
         } else {
             match name_end(s, i + 1) {
                 // No name: the `$` is text.
@@ -1651,6 +1652,32 @@ fn template_parts(s: &str) -> Option<Vec<(usize, reference::Part<'_>)>> {
         parts.push((text_start, reference::Part::Text(&s[text_start..])));
     }
     Some(parts)
+}
+
+/// Just past the `}` that ends the `${` at `i`, as BuildKit's lexer reads it: the word of a
+/// modifier (`${REG:+${REG}/}`) is read to the first `}` that ends no `${` inside it (a
+/// bare `{` opens nothing). `None` when that `}` is missing.
+fn braced_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut j = i;
+    while j < b.len() {
+        match b[j] {
+            b'$' if b.get(j + 1) == Some(&b'{') => {
+                depth += 1;
+                j += 2;
+                continue;
+            }
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j + 1);
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    None
 }
 
 /// A character for a message: `a`, or a space or control character by name.
@@ -1910,20 +1937,18 @@ fn digest_ok(d: &str, templated: bool) -> Result<(), &'static str> {
 
 /// Text with `${VAR}`/`$VAR` references and otherwise reference-safe characters. Inside
 /// `${...}` the modifiers of BuildKit's substitution (`${V:-x}`, `${V#p}`, `${V/a/b}`) may
-/// use any visible ASCII character.
+/// use any visible ASCII character, and more references (`${REG:+${REG}/}`).
 fn template_ok(s: &str) -> bool {
-    let mut depth = 0i32;
-    for b in s.bytes() {
-        match b {
-            b'{' => depth += 1,
-            b'}' => depth -= 1,
-            _ if depth == 1 && b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'\\') => {}
-            _ if b.is_ascii_alphanumeric()
-                || matches!(b, b'.' | b'_' | b'-' | b'$' | b':' | b'/' | b'+' | b'@') => {}
+    let b = s.as_bytes();
+    let mut depth = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'{' if i > 0 && b[i - 1] == b'$' => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            _ if depth > 0 && c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'\\') => {}
+            _ if c.is_ascii_alphanumeric()
+                || matches!(c, b'.' | b'_' | b'-' | b'$' | b':' | b'/' | b'+' | b'@') => {}
             _ => return false,
-        }
-        if !(0..=1).contains(&depth) {
-            return false;
         }
     }
     depth == 0 && !s.is_empty()
@@ -2604,6 +2629,24 @@ mod tests {
         assert_eq!((p.registry, p.repository), (None, "${REG}/app"));
         assert!(template_could_be("b_.${S}", "b_._"));
         assert!(!template_could_be("b_.${S}", "b"));
+        // A modifier's word may hold more references, read whole as BuildKit's lexer does.
+        for nested in [
+            "${REGISTRY:+${REGISTRY}/}app:${TAG}",
+            "app:${A:-${B:-1}}",
+            "alpine:${A:+${A}.20}",
+            "app${A:+:${A}}",
+            "${A:-${A:-alpine}}",
+        ] {
+            assert!(image(nested).is_ok(), "{nested}");
+        }
+        let p = image("${REG:+${REG}/}app:1").unwrap();
+        assert_eq!((p.registry, p.repository), (None, "${REG:+${REG}/}app"));
+        // A bare `{` opens nothing: the first `}` ends the reference, the second is text.
+        assert!(image("app:${A:-{x}}").is_err());
+        assert!(image("app:${A:-${B}").is_err());
+        assert_eq!(braced_end(b"${A:+${B}/}x", 0), Some(11));
+        assert_eq!(braced_end(b"${A:-{x}}", 0), Some(8));
+        assert_eq!(braced_end(b"${A:-${B}", 0), None);
         for bad in [
             "",
             "Alpine",

@@ -399,8 +399,9 @@ fn stage_checks<'a>(
         Base::Context(c) => context_checks(cx, "base context", c.name()),
         Base::Scratch | Base::Stage(_) => {}
     }
-    for var in from_vars {
-        if !global.contains(var) {
+    for (k, &var) in from_vars.iter().enumerate() {
+        // One problem a name (`${REG:+${REG}/}` names it twice).
+        if !global.contains(var) && !from_vars[..k].contains(&var) {
             cx.report_model_only(
                 Some("FROM"),
                 invalid(

@@ -864,6 +864,36 @@ const EDGES: &[(&str, &str)] = &[
         "check-directive-only-spaces",
         "# check=  \n# check=skip=JSONArgsRecommended\nFROM alpine:3.20\nCMD echo\n",
     ),
+    // A modifier's word holds more references (BuildKit's lexer reads them whole); an
+    // undeclared name is one finding however often the word names it.
+    (
+        "from-nested-reference-registry",
+        "ARG REGISTRY=ghcr.io\nARG TAG=1\nFROM ${REGISTRY:+${REGISTRY}/}app:${TAG}\n",
+    ),
+    (
+        "from-nested-reference-unset",
+        "ARG REGISTRY\nARG TAG\nFROM ${REGISTRY:+${REGISTRY}/}app:${TAG}\n",
+    ),
+    (
+        "from-nested-reference-undeclared",
+        "ARG TAG=1\nFROM ${REG:+${REG}/}app:${TAG}\n",
+    ),
+    (
+        "from-nested-reference-in-a-default",
+        "ARG A=x\nFROM app:${A:-${B:-1}}\n",
+    ),
+    (
+        "from-nested-reference-in-the-tag",
+        "ARG A=3\nFROM alpine:${A:+${A}.20} AS a\nFROM app${A:+:${A}} AS b\nFROM ${A:-${A:-alpine}}\n",
+    ),
+    (
+        "from-nested-brace-without-reference",
+        "ARG A\nFROM app:${A:-{x}}\n",
+    ),
+    (
+        "from-undeclared-twice",
+        "ARG TAG=1\nFROM app${REG}x${REG}:${TAG}\n",
+    ),
 ];
 
 /// Every Dockerfile of the corpus, sorted by name.

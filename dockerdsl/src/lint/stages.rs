@@ -93,10 +93,14 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
             "from" => {
                 let base = args.first().copied().unwrap_or_default();
                 for word in [Some(base), flag("platform")].into_iter().flatten() {
+                    // Once a name a word (BuildKit collects a word's unmatched names in a
+                    // set: `${REG:+${REG}/}` is one finding).
+                    let mut named = Vec::new();
                     for var in crate::rules::variables(word) {
-                        if globals.contains(&var) {
+                        if globals.contains(&var) || named.contains(&var) {
                             continue;
                         }
+                        named.push(var);
                         let message = match like_buildkit(var, globals.iter().copied()) {
                             Some(s) => {
                                 format!("FROM argument '{var}' is not declared (did you mean {s}?)")
