@@ -3,7 +3,8 @@
 // jsdom) and Graphviz (`dot -Tsvg`). One request a line on stdin, a JSON object
 // {"mermaid": TEXT, "dot": TEXT}; one answer a line on stdout, {"mermaid": R, "dot": R},
 // where R is {"nodes": [[id, text]], "edges": [[from, to, text, style]]} (style: "solid",
-// "dashed" or "candidate"), sorted, or {"error": MESSAGE}. A text is what the picture shows:
+// "dashed" or "candidate"), sorted, or {"error": MESSAGE}; Mermaid's R also says whether it
+// drew the picture only with the fix below ("needs_fix"). A text is what the picture shows:
 // the SVG's text content, whitespace runs as one space, trimmed (as both draw it).
 //
 // The packages come from the directory in DOCKERDSL_GRAPH_ORACLE (`.ci/graph-oracle-setup`
@@ -36,14 +37,18 @@ dom.window.SVGElement.prototype.getComputedTextLength = function () {
   return 8 * (this.textContent || '').length;
 };
 // Mermaid 11.17.2 writes each edge's points into a `data-points` attribute with `btoa`, which
-// throws on text outside Latin-1, and some layouts put a node's label among the points: one
-// `"` (`#quot;`, which Mermaid turns into private characters while it draws) or one `é` in
-// such a node's label and the whole picture fails (mermaid-js/mermaid#8251, open). A browser's
-// `btoa` throws the same, so that is Mermaid's bug, not the picture's; the attribute is only
-// informational, so a `btoa` that takes any text (as that pull request's fix does) lets the
-// labels be read.
+// throws on text outside Latin-1, and some layouts put a rounded box's label among the
+// points: one `"` (`#quot;`, which Mermaid turns into private characters while it draws) or
+// one `é` in such a label and the whole picture fails, in a browser too
+// (mermaid-js/mermaid#8251, open). The attribute is only informational, so this `btoa` takes
+// any text (as that pull request's fix does) and the labels can be read; the answer says
+// whether the picture needed it (`needs_fix`), that is, whether Mermaid as released fails on it.
+let outsideLatin1 = false;
 const latin1Btoa = globalThis.btoa;
-globalThis.btoa = (text) => latin1Btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+globalThis.btoa = (text) => {
+  if (/[^\u0000-\u00ff]/u.test(text)) outsideLatin1 = true;
+  return latin1Btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+};
 const mermaid = (await import(pathToFileURL(require.resolve('mermaid')).href)).default;
 mermaid.initialize({ startOnLoad: false });
 
@@ -57,6 +62,7 @@ const sorted = (r) => {
 let count = 0;
 async function readMermaid(text) {
   count += 1;
+  outsideLatin1 = false;
   const { svg } = await mermaid.render(`graph${count}`, text);
   // Read as a web page that shows the picture reads it: the SVG inside HTML.
   const doc = new JSDOM(svg).window.document;
@@ -79,7 +85,7 @@ async function readMermaid(text) {
         : 'solid';
     return [from, to, labels.get(id) ?? '', style];
   });
-  return sorted({ nodes, edges });
+  return { ...sorted({ nodes, edges }), needs_fix: outsideLatin1 };
 }
 
 function readDot(text) {
