@@ -1937,7 +1937,7 @@ fn digest_ok(d: &str, templated: bool) -> Result<(), &'static str> {
 
 /// Text with `${VAR}`/`$VAR` references and otherwise reference-safe characters. Inside
 /// `${...}` the modifiers of BuildKit's substitution (`${V:-x}`, `${V#p}`, `${V/a/b}`) may
-/// use any visible ASCII character, and more references (`${REG:+${REG}/}`).
+/// use any visible character, and more references (`${REG:+${REG}/}`).
 fn template_ok(s: &str) -> bool {
     let b = s.as_bytes();
     let mut depth = 0usize;
@@ -1945,7 +1945,11 @@ fn template_ok(s: &str) -> bool {
         match c {
             b'{' if i > 0 && b[i - 1] == b'$' => depth += 1,
             b'}' if depth > 0 => depth -= 1,
-            _ if depth > 0 && c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'\\') => {}
+            // A modifier's word is text the reference may never use (`${T:-é}` with `T`
+            // set): anything visible, quotes and backslashes aside.
+            _ if depth > 0
+                && (c.is_ascii_graphic() || !c.is_ascii())
+                && !matches!(c, b'"' | b'\'' | b'\\') => {}
             _ if c.is_ascii_alphanumeric()
                 || matches!(c, b'.' | b'_' | b'-' | b'$' | b':' | b'/' | b'+' | b'@') => {}
             _ => return false,
@@ -2643,6 +2647,8 @@ mod tests {
         assert_eq!((p.registry, p.repository), (None, "${REG:+${REG}/}app"));
         // A bare `{` opens nothing: the first `}` ends the reference, the second is text.
         assert!(image("app:${A:-{x}}").is_err());
+        // A default the reference may never use can be any text (`T` set, `é` is unused).
+        assert!(image("img:${T:-é☃}").is_ok());
         assert!(image("app:${A:-${B}").is_err());
         assert_eq!(braced_end(b"${A:+${B}/}x", 0), Some(11));
         assert_eq!(braced_end(b"${A:-{x}}", 0), Some(8));

@@ -891,6 +891,11 @@ const EDGES: &[(&str, &str)] = &[
         "ARG A\nFROM app:${A:-{x}}\n",
     ),
     (
+        "from-non-ascii-default-unused",
+        "ARG T=1\nFROM img:${T:-é}\n",
+    ),
+    ("from-non-ascii-default-used", "ARG T\nFROM img:${T:-é☃}\n"),
+    (
         "from-undeclared-twice",
         "ARG TAG=1\nFROM app${REG}x${REG}:${TAG}\n",
     ),
