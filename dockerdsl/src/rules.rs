@@ -1065,48 +1065,65 @@ pub fn flags(keyword: &str) -> &'static [&'static str] {
 }
 
 /// Every `${` starts a substitution that BuildKit's shell-word lexer can read: `${NAME}`, or
-/// `${NAME}` with a `-`, `+` or `?` modifier (optionally after `:`) and a word without `$`,
-/// braces, quotes or escapes. BuildKit runs the lexer over the whole line of an instruction
-/// to find its heredocs, and a lexer error there (`${`, `${}`, `${a!b}`) means it finds none:
-/// the heredoc body is then read as instructions. Outside heredoc lines the same text fails
-/// the build when BuildKit substitutes it.
+/// `${NAME}` with a `-`, `+` or `?` modifier (optionally after `:`) and a word without
+/// braces, quotes or escapes but for more such substitutions (`${A:-${B}}`). BuildKit runs
+/// the lexer over the whole line of an instruction to find its heredocs, and a lexer error
+/// there (`${`, `${}`, `${a!b}`) means it finds none: the heredoc body is then read as
+/// instructions. Outside heredoc lines the same text fails the build when BuildKit
+/// substitutes it. (`${A#p}`, `${A%p}` and `${A/a/b}` are left out: the oracle's parser,
+/// BuildKit's of 2023, finds no heredoc after them.)
 pub fn substitutions(s: &str) -> Check {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'$' && b.get(i + 1) == Some(&b'{') {
-            let start = i + 2;
-            let mut j = start;
-            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
-                j += 1;
-            }
-            let named = j > start && !b[start].is_ascii_digit();
-            if b.get(j) == Some(&b':') {
-                j += 1;
-            }
-            let modifier = matches!(b.get(j), Some(b'-' | b'+' | b'?'));
-            if modifier {
-                j += 1;
-                while j < b.len()
-                    && !matches!(b[j], b'$' | b'{' | b'}' | b'"' | b'\'' | b'\\' | b'`')
-                {
-                    j += 1;
+            match substitution_end(b, i, 0) {
+                Some(end) => i = end,
+                None => {
+                    return Err(Invalid::new(format!(
+                        "{} holds a malformed variable substitution, which BuildKit cannot read",
+                        show(s)
+                    ))
+                    .help("write `${NAME}`, `$NAME` or `${NAME:-default}`"));
                 }
             }
-            let plain = b.get(j) == Some(&b'}') && (modifier || b[j - 1] != b':');
-            if !(named && plain) {
-                return Err(Invalid::new(format!(
-                    "{} holds a malformed variable substitution, which BuildKit cannot read",
-                    show(s)
-                ))
-                .help("write `${NAME}`, `$NAME` or `${NAME:-default}`"));
-            }
-            i = j + 1;
         } else {
             i += 1;
         }
     }
     Ok(())
+}
+
+/// Just past the `${...}` at `i` when [`substitutions`] takes it; `depth` counts the ones
+/// around it (a bound, so that no input nests without end).
+fn substitution_end(b: &[u8], i: usize, depth: usize) -> Option<usize> {
+    if depth > 16 {
+        return None;
+    }
+    let start = i + 2;
+    let mut j = start;
+    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+        j += 1;
+    }
+    if j == start || b[start].is_ascii_digit() {
+        return None;
+    }
+    if b.get(j) == Some(&b':') {
+        j += 1;
+    }
+    let modifier = matches!(b.get(j), Some(b'-' | b'+' | b'?'));
+    if modifier {
+        j += 1;
+        loop {
+            match b.get(j)? {
+                b'$' if b.get(j + 1) == Some(&b'{') => j = substitution_end(b, j, depth + 1)?,
+                b'{' | b'}' | b'"' | b'\'' | b'\\' | b'`' => break,
+                _ => j += 1,
+            }
+        }
+    }
+    let plain = b.get(j) == Some(&b'}') && (modifier || b[j - 1] != b':');
+    plain.then_some(j + 1)
 }
 
 /// A value inside `--mount=...`: a flag value that is also a CSV field.
@@ -1126,13 +1143,51 @@ pub fn mount_value(s: &str) -> Check {
 /// `s.split_once(':')` by a plain loop: an owner is a few bytes, and the general search
 /// cost five times the loop.
 fn split_colon(s: &str) -> Option<(&str, &str)> {
-    let at = s.bytes().position(|b| b == b':')?;
+    // The `:` of `${USER:-app}` is the substitution's.
+    let at = if s.contains('{') {
+        outside_braces(s, ':', false)?
+    } else {
+        s.bytes().position(|b| b == b':')?
+    };
     // `:` is ASCII, so both sides are on character boundaries.
     Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
 fn owner_part(p: &str) -> bool {
-    !p.is_empty() && all_in(p, OWNER)
+    !p.is_empty() && (all_in(p, OWNER) || templated(p, |b| class(b) & OWNER != 0))
+}
+
+/// Whether `s` has variables, each `$NAME` (a name, not `$1` or `$$`) or a `${...}`
+/// [`substitutions`] takes (`${USER:-app}`, `${P:-linux/amd64}`, `${U:+${U}}`), and every
+/// byte outside them is
+/// one `literal` takes: BuildKit substitutes the variables before it reads the value, so the
+/// build's values decide the rest.
+fn templated(s: &str, literal: impl Fn(u8) -> bool) -> bool {
+    let b = s.as_bytes();
+    let (mut i, mut variables) = (0, false);
+    while i < b.len() {
+        if b[i] == b'$' && b.get(i + 1) == Some(&b'{') {
+            let Some(end) = substitution_end(b, i, 0) else {
+                return false;
+            };
+            (i, variables) = (end, true);
+        } else if b[i] == b'$'
+            && b.get(i + 1)
+                .is_some_and(|&c| class(c) & VARIABLE_START != 0)
+        {
+            // A name, not `$1` or `$$`: BuildKit gives those no value here.
+            let name = b[i + 1..]
+                .iter()
+                .take_while(|&&c| class(c) & VARIABLE != 0)
+                .count();
+            (i, variables) = (i + 1 + name, true);
+        } else if literal(b[i]) {
+            i += 1;
+        } else {
+            return false;
+        }
+    }
+    variables
 }
 
 /// `--chown=user[:group]`: names or ids, or variables; `user:` means the user's group.
@@ -1212,8 +1267,9 @@ pub fn chmod_octal(mode: u32) -> Check {
 
 /// STOPSIGNAL: `SIGTERM`, `TERM`, `SIGRTMIN+3`, a number, or a variable.
 pub fn signal(s: &str) -> Check {
-    let valid = if s.starts_with('$') {
+    let valid = if s.contains('$') {
         variable_reference(s)
+            || templated(s, |b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-'))
     } else if let Ok(n) = s.parse::<u16>() {
         (1..=64).contains(&n)
     } else {
@@ -1330,7 +1386,7 @@ fn name_end(s: &str, start: usize) -> usize {
 /// `--platform=os/arch[/variant]`, or a variable such as `$BUILDPLATFORM`.
 pub fn platform(s: &str) -> Check {
     if s.contains('$') {
-        return if variable_reference(s) {
+        return if variable_reference(s) || templated(s, |b| class(b) & PLATFORM != 0 || b == b'/') {
             Ok(())
         } else {
             Err(Invalid::new(format!("invalid platform {}", show(s)))
@@ -2726,6 +2782,22 @@ mod tests {
         assert!(chown("app:app").is_ok());
         assert!(chown("1000:").is_ok());
         assert!(chown("a b").is_err());
+        // Values with substitutions, as BuildKit substitutes them before reading the value.
+        for ok in ["${SIG:-SIGTERM}", "SIGRTMIN+${N}", "${S:-${S}}"] {
+            assert!(signal(ok).is_ok(), "{ok}");
+        }
+        for ok in ["${P:-linux/amd64}", "linux/${ARCH}", "${OS}/${ARCH:-amd64}"] {
+            assert!(platform(ok).is_ok(), "{ok}");
+        }
+        for ok in ["${U:-app}:${G}", "${U:-${U}}:${U}", "$U:${G:-1000}"] {
+            assert!(chown(ok).is_ok(), "{ok}");
+            assert!(user(ok).is_ok(), "{ok}");
+        }
+        for bad in ["$$", "$1", "SIG$1", "${}", "${S:-x", "linux/${A}/a/b:c", "${U}:a:b"] {
+            assert!(signal(bad).is_err(), "{bad}");
+            assert!(platform(bad).is_err(), "{bad}");
+        }
+        assert!(user("${U}:a:b").is_err());
         assert!(flag_value("caf\u{e9}").is_err());
         assert!(mount_value("a,b").is_err());
     }
@@ -2801,7 +2873,18 @@ mod tests {
     #[test]
     fn substitutions_buildkit_can_read() {
         for ok in [
-            "a", "$", "$}", "$A", "${A}", "${A_1}/x", "${A:-x}", "${A-x}", "${A:+}", "${A?}",
+            "a",
+            "$",
+            "$}",
+            "$A",
+            "${A}",
+            "${A_1}/x",
+            "${A:-x}",
+            "${A-x}",
+            "${A:+}",
+            "${A?}",
+            "${A:-${B}}",
+            "${U:-${V:+${W}}}:x",
         ] {
             assert!(substitutions(ok).is_ok(), "{ok}");
         }
@@ -2813,7 +2896,9 @@ mod tests {
             "${1}",
             "${A:}",
             "${A!x}",
-            "${A:-${B}}",
+            "${A:-${B}",
+            "${A:-{B}}",
+            "${A:-${}}",
             "${{A}}",
         ] {
             assert!(substitutions(bad).is_err(), "{bad}");

@@ -895,6 +895,28 @@ const EDGES: &[(&str, &str)] = &[
         "ARG T=1\nFROM img:${T:-é}\n",
     ),
     ("from-non-ascii-default-used", "ARG T\nFROM img:${T:-é☃}\n"),
+    // Values BuildKit substitutes before it reads them: a default (or a nested reference)
+    // is the build's to give, whatever the literal text around the variables.
+    (
+        "substituted-values-with-defaults",
+        "ARG P=linux/amd64\nFROM --platform=${P:-linux/amd64} alpine:3.20\nARG U=app\n\
+         ARG S=SIGTERM\nCOPY --chown=${U:-app}:${U} a /b\nUSER ${U:-app}:${U:+${U}}\n\
+         STOPSIGNAL ${S:-SIGTERM}\n",
+    ),
+    (
+        "substituted-values-nested",
+        "FROM alpine:3.20\nARG U=app\nARG M=755\nARG T=/c\nARG S=SIGTERM\n\
+         COPY --chown=${U:-${U}}:${U} --chmod=${M:-${M}} a /b\nUSER ${U:+${U}}\n\
+         STOPSIGNAL ${S:-${S}}\nRUN --mount=type=cache,target=${T:-${T}} <<EOF\necho hi\nEOF\n",
+    ),
+    (
+        "substituted-platform-parts",
+        "ARG ARCH=amd64\nFROM --platform=linux/${ARCH} alpine:3.20\n",
+    ),
+    (
+        "expose-default-with-a-colon",
+        "FROM alpine:3.20\nARG A=1\nARG B=2\nEXPOSE ${A:-${B}}/udp 8${A}\n",
+    ),
     (
         "from-undeclared-twice",
         "ARG TAG=1\nFROM app${REG}x${REG}:${TAG}\n",

@@ -673,6 +673,11 @@ impl Written<'_> {
                 let lookup = |n: &str| chain.defined(n).then(|| Pattern::var(n));
                 let shown = crate::expand::expand(port, self.escape, &lookup)
                     .map_or_else(|_| port.clone(), |p| p.display());
+                // BuildKit looks for the `:` in the port it expanded: the one of
+                // `${PORT:-80}` is gone by then.
+                if !shown.split('/').next().is_some_and(|p| p.contains(':')) {
+                    continue;
+                }
                 let message = format!(
                     "EXPOSE instruction should not define an IP address or host-port mapping, found '{shown}'"
                 );

@@ -131,7 +131,8 @@ fn read_as_written(
         }
         "workdir" | "user" | "stopsignal" | "volume" => (list, Vec::new(), Vec::new()),
         // BuildKit expands EXPOSE's ports without telling which names are unset; a port
-        // with an address or a host port is ExposeInvalidFormat.
+        // with an address or a host port is ExposeInvalidFormat (these are the words that
+        // may be one; the model's lints expand them and tell).
         "expose" => {
             let mappings = list
                 .into_iter()
