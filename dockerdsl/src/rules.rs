@@ -1163,6 +1163,10 @@ fn owner_part(p: &str) -> bool {
 /// one `literal` takes: BuildKit substitutes the variables before it reads the value, so the
 /// build's values decide the rest.
 fn templated(s: &str, literal: impl Fn(u8) -> bool) -> bool {
+    // `STOPSIGNAL --x${X}` would be read as a flag.
+    if s.starts_with('-') {
+        return false;
+    }
     let b = s.as_bytes();
     let (mut i, mut variables) = (0, false);
     while i < b.len() {
@@ -2793,7 +2797,16 @@ mod tests {
             assert!(chown(ok).is_ok(), "{ok}");
             assert!(user(ok).is_ok(), "{ok}");
         }
-        for bad in ["$$", "$1", "SIG$1", "${}", "${S:-x", "linux/${A}/a/b:c", "${U}:a:b"] {
+        for bad in [
+            "$$",
+            "$1",
+            "SIG$1",
+            "${}",
+            "${S:-x",
+            "linux/${A}/a/b:c",
+            "${U}:a:b",
+            "--x${X}",
+        ] {
             assert!(signal(bad).is_err(), "{bad}");
             assert!(platform(bad).is_err(), "{bad}");
         }

@@ -234,18 +234,21 @@ impl Platform {
     /// `$TARGETPLATFORM`: the platform being built for.
     pub const TARGET: Platform = Platform(Text::from_static("$TARGETPLATFORM"));
 
-    /// `os/arch[/variant]` or a `$VARIABLE`; checked when the `Dockerfile` is made.
+    /// `os/arch[/variant]`, a `$VARIABLE`, or one with variables BuildKit substitutes
+    /// (`${PLATFORM:-linux/amd64}`, `linux/${ARCH}`); checked when the `Dockerfile` is made.
     pub fn new(platform: impl Into<Text>) -> Self {
         Platform(platform.into())
     }
 
-    /// Parses and checks a platform (`os/arch[/variant]` or a `$VARIABLE`).
+    /// Parses and checks a platform (`os/arch[/variant]`, a `$VARIABLE`, or one with
+    /// variables).
     ///
     /// ```
     /// use dockerdsl::Platform;
     ///
     /// assert_eq!(Platform::parse("linux/arm64")?.as_str(), "linux/arm64");
     /// assert_eq!("linux/amd64".parse::<Platform>()?, Platform::new("linux/amd64"));
+    /// assert!(Platform::parse("${PLATFORM:-linux/amd64}").is_ok());
     /// assert!(Platform::parse("Linux/AMD64").is_err());
     /// # Ok::<(), dockerdsl::InvalidValue>(())
     /// ```
