@@ -1143,11 +1143,12 @@ pub fn mount_value(s: &str) -> Check {
 /// `s.split_once(':')` by a plain loop: an owner is a few bytes, and the general search
 /// cost five times the loop.
 fn split_colon(s: &str) -> Option<(&str, &str)> {
-    // The `:` of `${USER:-app}` is the substitution's.
-    let at = if s.contains('{') {
+    // The `:` of `${USER:-app}` is the substitution's: past a `{`, braces are counted.
+    let first = s.bytes().position(|b| b == b':' || b == b'{')?;
+    let at = if s.as_bytes()[first] == b'{' {
         outside_braces(s, ':', false)?
     } else {
-        s.bytes().position(|b| b == b':')?
+        first
     };
     // `:` is ASCII, so both sides are on character boundaries.
     Some((s.get(..at)?, s.get(at + 1..)?))
