@@ -135,6 +135,30 @@ impl Pictures {
     }
 }
 
+impl Pictures {
+    /// [`Pictures::read`], with what goes wrong pushed to `problems` under `who`, Mermaid
+    /// as released failing on the picture included.
+    fn shows(
+        &mut self,
+        who: &str,
+        mermaid: &str,
+        dot: &str,
+        problems: &mut Vec<String>,
+    ) -> Option<Shown> {
+        match self.read(mermaid, dot) {
+            Ok(Read {
+                released_mermaid_fails: true,
+                ..
+            }) => problems.push(format!(
+                "{who}: Mermaid 11.17.2 fails to draw it\n{mermaid}"
+            )),
+            Ok(Read { shown, .. }) => return Some(shown),
+            Err(e) => problems.push(format!("{who}:\n{e}\nMermaid:\n{mermaid}DOT:\n{dot}")),
+        }
+        None
+    }
+}
+
 impl Drop for Pictures {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -184,27 +208,18 @@ fn corpus_pictures_show_one_graph_in_both_tools() {
         if !seen.insert((mermaid.clone(), dot.clone())) {
             continue;
         }
-        match pictures.read(&mermaid, &dot) {
-            Ok(Read {
-                released_mermaid_fails: true,
-                ..
-            }) => problems.push(format!(
-                "{name}: Mermaid 11.17.2 fails to draw it\n{mermaid}"
-            )),
-            Ok(Read { shown, .. }) => {
-                boxes += shown.nodes.len();
-                arrows += shown.edges.len();
-                let stages = mermaid
-                    .lines()
-                    .filter(|l| l.trim_start().starts_with('s'))
-                    .filter(|l| l.contains("[\""))
-                    .count();
-                let drawn = shown.nodes.iter().filter(|(id, _)| id.starts_with('s'));
-                if drawn.count() != stages {
-                    problems.push(format!("{name}: {stages} stages, not all shown"));
-                }
+        if let Some(shown) = pictures.shows(name, &mermaid, &dot, &mut problems) {
+            boxes += shown.nodes.len();
+            arrows += shown.edges.len();
+            let stages = mermaid
+                .lines()
+                .filter(|l| l.trim_start().starts_with('s'))
+                .filter(|l| l.contains("[\""))
+                .count();
+            let drawn = shown.nodes.iter().filter(|(id, _)| id.starts_with('s'));
+            if drawn.count() != stages {
+                problems.push(format!("{name}: {stages} stages, not all shown"));
             }
-            Err(e) => problems.push(format!("{name}:\n{e}\nMermaid:\n{mermaid}DOT:\n{dot}")),
         }
         if let Ok(parsed) = dockerdsl::parse(text) {
             typed += 1;
@@ -216,22 +231,10 @@ fn corpus_pictures_show_one_graph_in_both_tools() {
             if !seen.insert((mermaid.clone(), dot.clone())) {
                 continue;
             }
-            match pictures.read(&mermaid, &dot) {
-                Ok(Read {
-                    released_mermaid_fails: true,
-                    ..
-                }) => problems.push(format!(
-                    "{name} (typed): Mermaid 11.17.2 fails to draw it\n{mermaid}"
-                )),
-                Ok(Read { shown, .. }) => {
-                    boxes += shown.nodes.len();
-                    arrows += shown.edges.len();
-                }
-                Err(e) => {
-                    problems.push(format!(
-                        "{name} (typed):\n{e}\nMermaid:\n{mermaid}DOT:\n{dot}"
-                    ));
-                }
+            let who = format!("{name} (typed)");
+            if let Some(shown) = pictures.shows(&who, &mermaid, &dot, &mut problems) {
+                boxes += shown.nodes.len();
+                arrows += shown.edges.len();
             }
         }
     }
@@ -273,8 +276,16 @@ fn snapshot_pictures_show_one_graph_in_both_tools() {
             problems.push(format!("{}: no pictures", path.display()));
             continue;
         };
-        if let Err(e) = pictures.read(mermaid, dot) {
-            problems.push(format!("{}:\n{e}", path.display()));
+        let who = path.display().to_string();
+        if who.contains("labels_are_text_in_both_languages") {
+            // Hostile on purpose: its rounded box's label needs references, on which
+            // Mermaid 11.17.2 fails in this layout (see `pictures.mjs`). The labels must
+            // still show as written.
+            if let Err(e) = pictures.read(mermaid, dot) {
+                problems.push(format!("{who}:\n{e}"));
+            }
+        } else {
+            pictures.shows(&who, mermaid, dot, &mut problems);
         }
     }
     common::say(&format!(
@@ -334,19 +345,10 @@ fn words_as_written_draw_in_mermaid_as_released() {
                 continue;
             }
         };
-        match pictures.read(&mermaid, &dot) {
-            Ok(Read {
-                released_mermaid_fails: true,
-                ..
-            }) => problems.push(format!(
-                "{word}: Mermaid 11.17.2 fails to draw it\n{mermaid}"
-            )),
-            Ok(Read { shown, .. }) => {
-                if !shown.nodes.iter().any(|(_, text)| text == word) {
-                    problems.push(format!("{word}: not shown as written: {shown:#?}"));
-                }
+        if let Some(shown) = pictures.shows(word, &mermaid, &dot, &mut problems) {
+            if !shown.nodes.iter().any(|(_, text)| text == word) {
+                problems.push(format!("{word}: not shown as written: {shown:#?}"));
             }
-            Err(e) => problems.push(format!("{word}:\n{e}\nMermaid:\n{mermaid}DOT:\n{dot}")),
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
