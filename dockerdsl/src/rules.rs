@@ -1160,9 +1160,8 @@ fn owner_part(p: &str) -> bool {
 
 /// Whether `s` has variables, each `$NAME` (a name, not `$1` or `$$`) or a `${...}`
 /// [`substitutions`] takes (`${USER:-app}`, `${P:-linux/amd64}`, `${U:+${U}}`), and every
-/// byte outside them is
-/// one `literal` takes: BuildKit substitutes the variables before it reads the value, so the
-/// build's values decide the rest.
+/// byte outside them is one `literal` takes: BuildKit substitutes the variables before it
+/// reads the value, so the build's values decide the rest.
 fn templated(s: &str, literal: impl Fn(u8) -> bool) -> bool {
     // `STOPSIGNAL --x${X}` would be read as a flag.
     if s.starts_with('-') {
