@@ -913,6 +913,27 @@ const EDGES: &[(&str, &str)] = &[
         "substituted-platform-parts",
         "ARG ARCH=amd64\nFROM --platform=linux/${ARCH} alpine:3.20\n",
     ),
+    // STOPSIGNAL as BuildKit reads it: expanded with the stage's variables first.
+    (
+        "stopsignal-default-not-a-signal",
+        "FROM alpine:3.20\nARG V=x\nSTOPSIGNAL SIG${V:-TERM}\n",
+    ),
+    (
+        "stopsignal-arg-not-a-signal",
+        "FROM alpine:3.20\nARG V=x\nSTOPSIGNAL $V\n",
+    ),
+    (
+        "stopsignal-arg-unset",
+        "FROM alpine:3.20\nARG V\nSTOPSIGNAL SIG$V\n",
+    ),
+    (
+        "stopsignal-arg-a-signal",
+        "FROM alpine:3.20\nARG V=TERM\nSTOPSIGNAL SIG${V}\n",
+    ),
+    (
+        "stopsignal-env-a-number",
+        "FROM alpine:3.20\nENV V=9\nSTOPSIGNAL $V\n",
+    ),
     (
         "expose-default-with-a-colon",
         "FROM alpine:3.20\nARG A=1\nARG B=2\nEXPOSE ${A:-${B}}/udp 8${A}\n",

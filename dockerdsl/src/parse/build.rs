@@ -1847,6 +1847,9 @@ fn instruction_as_read(
                 return Err(cx.error(format!("{k} requires exactly one argument")));
             }
             let value = cx.expanded(split.args)?;
+            if keyword == "stopsignal" && value.contains('$') {
+                signal_as_expanded(cx, &value)?;
+            }
             one(match keyword {
                 "user" => Instruction::User(value.into()),
                 "workdir" => Instruction::Workdir(value.into()),
@@ -1969,6 +1972,25 @@ fn chmod_as_expanded(cx: &mut Cx<'_>, written: &str) -> Result<(), Bad> {
         cx.focus_flag("chmod");
         refused_as_expanded(cx, why, written, &value)
     })
+}
+
+/// A `STOPSIGNAL` with variables, as BuildKit reads it: expanded with the stage's
+/// variables, then a signal it knows (`dispatchStopSignal`). Checked when the value is
+/// certain; the model keeps it as written.
+fn signal_as_expanded(cx: &mut Cx<'_>, written: &str) -> Result<(), Bad> {
+    let Some(value) = cx.env.and_then(|env| env.expand(written)) else {
+        return Ok(());
+    };
+    if crate::rules::signal_buildkit_takes(&value) {
+        return Ok(());
+    }
+    let why = crate::rules::Invalid {
+        message: format!("invalid signal: {value}"),
+        help: Some(
+            "give the variable a signal's name such as `SIGTERM`, or a number from 1 to 64".into(),
+        ),
+    };
+    Err(refused_as_expanded(cx, why, written, &value))
 }
 
 /// A mode written in octal digits only (`755`), as a number; `None` for a symbolic one.
