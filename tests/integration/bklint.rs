@@ -934,6 +934,24 @@ const EDGES: &[(&str, &str)] = &[
         "stopsignal-env-a-number",
         "FROM alpine:3.20\nENV V=9\nSTOPSIGNAL $V\n",
     ),
+    // ADD --checksum likewise: a certain value is checked, an empty one is none.
+    (
+        "checksum-arg-short",
+        "FROM alpine:3.20\nARG C=sha256:abc\nADD --checksum=$C https://example.com/a /a\n",
+    ),
+    (
+        "checksum-default-not-hex",
+        "FROM alpine:3.20\nARG V=x\nADD --checksum=sha256:${V:-0} https://example.com/a /a\n",
+    ),
+    (
+        "checksum-arg-a-digest",
+        "FROM alpine:3.20\nARG C=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n\
+         ADD --checksum=$C https://example.com/a /a\n",
+    ),
+    (
+        "checksum-arg-unset",
+        "FROM alpine:3.20\nARG C\nADD --checksum=$C https://example.com/a /a\n",
+    ),
     (
         "expose-default-with-a-colon",
         "FROM alpine:3.20\nARG A=1\nARG B=2\nEXPOSE ${A:-${B}}/udp 8${A}\n",

@@ -2362,18 +2362,27 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
         }))
     } else {
         let checksum = flags.string(cx, "checksum")?;
-        // An empty checksum is no checksum to BuildKit; one with a variable, the build's.
-        if let Some(c) = checksum
-            .as_deref()
-            .filter(|c| !c.is_empty() && !c.contains('$'))
-        {
+        // An empty checksum is no checksum to BuildKit; one with variables is expanded with
+        // the stage's variables first, and is the build's when its value is not certain.
+        if let Some(c) = checksum.as_deref().filter(|c| !c.is_empty()) {
+            let expanded = if c.contains('$') {
+                cx.env.and_then(|env| env.expand(c))
+            } else {
+                Some(c.to_owned())
+            };
             let paths: Vec<&str> = match &sources {
                 Sources::Paths(paths) => paths.iter().map(|p| p.as_str()).collect(),
                 _ => Vec::new(),
             };
-            if let Err(why) = crate::rules::checksum_sources(c, &paths) {
-                cx.focus_flag("checksum");
-                return Err(cx.error_help(why.message, why.help.unwrap_or_default()));
+            if let Some(value) = expanded.filter(|v| !v.is_empty()) {
+                if let Err(why) = crate::rules::checksum_sources(&value, &paths) {
+                    cx.focus_flag("checksum");
+                    return Err(if value == c {
+                        cx.error_help(why.message, why.help.unwrap_or_default())
+                    } else {
+                        refused_as_expanded(cx, why, c, &value)
+                    });
+                }
             }
         }
         Ok(Instruction::Add(Add {
