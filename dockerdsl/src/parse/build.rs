@@ -1779,14 +1779,14 @@ fn instruction_as_read(
                     if let Err(why) = crate::rules::exposed_port(&w) {
                         return Err(cx.error_help(why.message, why.help.unwrap_or_default()));
                     }
-                } else if let Some(value) = cx.env.and_then(|env| env.expand(&w)) {
+                } else {
                     // `dispatchExpose` expands the word with the stage's variables and reads
                     // each word of the value as a port.
-                    for port in words::whitespace_words(&value) {
-                        if let Err(why) = crate::rules::exposed_port(port) {
-                            return Err(refused_as_expanded(cx, why, &w, &value));
-                        }
-                    }
+                    checked_as_expanded(cx, &w, None, |value| {
+                        words::whitespace_words(value)
+                            .into_iter()
+                            .try_for_each(crate::rules::exposed_port)
+                    })?;
                 }
                 // BuildKit reads the protocol in any case.
                 let normal = match w.rsplit_once('/') {
@@ -1848,7 +1848,7 @@ fn instruction_as_read(
             }
             let value = cx.expanded(split.args)?;
             if keyword == "stopsignal" && value.contains('$') {
-                signal_as_expanded(cx, &value)?;
+                checked_as_expanded(cx, &value, None, signal_as_buildkit_reads)?;
             }
             one(match keyword {
                 "user" => Instruction::User(value.into()),
@@ -1951,14 +1951,36 @@ fn dashes_first(cx: &mut Cx<'_>) -> Bad {
     )
 }
 
-/// A `--chmod` with variables, as BuildKit reads it when it copies: expanded with the
-/// stage's variables, then an octal mode up to `07777` or a symbolic one (`copy` in
-/// `convert_copy.go`). Checked when the value is certain; the model keeps it as written.
-fn chmod_as_expanded(cx: &mut Cx<'_>, written: &str) -> Result<(), Bad> {
+/// `written` (a value with variables) as BuildKit reads it: expanded with the stage's
+/// variables first, then held to `check`. Checked when the value is certain; the model keeps
+/// it as written. `flag` is the flag the error points at.
+fn checked_as_expanded(
+    cx: &mut Cx<'_>,
+    written: &str,
+    flag: Option<&str>,
+    check: impl FnOnce(&str) -> crate::rules::Check,
+) -> Result<(), Bad> {
     let Some(value) = cx.env.and_then(|env| env.expand(written)) else {
         return Ok(());
     };
-    let checked = match octal_mode(&value) {
+    check(&value).map_err(|why| {
+        if let Some(flag) = flag {
+            cx.focus_flag(flag);
+        }
+        cx.error_help(
+            format!(
+                "{} (`{written}` is `{value}` with this stage's variables)",
+                why.message
+            ),
+            why.help.unwrap_or_default(),
+        )
+    })
+}
+
+/// A `--chmod` value as BuildKit reads it when it copies: nothing, an octal mode up to
+/// `07777` or a symbolic one (`copy` in `convert_copy.go`).
+fn chmod_as_buildkit_reads(value: &str) -> crate::rules::Check {
+    match octal_mode(value) {
         _ if value.is_empty() => Ok(()),
         Some(mode) => crate::rules::chmod_octal(mode),
         // BuildKit's message for a value that looks numeric.
@@ -1966,31 +1988,21 @@ fn chmod_as_expanded(cx: &mut Cx<'_>, written: &str) -> Result<(), Bad> {
             message: format!("mode {value} is not an octal file mode"),
             help: Some("use an octal mode of at most 7777, or a symbolic one".into()),
         }),
-        _ => crate::rules::chmod_symbolic(&value),
-    };
-    checked.map_err(|why| {
-        cx.focus_flag("chmod");
-        refused_as_expanded(cx, why, written, &value)
-    })
+        _ => crate::rules::chmod_symbolic(value),
+    }
 }
 
-/// A `STOPSIGNAL` with variables, as BuildKit reads it: expanded with the stage's
-/// variables, then a signal it knows (`dispatchStopSignal`). Checked when the value is
-/// certain; the model keeps it as written.
-fn signal_as_expanded(cx: &mut Cx<'_>, written: &str) -> Result<(), Bad> {
-    let Some(value) = cx.env.and_then(|env| env.expand(written)) else {
-        return Ok(());
-    };
-    if crate::rules::signal_buildkit_takes(&value) {
+/// A `STOPSIGNAL` value as BuildKit reads it: a signal it knows (`dispatchStopSignal`).
+fn signal_as_buildkit_reads(value: &str) -> crate::rules::Check {
+    if crate::rules::signal_buildkit_takes(value) {
         return Ok(());
     }
-    let why = crate::rules::Invalid {
+    Err(crate::rules::Invalid {
         message: format!("invalid signal: {value}"),
         help: Some(
             "give the variable a signal's name such as `SIGTERM`, or a number from 1 to 64".into(),
         ),
-    };
-    Err(refused_as_expanded(cx, why, written, &value))
+    })
 }
 
 /// A mode written in octal digits only (`755`), as a number; `None` for a symbolic one.
@@ -2000,22 +2012,6 @@ fn octal_mode(m: &str) -> Option<u32> {
     } else {
         None
     }
-}
-
-/// A value BuildKit refuses once it expands the word `written` with the stage's variables.
-fn refused_as_expanded(
-    cx: &mut Cx<'_>,
-    why: crate::rules::Invalid,
-    written: &str,
-    value: &str,
-) -> Bad {
-    cx.error_help(
-        format!(
-            "{} (`{written}` is `{value}` with this stage's variables)",
-            why.message
-        ),
-        why.help.unwrap_or_default(),
-    )
 }
 
 /// CMD, ENTRYPOINT and HEALTHCHECK CMD: exec form from JSON, else shell form.
@@ -2326,7 +2322,7 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
     let chown = flags.string(cx, "chown")?.map(Text::from);
     let chmod = flags.string(cx, "chmod")?;
     if let Some(m) = chmod.as_deref().filter(|m| m.contains('$')) {
-        chmod_as_expanded(cx, m)?;
+        checked_as_expanded(cx, m, Some("chmod"), chmod_as_buildkit_reads)?;
     }
     let chmod = chmod.map(|m| match octal_mode(&m) {
         Some(mode) => Chmod::Octal(mode),
@@ -2365,24 +2361,19 @@ fn files(cx: &mut Cx<'_>, keyword: &str, split: &Split, l: &Logical) -> Result<I
         // An empty checksum is no checksum to BuildKit; one with variables is expanded with
         // the stage's variables first, and is the build's when its value is not certain.
         if let Some(c) = checksum.as_deref().filter(|c| !c.is_empty()) {
-            let expanded = if c.contains('$') {
-                cx.env.and_then(|env| env.expand(c))
-            } else {
-                Some(c.to_owned())
-            };
             let paths: Vec<&str> = match &sources {
                 Sources::Paths(paths) => paths.iter().map(|p| p.as_str()).collect(),
                 _ => Vec::new(),
             };
-            if let Some(value) = expanded.filter(|v| !v.is_empty()) {
-                if let Err(why) = crate::rules::checksum_sources(&value, &paths) {
-                    cx.focus_flag("checksum");
-                    return Err(if value == c {
-                        cx.error_help(why.message, why.help.unwrap_or_default())
-                    } else {
-                        refused_as_expanded(cx, why, c, &value)
-                    });
-                }
+            let check = |value: &str| match value {
+                "" => Ok(()),
+                value => crate::rules::checksum_sources(value, &paths),
+            };
+            if c.contains('$') {
+                checked_as_expanded(cx, c, Some("checksum"), check)?;
+            } else if let Err(why) = check(c) {
+                cx.focus_flag("checksum");
+                return Err(cx.error_help(why.message, why.help.unwrap_or_default()));
             }
         }
         Ok(Instruction::Add(Add {
