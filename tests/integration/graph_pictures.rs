@@ -391,18 +391,18 @@ proptest! {
     fn labels_show_their_text_in_both_tools(v in value()) {
         let arrow = format!("ARG V='{v}'\nFROM alpine:${{V:+3.20}} AS app\n");
         let label = as_shown(&format!("FROM V={v}"));
-        shows(&arrow, |s| s.edges.iter().any(|(from, to, l, _)| from == "e0" && to == "s0" && *l == label))?;
+        file_shows(&arrow, |s| s.edges.iter().any(|(from, to, l, _)| from == "e0" && to == "s0" && *l == label))?;
         let image = format!("ARG T\nFROM img:${{T:-'{v}'}}\n");
         // The image the default gives when it is one, else the word as written.
         let (word, resolved) = (as_shown(&format!("img:${{T:-'{v}'}}")), as_shown(&format!("img:{v}")));
-        shows(&image, |s| s.nodes.iter().any(|(id, text)| id == "e0" && (*text == word || *text == resolved)))?;
+        file_shows(&image, |s| s.nodes.iter().any(|(id, text)| id == "e0" && (*text == word || *text == resolved)))?;
     }
 }
 
 /// Draws `file` (unless the graph refuses it: what no argument could make an image, such as
 /// a tag of `é`, is held to BuildKit by `graph_text`) and asks the tools whether the picture
 /// shows what `wanted` looks for.
-fn shows(file: &str, wanted: impl Fn(&Shown) -> bool) -> Result<(), TestCaseError> {
+fn file_shows(file: &str, wanted: impl Fn(&Shown) -> bool) -> Result<(), TestCaseError> {
     thread_local! {
         static PICTURES: std::cell::RefCell<Option<Option<Pictures>>> =
             const { std::cell::RefCell::new(None) };
