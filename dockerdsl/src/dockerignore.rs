@@ -5,6 +5,11 @@ use crate::model::dockerfile::Dockerfile;
 use crate::model::instruction::{Instruction, Sources};
 use crate::model::mount::Mount;
 
+mod patterns;
+mod regex;
+
+pub(crate) use patterns::Patterns;
+
 impl Dockerfile {
     /// A `.dockerignore` that keeps in the build context only what the Dockerfile takes from
     /// it: `*`, then `!path` for each `COPY` source (without `--from`), local `ADD` source and
@@ -139,198 +144,9 @@ pub(crate) fn clean(path: &str) -> String {
     }
 }
 
-/// The patterns of a `.dockerignore`, read and matched as BuildKit does (moby's
-/// `patternmatcher`): `*` and `?` do not match `/`, `**` matches any number of directories,
-/// and a pattern that matches a parent directory excludes what is in it.
-#[derive(Debug, Clone)]
-pub(crate) struct Patterns {
-    patterns: Vec<(bool, Vec<Token>)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
-    Char(char),
-    /// `*`
-    Star,
-    /// `?`
-    AnyChar,
-    /// `**` at the end: anything.
-    Rest,
-    /// `**` or `**/` before more: any directories, or none.
-    Dirs,
-    /// `[...]`
-    Class {
-        negated: bool,
-        ranges: Vec<(char, char)>,
-    },
-}
-
-impl Patterns {
-    pub(crate) fn parse(text: &str) -> Patterns {
-        let mut patterns = Vec::new();
-        for line in text.lines() {
-            if line.starts_with('#') {
-                continue;
-            }
-            let mut p = line.trim();
-            let exception = p.starts_with('!');
-            if exception {
-                p = p[1..].trim();
-            }
-            if p.is_empty() {
-                continue;
-            }
-            let mut p = clean(p);
-            if p.len() > 1 && p.starts_with('/') {
-                p.remove(0);
-            }
-            patterns.push((exception, tokens(&p)));
-        }
-        Patterns { patterns }
-    }
-
-    pub(crate) fn has_exceptions(&self) -> bool {
-        self.patterns.iter().any(|(e, _)| *e)
-    }
-
-    /// Whether `path` (cleaned, relative to the context) is excluded.
-    pub(crate) fn excludes(&self, path: &str) -> bool {
-        let chars: Vec<char> = path.chars().collect();
-        let mut parents = Vec::new();
-        if let Some(end) = path.rfind('/') {
-            let parent = &path[..end];
-            let mut at = 0;
-            for part in parent.split('/') {
-                at += part.len();
-                parents.push(parent[..at].chars().collect::<Vec<char>>());
-                at += 1;
-            }
-        }
-        let mut excluded = false;
-        for (exception, tokens) in &self.patterns {
-            if *exception != excluded {
-                continue;
-            }
-            if matches(tokens, &chars) || parents.iter().any(|p| matches(tokens, p)) {
-                excluded = !exception;
-            }
-        }
-        excluded
-    }
-}
-
-fn tokens(pattern: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' if chars.peek() == Some(&'*') => {
-                chars.next();
-                if chars.peek() == Some(&'/') {
-                    chars.next();
-                }
-                out.push(if chars.peek().is_none() {
-                    Token::Rest
-                } else {
-                    Token::Dirs
-                });
-            }
-            '*' => out.push(Token::Star),
-            '?' => out.push(Token::AnyChar),
-            '\\' => out.push(Token::Char(chars.next().unwrap_or('\\'))),
-            '[' => {
-                let negated = matches!(chars.peek(), Some('^' | '!'));
-                if negated {
-                    chars.next();
-                }
-                let mut ranges = Vec::new();
-                while let Some(c) = chars.next() {
-                    if c == ']' {
-                        break;
-                    }
-                    let c = if c == '\\' {
-                        chars.next().unwrap_or(c)
-                    } else {
-                        c
-                    };
-                    let mut lookahead = chars.clone();
-                    if lookahead.next() == Some('-') && lookahead.peek().is_some_and(|e| *e != ']')
-                    {
-                        chars.next();
-                        let end = chars.next().unwrap_or(c);
-                        ranges.push((c, end));
-                    } else {
-                        ranges.push((c, c));
-                    }
-                }
-                out.push(Token::Class { negated, ranges });
-            }
-            c => out.push(Token::Char(c)),
-        }
-    }
-    out
-}
-
-/// Whether `tokens` match all of `text`: a table over (token, position), filled from the
-/// end, so that no pattern can make it take exponential time.
-fn matches(tokens: &[Token], text: &[char]) -> bool {
-    let m = text.len();
-    let mut next = vec![false; m + 1];
-    next[m] = true;
-    for token in tokens.iter().rev() {
-        let mut cur = vec![false; m + 1];
-        // For `Dirs`: whether some `/` at or after j is followed by a match of the rest.
-        let mut slash_then_rest = false;
-        for j in (0..=m).rev() {
-            let c = text.get(j).copied();
-            cur[j] = match token {
-                Token::Char(t) => c == Some(*t) && next[j + 1],
-                Token::AnyChar => c.is_some_and(|c| c != '/') && next[j + 1],
-                Token::Class { negated, ranges } => {
-                    c.is_some_and(|c| {
-                        ranges.iter().any(|(a, b)| (*a..=*b).contains(&c)) != *negated
-                    }) && next[j + 1]
-                }
-                Token::Star => next[j] || c.is_some_and(|c| c != '/') && cur[j + 1],
-                Token::Rest => next[j] || c.is_some() && cur[j + 1],
-                Token::Dirs => {
-                    if c == Some('/') && next[j + 1] {
-                        slash_then_rest = true;
-                    }
-                    next[j] || slash_then_rest
-                }
-            };
-        }
-        next = cur;
-    }
-    next[0]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn excluded(patterns: &str, path: &str) -> bool {
-        Patterns::parse(patterns).excludes(path)
-    }
-
-    #[test]
-    fn matches_like_patternmatcher() {
-        assert!(excluded("*.env", "a.env"));
-        assert!(!excluded("*.env", "dir/a.env"));
-        assert!(excluded("**/*.env", "dir/sub/a.env"));
-        assert!(excluded("**/*.env", "a.env"));
-        assert!(excluded("target", "target/debug/x"));
-        assert!(excluded("/target/", "target"));
-        assert!(excluded("dir/**", "dir/a/b"));
-        assert!(excluded("a?c", "abc"));
-        assert!(!excluded("a?c", "a/c"));
-        assert!(excluded("[a-c]x", "bx"));
-        assert!(!excluded("[!a-c]x", "bx"));
-        assert!(excluded("# not a comment\n#x\nx", "x"));
-        assert!(!excluded("*\n!src", "src/main.rs"));
-        assert!(excluded("*\n!src", "Cargo.toml"));
-    }
 
     #[test]
     fn cleans_like_go() {

@@ -80,6 +80,21 @@ struct Chain {
     shell: bool,
     /// The last `USER`, and where it is.
     user: Option<(String, Key)>,
+    /// What the variables the file sets hold in a build without `--build-arg`s (what
+    /// `docker build --check` reads); a name not here and not [`Chain::defined`] is unset.
+    values: BTreeMap<String, Value>,
+    /// The names an `ENV` set: an `ARG` of the same name does not change them.
+    by_env: BTreeSet<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Value {
+    Text(String),
+    /// An `ARG` without a value.
+    Unset,
+    /// Set to what is not known here (a variable of the base image in it, or an
+    /// instruction kept as written).
+    Unknown,
 }
 
 impl Chain {
@@ -110,6 +125,56 @@ impl Chain {
 
     fn defined(&self, name: &str) -> bool {
         self.args.contains(name) || self.env.contains(name)
+    }
+
+    /// `word` as BuildKit expands it in a build without `--build-arg`s, when every variable
+    /// in it is known: set by the file to a known value, or set by nothing (empty).
+    fn expanded(&self, word: &str) -> Option<String> {
+        if !word.contains('$') {
+            return Some(word.to_owned());
+        }
+        for name in rules::variables(word) {
+            match self.values.get(name) {
+                Some(Value::Text(_) | Value::Unset) => {}
+                Some(Value::Unknown) => return None,
+                None if self.defined(name) => return None,
+                None => {}
+            }
+        }
+        expand(word, &|name| match self.values.get(name) {
+            Some(Value::Text(v)) => Some(v.clone()),
+            _ => None,
+        })
+    }
+
+    /// What an `ENV` sets (its values expanded before any is set, as BuildKit does).
+    fn env_values(&mut self, pairs: &[(&str, Option<String>)]) {
+        for (name, value) in pairs {
+            let value = value.clone().map_or(Value::Unknown, Value::Text);
+            self.values.insert((*name).to_owned(), value);
+            self.by_env.insert((*name).to_owned());
+        }
+    }
+
+    /// What an `ARG` sets: its default expanded, else the global argument's value, else
+    /// nothing. An `ENV` of the same name wins.
+    fn arg_value(
+        &mut self,
+        name: &str,
+        default: Option<&str>,
+        globals: &BTreeMap<String, Option<String>>,
+    ) {
+        if self.by_env.contains(name) {
+            return;
+        }
+        let value = match (default, globals.get(name)) {
+            (Some(d), _) => self.expanded(d).map_or(Value::Unknown, Value::Text),
+            // A global default that could not be expanded is kept as written.
+            (None, Some(Some(g))) if !g.contains('$') => Value::Text(g.clone()),
+            (None, Some(Some(_))) => Value::Unknown,
+            (None, _) => Value::Unset,
+        };
+        self.values.insert(name.to_owned(), value);
     }
 }
 
@@ -251,9 +316,10 @@ pub(super) fn lints(
         found: Vec::new(),
         lines,
         comment: None,
+        // A file BuildKit refuses fails the build before any check: no answer from it.
         ignore: dockerignore
-            .map(Patterns::parse)
-            .filter(|p| !p.has_exceptions()),
+            .map(Patterns::read)
+            .and_then(|(p, refused)| refused.is_empty().then_some(p)),
         chains: BTreeMap::new(),
         file_checks: df.checks(),
     };
@@ -513,6 +579,11 @@ fn instruction_checks(
                 // `ENV A=1 B=$A` refers to an earlier A.
                 uses.report(cx, &key, &chain);
                 if let Instruction::Env(_) = instruction {
+                    let values: Vec<(&str, Option<String>)> = pairs
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), chain.expanded(v)))
+                        .collect();
+                    chain.env_values(&values);
                     for (k, _) in pairs {
                         secret(cx, &key, "ENV", k);
                         chain.set(k);
@@ -528,6 +599,7 @@ fn instruction_checks(
                 }
                 // After the rest, as a parsed file's text lints come after its model's.
                 description(cx, &key, "ARG", &[arg.name.as_str()], &before);
+                chain.arg_value(&arg.name, arg.default.as_deref(), defaults);
                 chain.declare(&arg.name, arg.default.is_some(), defaults);
                 continue;
             }
@@ -538,6 +610,7 @@ fn instruction_checks(
                     "Copy",
                     &copy.sources,
                     copy.from.is_none(),
+                    &chain,
                     &mut uses,
                 );
                 uses.word(&copy.dest);
@@ -552,7 +625,7 @@ fn instruction_checks(
                 }
             }
             Instruction::Add(add) => {
-                files(cx, &key, "Add", &add.sources, true, &mut uses);
+                files(cx, &key, "Add", &add.sources, true, &chain, &mut uses);
                 uses.word(&add.dest);
                 uses.opt(add.chown.as_deref());
                 uses.opt(symbolic(add.chmod.as_ref()));
@@ -685,8 +758,16 @@ impl Written<'_> {
             }
             for set in &written.sets {
                 match set {
-                    Sets::Env(name) => chain.set(name),
-                    Sets::Arg(name, default) => chain.declare(name, *default, self.defaults),
+                    Sets::Env(name) => {
+                        chain.env_values(&[(name.as_str(), None)]);
+                        chain.set(name);
+                    }
+                    Sets::Arg(name, default) => {
+                        if !chain.by_env.contains(name.as_str()) {
+                            chain.values.insert(name.clone(), Value::Unknown);
+                        }
+                        chain.declare(name, *default, self.defaults);
+                    }
                 }
             }
         }
@@ -746,6 +827,7 @@ fn files(
     verb: &str,
     sources: &Sources,
     from_context: bool,
+    chain: &Chain,
     uses: &mut Uses,
 ) {
     let paths = match sources {
@@ -770,15 +852,14 @@ fn files(
         if !from_context || remote {
             continue;
         }
-        if let Some(ignore) = &cx.ignore {
-            let clean = crate::dockerignore::clean(p);
-            if ignore.excludes(&clean) {
-                let message = format!(
-                    "Attempting to {verb} file {} that is excluded by .dockerignore",
-                    go_quote(&clean)
-                );
-                cx.push(key, Rule::CopyIgnoredFile, message);
-            }
+        let Some(ignore) = &cx.ignore else { continue };
+        // BuildKit checks the source as expanded.
+        if let Some(source) = chain.expanded(p).and_then(|e| ignore.ignores_source(&e)) {
+            let message = format!(
+                "Attempting to {verb} file {} that is excluded by .dockerignore",
+                go_quote(&source)
+            );
+            cx.push(key, Rule::CopyIgnoredFile, message);
         }
     }
 }
