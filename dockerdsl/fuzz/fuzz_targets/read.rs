@@ -147,6 +147,9 @@ fuzz_target!(|data: &[u8]| {
 
     let mut linter = Linter::new();
     if let Some(ignore) = ignore {
+        if let Err(e) = dockerdsl::lint::check_dockerignore(ignore) {
+            drop(e.to_string());
+        }
         linter = linter.dockerignore(ignore);
     }
     match linter.check(text) {

@@ -525,6 +525,34 @@ impl fmt::Display for Lint {
     }
 }
 
+/// Reads a `.dockerignore` as BuildKit does, and reports each pattern it refuses, by line
+/// and column. BuildKit fails every build of the context at the first: an unclosed `[`, a
+/// range with one end (`[a-]`), a final `\`, a lone `!`.
+///
+/// ```
+/// let errors = dockerdsl::lint::check_dockerignore("target\n*.[ch\n!\n").unwrap_err();
+/// assert_eq!(
+///     errors.to_string(),
+///     "2:1: syntax error in pattern \"*.[ch\"\n  = help: close each `[` with `]`, give each \
+///      range two ends (`[a-z]`), and write a literal `[`, `-`, `]` or a final `\\` as `\\[`, \
+///      `\\-`, `\\]`, `\\\\`\n3:1: illegal exclusion pattern: \"!\"\n  = help: a `!` needs a \
+///      pattern after it: `!README.md`\n"
+/// );
+/// assert!(dockerdsl::lint::check_dockerignore("**/*.log\n!keep.log\n").is_ok());
+/// ```
+pub fn check_dockerignore(text: &str) -> Result<(), ParseErrors> {
+    let (_, refused) = crate::dockerignore::Patterns::read(text);
+    if refused.is_empty() {
+        return Ok(());
+    }
+    Err(ParseErrors::new(
+        refused
+            .into_iter()
+            .map(|r| crate::parse::Diagnostic::new(r.line, r.column, r.message).with_help(r.help))
+            .collect(),
+    ))
+}
+
 /// Lints with options: a `.dockerignore` to check `COPY` sources against.
 ///
 /// ```
@@ -553,9 +581,11 @@ impl<'a> Linter<'a> {
     }
 
     /// Checks `COPY`/`ADD` sources from the build context against the text of a
-    /// `.dockerignore` (BuildKit's `CopyIgnoredFile`). As BuildKit does, the check
-    /// is skipped when the file has exceptions (`!pattern`), which make a static answer
-    /// unreliable.
+    /// `.dockerignore` (BuildKit's `CopyIgnoredFile`), its patterns matched as BuildKit
+    /// matches them (`[!a]` is no negation there, `**.pyc` matches `a/b.pyc`). As BuildKit
+    /// does, the check is skipped when the file has exceptions (`!pattern`), which make a
+    /// static answer unreliable, and a file BuildKit refuses ([`check_dockerignore`]) gives
+    /// no answer.
     pub fn dockerignore(mut self, text: &'a str) -> Self {
         self.dockerignore = Some(text);
         self

@@ -13,7 +13,7 @@
 
 use crate::Exit;
 use crate::input::{self, Input};
-use crate::output::{self, FileReport, Finding, Format, Report, Severity};
+use crate::output::{self, FileReport, Finding, Format, Problem, Report, Severity};
 use dockerdsl::lint::HadolintPragmas;
 use dockerdsl::{Linter, Parsed};
 use std::path::PathBuf;
@@ -104,7 +104,30 @@ fn check(input: &Input) -> Result<FileReport, String> {
                 Some(path) => input::dockerignore_of(path)?,
                 None => None,
             };
-            file.findings = findings(&parsed, &input.text, dockerignore.as_deref());
+            // A pattern BuildKit refuses fails the build before any check runs, as a file
+            // it cannot read does.
+            if let Some((name, text)) = &dockerignore
+                && let Err(errors) = dockerdsl::lint::check_dockerignore(text)
+            {
+                file.problems = errors
+                    .diagnostics()
+                    .iter()
+                    .map(|d| Problem {
+                        line: None,
+                        column: None,
+                        message: format!(
+                            "{name}:{}:{}: {} (BuildKit fails every build of this context)",
+                            d.line().unwrap_or(0),
+                            d.column().unwrap_or(0),
+                            d.message()
+                        ),
+                        help: d.help().map(str::to_owned),
+                    })
+                    .collect();
+                return Ok(file);
+            }
+            let ignore = dockerignore.as_ref().map(|(_, text)| text.as_str());
+            file.findings = findings(&parsed, &input.text, ignore);
         }
         Err(errors) => {
             file.problems = output::problems(&errors);

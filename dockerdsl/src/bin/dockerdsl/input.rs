@@ -177,13 +177,14 @@ fn utf8(bytes: Vec<u8>, name: &str) -> Result<String, String> {
 
 /// The ignore file BuildKit would use for `file` as the Dockerfile of its own folder's
 /// context: `FILE.dockerignore` beside it first, then that folder's `.dockerignore`.
-pub(crate) fn dockerignore_of(file: &Path) -> Result<Option<String>, String> {
+/// Its path (as [`display`] shows it) and text.
+pub(crate) fn dockerignore_of(file: &Path) -> Result<Option<(String, String)>, String> {
     let mut specific = file.as_os_str().to_owned();
     specific.push(OsStr::new(".dockerignore"));
     let folder = file.parent().unwrap_or(Path::new("."));
     for candidate in [PathBuf::from(specific), folder.join(".dockerignore")] {
         if candidate.is_file() {
-            return read(&candidate).map(Some);
+            return read(&candidate).map(|text| Some((display(&candidate), text)));
         }
     }
     Ok(None)
