@@ -1071,3 +1071,235 @@ fn lock_reads_a_file_the_model_cannot_hold() {
         text(&out.stderr)
     );
 }
+
+/// `.dockerignore` files as BuildKit reads them: for each, a context with a Dockerfile of
+/// `COPY` sources, checked by `docker buildx build --call=check,format=json` and by
+/// `dockerdsl check --format json`. The same `CopyIgnoredFile` warnings (which sources, as
+/// cleaned and quoted), and a build error from both or neither (a pattern BuildKit refuses
+/// fails the build). Patterns people write, the corners of moby's `patternmatcher` (its
+/// regular expressions: `[!a]`, `\d`, a leading `**`, a raw `^`, a `*` inside `[...]`), and
+/// pseudo-random ones from those pieces. Needs a BuildKit, as
+/// [`json_matches_buildkit_on_the_corpus`].
+#[test]
+fn dockerignore_matches_buildkit() {
+    const TEST: &str = "dockerignore_matches_buildkit";
+    let (Some(buildx), Some(builder)) = (
+        std::env::var_os("DOCKERDSL_BUILDX"),
+        std::env::var_os("DOCKERDSL_BUILDX_BUILDER"),
+    ) else {
+        skipped(
+            TEST,
+            "DOCKERDSL_BUILDX and DOCKERDSL_BUILDX_BUILDER are not set (`.ci/buildkit-check up`)",
+        );
+        return;
+    };
+    const SOURCES: &[&str] = &[
+        "a",
+        "b",
+        "ab",
+        "x/a",
+        "x/y/a.env",
+        "a.env",
+        ".env",
+        "m.pyc",
+        "sub/m.pyc",
+        "19",
+        "d9",
+        "bx",
+        "!x",
+        "dx",
+        "[x]",
+        "*",
+        "a^bc",
+        "node_modules/x",
+        "src/main.rs",
+        "README.md",
+        "docs/a.md",
+        ".git/HEAD",
+        "target/debug/app",
+        ".",
+        "./",
+        "/",
+        "/a",
+        "a/../b",
+        "x//a",
+        "barfoo",
+        "foo",
+        "~tmp",
+        "a-b",
+        "é.txt",
+    ];
+    let mut files: Vec<String> = [
+        "node_modules\nnpm-debug.log\n*.md\n.git\n",
+        "**/*.pyc\n**/__pycache__\n.venv\n",
+        "**.pyc\n*.log\n",
+        "**/*.env\n",
+        "*.env\n",
+        "target/\n**/*.rs.bk\n",
+        "/target\n./docs/\n",
+        "docs/**\n",
+        "*\n",
+        "**\n",
+        "**/*\n",
+        ".*\n",
+        "x\n",
+        "[!a-c]x\n",
+        "[^a-c]x\n",
+        "\\d9\n\\*\n",
+        "\\[x\\]\n",
+        "a^b*\n",
+        "[*]\n[?]x\n",
+        "**foo\n",
+        "**/foo\n",
+        "foo**\n",
+        "\u{FEFF}a\n# b\n #c\n  ab  \n",
+        "*\n!src\n",
+        "\\1\nab\n",
+        "ab\n\\1\n",
+        "a\\b\n",
+        "[a-c]?\n[[:alpha:]]x\n",
+        // Refused: BuildKit fails the build.
+        "[\n",
+        "!\n",
+        "a\\\n",
+        "[a-]\n",
+        "[]a]\n",
+        "! /\n",
+        "ok\n*.[ch\n",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let handpicked = files.len();
+    // Pseudo-random files from the same pieces (a fixed seed: the same files every run).
+    const PIECES: &[&str] = &[
+        "a", "b", "x/", "/", "*", "**", "?", "[ab]", "[^a]", "[!a]", "[a-c]", ".", "\\d", "\\*",
+        "^", "]", "-", ".env", "~", "[*]", "!",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    // More with DOCKERDSL_DOCKERIGNORE_CASES (about 0.1 s each).
+    let cases = std::env::var("DOCKERDSL_DOCKERIGNORE_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(60);
+    for _ in 0..cases {
+        let mut file = String::new();
+        for _ in 0..1 + next(3) {
+            for _ in 0..1 + next(3) {
+                file.push_str(PIECES[next(PIECES.len())]);
+            }
+            file.push('\n');
+        }
+        files.push(file);
+    }
+    let plain: String = std::iter::once("FROM scratch\n".to_owned())
+        .chain(SOURCES.iter().map(|s| format!("COPY {s} /out/\n")))
+        .collect();
+    // Sources with variables: BuildKit checks them expanded, with the values a build without
+    // `--build-arg`s has (an `ARG`'s default or the global one, an `ENV`, inherited from the
+    // stage below; unset is empty).
+    let variables = "ARG G=secret\nFROM scratch AS base\nARG F=a.env\nARG U\n\
+                     ENV E=x/y/a.env P=$F\nFROM base\nARG G\nCOPY $F /v/\n\
+                     COPY ${U}m.pyc /v/\nCOPY ${U:-sub}/m.pyc /v/\nCOPY $E $P /v/\n\
+                     COPY ${G}.env /v/\nCOPY ${NOPE}ab /v/\nADD ${F} /v/\n";
+    let cases = files.iter().enumerate().flat_map(|(i, ignore)| {
+        let both = i < handpicked;
+        std::iter::once((ignore, plain.as_str())).chain(both.then_some((ignore, variables)))
+    });
+    let (mut compared, mut warned, mut refused, mut differ) = (0, 0, 0, Vec::new());
+    for (i, (ignore, dockerfile)) in cases.enumerate() {
+        compared += 1;
+        let context = temp_dir(&format!("dockerignore-{i}"));
+        std::fs::write(context.join("Dockerfile"), dockerfile).expect("written");
+        std::fs::write(context.join(".dockerignore"), ignore).expect("written");
+        let theirs = Command::new(&buildx)
+            .args([
+                "build",
+                "--progress=quiet",
+                "--call=check,format=json",
+                "--builder",
+            ])
+            .arg(&builder)
+            .arg(&context)
+            .output()
+            .expect("docker-buildx runs");
+        let theirs: serde_json::Value = serde_json::Deserializer::from_slice(&theirs.stdout)
+            .into_iter()
+            .next()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{ignore:?}: buildx printed no JSON:\n{}",
+                    text(&theirs.stderr)
+                )
+            });
+        let path = context.join("Dockerfile");
+        let ours = json(&dockerdsl(
+            &[
+                "check",
+                "--format",
+                "json",
+                "--error-on",
+                "never",
+                path.to_str().expect("utf-8 path"),
+            ],
+            "",
+        ));
+        let warnings = |v: &serde_json::Value| {
+            let mut w: Vec<String> = v["warnings"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|w| {
+                    format!(
+                        "{}:{} {}",
+                        w["location"]["ranges"][0]["start"]["line"],
+                        w["ruleName"].as_str().unwrap_or_default(),
+                        w["detail"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
+            w.sort();
+            w
+        };
+        if ours.get("buildError").is_some() != theirs.get("buildError").is_some() {
+            differ.push(format!(
+                ".dockerignore {ignore:?}: BuildKit refuses it and we do not, or the reverse:\n\
+                 ours: {:?}\ntheirs: {:?}",
+                ours.get("buildError"),
+                theirs.get("buildError"),
+            ));
+        }
+        if warnings(&ours) != warnings(&theirs) {
+            differ.push(format!(
+                ".dockerignore {ignore:?}, Dockerfile {dockerfile:?}:\nours:   {:?}\ntheirs: {:?}",
+                warnings(&ours),
+                warnings(&theirs)
+            ));
+        }
+        refused += usize::from(theirs.get("buildError").is_some());
+        warned += warnings(&theirs).len();
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {compared} contexts differ from BuildKit:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
+    let _ = std::io::stderr().write_all(
+        format!(
+            "{TEST}: {} .dockerignore files in {compared} contexts ({} sources, or 8 with \
+             variables): the same {warned} warnings as BuildKit, the same {refused} refused\n",
+            files.len(),
+            SOURCES.len()
+        )
+        .as_bytes(),
+    );
+}
