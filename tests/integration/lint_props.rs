@@ -50,9 +50,15 @@ proptest! {
 
     #[test]
     fn dockerignore_helpers_never_panic(
-        patterns in "[ -~\\n\\[\\]*?!\\\\/]{0,60}",
+        patterns in "[ -~\\n\\[\\]*?!\\\\/^\u{FEFF}é]{0,60}",
         path in "[ -~*?/\\[\\]]{0,30}",
     ) {
+        if let Err(e) = dockerdsl::lint::check_dockerignore(&patterns) {
+            for d in e.diagnostics() {
+                prop_assert!(d.line().is_some_and(|l| l <= patterns.lines().count()), "{e}");
+                prop_assert!(d.help().is_some());
+            }
+        }
         let app = Stage::from_image("app", "alpine:3.20").workdir("/app").copy(path.clone(), "/x");
         if let Ok(df) = Dockerfile::new(&app) {
             let _ = Linter::new().dockerignore(&patterns).lint(&df);

@@ -28,7 +28,7 @@
 //! | `FromPlatformFlagConstDisallowed` | a constant `--platform` whose OS and architecture are not in the stage's name |
 //! | `SecretsUsedInArgOrEnv` | an `ARG` or `ENV` name that looks like a secret (`*_TOKEN`, `PASSWORD`, ...) |
 //! | `InvalidDefaultArgInFrom` | a base that is empty or no image reference with the global `ARG` defaults, an earlier stage's name included (BuildKit reads every base as a reference; `scratch` is one) |
-//! | `CopyIgnoredFile` | with [`Linter::dockerignore`]: a `COPY`/`ADD` source from the context that the `.dockerignore` excludes |
+//! | `CopyIgnoredFile` | with [`Linter::dockerignore`]: a `COPY`/`ADD` source from the context that the `.dockerignore` excludes, its patterns matched as BuildKit's `patternmatcher` does, the source expanded with the values a build without `--build-arg`s has (one whose value is not known here is not checked); nothing when the file has an exception (`!pattern`) or a pattern BuildKit refuses ([`check_dockerignore`]) |
 //! | `InvalidDefinitionDescription` | experimental in BuildKit, reported only where `# check=experimental=InvalidDefinitionDescription` (or `all`) turns it on, for the file or in a comment right before the instruction: the last comment right before an `ARG` or a `FROM ... AS name` does not start with the name (`# VERSION the release to build` before `ARG VERSION`) |
 //! | `InvalidBaseImagePlatform` | not checkable: it needs the image from its registry |
 //! | `DL3006` (hadolint) | a base image without a tag or digest |
