@@ -467,3 +467,145 @@ fn examples_pass_buildkit_checks() {
         problems.join("\n")
     );
 }
+
+/// Every regular file under `dir`, by its path below it, with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => todo.push(path),
+                Ok(t) if t.is_file() => {
+                    let name = path
+                        .strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    out.insert(name, std::fs::read(&path).unwrap());
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// `Dockerfile::dockerignore` with BuildKit: a context of files the build takes (a file, a
+/// glob, folders, a path through `..`, a `^` in a name, `--parents` with a pivot, an `ADD`,
+/// a bind mount)
+/// and files it does not (secrets, `node_modules`, `.git`, siblings of the globbed ones).
+/// Built with the generated `.dockerignore` and without it, the image is the same; and the
+/// context BuildKit receives with it (`COPY . /ctx`, exported) holds exactly what the
+/// Dockerfile takes.
+#[test]
+fn dockerignore_keeps_what_the_build_takes() {
+    use dockerdsl::{Copy, Mount, Run, Stage};
+    let Some(kit) = kit("dockerignore_keeps_what_the_build_takes") else {
+        return;
+    };
+    let files = Stage::from_scratch("files")
+        .copy("go.mod", "/out/")
+        .copy("src/*.rs", "/out/src/")
+        .copy("docs", "/out/docs")
+        .copy("./cmd/app/", "/out/app/")
+        .copy("x/../go.sum", "/out/")
+        .copy("[ab].txt", "/out/")
+        .copy("odd^name.txt", "/out/")
+        .push(Copy::new("./config/./*.toml", "/out/").parents())
+        .add("notes.txt", "/out/");
+    let mounted = Stage::from_image("mounted", "busybox:1.35").run(
+        Run::new("mkdir -p /out && cp -r /conf /out/conf")
+            .mount(Mount::bind("/conf").source("conf")),
+    );
+    let image = Stage::from_scratch("image")
+        .copy_from(&files, "/out", "/")
+        .copy_from(&mounted, "/out/conf", "/conf");
+    let dockerfile = Dockerfile::new(&image).unwrap_or_else(|e| panic!("{e}"));
+    let taken = [
+        "go.mod",
+        "go.sum",
+        "src/main.rs",
+        "src/lib.rs",
+        "docs/a.md",
+        "docs/sub/b.md",
+        "cmd/app/main.go",
+        "a.txt",
+        "b.txt",
+        "odd^name.txt",
+        "config/app.toml",
+        "notes.txt",
+        "conf/app.conf",
+    ];
+    let left = [
+        "secret.env",
+        "node_modules/x/index.js",
+        ".git/HEAD",
+        "src/notes.txt",
+        "cmd/other.go",
+        "c.txt",
+        "config/secret.json",
+        "config/sub/deep.toml",
+        "x/y",
+    ];
+    let dir = kit.out.join("dockerignore");
+    let _ = std::fs::remove_dir_all(&dir);
+    let context = dir.join("context");
+    for (i, file) in taken.iter().chain(&left).enumerate() {
+        let path = context.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("{file} {i}\n")).unwrap();
+    }
+    std::fs::write(dir.join("Dockerfile"), dockerfile.to_string()).unwrap();
+    std::fs::write(dir.join("ctx.Dockerfile"), "FROM scratch\nCOPY . /ctx\n").unwrap();
+    let build = |dockerfile: &str, out: &str| {
+        let (ok, _, log) = kit.buildx(
+            &dir,
+            &[
+                "build",
+                "--builder",
+                "dockerdsl-local",
+                "--progress",
+                "plain",
+                "-f",
+                dockerfile,
+                "--output",
+                &format!("type=local,dest={out}"),
+                "context",
+            ],
+            &dir.join(format!("{out}.log")),
+        );
+        assert!(ok, "the build of {dockerfile} into {out} failed:\n{log}");
+        tree(&dir.join(out))
+    };
+    let without = build("Dockerfile", "without");
+    std::fs::write(context.join(".dockerignore"), dockerfile.dockerignore()).unwrap();
+    let with = build("Dockerfile", "with");
+    assert_eq!(
+        with.keys().collect::<Vec<_>>(),
+        without.keys().collect::<Vec<_>>(),
+        "the image differs with the generated .dockerignore:\n{}",
+        dockerfile.dockerignore()
+    );
+    assert_eq!(with, without, "a file's bytes differ");
+    let sent: Vec<String> = build("ctx.Dockerfile", "ctx")
+        .into_keys()
+        .map(|k| k.trim_start_matches("ctx/").to_owned())
+        .collect();
+    let mut expected: Vec<String> = taken.iter().map(|t| (*t).to_owned()).collect();
+    expected.sort();
+    assert_eq!(
+        sent,
+        expected,
+        "the context BuildKit received with the generated .dockerignore:\n{}",
+        dockerfile.dockerignore()
+    );
+    eprintln!(
+        "dockerignore_keeps_what_the_build_takes: {} files in the image with and without the \
+         generated .dockerignore; the context sent is the {} files taken, not the {} others",
+        with.len(),
+        sent.len(),
+        left.len()
+    );
+}
