@@ -459,8 +459,9 @@ impl std::str::FromStr for Port {
     /// `80`, `80/udp`, `8000-8010/tcp`; the protocol in lower case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if s.starts_with('$') {
+            // An explicit `/tcp` stays: BuildKit shows a variable port as it expanded it,
+            // `/tcp` included, in its findings (`found '7:7/tcp'`).
             let (text, protocol) = match s.rsplit_once('/') {
-                Some((p, "tcp")) => (p, Protocol::Tcp),
                 Some((p, "udp")) => (p, Protocol::Udp),
                 Some((p, "sctp")) => (p, Protocol::Sctp),
                 _ => (s, Protocol::Tcp),
