@@ -960,6 +960,33 @@ const EDGES: &[(&str, &str)] = &[
         "from-undeclared-twice",
         "ARG TAG=1\nFROM app${REG}x${REG}:${TAG}\n",
     ),
+    // EXPOSE ports with variables, checked as BuildKit expands them: a host port from a
+    // default or an argument, none from an unset one (`:81`), a value of two words, an
+    // upper-case protocol from a value, and a port kept as written beside one.
+    (
+        "expose-arg-host-port",
+        "FROM alpine:3.20\nARG A=1\nEXPOSE ${A:-80}:80/udp\n",
+    ),
+    (
+        "expose-unset-host-port",
+        "FROM alpine:3.20\nEXPOSE ${A:-80}:80/udp ${A}:81\n",
+    ),
+    (
+        "expose-arg-two-words",
+        "FROM alpine:3.20\nARG P=\"80 8080:81\"\nEXPOSE $P\n",
+    ),
+    (
+        "expose-value-protocol-upper",
+        "FROM alpine:3.20\nARG P=80/UDP\nENV Q=1:2\nEXPOSE $P $Q\n",
+    ),
+    (
+        "expose-written-beside-arg",
+        "FROM alpine:3.20\nARG P=9:1\nEXPOSE 8443:443 $P\n",
+    ),
+    (
+        "expose-inherited-env",
+        "FROM alpine:3.20 AS base\nENV P=7:7\nFROM base\nEXPOSE ${P}/tcp\n",
+    ),
 ];
 
 /// Every Dockerfile of the corpus, sorted by name.

@@ -684,11 +684,34 @@ fn instruction_checks(
                     }
                 }
             }
+            Instruction::Expose(ports) => {
+                // A port the model holds has no host part and a lower-case protocol; one
+                // with variables is checked as BuildKit expands it (into one or more
+                // words), when their values are known here.
+                for (port, variable) in ports.iter().filter_map(|p| Some((p, p.as_variable()?))) {
+                    let Some(expanded) = chain.expanded(&port.to_string()) else {
+                        continue;
+                    };
+                    for word in expanded.split_ascii_whitespace() {
+                        if maps_host(word) {
+                            cx.push(&key, Rule::ExposeInvalidFormat, expose_invalid_format(word));
+                        }
+                        // A protocol written as text is the parsed file's own lint.
+                        let proto = word.split_once('/').map(|(_, p)| p);
+                        if !variable.contains('/') && proto.is_some_and(|p| p.to_lowercase() != p) {
+                            cx.push(
+                                &key,
+                                Rule::ExposeProtoCasing,
+                                format!(
+                                    "Defined protocol '{word}' in EXPOSE instruction should be lowercase"
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
             // ONBUILD runs in another build; BuildKit does not check it here.
-            Instruction::OnBuild(_)
-            | Instruction::Expose(_)
-            | Instruction::Maintainer(_)
-            | Instruction::Comment(_) => {}
+            Instruction::OnBuild(_) | Instruction::Maintainer(_) | Instruction::Comment(_) => {}
         }
         uses.report(cx, &key, &chain);
     }
@@ -741,20 +764,22 @@ impl Written<'_> {
                 cx.push_at(from, position, written, Rule::UndefinedVar, message);
             }
             for port in &written.mappings {
-                // Shown as BuildKit expands it: an unset variable is empty (one the stage
-                // sets keeps its name, its value not being known here).
-                let lookup = |n: &str| chain.defined(n).then(|| Pattern::var(n));
+                // Shown as BuildKit expands it: with the value the stage gives it, empty
+                // when unset (one set to what is not known here keeps its name).
+                let lookup = |n: &str| match chain.values.get(n) {
+                    Some(Value::Text(v)) => Some(Pattern::lit(v)),
+                    Some(Value::Unset) => None,
+                    Some(Value::Unknown) => Some(Pattern::var(n)),
+                    None => chain.defined(n).then(|| Pattern::var(n)),
+                };
                 let shown = crate::expand::expand(port, self.escape, &lookup)
                     .map_or_else(|_| port.clone(), |p| p.display());
                 // BuildKit looks for the `:` in the port it expanded: the one of
                 // `${PORT:-80}` is gone by then.
-                if !shown.split('/').next().is_some_and(|p| p.contains(':')) {
-                    continue;
+                for port in shown.split_ascii_whitespace().filter(|p| maps_host(p)) {
+                    let message = expose_invalid_format(port);
+                    cx.push_at(from, position, written, Rule::ExposeInvalidFormat, message);
                 }
-                let message = format!(
-                    "EXPOSE instruction should not define an IP address or host-port mapping, found '{shown}'"
-                );
-                cx.push_at(from, position, written, Rule::ExposeInvalidFormat, message);
             }
             for set in &written.sets {
                 match set {
@@ -862,6 +887,25 @@ fn files(
             cx.push(key, Rule::CopyIgnoredFile, message);
         }
     }
+}
+
+/// Whether BuildKit reads an `EXPOSE` port (as expanded) with an address or a host port
+/// (its `splitParts`: `[ip:]host:container`, the text before the last two `:`s the
+/// address); `:80` has neither.
+fn maps_host(port: &str) -> bool {
+    let parts: Vec<&str> = port.split(':').collect();
+    match parts.as_slice() {
+        [_] => false,
+        [host, _] => !host.is_empty(),
+        [ip, host, _] => !ip.is_empty() || !host.is_empty(),
+        _ => true,
+    }
+}
+
+fn expose_invalid_format(port: &str) -> String {
+    format!(
+        "EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'"
+    )
 }
 
 /// BuildKit's `SecretsUsedInArgOrEnv`: a `_`-separated word of the name is a secret word,

@@ -136,7 +136,7 @@ fn read_as_written(
         "expose" => {
             let mappings = list
                 .into_iter()
-                .filter(|p| p.split('/').next().is_some_and(|p| p.contains(':')))
+                .filter(|p| p.contains([':', '$']))
                 .collect();
             (Vec::new(), Vec::new(), mappings)
         }
