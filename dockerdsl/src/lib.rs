@@ -352,6 +352,7 @@ mod render;
 mod rules;
 #[cfg(feature = "serde")]
 mod serialize;
+mod stage_env;
 pub mod syntax;
 mod validate;
 

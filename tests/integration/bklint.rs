@@ -987,6 +987,41 @@ const EDGES: &[(&str, &str)] = &[
         "expose-inherited-env",
         "FROM alpine:3.20 AS base\nENV P=7:7\nFROM base\nEXPOSE ${P}/tcp\n",
     ),
+    // WORKDIR with variables the file gives values: relative or not as expanded.
+    (
+        "workdir-arg-relative",
+        "FROM alpine:3.20\nARG D=app\nWORKDIR $D\n",
+    ),
+    (
+        "workdir-env-absolute",
+        "FROM alpine:3.20\nENV D=/app\nWORKDIR $D/x\n",
+    ),
+    (
+        "workdir-inherited-env",
+        "FROM alpine:3.20 AS a\nENV D=rel\nFROM a\nWORKDIR ${D}\n",
+    ),
+    (
+        "workdir-global-arg",
+        "ARG D=rel\nFROM alpine:3.20\nARG D\nWORKDIR ${D:-/abs}/x\n",
+    ),
+    // An ARG with a value (its default or the global one) replaces an ENV before it; one
+    // without leaves it; an ENV after an ARG replaces it.
+    (
+        "workdir-arg-over-env",
+        "FROM alpine:3.20\nENV D=/abs\nARG D=rel\nWORKDIR $D\n",
+    ),
+    (
+        "workdir-env-kept-by-bare-arg",
+        "FROM alpine:3.20\nENV D=rel\nARG D\nWORKDIR $D\n",
+    ),
+    (
+        "workdir-global-arg-over-env",
+        "ARG D=rel2\nFROM alpine:3.20\nENV D=rel\nARG D\nWORKDIR $D\n",
+    ),
+    (
+        "workdir-env-over-arg",
+        "FROM alpine:3.20\nARG D=rel\nENV D=/abs\nWORKDIR $D\n",
+    ),
 ];
 
 /// Every Dockerfile of the corpus, sorted by name.

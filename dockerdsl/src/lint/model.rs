@@ -17,6 +17,7 @@ use crate::parse::SourceInstruction;
 use crate::rules;
 use crate::rules::suggest::like_buildkit as suggest;
 use crate::rules::vocab::AUTOMATIC_ARGS;
+use crate::stage_env::Env;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,21 +81,9 @@ struct Chain {
     shell: bool,
     /// The last `USER`, and where it is.
     user: Option<(String, Key)>,
-    /// What the variables the file sets hold in a build without `--build-arg`s (what
-    /// `docker build --check` reads); a name not here and not [`Chain::defined`] is unset.
-    values: BTreeMap<String, Value>,
-    /// The names an `ENV` set: an `ARG` of the same name does not change them.
-    by_env: BTreeSet<String>,
-}
-
-#[derive(Clone, Debug)]
-enum Value {
-    Text(String),
-    /// An `ARG` without a value.
-    Unset,
-    /// Set to what is not known here (a variable of the base image in it, or an
-    /// instruction kept as written).
-    Unknown,
+    /// What the variables hold in a build without `--build-arg`s (what `docker build
+    /// --check` reads): the one account of them `parse` keeps too.
+    vars: Env,
 }
 
 impl Chain {
@@ -106,6 +95,7 @@ impl Chain {
                 own: vec!["PATH".into()],
                 base: None,
             },
+            vars: Env::image(),
             ..Chain::default()
         }
     }
@@ -127,54 +117,10 @@ impl Chain {
         self.args.contains(name) || self.env.contains(name)
     }
 
-    /// `word` as BuildKit expands it in a build without `--build-arg`s, when every variable
-    /// in it is known: set by the file to a known value, or set by nothing (empty).
+    /// `word` as BuildKit expands it in a build without `--build-arg`s; `None` when a value
+    /// it uses is not known here.
     fn expanded(&self, word: &str) -> Option<String> {
-        if !word.contains('$') {
-            return Some(word.to_owned());
-        }
-        for name in rules::variables(word) {
-            match self.values.get(name) {
-                Some(Value::Text(_) | Value::Unset) => {}
-                Some(Value::Unknown) => return None,
-                None if self.defined(name) => return None,
-                None => {}
-            }
-        }
-        expand(word, &|name| match self.values.get(name) {
-            Some(Value::Text(v)) => Some(v.clone()),
-            _ => None,
-        })
-    }
-
-    /// What an `ENV` sets (its values expanded before any is set, as BuildKit does).
-    fn env_values(&mut self, pairs: &[(&str, Option<String>)]) {
-        for (name, value) in pairs {
-            let value = value.clone().map_or(Value::Unknown, Value::Text);
-            self.values.insert((*name).to_owned(), value);
-            self.by_env.insert((*name).to_owned());
-        }
-    }
-
-    /// What an `ARG` sets: its default expanded, else the global argument's value, else
-    /// nothing. An `ENV` of the same name wins.
-    fn arg_value(
-        &mut self,
-        name: &str,
-        default: Option<&str>,
-        globals: &BTreeMap<String, Option<String>>,
-    ) {
-        if self.by_env.contains(name) {
-            return;
-        }
-        let value = match (default, globals.get(name)) {
-            (Some(d), _) => self.expanded(d).map_or(Value::Unknown, Value::Text),
-            // A global default that could not be expanded is kept as written.
-            (None, Some(Some(g))) if !g.contains('$') => Value::Text(g.clone()),
-            (None, Some(Some(_))) => Value::Unknown,
-            (None, _) => Value::Unset,
-        };
-        self.values.insert(name.to_owned(), value);
+        self.vars.expand(word)
     }
 }
 
@@ -324,6 +270,10 @@ pub(super) fn lints(
         file_checks: df.checks(),
     };
     let defaults = global_defaults(df);
+    let mut globals = Env::default();
+    for arg in df.args().iter() {
+        globals.global_arg(arg);
+    }
     for (i, arg) in df.args().iter().enumerate() {
         let key = Key {
             stage: 0,
@@ -391,9 +341,11 @@ pub(super) fn lints(
             stage: i,
             escape: df.escape().char(),
             defaults: &defaults,
+            globals: &globals,
         };
         let mut chain = instruction_checks(&mut cx, &from, stage, chain, set);
         chain.env = std::mem::take(&mut chain.env).frozen();
+        chain.vars = std::mem::take(&mut chain.vars).frozen();
         cx.chains.insert(stage.name(), chain);
     }
     if let Some(last) = stages.last() {
@@ -533,6 +485,7 @@ fn instruction_checks(
     written: Written<'_>,
 ) -> Chain {
     let defaults = written.defaults;
+    let globals = written.globals;
     // The last CMD, ENTRYPOINT and HEALTHCHECK of this stage (not inherited).
     let mut once: BTreeMap<&str, Key> = BTreeMap::new();
     let mut position = 0;
@@ -579,11 +532,7 @@ fn instruction_checks(
                 // `ENV A=1 B=$A` refers to an earlier A.
                 uses.report(cx, &key, &chain);
                 if let Instruction::Env(_) = instruction {
-                    let values: Vec<(&str, Option<String>)> = pairs
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), chain.expanded(v)))
-                        .collect();
-                    chain.env_values(&values);
+                    chain.vars.env(pairs);
                     for (k, _) in pairs {
                         secret(cx, &key, "ENV", k);
                         chain.set(k);
@@ -599,7 +548,7 @@ fn instruction_checks(
                 }
                 // After the rest, as a parsed file's text lints come after its model's.
                 description(cx, &key, "ARG", &[arg.name.as_str()], &before);
-                chain.arg_value(&arg.name, arg.default.as_deref(), defaults);
+                chain.vars.arg(arg, globals);
                 chain.declare(&arg.name, arg.default.is_some(), defaults);
                 continue;
             }
@@ -633,11 +582,10 @@ fn instruction_checks(
             }
             Instruction::Workdir(path) => {
                 uses.word(path);
-                // BuildKit checks and shows the path expanded: a variable the stage does not
-                // set is empty. With one it sets (to a value not told here), a path that
-                // starts with it is taken as absolute.
-                let undefined = rules::variables(path).iter().all(|v| !chain.defined(v));
-                let expanded = undefined.then(|| expand(path, &|_| None)).flatten();
+                // BuildKit checks and shows the path expanded, with the values a build
+                // without `--build-arg`s has. With a variable set to a value not known here,
+                // a path that starts with it is taken as absolute.
+                let expanded = chain.expanded(path);
                 let relative = match &expanded {
                     Some(p) => !p.starts_with('/'),
                     None => !path.starts_with('/') && !path.starts_with('$'),
@@ -728,6 +676,8 @@ struct Written<'a> {
     stage: usize,
     escape: char,
     defaults: &'a BTreeMap<String, Option<String>>,
+    /// The global `ARG`s' values, for the stages' `ARG`s without a default.
+    globals: &'a Env,
 }
 
 impl Written<'_> {
@@ -766,12 +716,7 @@ impl Written<'_> {
             for port in &written.mappings {
                 // Shown as BuildKit expands it: with the value the stage gives it, empty
                 // when unset (one set to what is not known here keeps its name).
-                let lookup = |n: &str| match chain.values.get(n) {
-                    Some(Value::Text(v)) => Some(Pattern::lit(v)),
-                    Some(Value::Unset) => None,
-                    Some(Value::Unknown) => Some(Pattern::var(n)),
-                    None => chain.defined(n).then(|| Pattern::var(n)),
-                };
+                let lookup = |n: &str| chain.vars.shown(n);
                 let shown = crate::expand::expand(port, self.escape, &lookup)
                     .map_or_else(|_| port.clone(), |p| p.display());
                 // BuildKit looks for the `:` in the port it expanded: the one of
@@ -784,13 +729,11 @@ impl Written<'_> {
             for set in &written.sets {
                 match set {
                     Sets::Env(name) => {
-                        chain.env_values(&[(name.as_str(), None)]);
+                        chain.vars.set_unknown(name);
                         chain.set(name);
                     }
                     Sets::Arg(name, default) => {
-                        if !chain.by_env.contains(name.as_str()) {
-                            chain.values.insert(name.clone(), Value::Unknown);
-                        }
+                        chain.vars.set_unknown(name);
                         chain.declare(name, *default, self.defaults);
                     }
                 }

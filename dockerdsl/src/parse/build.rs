@@ -18,9 +18,8 @@ use crate::syntax::{self, Instruction as Logical, NodeKind, Tree};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-mod env;
 mod mount;
-use env::Env;
+use crate::stage_env::Env;
 use mount::mount;
 
 /// A problem at a column of the current instruction.

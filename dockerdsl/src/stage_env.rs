@@ -2,7 +2,10 @@
 //! `ARG` set in the stage and in the stages it is built on. BuildKit expands a `RUN --mount`'s
 //! options with them before it reads the options (`instructions.setMountState` with the
 //! dispatcher's expander), so `type=$KIND` is a cache mount in one stage and an error in
-//! another; a faithful read checks such an option as BuildKit will.
+//! another; a faithful read (`parse`) checks such an option as BuildKit will. The lints read
+//! the same account: BuildKit's checks look at a `WORKDIR`, an `EXPOSE` port or a `COPY`
+//! source as expanded. (An `ARG` with a value replaces an `ENV` of the same name before it;
+//! one without leaves it, as `docker build --check` shows.)
 //!
 //! An image is taken to set only `PATH` (BuildKit does not know more without pulling it,
 //! and neither does `docker build --check` offline), the automatic platform arguments have
@@ -52,7 +55,7 @@ impl Vars {
 
 /// The variables of a stage at one instruction.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Env {
+pub(crate) struct Env {
     vars: Vars,
     /// An instruction set variables this reader could not follow: nothing is known.
     lost: bool,
@@ -67,7 +70,7 @@ pub(super) struct Env {
 impl Env {
     /// A stage built on an image: only `PATH`, with BuildKit's default (the image's may
     /// differ, but no `PATH` is a mount type, sharing mode, number or switch).
-    pub(super) fn image() -> Env {
+    pub(crate) fn image() -> Env {
         let mut env = Env::default();
         env.vars.insert(
             "PATH".into(),
@@ -77,7 +80,7 @@ impl Env {
     }
 
     /// A stage built on `scratch`: as on an image, and its working directory is `/`.
-    pub(super) fn scratch() -> Env {
+    pub(crate) fn scratch() -> Env {
         Env {
             workdir: Some("/".into()),
             ..Env::image()
@@ -86,7 +89,7 @@ impl Env {
 
     /// The variables at the end of a stage, for the stages built on it: what the stage set
     /// becomes a shared layer, so that each of those starts from it without a copy.
-    pub(super) fn frozen(mut self) -> Env {
+    pub(crate) fn frozen(mut self) -> Env {
         if !self.vars.own.is_empty() {
             let vars = std::mem::take(&mut self.vars);
             self.vars.base = Some(Rc::new(vars));
@@ -95,7 +98,7 @@ impl Env {
     }
 
     /// `WORKDIR path`, expanded with the variables, relative to the one before.
-    pub(super) fn workdir(&mut self, path: &str) {
+    pub(crate) fn workdir(&mut self, path: &str) {
         self.workdir = match self.expand(path) {
             Some(p) if p.starts_with('/') => Some(clean(&p)),
             Some(p) => self.workdir.as_ref().map(|w| clean(&format!("{w}/{p}"))),
@@ -104,14 +107,14 @@ impl Env {
     }
 
     /// A `WORKDIR` this reader could not follow: the working directory is not known.
-    pub(super) fn forget_workdir(&mut self) {
+    pub(crate) fn forget_workdir(&mut self) {
         self.workdir = None;
     }
 
     /// A path as BuildKit mounts it in this stage: an absolute one as written, a relative
     /// one joined to the working directory and cleaned (`filepath.Join("/", dir, target)`
     /// in `dispatchRunMounts`); `None` when the working directory is not known.
-    pub(super) fn mount_path(&self, target: &str) -> Option<String> {
+    pub(crate) fn mount_path(&self, target: &str) -> Option<String> {
         if target.starts_with('/') {
             Some(target.to_owned())
         } else {
@@ -122,7 +125,7 @@ impl Env {
 
     /// `word` expanded as BuildKit will expand it here; `None` when that cannot be told
     /// (a variable of unknown value, a form of substitution that depends on more).
-    pub(super) fn expand(&self, word: &str) -> Option<String> {
+    pub(crate) fn expand(&self, word: &str) -> Option<String> {
         let names = crate::rules::variables(word);
         let unknown = names
             .iter()
@@ -141,7 +144,7 @@ impl Env {
     }
 
     /// `ENV k=v ...`: every value expanded with the variables before the instruction.
-    pub(super) fn env(&mut self, pairs: &[(crate::Text, crate::Text)]) {
+    pub(crate) fn env(&mut self, pairs: &[(crate::Text, crate::Text)]) {
         let values: Vec<Value> = pairs.iter().map(|(_, v)| self.value_of(v)).collect();
         for ((k, _), v) in pairs.iter().zip(values) {
             self.vars.insert(k.to_string(), v);
@@ -152,7 +155,7 @@ impl Env {
     /// argument without either is not a variable of the stage (BuildKit's `dispatchArg`).
     /// Any argument may be given a value on the command line; as `docker build --check`
     /// without `--build-arg`, none is taken to be.
-    pub(super) fn arg(&mut self, arg: &Arg, globals: &Env) {
+    pub(crate) fn arg(&mut self, arg: &Arg, globals: &Env) {
         let value = match &arg.default {
             Some(d) => Some(self.value_of(d)),
             None => match AUTOMATIC_ARGS.iter().find(|(n, _)| *n == arg.name) {
@@ -169,13 +172,13 @@ impl Env {
 
     /// A global `ARG` the model keeps as written, declared by its name as written (BuildKit
     /// keeps a global name's quotes: `ARG "V"` declares `"V"`, not `V`), its value unknown.
-    pub(super) fn global_arg_as_written(&mut self, name: &str) {
+    pub(crate) fn global_arg_as_written(&mut self, name: &str) {
         self.declared.insert(name.to_owned());
         self.vars.insert(name.to_owned(), Value::Unknown);
     }
 
     /// A global `ARG`: its default expanded with the global arguments before it.
-    pub(super) fn global_arg(&mut self, arg: &Arg) {
+    pub(crate) fn global_arg(&mut self, arg: &Arg) {
         self.declared.insert(arg.name.to_string());
         if let Some(d) = &arg.default {
             let v = self.value_of(d);
@@ -186,7 +189,7 @@ impl Env {
     /// Whether the build can give a variable of this `FROM` word another value: a global
     /// `ARG` (`--build-arg`) or an automatic argument (`--platform`, `--target`). What
     /// BuildKit refuses for such a word's value without them, it builds with them.
-    pub(super) fn settable(&self, word: &str, escape: char) -> bool {
+    pub(crate) fn settable(&self, word: &str, escape: char) -> bool {
         crate::expand::settable(word, escape, &|name| {
             self.lost || self.declared.contains(name)
         })
@@ -195,13 +198,13 @@ impl Env {
     /// A `FROM` word as it is whatever the build sets: expanded with the variables no build
     /// sets (one nobody declares is empty, as BuildKit takes it), those it can set (a
     /// global `ARG`, an automatic one) left unknown. `None` when BuildKit cannot expand it.
-    pub(super) fn fixed_pattern(&self, word: &str, escape: char) -> Option<Pattern> {
+    pub(crate) fn fixed_pattern(&self, word: &str, escape: char) -> Option<Pattern> {
         self.fixed(word, escape).ok()
     }
 
     /// BuildKit's message when it cannot expand a `FROM` word whatever the build sets: a
     /// variable nobody declares, taken as empty, with `${NAME?message}`.
-    pub(super) fn fixed_error(&self, word: &str, escape: char) -> Option<String> {
+    pub(crate) fn fixed_error(&self, word: &str, escape: char) -> Option<String> {
         self.fixed(word, escape).err()
     }
 
@@ -225,7 +228,7 @@ impl Env {
     /// global scope: the automatic arguments (their linux/amd64 values) overridden by the
     /// global `ARG`s' defaults (this `Env` holds those). `Ok(None)` when a value it uses
     /// cannot be told; `Err` with BuildKit's message when BuildKit cannot expand it.
-    pub(super) fn expand_from(&self, word: &str, escape: char) -> Result<Option<String>, String> {
+    pub(crate) fn expand_from(&self, word: &str, escape: char) -> Result<Option<String>, String> {
         let lookup = |name: &str| match self.vars.get(name) {
             Some(Value::Known(v)) => Some(Pattern::lit(v)),
             Some(Value::Unknown) => Some(Pattern::var(name)),
@@ -239,8 +242,25 @@ impl Env {
     }
 
     /// An instruction that sets variables was not read into the model.
-    pub(super) fn lose(&mut self) {
+    pub(crate) fn lose(&mut self) {
         self.lost = true;
+    }
+
+    /// A variable set to a value this reader cannot tell (by an instruction kept as
+    /// written).
+    pub(crate) fn set_unknown(&mut self, name: &str) {
+        self.vars.insert(name.to_owned(), Value::Unknown);
+    }
+
+    /// A variable as [`crate::expand::expand`] looks it up to show a word as BuildKit
+    /// expands it: its value, its name where the value is not known, nothing when unset.
+    pub(crate) fn shown(&self, name: &str) -> Option<Pattern> {
+        match self.vars.get(name) {
+            Some(Value::Known(v)) => Some(Pattern::lit(v)),
+            Some(Value::Unknown) => Some(Pattern::var(name)),
+            None if self.lost => Some(Pattern::var(name)),
+            None => None,
+        }
     }
 }
 
