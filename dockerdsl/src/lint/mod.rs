@@ -17,12 +17,12 @@
 //! | `StageNameCasing`, `ReservedStageName`, `DuplicateStageName` | impossible: stage names are checked when the `Dockerfile` is made (lower-case, not `scratch`/`context`, unique) |
 //! | `FromAsCasing`, `ConsistentInstructionCasing`, `NoEmptyContinuation`, `LegacyKeyValueFormat` | impossible: the renderer writes upper-case keywords, `AS`, `key=value`, no empty continuation lines |
 //! | `MaintainerDeprecated` | impossible: `MAINTAINER` renders as a `LABEL`; reported for parsed files |
-//! | `ExposeProtoCasing`, `ExposeInvalidFormat` | impossible: a [`Port`](crate::Port) has a lower-case protocol and no host part |
+//! | `ExposeProtoCasing`, `ExposeInvalidFormat` | a [`Port`](crate::Port) with a variable (`${PORT}`) whose value, as a build without `--build-arg`s expands it, has an upper-case protocol or a host part (`ARG PORT=8080:80`); a port without one has a lower-case protocol and no host part |
 //! | `UndefinedArgInFrom` | impossible: a variable in `FROM` that is not a global `ARG` is an error |
 //! | (the rules above, on files) | reported from the text as written by [`check`] (and on [`parse_faithfully`](crate::parse_faithfully)'s reading); [`parse`](crate::parse), which makes a model to build with, refuses a duplicate or reserved stage name and an undeclared `FROM` variable |
 //! | `JSONArgsRecommended` | shell-form `CMD`/`ENTRYPOINT` ([`Command::shell`](crate::Command::shell)) with no `SHELL` before it in the stage or its bases |
 //! | `MultipleInstructionsDisallowed` | several `CMD`, `ENTRYPOINT` or `HEALTHCHECK` in one stage (hadolint DL4003, DL4004, DL3012); reported at each one that is overridden |
-//! | `WorkdirRelativePath` | the first `WORKDIR` of a stage chain is relative, read with the variables the stage does not set as empty (as BuildKit expands it) |
+//! | `WorkdirRelativePath` | the first `WORKDIR` of a stage chain is relative as BuildKit expands it: with the values `ARG` and `ENV` give in a build without `--build-arg`s, unset variables empty (a path that starts with a variable whose value is not known here is taken as absolute) |
 //! | `UndefinedVar` | `$NAME` in `ENV`, `LABEL`, `ARG` defaults, `COPY`/`ADD` paths, flags and expanded heredoc bodies, `WORKDIR`, `USER`, `VOLUME`, `STOPSIGNAL` and mount options, not declared by `ENV` or `ARG` in the stage or its bases; an external image is taken to define only `PATH`, as BuildKit does offline. A parsed file's instructions that the model keeps as written (`ENV A='cost: $5'`) are read too, for the names they use and set |
 //! | `RedundantTargetPlatform` | `FROM --platform=$TARGETPLATFORM` ([`Platform::TARGET`](crate::Platform::TARGET)) |
 //! | `FromPlatformFlagConstDisallowed` | a constant `--platform` whose OS and architecture are not in the stage's name |
