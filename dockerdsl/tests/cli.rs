@@ -1158,6 +1158,11 @@ fn dockerignore_matches_buildkit() {
         "ab\n\\1\n",
         "a\\b\n",
         "[a-c]?\n[[:alpha:]]x\n",
+        // `|`, `{` and `}` reach Go's regexp unescaped: an alternation, a count.
+        "]|\n",
+        "x|\n[ab]{2}\n",
+        // Go stops reading at the first chunk `.` does not match.
+        "b*\\\nx*[\n",
         // Refused: BuildKit fails the build.
         "[\n",
         "!\n",
@@ -1173,8 +1178,41 @@ fn dockerignore_matches_buildkit() {
     let handpicked = files.len();
     // Pseudo-random files from the same pieces (a fixed seed: the same files every run).
     const PIECES: &[&str] = &[
-        "a", "b", "x/", "/", "*", "**", "?", "[ab]", "[^a]", "[!a]", "[a-c]", ".", "\\d", "\\*",
-        "^", "]", "-", ".env", "~", "[*]", "!",
+        "a",
+        "b",
+        "x/",
+        "/",
+        "*",
+        "**",
+        "?",
+        "[ab]",
+        "[^a]",
+        "[!a]",
+        "[a-c]",
+        ".",
+        "\\d",
+        "\\*",
+        "^",
+        "]",
+        "-",
+        ".env",
+        "~",
+        "[*]",
+        "!",
+        "\\b",
+        "[[:alpha:]]",
+        "\\x61",
+        "\\Q.\\E",
+        "(",
+        "$",
+        "+",
+        "|",
+        "{",
+        "\\1",
+        "\\w",
+        "[\\d]",
+        "\\",
+        "é",
     ];
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = |n: usize| {

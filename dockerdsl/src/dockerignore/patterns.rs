@@ -256,7 +256,10 @@ fn compile(pattern: &str) -> Matcher {
                 re.push_str("[^/]");
                 kind = Kind::Regex;
             }
-            '.' | '+' | '(' | ')' | '|' | '{' | '}' | '$' => {
+            // `shouldEscape` means `.+()|{}$`, but its table is eight bytes indexed by
+            // `b%8` and `1<<(b/8)`: a byte keeps no bit for `|`, `{` or `}` (124, 123, 125),
+            // so these reach the regular expression raw (`a|b` is an alternation).
+            '.' | '+' | '(' | ')' | '$' => {
                 re.push('\\');
                 re.push(c);
             }
@@ -287,45 +290,158 @@ fn compile(pattern: &str) -> Matcher {
     }
 }
 
-/// Whether Go's `filepath.Match` takes `pattern` (what `patternmatcher.New` checks): each
-/// `[` closed, a class's ranges with both ends, no `-` or `]` where a character is expected,
-/// no `\` at the end.
+/// Whether Go's `filepath.Match(pattern, ".")` returns no error: the check
+/// `patternmatcher.New` makes. Go reads the pattern chunk by chunk (a chunk ends before a
+/// `*` outside `[...]`), each chunk whole (an unclosed `[`, a range with one end, a `-` or
+/// `]` where a character is expected, a final `\`), and stops at the first chunk `.` does
+/// not match: what follows is not read, so BuildKit takes `b*[` and refuses `*[` (checked
+/// with BuildKit: `a\` refused, `b*\` taken).
 fn valid(pattern: &str) -> bool {
-    type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
-    // One character of a class, escaped or not, with something after it.
-    fn class_char(chars: &mut Chars<'_>) -> Option<()> {
-        match chars.next()? {
-            '-' | ']' => return None,
-            '\\' => {
-                chars.next()?;
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name = ['.'];
+    let mut p: &[char] = &pattern;
+    let mut at = 0;
+    while !p.is_empty() {
+        let (star, chunk, rest) = scan_chunk(p);
+        if star && chunk.is_empty() {
+            return true;
+        }
+        match match_chunk(chunk, &name[at..]) {
+            Err(()) => return false,
+            Ok(Some(n)) if at + n == name.len() || !rest.is_empty() => {
+                at += n;
+                p = rest;
+                continue;
             }
+            Ok(_) => {}
+        }
+        if !star {
+            return true;
+        }
+        // A star may skip characters other than `/`.
+        let mut skipped = None;
+        for i in at..name.len() {
+            if name[i] == '/' {
+                break;
+            }
+            match match_chunk(chunk, &name[i + 1..]) {
+                Err(()) => return false,
+                Ok(Some(n)) if !(rest.is_empty() && i + 1 + n < name.len()) => {
+                    skipped = Some(i + 1 + n);
+                    break;
+                }
+                Ok(_) => {}
+            }
+        }
+        match skipped {
+            Some(next) => {
+                at = next;
+                p = rest;
+            }
+            None => return true,
+        }
+    }
+    true
+}
+
+/// Go's `scanChunk`: leading `*`s, then up to the next `*` outside `[...]`.
+fn scan_chunk(pattern: &[char]) -> (bool, &[char], &[char]) {
+    let stars = pattern.iter().take_while(|c| **c == '*').count();
+    let pattern = &pattern[stars..];
+    let mut in_range = false;
+    let mut i = 0;
+    while i < pattern.len() {
+        match pattern[i] {
+            '\\' if i + 1 < pattern.len() => i += 1,
+            '[' => in_range = true,
+            ']' => in_range = false,
+            '*' if !in_range => break,
             _ => {}
         }
-        chars.peek().map(|_| ())
+        i += 1;
     }
-    fn read(chars: &mut Chars<'_>) -> Option<()> {
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => {
-                    chars.next()?;
+    (stars > 0, &pattern[..i], &pattern[i..])
+}
+
+/// Go's `matchChunk`: how many characters of `s` the chunk matches (`None` when it does
+/// not), read to its end whether it matches or not; `Err` for a malformed chunk.
+fn match_chunk(chunk: &[char], s: &[char]) -> Result<Option<usize>, ()> {
+    let mut failed = false;
+    let (mut c, mut at) = (0, 0);
+    while c < chunk.len() {
+        if !failed && at == s.len() {
+            failed = true;
+        }
+        match chunk[c] {
+            '[' => {
+                let r = (!failed).then(|| s[at]);
+                if r.is_some() {
+                    at += 1;
                 }
-                '[' => {
-                    chars.next_if_eq(&'^');
-                    let mut ranges = 0;
-                    while ranges == 0 || chars.next_if_eq(&']').is_none() {
-                        class_char(chars)?;
-                        if chars.next_if_eq(&'-').is_some() {
-                            class_char(chars)?;
-                        }
-                        ranges += 1;
+                c += 1;
+                let negated = chunk.get(c) == Some(&'^');
+                if negated {
+                    c += 1;
+                }
+                let (mut matched, mut ranges) = (false, 0);
+                loop {
+                    if ranges > 0 && chunk.get(c) == Some(&']') {
+                        c += 1;
+                        break;
                     }
+                    let lo = class_char(chunk, &mut c)?;
+                    let mut hi = lo;
+                    if chunk.get(c) == Some(&'-') {
+                        c += 1;
+                        hi = class_char(chunk, &mut c)?;
+                    }
+                    if r.is_some_and(|r| lo <= r && r <= hi) {
+                        matched = true;
+                    }
+                    ranges += 1;
                 }
-                _ => {}
+                if matched == negated {
+                    failed = true;
+                }
+            }
+            '?' => {
+                if !failed {
+                    failed = s[at] == '/';
+                    at += 1;
+                }
+                c += 1;
+            }
+            ch => {
+                let ch = if ch == '\\' {
+                    c += 1;
+                    *chunk.get(c).ok_or(())?
+                } else {
+                    ch
+                };
+                if !failed {
+                    failed = s[at] != ch;
+                    at += 1;
+                }
+                c += 1;
             }
         }
-        Some(())
     }
-    read(&mut pattern.chars().peekable()).is_some()
+    Ok((!failed).then_some(at))
+}
+
+/// Go's `getEsc`: one character of a class, escaped or not, with something after it.
+fn class_char(chunk: &[char], c: &mut usize) -> Result<char, ()> {
+    match chunk.get(*c) {
+        None | Some('-' | ']') => return Err(()),
+        Some('\\') => *c += 1,
+        Some(_) => {}
+    }
+    let r = *chunk.get(*c).ok_or(())?;
+    *c += 1;
+    if *c >= chunk.len() {
+        return Err(());
+    }
+    Ok(r)
 }
 
 #[cfg(test)]
@@ -368,6 +484,11 @@ mod tests {
             ("\\d9", "19", true),
             ("\\d9", "d9", false),
             ("\\*", "*", true),
+            // `|` is an alternation of the whole expression: `^]` or `$`, which any path ends
+            // with.
+            ("]|", "a", true),
+            ("x|", "a", false),
+            ("[ab]{2}", "ab", true),
             ("# not a comment\n#x\nx", "x", true),
             (" # indented: a pattern", "# indented: a pattern", true),
             ("*\n!src", "src/main.rs", false),
@@ -386,6 +507,31 @@ mod tests {
         assert_eq!(excluded("a\\b", "a"), Some(true));
         // ...unless a pattern before it already decided.
         assert_eq!(excluded("x\n\\1", "x"), Some(true));
+    }
+
+    #[test]
+    fn checks_patterns_as_go_reads_them() {
+        // Each checked with BuildKit: Go stops at the first chunk `.` does not match.
+        for (pattern, ok) in [
+            ("a\\", false),
+            ("b*\\", true),
+            ("*\\", false),
+            ("?\\", false),
+            ("[a]\\", false),
+            (".\\", false),
+            ("a*b\\", true),
+            ("*a\\", false),
+            ("x*[", true),
+            ("x*[a-]", true),
+            ("[", false),
+            ("*[", false),
+            (".*[", false),
+            ("[!]", true),
+            ("[^]", false),
+            ("a[]", false),
+        ] {
+            assert_eq!(super::valid(pattern), ok, "{pattern}");
+        }
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! The part of Go's `regexp` (RE2 syntax, `regexp.Compile`'s flags) that moby's
 //! `patternmatcher` can hand it: a `.dockerignore` pattern becomes a regular expression there,
-//! built from the pattern's characters with only `.+()|{}$` escaped, so a pattern's `\d`,
-//! `[^a]`, a raw `^` or a `[` whose `*` turned into `[^/]*` mean what they mean to Go.
+//! built from the pattern's characters with only `.+()$` escaped, so a pattern's `\d`,
+//! `[^a]`, `a|b`, `{2}`, a raw `^` or a `[` whose `*` turned into `[^/]*` mean what they
+//! mean to Go.
 //!
-//! What a pattern cannot bring in through that door (alternation, counted repetition, flags)
-//! is not read, and neither are Unicode classes (`\pL`): [`compile`] answers `None` for them
-//! as for what Go refuses, and the caller makes no claim about such a pattern. Matching is a
+//! What a pattern cannot bring in through that door (groups of its own, flags) is not read,
+//! and neither are Unicode classes (`\pL`): [`compile`] answers `None` for them as for what
+//! Go refuses, and the caller makes no claim about such a pattern. Matching is a
 //! Pike VM: linear in the path for a given pattern, whatever the pattern.
 
 /// A compiled expression.
@@ -131,7 +132,7 @@ fn posix_class(name: &str) -> Option<Set> {
     Some(if negated { set.negated() } else { set })
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Node {
     Char(char),
     Set(Set),
@@ -139,7 +140,7 @@ enum Node {
     Begin,
     End,
     Boundary(bool),
-    Group(Vec<(Node, Repeat)>),
+    Group(Vec<Vec<(Node, Repeat)>>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +149,8 @@ enum Repeat {
     Star,
     Plus,
     Optional,
+    /// `{min}`, `{min,}` (`None`), `{min,max}`.
+    Count(u32, Option<u32>),
 }
 
 /// What an escape stands for.
@@ -180,22 +183,34 @@ impl Parser {
         Some(c)
     }
 
-    /// A sequence up to `)` (inside a group) or the end.
-    fn sequence(&mut self, in_group: bool) -> Option<Vec<(Node, Repeat)>> {
+    /// Alternatives (`a|b`), each a sequence, up to `)` (inside a group) or the end.
+    fn alternatives(&mut self, in_group: bool) -> Option<Vec<Vec<(Node, Repeat)>>> {
+        let mut alternatives = Vec::new();
         let mut nodes: Vec<(Node, Repeat)> = Vec::new();
+        // Whether the last node was repeated: Go refuses a repetition of it (`a**`).
+        let mut repeated = false;
         loop {
             let Some(c) = self.next() else {
                 // A group left open.
-                return (!in_group).then_some(nodes);
+                alternatives.push(nodes);
+                return (!in_group).then_some(alternatives);
             };
             let node = match c {
-                ')' => return in_group.then_some(nodes),
+                ')' => {
+                    alternatives.push(nodes);
+                    return in_group.then_some(alternatives);
+                }
+                '|' => {
+                    alternatives.push(std::mem::take(&mut nodes));
+                    repeated = false;
+                    continue;
+                }
                 '(' => {
                     // Flags and named groups never come from a pattern.
                     if self.peek() == Some('?') {
                         return None;
                     }
-                    Node::Group(self.sequence(true)?)
+                    Node::Group(self.alternatives(true)?)
                 }
                 '^' => Node::Begin,
                 '$' => Node::End,
@@ -213,32 +228,76 @@ impl Parser {
                                 break;
                             }
                             nodes.push((Node::Char(c), Repeat::One));
+                            repeated = false;
                         }
                         continue;
                     }
                 },
-                '*' | '+' | '?' => {
-                    // A repetition of a repetition (Go refuses `a**`), of nothing, or of
-                    // an assertion: not something a pattern produces.
+                '*' | '+' | '?' | '{' => {
                     let repeat = match c {
-                        '*' => Repeat::Star,
-                        '+' => Repeat::Plus,
-                        _ => Repeat::Optional,
+                        '*' => Some(Repeat::Star),
+                        '+' => Some(Repeat::Plus),
+                        '?' => Some(Repeat::Optional),
+                        // `{n}`, `{n,}`, `{n,m}`; any other `{` is a literal.
+                        _ => self.counted(),
                     };
-                    match nodes.last_mut() {
-                        Some((node, r @ Repeat::One))
-                            if !matches!(node, Node::Begin | Node::End | Node::Boundary(_)) =>
+                    match repeat {
+                        Some(Repeat::Count(min, max))
+                            if min > 1000 || max.is_some_and(|m| m > 1000 || m < min) =>
                         {
-                            *r = repeat;
+                            return None;
+                        }
+                        Some(repeat) => {
+                            // Nothing to repeat, or a repetition repeated: Go refuses both.
+                            let last = nodes.last_mut().filter(|_| !repeated)?;
+                            last.1 = repeat;
+                            repeated = true;
                             continue;
                         }
-                        _ => return None,
+                        None => Node::Char('{'),
                     }
                 }
-                '|' | '{' => return None,
                 c => Node::Char(c),
             };
             nodes.push((node, Repeat::One));
+            repeated = false;
+        }
+    }
+
+    /// After `{`: a count as Go reads it (`{2}`, `{2,}`, `{2,5}`), consumed; `None`, with
+    /// nothing consumed, when the `{` is a literal. (Go refuses a count above 1000 or a
+    /// range that ends before it starts: the caller does.)
+    fn counted(&mut self) -> Option<Repeat> {
+        let start = self.at;
+        let number = |p: &mut Parser| -> Option<u32> {
+            let from = p.at;
+            let mut value: u32 = 0;
+            while let Some(d) = p.peek().and_then(|c| c.to_digit(10)) {
+                value = value.saturating_mul(10).saturating_add(d);
+                p.next();
+            }
+            (p.at > from).then_some(value)
+        };
+        let parsed = (|| {
+            let min = number(self)?;
+            let max = if self.peek() == Some(',') {
+                self.next();
+                if self.peek() == Some('}') {
+                    None
+                } else {
+                    Some(number(self)?)
+                }
+            } else {
+                Some(min)
+            };
+            (self.next()? == '}').then_some((min, max))
+        })();
+        match parsed {
+            Some((min, max)) => Some(Repeat::Count(min, max)),
+            None => {
+                self.at = start;
+                None
+            }
         }
     }
 
@@ -368,38 +427,80 @@ impl Parser {
 
 /// `re` compiled, or `None` when Go refuses it or it uses what is not read here.
 pub(super) fn compile(re: &str) -> Option<Regex> {
-    let nodes = Parser {
+    let alternatives = Parser {
         chars: re.chars().collect(),
         at: 0,
     }
-    .sequence(false)?;
+    .alternatives(false)?;
     let mut program = Vec::new();
-    emit(&nodes, &mut program);
+    emit(&alternatives, &mut program);
     program.push(Inst::Match);
     Some(Regex { program })
 }
 
-fn emit(nodes: &[(Node, Repeat)], program: &mut Vec<Inst>) {
+/// `a|b|c`: a split before each alternative but the last, a jump to the end after each.
+fn emit(alternatives: &[Vec<(Node, Repeat)>], program: &mut Vec<Inst>) {
+    let mut jumps = Vec::new();
+    for (i, nodes) in alternatives.iter().enumerate() {
+        let last = i + 1 == alternatives.len();
+        let split = program.len();
+        if !last {
+            program.push(Inst::Split(0, 0));
+        }
+        emit_sequence(nodes, program);
+        if !last {
+            jumps.push(program.len());
+            program.push(Inst::Jmp(0));
+            let next = program.len();
+            program[split] = Inst::Split(split + 1, next);
+        }
+    }
+    let end = program.len();
+    for j in jumps {
+        program[j] = Inst::Jmp(end);
+    }
+}
+
+fn emit_sequence(nodes: &[(Node, Repeat)], program: &mut Vec<Inst>) {
     for (node, repeat) in nodes {
-        let start = program.len();
-        match repeat {
+        match *repeat {
             Repeat::One => emit_one(node, program),
             Repeat::Plus => {
+                let start = program.len();
                 emit_one(node, program);
                 let split = program.len();
                 program.push(Inst::Split(start, split + 1));
             }
-            Repeat::Star | Repeat::Optional => {
-                program.push(Inst::Split(0, 0));
-                emit_one(node, program);
-                if *repeat == Repeat::Star {
-                    program.push(Inst::Jmp(start));
+            Repeat::Star => emit_optional(node, program, true),
+            Repeat::Optional => emit_optional(node, program, false),
+            // `x{2,4}` is `xx` then `x?` twice; `x{2,}` is `xx` then `x*`.
+            Repeat::Count(min, max) => {
+                for _ in 0..min {
+                    emit_one(node, program);
                 }
-                let after = program.len();
-                program[start] = Inst::Split(start + 1, after);
+                match max {
+                    None => emit_optional(node, program, true),
+                    Some(max) => {
+                        for _ in min..max {
+                            emit_optional(node, program, false);
+                        }
+                    }
+                }
             }
         }
     }
+}
+
+/// `x?`, or `x*` when `again`.
+fn emit_optional(node: &Node, program: &mut Vec<Inst>, again: bool) {
+    let start = program.len();
+    program.push(Inst::Split(0, 0));
+    emit_one(node, program);
+    if again {
+        program.push(Inst::Jmp(start));
+    }
+    let after = program.len();
+    program[start] = Inst::Split(start + 1, after);
 }
 
 fn emit_one(node: &Node, program: &mut Vec<Inst>) {
@@ -410,7 +511,7 @@ fn emit_one(node: &Node, program: &mut Vec<Inst>) {
         Node::Begin => Inst::Begin,
         Node::End => Inst::End,
         Node::Boundary(b) => Inst::Boundary(*b),
-        Node::Group(nodes) => return emit(nodes, program),
+        Node::Group(alternatives) => return emit(alternatives, program),
     });
 }
 
@@ -523,6 +624,17 @@ mod tests {
         assert!(m("^[[:alpha:]]x$", "dx"));
         assert!(m("^[[:^alpha:]]x$", "1x"));
         assert!(m("^[[:a]x$", ":x"));
+        // `|`, `{` and `}` reach Go unescaped (patternmatcher's escape table drops them).
+        assert!(m("^]|$", "anything"));
+        assert!(m("^a|b$", "ax"));
+        assert!(!m("^a|b$", "xa"));
+        assert!(m("^a{2}$", "aa"));
+        assert!(!m("^a{2}$", "a"));
+        assert!(m("^a{1,}b$", "aaab"));
+        assert!(m("^a{0,1}b$", "b"));
+        assert!(m("^{$", "{"));
+        assert!(m("^a{x}$", "a{x}"));
+        assert!(m("^a{2$", "a{2"));
         assert!(!m("^a\\bb$", "ab"));
         assert!(m("^a\\Bb$", "ab"));
         assert!(m("^\\Qa\\.b\\E$", "a\\.b"));
@@ -546,7 +658,11 @@ mod tests {
             "[[:alpha]]:]",
             "\\x{}",
             "\\xZ1",
-            "\\b*",
+            "a{2}*",
+            "a*{2}",
+            "|*",
+            "a{1001}",
+            "a{3,2}",
         ] {
             assert!(compile(re).is_none(), "{re}");
         }
