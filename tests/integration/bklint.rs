@@ -987,6 +987,20 @@ const EDGES: &[(&str, &str)] = &[
         "expose-inherited-env",
         "FROM alpine:3.20 AS base\nENV P=7:7\nFROM base\nEXPOSE ${P}/tcp\n",
     ),
+    // An upper-case protocol after a variable: BuildKit shows the port expanded, in an
+    // EXPOSE the model holds, one kept as written, and a quoted word.
+    (
+        "expose-protocol-upper-after-default",
+        "FROM alpine:3.20\nEXPOSE ${A:-80}/UDP\n",
+    ),
+    (
+        "expose-written-protocol-upper-after-variable",
+        "FROM alpine:3.20\nEXPOSE 8443:443 ${A:-80}/UDP ${B}:1/TCP\n",
+    ),
+    (
+        "expose-quoted-value-protocol-upper",
+        "FROM alpine:3.20\nARG P=80/UDP\nEXPOSE \"${P}\" 90/SCTP\n",
+    ),
     // WORKDIR with variables the file gives values: relative or not as expanded.
     (
         "workdir-arg-relative",

@@ -633,28 +633,20 @@ fn instruction_checks(
                 }
             }
             Instruction::Expose(ports) => {
-                // A port the model holds has no host part and a lower-case protocol; one
-                // with variables is checked as BuildKit expands it (into one or more
-                // words), when their values are known here.
-                for (port, variable) in ports.iter().filter_map(|p| Some((p, p.as_variable()?))) {
-                    let Some(expanded) = chain.expanded(&port.to_string()) else {
-                        continue;
-                    };
-                    for word in expanded.split_ascii_whitespace() {
-                        if maps_host(word) {
-                            cx.push(&key, Rule::ExposeInvalidFormat, expose_invalid_format(word));
-                        }
-                        // A protocol written as text is the parsed file's own lint.
-                        let proto = word.split_once('/').map(|(_, p)| p);
-                        if !variable.contains('/') && proto.is_some_and(|p| p.to_lowercase() != p) {
-                            cx.push(
-                                &key,
-                                Rule::ExposeProtoCasing,
-                                format!(
-                                    "Defined protocol '{word}' in EXPOSE instruction should be lowercase"
-                                ),
-                            );
-                        }
+                // The words BuildKit expands: a parsed file's as written, else the model's
+                // ports with a variable (one without has no host part and a lower-case
+                // protocol).
+                let words: Vec<String> = match cx.written(&key) {
+                    Some(source) => super::written::expose_words(source, written.escape),
+                    None => ports
+                        .iter()
+                        .filter(|p| p.as_variable().is_some())
+                        .map(ToString::to_string)
+                        .collect(),
+                };
+                for word in words.iter().filter(|w| w.contains('$')) {
+                    for finding in expose_checks(word, &chain.vars, written.escape) {
+                        cx.push(&key, finding.0, finding.1);
                     }
                 }
             }
@@ -714,16 +706,11 @@ impl Written<'_> {
                 cx.push_at(from, position, written, Rule::UndefinedVar, message);
             }
             for port in &written.mappings {
-                // Shown as BuildKit expands it: with the value the stage gives it, empty
-                // when unset (one set to what is not known here keeps its name).
-                let lookup = |n: &str| chain.vars.shown(n);
-                let shown = crate::expand::expand(port, self.escape, &lookup)
-                    .map_or_else(|_| port.clone(), |p| p.display());
-                // BuildKit looks for the `:` in the port it expanded: the one of
-                // `${PORT:-80}` is gone by then.
-                for port in shown.split_ascii_whitespace().filter(|p| maps_host(p)) {
-                    let message = expose_invalid_format(port);
-                    cx.push_at(from, position, written, Rule::ExposeInvalidFormat, message);
+                for (rule, message) in expose_checks(port, &chain.vars, self.escape) {
+                    // A literal protocol is the text lint's.
+                    if rule == Rule::ExposeInvalidFormat || port.contains('$') {
+                        cx.push_at(from, position, written, rule, message);
+                    }
                 }
             }
             for set in &written.sets {
@@ -845,10 +832,33 @@ fn maps_host(port: &str) -> bool {
     }
 }
 
-fn expose_invalid_format(port: &str) -> String {
-    format!(
-        "EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'"
-    )
+/// BuildKit's checks of an `EXPOSE` word, on the ports it expands to: shown with the values
+/// the stage gives its variables, empty when unset (one set to what is not known here keeps
+/// its name).
+fn expose_checks(word: &str, vars: &Env, escape: char) -> Vec<(Rule, String)> {
+    let shown = crate::expand::expand(word, escape, &|n: &str| vars.shown(n))
+        .map_or_else(|_| word.to_owned(), |p| p.display());
+    let mut found = Vec::new();
+    for port in shown.split_ascii_whitespace() {
+        // BuildKit looks for the `:` in the port it expanded: the one of `${PORT:-80}` is
+        // gone by then.
+        if maps_host(port) {
+            found.push((
+                Rule::ExposeInvalidFormat,
+                format!(
+                    "EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'"
+                ),
+            ));
+        }
+        let proto = port.split_once('/').map_or("", |(_, p)| p);
+        if proto.to_lowercase() != proto {
+            found.push((
+                Rule::ExposeProtoCasing,
+                format!("Defined protocol '{port}' in EXPOSE instruction should be lowercase"),
+            ));
+        }
+    }
+    found
 }
 
 /// BuildKit's `SecretsUsedInArgOrEnv`: a `_`-separated word of the name is a secret word,

@@ -257,7 +257,9 @@ pub(super) fn lints(parsed: &Parsed) -> Vec<Lint> {
                 ),
             ),
             "expose" => {
-                for port in args {
+                // A port with a variable is checked as BuildKit expands it, by the model's
+                // lints.
+                for port in args.into_iter().filter(|p| !p.contains('$')) {
                     let proto = port.split_once('/').map_or("", |(_, proto)| proto);
                     if proto.to_lowercase() != proto {
                         push(
@@ -379,6 +381,15 @@ fn casing(parsed: &Parsed) -> Vec<Lint> {
 pub(super) fn logical(i: &SourceInstruction, escape: char) -> Vec<String> {
     joined(i, escape)
         .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The words of an `EXPOSE` as written (BuildKit expands each of them).
+pub(super) fn expose_words(i: &SourceInstruction, escape: char) -> Vec<String> {
+    joined(i, escape)
+        .split_whitespace()
+        .skip(1)
         .map(str::to_owned)
         .collect()
 }
