@@ -1455,7 +1455,14 @@ pub fn image(s: &str) -> Result<ImageParts<'_>, Invalid> {
         // The shape's checks cut the text at `:` and `/`, which an IPv6 host's brackets
         // hold: `${OPEN}::1]/app` is `[::1]/app` with `OPEN=[`. (They also check what the
         // automaton does not, such as a digest's length, so it overrules them only here.)
-        (Ok(()), Err(_)) if s.contains(['[', ']']) => Ok(ImageSplit::of(s).parts()),
+        // (Visible text only: a space or a quote would cut or change the `FROM` word.)
+        (Ok(()), Err(_))
+            if s.contains(['[', ']'])
+                && s.bytes().all(|c| !c.is_ascii() || c.is_ascii_graphic())
+                && !s.contains(['"', '\'', '\\', '`']) =>
+        {
+            Ok(ImageSplit::of(s).parts())
+        }
         (_, Err(e)) => Err(e),
         (Err(reference::Stuck::At { part, offset }), Ok(_)) => {
             let at = parts.get(part).map_or(0, |&(start, _)| start) + offset;
@@ -1688,7 +1695,7 @@ fn template_parts(s: &str) -> Option<Vec<(usize, reference::Part<'_>)>> {
         }
         let end = if b.get(i + 1) == Some(&b'{') {
             let end = braced_end(b, i)?;
-            if end == i + 3 {
+            if !substitution_head_ok(&b[i + 2..end - 1]) {
                 return None;
             }
             end
@@ -1712,6 +1719,36 @@ fn template_parts(s: &str) -> Option<Vec<(usize, reference::Part<'_>)>> {
         parts.push((text_start, reference::Part::Text(&s[text_start..])));
     }
     Some(parts)
+}
+
+/// Whether what is inside `${...}` starts as BuildKit's lexer (`processDollar`) reads a
+/// substitution: a name (letters, digits and `_`; a run of digits; or one of the special
+/// parameters `@*#?-$!0`), possibly empty before a modifier, then the end or a modifier
+/// (`-`, `+`, `?`, each after an optional `:`, or `#`, `%`, `/`). `${}`, `${ }`, `${:x}`,
+/// `${A:1}`, `${A B}` are refused by BuildKit and fail the build.
+fn substitution_head_ok(inner: &[u8]) -> bool {
+    let Ok(inner) = std::str::from_utf8(inner) else {
+        return false;
+    };
+    let mut chars = inner.chars().peekable();
+    match chars.peek() {
+        None | Some('{' | '}' | ':') => return false,
+        Some(c) if c.is_ascii_digit() => while chars.next_if(char::is_ascii_digit).is_some() {},
+        Some('@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') => {
+            chars.next();
+        }
+        Some(_) => {
+            while chars
+                .next_if(|c| c.is_alphanumeric() || *c == '_')
+                .is_some()
+            {}
+        }
+    }
+    match chars.next() {
+        None | Some('-' | '+' | '?' | '#' | '%' | '/') => true,
+        Some(':') => matches!(chars.next(), Some('-' | '+' | '?')),
+        Some(_) => false,
+    }
 }
 
 /// Just past the `}` that ends the `${` at `i`, as BuildKit's lexer reads it: the word of a
@@ -2674,6 +2711,25 @@ mod tests {
         // With variables: a reference when some value of them makes one.
         assert!(image("golang:${GO}:alpine").is_ok(), "golang:5000/x:alpine");
         assert!(image("${OPEN}::1]/app").is_ok(), "[::1]/app");
+        assert!(image("[${A}::1]/app").is_ok());
+        assert!(image("golang:${VERSION#v}").is_ok());
+        // Bad substitutions fail BuildKit's build, brackets or not (`[${ }` was once
+        // taken: the IPv6 branch trusted the automaton, which does not read inside `${}`).
+        // BuildKit reads `${1}` and `${!}` (a digit run, a special parameter).
+        assert!(image("alpine:${1:-3}").is_ok());
+        assert!(image("alpine${!}").is_ok());
+        for bad in [
+            "[${ }",
+            "[${}",
+            "[${:x}",
+            "[${A:1}]/x",
+            "app:${ A}",
+            "${A }",
+            "[${A:- x}]/app",
+            "[${A:-\"}]/app",
+        ] {
+            assert!(image(bad).is_err(), "{bad}");
+        }
         assert!(image("lAine::${V}").is_err());
         // Where the part-by-part checks find nothing, the automaton says where it ends:
         // a `$` before no name is text.
