@@ -109,19 +109,20 @@ fn check(input: &Input) -> Result<FileReport, String> {
             if let Some((name, text)) = &dockerignore
                 && let Err(errors) = dockerdsl::lint::check_dockerignore(text)
             {
-                file.problems = errors
-                    .diagnostics()
-                    .iter()
-                    .map(|d| Problem {
-                        line: None,
-                        column: None,
+                // Their lines are the ignore file's, said in the message: the problem is
+                // the Dockerfile's as a whole.
+                file.problems = output::problems(&errors)
+                    .into_iter()
+                    .map(|p| Problem {
                         message: format!(
                             "{name}:{}:{}: {} (BuildKit fails every build of this context)",
-                            d.line().unwrap_or(0),
-                            d.column().unwrap_or(0),
-                            d.message()
+                            p.line.unwrap_or(0),
+                            p.column.unwrap_or(0),
+                            p.message
                         ),
-                        help: d.help().map(str::to_owned),
+                        line: None,
+                        column: None,
+                        ..p
                     })
                     .collect();
                 return Ok(file);
