@@ -431,6 +431,51 @@ fn json_has_buildkits_lint_result_shape() {
     assert!(text(&out.stderr).contains("unknown instruction `FOO`"));
 }
 
+/// The BuildKit `.ci/buildkit-check` starts: `DOCKERDSL_BUILDX` (the docker-buildx binary)
+/// and `DOCKERDSL_BUILDX_BUILDER` (a builder in `DOCKER_CONFIG`).
+struct BuildKit {
+    buildx: std::ffi::OsString,
+    builder: std::ffi::OsString,
+}
+
+impl BuildKit {
+    /// `None`, said to be skipped, without them.
+    fn from_env(test: &str) -> Option<BuildKit> {
+        let (Some(buildx), Some(builder)) = (
+            std::env::var_os("DOCKERDSL_BUILDX"),
+            std::env::var_os("DOCKERDSL_BUILDX_BUILDER"),
+        ) else {
+            skipped(
+                test,
+                "DOCKERDSL_BUILDX and DOCKERDSL_BUILDX_BUILDER are not set (`.ci/buildkit-check up`)",
+            );
+            return None;
+        };
+        Some(BuildKit { buildx, builder })
+    }
+
+    /// What `docker buildx build --call=check,format=json CONTEXT` prints (its first JSON
+    /// value); `what` names the case when it prints none.
+    fn check(&self, context: &std::path::Path, what: &str) -> serde_json::Value {
+        let out = Command::new(&self.buildx)
+            .args([
+                "build",
+                "--progress=quiet",
+                "--call=check,format=json",
+                "--builder",
+            ])
+            .arg(&self.builder)
+            .arg(context)
+            .output()
+            .expect("docker-buildx runs");
+        serde_json::Deserializer::from_slice(&out.stdout)
+            .into_iter()
+            .next()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| panic!("{what}: buildx printed no JSON:\n{}", text(&out.stderr)))
+    }
+}
+
 /// The files of `corpus/targeted` that `docker buildx build --call=check,format=json` and
 /// `dockerdsl check --format json` both read: the same warnings (rule, description, URL,
 /// detail, ranges) and the same source. Needs a BuildKit: `DOCKERDSL_BUILDX` (the docker-buildx
@@ -445,14 +490,7 @@ fn json_matches_buildkit_on_the_corpus() {
         skipped(TEST, "DOCKERDSL_CORPUS is not set");
         return;
     };
-    let (Some(buildx), Some(builder)) = (
-        std::env::var_os("DOCKERDSL_BUILDX"),
-        std::env::var_os("DOCKERDSL_BUILDX_BUILDER"),
-    ) else {
-        skipped(
-            TEST,
-            "DOCKERDSL_BUILDX and DOCKERDSL_BUILDX_BUILDER are not set (`.ci/buildkit-check up`)",
-        );
+    let Some(buildkit) = BuildKit::from_env(TEST) else {
         return;
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(PathBuf::from(corpus).join("targeted"))
@@ -470,22 +508,7 @@ fn json_matches_buildkit_on_the_corpus() {
             .into_owned();
         let context = temp_dir(&format!("buildkit-{name}"));
         std::fs::copy(file, context.join("Dockerfile")).expect("copied");
-        let theirs = Command::new(&buildx)
-            .args([
-                "build",
-                "--progress=quiet",
-                "--call=check,format=json",
-                "--builder",
-            ])
-            .arg(&builder)
-            .arg(&context)
-            .output()
-            .expect("docker-buildx runs");
-        let theirs: serde_json::Value = serde_json::Deserializer::from_slice(&theirs.stdout)
-            .into_iter()
-            .next()
-            .and_then(Result::ok)
-            .unwrap_or_else(|| panic!("{name}: buildx printed no JSON:\n{}", text(&theirs.stderr)));
+        let theirs = buildkit.check(&context, &name);
         let message = theirs["buildError"]["message"].as_str().unwrap_or_default();
         if message.contains("failed to resolve source metadata") {
             // A base image that is not in the local registry.
@@ -1083,14 +1106,7 @@ fn lock_reads_a_file_the_model_cannot_hold() {
 #[test]
 fn dockerignore_matches_buildkit() {
     const TEST: &str = "dockerignore_matches_buildkit";
-    let (Some(buildx), Some(builder)) = (
-        std::env::var_os("DOCKERDSL_BUILDX"),
-        std::env::var_os("DOCKERDSL_BUILDX_BUILDER"),
-    ) else {
-        skipped(
-            TEST,
-            "DOCKERDSL_BUILDX and DOCKERDSL_BUILDX_BUILDER are not set (`.ci/buildkit-check up`)",
-        );
+    let Some(buildkit) = BuildKit::from_env(TEST) else {
         return;
     };
     const SOURCES: &[&str] = &[
@@ -1256,27 +1272,7 @@ fn dockerignore_matches_buildkit() {
         let context = temp_dir(&format!("dockerignore-{i}"));
         std::fs::write(context.join("Dockerfile"), dockerfile).expect("written");
         std::fs::write(context.join(".dockerignore"), ignore).expect("written");
-        let theirs = Command::new(&buildx)
-            .args([
-                "build",
-                "--progress=quiet",
-                "--call=check,format=json",
-                "--builder",
-            ])
-            .arg(&builder)
-            .arg(&context)
-            .output()
-            .expect("docker-buildx runs");
-        let theirs: serde_json::Value = serde_json::Deserializer::from_slice(&theirs.stdout)
-            .into_iter()
-            .next()
-            .and_then(Result::ok)
-            .unwrap_or_else(|| {
-                panic!(
-                    "{ignore:?}: buildx printed no JSON:\n{}",
-                    text(&theirs.stderr)
-                )
-            });
+        let theirs = buildkit.check(&context, &format!("{ignore:?}"));
         let path = context.join("Dockerfile");
         let ours = json(&dockerdsl(
             &[
