@@ -63,6 +63,26 @@ impl Kit {
         (output.status.success(), stdout, stderr)
     }
 
+    /// `docker-buildx build -f DOCKERFILE context` in `dir` with the local builder, its
+    /// image exported to the folder `dest` there; whether it built, and its log.
+    fn build_to(&self, dir: &Path, dockerfile: &str, dest: &str, log: &Path) -> (bool, String) {
+        let output = format!("type=local,dest={dest}");
+        let args = [
+            "build",
+            "--builder",
+            "dockerdsl-local",
+            "--progress",
+            "plain",
+            "-f",
+            dockerfile,
+            "--output",
+            &output,
+            "context",
+        ];
+        let (ok, _, log) = self.buildx(dir, &args, log);
+        (ok, log)
+    }
+
     /// `name` pinned to the digest the local registry serves it under (the recipes require
     /// pinned images).
     fn pinned(&self, name: &str) -> String {
@@ -273,22 +293,7 @@ fn build_recipe(kit: &Kit, case: &Case, fixtures: &Path) -> (Vec<String>, u64) {
         .into_iter()
         .map(|f| format!("{}: --call=check: {f}", case.name))
         .collect();
-    let (ok, _, log) = kit.buildx(
-        &dir,
-        &[
-            "build",
-            "--builder",
-            "dockerdsl-local",
-            "--progress",
-            "plain",
-            "-f",
-            "Dockerfile",
-            "--output",
-            "type=local,dest=rootfs",
-            "context",
-        ],
-        &dir.join("build.log"),
-    );
+    let (ok, log) = kit.build_to(&dir, "Dockerfile", "rootfs", &dir.join("build.log"));
     if !ok {
         problems.push(format!("{}: the build failed:\n{log}", case.name));
         return (problems, 0);
@@ -560,22 +565,7 @@ fn dockerignore_keeps_what_the_build_takes() {
     std::fs::write(dir.join("Dockerfile"), dockerfile.to_string()).unwrap();
     std::fs::write(dir.join("ctx.Dockerfile"), "FROM scratch\nCOPY . /ctx\n").unwrap();
     let build = |dockerfile: &str, out: &str| {
-        let (ok, _, log) = kit.buildx(
-            &dir,
-            &[
-                "build",
-                "--builder",
-                "dockerdsl-local",
-                "--progress",
-                "plain",
-                "-f",
-                dockerfile,
-                "--output",
-                &format!("type=local,dest={out}"),
-                "context",
-            ],
-            &dir.join(format!("{out}.log")),
-        );
+        let (ok, log) = kit.build_to(&dir, dockerfile, out, &dir.join(format!("{out}.log")));
         assert!(ok, "the build of {dockerfile} into {out} failed:\n{log}");
         tree(&dir.join(out))
     };
